@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { defineEvent, type EventEnvelope } from './define';
+import { WorkflowGraphSchema } from '../workflow-graph';
+
+const uuid = z.string().uuid();
+
+// ---- workflow-catalog ----
+export const WorkflowPublished = defineEvent({
+  type: 'workflow.published',
+  version: 1,
+  data: z.object({
+    workflowId: uuid,
+    ownerId: uuid,
+    version: z.number().int().positive(),
+    name: z.string(),
+    graph: WorkflowGraphSchema,
+  }),
+});
+export const WorkflowActivated = defineEvent({
+  type: 'workflow.activated',
+  version: 1,
+  data: z.object({
+    workflowId: uuid,
+    ownerId: uuid,
+    version: z.number().int().positive(),
+    name: z.string(),
+    /** The workflow's unguessable webhook id (`/hooks/{hookId}`), fixed for its lifetime. */
+    hookId: z.string().min(16),
+    graph: WorkflowGraphSchema,
+  }),
+});
+export const WorkflowDeactivated = defineEvent({
+  type: 'workflow.deactivated',
+  version: 1,
+  data: z.object({ workflowId: uuid, ownerId: uuid }),
+});
+export const WorkflowDeleted = defineEvent({
+  type: 'workflow.deleted',
+  version: 1,
+  data: z.object({ workflowId: uuid, ownerId: uuid }),
+});
+
+// ---- trigger (the only producer of workflow.triggered) ----
+export const TriggerModeSchema = z.enum(['webhook', 'schedule', 'manual']);
+export const WorkflowTriggered = defineEvent({
+  type: 'workflow.triggered',
+  version: 1,
+  data: z.object({
+    /** Chosen by the trigger service so a webhook can answer with it at once. */
+    executionId: uuid,
+    workflowId: uuid,
+    ownerId: uuid,
+    /** The published version run, or null for a test run of the current draft. */
+    version: z.number().int().positive().nullable(),
+    mode: TriggerModeSchema,
+    triggerNodeId: z.string(),
+    /** Caller's Idempotency-Key, a request id, or trigger id + scheduled time. */
+    idempotencyKey: z.string().min(1).max(300),
+    payload: z.unknown(),
+    /** The exact graph to run (the version's, or the draft's for a test run). */
+    graph: WorkflowGraphSchema,
+    triggeredAt: z.string().datetime(),
+  }),
+});
+
+// ---- execution ----
+const ExecutionRef = { executionId: uuid, workflowId: uuid, ownerId: uuid };
+export const ExecutionStarted = defineEvent({
+  type: 'execution.started',
+  version: 1,
+  data: z.object({
+    ...ExecutionRef,
+    version: z.number().int().positive().nullable(),
+    mode: TriggerModeSchema,
+    startedAt: z.string().datetime(),
+  }),
+});
+export const ExecutionSucceeded = defineEvent({
+  type: 'execution.succeeded',
+  version: 1,
+  data: z.object({ ...ExecutionRef, finishedAt: z.string().datetime(), durationMs: z.number() }),
+});
+export const ExecutionFailed = defineEvent({
+  type: 'execution.failed',
+  version: 1,
+  data: z.object({
+    ...ExecutionRef,
+    finishedAt: z.string().datetime(),
+    durationMs: z.number(),
+    error: z.object({ message: z.string(), nodeId: z.string().optional() }),
+  }),
+});
+
+// ---- auth ----
+export const ConnectionCreated = defineEvent({
+  type: 'connection.created',
+  version: 1,
+  data: z.object({ connectionId: uuid, ownerId: uuid, provider: z.string() }),
+});
+export const ConnectionRevoked = defineEvent({
+  type: 'connection.revoked',
+  version: 1,
+  data: z.object({ connectionId: uuid, ownerId: uuid, provider: z.string() }),
+});
+
+/** Every event the platform knows, by type. Validation on publish and on receipt uses this. */
+export const eventCatalog = {
+  'workflow.published': WorkflowPublished,
+  'workflow.activated': WorkflowActivated,
+  'workflow.deactivated': WorkflowDeactivated,
+  'workflow.deleted': WorkflowDeleted,
+  'workflow.triggered': WorkflowTriggered,
+  'execution.started': ExecutionStarted,
+  'execution.succeeded': ExecutionSucceeded,
+  'execution.failed': ExecutionFailed,
+  'connection.created': ConnectionCreated,
+  'connection.revoked': ConnectionRevoked,
+} as const;
+
+export type EventCatalog = typeof eventCatalog;
+export type EventType = keyof EventCatalog;
+export type EventData<T extends EventType> = z.infer<EventCatalog[T]['data']>;
+/** A fully typed envelope of one event type. */
+export type PlatformEvent<T extends EventType = EventType> = {
+  [K in T]: EventEnvelope<K, EventData<K>>;
+}[T];
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(eventCatalog, type);
+}

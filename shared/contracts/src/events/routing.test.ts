@@ -1,0 +1,26 @@
+import { consumersOf, routingTable, eventTypes, consumerNames } from '..';
+
+describe('routing table', () => {
+  it('sends workflow.triggered only to the execution service', () => {
+    expect(consumersOf('workflow.triggered')).toEqual(['execution']);
+  });
+
+  it('sends activation changes to the trigger service', () => {
+    for (const type of ['workflow.activated', 'workflow.deactivated', 'workflow.deleted'] as const) {
+      expect(consumersOf(type)).toContain('trigger');
+    }
+  });
+
+  it('routes only event types that exist in the catalog', () => {
+    for (const consumer of consumerNames) {
+      for (const type of routingTable[consumer]) expect(eventTypes).toContain(type);
+    }
+  });
+
+  it('routes no event to a consumer twice', () => {
+    for (const consumer of consumerNames) {
+      const list = routingTable[consumer] as readonly string[];
+      expect(new Set(list).size).toBe(list.length);
+    }
+  });
+});

@@ -1,0 +1,6 @@
+export * from './events/define';
+export * from './events/catalog';
+export * from './events/routing';
+export * from './workflow-graph';
+export * from './http/errors';
+export * from './webhook-response';

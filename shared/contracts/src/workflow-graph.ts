@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Node ids are identifiers so expressions can say `steps.fetch_user.body`. */
+export const NodeIdSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must start with a letter or _ and hold only letters, digits and _ (max 64)');
+
+export const RetryPolicySchema = z.object({
+  /** Total attempts including the first (1 = no retry). */
+  attempts: z.number().int().min(1).max(20).default(1),
+  backoff: z
+    .object({
+      type: z.enum(['fixed', 'exponential']).default('exponential'),
+      delayMs: z.number().int().min(0).max(3_600_000).default(1000),
+    })
+    .default({ type: 'exponential', delayMs: 1000 }),
+  /** Per-attempt time limit. */
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+export const WorkflowNodeSchema = z.object({
+  id: NodeIdSchema,
+  type: z.string().min(1),
+  name: z.string().max(200).optional(),
+  position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
+  config: z.record(z.string(), z.unknown()).default({}),
+  retry: RetryPolicySchema.partial().optional(),
+});
+export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;
+
+export const WorkflowEdgeSchema = z.object({
+  id: z.string().min(1).max(200),
+  source: z.string(),
+  /** Output handle of the source ('main' unless the node branches, e.g. 'true'/'false'). */
+  sourceHandle: z.string().default('main'),
+  target: z.string(),
+});
+export type WorkflowEdge = z.infer<typeof WorkflowEdgeSchema>;
+
+export const WorkflowGraphSchema = z.object({
+  nodes: z.array(WorkflowNodeSchema).max(500),
+  edges: z.array(WorkflowEdgeSchema).max(2000),
+});
+export type WorkflowGraph = z.infer<typeof WorkflowGraphSchema>;

@@ -1,0 +1,196 @@
+import { sql, type Generated, type Kysely, type Migration, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { PlatformEvent } from '@flowgenie/contracts';
+import { quoteIdent, type Logger } from '@flowgenie/platform';
+import type { EventPublisher } from '../ports';
+
+/** Tables every event-producing or -consuming service has in its own schema. */
+export interface MessagingTables {
+  outbox: {
+    id: string;
+    type: string;
+    envelope: PlatformEvent;
+    created_at: Generated<Date>;
+    published_at: Date | null;
+  };
+  inbox: {
+    consumer: string;
+    event_id: string;
+    handled_at: Generated<Date>;
+  };
+}
+
+/** Add to a service's migrations (its name sorts before the service's own tables on purpose). */
+export const messagingMigration: Migration = {
+  async up(db) {
+    await sql`
+      create table outbox (
+        id uuid primary key,
+        type text not null,
+        envelope jsonb not null,
+        created_at timestamptz not null default clock_timestamp(),
+        published_at timestamptz
+      )`.execute(db);
+    await sql`create index outbox_unpublished on outbox (created_at) where published_at is null`.execute(db);
+    await sql`
+      create table inbox (
+        consumer text not null,
+        event_id uuid not null,
+        handled_at timestamptz not null default now(),
+        primary key (consumer, event_id)
+      )`.execute(db);
+  },
+  async down(db) {
+    await sql`drop table inbox`.execute(db);
+    await sql`drop table outbox`.execute(db);
+  },
+};
+
+const channelOf = (schema: string) => `fg_outbox_${schema}`;
+
+/**
+ * Writes events to the outbox inside the caller's transaction, so an event exists exactly when
+ * the state change it announces is committed. The relay is woken by NOTIFY at commit.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await repo.save(trx, workflow);
+ *   await appendToOutbox(trx, 'workflow_catalog', [createEvent('workflow.deleted', data, opts)]);
+ * });
+ */
+export async function appendToOutbox<DB>(trx: Transaction<DB>, schema: string, events: PlatformEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const db = trx as unknown as Transaction<MessagingTables>;
+  await db
+    .insertInto('outbox')
+    .values(events.map((e) => ({ id: e.id, type: e.type, envelope: JSON.stringify(e) as unknown as PlatformEvent })))
+    .execute();
+  await sql`select pg_notify(${channelOf(schema)}, '')`.execute(db);
+}
+
+/**
+ * Publishes outbox rows in commit order and marks them published. Several relays may run (one per
+ * process); `for update skip locked` gives each row to one of them. At-least-once: a crash between
+ * publish and mark publishes again, and consumers' inboxes drop the duplicate.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private listener?: pg.Client;
+  private running = false;
+  private pending: Promise<unknown> = Promise.resolve();
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly opts: {
+      db: Kysely<unknown>;
+      schema: string;
+      databaseUrl: string;
+      publisher: EventPublisher;
+      logger: Logger;
+      /** Fallback poll when a NOTIFY is missed. */
+      pollMs?: number;
+      batchSize?: number;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.listener = new pg.Client({ connectionString: this.opts.databaseUrl });
+    this.listener.on('error', (err) => this.opts.logger.warn({ err }, 'outbox listener error'));
+    await this.listener.connect();
+    this.listener.on('notification', () => this.kick());
+    await this.listener.query(`listen ${quoteIdent(channelOf(this.opts.schema))}`);
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
+    this.kick();
+  }
+
+  /** Runs a drain now, or once more after the current one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.pending = this.drain()
+      .catch((err) => this.opts.logger.error({ err }, 'outbox relay failed; will retry'))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Publishes everything unpublished now; resolves when the outbox is empty. */
+  async drain(): Promise<number> {
+    const db = this.opts.db as Kysely<MessagingTables>;
+    let total = 0;
+    for (;;) {
+      const count = await db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('outbox')
+          .select(['id', 'envelope'])
+          .where('published_at', 'is', null)
+          .orderBy('created_at')
+          .limit(this.opts.batchSize ?? 100)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        if (rows.length === 0) return 0;
+        await this.opts.publisher.publish(rows.map((r) => r.envelope));
+        await trx
+          .updateTable('outbox')
+          .set({ published_at: sql`now()` as unknown as Date })
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+        return rows.length;
+      });
+      total += count;
+      if (count === 0) return total;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.pending;
+    await this.listener?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `handle` at most once per (consumer, event id): the inbox row and the handler's writes
+ * commit together, so a redelivered event is a no-op.
+ */
+export async function handleOnce<DB>(
+  db: Kysely<DB>,
+  consumer: string,
+  eventId: string,
+  handle: (trx: Transaction<DB>) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await (trx as unknown as Transaction<MessagingTables>)
+      .insertInto('inbox')
+      .values({ consumer, event_id: eventId })
+      .onConflict((oc) => oc.doNothing())
+      .returning('event_id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    await handle(trx);
+    return true;
+  });
+}
+
+/** Deletes published outbox rows and inbox rows older than the given age (housekeeping). */
+export async function pruneMessagingTables(db: Kysely<unknown>, olderThanHours = 72): Promise<void> {
+  const d = db as Kysely<MessagingTables>;
+  const cutoff = new Date(Date.now() - olderThanHours * 3600_000);
+  await d.deleteFrom('outbox').where('published_at', '<', cutoff).execute();
+  await d.deleteFrom('inbox').where('handled_at', '<', cutoff).execute();
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Kysely } from 'kysely';
+import type { PlatformEvent } from '@flowgenie/contracts';
+import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
+import { createTestDatabase, waitFor, type TestDatabase } from '@flowgenie/testing';
+import { appendToOutbox, createEvent, handleOnce, messagingMigration, OutboxRelay, type EventPublisher, type MessagingTables } from '../src';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+class RecordingPublisher implements EventPublisher {
+  published: PlatformEvent[] = [];
+  failNext = 0;
+  async publish(events: PlatformEvent[]) {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('bus unavailable');
+    }
+    this.published.push(...events);
+  }
+  async close() {}
+}
+
+describe('transactional outbox and inbox', () => {
+  let testDb: TestDatabase;
+  let db: Kysely<MessagingTables>;
+  beforeAll(async () => {
+    testDb = await createTestDatabase('outbox');
+    db = createDb<MessagingTables>({ url: testDb.url, schema: 'svc' });
+    await runMigrations(db as Kysely<unknown>, 'svc', { '0001_messaging': messagingMigration });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  const deleted = () => createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 'test' });
+
+  it('publishes an event only when the transaction that wrote it commits', async () => {
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({ db: db as Kysely<unknown>, schema: 'svc', databaseUrl: testDb.url, publisher, logger, pollMs: 50 });
+    await relay.start();
+    const committed = deleted();
+    const rolledBack = deleted();
+    await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', [committed]));
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await appendToOutbox(trx, 'svc', [rolledBack]);
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    await waitFor(() => publisher.published.length >= 1);
+    await relay.drain();
+    await relay.stop();
+    expect(publisher.published.map((e) => e.id)).toEqual([committed.id]);
+  });
+
+  it('keeps events in the outbox while the bus fails, and publishes them in order once it is back', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.failNext = 2;
+    const relay = new OutboxRelay({ db: db as Kysely<unknown>, schema: 'svc', databaseUrl: testDb.url, publisher, logger, pollMs: 50 });
+    const events = [deleted(), deleted(), deleted()];
+    await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', events));
+    await relay.start();
+    await waitFor(() => publisher.published.length === 3);
+    await relay.stop();
+    expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    const left = await db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    expect(left).toEqual([]);
+  });
+
+  it('carries the correlation id of the request that caused the event', () => {
+    const event = runWithCorrelation('req-123', () => deleted());
+    expect(event.correlationId).toBe('req-123');
+  });
+
+  it('runs a handler once per event id, however often the event is delivered', async () => {
+    let runs = 0;
+    const event = deleted();
+    const first = await handleOnce(db, 'trigger', event.id, async () => void (runs += 1));
+    const second = await handleOnce(db, 'trigger', event.id, async () => void (runs += 1));
+    const otherConsumer = await handleOnce(db, 'execution', event.id, async () => void (runs += 1));
+    expect([first, second, otherConsumer]).toEqual([true, false, true]);
+    expect(runs).toBe(2);
+  });
+
+  it('forgets the inbox entry when the handler fails, so a redelivery runs it again', async () => {
+    const event = deleted();
+    await expect(handleOnce(db, 'trigger', event.id, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    let ran = false;
+    expect(await handleOnce(db, 'trigger', event.id, async () => void (ran = true))).toBe(true);
+    expect(ran).toBe(true);
+  });
+});

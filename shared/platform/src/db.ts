@@ -1,0 +1,77 @@
+import { Kysely, PostgresDialect, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+
+// Postgres int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export { sql };
+
+/**
+ * A Kysely instance on a pg pool whose connections use `schema` as their search_path, so each
+ * service reads and writes only its own schema.
+ *
+ * @example
+ * const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: 'auth' });
+ */
+export function createDb<DB>(opts: { url: string; schema: string; max?: number }): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    options: `-c search_path=${quoteIdent(opts.schema)},public`,
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client error (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+}
+
+/** Creates the database named in `url` if it does not exist (connecting to the `postgres` db). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`create database ${quoteIdent(name)}`);
+      } catch (err) {
+        // Two services booting together may race; the loser sees duplicate_database.
+        if ((err as { code?: string }).code !== '42P04') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Migrations of one service, named by timestamp so their order is their name order. */
+export type Migrations = Record<string, Migration>;
+
+/**
+ * Creates the schema and runs every pending migration of a service inside it. The migration
+ * bookkeeping tables live in the same schema, so services never share them.
+ */
+export async function runMigrations(db: Kysely<unknown>, schema: string, migrations: Migrations): Promise<void> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} of schema ${schema} failed: ${String((error as Error)?.message ?? error)}`);
+  }
+}
+
+/** Readiness check: one round trip to the database. */
+export async function pingDb(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

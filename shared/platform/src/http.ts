@@ -1,0 +1,208 @@
+import express, { type Express, type NextFunction, type Request, type Response, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ErrorResponse } from '@flowgenie/contracts';
+import { CORRELATION_HEADER, runWithCorrelation } from './correlation';
+import { DomainError, RateLimitedError } from './errors';
+import type { Logger } from './logging';
+import type { Metrics } from './metrics';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics?: Metrics;
+  /** JSON body limit in bytes (413 above it). */
+  bodyLimitBytes?: number;
+  /** Readiness checks (database, Redis…): `/readyz` answers 503 if one throws. */
+  readiness?: Record<string, () => Promise<unknown>>;
+  /** Keep the raw body bytes on `req.rawBody` (for HMAC signature checks). */
+  keepRawBody?: boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    rawBody?: Buffer;
+    correlationId?: string;
+  }
+}
+
+/**
+ * An Express app with the platform's defaults: helmet, JSON body limit, correlation id from the
+ * `x-correlation-id` header (or a new one) around the whole request, request metrics,
+ * `/healthz`, `/readyz` and `/metrics`. Mount routes, then call `finishHttpApp(app)`.
+ *
+ * @example
+ * const app = createHttpApp({ logger, metrics, readiness: { db: () => sql`select 1`.execute(db) } });
+ * app.use('/workflows', workflowRoutes(useCases));
+ * finishHttpApp(app, { logger });
+ */
+export function createHttpApp(opts: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const incoming = req.header(CORRELATION_HEADER);
+    const correlationId = incoming && /^[\w.:-]{1,200}$/.test(incoming) ? incoming : randomUUID();
+    req.correlationId = correlationId;
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(req);
+      opts.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (route !== '/healthz' && route !== '/metrics' && route !== '/readyz') {
+        runWithCorrelation(correlationId, () =>
+          opts.logger.info(
+            { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+            'request',
+          ),
+        );
+      }
+    });
+    runWithCorrelation(correlationId, () => next());
+  });
+  app.use(
+    express.json({
+      limit: opts.bodyLimitBytes ?? 1024 * 1024,
+      type: ['application/json', 'application/*+json'],
+      verify: opts.keepRawBody
+        ? (req, _res, buf) => {
+            (req as Request).rawBody = Buffer.from(buf);
+          }
+        : undefined,
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const [name, check] of Object.entries(opts.readiness ?? {})) {
+      try {
+        await withTimeout(check(), 2000);
+        checks[name] = 'ok';
+      } catch (err) {
+        ok = false;
+        checks[name] = err instanceof Error ? err.message : 'failed';
+      }
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  if (opts.metrics) {
+    const registry = opts.metrics.registry;
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
+  return app;
+}
+
+function routeLabel(req: Request): string {
+  const route = (req.route as { path?: string } | undefined)?.path;
+  return route ? `${req.baseUrl}${route}` : req.baseUrl || (req.path.length < 40 ? req.path : 'other');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Adds the 404 fallback and the one error middleware that owns error → status. */
+export function finishHttpApp(app: Express, opts: { logger: Logger }): Express {
+  app.use((req, res) => {
+    sendError(res, 404, { code: 'not_found', message: `no route for ${req.method} ${req.path}` });
+  });
+  app.use(errorMiddleware(opts.logger));
+  return app;
+}
+
+export function sendError(res: Response, status: number, error: ErrorResponse['error']): void {
+  res.status(status).json({ error } satisfies ErrorResponse);
+}
+
+export function errorMiddleware(logger: Logger) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (err instanceof DomainError) {
+      if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      sendError(res, err.status, { code: err.code, message: err.message, details: err.details });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string; limit?: number };
+    if (e?.type === 'entity.parse.failed') {
+      sendError(res, 400, { code: 'malformed_json', message: `malformed JSON body: ${e.message ?? ''}`.trim() });
+      return;
+    }
+    if (e?.type === 'entity.too.large') {
+      sendError(res, 413, { code: 'payload_too_large', message: `request body is larger than ${e.limit} bytes` });
+      return;
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, e.status, { code: 'bad_request', message: e.message ?? 'bad request' });
+      return;
+    }
+    logger.error({ err }, 'unexpected error');
+    sendError(res, 500, { code: 'internal', message: 'unexpected error' });
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on host:port (0 = any free port), over HTTPS when cert and key files are given.
+ * `close()` stops accepting, lets in-flight requests finish, then resolves.
+ */
+export async function startHttpServer(
+  handler: http.RequestListener,
+  opts: { port: number; host?: string; tlsCertFile?: string; tlsKeyFile?: string },
+): Promise<RunningServer> {
+  const tls = opts.tlsCertFile && opts.tlsKeyFile;
+  const server = tls
+    ? https.createServer({ cert: fs.readFileSync(opts.tlsCertFile!), key: fs.readFileSync(opts.tlsKeyFile!) }, handler)
+    : http.createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
+      }),
+  };
+}
+
+/** Wraps an async middleware so its rejection reaches the error middleware (Express 5 does this for routes). */
+export const handler = (fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res, next).catch(next);
+  };
