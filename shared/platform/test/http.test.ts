@@ -13,14 +13,17 @@ import {
   type RunningServer,
 } from '../src';
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+const json = async (res: Response): Promise<any> => res.json(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const logger = createLogger({ service: 'test', level: 'silent' });
 const issuer = 'https://issuer.test';
 const audience = 'flowgenie-api';
 
 describe('platform HTTP defaults', () => {
   let server: RunningServer;
-  let privateKey: CryptoKey;
-  let otherKey: CryptoKey;
+  let privateKey: PrivateKey;
+  let otherKey: PrivateKey;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
@@ -44,7 +47,7 @@ describe('platform HTTP defaults', () => {
   });
   afterAll(() => server.close());
 
-  const sign = (claims: Record<string, unknown>, opts: { key?: CryptoKey; typ?: string; exp?: string | number } = {}) =>
+  const sign = (claims: Record<string, unknown>, opts: { key?: PrivateKey; typ?: string; exp?: string | number } = {}) =>
     new SignJWT({ email: 'a@example.com', ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: opts.typ ?? 'at+jwt' })
       .setSubject('user-1')
@@ -60,13 +63,13 @@ describe('platform HTTP defaults', () => {
   it('answers malformed JSON with 400 and a message', async () => {
     const res = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('malformed_json');
+    expect((await json(res)).error.code).toBe('malformed_json');
   });
 
   it('names the failing field of a body that fails its schema', async () => {
     const res = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":""}' });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await json(res);
     expect(error.details[0].path).toBe('name');
     expect(error.message).toMatch(/name/);
   });
@@ -79,7 +82,7 @@ describe('platform HTTP defaults', () => {
   it('maps a domain error to its status and sets security headers and a correlation id', async () => {
     const res = await get('/missing');
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toEqual({ code: 'not_found', message: 'workflow not found' });
+    expect((await json(res)).error).toEqual({ code: 'not_found', message: 'workflow not found' });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-correlation-id')).toMatch(/[0-9a-f-]{36}/);
   });
@@ -87,7 +90,7 @@ describe('platform HTTP defaults', () => {
   it('accepts a valid access token', async () => {
     const res = await get('/me', await sign({}));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: 'user-1', email: 'a@example.com' });
+    expect(await json(res)).toEqual({ id: 'user-1', email: 'a@example.com' });
   });
 
   it.each([
