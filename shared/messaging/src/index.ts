@@ -2,3 +2,8 @@ export * from './ports';
 export * from './envelope';
 export * from './local/local-bus';
 export * from './outbox/outbox';
+export * from './aws/eventbridge-publisher';
+export * from './aws/sqs-consumer';
+export * from './aws/sqs-dead-letters';
+export * from './aws/lambda-sqs-handler';
+export * from './aws/sqs-message';
