@@ -57,7 +57,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       if (route !== '/healthz' && route !== '/metrics' && route !== '/readyz') {
         runWithCorrelation(correlationId, () =>
           opts.logger.info(
-            { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+            { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(seconds * 1000) },
             'request',
           ),
         );

@@ -1,0 +1,13 @@
+import { messagingMigration } from '@flowgenie/messaging';
+import type { Migrations } from '@flowgenie/platform';
+import { authTablesMigration } from './2026_11_26_001_auth_tables';
+
+/**
+ * The auth schema's migrations in name order. The outbox/inbox tables come first although nothing
+ * is emitted yet: connection.created/revoked will be, and a migration added later with an earlier
+ * name would be refused by the migrator on existing databases.
+ */
+export const migrations: Migrations = {
+  '2026_11_26_000_messaging': messagingMigration,
+  '2026_11_26_001_auth_tables': authTablesMigration,
+};

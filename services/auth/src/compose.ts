@@ -1,0 +1,179 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import {
+  createDb,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createTokenVerifier,
+  ensureDatabase,
+  finishHttpApp,
+  pingDb,
+  pingRedis,
+  runMigrations,
+  startHttpServer,
+  type Logger,
+  type RunningServer,
+} from '@flowgenie/platform';
+import { CreateApiKey } from './app/create-api-key';
+import { ExchangeApiKey } from './app/exchange-api-key';
+import { GetCurrentUser } from './app/get-current-user';
+import { GetPublicKeys } from './app/get-public-keys';
+import { ListApiKeys } from './app/list-api-keys';
+import { LogIn } from './app/log-in';
+import { LogOut } from './app/log-out';
+import { RefreshSession } from './app/refresh-session';
+import { RevokeApiKey } from './app/revoke-api-key';
+import { SessionIssuer } from './app/session-issuer';
+import { SignUp } from './app/sign-up';
+import { Argon2PasswordHasher } from './adapters/crypto/argon2-password-hasher';
+import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issuer';
+import { LocalFileSecretsKey } from './adapters/crypto/local-secrets-key';
+import { authRoutes } from './adapters/http/auth.routes';
+import { jwksRoutes } from './adapters/http/jwks.routes';
+import { PgApiKeyRepository } from './adapters/persistence/api-key.repository';
+import type { AuthDb } from './adapters/persistence/auth.tables';
+import { migrations } from './adapters/persistence/migrations';
+import { PgRefreshTokenRepository } from './adapters/persistence/refresh-token.repository';
+import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository';
+import { PgUserRepository } from './adapters/persistence/user.repository';
+import { RedisLoginThrottle, createRequestRedis } from './adapters/redis/redis-login-throttle';
+import { AUTH_SCHEMA, type Config } from './config';
+import { systemClock, type Clock } from './ports/clock';
+import type { SecretsKey } from './ports/secrets-key';
+
+export const SECRETS_KEY_FILE = 'auth-keys.key';
+
+export interface ComposeOptions {
+  logger?: Logger;
+  /** Tests move time to issue tokens that are already expired. */
+  clock?: Clock;
+}
+
+export interface AuthService {
+  app: Express;
+  start(): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKey> {
+  switch (config.SECRETS_KEY_PROVIDER) {
+    case 'local':
+      return LocalFileSecretsKey.open(path.join(config.DATA_DIR, SECRETS_KEY_FILE), { warn: (m) => logger.warn(m) });
+  }
+}
+
+/**
+ * The composition root of the auth service: migrates its schema, loads (or on first boot creates)
+ * the token signing key, wires use cases to adapters and mounts the routes.
+ *
+ * @example
+ * const service = await compose(loadConfig(process.env));
+ * const server = await service.start();
+ */
+export async function compose(config: Config, opts: ComposeOptions = {}): Promise<AuthService> {
+  const logger = opts.logger ?? createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const clock = opts.clock ?? systemClock;
+
+  await ensureDatabase(config.DATABASE_URL);
+  const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: AUTH_SCHEMA });
+  // The platform's schema-agnostic helpers take any database.
+  const untypedDb = db as unknown as Kysely<unknown>;
+  const redis = createRequestRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const closeClients = async () => {
+    redis.disconnect();
+    await db.destroy();
+  };
+
+  const hasher = new Argon2PasswordHasher({
+    memoryKib: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_TIME_COST,
+    parallelism: config.ARGON2_PARALLELISM,
+  });
+  let accessTokens: JoseAccessTokenIssuer;
+  try {
+    // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
+    await hasher.dummyHash();
+    await runMigrations(untypedDb, AUTH_SCHEMA, migrations);
+    accessTokens = await JoseAccessTokenIssuer.load({
+      store: new PgSigningKeyStore(db),
+      secrets: await openSecretsKey(config, logger),
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+  } catch (err) {
+    await closeClients();
+    throw err;
+  }
+
+  const users = new PgUserRepository(db);
+  const refreshTokens = new PgRefreshTokenRepository(db);
+  const apiKeys = new PgApiKeyRepository(db);
+  const throttle = new RedisLoginThrottle(redis, config.REDIS_PREFIX, {
+    maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  });
+  const refreshTtlDays = config.REFRESH_TOKEN_TTL_DAYS;
+  const sessions = new SessionIssuer({ accessTokens, refreshTokens, clock, refreshTtlDays });
+
+  // This service verifies its own tokens with its own keys: same checks as every other service, no JWKS round trip.
+  const verify = createTokenVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    keySet: accessTokens.localKeySet(),
+  });
+
+  const metrics = createMetrics('auth');
+  const app = createHttpApp({
+    logger,
+    metrics,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    readiness: { db: () => pingDb(untypedDb), redis: () => pingRedis(redis) },
+  });
+  app.use(jwksRoutes(new GetPublicKeys({ accessTokens })));
+  app.use(
+    '/auth',
+    authRoutes(
+      {
+        signUp: new SignUp({ users, hasher, sessions }),
+        logIn: new LogIn({ users, hasher, throttle, sessions }),
+        refreshSession: new RefreshSession({ users, refreshTokens, accessTokens, clock, refreshTtlDays, log: logger }),
+        logOut: new LogOut({ refreshTokens, clock }),
+        getCurrentUser: new GetCurrentUser({ users }),
+        createApiKey: new CreateApiKey({ apiKeys }),
+        listApiKeys: new ListApiKeys({ apiKeys }),
+        revokeApiKey: new RevokeApiKey({ apiKeys, clock }),
+        exchangeApiKey: new ExchangeApiKey({ apiKeys, users, accessTokens, clock }),
+      },
+      verify,
+    ),
+  );
+  finishHttpApp(app, { logger });
+
+  let server: RunningServer | undefined;
+  let stopped = false;
+  return {
+    app,
+    async start() {
+      server ??= await startHttpServer(app, {
+        port: config.PORT,
+        host: config.HOST,
+        tlsCertFile: config.TLS_CERT_FILE,
+        tlsKeyFile: config.TLS_KEY_FILE,
+      });
+      return server;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server?.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { hashOpaqueToken } from '../src/domain/opaque-token';
+import { call, signUp, startAuth, type TestAuth } from './support';
+
+let auth: TestAuth;
+beforeAll(async () => {
+  auth = await startAuth('apikeys');
+});
+afterAll(() => auth?.stop());
+
+const req = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(auth.url, method, path, opts);
+
+describe('API keys', () => {
+  it('go through create (shown once), list, exchange, revoke; a revoked key no longer exchanges', async () => {
+    // Prepare
+    const user = await signUp(auth.url);
+    // Act: create
+    const created = await req('POST', '/auth/api-keys', { token: user.accessToken, body: { name: '  deploy script ' } });
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'deploy script',
+      prefix: expect.stringMatching(/^fgk_.{8}$/),
+      key: expect.stringMatching(/^fgk_[A-Za-z0-9_-]{43}$/),
+      createdAt: expect.any(String),
+    });
+    const { id, key, prefix } = created.body;
+    expect(key.startsWith(prefix)).toBe(true);
+    const [stored] = await auth.query<{ key_hash: string; prefix: string }>('select key_hash, prefix from auth.api_keys where id = $1', [id]);
+    expect(stored).toEqual({ key_hash: hashOpaqueToken(key), prefix });
+
+    const listed = await req('GET', '/auth/api-keys', { token: user.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ items: [{ id, name: 'deploy script', prefix, createdAt: created.body.createdAt, lastUsedAt: null }] });
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+
+    const exchanged = await req('POST', '/auth/token', { body: { apiKey: key } });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body).toEqual({ accessToken: expect.any(String), expiresIn: 900 });
+    const me = await req('GET', '/auth/me', { token: exchanged.body.accessToken });
+    expect(me.body).toEqual(user.user);
+    const afterUse = await req('GET', '/auth/api-keys', { token: user.accessToken });
+    expect(afterUse.body.items[0].lastUsedAt).toEqual(expect.any(String));
+
+    const revoked = await req('DELETE', `/auth/api-keys/${id}`, { token: user.accessToken });
+    expect(revoked.status).toBe(204);
+    const refused = await req('POST', '/auth/token', { body: { apiKey: key } });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('invalid_api_key');
+    expect((await req('GET', '/auth/api-keys', { token: user.accessToken })).body.items).toEqual([]);
+    expect((await req('DELETE', `/auth/api-keys/${id}`, { token: user.accessToken })).status).toBe(404);
+  });
+
+  it("answers 404 for another user's key id, leaves it working, and never lists it", async () => {
+    const ann = await signUp(auth.url);
+    const bob = await signUp(auth.url);
+    const annKey = await req('POST', '/auth/api-keys', { token: ann.accessToken, body: { name: 'ann' } });
+
+    const answer = await req('DELETE', `/auth/api-keys/${annKey.body.id}`, { token: bob.accessToken });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe('not_found');
+    expect((await req('GET', '/auth/api-keys', { token: bob.accessToken })).body.items).toEqual([]);
+    expect((await req('POST', '/auth/token', { body: { apiKey: annKey.body.key } })).status).toBe(200);
+  });
+
+  it('answers 404 for an id that is not a key id at all', async () => {
+    const user = await signUp(auth.url);
+    expect((await req('DELETE', '/auth/api-keys/not-a-uuid', { token: user.accessToken })).status).toBe(404);
+    expect((await req('DELETE', '/auth/api-keys/00000000-0000-4000-8000-000000000000', { token: user.accessToken })).status).toBe(404);
+  });
+
+  it('refuses an unknown or malformed key with 401', async () => {
+    for (const apiKey of [`fgk_${'A'.repeat(43)}`, 'not-a-key']) {
+      const answer = await req('POST', '/auth/token', { body: { apiKey } });
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.code).toBe('invalid_api_key');
+    }
+  });
+
+  it('requires a bearer token to manage keys', async () => {
+    expect((await req('GET', '/auth/api-keys')).status).toBe(401);
+    expect((await req('POST', '/auth/api-keys', { body: { name: 'x' } })).status).toBe(401);
+    expect((await auth.query('select count(*)::int as n from auth.api_keys where name = $1', ['x']))[0]).toEqual({ n: 0 });
+  });
+});

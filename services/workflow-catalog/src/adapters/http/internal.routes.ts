@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import { parseOrThrow } from '@flowgenie/platform';
+import type { UseCases } from '../../app/use-cases';
+import { WorkflowNotFoundError } from '../../domain/errors';
+import { RunSpecQuery, UUID } from './schemas';
+
+/**
+ * `/internal`: for other services only (the gateway never routes it). No user token: the caller
+ * names the owner, and a workflow of anyone else answers 404 exactly as for a user.
+ */
+export function internalRoutes(uc: UseCases): Router {
+  const router = Router();
+  router.get('/workflows/:id/run-spec', async (req, res) => {
+    const query = parseOrThrow(RunSpecQuery, req.query, 'query');
+    const id = req.params.id;
+    if (!UUID.test(id)) throw new WorkflowNotFoundError();
+    const spec = await uc.getRunSpec({ ownerId: query.ownerId.toLowerCase(), workflowId: id.toLowerCase(), draft: query.draft });
+    res.json(spec);
+  });
+  return router;
+}

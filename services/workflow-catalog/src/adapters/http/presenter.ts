@@ -1,0 +1,36 @@
+import type { GraphValidation, WorkflowDetails } from '../../app/graph-checks';
+import type { WorkflowVersion } from '../../domain/workflow';
+
+/** The Workflow of docs/API.md. */
+export function workflowJson({ workflow: w, validation }: WorkflowDetails, opts: { withGraph?: boolean } = {}) {
+  return {
+    id: w.id,
+    name: w.name,
+    description: w.description,
+    ...(opts.withGraph === false ? {} : { graph: w.graph }),
+    active: w.active,
+    activeVersion: w.activeVersion,
+    latestVersion: w.latestVersion,
+    hookId: w.hookId,
+    hookPath: `/hooks/${w.hookId}`,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+    draftChangedSincePublish: w.draftChangedSincePublish,
+    validation: validationJson(validation),
+    lastExecution: w.lastExecution
+      ? { id: w.lastExecution.id, status: w.lastExecution.status, at: w.lastExecution.at.toISOString() }
+      : null,
+  };
+}
+
+export function validationJson(v: GraphValidation) {
+  return { ok: v.ok, errors: v.errors };
+}
+
+export function versionJson(v: WorkflowVersion, opts: { withGraph?: boolean } = {}) {
+  return {
+    version: v.version,
+    ...(opts.withGraph ? { graph: v.graph } : {}),
+    createdAt: v.createdAt.toISOString(),
+  };
+}

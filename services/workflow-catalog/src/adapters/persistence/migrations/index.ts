@@ -1,0 +1,9 @@
+import { messagingMigration } from '@flowgenie/messaging';
+import type { Migrations } from '@flowgenie/platform';
+import { workflowsMigration } from './2026_11_26_001_workflows';
+
+/** This service's migrations, run in name order inside its own schema. */
+export const migrations: Migrations = {
+  '2026_11_26_000_messaging': messagingMigration,
+  '2026_11_26_001_workflows': workflowsMigration,
+};

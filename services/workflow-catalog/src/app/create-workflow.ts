@@ -1,0 +1,39 @@
+import type { WorkflowGraph } from '@flowgenie/contracts';
+import { emptyGraph } from '../domain/graph';
+import type { Workflow } from '../domain/workflow';
+import type { CatalogDeps } from './deps';
+import { assertGraphSize, withValidation, type WorkflowDetails } from './graph-checks';
+
+export interface CreateWorkflowInput {
+  ownerId: string;
+  name: string;
+  description?: string;
+  /** Already in the graph's shape; may be semantically incomplete (a draft). */
+  graph?: WorkflowGraph;
+}
+
+/** Creates an inactive, unpublished workflow with a fresh hook id. */
+export function createWorkflow({ store, clock, ids }: CatalogDeps) {
+  return async (input: CreateWorkflowInput): Promise<WorkflowDetails> => {
+    const graph = input.graph ?? emptyGraph();
+    assertGraphSize(graph);
+    const now = clock.now();
+    const workflow: Workflow = {
+      id: ids.workflowId(),
+      ownerId: input.ownerId,
+      name: input.name,
+      description: input.description ?? '',
+      graph,
+      hookId: ids.hookId(),
+      active: false,
+      activeVersion: null,
+      latestVersion: null,
+      draftChangedSincePublish: true,
+      lastExecution: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.transaction((tx) => tx.insert(workflow));
+    return withValidation(workflow);
+  };
+}

@@ -1,0 +1,47 @@
+import type { WorkflowGraph } from '@flowgenie/contracts';
+import { validateGraph } from '@flowgenie/workflow';
+import { InvalidGraphError, InvalidInputError, type ProblemDetail } from '../domain/errors';
+import { graphSizeBytes, MAX_GRAPH_BYTES } from '../domain/graph';
+import type { Workflow } from '../domain/workflow';
+
+/** Outcome of full validation, as the API shows it next to a draft. */
+export interface GraphValidation {
+  ok: boolean;
+  errors: ProblemDetail[];
+}
+
+/** A workflow together with what full validation says about its draft. */
+export interface WorkflowDetails {
+  workflow: Workflow;
+  validation: GraphValidation;
+}
+
+/** Full validation (node types, config, one trigger, no cycles, expressions reading upstream steps only). */
+export function checkGraph(graph: WorkflowGraph): GraphValidation {
+  const result = validateGraph(graph);
+  if (result.ok) return { ok: true, errors: [] };
+  return {
+    ok: false,
+    errors: result.errors.map((e) => ({ ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }), path: e.path, message: e.message })),
+  };
+}
+
+/** @throws InvalidGraphError with every located problem when the graph is not runnable. */
+export function assertValidGraph(graph: WorkflowGraph): void {
+  const validation = checkGraph(graph);
+  if (!validation.ok) throw new InvalidGraphError(validation.errors);
+}
+
+/** @throws InvalidInputError naming `field` when the graph is too large to travel in an event. */
+export function assertGraphSize(graph: WorkflowGraph, field = 'graph'): void {
+  const size = graphSizeBytes(graph);
+  if (size > MAX_GRAPH_BYTES) {
+    throw new InvalidInputError(`${field} is too large`, [
+      { path: field, message: `is ${size} bytes serialised; at most ${MAX_GRAPH_BYTES} are allowed` },
+    ]);
+  }
+}
+
+export function withValidation(workflow: Workflow): WorkflowDetails {
+  return { workflow, validation: checkGraph(workflow.graph) };
+}

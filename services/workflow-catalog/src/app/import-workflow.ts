@@ -1,0 +1,14 @@
+import type { ExportDocument } from '../domain/export-document';
+import type { CatalogDeps } from './deps';
+import { createWorkflow } from './create-workflow';
+import type { WorkflowDetails } from './graph-checks';
+
+/**
+ * Creates a workflow from an exported document: new workflow id and hook id; node and edge ids
+ * are kept because expressions refer to nodes by id.
+ */
+export function importWorkflow(deps: CatalogDeps) {
+  const create = createWorkflow(deps);
+  return async (input: { ownerId: string; document: ExportDocument }): Promise<WorkflowDetails> =>
+    create({ ownerId: input.ownerId, name: input.document.name, description: input.document.description, graph: input.document.graph });
+}

@@ -1,0 +1,39 @@
+import type { WorkflowGraph } from '@flowgenie/contracts';
+import { WorkflowNotFoundError } from '../domain/errors';
+import { draftChangedSince, type Workflow } from '../domain/workflow';
+import type { CatalogDeps } from './deps';
+import { assertGraphSize, withValidation, type WorkflowDetails } from './graph-checks';
+
+export interface UpdateWorkflowInput {
+  ownerId: string;
+  workflowId: string;
+  name?: string;
+  description?: string;
+  /** Saved as is even when incomplete; `validation` in the answer lists its problems. */
+  graph?: WorkflowGraph;
+}
+
+/** Saves the draft (name, description, graph). Published versions never change. */
+export function updateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'clock'>) {
+  return async (input: UpdateWorkflowInput): Promise<WorkflowDetails> => {
+    if (input.graph) assertGraphSize(input.graph);
+    const workflow = await store.transaction(async (tx) => {
+      const current = await tx.getForUpdate(input.ownerId, input.workflowId);
+      if (!current) throw new WorkflowNotFoundError();
+      const next: Workflow = {
+        ...current,
+        name: input.name ?? current.name,
+        description: input.description ?? current.description,
+        graph: input.graph ?? current.graph,
+        updatedAt: clock.now(),
+      };
+      if (input.graph) {
+        const latest = current.latestVersion === null ? undefined : await tx.getVersion(current.id, current.latestVersion);
+        next.draftChangedSincePublish = draftChangedSince(input.graph, latest?.graph ?? null);
+      }
+      await tx.update(next);
+      return next;
+    });
+    return withValidation(workflow);
+  };
+}

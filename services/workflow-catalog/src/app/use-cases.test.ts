@@ -1,0 +1,149 @@
+import type { EventData, EventType, WorkflowGraph } from '@flowgenie/contracts';
+import { InvalidGraphError, NothingPublishedError } from '../domain/errors';
+import type { LastExecution, Workflow, WorkflowVersion } from '../domain/workflow';
+import type { WorkflowListQuery, WorkflowStore, WorkflowTransaction } from '../ports/workflow-store';
+import { buildUseCases } from './use-cases';
+
+/** An in-memory WorkflowStore: committed state plus the events each committed transaction emitted. */
+class InMemoryStore implements WorkflowStore {
+  workflows = new Map<string, Workflow>();
+  versions = new Map<string, WorkflowVersion>();
+  events: Array<{ type: EventType; data: unknown }> = [];
+  handled = new Set<string>();
+
+  async get(ownerId: string, id: string) {
+    const wf = this.workflows.get(id);
+    return wf && wf.ownerId === ownerId ? structuredClone(wf) : undefined;
+  }
+  async list(q: WorkflowListQuery) {
+    return [...this.workflows.values()].filter((w) => w.ownerId === q.ownerId).slice(0, q.limit);
+  }
+  async listVersions(workflowId: string) {
+    return [...this.versions.values()].filter((v) => v.workflowId === workflowId).sort((a, b) => b.version - a.version);
+  }
+  async getVersion(workflowId: string, version: number) {
+    return this.versions.get(`${workflowId}/${version}`);
+  }
+  async transaction<T>(fn: (tx: WorkflowTransaction) => Promise<T>): Promise<T> {
+    // Work on copies; commit only if fn resolves.
+    const workflows = new Map(this.workflows);
+    const versions = new Map(this.versions);
+    const events: Array<{ type: EventType; data: unknown }> = [];
+    const tx: WorkflowTransaction = {
+      getForUpdate: async (ownerId, id) => {
+        const wf = workflows.get(id);
+        return wf && wf.ownerId === ownerId ? structuredClone(wf) : undefined;
+      },
+      insert: async (w) => void workflows.set(w.id, structuredClone(w)),
+      update: async (w) => void workflows.set(w.id, structuredClone(w)),
+      setLastExecution: async (id: string, execution: LastExecution) => {
+        const wf = workflows.get(id);
+        if (wf) workflows.set(id, { ...wf, lastExecution: execution });
+      },
+      remove: async (id) => {
+        workflows.delete(id);
+        for (const key of [...versions.keys()]) if (key.startsWith(`${id}/`)) versions.delete(key);
+      },
+      insertVersion: async (v) => void versions.set(`${v.workflowId}/${v.version}`, structuredClone(v)),
+      getVersion: async (id, n) => versions.get(`${id}/${n}`),
+      emit: async <T extends EventType>(type: T, data: EventData<T>) => void events.push({ type, data }),
+    };
+    const result = await fn(tx);
+    this.workflows = workflows;
+    this.versions = versions;
+    this.events.push(...events);
+    return result;
+  }
+  async transactionOnce(eventId: string, fn: (tx: WorkflowTransaction) => Promise<void>) {
+    if (this.handled.has(eventId)) return false;
+    await this.transaction(fn);
+    this.handled.add(eventId);
+    return true;
+  }
+}
+
+const OWNER = '6f1c2a8e-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
+let seq = 0;
+const setup = () => {
+  const store = new InMemoryStore();
+  const uc = buildUseCases({
+    store,
+    clock: { now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, seq++)) },
+    ids: { workflowId: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`, hookId: () => `hook-${seq}-abcdefghijklmnop` },
+  });
+  return { store, uc };
+};
+
+const valid = (expression = 'trigger'): WorkflowGraph => ({
+  nodes: [
+    { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
+    { id: 'shape', type: 'transform', position: { x: 1, y: 0 }, config: { expression } },
+  ],
+  edges: [{ id: 'e1', source: 'start', sourceHandle: 'main', target: 'shape' }],
+});
+
+describe('publishing', () => {
+  it('refuses an invalid draft, stores no version and emits nothing', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x' });
+    await expect(uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(InvalidGraphError);
+    expect(store.versions.size).toBe(0);
+    expect(store.events).toEqual([]);
+  });
+
+  it('numbers versions and announces each with its graph', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
+    await uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id });
+    await uc.updateWorkflow({ ownerId: OWNER, workflowId: workflow.id, graph: valid('trigger.n') });
+    const v2 = await uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id });
+    expect(v2.version).toBe(2);
+    expect(store.events.map((e) => [e.type, (e.data as { version: number }).version])).toEqual([
+      ['workflow.published', 1],
+      ['workflow.published', 2],
+    ]);
+    expect((await store.getVersion(workflow.id, 1))?.graph).toEqual(valid());
+  });
+});
+
+describe('activation and deletion', () => {
+  it('refuses to activate before anything is published', async () => {
+    const { uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
+    await expect(uc.activateWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(NothingPublishedError);
+  });
+
+  it('deactivates before deleting an active workflow; an inactive one only announces the deletion', async () => {
+    const { store, uc } = setup();
+    const a = (await uc.createWorkflow({ ownerId: OWNER, name: 'a', graph: valid() })).workflow;
+    const b = (await uc.createWorkflow({ ownerId: OWNER, name: 'b', graph: valid() })).workflow;
+    await uc.publishWorkflow({ ownerId: OWNER, workflowId: a.id });
+    await uc.activateWorkflow({ ownerId: OWNER, workflowId: a.id });
+    store.events = [];
+    await uc.deleteWorkflow({ ownerId: OWNER, workflowId: a.id });
+    await uc.deleteWorkflow({ ownerId: OWNER, workflowId: b.id });
+    expect(store.events.map((e) => `${e.type} ${(e.data as { workflowId: string }).workflowId}`)).toEqual([
+      `workflow.deactivated ${a.id}`,
+      `workflow.deleted ${a.id}`,
+      `workflow.deleted ${b.id}`,
+    ]);
+  });
+
+  it('deactivating an inactive workflow emits nothing', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
+    await uc.deactivateWorkflow({ ownerId: OWNER, workflowId: workflow.id });
+    expect(store.events).toEqual([]);
+  });
+});
+
+describe('recording executions', () => {
+  it('applies an event once, however often it is delivered', async () => {
+    const { uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
+    const news = { eventId: 'ev-1', workflowId: workflow.id, ownerId: OWNER, execution: { id: 'x1', status: 'succeeded' as const, at: new Date('2026-02-01T00:00:00Z') } };
+    expect(await uc.recordExecution(news)).toBe(true);
+    expect(await uc.recordExecution(news)).toBe(false);
+    expect((await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).workflow.lastExecution).toEqual(news.execution);
+  });
+});

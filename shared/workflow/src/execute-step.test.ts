@@ -1,0 +1,107 @@
+import { PermanentStepError } from './errors';
+import { executeStep, type ExecuteStepContext } from './execute-step';
+import { getNodeType } from './registry';
+
+const input = {
+  trigger: { body: { name: 'Ada', wait: 5000 } },
+  steps: { fetch: { status: 200, body: { items: [{ price: 2 }, { price: 3 }], ok: true } } },
+};
+
+function ctx(extra: Partial<ExecuteStepContext> = {}): ExecuteStepContext {
+  return {
+    input,
+    signal: new AbortController().signal,
+    executionId: 'exec-1',
+    attempt: 1,
+    http: {},
+    ...extra,
+  };
+}
+
+const run = (type: string, config: Record<string, unknown>, extra?: Partial<ExecuteStepContext>) =>
+  executeStep(getNodeType(type)!, { id: 'node', config }, ctx(extra));
+
+describe('executeStep with the core node types', () => {
+  it('transform returns its expression result as the output', async () => {
+    const result = await run('transform', {
+      expression: '{ "name": trigger.body.name, "total": $sum(steps.fetch.body.items.price) }',
+    });
+    expect(result).toEqual({ output: { name: 'Ada', total: 5 } });
+  });
+
+  it('transform accepts an expression wrapped in {{ }} without evaluating it twice', async () => {
+    const result = await run('transform', { expression: '{{ "steps.fetch.status" }}' });
+    expect(result.output).toBe('steps.fetch.status');
+  });
+
+  it('if takes the "true" or "false" handle', async () => {
+    expect(await run('if', { condition: 'steps.fetch.status = 200' })).toEqual({
+      output: { result: true },
+      handle: 'true',
+    });
+    expect(await run('if', { condition: '{{ steps.fetch.body.items[price > 10] }}' })).toEqual({
+      output: { result: false },
+      handle: 'false',
+    });
+  });
+
+  it('if fails permanently on a broken condition, naming it', async () => {
+    const err = await run('if', { condition: 'steps.fetch.status = ' }).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentStepError);
+    expect(err.code).toBe('expression_error');
+    expect(err.message).toContain('condition');
+  });
+
+  it('delay asks to be resumed later instead of sleeping, then completes when resumed', async () => {
+    const now = () => Date.parse('2025-01-01T00:00:00Z');
+    const first = await run('delay', { ms: '{{ trigger.body.wait }}' }, { now });
+    expect(first).toEqual({ output: undefined, delayUntil: Date.parse('2025-01-01T00:00:05Z') });
+    const later = () => Date.parse('2025-01-01T00:00:05Z');
+    const second = await run(
+      'delay',
+      { ms: '{{ trigger.body.wait }}' },
+      { now: later, resumed: true },
+    );
+    expect(second).toEqual({ output: { resumedAt: '2025-01-01T00:00:05.000Z' } });
+  });
+
+  it('delay until a past time completes at once', async () => {
+    const now = () => Date.parse('2025-01-01T00:00:00Z');
+    const result = await run('delay', { until: '2024-12-31T23:00:00+00:00' }, { now });
+    expect(result.delayUntil).toBeUndefined();
+    const future = await run('delay', { until: '2025-01-01T02:00:00+01:00' }, { now });
+    expect(future.delayUntil).toBe(Date.parse('2025-01-01T01:00:00Z'));
+  });
+
+  it('respond_to_webhook returns the webhook response, expressions resolved', async () => {
+    const result = await run('respond_to_webhook', {
+      status: 201,
+      headers: { 'x-name': '{{ trigger.body.name }}' },
+      body: { total: '{{ $sum(steps.fetch.body.items.price) }}' },
+    });
+    const response = { status: 201, headers: { 'x-name': 'Ada' }, body: { total: 5 } };
+    expect(result).toEqual({ output: response, webhookResponse: response });
+  });
+
+  it('triggers output the trigger payload', async () => {
+    expect(await run('webhook', {})).toEqual({ output: input.trigger });
+    expect(await run('manual', { samplePayload: { a: 1 } })).toEqual({ output: input.trigger });
+  });
+
+  it('fails permanently when resolved config is invalid, naming the field', async () => {
+    const err = await run('http_request', {
+      url: 'https://x.example.com',
+      timeoutMs: '{{ trigger.body.name }}',
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentStepError);
+    expect(err.code).toBe('invalid_config');
+    expect(err.message).toContain('timeoutMs');
+  });
+
+  it('fails permanently when an expression in the config fails', async () => {
+    const err = await run('respond_to_webhook', { body: '{{ $nope() }}' }).catch((e) => e);
+    expect(err).toBeInstanceOf(PermanentStepError);
+    expect(err.code).toBe('expression_error');
+    expect(err.details.path).toBe('body');
+  });
+});

@@ -1,0 +1,319 @@
+import jsonata from 'jsonata';
+import { ExpressionError } from './errors';
+import { SafeRegExp } from './safe-regex';
+import { hasTemplate, parseTemplate, soleExpression } from './template';
+
+/**
+ * Data an expression sees: `trigger` (the trigger payload) and `steps.<nodeId>` (earlier
+ * steps' outputs). Example: `{{ steps.fetch_user.body.email }}`.
+ */
+export interface ExpressionData {
+  trigger: unknown;
+  steps: Record<string, unknown>;
+}
+
+/** Guardrails for one evaluation (JSONata's own `timeout`, `stack`, `sequence` options). */
+export interface ExpressionLimits {
+  /** Wall-clock budget per expression. Cooperative: checked at every evaluation step. */
+  timeoutMs?: number;
+  /** Maximum evaluation nesting depth (stops runaway recursion). */
+  maxDepth?: number;
+  /** Maximum length of any sequence the expression builds. */
+  maxSequence?: number;
+}
+
+export const DEFAULT_EXPRESSION_LIMITS: Required<ExpressionLimits> = {
+  timeoutMs: 1000,
+  maxDepth: 1000,
+  maxSequence: 1_000_000,
+};
+
+interface JsonataFailure {
+  code?: string;
+  message?: string;
+  position?: number;
+  token?: string;
+  value?: unknown;
+}
+
+/**
+ * Compile a JSONata expression (the text inside `{{ }}`, or a raw JSONata field).
+ * @throws ExpressionError on a syntax error.
+ */
+export function compileExpression(
+  source: string,
+  limits: ExpressionLimits = {},
+  path?: string,
+): jsonata.Expression {
+  const l = { ...DEFAULT_EXPRESSION_LIMITS, ...limits };
+  try {
+    return jsonata(source, {
+      timeout: l.timeoutMs,
+      stack: l.maxDepth,
+      sequence: l.maxSequence,
+      // jsonata only ever calls `new RegexEngine(...)`; the typing also demands a call signature.
+      RegexEngine: SafeRegExp as unknown as RegExpConstructor,
+    });
+  } catch (err) {
+    throw toExpressionError(err, source, path, l);
+  }
+}
+
+/**
+ * Evaluate one JSONata expression against `data`. The result is plain JSON-like data
+ * (JSONata sequences become arrays, functions are dropped).
+ *
+ * @throws ExpressionError naming the expression (and the field path, when given).
+ * @example await evaluateExpression('steps.a.n * 2', { trigger: {}, steps: { a: { n: 2 } } }) // 4
+ */
+export async function evaluateExpression(
+  source: string,
+  data: ExpressionData,
+  options: ExpressionLimits & { path?: string } = {},
+): Promise<unknown> {
+  const limits = { ...DEFAULT_EXPRESSION_LIMITS, ...options };
+  const compiled = compileExpression(source, limits, options.path);
+  try {
+    return toPlain(await compiled.evaluate(data));
+  } catch (err) {
+    throw toExpressionError(err, source, options.path, limits);
+  }
+}
+
+export interface ResolveOptions extends ExpressionLimits {
+  /** Top-level config keys left untouched (JSONata source the node evaluates itself). */
+  skipKeys?: readonly string[];
+}
+
+/**
+ * Deep-walk a node's config and evaluate every `{{ expr }}` in string values (object keys are
+ * left alone). A string that is exactly one `{{ expr }}` takes the expression's raw value; in
+ * mixed text each expression is interpolated (strings as is, `undefined` as '', others as JSON).
+ *
+ * @throws ExpressionError naming the expression and the field path.
+ * @example
+ * ```ts
+ * await resolveConfig({ n: '{{ trigger.n }}', s: 'n={{ trigger.n }}' }, { trigger: { n: 3 }, steps: {} });
+ * // { n: 3, s: 'n=3' }
+ * ```
+ */
+export async function resolveConfig<T>(
+  config: T,
+  data: ExpressionData,
+  options: ResolveOptions = {},
+): Promise<T> {
+  const skip = new Set(options.skipKeys ?? []);
+  const walk = async (value: unknown, path: string[]): Promise<unknown> => {
+    if (typeof value === 'string') return resolveString(value, data, options, path.join('.'));
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i += 1)
+        out.push(await walk(value[i], [...path, String(i)]));
+      return out;
+    }
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) {
+        out[key] = path.length === 0 && skip.has(key) ? v : await walk(v, [...path, key]);
+      }
+      return out;
+    }
+    return value;
+  };
+  return (await walk(config, [])) as T;
+}
+
+async function resolveString(
+  value: string,
+  data: ExpressionData,
+  limits: ExpressionLimits,
+  path: string,
+): Promise<unknown> {
+  if (!hasTemplate(value)) return value;
+  const parts = parseTemplate(value, path);
+  const sole = soleExpression(parts);
+  if (sole !== undefined) return evaluateExpression(sole, data, { ...limits, path });
+  let out = '';
+  for (const part of parts) {
+    if (part.kind === 'text') out += part.value;
+    else out += stringify(await evaluateExpression(part.source, data, { ...limits, path }));
+  }
+  return out;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** An expression found in a config, for validation and for the builder. */
+export interface FoundExpression {
+  /** Dotted path of the field inside the config, e.g. `headers.Authorization` or `body.items.0`. */
+  path: string;
+  /** The JSONata source (inside `{{ }}`, or the whole field for raw JSONata fields). */
+  expression: string;
+  /** `template`: found inside `{{ }}`; `jsonata`: a field whose whole value is JSONata. */
+  kind: 'template' | 'jsonata';
+  /** Set when the template or the expression does not parse. */
+  error?: ExpressionError;
+}
+
+/**
+ * Every expression in a config with its field path. Nothing is evaluated; syntax errors are
+ * reported on the entry instead of thrown.
+ *
+ * @param options.expressionFields top-level keys holding raw JSONata (e.g. `if.condition`);
+ *   their value may also be wrapped in one `{{ }}`.
+ */
+export function parseExpressions(
+  config: unknown,
+  options: { expressionFields?: readonly string[] } = {},
+): FoundExpression[] {
+  const found: FoundExpression[] = [];
+  const raw = new Set(options.expressionFields ?? []);
+  const walk = (value: unknown, path: string[]) => {
+    const p = path.join('.');
+    if (typeof value === 'string') {
+      if (path.length === 1 && raw.has(path[0])) found.push(rawExpressionEntry(value, p));
+      else found.push(...templateEntries(value, p));
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...path, String(i)]));
+    } else if (isPlainObject(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    }
+  };
+  walk(config, []);
+  return found;
+}
+
+function templateEntries(value: string, path: string): FoundExpression[] {
+  if (!hasTemplate(value)) return [];
+  try {
+    return parseTemplate(value, path)
+      .filter((p) => p.kind === 'expr')
+      .map((p) =>
+        withSyntaxCheck({ path, expression: (p as { source: string }).source, kind: 'template' }),
+      );
+  } catch (err) {
+    return [{ path, expression: value, kind: 'template', error: err as ExpressionError }];
+  }
+}
+
+function rawExpressionEntry(value: string, path: string): FoundExpression {
+  try {
+    return withSyntaxCheck({ path, expression: unwrapRawExpression(value, path), kind: 'jsonata' });
+  } catch (err) {
+    return { path, expression: value, kind: 'jsonata', error: err as ExpressionError };
+  }
+}
+
+function withSyntaxCheck(entry: FoundExpression): FoundExpression {
+  try {
+    compileExpression(entry.expression, {}, entry.path);
+    return entry;
+  } catch (err) {
+    return { ...entry, error: err as ExpressionError };
+  }
+}
+
+/**
+ * The JSONata source of a raw-expression field: the field itself, or the inside of a single
+ * `{{ }}` wrapping the whole field.
+ * @throws ExpressionError when the field mixes text and `{{ }}`.
+ */
+export function unwrapRawExpression(value: string, path?: string): string {
+  if (!hasTemplate(value)) return value.trim();
+  const parts = parseTemplate(value, path);
+  const sole = soleExpression(parts);
+  if (sole === undefined) {
+    throw new ExpressionError(
+      `${path ? `${path}: ` : ''}must be a JSONata expression or a single {{ }} expression, not text mixed with {{ }}`,
+      { code: 'template', expression: value, path },
+    );
+  }
+  return sole;
+}
+
+/**
+ * Ids of the steps an expression reads through `steps.<id>` (also `$.steps.<id>` and
+ * `$$.steps.<id>`), found in the JSONata AST. Dynamic access (`$lookup(steps, $x)`) is not seen.
+ *
+ * @throws ExpressionError on a syntax error.
+ * @example referencedSteps('steps.fetch_user.body.email & steps.b.x') // ['fetch_user', 'b']
+ */
+export function referencedSteps(expression: string): string[] {
+  const ast = compileExpression(expression).ast();
+  const ids = new Set<string>();
+  const seen = new Set<object>();
+  const visit = (node: unknown) => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    const n = node as { type?: string; steps?: Array<{ type?: string; value?: unknown }> };
+    if (n.type === 'path' && Array.isArray(n.steps)) {
+      const s = n.steps;
+      const rootVar = s[0]?.type === 'variable' && (s[0].value === '' || s[0].value === '$');
+      const at = rootVar ? 1 : 0;
+      if (s[at]?.type === 'name' && s[at].value === 'steps' && s[at + 1]?.type === 'name') {
+        ids.add(String(s[at + 1].value));
+      }
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(ast);
+  return [...ids];
+}
+
+function toExpressionError(
+  err: unknown,
+  source: string,
+  path: string | undefined,
+  limits: Required<ExpressionLimits>,
+): ExpressionError {
+  if (err instanceof ExpressionError) return err;
+  const e = (
+    typeof err === 'object' && err !== null ? err : { message: String(err) }
+  ) as JsonataFailure;
+  const code = e.code ?? 'evaluation';
+  let reason: string;
+  if (code === 'D1012') reason = `timed out after ${limits.timeoutMs} ms`;
+  else if (code === 'D1011')
+    reason = `exceeded the maximum evaluation depth of ${limits.maxDepth} (runaway recursion?)`;
+  else if (code === 'D2015') reason = `built a sequence longer than ${limits.maxSequence} items`;
+  else if (err instanceof RangeError) reason = `ran out of resources: ${err.message}`;
+  else reason = e.message ?? 'failed';
+  const at =
+    e.position !== undefined && code.startsWith('S') ? ` (at character ${e.position})` : '';
+  const where = path ? ` in ${path}` : '';
+  return new ExpressionError(`expression {{ ${source} }}${where}: ${reason}${at}`, {
+    code,
+    expression: source,
+    path,
+    position: e.position,
+  });
+}
+
+/** Copy JSONata output into plain data: sequences become arrays, functions are dropped. */
+function toPlain(value: unknown): unknown {
+  if (typeof value === 'function') return undefined;
+  if (Array.isArray(value)) return value.map(toPlain).filter((v) => v !== undefined);
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const plain = toPlain(v);
+      if (plain !== undefined) out[k] = plain;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { ExpressionData, ExpressionLimits } from './expressions';
+import type { RetryPolicyOverride } from './retry';
+import type { NetworkPolicy } from './ssrf';
+
+export type NodeCategory = 'trigger' | 'action' | 'logic';
+
+/** A JSON Schema document (draft 2020-12), as produced by `z.toJSONSchema`. */
+export type JsonSchema = Record<string, unknown>;
+
+/** pino-compatible subset; steps log through it without knowing the logger. Never log secrets. */
+export interface StepLogger {
+  debug(obj: Record<string, unknown>, msg?: string): void;
+  info(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+}
+
+/** Operator settings for outbound HTTP (the HTTP request node). */
+export interface HttpPolicy extends NetworkPolicy {
+  /** Response bodies larger than this fail the step. @default 10 MiB */
+  maxResponseBytes?: number;
+  /** Extra trusted CA certificates (PEM), e.g. the local dev CA. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** @default 'FlowGenie/1.0' */
+  userAgent?: string;
+}
+
+/**
+ * What a node's `run` receives for one attempt.
+ *
+ * Contract with the executor:
+ * - `config` is already expression-resolved and parsed by the node type's zod schema
+ *   (defaults applied); fields listed in `expressionFields` stay JSONata source.
+ * - `input` holds the trigger payload and the outputs of the steps that ran before this one.
+ * - `signal` aborts when the executor gives up on the attempt (timeout, shutdown); `run` must stop.
+ * - `attempt` starts at 1. `resumed` is true on the call that follows a `delayUntil` result.
+ *
+ * {@link executeStep} builds `config` from the node's raw config; call it rather than `run`.
+ */
+export interface StepContext<C = Record<string, unknown>> {
+  config: C;
+  input: ExpressionData;
+  signal: AbortSignal;
+  executionId: string;
+  nodeId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** True when the executor calls again after honouring a `delayUntil` from this step. */
+  resumed?: boolean;
+  logger?: StepLogger;
+  http: HttpPolicy;
+  /** Limits for JSONata the node evaluates itself (transform, if). */
+  expressionLimits?: ExpressionLimits;
+  /** Clock, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * What a node's `run` returns.
+ *
+ * - `output` is stored and exposed to later steps as `steps.<nodeId>`.
+ * - `handle` picks the output handle whose edges run next (default `'main'`); other handles'
+ *   branches are skipped.
+ * - `webhookResponse`, when set, is what the waiting webhook caller receives (first one wins).
+ * - `delayUntil` (epoch ms): the step is not finished. The executor must not store `output` or
+ *   follow edges; it re-enqueues the same step to run at that time with `resumed: true`, and
+ *   that call's result is the step's result. Steps never sleep in `run`.
+ */
+export interface StepResult {
+  output: unknown;
+  handle?: string;
+  webhookResponse?: WebhookResponse;
+  delayUntil?: number;
+}
+
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** The definition a node type is built from. See {@link defineNodeType}. */
+export interface NodeTypeDefinition<S extends z.ZodType = z.ZodType> {
+  /** Stable identifier stored in graphs, e.g. `http_request`. */
+  type: string;
+  version: number;
+  category: NodeCategory;
+  displayName: string;
+  description: string;
+  /** Zod schema of the node's config; its JSON Schema drives the builder's form. */
+  config: S;
+  /** Output handles, e.g. `['main']` or `['true', 'false']`. Triggers use `['main']`. */
+  outputs: readonly string[];
+  /** JSON Schema of `output`, for autocomplete in the builder. */
+  outputSchema?: JsonSchema;
+  defaultRetry?: RetryPolicyOverride;
+  /**
+   * Top-level config keys whose value is JSONata source that `run` evaluates itself (may be
+   * wrapped in one `{{ }}`). `resolveConfig` leaves them alone; validation still checks them.
+   */
+  expressionFields?: readonly string[];
+  /** Runs one attempt. Triggers return the trigger payload as their output. */
+  run?(ctx: StepContext<z.output<S>>): Promise<StepResult>;
+}
+
+/** A registered node type: the definition plus its config JSON Schema. */
+export type NodeType<S extends z.ZodType = z.ZodType> = Readonly<NodeTypeDefinition<S>> & {
+  readonly configSchema: JsonSchema;
+};
+
+const TYPE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * Declare a node type. Checks the definition and computes its config JSON Schema once
+ * (input shape: fields with defaults are optional; secrets carry `format: password` and `x-secret`).
+ *
+ * @example
+ * ```ts
+ * export const noop = defineNodeType({
+ *   type: 'noop', version: 1, category: 'action', displayName: 'No-op', description: 'Does nothing',
+ *   config: z.object({}), outputs: ['main'],
+ *   run: async (ctx) => ({ output: ctx.input.trigger }),
+ * });
+ * ```
+ */
+export function defineNodeType<S extends z.ZodType>(def: NodeTypeDefinition<S>): NodeType<S> {
+  if (!TYPE_NAME.test(def.type)) {
+    throw new Error(`node type "${def.type}": type must be lower_snake_case`);
+  }
+  if (def.outputs.length === 0 || new Set(def.outputs).size !== def.outputs.length) {
+    throw new Error(`node type "${def.type}": outputs must be non-empty and unique`);
+  }
+  const configSchema = z.toJSONSchema(def.config, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return Object.freeze({ ...def, outputs: Object.freeze([...def.outputs]), configSchema });
+}
+
+/** Marks a config field as secret in its JSON Schema (masked input, redacted in the UI). */
+export const secretField = { format: 'password', 'x-secret': true } as const;

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { PermanentStepError, RetryableStepError } from '../errors';
+import { defineNodeType } from '../node-type';
+import { parseRetryAfter } from '../retry';
+import { safeHttpRequest, type SafeResponse } from '../safe-http';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SNIPPET_CHARS = 500;
+
+export const HttpRequestConfigSchema = z
+  .object({
+    method: z
+      .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])
+      .default('GET')
+      .meta({ title: 'Method', description: 'HTTP method.' }),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .max(8192)
+      .meta({
+        title: 'URL',
+        description: 'Absolute http(s) URL, e.g. https://api.example.com/users.',
+      }),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, 'invalid header name'), z.string())
+      .default({})
+      .meta({ title: 'Headers', description: 'Request headers.' }),
+    query: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .meta({ title: 'Query', description: 'Query parameters appended to the URL.' }),
+    bodyType: z.enum(['json', 'text', 'none']).default('json').meta({
+      title: 'Body type',
+      description: 'json: body sent as JSON; text: sent as plain text; none: no body.',
+    }),
+    body: z.unknown().optional().meta({ title: 'Body', description: 'Request body.' }),
+    timeoutMs: z.number().int().min(100).max(300_000).default(30_000).meta({
+      title: 'Timeout (ms)',
+      description: 'Time limit for the whole request, redirects included.',
+    }),
+    followRedirects: z
+      .boolean()
+      .default(true)
+      .meta({ title: 'Follow redirects', description: 'Follow up to 5 redirects.' }),
+  })
+  .refine(
+    (c) => !(['GET', 'HEAD'].includes(c.method) && c.bodyType !== 'none' && c.body !== undefined),
+    {
+      message: 'GET and HEAD requests cannot have a body',
+      path: ['body'],
+    },
+  );
+export type HttpRequestConfig = z.output<typeof HttpRequestConfigSchema>;
+
+/** Output of the HTTP request node. */
+export interface HttpRequestOutput {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** Parsed JSON when the response is JSON, otherwise text. */
+  body: unknown;
+}
+
+export const httpRequestNode = defineNodeType({
+  type: 'http_request',
+  version: 1,
+  category: 'action',
+  displayName: 'HTTP request',
+  description:
+    'Calls an HTTP API. Private, loopback, link-local and metadata addresses are refused.',
+  config: HttpRequestConfigSchema,
+  outputs: ['main'],
+  outputSchema: {
+    type: 'object',
+    properties: {
+      status: { type: 'integer', description: 'HTTP status code' },
+      headers: { type: 'object', additionalProperties: { type: 'string' } },
+      body: { description: 'Parsed JSON when the response is JSON, otherwise text' },
+    },
+    required: ['status', 'headers', 'body'],
+  },
+  defaultRetry: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 } },
+  run: async (ctx) => {
+    const { config } = ctx;
+    const url = new URL(config.url);
+    for (const [k, v] of Object.entries(config.query)) url.searchParams.append(k, String(v));
+    const { body, contentType } = encodeBody(config);
+    const headers = { ...config.headers };
+    if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+      headers['content-type'] = contentType;
+    }
+    ctx.logger?.debug({ method: config.method, host: url.host }, 'http request');
+    const res = await safeHttpRequest(
+      {
+        method: config.method,
+        url: url.toString(),
+        headers,
+        body,
+        timeoutMs: config.timeoutMs,
+        signal: ctx.signal,
+        followRedirects: config.followRedirects,
+      },
+      ctx.http,
+    );
+    const output: HttpRequestOutput = {
+      status: res.status,
+      headers: res.headers,
+      body: decodeBody(res),
+    };
+    failOnErrorStatus(output, res, (ctx.now ?? Date.now)());
+    return { output };
+  },
+});
+
+function encodeBody(config: HttpRequestConfig): { body?: string; contentType?: string } {
+  if (config.bodyType === 'none' || config.body === undefined) return {};
+  if (config.bodyType === 'text') {
+    const text = typeof config.body === 'string' ? config.body : JSON.stringify(config.body);
+    return { body: text, contentType: 'text/plain; charset=utf-8' };
+  }
+  return { body: JSON.stringify(config.body), contentType: 'application/json' };
+}
+
+function decodeBody(res: SafeResponse): unknown {
+  const type = String(res.headers['content-type'] ?? '').toLowerCase();
+  const text = decodeText(res.body, type);
+  if (/[/+]json\b/.test(type)) {
+    if (text.trim() === '') return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function decodeText(body: Buffer, contentType: string): string {
+  const charset = /charset="?([\w-]+)"?/.exec(contentType)?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(body);
+  } catch {
+    return new TextDecoder('utf-8').decode(body);
+  }
+}
+
+function failOnErrorStatus(output: HttpRequestOutput, res: SafeResponse, now: number): void {
+  const { status } = output;
+  if (status < 400) return;
+  const snippet = (
+    typeof output.body === 'string' ? output.body : (JSON.stringify(output.body) ?? '')
+  ).slice(0, SNIPPET_CHARS);
+  const where = new URL(res.url);
+  const message = `HTTP ${status} from ${where.origin}${where.pathname}${snippet ? `: ${snippet}` : ''}`;
+  const details = { status, bodySnippet: snippet };
+  if (status === 408 || status === 429 || status >= 500) {
+    throw new RetryableStepError(message, {
+      code: 'http_error',
+      status,
+      details,
+      retryAfterMs: parseRetryAfter(res.headers['retry-after'], now),
+    });
+  }
+  throw new PermanentStepError(message, { code: 'http_error', status, details });
+}
