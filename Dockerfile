@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1.7
+#
+# One image for every FlowGenie process. Workspace packages export ./src/index.ts and there is no
+# build step: the processes run their TypeScript entry points with tsx. The command picks the
+# process, e.g. `services/auth/src/main.ts` (see docker-compose.yml); the default is the gateway.
+# The same image runs the executor on ECS (cdk-constructs Executor).
+
+ARG NODE_VERSION=20.19
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+WORKDIR /app
+ENV NODE_ENV=production \
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+
+# Only the package manifests, so `npm ci` below reruns when dependencies change, not on every edit.
+FROM base AS manifests
+COPY . /src
+RUN cd /src \
+    && find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json \) -type f -print \
+    | tar -cf - -T - | tar -xf - -C /app
+
+FROM base AS deps
+# Toolchain for native addons without a prebuilt binary; it stays in this stage.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+# The lock file is written by npm 11 (allowScripts); tsx is a dev dependency the image needs.
+RUN npm install -g npm@11
+COPY --from=manifests /app/ ./
+RUN --mount=type=cache,target=/root/.npm npm ci --include=dev
+
+FROM base AS runtime
+COPY --from=deps --chown=node:node /app ./
+COPY --chown=node:node . .
+USER node
+ENTRYPOINT ["node", "--import", "tsx"]
+CMD ["local/gateway/src/main.ts"]

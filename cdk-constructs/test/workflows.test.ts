@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+// The GitHub workflows cannot run here; these checks hold them to what the pipelines promise.
+const workflowsDir = path.resolve(__dirname, '..', '..', '.github', 'workflows');
+const read = (name: string) => fs.readFileSync(path.join(workflowsDir, name), 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  'runs-on': string;
+  if?: string;
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  services?: Record<string, { image: string }>;
+  environment?: string;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+const load = (name: string) => parseYaml(read(name)) as Workflow;
+const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
+
+describe('.github/workflows', () => {
+  it('ci.yml type checks, lints and tests on Node 20 against Postgres and Redis', () => {
+    const ci = load('ci.yml');
+    expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
+    const [job] = Object.values(ci.jobs);
+    expect(job.services?.postgres.image).toMatch(/^postgres:15/);
+    expect(job.services?.redis.image).toMatch(/^redis:7/);
+    const setupNode = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(String(setupNode?.with?.['node-version'])).toBe('20');
+    const commands = runs(job);
+    const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test'].map((c) =>
+      commands.indexOf(c),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('infra.yml checks Terraform and synthesizes CDK, and deploys only from main', () => {
+    const infra = load('infra.yml');
+    const allRuns = Object.values(infra.jobs).map(runs).join('\n');
+    for (const command of [
+      'terraform fmt -check',
+      'terraform -chdir="$dir" validate',
+      'terraform plan',
+      'cdk synth',
+      'cdk diff',
+      'cdk deploy',
+    ]) {
+      expect(allRuns).toContain(command);
+    }
+    const pr = infra.on.pull_request as { paths: string[] };
+    expect(pr.paths).toEqual(expect.arrayContaining(['terraform/**', 'cdk-constructs/**']));
+    const deploy = infra.jobs.deploy;
+    expect(deploy.if).toContain("github.ref == 'refs/heads/main'");
+    expect(deploy.environment).toBe('dev');
+  });
+
+  it('reaches AWS only through OIDC roles, with no keys or account IDs in the files', () => {
+    const infra = load('infra.yml');
+    expect(infra.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(infra.jobs)) {
+      for (const step of job.steps.filter((s) =>
+        s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+      )) {
+        expect({ name, role: step.with?.['role-to-assume'] }).toEqual({
+          name,
+          role: expect.stringMatching(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN \}\}$/),
+        });
+        expect({ name, idToken: job.permissions?.['id-token'] }).toEqual({
+          name,
+          idToken: 'write',
+        });
+      }
+    }
+    for (const file of fs.readdirSync(workflowsDir)) {
+      const text = read(file);
+      expect({
+        file,
+        keys:
+          text.match(/aws-(access-key-id|secret-access-key|session-token)|AKIA[0-9A-Z]{16}/g) ?? [],
+      }).toEqual({
+        file,
+        keys: [],
+      });
+      expect({ file, secrets: text.match(/secrets\.[A-Za-z_]+/g) ?? [] }).toEqual({
+        file,
+        secrets: [],
+      });
+      expect({
+        file,
+        accounts: text.match(/(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/g) ?? [],
+      }).toEqual({ file, accounts: [] });
+    }
+  });
+});

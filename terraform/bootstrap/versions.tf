@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.9.0, < 2.0.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+
+  # Local state on purpose: this creates the bucket every other configuration keeps its state in.
+  backend "local" {}
+}

@@ -1,0 +1,14 @@
+output "ssm_parameter_names" {
+  description = "SSM parameters written for the CDK stacks."
+  value       = [for p in aws_ssm_parameter.foundation : p.name]
+}
+
+output "ecr_repository_url" {
+  description = "Where the pipeline pushes the platform image."
+  value       = module.ecr.repository_url
+}
+
+output "spa_url" {
+  description = "URL of the SPA on Amplify (allow it in the API's CORS origins)."
+  value       = module.amplify.branch_url
+}

@@ -1,0 +1,61 @@
+locals {
+  common_tags = merge(var.tags, { module = "amplify" })
+
+  build_spec = yamlencode({
+    version = 1
+    frontend = {
+      phases = {
+        preBuild = { commands = ["npm ci"] }
+        build    = { commands = [var.build_command] }
+      }
+      artifacts = {
+        baseDirectory = var.build_output_dir
+        files         = ["**/*"]
+      }
+      cache = { paths = ["node_modules/**/*"] }
+    }
+  })
+}
+
+resource "aws_amplify_app" "this" {
+  name         = var.name
+  repository   = var.repository
+  access_token = var.access_token
+  platform     = "WEB"
+  build_spec   = local.build_spec
+
+  environment_variables = var.environment_variables
+
+  # Single-page app: every path that is not a static file serves index.html (client-side routing).
+  custom_rule {
+    source = "</^[^.]+$|\\.(?!(css|gif|ico|jpg|jpeg|js|json|map|png|svg|txt|webp|woff|woff2|ttf)$)([^.]+$)/>"
+    target = "/index.html"
+    status = "200"
+  }
+
+  custom_headers = yamlencode({
+    customHeaders = [
+      {
+        pattern = "**/*"
+        headers = [
+          { key = "Strict-Transport-Security", value = "max-age=31536000; includeSubDomains" },
+          { key = "X-Content-Type-Options", value = "nosniff" },
+          { key = "X-Frame-Options", value = "DENY" },
+          { key = "Referrer-Policy", value = "strict-origin-when-cross-origin" },
+        ]
+      },
+    ]
+  })
+
+  tags = local.common_tags
+}
+
+resource "aws_amplify_branch" "main" {
+  app_id            = aws_amplify_app.this.id
+  branch_name       = var.branch_name
+  stage             = "PRODUCTION"
+  framework         = "React"
+  enable_auto_build = var.enable_auto_build
+
+  tags = local.common_tags
+}
