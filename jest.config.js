@@ -10,7 +10,9 @@ const transform = {
   ],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(jose|nanoid|uuid)/)'];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node' };
+// Integration suites talk to real Postgres, Redis and child processes on a 2-core machine:
+// allow them time under load rather than failing on a busy CI box.
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', testTimeout: 30_000 };
 
 module.exports = {
   projects: [

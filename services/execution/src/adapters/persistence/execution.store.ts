@@ -1,0 +1,310 @@
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import type { PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import { appendToOutbox, handleOnce } from '@flowgenie/messaging';
+import type {
+  AttemptLogEntry,
+  Execution,
+  ExecutionDetail,
+  ExecutionError,
+  ExecutionStatus,
+  Step,
+  StepError,
+  StepStatus,
+  TriggerMode,
+} from '../../domain/execution';
+import { graphOrder } from '../../domain/plan';
+import type {
+  ExecutionFilter,
+  ExecutionPage,
+  ExecutionPatch,
+  ExecutionStore,
+  ExecutionTx,
+  StepPatch,
+} from '../../ports/execution-store';
+import { json, type ExecutionDb, type ExecutionsTable, type StepsTable } from './execution.table';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Columns of the list (no graph, payload or steps). */
+const SUMMARY_COLUMNS = [
+  'id',
+  'owner_id',
+  'workflow_id',
+  'version',
+  'mode',
+  'status',
+  'idempotency_key',
+  'trigger_node_id',
+  'error',
+  'correlation_id',
+  'retries',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+] as const;
+
+/**
+ * Executions and steps in Postgres (schema `execution`), with the outbox and inbox of the
+ * messaging package in the same schema.
+ */
+export class PgExecutionStore implements ExecutionStore {
+  constructor(
+    private readonly db: Kysely<ExecutionDb>,
+    private readonly schema: string,
+  ) {}
+
+  transaction<T>(fn: (tx: ExecutionTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new PgExecutionTx(trx, this.schema)));
+  }
+
+  async handleOnce<T>(consumer: string, eventId: string, fn: (tx: ExecutionTx) => Promise<T>) {
+    let value: T | undefined;
+    const handled = await handleOnce(this.db, consumer, eventId, async (trx) => {
+      value = await fn(new PgExecutionTx(trx, this.schema));
+    });
+    return handled ? { handled: true as const, value: value as T } : { handled: false as const };
+  }
+
+  async findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined> {
+    if (!UUID.test(id)) return undefined;
+    let query = this.db.selectFrom('executions').selectAll().where('id', '=', id);
+    if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
+    const row = await query.executeTakeFirst();
+    if (!row) return undefined;
+    const execution = rowToExecution(row);
+    const order = new Map(graphOrder(execution.graph).map((nodeId, i) => [nodeId, i]));
+    const steps = (await this.steps(id)).sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+    return { ...execution, steps };
+  }
+
+  async version(id: string, ownerId: string) {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.db
+      .selectFrom('executions')
+      .select(['updated_at', 'status'])
+      .where('id', '=', id)
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirst();
+    return row ? { updatedAt: row.updated_at, status: row.status as ExecutionStatus } : undefined;
+  }
+
+  async list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage> {
+    let query = this.db.selectFrom('executions').select(SUMMARY_COLUMNS).where('owner_id', '=', ownerId);
+    if (filter.workflowId) query = query.where('workflow_id', '=', filter.workflowId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.from) query = query.where('created_at', '>=', filter.from);
+    if (filter.to) query = query.where('created_at', '<=', filter.to);
+    const cursor = filter.cursor;
+    if (cursor) {
+      query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(cursor.createdAt, cursor.id)));
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
+    const items = rows.slice(0, filter.limit).map((r) => rowToExecution({ ...r, graph: null, trigger_payload: null }));
+    const last = items[items.length - 1];
+    return { items, next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  }
+
+  async stale(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('executions')
+      .select('id')
+      .where('status', 'in', ['queued', 'running'])
+      .where('updated_at', '<', before)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async steps(executionId: string): Promise<Step[]> {
+    return stepsOf(this.db, executionId);
+  }
+}
+
+class PgExecutionTx implements ExecutionTx {
+  constructor(
+    private readonly trx: Transaction<ExecutionDb>,
+    private readonly schema: string,
+  ) {}
+
+  async insertExecution(e: Execution): Promise<boolean> {
+    const inserted = await this.trx
+      .insertInto('executions')
+      .values({
+        id: e.id,
+        owner_id: e.ownerId,
+        workflow_id: e.workflowId,
+        version: e.version,
+        mode: e.mode,
+        status: e.status,
+        idempotency_key: e.idempotencyKey,
+        trigger_node_id: e.triggerNodeId,
+        trigger_payload: json(e.triggerPayload),
+        graph: JSON.stringify(e.graph),
+        error: json(e.error),
+        correlation_id: e.correlationId,
+        retries: e.retries,
+        created_at: e.createdAt,
+        started_at: e.startedAt,
+        finished_at: e.finishedAt,
+      })
+      // Either conflict (same execution id, or same idempotency key of the workflow) means
+      // this trigger already has its execution.
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async insertSteps(steps: Step[]): Promise<void> {
+    if (steps.length === 0) return;
+    await this.trx
+      .insertInto('steps')
+      .values(
+        steps.map((s) => ({
+          execution_id: s.executionId,
+          node_id: s.nodeId,
+          type: s.type,
+          status: s.status,
+          attempts: s.attempts,
+          max_attempts: s.maxAttempts,
+          retry_policy: JSON.stringify(s.retryPolicy),
+          input: json(s.input),
+          output: json(s.output),
+          error: json(s.error),
+          handle: s.handle,
+          started_at: s.startedAt,
+          finished_at: s.finishedAt,
+          attempt_log: JSON.stringify(s.attemptLog),
+          job_id: s.jobId,
+          run_token: s.runToken,
+          resume_at: s.resumeAt,
+        })),
+      )
+      .execute();
+  }
+
+  async lockExecution(id: string): Promise<Execution | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.trx.selectFrom('executions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) return undefined;
+    // Every change to an execution or its steps passes here: updated_at is its last change.
+    await this.trx
+      .updateTable('executions')
+      .set({ updated_at: sql<Date>`clock_timestamp()` })
+      .where('id', '=', id)
+      .execute();
+    return rowToExecution(row);
+  }
+
+  steps(executionId: string): Promise<Step[]> {
+    return stepsOf(this.trx, executionId);
+  }
+
+  async updateExecution(id: string, patch: ExecutionPatch): Promise<void> {
+    const set: Updateable<ExecutionsTable> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.error !== undefined) set.error = json(patch.error);
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
+    if (patch.retries !== undefined) set.retries = patch.retries;
+    if (Object.keys(set).length === 0) return;
+    await this.trx.updateTable('executions').set(set).where('id', '=', id).execute();
+  }
+
+  async updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void> {
+    if (nodeIds.length === 0) return;
+    const set: Updateable<StepsTable> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.maxAttempts !== undefined) set.max_attempts = patch.maxAttempts;
+    if (patch.input !== undefined) set.input = json(patch.input);
+    if (patch.output !== undefined) set.output = json(patch.output);
+    if (patch.error !== undefined) set.error = json(patch.error);
+    if (patch.handle !== undefined) set.handle = patch.handle;
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
+    if (patch.attemptLog !== undefined) set.attempt_log = JSON.stringify(patch.attemptLog);
+    if (patch.jobId !== undefined) set.job_id = patch.jobId;
+    if (patch.runToken !== undefined) set.run_token = patch.runToken;
+    if (patch.resumeAt !== undefined) set.resume_at = patch.resumeAt;
+    await this.trx
+      .updateTable('steps')
+      .set({ ...set, updated_at: sql<Date>`clock_timestamp()` })
+      .where('execution_id', '=', executionId)
+      .where('node_id', 'in', nodeIds)
+      .execute();
+  }
+
+  appendEvents(events: PlatformEvent[]): Promise<void> {
+    return appendToOutbox(this.trx, this.schema, events);
+  }
+
+  async unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]> {
+    const rows = await this.trx
+      .selectFrom('executions')
+      .select('id')
+      .where('workflow_id', '=', workflowId)
+      .where('owner_id', '=', ownerId)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+    return rows.map((r) => r.id);
+  }
+}
+
+async function stepsOf(db: Kysely<ExecutionDb>, executionId: string): Promise<Step[]> {
+  if (!UUID.test(executionId)) return [];
+  const rows = await db.selectFrom('steps').selectAll().where('execution_id', '=', executionId).orderBy('node_id').execute();
+  return rows.map(rowToStep);
+}
+
+type ExecutionRow = Omit<Selectable<ExecutionsTable>, 'graph' | 'trigger_payload'> & { graph: unknown; trigger_payload: unknown };
+
+function rowToExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    workflowId: row.workflow_id,
+    version: row.version,
+    mode: row.mode as TriggerMode,
+    status: row.status as ExecutionStatus,
+    idempotencyKey: row.idempotency_key,
+    triggerNodeId: row.trigger_node_id,
+    triggerPayload: row.trigger_payload ?? null,
+    graph: (row.graph ?? { nodes: [], edges: [] }) as WorkflowGraph,
+    error: (row.error ?? null) as ExecutionError | null,
+    correlationId: row.correlation_id,
+    retries: row.retries,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function rowToStep(row: Selectable<StepsTable>): Step {
+  return {
+    executionId: row.execution_id,
+    nodeId: row.node_id,
+    type: row.type,
+    status: row.status as StepStatus,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    retryPolicy: row.retry_policy as RetryPolicy,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: (row.error ?? null) as StepError | null,
+    handle: row.handle,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    attemptLog: (row.attempt_log ?? []) as AttemptLogEntry[],
+    jobId: row.job_id,
+    runToken: row.run_token,
+    resumeAt: row.resume_at,
+  };
+}

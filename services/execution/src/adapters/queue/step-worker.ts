@@ -1,0 +1,87 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runWithCorrelation, type Logger } from '@flowgenie/platform';
+import { retryDelayMs } from '@flowgenie/workflow';
+import type { StepJobData } from '../../domain/step-job';
+import type { RunStep } from '../../app/run-step';
+import { BACKOFF_TYPES, STEPS_QUEUE } from './bull-step-queue';
+
+export interface StepWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  concurrency: number;
+  /** Lock of a running job; another worker takes the step over this long after its worker died. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Worker name stored on the jobs it takes (for debugging). */
+  name?: string;
+}
+
+/**
+ * Delay before the next attempt of a step job: the node's fixed or exponential backoff with
+ * jitter, raised to the remote's Retry-After when the attempt failed with one (429/503).
+ */
+export function stepBackoff(attemptsMade: number, type: string | undefined, err: Error | undefined, job: { opts: { backoff?: unknown }; data?: unknown } | undefined): number {
+  const backoff = (job?.opts.backoff ?? {}) as { delay?: number };
+  const offset = ((job?.data ?? {}) as StepJobData).attemptOffset ?? 0;
+  const kind = type === BACKOFF_TYPES.fixed ? 'fixed' : 'exponential';
+  return retryDelayMs({ backoff: { type: kind, delayMs: backoff.delay ?? 1000 } }, attemptsMade + offset, err);
+}
+
+/**
+ * The executor's BullMQ worker on the steps queue. The app decides; this adapter translates:
+ * a retry outcome rethrows the step's error (BullMQ retries it after `stepBackoff`), a final
+ * failure becomes `UnrecoverableError` so BullMQ fails the job at once.
+ */
+export class StepWorker {
+  private worker?: Worker<StepJobData, string>;
+
+  constructor(
+    private readonly runStep: RunStep,
+    private readonly opts: StepWorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const { logger } = this.opts;
+    this.worker = new Worker<StepJobData, string>(STEPS_QUEUE, (job) => this.process(job), {
+      connection: this.opts.connection,
+      prefix: this.opts.prefix,
+      concurrency: this.opts.concurrency,
+      lockDuration: this.opts.lockDurationMs,
+      stalledInterval: this.opts.stalledIntervalMs,
+      // A step whose worker keeps dying is given up by BullMQ; the reaper then decides.
+      maxStalledCount: 2,
+      name: this.opts.name,
+      settings: { backoffStrategy: stepBackoff },
+    });
+    this.worker.on('error', (err) => logger.error({ err }, 'step worker error'));
+    this.worker.on('stalled', (jobId) => logger.warn({ jobId }, 'step job stalled; another worker takes it over'));
+    await this.worker.waitUntilReady();
+  }
+
+  private process(job: Job<StepJobData, string>): Promise<string> {
+    return runWithCorrelation(job.data.correlationId, async () => {
+      const outcome = await this.runStep.execute({
+        jobId: job.id!,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
+      switch (outcome.kind) {
+        case 'done':
+          return outcome.status;
+        case 'retry':
+          throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+        case 'failed':
+          throw new UnrecoverableError(outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+      }
+    });
+  }
+
+  /** Waits for the steps in flight (`force`: does not wait; their jobs go back to the queue when their lock expires). */
+  async close(force = false): Promise<void> {
+    await this.worker?.close(force);
+    this.worker = undefined;
+  }
+}

@@ -1,0 +1,120 @@
+import { createEvent } from '@flowgenie/messaging';
+import type { PlatformEvent, WebhookResponseMessage } from '@flowgenie/contracts';
+import type { Logger } from '@flowgenie/platform';
+import { durationMs, type Execution, type Step } from '../domain/execution';
+import { lastOutput, planNext } from '../domain/plan';
+import { retryJobId, stepJobId, type StepJobData } from '../domain/step-job';
+import type { ExecutionMetrics } from '../ports/execution-metrics';
+import type { ExecutionTx } from '../ports/execution-store';
+import type { StepJob, StepQueue } from '../ports/step-queue';
+import type { WebhookResponder } from '../ports/webhook-responder';
+
+export const EVENT_SOURCE = 'execution';
+
+/** Work that must wait for the transaction to commit (a job must never run before its row). */
+export interface Effects {
+  jobs: StepJob[];
+  removeJobs: string[];
+  messages: WebhookResponseMessage[];
+  finished?: 'succeeded' | 'failed' | 'canceled';
+}
+
+export const noEffects = (): Effects => ({ jobs: [], removeJobs: [], messages: [] });
+
+export interface EngineDeps {
+  queue: StepQueue;
+  responder: WebhookResponder;
+  metrics: ExecutionMetrics;
+  logger: Logger;
+}
+
+/** A job that runs `step` (attempts left = its policy minus `attemptOffset`). */
+export function jobFor(
+  execution: Pick<Execution, 'id' | 'correlationId'>,
+  step: Pick<Step, 'nodeId' | 'retryPolicy'>,
+  jobId: string,
+  extra: Partial<Pick<StepJobData, 'attemptOffset' | 'resumed'>> & { delayMs?: number } = {},
+): StepJob {
+  const offset = extra.attemptOffset ?? 0;
+  return {
+    jobId,
+    data: {
+      executionId: execution.id,
+      nodeId: step.nodeId,
+      correlationId: execution.correlationId,
+      ...(offset ? { attemptOffset: offset } : {}),
+      ...(extra.resumed ? { resumed: true } : {}),
+    },
+    attempts: Math.max(1, step.retryPolicy.attempts - offset),
+    backoff: step.retryPolicy.backoff,
+    ...(extra.delayMs ? { delayMs: extra.delayMs } : {}),
+  };
+}
+
+/** Job id of a step the planner queues in the execution's current run (first run or retry n). */
+export const plannedJobId = (execution: Pick<Execution, 'id' | 'retries'>, nodeId: string) =>
+  execution.retries > 0 ? retryJobId(execution.id, nodeId, execution.retries) : stepJobId(execution.id, nodeId);
+
+/**
+ * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
+ * unreachable ones, and finishes the execution when nothing is left, appending
+ * execution.succeeded/failed to the outbox. Returns what to do after commit.
+ */
+export async function advance(tx: ExecutionTx, execution: Execution, effects: Effects, now = new Date()): Promise<Effects> {
+  const steps = await tx.steps(execution.id);
+  const plan = planNext(execution.graph, steps);
+  if (plan.skip.length) await tx.updateSteps(execution.id, plan.skip, { status: 'skipped', finishedAt: now });
+  for (const nodeId of plan.queue) {
+    const jobId = plannedJobId(execution, nodeId);
+    await tx.updateSteps(execution.id, [nodeId], { status: 'queued', jobId, attempts: 0, error: null });
+    effects.jobs.push(jobFor(execution, steps.find((s) => s.nodeId === nodeId)!, jobId));
+  }
+  if (plan.finish) {
+    const { status, error } = plan.finish;
+    await tx.updateExecution(execution.id, { status, error, finishedAt: now });
+    const base = {
+      executionId: execution.id,
+      workflowId: execution.workflowId,
+      ownerId: execution.ownerId,
+      finishedAt: now.toISOString(),
+      durationMs: durationMs(execution.startedAt ?? execution.createdAt, now) ?? 0,
+    };
+    const event: PlatformEvent =
+      status === 'succeeded'
+        ? createEvent('execution.succeeded', base, { source: EVENT_SOURCE })
+        : createEvent('execution.failed', { ...base, error: error ?? { message: 'failed' } }, { source: EVENT_SOURCE });
+    await tx.appendEvents([event]);
+    const finalSteps = await tx.steps(execution.id);
+    effects.messages.push({
+      kind: 'final',
+      executionId: execution.id,
+      status,
+      ...(error ? { error: error.message } : {}),
+      output: lastOutput(finalSteps, execution.triggerNodeId),
+    });
+    effects.finished = status;
+  }
+  return effects;
+}
+
+/**
+ * Runs the after-commit work. An enqueue failure is logged (the reaper re-drives the
+ * execution later) or, with `throwOnEnqueueError`, thrown so the caller's message is redelivered.
+ */
+export async function runEffects(deps: EngineDeps, effects: Effects, opts: { throwOnEnqueueError?: boolean } = {}): Promise<void> {
+  if (effects.removeJobs.length) {
+    await deps.queue.remove(effects.removeJobs).catch((err) => deps.logger.warn({ err }, 'removing step jobs failed'));
+  }
+  if (effects.jobs.length) {
+    try {
+      await deps.queue.enqueue(effects.jobs);
+    } catch (err) {
+      if (opts.throwOnEnqueueError) throw err;
+      deps.logger.error({ err, jobs: effects.jobs.map((j) => j.jobId) }, 'enqueueing steps failed; the reaper will re-drive them');
+    }
+  }
+  for (const message of effects.messages) {
+    await deps.responder.publish(message).catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
+  }
+  if (effects.finished) deps.metrics.executionFinished(effects.finished);
+}

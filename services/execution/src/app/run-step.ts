@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PermanentStepError,
+  isRetryableError,
+  toStepErrorInfo,
+  upstreamOf,
+  type HttpPolicy,
+  type NodeTypeRegistry,
+  type StepResult,
+} from '@flowgenie/workflow';
+import { ENQUEUED_STEP_STATUSES, type AttemptLogEntry, type Execution, type Step, type StepError } from '../domain/execution';
+import { resumeJobId, type StepJobData } from '../domain/step-job';
+import type { ExecutionStore, ExecutionTx } from '../ports/execution-store';
+import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
+import { runNode } from './steps/run-node';
+
+export interface RunStepDeps extends EngineDeps {
+  store: ExecutionStore;
+  registry: Pick<NodeTypeRegistry, 'get'>;
+  http: HttpPolicy;
+  expressionTimeoutMs: number;
+}
+
+/** The queue's view of the job being run. */
+export interface StepJobRun {
+  jobId: string;
+  data: StepJobData;
+  /** Attempts this job made before (the queue's own count). */
+  attemptsMade: number;
+  /** Attempts this job may make in all. */
+  maxAttempts: number;
+}
+
+/**
+ * How the queue should treat the job: `done` (finished, waiting or discarded), `retry` (fail
+ * this attempt; the queue tries again after its backoff), `failed` (fail the job for good).
+ */
+export type RunStepOutcome =
+  | { kind: 'done'; status: 'succeeded' | 'waiting' | 'discarded' }
+  | { kind: 'retry'; error: unknown }
+  | { kind: 'failed'; error: unknown };
+
+/**
+ * Runs one attempt of one step: claims it (execution running, job still the step's owner),
+ * resolves its input from the trigger payload and the upstream steps' outputs, runs the node
+ * type, stores input/output/error/timing, and lets the planner enqueue the next steps or finish
+ * the execution. A result that arrives after the execution was canceled, or after another
+ * worker took the step over, is discarded.
+ */
+export class RunStep {
+  constructor(private readonly deps: RunStepDeps) {}
+
+  async execute(job: StepJobRun): Promise<RunStepOutcome> {
+    const { store } = this.deps;
+    const { executionId, nodeId } = job.data;
+    const attempt = (job.data.attemptOffset ?? 0) + job.attemptsMade + 1;
+    const token = randomUUID();
+    const startedAt = new Date();
+    const log = this.deps.logger.child({ executionId, nodeId, attempt });
+
+    const claim = await store.transaction(async (tx) => {
+      const execution = await tx.lockExecution(executionId);
+      if (!execution || execution.status !== 'running') return undefined;
+      const steps = await tx.steps(executionId);
+      const step = steps.find((s) => s.nodeId === nodeId);
+      if (!step || step.jobId !== job.jobId || !ENQUEUED_STEP_STATUSES.has(step.status)) return undefined;
+      const attemptLog = closeInterrupted(step.attemptLog, startedAt);
+      attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
+      await tx.updateSteps(executionId, [nodeId], {
+        status: 'running',
+        attempts: attempt,
+        runToken: token,
+        startedAt: step.startedAt ?? startedAt,
+        finishedAt: null,
+        resumeAt: null,
+        attemptLog,
+      });
+      return { execution, step: { ...step, attemptLog }, steps };
+    });
+    if (!claim) {
+      log.debug({ jobId: job.jobId }, 'stale step job discarded');
+      return { kind: 'done', status: 'discarded' };
+    }
+
+    const { execution, step } = claim;
+    log.info({ type: step.type }, 'step started');
+    const node = execution.graph.nodes.find((n) => n.id === nodeId);
+    const nodeType = this.deps.registry.get(step.type);
+    const run = node && nodeType
+      ? await runNode({
+          nodeType,
+          node,
+          input: this.inputOf(execution, claim.steps, nodeId),
+          executionId,
+          attempt,
+          resumed: job.data.resumed === true,
+          timeoutMs: step.retryPolicy.timeoutMs,
+          expressionTimeoutMs: this.deps.expressionTimeoutMs,
+          http: this.deps.http,
+          logger: log,
+        })
+      : { input: null, error: new PermanentStepError(`unknown node type "${step.type}"`, { code: 'unknown_node_type' }) };
+
+    const finishedAt = new Date();
+    const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
+    const final = run.error !== undefined && (!isRetryableError(run.error) || job.attemptsMade + 1 >= job.maxAttempts);
+    const effects = noEffects();
+    const status = await store.transaction(async (tx) => {
+      const current = await tx.lockExecution(executionId);
+      const now = (await tx.steps(executionId)).find((s) => s.nodeId === nodeId);
+      if (!current || current.status !== 'running' || !now || now.status !== 'running' || now.runToken !== token) return 'discarded' as const;
+      if (run.result) return this.storeSuccess(tx, current, now, run.input, run.result, attempt, finishedAt, effects);
+      const error = errorOf(run.error);
+      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
+      if (!final) {
+        await tx.updateSteps(executionId, [nodeId], { status: 'retrying', input: run.input, error, attemptLog, runToken: null });
+        return 'retrying' as const;
+      }
+      await tx.updateSteps(executionId, [nodeId], { status: 'failed', input: run.input, error, attemptLog, runToken: null, finishedAt });
+      await advance(tx, current, effects, finishedAt);
+      return 'failed' as const;
+    });
+
+    this.deps.metrics.stepFinished(step.type, status, seconds);
+    if (status === 'discarded') {
+      log.info('step result discarded (execution canceled or step taken over)');
+      return { kind: 'done', status: 'discarded' };
+    }
+    if (status === 'succeeded' && run.result?.webhookResponse) {
+      const { status: code, headers, body } = run.result.webhookResponse;
+      effects.messages.unshift({ kind: 'respond', executionId, status: code, headers: headers ?? {}, body });
+    }
+    await runEffects(this.deps, effects);
+    if (status === 'succeeded' || status === 'waiting') {
+      log.info({ ms: Math.round(seconds * 1000), status }, `step ${status}`);
+      return { kind: 'done', status };
+    }
+    const info = toStepErrorInfo(run.error);
+    if (status === 'retrying') {
+      log.warn({ err: info.message, code: info.code }, 'step attempt failed; will retry');
+      return { kind: 'retry', error: run.error };
+    }
+    log.warn({ err: info.message, code: info.code }, 'step failed');
+    return { kind: 'failed', error: run.error };
+  }
+
+  private async storeSuccess(
+    tx: ExecutionTx,
+    execution: Execution,
+    step: Step,
+    input: unknown,
+    result: StepResult,
+    attempt: number,
+    finishedAt: Date,
+    effects: Effects,
+  ): Promise<'succeeded' | 'waiting'> {
+    const attemptLog = closeAttempt(step.attemptLog, attempt, finishedAt);
+    if (result.delayUntil !== undefined) {
+      const jobId = resumeJobId(execution.id, step.nodeId, result.delayUntil);
+      const resumeAt = new Date(result.delayUntil);
+      await tx.updateSteps(execution.id, [step.nodeId], { status: 'waiting', input, attemptLog, resumeAt, jobId, runToken: null, error: null });
+      effects.jobs.push(
+        jobFor(execution, step, jobId, {
+          attemptOffset: attempt - 1,
+          resumed: true,
+          delayMs: Math.max(0, result.delayUntil - Date.now()),
+        }),
+      );
+      return 'waiting';
+    }
+    await tx.updateSteps(execution.id, [step.nodeId], {
+      status: 'succeeded',
+      input,
+      output: result.output ?? null,
+      handle: result.handle ?? 'main',
+      error: null,
+      attemptLog,
+      runToken: null,
+      finishedAt,
+    });
+    await advance(tx, execution, effects, finishedAt);
+    return 'succeeded';
+  }
+
+  /** `{trigger, steps}`: the payload and the outputs of the steps upstream of `nodeId` that succeeded. */
+  private inputOf(execution: Execution, steps: Step[], nodeId: string) {
+    const upstream = new Set(upstreamOf(execution.graph, nodeId));
+    const outputs: Record<string, unknown> = {};
+    for (const s of steps) if (upstream.has(s.nodeId) && s.status === 'succeeded') outputs[s.nodeId] = s.output;
+    return { trigger: execution.triggerPayload, steps: outputs };
+  }
+}
+
+function errorOf(error: unknown): StepError {
+  const info = toStepErrorInfo(error);
+  return { message: info.message, code: info.code, ...(info.status !== undefined ? { status: info.status } : {}) };
+}
+
+/** An attempt left open belonged to a worker that stopped mid-step. */
+function closeInterrupted(log: AttemptLogEntry[], at: Date): AttemptLogEntry[] {
+  return log.map((e) => (e.finishedAt ? e : { ...e, finishedAt: at.toISOString(), error: e.error ?? 'interrupted: the worker running it stopped' }));
+}
+
+function closeAttempt(log: AttemptLogEntry[], attempt: number, at: Date, error?: string): AttemptLogEntry[] {
+  const out = [...log];
+  for (let i = out.length - 1; i >= 0; i -= 1) {
+    if (out[i].attempt === attempt && !out[i].finishedAt) {
+      out[i] = { ...out[i], finishedAt: at.toISOString(), ...(error ? { error } : {}) };
+      break;
+    }
+  }
+  return out;
+}

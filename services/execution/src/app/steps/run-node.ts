@@ -1,0 +1,83 @@
+import {
+  PermanentStepError,
+  RetryableStepError,
+  resolveNodeConfig,
+  type ExpressionData,
+  type HttpPolicy,
+  type NodeType,
+  type StepLogger,
+  type StepResult,
+} from '@flowgenie/workflow';
+import { redactInput } from './redact';
+
+export interface RunNodeOptions {
+  nodeType: NodeType;
+  node: { id: string; config?: Record<string, unknown> };
+  input: ExpressionData;
+  executionId: string;
+  attempt: number;
+  resumed: boolean;
+  timeoutMs: number;
+  expressionTimeoutMs: number;
+  http: HttpPolicy;
+  logger?: StepLogger;
+}
+
+export interface NodeRun {
+  /** The resolved config, secrets redacted (what is stored as the step's input). */
+  input: unknown;
+  result?: StepResult;
+  error?: unknown;
+}
+
+/**
+ * One attempt of a node: `{{ }}` expressions resolved over `{trigger, steps}`, the config
+ * parsed by the node type, then `run` raced against the attempt's time limit (the signal is
+ * aborted when the limit passes, and the attempt fails as retryable `timeout`).
+ */
+export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
+  const { nodeType, node } = opts;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // Until the config resolves, the raw config (its templates) is what the step shows as input.
+  let input: unknown = redactInput(node.config ?? {}, nodeType.configSchema);
+  const attempt = async (): Promise<StepResult> => {
+    const limits = { timeoutMs: opts.expressionTimeoutMs };
+    const config = await resolveNodeConfig(nodeType, node.config ?? {}, { input: opts.input, expressionLimits: limits });
+    input = redactInput(config, nodeType.configSchema);
+    if (!nodeType.run) throw new PermanentStepError(`node type "${nodeType.type}" cannot be run`, { code: 'not_runnable' });
+    const result = await nodeType.run({
+      config,
+      input: opts.input,
+      signal: controller.signal,
+      executionId: opts.executionId,
+      nodeId: node.id,
+      attempt: opts.attempt,
+      resumed: opts.resumed,
+      logger: opts.logger,
+      http: opts.http,
+      expressionLimits: limits,
+    });
+    const handle = result.handle ?? 'main';
+    if (result.delayUntil === undefined && !nodeType.outputs.includes(handle)) {
+      throw new PermanentStepError(`node type "${nodeType.type}" returned unknown output handle "${handle}"`, { code: 'invalid_handle' });
+    }
+    return result;
+  };
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('step timed out'));
+      reject(new RetryableStepError(`step timed out after ${opts.timeoutMs} ms`, { code: 'timeout' }));
+    }, opts.timeoutMs);
+  });
+  try {
+    const result = await Promise.race([attempt(), deadline]);
+    return { input, result };
+  } catch (error) {
+    return { input, error };
+  } finally {
+    clearTimeout(timer);
+    // Whatever the attempt still has in flight (a request after a timeout) is told to stop.
+    if (!controller.signal.aborted) controller.abort(new Error('attempt over'));
+  }
+}

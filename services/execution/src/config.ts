@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dbEnv, envBool, httpEnv, loadConfig as load, redisEnv } from '@flowgenie/platform';
+
+export const ConfigSchema = z.object({
+  ...baseEnv,
+  ...httpEnv,
+  ...dbEnv,
+  ...redisEnv,
+  ...authEnv,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  /** The executor process serves only `/metrics`, `/healthz`, `/readyz` on this port. */
+  EXECUTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3005),
+  /** Steps one executor process runs at once. */
+  EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * Let the HTTP step reach 127.0.0.0/8 and ::1. Off in production: a workflow author could
+   * otherwise call services on the executor's own host. Tests and the local stack turn it on.
+   */
+  HTTP_ALLOW_LOOPBACK: envBool.default(false),
+  /** Let the HTTP step reach every non-public address, cloud metadata included. Rarely right. */
+  HTTP_ALLOW_PRIVATE_NETWORKS: envBool.default(false),
+  /** Extra CA certificate (PEM file) the HTTP step trusts, e.g. the local dev CA. */
+  HTTP_CA_FILE: z.string().optional(),
+  /** Wall-clock budget of one `{{ }}` / JSONata expression. */
+  EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /**
+   * An execution still `running` whose rows have not changed for this long, with no live job in
+   * the steps queue, is re-driven by the reaper (lost enqueue, worker killed past stall recovery).
+   */
+  REAPER_STALE_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How often the reaper looks. Default: a third of REAPER_STALE_MS (at most 20 s). */
+  REAPER_INTERVAL_MS: z.coerce.number().int().min(50).optional(),
+  /**
+   * Lock of a step job while a worker runs it (renewed at half-time). A killed worker's step is
+   * taken over by another worker after about this long.
+   */
+  STEP_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often workers look for steps whose worker died (BullMQ stalled-job check). */
+  STEP_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Parses the environment (main.ts and main.worker.ts only) or a test's overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  return load(ConfigSchema, env);
+}
+
+export const SCHEMA = 'execution';

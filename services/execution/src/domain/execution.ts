@@ -1,0 +1,102 @@
+import type { RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+
+export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+export const STEP_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'retrying',
+  'succeeded',
+  'failed',
+  'skipped',
+  'canceled',
+  'waiting',
+] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export type TriggerMode = 'webhook' | 'schedule' | 'manual';
+
+/** A step that will not change any more (until an execution retry resets failed ones). */
+export const FINISHED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'canceled']);
+/** A step with work outstanding: the execution is not finished while one exists. */
+export const ACTIVE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['pending', 'queued', 'running', 'retrying', 'waiting']);
+/** A step that has (or must have) a job in the steps queue. */
+export const ENQUEUED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['queued', 'running', 'retrying', 'waiting']);
+export const FINISHED_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['succeeded', 'failed', 'canceled']);
+
+export const isStepFinished = (s: StepStatus) => FINISHED_STEP_STATUSES.has(s);
+export const isExecutionFinished = (s: ExecutionStatus) => FINISHED_EXECUTION_STATUSES.has(s);
+
+export interface ExecutionError {
+  message: string;
+  nodeId?: string;
+}
+
+export interface StepError {
+  message: string;
+  code?: string;
+  status?: number;
+}
+
+export interface AttemptLogEntry {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error?: string;
+}
+
+export interface Execution {
+  id: string;
+  ownerId: string;
+  workflowId: string;
+  version: number | null;
+  mode: TriggerMode;
+  status: ExecutionStatus;
+  idempotencyKey: string;
+  triggerNodeId: string;
+  triggerPayload: unknown;
+  graph: WorkflowGraph;
+  error: ExecutionError | null;
+  correlationId: string;
+  /** How many times a user retried this execution (names the retried steps' jobs). */
+  retries: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface Step {
+  executionId: string;
+  nodeId: string;
+  type: string;
+  status: StepStatus;
+  /** Attempts made in the current run of the step (reset by an execution retry). */
+  attempts: number;
+  maxAttempts: number;
+  retryPolicy: RetryPolicy;
+  input: unknown;
+  output: unknown;
+  error: StepError | null;
+  /** Output handle the step took when it succeeded ('main', 'true', 'false'…). */
+  handle: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  attemptLog: AttemptLogEntry[];
+  /** The steps-queue job that currently owns the step; a job with another id is stale. */
+  jobId: string | null;
+  /** Identifies the attempt in progress; a late result of an older attempt is discarded. */
+  runToken: string | null;
+  /** When a waiting (delay) step resumes. */
+  resumeAt: Date | null;
+}
+
+/** An execution with its steps, in graph order. */
+export interface ExecutionDetail extends Execution {
+  steps: Step[];
+}
+
+export const durationMs = (start: Date | null, end: Date | null): number | null =>
+  start && end ? Math.max(0, end.getTime() - start.getTime()) : null;

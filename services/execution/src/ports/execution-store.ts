@@ -1,0 +1,71 @@
+import type { PlatformEvent } from '@flowgenie/contracts';
+import type { Execution, ExecutionDetail, ExecutionStatus, Step } from '../domain/execution';
+
+/** Changes to one step row (undefined fields are left alone). */
+export type StepPatch = Partial<Omit<Step, 'executionId' | 'nodeId' | 'type' | 'retryPolicy'>>;
+export type ExecutionPatch = Partial<Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>>;
+
+/**
+ * Reads and writes inside one database transaction. Every change to an execution or its steps
+ * happens after {@link ExecutionTx.lockExecution}, so the steps of one execution finishing at
+ * the same time on different workers are serialised and decide the next steps one at a time.
+ */
+export interface ExecutionTx {
+  /** Inserts the execution unless its id or (workflowId, idempotencyKey) exists; true if inserted. */
+  insertExecution(execution: Execution): Promise<boolean>;
+  insertSteps(steps: Step[]): Promise<void>;
+  /** Locks the execution row until commit (others wait); undefined if it does not exist. */
+  lockExecution(id: string): Promise<Execution | undefined>;
+  steps(executionId: string): Promise<Step[]>;
+  updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
+  updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;
+  /** Appends events to the outbox; they are published after commit. */
+  appendEvents(events: PlatformEvent[]): Promise<void>;
+  /** Executions of a workflow still queued or running. */
+  unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]>;
+}
+
+/** Keyset position in the newest-first list. */
+export interface ExecutionCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface ExecutionPage {
+  items: Execution[];
+  /** Where the next page starts, or null on the last page. */
+  next: ExecutionCursor | null;
+}
+
+export interface ExecutionFilter {
+  workflowId?: string;
+  status?: ExecutionStatus;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: ExecutionCursor;
+}
+
+/**
+ * Where executions live (Postgres schema `execution`).
+ *
+ * @example
+ * const inserted = await store.handleOnce('execution', event.id, (tx) => tx.insertExecution(execution));
+ */
+export interface ExecutionStore {
+  transaction<T>(fn: (tx: ExecutionTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction at most once per (consumer, event id): a redelivered event is a
+   * no-op (returns `{ handled: false }`).
+   */
+  handleOnce<T>(consumer: string, eventId: string, fn: (tx: ExecutionTx) => Promise<T>): Promise<{ handled: true; value: T } | { handled: false }>;
+  /** The execution with its steps, if it belongs to `ownerId` (undefined owner: any). */
+  findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined>;
+  /** A cheap change marker of the execution (for streaming), if it belongs to `ownerId`. */
+  version(id: string, ownerId: string): Promise<{ updatedAt: Date; status: ExecutionStatus } | undefined>;
+  list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage>;
+  /** Ids of running executions unchanged since `before` (oldest first). */
+  stale(before: Date, limit: number): Promise<string[]>;
+  /** Steps of an execution (no lock). */
+  steps(executionId: string): Promise<Step[]>;
+}

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { Kysely } from 'kysely';
+import { webhookResponsePattern, type WebhookResponseMessage, type WorkflowGraph } from '@flowgenie/contracts';
+import { createEvent, LocalEventPublisher } from '@flowgenie/messaging';
+import { createDb, createLogger, createRedis, type Logger, type Redis } from '@flowgenie/platform';
+import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
+import { compose } from '../src/compose';
+import { composeWorker } from '../src/compose-worker';
+import { loadConfig, SCHEMA, type Config } from '../src/config';
+import type { ExecutionDb } from '../src/adapters/persistence/execution.table';
+
+const ISSUER = 'https://flowgenie.test/auth';
+const AUDIENCE = 'flowgenie-test';
+
+// Response bodies are JSON of many shapes; tests read them freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export type Executor = Awaited<ReturnType<typeof composeWorker>>;
+
+export interface TestExecution {
+  url: string;
+  config: Config;
+  env: Record<string, string>;
+  /** The service's tables (outbox, executions) for assertions. */
+  db: Kysely<ExecutionDb>;
+  redis: Redis;
+  prefix: string;
+  /** Webhook-response messages seen on the Redis channels of this prefix. */
+  responses: WebhookResponseMessage[];
+  executors: Executor[];
+  /** Base URL of each executor's metrics endpoint, by start order. */
+  metricsUrls: string[];
+  /** Starts another executor (a worker process) on the same queue. */
+  startExecutor(overrides?: Record<string, string>, logger?: Logger): Promise<Executor>;
+  userToken(userId?: string): Promise<{ userId: string; token: string }>;
+  call<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /** Publishes a workflow.triggered event to the bus, as the trigger service does. */
+  trigger(input: TriggerInput): Promise<{ executionId: string; eventId: string }>;
+  publishEvent(event: ReturnType<typeof createEvent>): Promise<void>;
+  /** Polls GET /executions/:id until `until` holds. */
+  waitForExecution(executionId: string, token: string, until?: (e: Json) => boolean, timeoutMs?: number): Promise<Json>;
+  outboxOf(executionId: string): Promise<{ type: string; data: Json }[]>;
+  close(): Promise<void>;
+}
+
+export interface TriggerInput {
+  ownerId: string;
+  graph: WorkflowGraph;
+  payload?: unknown;
+  workflowId?: string;
+  executionId?: string;
+  idempotencyKey?: string;
+  eventId?: string;
+  mode?: 'webhook' | 'manual' | 'schedule';
+  triggerNodeId?: string;
+  correlationId?: string;
+}
+
+/**
+ * The execution service as it runs: the API + consumer process and one executor, both on the
+ * suite's own database and Redis prefix, with HTTP steps allowed to reach 127.0.0.1.
+ */
+export async function startExecutionService(
+  label: string,
+  overrides: Record<string, string> = {},
+  opts: { executor?: boolean } = {},
+): Promise<TestExecution> {
+  const database: TestDatabase = await createTestDatabase(label);
+  const prefix = testRedisPrefix(label);
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    PORT: '0',
+    EXECUTOR_METRICS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    HTTP_ALLOW_LOOPBACK: 'true',
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  const logger = createLogger({ service: 'execution-test', level: env.LOG_LEVEL });
+  const service = await compose(config, { logger, keySet: createLocalJWKSet({ keys: [jwk] }), streamPollMs: 20 });
+  const executors: Executor[] = [];
+  const metricsUrls: string[] = [];
+  const redis = createRedis(TEST_REDIS_URL);
+  const subscriber = createRedis(TEST_REDIS_URL);
+  const publisher = new LocalEventPublisher({ connection: redis, prefix });
+  const db = createDb<ExecutionDb>({ url: database.url, schema: SCHEMA, max: 3 });
+  const responses: WebhookResponseMessage[] = [];
+  try {
+    const server = await service.start();
+    await subscriber.psubscribe(webhookResponsePattern(prefix));
+    subscriber.on('pmessage', (_pattern, _channel, message) => responses.push(JSON.parse(message)));
+
+    const startExecutor = async (more: Record<string, string> = {}, executorLogger?: Logger) => {
+      const executor = await composeWorker(loadConfig({ ...env, ...more }), {
+        logger: executorLogger ?? createLogger({ service: 'executor-test', level: env.LOG_LEVEL }),
+      });
+      const metrics = await executor.start();
+      executors.push(executor);
+      metricsUrls.push(metrics?.url ?? '');
+      return executor;
+    };
+    if (opts.executor !== false) await startExecutor();
+
+    const call: TestExecution['call'] = async (method, path, opts = {}) => {
+      const headers: Record<string, string> = {};
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+
+    return {
+      url: server.url,
+      config,
+      env,
+      db,
+      redis,
+      prefix,
+      responses,
+      executors,
+      metricsUrls,
+      startExecutor,
+      call,
+      async userToken(userId = randomUUID()) {
+        const token = await new SignJWT({ email: `${userId.slice(0, 8)}@example.test` })
+          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
+          .setSubject(userId)
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('10m')
+          .sign(privateKey);
+        return { userId, token };
+      },
+      async trigger(input) {
+        const executionId = input.executionId ?? randomUUID();
+        const workflowId = input.workflowId ?? randomUUID();
+        const event = createEvent(
+          'workflow.triggered',
+          {
+            executionId,
+            workflowId,
+            ownerId: input.ownerId,
+            version: 1,
+            mode: input.mode ?? 'webhook',
+            triggerNodeId: input.triggerNodeId ?? input.graph.nodes[0].id,
+            idempotencyKey: input.idempotencyKey ?? `req-${executionId}`,
+            payload: input.payload ?? {},
+            graph: input.graph,
+            triggeredAt: new Date().toISOString(),
+          },
+          { source: 'trigger', id: input.eventId, correlationId: input.correlationId },
+        );
+        await publisher.publish([event]);
+        return { executionId, eventId: event.id };
+      },
+      publishEvent: (event) => publisher.publish([event]),
+      async waitForExecution(executionId, token, until = (e) => ['succeeded', 'failed', 'canceled'].includes(e.status), timeoutMs = 15_000) {
+        return waitFor(
+          async () => {
+            const res = await call('GET', `/executions/${executionId}`, { token });
+            return res.status === 200 && until(res.body) ? res.body : undefined;
+          },
+          { timeoutMs, intervalMs: 25, message: `execution ${executionId} did not reach the expected state` },
+        );
+      },
+      async outboxOf(executionId) {
+        const rows = await db.selectFrom('outbox').select(['type', 'envelope']).orderBy('created_at').execute();
+        return rows
+          .map((r) => ({ type: r.type, data: (r.envelope as Json).data }))
+          .filter((e) => e.data.executionId === executionId);
+      },
+      async close() {
+        for (const executor of executors) await executor.stop();
+        await service.stop();
+        await publisher.close();
+        await subscriber.quit();
+        await db.destroy();
+        await deleteKeys(redis, prefix);
+        await redis.quit();
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    for (const executor of executors) await executor.stop().catch(() => undefined);
+    await service.stop().catch(() => undefined);
+    await subscriber.quit().catch(() => undefined);
+    await publisher.close().catch(() => undefined);
+    await redis.quit().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await database.drop();
+    throw err;
+  }
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: string;
+}
+
+/**
+ * A local HTTP server the HTTP steps call. `respond` decides each answer; requests are recorded.
+ * `hold()` makes the next requests wait until `release()`; a `'hang'` answer never comes.
+ */
+export async function startTestServer(
+  respond: (req: RecordedRequest, n: number) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang',
+) {
+  const requests: RecordedRequest[] = [];
+  let handler = respond;
+  let held: Array<() => void> = [];
+  let holding = false;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded = { method: req.method ?? 'GET', url: req.url ?? '/', body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(recorded);
+      const n = requests.length;
+      const answer = () => {
+        const reply = handler(recorded, n);
+        if (reply === 'hang') return; // never answered (until the server closes)
+        const { status, body, headers } = reply;
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(body === undefined ? '' : JSON.stringify(body));
+      };
+      if (holding) held.push(answer);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    setHandler(next: typeof respond) {
+      handler = next;
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      const pending = held;
+      held = [];
+      pending.forEach((answer) => answer());
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** webhook → http_request(url) → then `rest` (nodes and edges appended). */
+export function httpGraph(url: string, retry?: Json, extra: Partial<WorkflowGraph> = {}): WorkflowGraph {
+  return {
+    nodes: [
+      { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: { responseMode: 'respond_node' } },
+      { id: 'fetch', type: 'http_request', position: { x: 200, y: 0 }, config: { method: 'GET', url }, ...(retry ? { retry } : {}) },
+      ...(extra.nodes ?? []),
+    ],
+    edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'fetch' }, ...(extra.edges ?? [])],
+  };
+}
+
+/** Collects the `execution` events of an SSE stream until it ends. */
+export async function readStream(url: string, token: string): Promise<{ status: number; events: Json[] }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+  const events: Json[] = [];
+  if (res.status !== 200 || !res.body) return { status: res.status, events };
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const lines = block.split('\n');
+      if (lines.includes('event: execution')) {
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        events.push(JSON.parse(data));
+      }
+    }
+  }
+  return { status: res.status, events };
+}
