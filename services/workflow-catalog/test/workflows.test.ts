@@ -384,7 +384,14 @@ describe('duplicate, export and import', () => {
     const wf = await create({ name: 'Portable', description: 'goes places', graph: aWebhookGraph() });
     const exported = await asAlice('GET', `/workflows/${wf.id}/export`);
     expect(exported.status).toBe(200);
-    expect(exported.body).toEqual({ format: 'flowgenie.workflow', formatVersion: 1, name: 'Portable', description: 'goes places', graph: wf.graph });
+    expect(exported.body).toEqual({
+      format: 'flowgenie.workflow',
+      formatVersion: 1,
+      name: 'Portable',
+      description: 'goes places',
+      graph: wf.graph,
+      secretsOmitted: [],
+    });
     expect(JSON.stringify(exported.body)).not.toContain(wf.id);
     expect(JSON.stringify(exported.body)).not.toContain(wf.hookId);
 

@@ -43,3 +43,9 @@ export const WorkflowGraphSchema = z.object({
   edges: z.array(WorkflowEdgeSchema).max(2000),
 });
 export type WorkflowGraph = z.infer<typeof WorkflowGraphSchema>;
+
+/**
+ * What API responses show in place of a secret config field that is set (secrets are write-only).
+ * Sending it back unchanged on save keeps the stored value.
+ */
+export const SECRET_PLACEHOLDER = '__secret__';

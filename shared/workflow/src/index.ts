@@ -11,3 +11,4 @@ export * from './node-types';
 export * from './registry';
 export * from './graph';
 export * from './validate-graph';
+export * from './secrets';

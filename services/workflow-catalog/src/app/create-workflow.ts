@@ -1,4 +1,5 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
+import { restoreSecrets } from '@flowgenie/workflow';
 import { emptyGraph } from '../domain/graph';
 import type { Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
@@ -8,14 +9,17 @@ export interface CreateWorkflowInput {
   ownerId: string;
   name: string;
   description?: string;
-  /** Already in the graph's shape; may be semantically incomplete (a draft). */
+  /**
+   * Already in the graph's shape; may be semantically incomplete (a draft). A secret equal to
+   * the placeholder has nothing to stand for in a new workflow: it is stored unset.
+   */
   graph?: WorkflowGraph;
 }
 
 /** Creates an inactive, unpublished workflow with a fresh hook id. */
 export function createWorkflow({ store, clock, ids }: CatalogDeps) {
   return async (input: CreateWorkflowInput): Promise<WorkflowDetails> => {
-    const graph = input.graph ?? emptyGraph();
+    const graph = restoreSecrets(input.graph ?? emptyGraph(), null).graph;
     assertGraphSize(graph);
     const now = clock.now();
     const workflow: Workflow = {

@@ -1,5 +1,5 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { validateGraph } from '@flowgenie/workflow';
+import { isSecretSet, nodeTypes, secretFields, validateGraph, type NodeTypeRegistry } from '@flowgenie/workflow';
 import { InvalidGraphError, InvalidInputError, type ProblemDetail } from '../domain/errors';
 import { graphSizeBytes, MAX_GRAPH_BYTES } from '../domain/graph';
 import type { Workflow } from '../domain/workflow';
@@ -16,14 +16,32 @@ export interface WorkflowDetails {
   validation: GraphValidation;
 }
 
-/** Full validation (node types, config, one trigger, no cycles, expressions reading upstream steps only). */
-export function checkGraph(graph: WorkflowGraph): GraphValidation {
-  const result = validateGraph(graph);
+/**
+ * Full validation (node types, config, one trigger, no cycles, expressions reading upstream steps only).
+ * A required secret that is not set says so plainly: secrets are write-only and left out of
+ * exports, so after an import the user has to enter them again.
+ */
+export function checkGraph(graph: WorkflowGraph, registry: NodeTypeRegistry = nodeTypes): GraphValidation {
+  const result = validateGraph(graph, { registry });
   if (result.ok) return { ok: true, errors: [] };
   return {
     ok: false,
-    errors: result.errors.map((e) => ({ ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }), path: e.path, message: e.message })),
+    errors: result.errors.map((e) => ({
+      ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }),
+      path: e.path,
+      message: unsetSecretMessage(graph, e.path, registry) ?? e.message,
+    })),
   };
+}
+
+/** The message for a problem at `nodes.<i>.config.<field>` when that field is a secret with no value. */
+function unsetSecretMessage(graph: WorkflowGraph, path: string, registry: NodeTypeRegistry): string | undefined {
+  const match = /^nodes\.(\d+)\.config\.([^.]+)$/.exec(path);
+  if (!match) return undefined;
+  const node = graph.nodes[Number(match[1])];
+  const field = match[2];
+  if (!node || isSecretSet(node.config[field]) || !secretFields(registry.get(node.type)).includes(field)) return undefined;
+  return 'no secret is set: enter it again (secrets are write-only and left out of exports)';
 }
 
 /** @throws InvalidGraphError with every located problem when the graph is not runnable. */

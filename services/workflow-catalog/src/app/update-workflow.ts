@@ -1,4 +1,5 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
+import { restoreSecrets } from '@flowgenie/workflow';
 import { WorkflowNotFoundError } from '../domain/errors';
 import { draftChangedSince, type Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
@@ -9,7 +10,10 @@ export interface UpdateWorkflowInput {
   workflowId: string;
   name?: string;
   description?: string;
-  /** Saved as is even when incomplete; `validation` in the answer lists its problems. */
+  /**
+   * Saved as is even when incomplete; `validation` in the answer lists its problems. A secret
+   * equal to the placeholder keeps the value stored for that node id and field (unset if none).
+   */
   graph?: WorkflowGraph;
 }
 
@@ -20,16 +24,19 @@ export function updateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'cl
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!current) throw new WorkflowNotFoundError();
+      const graph = input.graph ? restoreSecrets(input.graph, current.graph).graph : undefined;
+      // Restored secrets may be longer than the placeholders they replace.
+      if (graph) assertGraphSize(graph);
       const next: Workflow = {
         ...current,
         name: input.name ?? current.name,
         description: input.description ?? current.description,
-        graph: input.graph ?? current.graph,
+        graph: graph ?? current.graph,
         updatedAt: clock.now(),
       };
-      if (input.graph) {
+      if (graph) {
         const latest = current.latestVersion === null ? undefined : await tx.getVersion(current.id, current.latestVersion);
-        next.draftChangedSincePublish = draftChangedSince(input.graph, latest?.graph ?? null);
+        next.draftChangedSincePublish = draftChangedSince(graph, latest?.graph ?? null);
       }
       await tx.update(next);
       return next;

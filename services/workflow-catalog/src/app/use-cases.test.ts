@@ -1,4 +1,5 @@
 import type { EventData, EventType, WorkflowGraph } from '@flowgenie/contracts';
+import { SECRET_PLACEHOLDER } from '@flowgenie/workflow';
 import { InvalidGraphError, NothingPublishedError } from '../domain/errors';
 import type { LastExecution, Workflow, WorkflowVersion } from '../domain/workflow';
 import type { WorkflowListQuery, WorkflowStore, WorkflowTransaction } from '../ports/workflow-store';
@@ -145,5 +146,41 @@ describe('recording executions', () => {
     expect(await uc.recordExecution(news)).toBe(true);
     expect(await uc.recordExecution(news)).toBe(false);
     expect((await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).workflow.lastExecution).toEqual(news.execution);
+  });
+});
+
+describe('secrets', () => {
+  const SECRET = 'an-hmac-secret-of-some-length';
+  const signed = (hmacSecret?: string): WorkflowGraph => ({
+    nodes: [
+      { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: { method: 'POST', ...(hmacSecret === undefined ? {} : { hmacSecret }) } },
+      { id: 'shape', type: 'transform', position: { x: 1, y: 0 }, config: { expression: 'trigger.body' } },
+    ],
+    edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'shape' }],
+  });
+
+  it('keeps the stored secret when a save sends the placeholder back', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
+    await uc.updateWorkflow({ ownerId: OWNER, workflowId: workflow.id, graph: signed(SECRET_PLACEHOLDER) });
+    expect(store.workflows.get(workflow.id)?.graph).toEqual(signed(SECRET));
+  });
+
+  it('exports the placeholder and names the omitted secret; importing it leaves the secret unset', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
+    const document = await uc.exportWorkflow({ ownerId: OWNER, workflowId: workflow.id });
+    expect(document.graph).toEqual(signed(SECRET_PLACEHOLDER));
+    expect(document.secretsOmitted).toEqual([{ nodeId: 'hook', field: 'hmacSecret' }]);
+    const imported = await uc.importWorkflow({ ownerId: OWNER, document });
+    expect(store.workflows.get(imported.workflow.id)?.graph).toEqual(signed());
+    expect(imported.validation.ok).toBe(true);
+  });
+
+  it('announces the real secret when publishing (the trigger service verifies signatures)', async () => {
+    const { store, uc } = setup();
+    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
+    await uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id });
+    expect((store.events[0].data as { graph: WorkflowGraph }).graph).toEqual(signed(SECRET));
   });
 });

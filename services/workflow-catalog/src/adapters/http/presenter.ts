@@ -1,13 +1,17 @@
+import { maskSecrets } from '@flowgenie/workflow';
 import type { GraphValidation, WorkflowDetails } from '../../app/graph-checks';
 import type { WorkflowVersion } from '../../domain/workflow';
 
-/** The Workflow of docs/API.md. */
+/**
+ * The Workflow of docs/API.md. Secrets are write-only: every graph in an answer shows
+ * SECRET_PLACEHOLDER for each secret config field that is set.
+ */
 export function workflowJson({ workflow: w, validation }: WorkflowDetails, opts: { withGraph?: boolean } = {}) {
   return {
     id: w.id,
     name: w.name,
     description: w.description,
-    ...(opts.withGraph === false ? {} : { graph: w.graph }),
+    ...(opts.withGraph === false ? {} : { graph: maskSecrets(w.graph) }),
     active: w.active,
     activeVersion: w.activeVersion,
     latestVersion: w.latestVersion,
@@ -30,7 +34,7 @@ export function validationJson(v: GraphValidation) {
 export function versionJson(v: WorkflowVersion, opts: { withGraph?: boolean } = {}) {
   return {
     version: v.version,
-    ...(opts.withGraph ? { graph: v.graph } : {}),
+    ...(opts.withGraph ? { graph: maskSecrets(v.graph) } : {}),
     createdAt: v.createdAt.toISOString(),
   };
 }

@@ -22,6 +22,7 @@ export const ActivateBody = z.object({
   version: z.number().int().positive().optional(),
 });
 
+/** An export document; its `secretsOmitted` list (informative) is dropped like any unknown key. */
 export const ImportBody = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_FORMAT_VERSION),

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowGraph } from '@flowgenie/contracts';
+import { SECRET_PLACEHOLDER } from '@flowgenie/workflow';
+import { aWebhookGraph, startCatalog, type TestCatalog } from './helpers';
+
+let catalog: TestCatalog;
+let alice: { userId: string; token: string };
+
+beforeAll(async () => {
+  catalog = await startCatalog('catalog_secrets');
+  alice = await catalog.userToken();
+});
+afterAll(() => catalog.close());
+
+const asAlice = (method: string, path: string, body?: unknown) => catalog.call(method, path, { token: alice.token, body });
+const newSecret = () => `whsec_${randomUUID()}`;
+
+/** aWebhookGraph() with the webhook node's config replaced. */
+function webhookGraph(hookConfig: Record<string, unknown>): WorkflowGraph {
+  const graph = aWebhookGraph();
+  graph.nodes[0] = { ...graph.nodes[0], config: hookConfig };
+  return graph;
+}
+
+const hookConfigOf = (graph: WorkflowGraph) => graph.nodes.find((n) => n.id === 'hook')?.config;
+
+/** What the trigger service receives for a test run of the draft (the internal run spec). */
+async function draftRunSpec(workflowId: string): Promise<{ graph: WorkflowGraph }> {
+  const res = await catalog.call('GET', `/internal/workflows/${workflowId}/run-spec?ownerId=${alice.userId}&draft=true`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function createSigned(name: string, secret: string) {
+  const res = await asAlice('POST', '/workflows', { name, graph: webhookGraph({ method: 'POST', hmacSecret: secret }) });
+  expect(res.status).toBe(201);
+  return res;
+}
+
+const outboxEnvelopes = async (workflowId: string, type: string) =>
+  (await catalog.db.selectFrom('outbox').selectAll().where('type', '=', type).orderBy('created_at').execute())
+    .map((row) => row.envelope)
+    .filter((envelope) => (envelope.data as { workflowId?: string }).workflowId === workflowId);
+
+describe('secret config fields are write-only', () => {
+  it('never shows a webhook secret in create, get or list answers', async () => {
+    const secret = newSecret();
+    const created = await createSigned('Signed hook', secret);
+    expect(JSON.stringify(created.body)).not.toContain(secret);
+    expect(hookConfigOf(created.body.graph)).toEqual({ method: 'POST', hmacSecret: SECRET_PLACEHOLDER });
+
+    const got = await asAlice('GET', `/workflows/${created.body.id}`);
+    expect(got.status).toBe(200);
+    expect(JSON.stringify(got.body)).not.toContain(secret);
+    expect(hookConfigOf(got.body.graph)).toEqual({ method: 'POST', hmacSecret: SECRET_PLACEHOLDER });
+    expect(got.body.validation).toEqual({ ok: true, errors: [] });
+
+    const list = await asAlice('GET', '/workflows');
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain(secret);
+
+    // The service itself still has the real value.
+    expect(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret).toBe(secret);
+  });
+
+  it('shows no placeholder for a webhook without a secret', async () => {
+    const res = await asAlice('POST', '/workflows', { name: 'Unsigned', graph: webhookGraph({ method: 'POST' }) });
+    expect(hookConfigOf(res.body.graph)).toEqual({ method: 'POST' });
+  });
+
+  it('keeps the secret when the GET body is saved back unchanged', async () => {
+    const secret = newSecret();
+    const created = await createSigned('Round trip', secret);
+    expect((await asAlice('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
+
+    const got = (await asAlice('GET', `/workflows/${created.body.id}`)).body;
+    const saved = await asAlice('PUT', `/workflows/${created.body.id}`, { name: got.name, description: got.description, graph: got.graph });
+    expect(saved.status).toBe(200);
+    expect(JSON.stringify(saved.body)).not.toContain(secret);
+    expect(hookConfigOf(saved.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
+    // Nothing changed: the draft still equals the published version.
+    expect(saved.body.draftChangedSincePublish).toBe(false);
+    expect(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret).toBe(secret);
+
+    // Activating announces the real secret to the trigger service (it verifies signatures).
+    const activated = await asAlice('POST', `/workflows/${created.body.id}/activate`);
+    expect(activated.status).toBe(200);
+    expect(JSON.stringify(activated.body)).not.toContain(secret);
+    const [event] = await outboxEnvelopes(created.body.id, 'workflow.activated');
+    expect(hookConfigOf((event.data as { graph: WorkflowGraph }).graph)?.hmacSecret).toBe(secret);
+    const [published] = await outboxEnvelopes(created.body.id, 'workflow.published');
+    expect(hookConfigOf((published.data as { graph: WorkflowGraph }).graph)?.hmacSecret).toBe(secret);
+
+    const deactivated = await asAlice('POST', `/workflows/${created.body.id}/deactivate`);
+    expect(deactivated.status).toBe(200);
+    expect(JSON.stringify(deactivated.body)).not.toContain(secret);
+  });
+
+  it('replaces the secret with a new value and removes it when the field is left out', async () => {
+    const created = await createSigned('Rotate', newSecret());
+    const id = created.body.id as string;
+
+    const rotated = newSecret();
+    const put1 = await asAlice('PUT', `/workflows/${id}`, { graph: webhookGraph({ method: 'POST', hmacSecret: rotated }) });
+    expect(put1.status).toBe(200);
+    expect(hookConfigOf(put1.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
+    expect(hookConfigOf((await draftRunSpec(id)).graph)?.hmacSecret).toBe(rotated);
+
+    const put2 = await asAlice('PUT', `/workflows/${id}`, { graph: webhookGraph({ method: 'POST' }) });
+    expect(put2.status).toBe(200);
+    expect(hookConfigOf(put2.body.graph)).toEqual({ method: 'POST' });
+    expect(hookConfigOf((await draftRunSpec(id)).graph)).toEqual({ method: 'POST' });
+
+    // With nothing stored, the placeholder cannot stand for anything: the webhook stays unsigned.
+    const put3 = await asAlice('PUT', `/workflows/${id}`, { graph: webhookGraph({ method: 'POST', hmacSecret: SECRET_PLACEHOLDER }) });
+    expect(put3.status).toBe(200);
+    expect(hookConfigOf(put3.body.graph)).toEqual({ method: 'POST' });
+    expect(hookConfigOf((await draftRunSpec(id)).graph)).toEqual({ method: 'POST' });
+  });
+
+  it('does not show the secret in published versions, while a run of the version uses it', async () => {
+    const secret = newSecret();
+    const created = await createSigned('Versioned', secret);
+    expect((await asAlice('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
+
+    const version = await asAlice('GET', `/workflows/${created.body.id}/versions/1`);
+    expect(version.status).toBe(200);
+    expect(JSON.stringify(version.body)).not.toContain(secret);
+    expect(hookConfigOf(version.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
+
+    const spec = await catalog.call('GET', `/internal/workflows/${created.body.id}/run-spec?ownerId=${alice.userId}`);
+    expect(spec.status).toBe(200);
+    expect(spec.body.version).toBe(1);
+    expect(hookConfigOf(spec.body.graph)?.hmacSecret).toBe(secret);
+  });
+
+  it('exports the placeholder and lists what was omitted; the import stores the webhook unsigned', async () => {
+    const secret = newSecret();
+    const created = await createSigned('Exported', secret);
+
+    const exported = await asAlice('GET', `/workflows/${created.body.id}/export`);
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).not.toContain(secret);
+    expect(hookConfigOf(exported.body.graph)).toEqual({ method: 'POST', hmacSecret: SECRET_PLACEHOLDER });
+    expect(exported.body.secretsOmitted).toEqual([{ nodeId: 'hook', field: 'hmacSecret' }]);
+
+    const imported = await asAlice('POST', '/workflows/import', exported.body);
+    expect(imported.status).toBe(201);
+    // The secret is optional for a webhook: it is simply not set, and the draft stays valid.
+    expect(hookConfigOf(imported.body.graph)).toEqual({ method: 'POST' });
+    expect(imported.body.validation).toEqual({ ok: true, errors: [] });
+    expect(hookConfigOf((await draftRunSpec(imported.body.id)).graph)).toEqual({ method: 'POST' });
+  });
+
+  it('duplicates a workflow together with its secret, without showing it', async () => {
+    const secret = newSecret();
+    const created = await createSigned('Copied', secret);
+
+    const copy = await asAlice('POST', `/workflows/${created.body.id}/duplicate`);
+    expect(copy.status).toBe(201);
+    expect(JSON.stringify(copy.body)).not.toContain(secret);
+    expect(hookConfigOf(copy.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
+    expect(hookConfigOf((await draftRunSpec(copy.body.id)).graph)?.hmacSecret).toBe(secret);
+  });
+});
