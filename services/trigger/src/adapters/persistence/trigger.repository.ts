@@ -1,0 +1,102 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { handleOnce } from '@flowgenie/messaging';
+import type { Trigger } from '../../domain/trigger';
+import type { TriggerEventInbox, TriggerRepository } from '../../ports/trigger-repository';
+import type { TriggerDb, TriggersTable } from './tables';
+
+type Db = Kysely<TriggerDb> | Transaction<TriggerDb>;
+
+export function rowToTrigger(row: Selectable<TriggersTable>): Trigger {
+  return {
+    workflowId: row.workflow_id,
+    ownerId: row.owner_id,
+    version: row.version,
+    hookId: row.hook_id,
+    type: row.type,
+    config: row.config,
+    graph: row.graph,
+    name: row.name,
+    active: row.active,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Triggers in Postgres; pass a transaction to make its reads and writes part of it. */
+export class KyselyTriggerRepository implements TriggerRepository {
+  constructor(private readonly db: Db) {}
+
+  async findByHookId(hookId: string): Promise<Trigger | undefined> {
+    const row = await this.db.selectFrom('triggers').selectAll().where('hook_id', '=', hookId).executeTakeFirst();
+    return row && rowToTrigger(row);
+  }
+
+  async findByWorkflowId(workflowId: string): Promise<Trigger | undefined> {
+    const row = await this.db.selectFrom('triggers').selectAll().where('workflow_id', '=', workflowId).executeTakeFirst();
+    return row && rowToTrigger(row);
+  }
+
+  async lockByWorkflowId(workflowId: string): Promise<Trigger | undefined> {
+    const row = await this.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where('workflow_id', '=', workflowId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && rowToTrigger(row);
+  }
+
+  async saveIfNewer(t: Trigger): Promise<void> {
+    await this.db
+      .insertInto('triggers')
+      .values({
+        workflow_id: t.workflowId,
+        owner_id: t.ownerId,
+        version: t.version,
+        hook_id: t.hookId,
+        type: t.type,
+        config: JSON.stringify(t.config),
+        graph: JSON.stringify(t.graph),
+        name: t.name,
+        active: t.active,
+        updated_at: t.updatedAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('workflow_id')
+          .doUpdateSet((eb) => ({
+            owner_id: eb.ref('excluded.owner_id'),
+            version: eb.ref('excluded.version'),
+            hook_id: eb.ref('excluded.hook_id'),
+            type: eb.ref('excluded.type'),
+            config: eb.ref('excluded.config'),
+            graph: eb.ref('excluded.graph'),
+            name: eb.ref('excluded.name'),
+            active: eb.ref('excluded.active'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          .where(sql<boolean>`triggers.updated_at <= excluded.updated_at`),
+      )
+      .execute();
+  }
+
+  async deactivateIfNewer(workflowId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('triggers')
+      .set({ active: false, updated_at: at })
+      .where('workflow_id', '=', workflowId)
+      .where('updated_at', '<=', at)
+      .execute();
+  }
+}
+
+/** The consumer 'trigger' inbox: each event id's work commits once, with its inbox row. */
+export class KyselyTriggerEventInbox implements TriggerEventInbox {
+  constructor(
+    private readonly db: Kysely<TriggerDb>,
+    private readonly consumer = 'trigger',
+  ) {}
+
+  once(eventId: string, work: (repo: TriggerRepository) => Promise<void>): Promise<boolean> {
+    return handleOnce(this.db, this.consumer, eventId, (trx) => work(new KyselyTriggerRepository(trx)));
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { HookNotFoundError, InvalidSignatureError, MethodNotAllowedError } from '../domain/errors';
+import type { Trigger } from '../domain/trigger';
+import { signatureHeader } from '../domain/webhook-signature';
+import { MemoryFirings, MemoryTriggers, MemoryWaiter, noMetrics, silent } from './fakes.test-support';
+import { ReceiveWebhook, type WebhookRequest } from './receive-webhook';
+
+const now = new Date('2026-05-01T10:00:00Z');
+
+function setup(config: Record<string, unknown> = {}) {
+  const triggers = new MemoryTriggers();
+  const firings = new MemoryFirings(triggers);
+  const waiter = new MemoryWaiter(firings.log);
+  const trigger: Trigger = {
+    workflowId: randomUUID(),
+    ownerId: randomUUID(),
+    version: 2,
+    hookId: 'hook-0123456789abcdef',
+    type: 'webhook',
+    config,
+    graph: { nodes: [{ id: 'in', type: 'webhook', position: { x: 0, y: 0 }, config }], edges: [] },
+    name: 'wf',
+    active: true,
+    updatedAt: now,
+  };
+  triggers.rows.set(trigger.workflowId, trigger);
+  let n = 0;
+  const receive = new ReceiveWebhook({
+    triggers,
+    firings,
+    waiter,
+    metrics: noMetrics,
+    logger: silent,
+    waitTimeoutMs: 1000,
+    newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
+    now: () => now,
+  });
+  const request = (over: Partial<WebhookRequest> = {}): WebhookRequest => ({
+    hookId: trigger.hookId,
+    method: 'POST',
+    headers: {},
+    query: {},
+    rawBody: Buffer.from('{"a":1}'),
+    body: { a: 1 },
+    requestId: randomUUID(),
+    ...over,
+  });
+  return { triggers, firings, waiter, trigger, receive, request };
+}
+
+describe('ReceiveWebhook', () => {
+  it('fires with the webhook payload and answers at once in immediately mode', async () => {
+    const { receive, request, firings, trigger } = setup();
+    const outcome = await receive.execute(request({ idempotencyKey: 'k1' }));
+    expect(outcome).toEqual({ kind: 'accepted', executionId: firings.emitted[0].executionId });
+    expect(firings.emitted[0]).toMatchObject({
+      workflowId: trigger.workflowId,
+      version: 2,
+      mode: 'webhook',
+      triggerNodeId: 'in',
+      idempotencyKey: `webhook:${trigger.workflowId}:k1`,
+      payload: { body: { a: 1 }, method: 'POST', query: {}, headers: {} },
+    });
+  });
+
+  it('registers the response wait before the firing is recorded in respond_node mode', async () => {
+    const { receive, request, firings, waiter } = setup({ responseMode: 'respond_node' });
+    waiter.answers.set('00000000-0000-4000-8000-000000000001', {
+      kind: 'respond',
+      executionId: '00000000-0000-4000-8000-000000000001',
+      status: 200,
+      headers: {},
+      body: 'ok',
+    });
+    const outcome = await receive.execute(request());
+    expect(firings.log).toEqual(['register', 'record']);
+    expect(outcome).toMatchObject({ kind: 'answered', message: { kind: 'respond', body: 'ok' } });
+  });
+
+  it('answers a repeated key with the first execution and stops waiting for the new id', async () => {
+    const { receive, request, waiter } = setup({ responseMode: 'respond_node' });
+    const first = await receive.execute(request({ idempotencyKey: 'same' }));
+    const second = await receive.execute(request({ idempotencyKey: 'same' }));
+    expect(second).toEqual({ kind: 'duplicate', executionId: first.executionId });
+    expect(waiter.cancelled).toContain('00000000-0000-4000-8000-000000000002');
+  });
+
+  it('refuses unknown or inactive hooks, other methods and bad signatures without recording anything', async () => {
+    const { receive, request, firings, triggers, trigger } = setup({ method: 'GET', hmacSecret: 'sixteen-chars-secret' });
+    await expect(receive.execute(request({ hookId: 'nope' }))).rejects.toBeInstanceOf(HookNotFoundError);
+    await expect(receive.execute(request({ method: 'POST' }))).rejects.toBeInstanceOf(MethodNotAllowedError);
+    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(InvalidSignatureError);
+    triggers.rows.set(trigger.workflowId, { ...trigger, active: false });
+    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(HookNotFoundError);
+    expect(firings.log).toEqual([]);
+  });
+
+  it('fires on a good signature over the raw body', async () => {
+    const { receive, request, firings } = setup({ hmacSecret: 'sixteen-chars-secret' });
+    const rawBody = Buffer.from('{"a":1}');
+    const header = signatureHeader('sixteen-chars-secret', Math.floor(now.getTime() / 1000), rawBody);
+    await receive.execute(request({ rawBody, headers: { 'x-flowgenie-signature': header } }));
+    expect(firings.emitted).toHaveLength(1);
+  });
+});

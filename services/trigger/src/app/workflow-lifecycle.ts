@@ -1,0 +1,71 @@
+import type { EventData } from '@flowgenie/contracts';
+import type { Logger } from '@flowgenie/platform';
+import type { Trigger } from '../domain/trigger';
+import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
+import type { ScheduleRegistry } from '../ports/schedule-registry';
+import { scheduleSettings, triggerOf } from './trigger-settings';
+
+/**
+ * Keeps triggers in step with the catalog's workflow.activated / deactivated / deleted events.
+ * Each event is applied once (inbox) with the trigger row locked, and the schedule backend is
+ * brought in line with the row's resulting state inside that transaction: if the backend call
+ * fails the event is retried, and concurrent events of one workflow cannot leave the backend
+ * disagreeing with the row.
+ */
+export class WorkflowLifecycle {
+  constructor(
+    private readonly deps: {
+      inbox: TriggerEventInbox;
+      schedules: ScheduleRegistry;
+      logger: Logger;
+    },
+  ) {}
+
+  async activated(eventId: string, at: Date, data: EventData<'workflow.activated'>): Promise<void> {
+    const node = triggerOf(data.graph);
+    if (!node) this.deps.logger.warn({ workflowId: data.workflowId, version: data.version }, 'activated workflow has no trigger node');
+    const trigger: Trigger = {
+      workflowId: data.workflowId,
+      ownerId: data.ownerId,
+      version: data.version,
+      hookId: data.hookId,
+      type: node?.type ?? 'none',
+      config: node?.config ?? {},
+      graph: data.graph,
+      name: data.name,
+      active: true,
+      updatedAt: at,
+    };
+    await this.deps.inbox.once(eventId, async (repo) => {
+      await repo.saveIfNewer(trigger);
+      await this.syncSchedule(repo, data.workflowId);
+    });
+  }
+
+  /** workflow.deactivated and workflow.deleted: the hook answers 404 and the schedule stops. */
+  async deactivated(eventId: string, at: Date, workflowId: string): Promise<void> {
+    await this.deps.inbox.once(eventId, async (repo) => {
+      await repo.deactivateIfNewer(workflowId, at);
+      await this.syncSchedule(repo, workflowId);
+    });
+  }
+
+  private async syncSchedule(repo: TriggerRepository, workflowId: string): Promise<void> {
+    const current = await repo.lockByWorkflowId(workflowId);
+    if (current?.active && current.type === 'schedule') {
+      let settings;
+      try {
+        settings = scheduleSettings(current.config);
+      } catch (err) {
+        // Retrying cannot fix a config; the workflow simply has no working schedule.
+        this.deps.logger.error({ workflowId, err: (err as Error).message }, 'schedule not registered');
+        await this.deps.schedules.remove(workflowId);
+        return;
+      }
+      await this.deps.schedules.upsert(workflowId, settings.cron, settings.timezone);
+      this.deps.logger.info({ workflowId, version: current.version, cron: settings.cron, timezone: settings.timezone }, 'schedule registered');
+      return;
+    }
+    await this.deps.schedules.remove(workflowId);
+  }
+}

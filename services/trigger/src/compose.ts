@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Kysely } from 'kysely';
+import { LocalEventConsumer, LocalEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import {
+  createDb,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createRedis,
+  createTokenVerifier,
+  ensureDatabase,
+  finishHttpApp,
+  pingDb,
+  pingRedis,
+  runMigrations,
+  startHttpServer,
+  type Logger,
+  type RunningServer,
+} from '@flowgenie/platform';
+import { FireSchedule } from './app/fire-schedule';
+import { ReceiveWebhook } from './app/receive-webhook';
+import { RunWorkflow } from './app/run-workflow';
+import { WorkflowLifecycle } from './app/workflow-lifecycle';
+import { CatalogWorkflowSpecSource } from './adapters/http/catalog-spec-source';
+import { triggerErrorMiddleware } from './adapters/http/error-mapping';
+import { hookBodyErrorCounter, hookRoutes } from './adapters/http/hooks.routes';
+import { prometheusTriggerMetrics } from './adapters/http/prometheus-metrics';
+import { runRoutes } from './adapters/http/runs.routes';
+import { workflowEventHandlers } from './adapters/messaging/workflow-events.handlers';
+import { KyselyFiringStore } from './adapters/persistence/firing.store';
+import { migrations } from './adapters/persistence/migrations';
+import { TRIGGER_SCHEMA, type TriggerDb } from './adapters/persistence/tables';
+import { KyselyTriggerEventInbox, KyselyTriggerRepository } from './adapters/persistence/trigger.repository';
+import { BullmqSchedules } from './adapters/schedule/bullmq-schedules';
+import { RedisWebhookResponseWaiter } from './adapters/webhook/redis-response-waiter';
+import type { Config } from './config';
+import type { WorkflowSpecSource } from './ports/workflow-spec-source';
+
+export interface ComposeOptions {
+  logger?: Logger;
+  /** Tests: verify access tokens against this key set instead of the auth service's JWKS. */
+  keySet?: JWTVerifyGetKey;
+  /** Tests: where manual runs get their graph (default: the catalog's internal API). */
+  specSource?: WorkflowSpecSource;
+}
+
+/**
+ * The trigger service's composition root: database and migrations, the event consumer
+ * ('trigger'), the outbox relay, the schedule backend, the webhook answer subscriber and the
+ * HTTP app. Nothing runs until `start()`; `stop()` releases everything it opened.
+ *
+ * @example
+ * const service = await compose(loadTriggerConfig(process.env));
+ * const server = await service.start();
+ */
+export async function compose(config: Config, opts: ComposeOptions = {}) {
+  const logger = opts.logger ?? createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  await ensureDatabase(config.DATABASE_URL);
+  const db = createDb<TriggerDb>({ url: config.DATABASE_URL, schema: TRIGGER_SCHEMA });
+  // The platform's migration, relay and ping helpers take a schema-agnostic Kysely.
+  const anyDb = db as unknown as Kysely<unknown>;
+  try {
+    await runMigrations(anyDb, TRIGGER_SCHEMA, migrations);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  const prefix = config.REDIS_PREFIX;
+  const metrics = createMetrics('trigger');
+  const triggerMetrics = prometheusTriggerMetrics(metrics);
+  const now = () => new Date();
+  const newId = () => randomUUID();
+
+  const publisher = new LocalEventPublisher({ connection: redis, prefix });
+  const relay = new OutboxRelay({ db: anyDb, schema: TRIGGER_SCHEMA, databaseUrl: config.DATABASE_URL, publisher, logger });
+  const consumer = new LocalEventConsumer('trigger', { connection: redis, prefix, logger });
+  const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
+  const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
+  const specSource = opts.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
+  const verify = createTokenVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    keySet: opts.keySet,
+  });
+
+  const triggers = new KyselyTriggerRepository(db);
+  const firings = new KyselyFiringStore(db);
+  const lifecycle = new WorkflowLifecycle({ inbox: new KyselyTriggerEventInbox(db), schedules, logger });
+  const receiveWebhook = new ReceiveWebhook({
+    triggers,
+    firings,
+    waiter,
+    metrics: triggerMetrics,
+    logger,
+    waitTimeoutMs: config.WEBHOOK_WAIT_TIMEOUT_MS,
+    newId,
+    now,
+  });
+  const runWorkflow = new RunWorkflow({ specs: specSource, firings, metrics: triggerMetrics, logger, newId, now });
+  const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
+
+  const app = createHttpApp({
+    logger,
+    metrics,
+    // The app-wide JSON parser serves hooks too; hooks enforce their own limit on top.
+    bodyLimitBytes: Math.max(config.BODY_LIMIT_BYTES, config.HOOK_BODY_LIMIT_BYTES),
+    keepRawBody: true,
+    readiness: { db: () => pingDb(anyDb), redis: () => pingRedis(redis) },
+  });
+  app.use(
+    '/hooks',
+    hookRoutes({
+      receive: receiveWebhook,
+      metrics: triggerMetrics,
+      bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+  );
+  // After the routes: errors only travel forward (body parser and hook route errors alike).
+  app.use('/hooks', hookBodyErrorCounter(triggerMetrics));
+  app.use('/workflows', runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use(triggerErrorMiddleware());
+  finishHttpApp(app, { logger });
+
+  let server: RunningServer | undefined;
+  let started = false;
+
+  return {
+    app,
+    db,
+    /** The schedule backend (tests inspect registered schedulers through it). */
+    schedules,
+    /** Webhook callers currently waiting for an answer. */
+    waiter,
+    async start(): Promise<RunningServer> {
+      started = true;
+      await waiter.start();
+      await relay.start();
+      await schedules.start((tick) => fireSchedule.execute(tick));
+      await consumer.start(workflowEventHandlers(lifecycle));
+      server = await startHttpServer(app, {
+        port: config.PORT,
+        host: config.HOST,
+        tlsCertFile: config.TLS_CERT_FILE,
+        tlsKeyFile: config.TLS_KEY_FILE,
+      });
+      return server;
+    },
+    async stop(): Promise<void> {
+      // Stop accepting first, then let waiting webhook callers go (they get their 202) so the
+      // server's in-flight requests can finish.
+      const closing = server?.close();
+      await waiter.stop();
+      await closing;
+      if (started) {
+        await consumer.stop();
+        await schedules.stop();
+        await relay.stop();
+      } else {
+        await schedules.stop();
+      }
+      await publisher.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.destroy();
+    },
+  };
+}
+
+export type TriggerService = Awaited<ReturnType<typeof compose>>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+
+const MAX_HOOK_BODY = 10 * 1024 * 1024;
+
+export const TriggerEnvSchema = z.object({
+  ...baseEnv,
+  ...httpEnv,
+  ...dbEnv,
+  ...redisEnv,
+  ...authEnv,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /** The catalog's internal API (run-spec for manual runs); never routed by the gateway. */
+  CATALOG_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3002'),
+  /** The public gateway; 202 answers carry `Location: <this>/api/executions/{id}`. */
+  PUBLIC_BASE_URL: z.string().url().default('https://localhost:8443'),
+  /** How long a respond_node webhook holds the caller before answering 202 with the status URL. */
+  WEBHOOK_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(30_000),
+  /** Largest webhook body accepted (413 above); at most 10 MB. */
+  HOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(MAX_HOOK_BODY).default(1024 * 1024),
+});
+
+export type Config = Readonly<z.infer<typeof TriggerEnvSchema>>;
+
+/** Parses the trigger service's environment once (main.ts passes process.env, tests a literal). */
+export function loadTriggerConfig(env: Record<string, string | undefined>): Config {
+  return loadConfig(TriggerEnvSchema, env);
+}

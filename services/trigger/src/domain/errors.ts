@@ -1,0 +1,80 @@
+/**
+ * Errors the trigger service raises on purpose. Each carries a stable `code`; the HTTP adapter
+ * owns the code -> status table (adapters/http/error-mapping.ts), so the core never speaks HTTP.
+ */
+export abstract class TriggerError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** No active webhook trigger answers to this hook id (unknown, inactive, or not a webhook). */
+export class HookNotFoundError extends TriggerError {
+  readonly code = 'hook_not_found';
+  constructor() {
+    super('no active webhook at this address');
+  }
+}
+
+/** The webhook exists but its trigger node does not accept this HTTP method. */
+export class MethodNotAllowedError extends TriggerError {
+  readonly code = 'method_not_allowed';
+  constructor(
+    readonly method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`this webhook accepts ${allowed.join(', ')}, not ${method}`);
+  }
+}
+
+/** The webhook requires an HMAC signature and the request's is missing, stale or wrong. */
+export class InvalidSignatureError extends TriggerError {
+  readonly code = 'invalid_signature';
+}
+
+/** The workflow does not exist for this caller (another user's workflow looks the same). */
+export class WorkflowNotFoundError extends TriggerError {
+  readonly code = 'workflow_not_found';
+  constructor() {
+    super('workflow not found');
+  }
+}
+
+/** The workflow (or its draft) has nothing to run: no trigger node, or nothing published. */
+export class NotRunnableError extends TriggerError {
+  readonly code = 'not_runnable';
+}
+
+/** A header or body field the caller sent is unusable (e.g. an Idempotency-Key of 2 KB). */
+export class InvalidRequestError extends TriggerError {
+  readonly code = 'invalid_request';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The stored trigger configuration cannot be used (the catalog let through what we cannot read). */
+export class TriggerMisconfiguredError extends TriggerError {
+  readonly code = 'trigger_misconfigured';
+}
+
+/** A service we depend on (the workflow catalog) did not answer usefully. */
+export class UpstreamUnavailableError extends TriggerError {
+  readonly code = 'upstream_unavailable';
+}
+
+/** The workflow cannot run as it stands (e.g. a draft with located problems): 400 with the details. */
+export class InvalidWorkflowError extends TriggerError {
+  readonly code = 'invalid_workflow';
+  constructor(
+    message: string,
+    readonly details: Array<{ path?: string; nodeId?: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+}

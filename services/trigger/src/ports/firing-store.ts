@@ -1,0 +1,35 @@
+import type { EventData } from '@flowgenie/contracts';
+import type { Trigger } from '../domain/trigger';
+
+export type TriggeredData = EventData<'workflow.triggered'>;
+
+/** One firing: the workflow.triggered data to emit, keyed by (workflowId, idempotencyKey). */
+export type Firing = TriggeredData;
+
+export interface FiringOutcome {
+  /** The execution that runs this firing: the new one, or the first one for a repeated key. */
+  executionId: string;
+  /** True when the key was seen before: nothing was written and no event emitted. */
+  duplicate: boolean;
+}
+
+/**
+ * Records firings. The firing row and its workflow.triggered event (outbox) commit in one
+ * transaction, so an emitted event always has its row and a repeated idempotency key returns
+ * the first execution id and emits nothing.
+ *
+ * @example
+ * const { executionId, duplicate } = await firings.record(firing);
+ */
+export interface FiringStore {
+  record(firing: Firing): Promise<FiringOutcome>;
+  /**
+   * Like `record`, decided inside the transaction against the trigger row read with a share lock:
+   * a deactivation that commits first is seen, one that comes later waits for this firing.
+   * `build` returns undefined to fire nothing (resolves undefined); if it throws, nothing is written.
+   */
+  recordForTrigger(
+    by: { workflowId: string } | { hookId: string },
+    build: (trigger: Trigger | undefined) => Firing | undefined,
+  ): Promise<FiringOutcome | undefined>;
+}

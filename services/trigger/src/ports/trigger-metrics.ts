@@ -1,0 +1,17 @@
+export type HookOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'responded'
+  | 'timed_out'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'bad_signature'
+  | 'too_large'
+  | 'bad_request'
+  | 'error';
+
+/** Counters the service exposes on /metrics. */
+export interface TriggerMetrics {
+  hookReceived(outcome: HookOutcome): void;
+  firingEmitted(mode: 'webhook' | 'schedule' | 'manual'): void;
+}

@@ -1,0 +1,164 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
+import type { PlatformEvent, WorkflowGraph } from '@flowgenie/contracts';
+import { createEvent, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging';
+import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
+import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
+import { compose, type TriggerService } from '../src/compose';
+import { loadTriggerConfig, type Config } from '../src/config';
+import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
+
+export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
+
+export const silentLogger = createLogger({ service: 'trigger-test', level: 'silent' });
+
+/** A graph whose trigger is `trigger` followed by one transform step. */
+export function graphWith(trigger: { type: string; config?: Record<string, unknown>; id?: string }): WorkflowGraph {
+  const id = trigger.id ?? 'start';
+  return {
+    nodes: [
+      { id, type: trigger.type, position: { x: 0, y: 0 }, config: trigger.config ?? {} },
+      { id: 'shape', type: 'transform', position: { x: 200, y: 0 }, config: { expression: '{ "got": trigger }' } },
+    ],
+    edges: [{ id: 'e1', source: id, sourceHandle: 'main', target: 'shape' }],
+  };
+}
+
+export interface ActivatedWorkflow {
+  workflowId: string;
+  ownerId: string;
+  hookId: string;
+  version: number;
+  hookUrl: string;
+}
+
+/**
+ * One trigger service on its own database and Redis prefix, over real HTTP, plus what a test
+ * needs around it: the catalog side (publishes lifecycle events onto the local bus) and the
+ * execution side (an 'execution' consumer collecting every workflow.triggered).
+ */
+export class TriggerHarness {
+  readonly triggered: TriggeredEvent[] = [];
+  private constructor(
+    readonly url: string,
+    readonly service: TriggerService,
+    readonly config: Config,
+    readonly redis: Redis,
+    private readonly bus: LocalEventPublisher,
+    private readonly execution: LocalEventConsumer,
+    private readonly database: TestDatabase,
+  ) {}
+
+  static async start(
+    env: Record<string, string> = {},
+    opts: { keySet?: JWTVerifyGetKey; specSource?: WorkflowSpecSource } = {},
+  ): Promise<TriggerHarness> {
+    const database = await createTestDatabase('trigger');
+    const prefix = testRedisPrefix('trigger');
+    const config = loadTriggerConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const service = await compose(config, { logger: silentLogger, ...opts });
+    const server = await service.start();
+    const redis = createRedis(TEST_REDIS_URL);
+    const bus = new LocalEventPublisher({ connection: redis, prefix });
+    const execution = new LocalEventConsumer('execution', { connection: redis, prefix, logger: silentLogger });
+    const harness = new TriggerHarness(server.url, service, config, redis, bus, execution, database);
+    await execution.start({
+      'workflow.triggered': async (event) => {
+        harness.triggered.push(event);
+      },
+    });
+    return harness;
+  }
+
+  /** Publishes workflow.activated as the catalog does, and waits until the trigger applied it. */
+  async activate(input: {
+    graph: WorkflowGraph;
+    workflowId?: string;
+    ownerId?: string;
+    hookId?: string;
+    version?: number;
+    name?: string;
+    /** Event time (default now); an older one than the stored state is ignored. */
+    time?: Date;
+  }): Promise<ActivatedWorkflow> {
+    const workflow = {
+      workflowId: input.workflowId ?? randomUUID(),
+      ownerId: input.ownerId ?? randomUUID(),
+      hookId: input.hookId ?? randomBytes(16).toString('hex'),
+      version: input.version ?? 1,
+    };
+    const event = createEvent(
+      'workflow.activated',
+      { ...workflow, name: input.name ?? 'test workflow', graph: input.graph },
+      { source: 'workflow-catalog', time: input.time },
+    );
+    await this.bus.publish([event]);
+    await this.eventApplied(event.id);
+    return { ...workflow, hookUrl: `${this.url}/hooks/${workflow.hookId}` };
+  }
+
+  async deactivate(workflow: { workflowId: string; ownerId: string }, type: 'workflow.deactivated' | 'workflow.deleted' = 'workflow.deactivated') {
+    const event = createEvent(type, { workflowId: workflow.workflowId, ownerId: workflow.ownerId }, { source: 'workflow-catalog' });
+    await this.bus.publish([event]);
+    await this.eventApplied(event.id);
+  }
+
+  /** The trigger service's inbox records every handled event: wait for this one. */
+  private async eventApplied(eventId: string): Promise<void> {
+    await waitFor(
+      async () =>
+        this.service.db
+          .selectFrom('inbox')
+          .select('event_id')
+          .where('consumer', '=', 'trigger')
+          .where('event_id', '=', eventId)
+          .executeTakeFirst(),
+      { message: `event ${eventId} applied by the trigger consumer` },
+    );
+  }
+
+  /** workflow.triggered events the execution side received for one workflow. */
+  triggeredFor(workflowId: string): TriggeredEvent[] {
+    return this.triggered.filter((e) => e.data.workflowId === workflowId);
+  }
+
+  async waitForTriggered(predicate: (e: TriggeredEvent) => boolean, message = 'workflow.triggered received'): Promise<TriggeredEvent> {
+    return waitFor(() => this.triggered.find(predicate), { message });
+  }
+
+  /** Rows of the trigger service's own tables (firings, outbox) for one workflow. */
+  async firingsOf(workflowId: string) {
+    return this.service.db.selectFrom('firings').selectAll().where('workflow_id', '=', workflowId).execute();
+  }
+
+  async outboxOf(workflowId: string) {
+    const rows = await this.service.db.selectFrom('outbox').selectAll().where('type', '=', 'workflow.triggered').execute();
+    return rows.filter((r) => (r.envelope as TriggeredEvent).data.workflowId === workflowId);
+  }
+
+  /** The suite's queues, schedulers and events live under its own prefix: leave nothing behind. */
+  private async removeRedisKeys(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.config.REDIS_PREFIX}:*`, 'COUNT', 500);
+      if (keys.length > 0) await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  async close(): Promise<void> {
+    await this.execution.stop();
+    await this.bus.close();
+    await this.service.stop();
+    await this.removeRedisKeys();
+    await this.redis.quit();
+    await this.database.drop();
+  }
+}
