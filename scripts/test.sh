@@ -13,5 +13,6 @@ echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
 echo "== jest"; npx jest --ci --maxWorkers=2 "$@"
 if [ -d web/src ]; then
+  echo "== web typecheck"; npm run typecheck --silent -w @flowgenie/web
   echo "== web"; npm run test --silent -w @flowgenie/web
 fi

@@ -1,0 +1,4 @@
+export { ExecutionsPage } from './components/ExecutionsPage';
+export { ExecutionPage } from './components/ExecutionPage';
+export { StepRunDetails } from './components/StepRunDetails';
+export { useExecutionStore } from './store';

@@ -1,0 +1,1 @@
+export { useNodeTypesStore, kindOf, CATEGORY_LABELS } from './store';

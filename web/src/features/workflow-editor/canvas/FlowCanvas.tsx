@@ -1,0 +1,101 @@
+import type { DragEvent, ReactNode } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type NodeMouseHandler,
+} from '@xyflow/react';
+import { nodeTypes } from '../nodes/node-types';
+import type { FlowEdge, FlowNode } from '../store';
+import { CanvasModeContext, type CanvasMode } from './mode';
+
+export interface FlowCanvasProps {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  mode: CanvasMode;
+  onNodesChange?: (changes: NodeChange<FlowNode>[]) => void;
+  onEdgesChange?: (changes: EdgeChange<FlowEdge>[]) => void;
+  onConnect?: (c: Connection) => void;
+  isValidConnection?: IsValidConnection<FlowEdge>;
+  onNodeClick?: NodeMouseHandler<FlowNode>;
+  onPaneClick?: () => void;
+  onDrop?: (e: DragEvent<HTMLDivElement>) => void;
+  onDragOver?: (e: DragEvent<HTMLDivElement>) => void;
+  children?: ReactNode;
+}
+
+const minimapColor = (n: FlowNode) =>
+  n.type === 'trigger' ? '#f59e0b' : n.type === 'branch' ? '#14b8a6' : '#6366f1';
+const defaultEdgeOptions = { type: 'smoothstep', style: { strokeWidth: 2 } } as const;
+const proOptions = { hideAttribution: true };
+const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
+const minimapStyle = { width: 160, height: 110 };
+
+/**
+ * The React Flow canvas used by the builder (`mode="edit"`) and the execution viewer
+ * (`mode="view"`). Node components come from a module-level map; the parent owns the state.
+ */
+export function FlowCanvas({
+  nodes,
+  edges,
+  mode,
+  onNodesChange,
+  onEdgesChange,
+  onConnect,
+  isValidConnection,
+  onNodeClick,
+  onPaneClick,
+  onDrop,
+  onDragOver,
+  children,
+}: FlowCanvasProps) {
+  const editable = mode === 'edit';
+  return (
+    <CanvasModeContext.Provider value={mode}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onNodeClick={onNodeClick}
+        onPaneClick={onPaneClick}
+        onDrop={onDrop}
+        onDragOver={onDragOver}
+        nodesDraggable={editable}
+        nodesConnectable={editable}
+        elementsSelectable
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
+        defaultEdgeOptions={defaultEdgeOptions}
+        fitView
+        fitViewOptions={fitViewOptions}
+        minZoom={0.1}
+        maxZoom={2}
+        proOptions={proOptions}
+        aria-label={editable ? 'Workflow canvas' : 'Execution graph'}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+        <Controls showInteractive={false} position="bottom-left" />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          position="bottom-right"
+          ariaLabel="Mini map"
+          style={minimapStyle}
+        />
+        {children}
+      </ReactFlow>
+    </CanvasModeContext.Provider>
+  );
+}

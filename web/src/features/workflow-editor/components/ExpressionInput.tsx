@@ -1,0 +1,295 @@
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
+import { cx } from '../../../lib/cx';
+import { hasTemplate, previewField, type PreviewResult } from '../../../lib/expressions';
+import { previewValue } from '../../../lib/format';
+import { inputClass } from '../../../components/TextField';
+import { useExpressionContextValue } from '../expressions/context';
+import {
+  applySuggestion,
+  completionContext,
+  filterSuggestions,
+  type CompletionContext,
+} from '../expressions/suggestions';
+
+export interface ExpressionInputProps {
+  id?: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** The whole field is JSONata (e.g. an If condition), not text with `{{ }}`. */
+  raw?: boolean;
+  multiline?: boolean;
+  placeholder?: string;
+  invalid?: boolean;
+  describedBy?: string;
+  required?: boolean;
+  testId?: string;
+  autoFocus?: boolean;
+  /** No expressions here (trigger settings): no suggestions, no preview. */
+  plain?: boolean;
+}
+
+/**
+ * A text field that understands expressions: typing `{{` (or anything in a raw JSONata field)
+ * offers the trigger's fields and upstream steps' outputs; below it, a live preview of the value
+ * on the last run's data.
+ */
+export function ExpressionInput({
+  id,
+  value,
+  onChange,
+  raw = false,
+  multiline = false,
+  placeholder,
+  invalid,
+  describedBy,
+  required,
+  testId,
+  autoFocus,
+  plain = false,
+}: ExpressionInputProps) {
+  const { suggestions, data, dataSource } = useExpressionContextValue();
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+  const previewId = useId();
+  const [ctx, setCtx] = useState<CompletionContext | null>(null);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [focused, setFocused] = useState(false);
+  const pendingCaret = useRef<number | null>(null);
+
+  const options = useMemo(
+    () => (ctx ? filterSuggestions(suggestions, ctx.token) : []),
+    [ctx, suggestions],
+  );
+  const showList = open && focused && options.length > 0;
+
+  useLayoutEffect(() => {
+    if (pendingCaret.current !== null && ref.current) {
+      ref.current.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
+  });
+
+  useLayoutEffect(() => {
+    // grow with content, up to a limit
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight + 2, multiline || raw ? 240 : 120)}px`;
+  }, [value, multiline, raw]);
+
+  const refresh = (text: string, caret: number, explicit = false) => {
+    if (plain) return;
+    const c = completionContext(text, caret, raw);
+    setCtx(c);
+    setActive(0);
+    // In a raw field only suggest once something is typed (or on Ctrl+Space).
+    setOpen(c !== null && (explicit || !raw || c.token.length > 0));
+  };
+
+  const accept = (index: number) => {
+    const choice = options[index];
+    if (!choice || !ctx) return;
+    const next = applySuggestion(value, ctx, choice.path);
+    pendingCaret.current = next.cursor;
+    onChange(next.text);
+    // keep suggesting deeper paths after a pick ("steps.a" → "steps.a.body")
+    setCtx(completionContext(next.text, next.cursor, raw));
+    setOpen(false);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === ' ' && e.ctrlKey) {
+      e.preventDefault();
+      refresh(value, e.currentTarget.selectionStart ?? value.length, true);
+      return;
+    }
+    if (showList) {
+      if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        setActive((a) => (a + 1) % options.length);
+        return;
+      }
+      if (e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((a) => (a - 1 + options.length) % options.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        accept(active);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        setOpen(false);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !multiline && !raw) e.preventDefault();
+  };
+
+  const expressionLike = !plain && (raw || hasTemplate(value));
+  return (
+    <div className="relative">
+      <textarea
+        ref={ref}
+        id={id}
+        rows={multiline || raw ? 2 : 1}
+        value={value}
+        spellCheck={false}
+        placeholder={
+          placeholder ??
+          (raw
+            ? 'JSONata, e.g. steps.fetch.body.total > 100'
+            : plain
+              ? undefined
+              : 'Text, or {{ }} to insert data')
+        }
+        autoFocus={autoFocus}
+        required={required}
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={showList}
+        aria-controls={showList ? listId : undefined}
+        aria-activedescendant={showList ? `${listId}-${active}` : undefined}
+        aria-invalid={invalid || undefined}
+        aria-describedby={
+          [describedBy, expressionLike ? previewId : undefined].filter(Boolean).join(' ') ||
+          undefined
+        }
+        data-testid={testId}
+        className={cx(
+          inputClass,
+          'resize-none overflow-auto',
+          expressionLike && 'font-mono text-[13px]',
+          invalid && 'border-red-400',
+        )}
+        onChange={(e) => {
+          onChange(e.target.value);
+          refresh(e.target.value, e.target.selectionStart ?? e.target.value.length);
+        }}
+        onKeyDown={onKeyDown}
+        onClick={(e) => refresh(value, e.currentTarget.selectionStart ?? value.length)}
+        onFocus={() => setFocused(true)}
+        onBlur={() => {
+          setFocused(false);
+          setOpen(false);
+        }}
+      />
+      {showList && (
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label="Data you can insert"
+          className="absolute z-30 mt-1 max-h-64 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 text-xs shadow-lg"
+        >
+          {options.map((o, i) => (
+            <li
+              key={o.path}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              aria-label={`${o.path}: ${o.detail}`}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                accept(i);
+              }}
+              onMouseEnter={() => setActive(i)}
+              className={cx(
+                'flex cursor-pointer items-baseline gap-2 px-2 py-1',
+                i === active ? 'bg-indigo-50 text-indigo-900' : 'text-slate-700',
+              )}
+            >
+              <span className="font-mono whitespace-nowrap">{o.path}</span>
+              <span className="truncate text-slate-400">{o.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {expressionLike && (
+        <ExpressionPreview
+          id={previewId}
+          value={value}
+          raw={raw}
+          data={data}
+          dataSource={dataSource}
+        />
+      )}
+    </div>
+  );
+}
+
+function ExpressionPreview({
+  id,
+  value,
+  raw,
+  data,
+  dataSource,
+}: {
+  id: string;
+  value: string;
+  raw: boolean;
+  data: ReturnType<typeof useExpressionContextValue>['data'];
+  dataSource: string | null;
+}) {
+  const [result, setResult] = useState<PreviewResult | null>(null);
+  useEffect(() => {
+    if (!data) {
+      setResult(null);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      void previewField(value, data, raw).then((r) => {
+        if (live) setResult(r);
+      });
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [value, raw, data]);
+
+  if (!data) {
+    return (
+      <p id={id} className="mt-1 text-xs text-slate-400">
+        Run the workflow once to preview this value.
+      </p>
+    );
+  }
+  if (!result) return <p id={id} className="mt-1 h-4" />;
+  if (!result.ok) {
+    return (
+      <p id={id} className="mt-1 text-xs text-red-700" data-testid="expression-preview-error">
+        {result.error}
+      </p>
+    );
+  }
+  return (
+    <p
+      id={id}
+      className="mt-1 truncate text-xs text-slate-500"
+      data-testid="expression-preview"
+      title={typeof result.value === 'string' ? result.value : previewValue(result.value, 2000)}
+    >
+      <span className="text-slate-400">
+        {dataSource ? `Preview (${dataSource}): ` : 'Preview: '}
+      </span>
+      <span className="font-mono text-slate-700">
+        {result.value === undefined
+          ? 'undefined (nothing at this path)'
+          : previewValue(result.value, 200)}
+      </span>
+    </p>
+  );
+}

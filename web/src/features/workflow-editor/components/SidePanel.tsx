@@ -1,0 +1,153 @@
+import { Link } from 'react-router';
+import { useShallow } from 'zustand/react/shallow';
+import { Button } from '../../../components/Button';
+import { StatusBadge } from '../../../components/StatusBadge';
+import { formatDuration, formatRelative } from '../../../lib/format';
+import { useExecutionStore } from '../../executions/store';
+import { useEditorStore } from '../store';
+import { NodePanel } from './NodePanel';
+
+/** Right-hand panel: the selected step, or the workflow overview (problems, last run). */
+export function SidePanel() {
+  const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
+  return (
+    <aside
+      aria-label="Details"
+      className="flex w-[380px] shrink-0 flex-col border-l border-slate-200 bg-white"
+    >
+      {selectedNodeId ? (
+        <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />
+      ) : (
+        <WorkflowPanel />
+      )}
+    </aside>
+  );
+}
+
+function WorkflowPanel() {
+  const selectedCount = useEditorStore((s) =>
+    s.nodes.reduce((n, x) => n + (x.selected ? 1 : 0), 0),
+  );
+  const nodeCount = useEditorStore((s) => s.nodes.length);
+  const general = useEditorStore((s) => s.validation.general);
+  const nodeIssues = useEditorStore(
+    useShallow((s) =>
+      Object.entries(s.validation.byNode).flatMap(([id, list]) =>
+        list.map((i) => `${id}\u0000${i.field}\u0000${i.message}`),
+      ),
+    ),
+  );
+  const select = useEditorStore((s) => s.select);
+  const deleteSelection = useEditorStore((s) => s.deleteSelection);
+  const copySelection = useEditorStore((s) => s.copySelection);
+  const execution = useExecutionStore((s) => s.execution);
+
+  if (selectedCount > 1) {
+    return (
+      <div className="space-y-3 p-4">
+        <h2 className="font-semibold">{selectedCount} steps selected</h2>
+        <div className="flex gap-2">
+          <Button size="sm" onClick={() => copySelection()}>
+            Copy
+          </Button>
+          <Button size="sm" variant="danger" onClick={() => deleteSelection()}>
+            Delete
+          </Button>
+        </div>
+        <p className="text-xs text-slate-500">
+          Drag to move them together. Ctrl+C / Ctrl+V copies, Delete removes.
+        </p>
+      </div>
+    );
+  }
+
+  const problems = general.length + nodeIssues.length;
+  return (
+    <div className="min-h-0 flex-1 space-y-5 overflow-y-auto p-4" data-testid="workflow-panel">
+      <section aria-labelledby="problems-title">
+        <h2 id="problems-title" className="mb-2 text-sm font-semibold text-slate-800">
+          {problems === 0
+            ? 'No problems found'
+            : `${problems} problem${problems === 1 ? '' : 's'} to fix before publishing`}
+        </h2>
+        {problems === 0 && nodeCount > 0 && (
+          <p className="text-xs text-slate-500">The draft is valid: you can publish it.</p>
+        )}
+        {nodeCount === 0 && (
+          <p className="text-xs text-slate-500">Add a trigger from the left to start.</p>
+        )}
+        <ul className="space-y-1" data-testid="problems-list">
+          {general.map((m, i) => (
+            <li
+              key={`g${i}`}
+              className="rounded border border-red-200 bg-red-50 px-2 py-1 text-xs text-red-800"
+            >
+              {m}
+            </li>
+          ))}
+          {nodeIssues.map((line, i) => {
+            const [id, field, message] = line.split('\u0000');
+            return (
+              <li key={`n${i}`}>
+                <button
+                  type="button"
+                  onClick={() => select(id)}
+                  className="w-full rounded border border-red-200 bg-red-50 px-2 py-1 text-left text-xs text-red-800 hover:bg-red-100"
+                >
+                  <span className="font-mono font-medium">{id}</span>
+                  {field ? <span className="font-mono"> · {field}</span> : null}: {message}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      <section aria-labelledby="lastrun-title">
+        <h2 id="lastrun-title" className="mb-2 text-sm font-semibold text-slate-800">
+          Last run
+        </h2>
+        {!execution ? (
+          <p className="text-xs text-slate-500">
+            Not run yet. Click “Run once” to test the draft with a sample payload and watch each
+            step.
+          </p>
+        ) : (
+          <div className="space-y-2 text-sm">
+            <div className="flex items-center gap-2">
+              <StatusBadge status={execution.status} />
+              <span className="text-xs text-slate-500">
+                {formatRelative(execution.createdAt)} · {formatDuration(execution.durationMs)}
+              </span>
+              <Link
+                to={`/executions/${execution.id}`}
+                className="ml-auto text-xs text-indigo-600 hover:underline"
+              >
+                Open execution
+              </Link>
+            </div>
+            {execution.error && (
+              <div
+                role="alert"
+                className="rounded border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-900"
+              >
+                {execution.error.message}
+                {execution.error.nodeId && (
+                  <button
+                    type="button"
+                    className="ml-1 font-medium underline"
+                    onClick={() => select(execution.error?.nodeId ?? null)}
+                  >
+                    Show step {execution.error.nodeId}
+                  </button>
+                )}
+              </div>
+            )}
+            <p className="text-xs text-slate-500">
+              Click a step on the canvas to see its input, output, error and attempts.
+            </p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { createContext, useContext } from 'react';
+import type { ExpressionData } from '../../../lib/expressions';
+import type { Suggestion } from './suggestions';
+
+/** What expression fields of the selected node can see: autocomplete paths and preview data. */
+export interface ExpressionContextValue {
+  suggestions: Suggestion[];
+  /** Data of the last run (or a sample); null when there is none yet. */
+  data: ExpressionData | null;
+  /** Where the data came from, shown under previews. */
+  dataSource: string | null;
+}
+
+export const EMPTY_EXPRESSION_CONTEXT: ExpressionContextValue = {
+  suggestions: [],
+  data: null,
+  dataSource: null,
+};
+
+export const ExpressionContext = createContext<ExpressionContextValue>(EMPTY_EXPRESSION_CONTEXT);
+
+export function useExpressionContextValue(): ExpressionContextValue {
+  return useContext(ExpressionContext);
+}

@@ -1,0 +1,92 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ExpressionData } from '../../../lib/expressions';
+import { useExecutionStore } from '../../executions/store';
+import { useNodeTypesStore } from '../../node-types/store';
+import type { ExpressionContextValue } from '../expressions/context';
+import { buildSuggestions, type DataSource } from '../expressions/suggestions';
+import { upstreamOf } from '../graph';
+import { useEditorStore } from '../store';
+
+/**
+ * Autocomplete sources and preview data for one node's fields: the trigger and the steps that
+ * can run before it, with values from the last run when there is one, else their output schemas.
+ */
+export function useExpressionContext(nodeId: string | null): ExpressionContextValue {
+  const edges = useEditorStore((s) => s.edges);
+  const nodeInfo = useEditorStore(
+    useShallow((s) =>
+      s.nodes.map(
+        (n) => `${n.id}\u0000${n.type}\u0000${n.data.nodeType}\u0000${n.data.name ?? ''}`,
+      ),
+    ),
+  );
+  const triggerSample = useEditorStore(
+    (s) =>
+      s.nodes.find((n) => n.type === 'trigger' && n.data.nodeType === 'manual')?.data.config
+        .samplePayload,
+  );
+  const execution = useExecutionStore((s) => s.execution);
+  const byType = useNodeTypesStore((s) => s.byType);
+
+  return useMemo(() => {
+    const nodes = nodeInfo.map((line) => {
+      const [id, kind, nodeType, name] = line.split('\u0000');
+      return { id, kind, nodeType, name };
+    });
+    const steps = Object.fromEntries((execution?.steps ?? []).map((s) => [s.nodeId, s]));
+    const trigger = nodes.find((n) => n.kind === 'trigger');
+    const triggerStep = trigger ? steps[trigger.id] : undefined;
+    let triggerValue: unknown;
+    let hasTrigger = false;
+    let dataSource: string | null = null;
+    if (
+      execution &&
+      (execution.triggerPayload !== undefined || triggerStep?.output !== undefined)
+    ) {
+      triggerValue =
+        execution.triggerPayload !== undefined ? execution.triggerPayload : triggerStep?.output;
+      hasTrigger = true;
+      dataSource = 'last run';
+    } else if (triggerSample !== undefined) {
+      triggerValue = triggerSample;
+      hasTrigger = true;
+      dataSource = 'sample payload';
+    }
+    const sources: DataSource[] = [];
+    if (trigger && trigger.id !== nodeId) {
+      const t = byType[trigger.nodeType];
+      sources.push({
+        root: 'trigger',
+        label: t?.displayName ?? trigger.nodeType,
+        value: triggerValue,
+        hasValue: hasTrigger,
+        schema: t?.outputSchema,
+      });
+    }
+    const upstream = nodeId ? upstreamOf(nodeId, edges) : [];
+    const stepData: Record<string, unknown> = {};
+    for (const s of execution?.steps ?? [])
+      if (s.output !== undefined && s.output !== null) stepData[s.nodeId] = s.output;
+    for (const id of upstream) {
+      const n = nodes.find((x) => x.id === id);
+      if (!n || n.kind === 'trigger') continue;
+      const t = byType[n.nodeType];
+      const step = steps[id];
+      const hasValue =
+        step !== undefined && step.status === 'succeeded' && step.output !== undefined;
+      sources.push({
+        root: `steps.${id}`,
+        label: `${n.name || t?.displayName || n.nodeType}`,
+        value: step?.output,
+        hasValue,
+        schema: t?.outputSchema,
+      });
+    }
+    const data: ExpressionData | null =
+      hasTrigger || Object.keys(stepData).length > 0
+        ? { trigger: triggerValue, steps: stepData }
+        : null;
+    return { suggestions: buildSuggestions(sources), data, dataSource };
+  }, [nodeInfo, edges, execution, byType, nodeId, triggerSample]);
+}

@@ -1,0 +1,20 @@
+import { memo, useContext } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { ActionFlowNode } from '../store';
+import { CanvasModeContext } from '../canvas/mode';
+import { NodeShell } from './NodeShell';
+
+/** A step with one input and one output (`main`). */
+export const ActionNode = memo(function ActionNode({
+  id,
+  data,
+  selected,
+}: NodeProps<ActionFlowNode>) {
+  const mode = useContext(CanvasModeContext);
+  return (
+    <NodeShell id={id} data={data} selected={selected} kind="action">
+      <Handle type="target" position={Position.Left} isConnectable={mode === 'edit'} />
+      <Handle type="source" position={Position.Right} id="main" isConnectable={mode === 'edit'} />
+    </NodeShell>
+  );
+});

@@ -1,0 +1,54 @@
+import { memo, useContext } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { useNodeTypesStore } from '../../node-types/store';
+import { useExecutionStore } from '../../executions/store';
+import { cx } from '../../../lib/cx';
+import { outputsFor } from '../graph';
+import type { BranchFlowNode } from '../store';
+import { CanvasModeContext } from '../canvas/mode';
+import { NodeShell } from './NodeShell';
+
+/** A step with labelled outputs (If: `true` / `false`); the branch taken on the last run is highlighted. */
+export const BranchNode = memo(function BranchNode({
+  id,
+  data,
+  selected,
+}: NodeProps<BranchFlowNode>) {
+  const mode = useContext(CanvasModeContext);
+  const info = useNodeTypesStore((s) => s.byType[data.nodeType]);
+  const taken = useExecutionStore((s) => s.steps[id]?.handle);
+  const outputs = outputsFor(data.nodeType, info);
+  return (
+    <NodeShell id={id} data={data} selected={selected} kind="branch">
+      <Handle type="target" position={Position.Left} isConnectable={mode === 'edit'} />
+      <div className="flex flex-col items-end gap-1 border-t border-slate-100 py-1.5 pr-3">
+        {outputs.map((h) => (
+          <div key={h} className="relative flex h-5 items-center">
+            <span
+              className={cx(
+                'rounded px-1.5 text-[11px] font-medium',
+                taken === h
+                  ? 'bg-emerald-100 text-emerald-800'
+                  : h === 'false'
+                    ? 'text-rose-600'
+                    : h === 'true'
+                      ? 'text-emerald-700'
+                      : 'text-slate-600',
+              )}
+            >
+              {h}
+            </span>
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={h}
+              isConnectable={mode === 'edit'}
+              data-testid={`handle-${id}-${h}`}
+              style={{ top: '50%', right: -13 }}
+            />
+          </div>
+        ))}
+      </div>
+    </NodeShell>
+  );
+});

@@ -1,0 +1,162 @@
+import { memo, useContext, type ReactNode } from 'react';
+import { useExecutionStore } from '../../executions/store';
+import { useNodeTypesStore } from '../../node-types/store';
+import { cx } from '../../../lib/cx';
+import { formatDuration } from '../../../lib/format';
+import { CanvasModeContext } from '../canvas/mode';
+import type { NodeKind, StepNodeData } from '../graph';
+import { useEditorStore } from '../store';
+
+const GLYPHS: Record<string, string> = {
+  webhook: '⚡',
+  schedule: '◷',
+  manual: '▶',
+  http_request: '⇄',
+  transform: 'ƒ',
+  if: '◇',
+  delay: '◔',
+  respond_to_webhook: '↩',
+};
+
+const ACCENT: Record<NodeKind, string> = {
+  trigger: 'bg-amber-500',
+  action: 'bg-indigo-500',
+  branch: 'bg-teal-500',
+};
+
+const STATUS_RING: Record<string, string> = {
+  running: 'ring-4 ring-blue-400/60 border-blue-500 animate-[pulse_1.6s_ease-in-out_infinite]',
+  queued: 'ring-2 ring-sky-300 border-sky-400',
+  retrying: 'ring-4 ring-amber-300/70 border-amber-500',
+  waiting: 'ring-2 ring-violet-300 border-violet-400',
+  succeeded: 'border-emerald-500 ring-2 ring-emerald-200',
+  failed: 'border-red-500 ring-2 ring-red-200',
+  skipped: 'border-dashed border-slate-300 opacity-60',
+  canceled: 'border-slate-400 opacity-70',
+  pending: 'border-slate-200',
+};
+
+const STATUS_TEXT: Record<string, string> = {
+  running: 'text-blue-700',
+  queued: 'text-sky-700',
+  retrying: 'text-amber-700',
+  waiting: 'text-violet-700',
+  succeeded: 'text-emerald-700',
+  failed: 'text-red-700',
+  skipped: 'text-slate-500',
+  canceled: 'text-slate-600',
+  pending: 'text-slate-400',
+};
+
+export interface NodeShellProps {
+  id: string;
+  data: StepNodeData;
+  selected?: boolean;
+  kind: NodeKind;
+  children?: ReactNode;
+}
+
+function statusLine(
+  status: string,
+  attempts: number,
+  maxAttempts: number,
+  durationMs: number | null | undefined,
+): string {
+  switch (status) {
+    case 'running':
+      return maxAttempts > 1 && attempts > 1
+        ? `Running (attempt ${attempts}/${maxAttempts})`
+        : 'Running…';
+    case 'retrying':
+      return `Retrying ${attempts}/${maxAttempts}`;
+    case 'succeeded':
+      return `Succeeded · ${formatDuration(durationMs)}`;
+    case 'failed':
+      return maxAttempts > 1 ? `Failed after ${attempts}/${maxAttempts}` : 'Failed';
+    case 'queued':
+      return 'Queued';
+    case 'waiting':
+      return 'Waiting';
+    case 'skipped':
+      return 'Skipped';
+    case 'canceled':
+      return 'Canceled';
+    default:
+      return 'Pending';
+  }
+}
+
+/**
+ * The frame every canvas node shares. It reads exactly the values it shows from the stores
+ * (its step status, its issue count, its type's display name), so a run update or an edit
+ * elsewhere does not re-render it.
+ */
+export const NodeShell = memo(function NodeShell({
+  id,
+  data,
+  selected,
+  kind,
+  children,
+}: NodeShellProps) {
+  const mode = useContext(CanvasModeContext);
+  const displayName = useNodeTypesStore((s) => s.byType[data.nodeType]?.displayName);
+  const status = useExecutionStore((s) => s.steps[id]?.status);
+  const attempts = useExecutionStore((s) => s.steps[id]?.attempts ?? 0);
+  const maxAttempts = useExecutionStore((s) => s.steps[id]?.maxAttempts ?? 0);
+  const durationMs = useExecutionStore((s) => s.steps[id]?.durationMs);
+  const issueCount = useEditorStore((s) =>
+    mode === 'edit' ? (s.validation.byNode[id]?.length ?? 0) : 0,
+  );
+  const title = data.name || displayName || data.nodeType;
+  const st = status ?? 'idle';
+  return (
+    <div
+      data-testid={`node-${id}`}
+      data-status={st}
+      data-kind={kind}
+      aria-label={`${title} (${displayName ?? data.nodeType})${status ? `, ${statusLine(status, attempts, maxAttempts, durationMs)}` : ''}${issueCount ? `, ${issueCount} problem${issueCount === 1 ? '' : 's'}` : ''}`}
+      className={cx(
+        'relative w-56 rounded-lg border bg-white text-left shadow-sm transition-shadow',
+        status ? STATUS_RING[status] : issueCount ? 'border-red-300' : 'border-slate-300',
+        selected && 'shadow-lg outline-2 outline-offset-2 outline-indigo-500',
+      )}
+    >
+      <div className="flex items-center gap-2 px-3 py-2">
+        <span
+          aria-hidden="true"
+          className={cx(
+            'flex h-8 w-8 shrink-0 items-center justify-center rounded-md text-base text-white',
+            ACCENT[kind],
+          )}
+        >
+          {GLYPHS[data.nodeType] ?? (displayName ?? data.nodeType).charAt(0).toUpperCase()}
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="truncate text-sm font-semibold text-slate-800">{title}</div>
+          <div className="truncate font-mono text-[11px] text-slate-400">{id}</div>
+        </div>
+      </div>
+      {status && (
+        <div
+          className={cx(
+            'border-t border-slate-100 px-3 py-1 text-xs font-medium',
+            STATUS_TEXT[status],
+          )}
+          data-testid={`node-status-${id}`}
+        >
+          {statusLine(status, attempts, maxAttempts, durationMs)}
+        </div>
+      )}
+      {issueCount > 0 && (
+        <span
+          className="absolute -top-2 -right-2 flex h-5 min-w-5 items-center justify-center rounded-full bg-red-600 px-1 text-[11px] font-bold text-white shadow"
+          title={`${issueCount} problem${issueCount === 1 ? '' : 's'}: select the step to see them`}
+          data-testid={`node-issues-${id}`}
+        >
+          {issueCount}
+        </span>
+      )}
+      {children}
+    </div>
+  );
+});

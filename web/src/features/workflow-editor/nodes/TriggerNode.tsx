@@ -1,0 +1,22 @@
+import { memo, useContext } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { TriggerFlowNode } from '../store';
+import { CanvasModeContext } from '../canvas/mode';
+import { NodeShell } from './NodeShell';
+
+/** Starts the workflow: no input handle, one output. */
+export const TriggerNode = memo(function TriggerNode({
+  id,
+  data,
+  selected,
+}: NodeProps<TriggerFlowNode>) {
+  const mode = useContext(CanvasModeContext);
+  return (
+    <NodeShell id={id} data={data} selected={selected} kind="trigger">
+      <span className="absolute -top-2.5 left-3 rounded bg-amber-100 px-1.5 text-[10px] font-semibold tracking-wide text-amber-800 uppercase">
+        Trigger
+      </span>
+      <Handle type="source" position={Position.Right} id="main" isConnectable={mode === 'edit'} />
+    </NodeShell>
+  );
+});

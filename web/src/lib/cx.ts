@@ -1,0 +1,4 @@
+/** Join class names, skipping falsy ones. */
+export function cx(...parts: Array<string | false | null | undefined>): string {
+  return parts.filter(Boolean).join(' ');
+}

@@ -1,0 +1,100 @@
+import type { JsonSchema } from './api-types';
+
+/** The input a JSON Schema node is edited with. */
+export type FieldKind =
+  | 'string'
+  | 'secret'
+  | 'expression'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'enum'
+  | 'object'
+  | 'record'
+  | 'array'
+  | 'any';
+
+/** Follow a local `$ref` and unwrap `anyOf [X, null]`; `root` is the document holding `$defs`. */
+export function resolveSchema(schema: JsonSchema | undefined, root?: JsonSchema): JsonSchema {
+  if (!schema || typeof schema !== 'object') return {};
+  let s = schema;
+  for (let i = 0; i < 10; i += 1) {
+    const ref = s.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/') || !root) break;
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>(
+        (acc, k) =>
+          acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined,
+        root,
+      );
+    if (!target) break;
+    const { $ref: _ignored, ...rest } = s;
+    s = { ...(target as JsonSchema), ...rest };
+  }
+  const union = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
+  if (Array.isArray(union) && !enumFromUnion(union)) {
+    const nonNull = union.filter((u) => u && u.type !== 'null');
+    if (nonNull.length === 1) {
+      const { anyOf: _a, oneOf: _o, ...rest } = s;
+      return { ...resolveSchema(nonNull[0], root), ...rest, nullable: true };
+    }
+  }
+  if (Array.isArray(s.type)) {
+    const types = (s.type as string[]).filter((t) => t !== 'null');
+    if (types.length === 1) return { ...s, type: types[0], nullable: true };
+  }
+  return s;
+}
+
+function enumFromUnion(union: JsonSchema[]): unknown[] | null {
+  if (union.length === 0 || !union.every((u) => u && 'const' in u)) return null;
+  return union.map((u) => u.const);
+}
+
+export function enumValues(s: JsonSchema): unknown[] | null {
+  if (Array.isArray(s.enum)) return s.enum as unknown[];
+  if ('const' in s) return [s.const];
+  const union = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
+  return Array.isArray(union) ? enumFromUnion(union) : null;
+}
+
+export function isSecret(s: JsonSchema): boolean {
+  return s.format === 'password' || s['x-secret'] === true;
+}
+
+export function fieldKind(s: JsonSchema): FieldKind {
+  if (enumValues(s)) return 'enum';
+  const t = s.type;
+  if (t === 'string') {
+    if (isSecret(s)) return 'secret';
+    if (s['x-expression'] === true) return 'expression';
+    return 'string';
+  }
+  if (t === 'number') return 'number';
+  if (t === 'integer') return 'integer';
+  if (t === 'boolean') return 'boolean';
+  if (t === 'array') return 'array';
+  if (t === 'object' || (!t && (s.properties || s.additionalProperties))) {
+    if (s.properties && Object.keys(s.properties as object).length > 0) return 'object';
+    if (s.additionalProperties && typeof s.additionalProperties === 'object') return 'record';
+    if (s.properties) return 'object';
+    return 'record';
+  }
+  return 'any';
+}
+
+/** `responseMode` → "Response mode", `hmac_secret` → "Hmac secret". */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function labelOf(key: string, s: JsonSchema): string {
+  return typeof s.title === 'string' && s.title ? s.title : humanize(key);
+}
