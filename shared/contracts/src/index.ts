@@ -4,3 +4,4 @@ export * from './events/routing';
 export * from './workflow-graph';
 export * from './http/errors';
 export * from './webhook-response';
+export * from './http/api';

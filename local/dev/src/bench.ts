@@ -1,0 +1,364 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Agent, request } from 'undici';
+import { createTestDatabase, testRedisPrefix, type TestDatabase } from '@flowgenie/testing';
+import { ensureInfrastructure } from './infra';
+import { CERTS_DIR, DATA_DIR } from './paths';
+import {
+  DEFAULT_REDIS_URL,
+  deleteRedisPrefix,
+  freePorts,
+  startStack,
+  type RunningStack,
+} from './stack';
+
+/**
+ * `npm run bench`: webhook -> transform (total = a + b) -> if (total > 10) -> respond, in both
+ * response modes, at concurrency 1, 10 and 50 for BENCH_SECONDS each. Prints progress, then a
+ * markdown table. Starts its own stack (fresh database, free ports) unless BENCH_URL is given
+ * (then BENCH_CA_FILE, default certs/ca.pem, is trusted).
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
+const MODES = ['immediately', 'respond_node'] as const;
+type Mode = (typeof MODES)[number];
+
+interface Cell {
+  mode: Mode;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+  acknowledged: Set<string>;
+  ackCount: number;
+  recorded?: number;
+  succeeded?: number;
+  failed?: number;
+  unfinished?: number;
+  stepMsMean?: number;
+  overheadPerStepMs?: number;
+}
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+class Api {
+  token = '';
+  constructor(
+    readonly base: string,
+    readonly dispatcher: Agent,
+  ) {}
+
+  async call<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT',
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: Record<string, unknown> }> {
+    const res = await request(`${this.base}${p}`, {
+      method,
+      dispatcher: this.dispatcher,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.body.text();
+    const parsed =
+      text && String(res.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text;
+    return { status: res.statusCode, body: parsed as T, headers: res.headers };
+  }
+
+  async must<T = unknown>(method: 'GET' | 'POST' | 'PUT', p: string, body?: unknown): Promise<T> {
+    const res = await this.call<T>(method, p, body);
+    if (res.status >= 300)
+      throw new Error(`${method} ${p} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+function benchGraph(mode: Mode) {
+  const node = (id: string, type: string, config: Record<string, unknown>, x: number) => ({
+    id,
+    type,
+    config,
+    position: { x, y: 0 },
+  });
+  return {
+    nodes: [
+      node('hook', 'webhook', { responseMode: mode }, 0),
+      node('sum', 'transform', { expression: '{ "total": trigger.body.a + trigger.body.b }' }, 240),
+      node('big', 'if', { condition: 'steps.sum.total > 10' }, 480),
+      // The catalog refuses a respond step behind an immediate webhook: a transform stands in for it.
+      mode === 'respond_node'
+        ? node('reply', 'respond_to_webhook', { status: 200, body: '{{ steps.sum }}' }, 720)
+        : node('reply', 'transform', { expression: 'steps.sum' }, 720),
+    ],
+    edges: [
+      { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'sum' },
+      { id: 'e2', source: 'sum', sourceHandle: 'main', target: 'big' },
+      { id: 'e3', source: 'big', sourceHandle: 'true', target: 'reply' },
+    ],
+  };
+}
+
+async function activeHook(
+  api: Api,
+  mode: Mode,
+  concurrency: number,
+): Promise<{ id: string; hookPath: string }> {
+  const wf = await api.must<{ id: string; hookPath: string }>('POST', '/api/workflows', {
+    name: `bench ${mode} c${concurrency}`,
+    graph: benchGraph(mode),
+  });
+  await api.must('POST', `/api/workflows/${wf.id}/publish`);
+  await api.must('POST', `/api/workflows/${wf.id}/activate`, {});
+  const deadline = Date.now() + 20_000;
+  // Registered once a GET (not the hook's method) stops answering 404.
+  while ((await api.call('GET', wf.hookPath)).status === 404) {
+    if (Date.now() > deadline) throw new Error('hook was not registered within 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return wf;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+    : NaN;
+
+async function load(api: Api, hookPath: string, mode: Mode, concurrency: number): Promise<Cell> {
+  const cell: Cell = {
+    mode,
+    concurrency,
+    requests: 0,
+    errors: 0,
+    seconds: SECONDS,
+    latencies: [],
+    acknowledged: new Set(),
+    ackCount: 0,
+  };
+  const started = Date.now();
+  const end = started + SECONDS * 1000;
+  const progress = setInterval(() => {
+    const elapsed = (Date.now() - started) / 1000;
+    const sorted = [...cell.latencies].sort((a, b) => a - b);
+    log(
+      `  [${mode} c=${concurrency}] ${elapsed.toFixed(0)}s: ${cell.requests} requests, ${(cell.requests / elapsed).toFixed(0)} req/s, ` +
+        `p95 ${percentile(sorted, 95)?.toFixed(1)} ms, errors ${cell.errors}`,
+    );
+  }, 2000);
+  const worker = async () => {
+    while (Date.now() < end) {
+      const a = Math.floor(Math.random() * 10);
+      const b = Math.floor(Math.random() * 10);
+      const t0 = performance.now();
+      try {
+        const res = await api.call('POST', hookPath, { a, b });
+        cell.latencies.push(performance.now() - t0);
+        cell.requests += 1;
+        const ok = mode === 'immediately' ? res.status === 202 : res.status === 200;
+        if (!ok) {
+          cell.errors += 1;
+          continue;
+        }
+        cell.ackCount += 1;
+        const id =
+          (res.body as { executionId?: string })?.executionId ??
+          (res.headers['x-flowgenie-execution-id'] as string | undefined);
+        if (id) cell.acknowledged.add(id);
+      } catch {
+        cell.requests += 1;
+        cell.errors += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  clearInterval(progress);
+  cell.seconds = (Date.now() - started) / 1000;
+  return cell;
+}
+
+interface ExecutionItem {
+  id: string;
+  status: string;
+  durationMs: number | null;
+}
+
+async function allExecutions(api: Api, workflowId: string): Promise<ExecutionItem[]> {
+  const items: ExecutionItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: ExecutionItem[]; nextCursor: string | null } = await api.must(
+      'GET',
+      `/api/executions?workflowId=${workflowId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** Waits until every acknowledged execution is recorded and finished (or nothing changes for 15 s). */
+async function settle(api: Api, workflowId: string, cell: Cell): Promise<ExecutionItem[]> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const items = await allExecutions(api, workflowId);
+    const finished = items.filter((e) =>
+      ['succeeded', 'failed', 'canceled'].includes(e.status),
+    ).length;
+    if (items.length >= cell.ackCount && finished === items.length) return items;
+    if (finished !== last) {
+      last = finished;
+      lastChange = Date.now();
+      log(
+        `  [${cell.mode} c=${cell.concurrency}] waiting for executions: ${finished}/${Math.max(items.length, cell.ackCount)} finished`,
+      );
+    }
+    if (Date.now() - lastChange > 15_000) return items;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Executor overhead: execution duration minus the time spent inside steps, per step, over a sample. */
+async function overhead(api: Api, items: ExecutionItem[], cell: Cell): Promise<void> {
+  const sample = items.filter((e) => e.status === 'succeeded').slice(0, 40);
+  let stepMs = 0;
+  let steps = 0;
+  let gapMs = 0;
+  for (const item of sample) {
+    const detail = await api.must<{
+      durationMs: number;
+      steps: { status: string; durationMs: number | null }[];
+    }>('GET', `/api/executions/${item.id}`);
+    const ran = detail.steps.filter((s) => s.status === 'succeeded' && s.durationMs !== null);
+    const inside = ran.reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    stepMs += inside;
+    steps += ran.length;
+    gapMs += Math.max(0, detail.durationMs - inside);
+  }
+  if (steps > 0) {
+    cell.stepMsMean = stepMs / steps;
+    cell.overheadPerStepMs = gapMs / steps;
+  }
+}
+
+const fmt = (n: number | undefined, digits = 1) =>
+  n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
+
+function table(cells: Cell[]): string {
+  const head =
+    '| mode | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | acknowledged | recorded | lost | succeeded | failed | step ms (mean) | executor overhead / step ms |';
+  const sep = `|${head
+    .split('|')
+    .slice(1, -1)
+    .map(() => ' --- ')
+    .join('|')}|`;
+  const rows = cells.map((c) => {
+    const sorted = [...c.latencies].sort((a, b) => a - b);
+    const recordedAcked = c.recorded ?? 0;
+    const lost = Math.max(0, c.ackCount - recordedAcked);
+    return `| ${c.mode} | ${c.concurrency} | ${c.requests} | ${fmt(c.requests / c.seconds, 0)} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${c.errors} | ${c.ackCount} | ${c.recorded ?? '–'} | ${lost} | ${c.succeeded ?? '–'} | ${c.failed ?? '–'} | ${fmt(c.stepMsMean)} | ${fmt(c.overheadPerStepMs)} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  let stack: RunningStack | undefined;
+  let db: TestDatabase | undefined;
+  let base = process.env.BENCH_URL;
+  let caFile = process.env.BENCH_CA_FILE ?? path.join(CERTS_DIR, 'ca.pem');
+  try {
+    if (!base) {
+      await ensureInfrastructure({
+        databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+        redisUrl: DEFAULT_REDIS_URL,
+        log,
+      });
+      log('starting a stack for the benchmark (fresh database, free ports)…');
+      db = await createTestDatabase('bench');
+      const [auth, catalog, trigger, execution, executor, gateway] = await freePorts(6);
+      const prefix = testRedisPrefix('bench');
+      stack = await startStack({
+        ports: { auth, catalog, trigger, execution, executor, gateway },
+        databaseUrl: db.url,
+        redisPrefix: prefix,
+        logDir: path.join(DATA_DIR, 'bench', prefix, 'logs'),
+        dataDir: path.join(DATA_DIR, 'bench', prefix, 'data'),
+        onProgress: (m) => log(`  ${m}`),
+        env: { LOG_LEVEL: 'warn' },
+      });
+      base = stack.urls.gateway;
+      caFile = stack.certs.caCert;
+    }
+    const dispatcher = new Agent({
+      connect: { ca: fs.readFileSync(caFile) },
+      connections: 128,
+      keepAliveTimeout: 30_000,
+    });
+    const api = new Api(base, dispatcher);
+    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+    const session = await api.must<{ accessToken: string }>('POST', '/api/auth/signup', {
+      email,
+      password: 'benchmark password 123',
+    });
+    api.token = session.accessToken;
+
+    log(
+      `benchmark against ${base}: ${SECONDS}s per cell, concurrency ${CONCURRENCY.join('/')}, modes ${MODES.join('/')}`,
+    );
+    const cells: Cell[] = [];
+    for (const mode of MODES) {
+      for (const concurrency of CONCURRENCY) {
+        // Access tokens live 15 minutes: a fresh one per cell.
+        api.token = (
+          await api.must<{ accessToken: string }>('POST', '/api/auth/login', {
+            email,
+            password: 'benchmark password 123',
+          })
+        ).accessToken;
+        const wf = await activeHook(api, mode, concurrency);
+        log(`${mode}, concurrency ${concurrency}:`);
+        const cell = await load(api, wf.hookPath, mode, concurrency);
+        const items = await settle(api, wf.id, cell);
+        const ids = new Set(items.map((e) => e.id));
+        // Acknowledged executions found in the API: by id where the answer named one.
+        const found = [...cell.acknowledged].filter((id) => ids.has(id)).length;
+        const withoutId = cell.ackCount - cell.acknowledged.size;
+        cell.recorded = found + Math.min(withoutId, items.length - found);
+        cell.succeeded = items.filter((e) => e.status === 'succeeded').length;
+        cell.failed = items.filter((e) => e.status === 'failed').length;
+        await overhead(api, items, cell);
+        await api.call('POST', `/api/workflows/${wf.id}/deactivate`);
+        log(
+          `  done: ${cell.requests} requests, ${cell.ackCount} acknowledged, ${cell.recorded} recorded`,
+        );
+        cells.push(cell);
+      }
+    }
+    await dispatcher.close();
+    process.stdout.write(
+      `\n## FlowGenie benchmark (${new Date().toISOString()}, ${SECONDS}s per cell)\n\n`,
+    );
+    process.stdout.write(
+      'Workflow: webhook -> transform (total = a + b) -> if (total > 10) -> respond (in immediate mode a final transform, since a respond step is refused there). "acknowledged": 202 (immediately) or 200 (respond_node) answers; ' +
+        '"recorded": acknowledged executions found through the executions API once finished; "lost" = acknowledged − recorded. ' +
+        'Executor overhead: execution duration minus time inside steps, per step (sample of up to 40 executions).\n\n',
+    );
+    process.stdout.write(`${table(cells)}\n`);
+  } finally {
+    await stack?.stop();
+    await db?.drop().catch(() => undefined);
+    if (stack) await deleteRedisPrefix(stack.redisUrl, stack.redisPrefix).catch(() => undefined);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+export * from './certs';
+export * from './infra';
+export * from './stack';
+export { summarise, type ProcessExit } from './processes';

@@ -1,0 +1,379 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { Agent, fetch } from 'undici';
+import { createRedis, ensureDatabase } from '@flowgenie/platform';
+import { ensureDevCerts, type DevCerts } from './certs';
+import { isPortOpen } from './infra';
+import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
+import { ManagedProcess, type ProcessExit } from './processes';
+
+/** The processes of the local stack, in start order. */
+export const STACK_PROCESSES = [
+  'auth',
+  'workflow-catalog',
+  'trigger',
+  'execution',
+  'executor',
+  'gateway',
+] as const;
+export type StackProcessName = (typeof STACK_PROCESSES)[number];
+
+export interface StackPorts {
+  auth: number;
+  catalog: number;
+  trigger: number;
+  execution: number;
+  executor: number;
+  gateway: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  auth: 3001,
+  catalog: 3002,
+  trigger: 3003,
+  execution: 3004,
+  executor: 3005,
+  gateway: 8443,
+};
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flowgenie';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Database schema of each service (its migrations run when it boots). */
+const SCHEMAS: Record<string, string> = {
+  auth: 'auth',
+  'workflow-catalog': 'workflow_catalog',
+  trigger: 'trigger',
+  execution: 'execution',
+};
+
+export interface StartStackOptions {
+  /** Ports to listen on (default 3001-3005 and 8443). `0` is not allowed: pass free ports. */
+  ports?: Partial<StackPorts>;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Prefix of every Redis key (tests use a fresh one). @default 'fg' */
+  redisPrefix?: string;
+  /** Extra environment for every process, applied last (e.g. HTTP_ALLOW_LOOPBACK). */
+  env?: Record<string, string | undefined>;
+  /** Where each process's JSON log goes (`<logDir>/<name>.log`). @default .data/logs */
+  logDir?: string;
+  /** Local state (auth's key file). @default .data */
+  dataDir?: string;
+  certsDir?: string;
+  /** Print nothing (tests). */
+  quiet?: boolean;
+  /** Pretty-print every process's log to the terminal. */
+  pretty?: boolean;
+  /** Progress messages (default: console.log unless quiet). */
+  onProgress?: (message: string) => void;
+  /** How long each process may take to become ready. @default 60 s */
+  readyTimeoutMs?: number;
+}
+
+export interface StackUrls {
+  /** The public origin (https://localhost:<gateway port>). */
+  gateway: string;
+  auth: string;
+  catalog: string;
+  trigger: string;
+  execution: string;
+  executor: string;
+}
+
+export interface RunningStack {
+  urls: StackUrls;
+  certs: DevCerts;
+  logDir: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  /** Applied migrations per schema, counted after every service was ready. */
+  migrations: Record<string, number | null>;
+  /** Resolves when a process exits without being asked to (the stack is then broken). */
+  unexpectedExit: Promise<ProcessExit>;
+  /** SIGTERM to every process (in-flight requests and steps finish), then waits for all. */
+  stop(): Promise<void>;
+}
+
+export class StackStartError extends Error {
+  constructor(
+    message: string,
+    readonly exit?: ProcessExit,
+  ) {
+    super(message);
+  }
+}
+
+/** Free TCP ports on 127.0.0.1 (for tests that run a stack beside the default one). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const s = net.createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/**
+ * Starts the whole local platform as child processes: the four services, the executor and the
+ * gateway, each over HTTPS with the dev certificates, and waits until each answers `/readyz`.
+ * The start command and the end-to-end tests both start the stack through this function.
+ *
+ * Needs Postgres and Redis already answering (see ensureInfrastructure).
+ *
+ * @example
+ * const stack = await startStack({ ports, databaseUrl: db.url, redisPrefix: 'e2e-1', quiet: true });
+ * await fetch(`${stack.urls.gateway}/healthz`, { dispatcher });
+ * await stack.stop();
+ */
+export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
+  const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports };
+  const databaseUrl = options.databaseUrl ?? DEFAULT_DATABASE_URL;
+  const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
+  const redisPrefix = options.redisPrefix ?? 'fg';
+  const logDir = options.logDir ?? LOG_DIR;
+  const dataDir = options.dataDir ?? DATA_DIR;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const progress =
+    options.onProgress ?? (options.quiet ? () => undefined : (m: string) => console.log(m));
+
+  const busy = [];
+  for (const [name, port] of Object.entries(ports)) {
+    if (await isPortOpen('127.0.0.1', port, 500)) busy.push(`${name} ${port}`);
+  }
+  if (busy.length) {
+    throw new StackStartError(
+      `ports already in use (${busy.join(', ')}): is FlowGenie already running? Stop it, or choose other ports.`,
+    );
+  }
+
+  const certs = await ensureDevCerts(options.certsDir ?? CERTS_DIR);
+  if (certs.created)
+    progress(`created dev certificates in ${path.relative(REPO_ROOT, certs.dir) || certs.dir}`);
+  await ensureDatabase(databaseUrl);
+  fs.mkdirSync(logDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const local = (port: number) => `https://127.0.0.1:${port}`;
+  const urls: StackUrls = {
+    gateway: `https://localhost:${ports.gateway}`,
+    auth: local(ports.auth),
+    catalog: local(ports.catalog),
+    trigger: local(ports.trigger),
+    execution: local(ports.execution),
+    executor: local(ports.executor),
+  };
+
+  const common: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
+    LOG_FORMAT: 'json',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    TLS_CERT_FILE: certs.cert,
+    TLS_KEY_FILE: certs.key,
+    NODE_EXTRA_CA_CERTS: certs.caCert,
+    AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
+    CATALOG_INTERNAL_URL: urls.catalog,
+    PUBLIC_BASE_URL: urls.gateway,
+    DATA_DIR: dataDir,
+    HTTP_CA_FILE: certs.caCert,
+    EXECUTOR_METRICS_PORT: String(ports.executor),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  // Never let a shell's PORT or a parent's NODE_OPTIONS (e.g. a debugger) leak into every child.
+  delete common.PORT;
+  delete common.NODE_OPTIONS;
+  const overrides = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined),
+  ) as NodeJS.ProcessEnv;
+
+  const specs: Record<StackProcessName, { entry: string; port: number; env?: NodeJS.ProcessEnv }> =
+    {
+      auth: { entry: 'services/auth/src/main.ts', port: ports.auth },
+      'workflow-catalog': { entry: 'services/workflow-catalog/src/main.ts', port: ports.catalog },
+      trigger: { entry: 'services/trigger/src/main.ts', port: ports.trigger },
+      execution: { entry: 'services/execution/src/main.ts', port: ports.execution },
+      executor: { entry: 'services/execution/src/main.worker.ts', port: ports.executor },
+      gateway: {
+        entry: 'local/gateway/src/main.ts',
+        port: ports.gateway,
+        env: {
+          AUTH_URL: urls.auth,
+          CATALOG_URL: urls.catalog,
+          TRIGGER_URL: urls.trigger,
+          EXECUTION_URL: urls.execution,
+          EXECUTOR_URL: urls.executor,
+          UPSTREAM_CA_FILE: certs.caCert,
+          WEB_DIST_DIR: path.join(REPO_ROOT, 'web', 'dist'),
+        },
+      },
+    };
+
+  const output = {
+    pretty: options.pretty ?? false,
+    quiet: options.quiet ?? false,
+    write: (t: string) => process.stdout.write(t),
+  };
+  const processes = new Map<StackProcessName, ManagedProcess>();
+  const make = (name: StackProcessName) => {
+    const spec = specs[name];
+    const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides };
+    const proc = new ManagedProcess(name, path.join(REPO_ROOT, spec.entry), env, logDir, output);
+    processes.set(name, proc);
+    return proc;
+  };
+
+  const dispatcher = new Agent({ connect: { ca: fs.readFileSync(certs.caCert) } });
+  let stopping = false;
+  let reportExit: (e: ProcessExit) => void = () => undefined;
+  const unexpectedExit = new Promise<ProcessExit>((resolve) => (reportExit = resolve));
+
+  // If this process exits without stop() (an uncaught error), do not leave the children behind.
+  const killAll = () => processes.forEach((p) => p.killNow());
+  process.once('exit', killAll);
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.removeListener('exit', killAll);
+    const running = [...processes.values()];
+    // All at once: each finishes its in-flight requests / steps on SIGTERM.
+    await Promise.all(running.map((p) => p.stop()));
+    await dispatcher.close().catch(() => undefined);
+  };
+  const onExit = (proc: ManagedProcess) =>
+    proc.waitForExit().then((exit) => {
+      if (!stopping && !proc.isStopping) reportExit(exit);
+    });
+
+  const launch = async (names: StackProcessName[]) => {
+    for (const name of names) {
+      const proc = make(name);
+      proc.start();
+      void onExit(proc);
+    }
+    await Promise.all(
+      names.map((name) =>
+        waitReady(
+          processes.get(name)!,
+          `${local(specs[name].port)}/readyz`,
+          dispatcher,
+          readyTimeoutMs,
+        ),
+      ),
+    );
+    for (const name of names) progress(`✓ ${name} ready on ${local(specs[name].port)}`);
+  };
+
+  try {
+    progress('starting services (each runs its migrations at boot)…');
+    // Services first (distinct schemas, so their migrations run side by side); the executor
+    // shares the execution schema, so it starts once the execution service has migrated it.
+    await launch(['auth', 'workflow-catalog', 'trigger', 'execution']);
+    await launch(['executor']);
+    await launch(['gateway']);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const migrations = await countMigrations(databaseUrl).catch(() => ({}));
+  return {
+    urls,
+    certs,
+    logDir,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
+    migrations,
+    unexpectedExit,
+    stop,
+  };
+}
+
+/** Polls `/readyz` until 200; fails at once (with its last log lines) if the process exits. */
+async function waitReady(
+  proc: ManagedProcess,
+  url: string,
+  dispatcher: Agent,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    const exit = proc.exited;
+    if (exit) {
+      throw new StackStartError(
+        `${proc.name} exited during start (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}); its log: ${proc.logFile}`,
+        exit,
+      );
+    }
+    try {
+      const res = await fetch(url, { dispatcher, signal: AbortSignal.timeout(2000) });
+      const body = await res.text();
+      if (res.status === 200) return;
+      last = `${res.status} ${body.slice(0, 300)}`;
+    } catch (err) {
+      last = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new StackStartError(
+        `${proc.name} was not ready within ${timeoutMs / 1000} s (${url}: ${last}); its log: ${proc.logFile}`,
+        {
+          name: proc.name,
+          code: null,
+          signal: null,
+          lastLines: proc.lastLines(),
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** How many migrations each service's schema has applied (null: no migration table). */
+async function countMigrations(databaseUrl: string): Promise<Record<string, number | null>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result: Record<string, number | null> = {};
+    for (const [service, schema] of Object.entries(SCHEMAS)) {
+      try {
+        const r = await client.query(`select count(*)::int as n from "${schema}".kysely_migration`);
+        result[service] = (r.rows[0] as { n: number }).n;
+      } catch {
+        result[service] = null;
+      }
+    }
+    return result;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes every Redis key under `prefix` (a test or benchmark stack's queues, schedulers, channels). */
+export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = createRedis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

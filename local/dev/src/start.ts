@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureInfrastructure, MissingServiceError } from './infra';
+import { LOG_DIR, REPO_ROOT } from './paths';
+import {
+  DEFAULT_DATABASE_URL,
+  DEFAULT_PORTS,
+  DEFAULT_REDIS_URL,
+  StackStartError,
+  startStack,
+  type RunningStack,
+} from './stack';
+import { ensureWebBuilt } from './web';
+
+/**
+ * `npm start`: Postgres and Redis (started when installed here), database, dev certificates,
+ * the web build, then every service, the executor and the gateway. Ctrl-C stops them gracefully.
+ * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty); --skip-web
+ * starts without (re)building the web app.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const pretty = args.includes('--pretty') || process.env.LOG_FORMAT === 'pretty';
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const gatewayPort = Number(process.env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway);
+  const log = (m: string) => console.log(m);
+  const rel = (p: string) => path.relative(REPO_ROOT, p) || '.';
+
+  log('FlowGenie local stack');
+  const infra = await ensureInfrastructure({ databaseUrl, redisUrl, log: (m) => log(`  ${m}`) });
+  log(
+    `  ✓ Postgres ${infra.postgres} (${new URL(databaseUrl).host}), Redis ${infra.redis} (${new URL(redisUrl).host})`,
+  );
+
+  const web = args.includes('--skip-web')
+    ? 'up-to-date'
+    : await ensureWebBuilt({
+        logFile: path.join(LOG_DIR, 'web-build.log'),
+        log: (m) => log(`  ${m}`),
+      });
+  if (web === 'built') log('  ✓ web app built (web/dist)');
+  if (web === 'failed')
+    log(
+      `  ! web build failed (see ${rel(path.join(LOG_DIR, 'web-build.log'))}); the API still starts`,
+    );
+
+  let stack: RunningStack | undefined;
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('\nstopping (in-flight requests and steps finish first)…');
+    await stack?.stop();
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    stack = await startStack({
+      databaseUrl,
+      redisUrl,
+      redisPrefix: process.env.REDIS_PREFIX ?? 'fg',
+      ports: { gateway: gatewayPort },
+      pretty,
+      onProgress: (m) => log(`  ${m}`),
+    });
+  } catch (err) {
+    if (err instanceof StackStartError) {
+      console.error(`\n✗ ${err.message}`);
+      if (err.exit?.lastLines.length)
+        console.error(
+          `last lines of ${err.exit.name}:\n${err.exit.lastLines.map((l) => `  ${l}`).join('\n')}`,
+        );
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const migrated = Object.entries(stack.migrations)
+    .map(([service, n]) => `${service} ${n ?? '?'}`)
+    .join(', ');
+  const webState = fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'))
+    ? ''
+    : ' (web app not built: / says how)';
+  log(`  ✓ migrations applied: ${migrated}`);
+  log('');
+  log(`FlowGenie is running at ${stack.urls.gateway}${webState}`);
+  log(`  API docs      ${stack.urls.gateway}/api/docs`);
+  log(`  readiness     ${stack.urls.gateway}/readyz`);
+  log(
+    `  trust the CA  ${rel(stack.certs.caCert)} (see certs/README.md), or curl --cacert ${rel(stack.certs.caCert)}`,
+  );
+  log(
+    `  logs          ${rel(stack.logDir)}/<name>.log (JSON)${pretty ? '' : '; run with --pretty or LOG_FORMAT=pretty to see them here'}`,
+  );
+  log('Press Ctrl-C to stop.');
+
+  const exit = await stack.unexpectedExit;
+  if (shuttingDown) return;
+  console.error(
+    `\n✗ ${exit.name} exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}); stopping the stack.`,
+  );
+  console.error(
+    `last lines of ${exit.name} (${rel(path.join(stack.logDir, `${exit.name}.log`))}):`,
+  );
+  console.error(exit.lastLines.map((l) => `  ${l}`).join('\n'));
+  await shutdown(1);
+}
+
+main().catch((err) => {
+  if (err instanceof MissingServiceError) {
+    console.error(`\n✗ cannot start: a service FlowGenie needs is missing.\n${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

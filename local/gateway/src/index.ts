@@ -1,0 +1,4 @@
+export * from './config';
+export * from './gateway';
+export * from './routes';
+export * from './openapi';

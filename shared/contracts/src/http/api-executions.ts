@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { WorkflowGraphSchema } from '../workflow-graph';
+import { TriggerModeSchema } from '../events/catalog';
+
+/** Request and response bodies of the trigger and execution services' public APIs. */
+export const RunWorkflowRequestSchema = z.object({
+  payload: z.unknown().optional().describe('Trigger payload seen by the workflow.'),
+  draft: z
+    .boolean()
+    .optional()
+    .describe('Run the current draft (a test run), even if not published.'),
+});
+
+export const RunAcceptedResponseSchema = z.object({
+  executionId: z.uuid(),
+  statusUrl: z.string().describe('`/api/executions/{executionId}`'),
+});
+
+export const WebhookFinishedResponseSchema = z.object({
+  executionId: z.uuid(),
+  status: z.enum(['succeeded', 'failed', 'canceled']),
+  output: z.unknown().optional(),
+});
+
+export const ExecutionStatusSchema = z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'canceled',
+]);
+export const StepStatusSchema = z.enum([
+  'pending',
+  'queued',
+  'running',
+  'retrying',
+  'succeeded',
+  'failed',
+  'skipped',
+  'canceled',
+  'waiting',
+]);
+
+export const ExecutionStepResponseSchema = z.object({
+  nodeId: z.string(),
+  type: z.string(),
+  status: StepStatusSchema,
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  input: z.unknown(),
+  output: z.unknown(),
+  error: z.object({ message: z.string(), code: z.string().optional() }).loose().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().nullable(),
+  handle: z.string().nullable().optional(),
+  attemptLog: z.array(
+    z.object({
+      attempt: z.number().int(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+
+const executionFields = {
+  id: z.uuid(),
+  workflowId: z.uuid(),
+  ownerId: z.uuid(),
+  version: z.number().int().nullable(),
+  mode: TriggerModeSchema,
+  status: ExecutionStatusSchema,
+  error: z.object({ message: z.string(), nodeId: z.string().optional() }).nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().nullable(),
+};
+
+export const ExecutionResponseSchema = z.object({
+  ...executionFields,
+  triggerPayload: z.unknown(),
+  graph: WorkflowGraphSchema,
+  steps: z.array(ExecutionStepResponseSchema),
+});
+export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
+
+export const ExecutionSummarySchema = z.object(executionFields);
+
+export const ExecutionListResponseSchema = z.object({
+  items: z.array(ExecutionSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const ListExecutionsQuerySchema = z.object({
+  workflowId: z.uuid().optional(),
+  status: ExecutionStatusSchema.optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().optional(),
+});

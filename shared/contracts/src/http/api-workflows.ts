@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { WorkflowGraphSchema } from '../workflow-graph';
+
+/** Request and response bodies of the workflow-catalog's public API (`/api/workflows`, `/api/node-types`). */
+export const ValidationIssueSchema = z.object({
+  nodeId: z.string().optional(),
+  path: z.string(),
+  message: z.string(),
+});
+
+export const ValidationResultSchema = z.object({
+  ok: z.boolean(),
+  errors: z.array(ValidationIssueSchema),
+});
+
+export const LastExecutionSchema = z.object({
+  id: z.uuid(),
+  status: z.string(),
+  at: z.iso.datetime(),
+});
+
+const workflowFields = {
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean(),
+  activeVersion: z.number().int().nullable(),
+  latestVersion: z.number().int().nullable(),
+  hookId: z.string(),
+  hookPath: z.string().describe('`/hooks/{hookId}`'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  draftChangedSincePublish: z.boolean(),
+  lastExecution: LastExecutionSchema.nullable(),
+};
+
+export const WorkflowResponseSchema = z.object({
+  ...workflowFields,
+  graph: WorkflowGraphSchema.describe('The draft graph.'),
+  validation: ValidationResultSchema,
+});
+export type WorkflowResponse = z.infer<typeof WorkflowResponseSchema>;
+
+export const WorkflowSummarySchema = z.object({
+  ...workflowFields,
+  validation: ValidationResultSchema.optional(),
+});
+
+export const WorkflowListResponseSchema = z.object({
+  items: z.array(WorkflowSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const CreateWorkflowRequestSchema = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  graph: WorkflowGraphSchema.optional(),
+});
+
+export const UpdateWorkflowRequestSchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  description: z.string().max(2000).optional(),
+  graph: WorkflowGraphSchema.optional(),
+});
+
+export const ActivateWorkflowRequestSchema = z.object({
+  version: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Default: the latest published version.'),
+});
+
+export const PublishedVersionResponseSchema = z.object({
+  version: z.number().int().positive(),
+  createdAt: z.iso.datetime(),
+});
+
+export const VersionListResponseSchema = z.object({
+  items: z.array(PublishedVersionResponseSchema),
+});
+
+export const WorkflowVersionResponseSchema = z.object({
+  version: z.number().int().positive(),
+  graph: WorkflowGraphSchema,
+  createdAt: z.iso.datetime(),
+});
+
+export const WorkflowExportSchema = z.object({
+  format: z.literal('flowgenie.workflow'),
+  formatVersion: z.literal(1),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  graph: WorkflowGraphSchema,
+});
+
+export const NodeTypeInfoSchema = z.object({
+  type: z.string(),
+  version: z.number().int(),
+  category: z.enum(['trigger', 'action', 'logic']),
+  displayName: z.string(),
+  description: z.string(),
+  configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the node config.'),
+  outputs: z.array(z.string()),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const NodeTypeListResponseSchema = z.object({ items: z.array(NodeTypeInfoSchema) });
+
+export const ScheduleResponseSchema = z.object({ nextFireTimes: z.array(z.iso.datetime()) });
+
+export const ListWorkflowsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().optional(),
+  name: z.string().optional().describe('Substring of the name.'),
+  active: z.enum(['true', 'false']).optional(),
+});

@@ -1,0 +1,4 @@
+/** Public HTTP API schemas (the gateway generates its OpenAPI document from them). */
+export * from './api-auth';
+export * from './api-workflows';
+export * from './api-executions';
