@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './paths';
 
@@ -40,7 +41,8 @@ export async function ensureWebBuilt(opts: {
   const builtAt = fs.existsSync(builtIndex) ? fs.statSync(builtIndex).mtimeMs : 0;
   const sourcesAt = Math.max(
     newestMtime(path.join(web, 'src')),
-    ...['index.html', 'vite.config.ts', 'package.json'].map((f) => {
+    newestMtime(path.join(web, 'public')),
+    ...['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((f) => {
       const p = path.join(web, f);
       return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0;
     }),
@@ -51,7 +53,8 @@ export async function ensureWebBuilt(opts: {
   const out = fs.openSync(opts.logFile, 'w');
   try {
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn('npm', ['run', 'build', '-w', '@flowgenie/web'], {
+      // flock: two processes (the start command, test suites) never write web/dist at once.
+      const child = spawn('flock', [path.join(os.tmpdir(), 'flowgenie-web-build.lock'), 'npm', 'run', 'build', '-w', '@flowgenie/web'], {
         cwd: root,
         stdio: ['ignore', out, out],
       });

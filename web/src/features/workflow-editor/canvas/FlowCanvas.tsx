@@ -1,4 +1,4 @@
-import type { DragEvent, ReactNode } from 'react';
+import { useState, type DragEvent, type ReactNode } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -56,6 +56,10 @@ export function FlowCanvas({
   children,
 }: FlowCanvasProps) {
   const editable = mode === 'edit';
+  // Fit the graph once when the canvas opens on one. React Flow keeps a requested fit pending
+  // until nodes exist, so an empty canvas would otherwise zoom and pan to the first step dropped
+  // on it, moving it away from the pointer.
+  const [fitOnOpen] = useState(() => nodes.length > 0);
   return (
     <CanvasModeContext.Provider value={mode}>
       <ReactFlow<FlowNode, FlowEdge>
@@ -77,7 +81,7 @@ export function FlowCanvas({
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
         defaultEdgeOptions={defaultEdgeOptions}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={fitViewOptions}
         minZoom={0.1}
         maxZoom={2}

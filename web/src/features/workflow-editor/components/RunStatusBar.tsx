@@ -47,7 +47,7 @@ export function RunStatusBar() {
     >
       {execution && <StatusBadge status={execution.status} />}
       {execution && (
-        <span className="text-xs text-slate-600">
+        <span className="shrink-0 text-xs whitespace-nowrap text-slate-600">
           {finished
             ? `Finished in ${formatDuration(execution.durationMs)}`
             : `${done}/${Math.max(steps.length, done)} steps done`}
