@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, baseEnv, dbEnv, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
 
 /** The repository root (services/auth/src -> ../../..), home of the default data directory. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   ...httpEnv,
   ...dbEnv,
   ...redisEnv,
+  // Auth publishes and consumes no events yet; the bus settings are here so every service reads the same ones.
+  ...busEnv,
   ...authEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /**

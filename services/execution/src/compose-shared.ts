@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
-import { LocalEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
 import { createDb, createLogger, createRedis, ensureDatabase, runMigrations, type Logger } from '@flowgenie/platform';
 import type { HttpPolicy } from '@flowgenie/workflow';
 import { migrations } from './adapters/persistence/migrations';
@@ -28,7 +28,7 @@ export async function composeInfrastructure(config: Config, opts: { logger?: Log
   const store = new PgExecutionStore(db, SCHEMA);
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);
-  const publisher = new LocalEventPublisher({ connection: redis, prefix: config.REDIS_PREFIX });
+  const publisher = createEventPublisher(config, { redis, logger });
   const relay = new OutboxRelay({
     db: db as unknown as Kysely<unknown>,
     schema: SCHEMA,

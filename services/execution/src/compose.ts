@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@flowgenie/platform';
-import { LocalEventConsumer } from '@flowgenie/messaging';
+import { createEventConsumer } from '@flowgenie/messaging';
 import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Kysely } from 'kysely';
 import { CancelExecution } from './app/cancel-execution';
@@ -64,16 +64,20 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   app.use('/executions', requireAuth(verify), executionRoutes({ queries, retry, cancel, streamPollMs: opts.streamPollMs }));
   finishHttpApp(app, { logger });
 
-  const consumer = new LocalEventConsumer(CONSUMER, { connection: redis, prefix: config.REDIS_PREFIX, logger });
+  const consumer = createEventConsumer(CONSUMER, config, { redis, logger });
+  const eventHandlers = executionEventHandlers({ start, cancel });
   let server: RunningServer | undefined;
   let started = false;
 
   return {
     app,
     store,
+    /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of SQS records. */
+    relay,
+    eventHandlers,
     async start(): Promise<RunningServer> {
       await relay.start();
-      await consumer.start(executionEventHandlers({ start, cancel }));
+      await consumer.start(eventHandlers);
       started = true;
       server = await startHttpServer(app, {
         port: config.PORT,

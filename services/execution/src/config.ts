@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dbEnv, envBool, httpEnv, loadConfig as load, redisEnv } from '@flowgenie/platform';
+import { authEnv, baseEnv, busEnv, dbEnv, envBool, httpEnv, loadConfig as load, redisEnv } from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
   ...baseEnv,
   ...httpEnv,
   ...dbEnv,
   ...redisEnv,
+  ...busEnv,
   ...authEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** The executor process serves only `/metrics`, `/healthz`, `/readyz` on this port. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent } from '@flowgenie/messaging';
+import { Queue } from 'bullmq';
+import { consumerQueueName, createEvent } from '@flowgenie/messaging';
 import { waitFor } from '@flowgenie/testing';
 import { httpGraph, readStream, startExecutionService, startTestServer, type Json, type TestExecution } from './support';
 
@@ -100,6 +101,42 @@ describe('the executions API', () => {
     expect((await svc.call('POST', `/executions/${executionId}/retry`, { token: alice.token })).status).toBe(409);
   });
 
+  it('announces a cancel with execution.canceled in the outbox, once, and publishes it to the catalog', async () => {
+    // Prepare: a run waiting in its delay step, and the catalog's queue (the consumer the routing table names).
+    const workflowId = randomUUID();
+    const { executionId } = await svc.trigger({ ownerId: alice.userId, workflowId, graph: slowGraph(), mode: 'manual' });
+    await svc.waitForExecution(executionId, alice.token, (e) => stepOf(e, 'pause').status === 'waiting');
+    const catalogQueue = new Queue(consumerQueueName('workflow-catalog'), { connection: svc.redis, prefix: svc.prefix });
+    try {
+      // Act
+      const res = await svc.call('POST', `/executions/${executionId}/cancel`, { token: alice.token });
+      expect(res.status).toBe(202);
+      expect((await svc.call('POST', `/executions/${executionId}/cancel`, { token: alice.token })).status).toBe(409);
+
+      // Assess: written in the cancel's transaction with what the catalog needs, and not again on the 409.
+      const events = await svc.outboxOf(executionId);
+      expect(events.map((e) => e.type)).toEqual(['execution.started', 'execution.canceled']);
+      const [, canceled] = events;
+      expect(canceled.data).toEqual({
+        executionId,
+        workflowId,
+        ownerId: alice.userId,
+        finishedAt: res.body.finishedAt,
+        durationMs: expect.any(Number),
+      });
+      expect(canceled.data.durationMs).toBeGreaterThanOrEqual(0);
+      // The relay publishes it to the catalog's queue.
+      const delivered = await waitFor(async () =>
+        (await catalogQueue.getJobs(['waiting', 'delayed', 'completed', 'failed', 'active'])).find(
+          (job) => job.name === 'execution.canceled' && job.data.data.executionId === executionId,
+        ),
+      );
+      expect(delivered.data).toMatchObject({ type: 'execution.canceled', source: 'execution', version: 1 });
+    } finally {
+      await catalogQueue.close();
+    }
+  });
+
   it('discards the result of a step that was running when the execution was canceled', async () => {
     const slow = await startTestServer(() => ({ status: 200, body: { late: true } }));
     try {
@@ -139,6 +176,10 @@ describe('the executions API', () => {
 
     const execution = await svc.waitForExecution(executionId, alice.token, (e) => e.status === 'canceled');
     expect(stepOf(execution, 'start')).toMatchObject({ status: 'succeeded', output: {} });
+    const canceled = (await svc.outboxOf(executionId)).filter((e) => e.type === 'execution.canceled');
+    expect(canceled).toEqual([
+      { type: 'execution.canceled', data: expect.objectContaining({ executionId, workflowId, ownerId: alice.userId, finishedAt: execution.finishedAt }) },
+    ]);
   });
 
   it("answers 404 for another user's execution, whatever the method, and never lists it", async () => {

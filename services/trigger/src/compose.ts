@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
-import { LocalEventConsumer, LocalEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
 import {
   createDb,
   createHttpApp,
@@ -75,9 +75,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const now = () => new Date();
   const newId = () => randomUUID();
 
-  const publisher = new LocalEventPublisher({ connection: redis, prefix });
+  const publisher = createEventPublisher(config, { redis, logger });
   const relay = new OutboxRelay({ db: anyDb, schema: TRIGGER_SCHEMA, databaseUrl: config.DATABASE_URL, publisher, logger });
-  const consumer = new LocalEventConsumer('trigger', { connection: redis, prefix, logger });
+  const consumer = createEventConsumer('trigger', config, { redis, logger });
   const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
   const specSource = opts.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
@@ -91,6 +91,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);
   const lifecycle = new WorkflowLifecycle({ inbox: new KyselyTriggerEventInbox(db), schedules, logger });
+  const eventHandlers = workflowEventHandlers(lifecycle);
   const receiveWebhook = new ReceiveWebhook({
     triggers,
     firings,
@@ -137,12 +138,15 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     schedules,
     /** Webhook callers currently waiting for an answer. */
     waiter,
+    /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of its SQS records. */
+    relay,
+    eventHandlers,
     async start(): Promise<RunningServer> {
       started = true;
       await waiter.start();
       await relay.start();
       await schedules.start((tick) => fireSchedule.execute(tick));
-      await consumer.start(workflowEventHandlers(lifecycle));
+      await consumer.start(eventHandlers);
       server = await startHttpServer(app, {
         port: config.PORT,
         host: config.HOST,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { JWTVerifyGetKey } from 'jose';
-import { LocalEventConsumer, LocalEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
 import {
   createDb,
   createHttpApp,
@@ -83,7 +83,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   app.use(catalogErrorMiddleware());
   finishHttpApp(app, { logger });
 
-  const publisher = new LocalEventPublisher({ connection: redis, prefix: config.REDIS_PREFIX });
+  const publisher = createEventPublisher(config, { redis, logger });
   const relay = new OutboxRelay({
     db: db as unknown as Kysely<unknown>,
     schema: CATALOG_SCHEMA,
@@ -92,7 +92,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
     pollMs: config.OUTBOX_POLL_MS,
   });
-  const consumer = new LocalEventConsumer(CONSUMER_NAME, { connection: redis, prefix: config.REDIS_PREFIX, logger });
+  const consumer = createEventConsumer(CONSUMER_NAME, config, { redis, logger });
+  const eventHandlers = executionEventHandlers(useCases.recordExecution, logger);
 
   let server: RunningServer | undefined;
   let started = false;
@@ -100,11 +101,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
 
   return {
     app,
+    /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of its SQS records. */
+    relay,
+    eventHandlers,
     async start(): Promise<RunningServer> {
       if (started) throw new Error('already started');
       started = true;
       await relay.start();
-      await consumer.start(executionEventHandlers(useCases.recordExecution, logger));
+      await consumer.start(eventHandlers);
       server = await startHttpServer(app, {
         port: config.PORT,
         host: config.HOST,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
   ...baseEnv,
   ...httpEnv,
   ...dbEnv,
   ...redisEnv,
+  ...busEnv,
   ...authEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Outbox relay fallback poll, for when a NOTIFY is missed (the relay is woken at each commit anyway). */

@@ -157,6 +157,34 @@ describe('last execution from execution events', () => {
     expect(after.body.lastExecution).toEqual({ id: event.data.executionId, status: 'succeeded', at: '2026-05-02T08:00:00.000Z' });
   });
 
+  it('shows a canceled execution as canceled, applied once when delivered twice', async () => {
+    // Prepare: the workflow's execution is running.
+    const wf = await publishedWorkflow('Canceled run');
+    const ref = { executionId: randomUUID(), workflowId: wf.id, ownerId: user.userId };
+    await bus.publish([
+      createEvent('execution.started', { ...ref, version: 1, mode: 'manual', startedAt: '2026-05-05T09:00:00.000Z' }, { source: 'execution' }),
+    ]);
+    await waitFor(async () => (await lastExecutionOf(wf.id))?.status === 'running', { message: 'running recorded' });
+    const canceled = createEvent(
+      'execution.canceled',
+      { ...ref, finishedAt: '2026-05-05T09:00:04.000Z', durationMs: 4000 },
+      { source: 'execution' },
+    );
+
+    // Act: delivered, then delivered again (at-least-once).
+    await bus.publish([canceled]);
+    await waitFor(async () => (await lastExecutionOf(wf.id))?.status === 'canceled', { message: 'cancel recorded' });
+    const before = await call('GET', `/workflows/${wf.id}`);
+    const again = await catalogQueue.add(canceled.type, canceled, { jobId: `${canceled.id}-redelivered` });
+    await waitFor(async () => (await again.getState()) === 'completed', { message: 'redelivery handled' });
+
+    // Assess
+    expect(before.body.lastExecution).toEqual({ id: ref.executionId, status: 'canceled', at: '2026-05-05T09:00:04.000Z' });
+    const inbox = await catalog.db.selectFrom('inbox').selectAll().where('event_id', '=', canceled.id).execute();
+    expect(inbox).toHaveLength(1);
+    expect((await call('GET', `/workflows/${wf.id}`)).body).toEqual(before.body);
+  });
+
   it('keeps the newer execution when an older one is reported late', async () => {
     const wf = await publishedWorkflow('Out of order');
     const newer = randomUUID();

@@ -7,3 +7,4 @@ export * from './aws/sqs-consumer';
 export * from './aws/sqs-dead-letters';
 export * from './aws/lambda-sqs-handler';
 export * from './aws/sqs-message';
+export * from './bus-factory';

@@ -4,16 +4,63 @@ import { z } from 'zod';
  * Parses the environment once at boot against a zod schema and freezes the result.
  * A bad or missing variable stops the process with a message naming it.
  *
+ * Schemas built from the shared fragments also get their cross-variable rules: `dbEnv` builds
+ * DATABASE_URL from DATABASE_HOST/PORT/NAME/USER/PASSWORD when DATABASE_URL is absent, and
+ * `busEnv` with EVENT_BUS=aws needs EVENT_BUS_NAME.
+ *
  * @example
  * const config = loadConfig(z.object({ ...httpEnv, ...dbEnv }), process.env);
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): Readonly<z.infer<S>> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : {};
+  const lines: string[] = [];
+  let input: Record<string, string | undefined> = env;
+  if ('DATABASE_URL' in shape) {
+    const resolved = withDatabaseUrl(env);
+    input = resolved.env;
+    lines.push(...resolved.problems);
   }
-  return Object.freeze(parsed.data);
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    lines.push(...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`));
+  } else {
+    lines.push(...busProblems(parsed.data as Partial<BusEnv>));
+  }
+  if (lines.length > 0) throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  return Object.freeze(parsed.data as z.infer<S>);
+}
+
+const present = (v: string | undefined): v is string => v !== undefined && v !== '';
+
+/**
+ * DATABASE_URL as given, or built from DATABASE_HOST (+ PORT, NAME, USER, PASSWORD) when it is
+ * absent: how the AWS stacks describe the database. Returns the problems found, one per line.
+ */
+function withDatabaseUrl(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; problems: string[] } {
+  if (present(env.DATABASE_URL)) return { env, problems: [] };
+  if (present(env.DATABASE_SECRET_ARN) && !present(env.DATABASE_PASSWORD)) {
+    return {
+      env,
+      problems: [
+        '  DATABASE_SECRET_ARN: reading the database password from Secrets Manager is not built yet; ' +
+          'set DATABASE_PASSWORD (or DATABASE_URL) in the environment instead',
+      ],
+    };
+  }
+  if (!present(env.DATABASE_HOST)) return { env, problems: [] };
+  const port = env.DATABASE_PORT ?? '5432';
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return { env, problems: ['  DATABASE_PORT: must be a port number'] };
+  const host = env.DATABASE_HOST.includes(':') && !env.DATABASE_HOST.startsWith('[') ? `[${env.DATABASE_HOST}]` : env.DATABASE_HOST;
+  const enc = encodeURIComponent;
+  const user = env.DATABASE_USER || 'postgres';
+  const auth = present(env.DATABASE_PASSWORD) ? `${enc(user)}:${enc(env.DATABASE_PASSWORD)}` : enc(user);
+  const url = `postgres://${auth}@${host}:${port}/${enc(env.DATABASE_NAME || 'flowgenie')}`;
+  return { env: { ...env, DATABASE_URL: url }, problems: [] };
+}
+
+function busProblems(config: Partial<BusEnv>): string[] {
+  if (config.EVENT_BUS === 'aws' && !config.EVENT_BUS_NAME) return ['  EVENT_BUS_NAME: required when EVENT_BUS=aws'];
+  return [];
 }
 
 const bool = z
@@ -35,14 +82,47 @@ export const httpEnv = {
   /** JSON body limit in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(10 * 1024 * 1024).default(1024 * 1024),
 };
+/**
+ * The database: DATABASE_URL, or (when it is absent) the parts the AWS stacks hand over, from
+ * which `loadConfig` builds DATABASE_URL. DATABASE_SECRET_ARN without DATABASE_PASSWORD stops the
+ * boot: resolving the secret from Secrets Manager is not built yet.
+ */
 export const dbEnv = {
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowgenie'),
+  DATABASE_HOST: z.string().optional(),
+  /** @default 5432 */
+  DATABASE_PORT: z.string().optional(),
+  /** @default flowgenie */
+  DATABASE_NAME: z.string().optional(),
+  /** @default postgres */
+  DATABASE_USER: z.string().optional(),
+  DATABASE_PASSWORD: z.string().optional(),
+  /** The RDS-managed secret holding `username` and `password` (not resolved yet: see above). */
+  DATABASE_SECRET_ARN: z.string().optional(),
 };
 export const redisEnv = {
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key of this deployment (tests use a fresh one each). */
   REDIS_PREFIX: z.string().default('fg'),
 };
+/**
+ * Which event bus adapters a service uses. `local` (the default): BullMQ on Redis, fanned out by
+ * the routing table. `aws`: EventBridge PutEvents to EVENT_BUS_NAME, and the consumer's own SQS
+ * queue (long-polled by a process, or fed to a Lambda by its SQS event source).
+ */
+export const busEnv = {
+  EVENT_BUS: z.enum(['local', 'aws']).default('local'),
+  /** The EventBridge bus (EVENT_BUS=aws). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** This service's SQS queue, for the long-poll consumer (EVENT_BUS=aws). */
+  EVENTS_QUEUE_URL: z.string().url().optional(),
+  /** That queue's DLQ: an event that fails its schema is moved there at once instead of being retried. */
+  EVENTS_DLQ_URL: z.string().url().optional(),
+  /** The name cdk-constructs gives the queue URL; used when EVENTS_QUEUE_URL is unset. */
+  QUEUE_URL: z.string().url().optional(),
+};
+export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
+
 export const authEnv = {
   AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/.well-known/jwks.json'),
   AUTH_ISSUER: z.string().default('https://flowgenie.local/auth'),

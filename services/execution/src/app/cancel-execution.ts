@@ -1,6 +1,14 @@
-import { ACTIVE_STEP_STATUSES, ENQUEUED_STEP_STATUSES, isExecutionFinished, type ExecutionDetail } from '../domain/execution';
+import { createEvent } from '@flowgenie/messaging';
+import {
+  ACTIVE_STEP_STATUSES,
+  durationMs,
+  ENQUEUED_STEP_STATUSES,
+  isExecutionFinished,
+  type Execution,
+  type ExecutionDetail,
+} from '../domain/execution';
 import type { ExecutionStore, ExecutionTx } from '../ports/execution-store';
-import { noEffects, runEffects, type EngineDeps, type Effects } from './engine';
+import { EVENT_SOURCE, noEffects, runEffects, type EngineDeps, type Effects } from './engine';
 import { ExecutionConflictError, ExecutionNotFoundError } from './errors';
 import { CONSUMER } from './start-execution';
 
@@ -11,7 +19,8 @@ export interface CancelExecutionDeps extends EngineDeps {
 /**
  * Cancels a queued or running execution: its unfinished steps become canceled, their queued
  * jobs are removed, and a step still running has its result discarded when it ends. History
- * (finished steps, their input and output) is kept.
+ * (finished steps, their input and output) is kept. execution.canceled goes to the outbox in
+ * the same transaction, so the catalog's last execution does not stay `running`.
  */
 export class CancelExecution {
   constructor(private readonly deps: CancelExecutionDeps) {}
@@ -24,7 +33,7 @@ export class CancelExecution {
       if (isExecutionFinished(execution.status)) {
         throw new ExecutionConflictError(`execution ${id} is already ${execution.status}`);
       }
-      return cancelLocked(tx, id, noEffects());
+      return cancelLocked(tx, execution, noEffects());
     });
     await runEffects(this.deps, effects);
     this.deps.logger.info({ executionId: id }, 'execution canceled');
@@ -37,7 +46,7 @@ export class CancelExecution {
       const effects = noEffects();
       for (const id of await tx.unfinishedOfWorkflow(workflowId, ownerId)) {
         const execution = await tx.lockExecution(id);
-        if (execution && !isExecutionFinished(execution.status)) await cancelLocked(tx, id, effects);
+        if (execution && !isExecutionFinished(execution.status)) await cancelLocked(tx, execution, effects);
       }
       return effects;
     });
@@ -48,7 +57,9 @@ export class CancelExecution {
   }
 }
 
-async function cancelLocked(tx: ExecutionTx, id: string, effects: Effects): Promise<Effects> {
+/** Cancels `execution` (its row locked by the caller) and announces it. */
+async function cancelLocked(tx: ExecutionTx, execution: Execution, effects: Effects): Promise<Effects> {
+  const { id } = execution;
   const now = new Date();
   const steps = await tx.steps(id);
   const open = steps.filter((s) => ACTIVE_STEP_STATUSES.has(s.status));
@@ -59,6 +70,19 @@ async function cancelLocked(tx: ExecutionTx, id: string, effects: Effects): Prom
     { status: 'canceled', finishedAt: now, runToken: null },
   );
   await tx.updateExecution(id, { status: 'canceled', finishedAt: now });
+  await tx.appendEvents([
+    createEvent(
+      'execution.canceled',
+      {
+        executionId: id,
+        workflowId: execution.workflowId,
+        ownerId: execution.ownerId,
+        finishedAt: now.toISOString(),
+        durationMs: durationMs(execution.startedAt ?? execution.createdAt, now) ?? 0,
+      },
+      { source: EVENT_SOURCE, correlationId: execution.correlationId },
+    ),
+  ]);
   effects.messages.push({ kind: 'final', executionId: id, status: 'canceled', error: 'execution canceled' });
   effects.finished = 'canceled';
   return effects;

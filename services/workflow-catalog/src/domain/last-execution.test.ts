@@ -19,6 +19,13 @@ describe('shouldRecordExecution', () => {
     expect(shouldRecordExecution(current, exec('a', 'failed', '2026-01-01T10:00:03Z'))).toBe(true);
   });
 
+  it('moves the same execution from running to canceled, and a late start does not undo it', () => {
+    const running = exec('a', 'running', '2026-01-01T10:00:00Z');
+    const canceled = exec('a', 'canceled', '2026-01-01T10:00:07Z');
+    expect(shouldRecordExecution(running, canceled)).toBe(true);
+    expect(shouldRecordExecution(canceled, running)).toBe(false);
+  });
+
   it('ignores an older event that arrives late (started after succeeded)', () => {
     const current = exec('a', 'succeeded', '2026-01-01T10:00:03Z');
     expect(shouldRecordExecution(current, exec('a', 'running', '2026-01-01T10:00:00Z'))).toBe(false);

@@ -1,6 +1,6 @@
 import type { ExecutionStatus, LastExecution } from './workflow';
 
-const FINISHED: readonly ExecutionStatus[] = ['succeeded', 'failed'];
+const FINISHED: readonly ExecutionStatus[] = ['succeeded', 'failed', 'canceled'];
 
 /**
  * Whether an execution event should replace the workflow's remembered last execution. Events

@@ -6,7 +6,7 @@ export const NAME_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
 
 /** Status of an execution as the catalog remembers it (the last one of each workflow). */
-export type ExecutionStatus = 'running' | 'succeeded' | 'failed';
+export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'canceled';
 
 export interface LastExecution {
   id: string;

@@ -80,6 +80,12 @@ export const ExecutionSucceeded = defineEvent({
   version: 1,
   data: z.object({ ...ExecutionRef, finishedAt: z.string().datetime(), durationMs: z.number() }),
 });
+/** A user canceled the execution, or its workflow was deleted while it ran (finished steps are kept). */
+export const ExecutionCanceled = defineEvent({
+  type: 'execution.canceled',
+  version: 1,
+  data: z.object({ ...ExecutionRef, finishedAt: z.string().datetime(), durationMs: z.number() }),
+});
 export const ExecutionFailed = defineEvent({
   type: 'execution.failed',
   version: 1,
@@ -113,6 +119,7 @@ export const eventCatalog = {
   'execution.started': ExecutionStarted,
   'execution.succeeded': ExecutionSucceeded,
   'execution.failed': ExecutionFailed,
+  'execution.canceled': ExecutionCanceled,
   'connection.created': ConnectionCreated,
   'connection.revoked': ConnectionRevoked,
 } as const;

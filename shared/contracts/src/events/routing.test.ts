@@ -11,6 +11,12 @@ describe('routing table', () => {
     }
   });
 
+  it('sends every execution outcome, cancellation included, to the catalog', () => {
+    for (const type of ['execution.started', 'execution.succeeded', 'execution.failed', 'execution.canceled'] as const) {
+      expect(consumersOf(type)).toEqual(['workflow-catalog']);
+    }
+  });
+
   it('routes only event types that exist in the catalog', () => {
     for (const consumer of consumerNames) {
       for (const type of routingTable[consumer]) expect(eventTypes).toContain(type);

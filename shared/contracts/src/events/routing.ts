@@ -7,7 +7,7 @@ import type { EventType } from './catalog';
 export const routingTable = {
   trigger: ['workflow.activated', 'workflow.deactivated', 'workflow.deleted'],
   execution: ['workflow.triggered', 'workflow.deleted'],
-  'workflow-catalog': ['execution.started', 'execution.succeeded', 'execution.failed'],
+  'workflow-catalog': ['execution.started', 'execution.succeeded', 'execution.failed', 'execution.canceled'],
   auth: [],
 } as const satisfies Record<string, readonly EventType[]>;
 

@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ConsumerName, PlatformEvent } from '@flowgenie/contracts';
 import type { DeadLetter, DeadLetterStore } from '../ports';
 import { eventFromSqsBody } from './sqs-message';
@@ -27,7 +27,9 @@ export class SqsDeadLetterStore implements DeadLetterStore {
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       }),
     );
-    return (out.Messages ?? []).map((m) => {
+    // A peek with visibility 0 may see one message more than once: list each once.
+    const unique = [...new Map((out.Messages ?? []).map((m) => [m.MessageId, m])).values()];
+    return unique.map((m) => {
       let event: PlatformEvent | undefined;
       let error = 'delivery attempts exhausted';
       try {
@@ -48,14 +50,28 @@ export class SqsDeadLetterStore implements DeadLetterStore {
 
   async replay(consumer: ConsumerName, id: string): Promise<boolean> {
     const { queueUrl, dlqUrl } = this.urls(consumer);
-    const out = await this.opts.client.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }),
-    );
-    const message = out.Messages?.find((m) => m.MessageId === id);
-    if (!message) return false;
-    await this.opts.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }));
-    await this.opts.client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
-    return true;
+    // A message another reader holds is invisible for a moment: look a few times before giving up.
+    for (let round = 0; round < 3; round++) {
+      const out = await this.opts.client.send(
+        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1 }),
+      );
+      const messages = out.Messages ?? [];
+      const message = messages.find((m) => m.MessageId === id);
+      // Put back at once what we took but do not replay.
+      await Promise.all(
+        messages
+          .filter((m) => m.MessageId !== id)
+          .map((m) =>
+            this.opts.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+          ),
+      );
+      if (message) {
+        await this.opts.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }));
+        await this.opts.client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
+        return true;
+      }
+    }
+    return false;
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumerName, PlatformEvent } from '@flowgenie/contracts';
 import { createEvent } from '../envelope';
-import type { DeadLetterStore, EventConsumer, EventPublisher } from '../ports';
+import type { DeadLetter, DeadLetterStore, EventConsumer, EventPublisher } from '../ports';
 
 /** What a bus adapter under test provides; each call of `make` is a fresh, isolated bus. */
 export interface BusUnderTest {
@@ -33,7 +33,7 @@ const deleted = () =>
 export function describeEventBus(name: string, make: () => Promise<BusUnderTest>): void {
   describe(`${name} event bus`, () => {
     // Long polls and redelivery delays of real queues take seconds.
-    jest.setTimeout(45_000);
+    jest.setTimeout(60_000);
     let bus: BusUnderTest;
     const consumers: EventConsumer[] = [];
     beforeEach(async () => {
@@ -43,6 +43,12 @@ export function describeEventBus(name: string, make: () => Promise<BusUnderTest>
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
       await bus.close();
     });
+    /** Waits until the consumer's dead letters number `count`, and returns that listing. */
+    const deadLettersOf = async (consumer: ConsumerName, count: number) => {
+      let letters: DeadLetter[] = [];
+      await until(async () => (letters = await bus.deadLetters.list(consumer)).length === count, 40_000);
+      return letters;
+    };
     const start = async (name: ConsumerName, handlers: Parameters<EventConsumer['start']>[0]) => {
       const c = bus.consumer(name);
       consumers.push(c);
@@ -92,9 +98,8 @@ export function describeEventBus(name: string, make: () => Promise<BusUnderTest>
       let handled = 0;
       await start('trigger', { 'workflow.deleted': async () => void (handled += 1) });
       await bus.publishRaw('trigger', bad);
-      await until(async () => (await bus.deadLetters.list('trigger')).length === 1);
+      const [letter] = await deadLettersOf('trigger', 1);
       expect(handled).toBe(0);
-      const [letter] = await bus.deadLetters.list('trigger');
       expect(letter.error).toMatch(/workflowId/);
     });
 
@@ -109,8 +114,7 @@ export function describeEventBus(name: string, make: () => Promise<BusUnderTest>
       });
       const event = deleted();
       await bus.publisher.publish([event]);
-      await until(async () => (await bus.deadLetters.list('trigger')).length === 1, 20_000);
-      const [letter] = await bus.deadLetters.list('trigger');
+      const [letter] = await deadLettersOf('trigger', 1);
       expect(letter.event.id).toBe(event.id);
       // SQS cannot carry the handler's error into the DLQ; the local bus does.
       expect(letter.error.length).toBeGreaterThan(0);

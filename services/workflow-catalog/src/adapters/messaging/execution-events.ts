@@ -17,5 +17,6 @@ export function executionEventHandlers(record: (news: ExecutionNews) => Promise<
     'execution.started': (e) => handle(e, 'running', e.data.startedAt),
     'execution.succeeded': (e) => handle(e, 'succeeded', e.data.finishedAt),
     'execution.failed': (e) => handle(e, 'failed', e.data.finishedAt),
+    'execution.canceled': (e) => handle(e, 'canceled', e.data.finishedAt),
   };
 }

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { PlatformEvent } from '@flowgenie/contracts';
+import { createEvent } from '@flowgenie/messaging';
+import { createRedis } from '@flowgenie/platform';
+import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import { createLambdaHandler, type HttpApiEvent } from '../src/lambda';
+import { aWebhookGraph } from './helpers';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const ISSUER = 'https://flowgenie.test/auth';
+const AUDIENCE = 'flowgenie-test';
+
+/** An API Gateway HTTP API (payload 2.0) request as the `ANY /api/workflows/{proxy+}` route delivers it. */
+function apiEvent(method: string, path: string, opts: { token?: string; body?: unknown; query?: string } = {}): HttpApiEvent {
+  const headers: Record<string, string> = { host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'user-agent': 'jest' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  return {
+    version: '2.0',
+    rawPath: path,
+    rawQueryString: opts.query ?? '',
+    headers,
+    ...(opts.body !== undefined ? { body: Buffer.from(JSON.stringify(opts.body)).toString('base64'), isBase64Encoded: true } : {}),
+    requestContext: { requestId: randomUUID(), http: { method, sourceIp: '203.0.113.9' } },
+  };
+}
+
+/** An SQS record as the EventBridge rule → queue → Lambda event source delivers it. */
+const sqsRecord = (event: PlatformEvent | string) => ({
+  messageId: randomUUID(),
+  body:
+    typeof event === 'string'
+      ? event
+      : JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': event.type, source: `flowgenie.${event.source}`, detail: event }),
+});
+
+describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  let database: TestDatabase;
+  let handler: ReturnType<typeof createLambdaHandler>;
+  let token: string;
+  let ownerId: string;
+  const prefix = testRedisPrefix('catalog_lambda');
+
+  beforeAll(async () => {
+    database = await createTestDatabase('catalog_lambda');
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+    ownerId = randomUUID();
+    token = await new SignJWT({ email: 'lambda@example.test' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
+      .setSubject(ownerId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    const url = new URL(database.url);
+    // What cdk-constructs gives the function (the password comes from the environment here).
+    handler = createLambdaHandler({
+      env: {
+        EVENT_BUS: 'aws',
+        EVENT_BUS_NAME: 'flowgenie-test',
+        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-test-workflow-catalog',
+        DATABASE_HOST: url.hostname,
+        DATABASE_PORT: url.port || '5432',
+        DATABASE_NAME: database.name,
+        DATABASE_USER: decodeURIComponent(url.username) || 'postgres',
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        LOG_LEVEL: 'silent',
+        SERVICE_NAME: 'workflow-catalog',
+      },
+      compose: { keySet: createLocalJWKSet({ keys: [jwk] }) },
+    });
+  });
+
+  beforeEach(() => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map(() => ({ EventId: randomUUID() })),
+    }));
+  });
+
+  afterAll(async () => {
+    await handler?.close();
+    eventBridge.restore();
+    const redis = createRedis(TEST_REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await database?.drop();
+  });
+
+  const json = (result: { body: string }) => JSON.parse(result.body);
+  const putEntries = () =>
+    eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+
+  it('serves the public API path through an HTTP API v2 event and publishes what the request wrote before returning', async () => {
+    // Act: create and publish a workflow the way API Gateway calls the function.
+    const created = await handler(apiEvent('POST', '/api/workflows', { token, body: { name: 'From Lambda', graph: aWebhookGraph() } }));
+    expect(created.statusCode).toBe(201);
+    expect(created.headers['content-type']).toMatch(/^application\/json/);
+    const { id } = json(created);
+    const published = await handler(apiEvent('POST', `/api/workflows/${id}/publish`, { token }));
+
+    // Assess: the answer, and workflow.published put on the EventBridge bus by the time the invocation returned.
+    expect(published.statusCode).toBe(201);
+    const entries = putEntries();
+    expect(entries).toEqual([
+      expect.objectContaining({ EventBusName: 'flowgenie-test', DetailType: 'workflow.published', Source: 'flowgenie.workflow-catalog' }),
+    ]);
+    expect(JSON.parse(entries[0].Detail!)).toMatchObject({ type: 'workflow.published', data: { workflowId: id, ownerId, version: 1 } });
+
+    const listed = await handler(apiEvent('GET', '/api/workflows', { token, query: 'limit=5' }));
+    expect(listed.statusCode).toBe(200);
+    expect(json(listed).items.map((w: { id: string }) => w.id)).toEqual([id]);
+    expect((await handler(apiEvent('GET', `/api/workflows/${id}`))).statusCode).toBe(401);
+    expect((await handler(apiEvent('GET', '/api/node-types', { token }))).statusCode).toBe(200);
+  });
+
+  it('applies an SQS batch of execution events, reports only the bad record as failed, and ignores a redelivery', async () => {
+    // Prepare
+    const created = await handler(apiEvent('POST', '/api/workflows', { token, body: { name: 'Runs in AWS', graph: aWebhookGraph() } }));
+    const workflowId = json(created).id as string;
+    const ref = { executionId: randomUUID(), workflowId, ownerId };
+    const started = createEvent('execution.started', { ...ref, version: null, mode: 'manual', startedAt: '2026-06-01T10:00:00.000Z' }, { source: 'execution' });
+    const canceled = createEvent('execution.canceled', { ...ref, finishedAt: '2026-06-01T10:00:03.000Z', durationMs: 3000 }, { source: 'execution' });
+    const good = [sqsRecord(started), sqsRecord(canceled)];
+    const bad = sqsRecord('{"detail-type":"execution.started","detail":{"type":"execution.started"}}');
+
+    // Act
+    const result = await handler({ Records: [good[0], bad, good[1]] });
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    const shown = json(await handler(apiEvent('GET', `/api/workflows/${workflowId}`, { token })));
+    expect(shown.lastExecution).toEqual({ id: ref.executionId, status: 'canceled', at: '2026-06-01T10:00:03.000Z' });
+
+    // The queue redelivers the started record (at-least-once): handled, but it changes nothing.
+    expect(await handler({ Records: [good[0]] })).toEqual({ batchItemFailures: [] });
+    expect(json(await handler(apiEvent('GET', `/api/workflows/${workflowId}`, { token }))).lastExecution.status).toBe('canceled');
+  });
+
+  it('refuses to boot when DATABASE_SECRET_ARN is set without a password, saying secret resolution is not built yet', async () => {
+    const unresolved = createLambdaHandler({
+      env: {
+        DATABASE_HOST: 'db.internal',
+        DATABASE_NAME: 'flowgenie',
+        DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-db-AbCdEf',
+        EVENT_BUS: 'aws',
+        EVENT_BUS_NAME: 'flowgenie-test',
+        LOG_LEVEL: 'silent',
+      },
+    });
+    await expect(unresolved(apiEvent('GET', '/api/node-types', { token }))).rejects.toThrow(
+      /DATABASE_SECRET_ARN: reading the database password from Secrets Manager is not built yet/,
+    );
+    await unresolved.close();
+  });
+});
