@@ -3,17 +3,15 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
 import {
-  createDb,
   createHttpApp,
   createLogger,
   createMetrics,
   createRedis,
   createTokenVerifier,
-  ensureDatabase,
   finishHttpApp,
+  openMigratedDb,
   pingDb,
   pingRedis,
-  runMigrations,
   startHttpServer,
   type Logger,
   type RunningServer,
@@ -56,16 +54,9 @@ export interface ComposeOptions {
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
   const logger = opts.logger ?? createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<TriggerDb>({ url: config.DATABASE_URL, schema: TRIGGER_SCHEMA });
-  // The platform's migration, relay and ping helpers take a schema-agnostic Kysely.
+  const db = await openMigratedDb<TriggerDb>({ url: config.DATABASE_URL, schema: TRIGGER_SCHEMA, migrations });
+  // The platform's relay and ping helpers take a schema-agnostic Kysely.
   const anyDb = db as unknown as Kysely<unknown>;
-  try {
-    await runMigrations(anyDb, TRIGGER_SCHEMA, migrations);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
 
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));

@@ -2,18 +2,16 @@ import type { Kysely } from 'kysely';
 import type { JWTVerifyGetKey } from 'jose';
 import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
 import {
-  createDb,
   createHttpApp,
   createLogger,
   createMetrics,
   createRedis,
   createTokenVerifier,
-  ensureDatabase,
   finishHttpApp,
+  openMigratedDb,
   pingDb,
   pingRedis,
   requireAuth,
-  runMigrations,
   startHttpServer,
   type Logger,
   type RunningServer,
@@ -52,14 +50,7 @@ export interface ComposeOptions {
 export async function compose(config: Config, opts: ComposeOptions = {}) {
   const logger =
     opts.logger ?? createLogger({ service: 'workflow-catalog', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<CatalogDb>({ url: config.DATABASE_URL, schema: CATALOG_SCHEMA });
-  try {
-    await runMigrations(db as unknown as Kysely<unknown>, CATALOG_SCHEMA, migrations);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
+  const db = await openMigratedDb<CatalogDb>({ url: config.DATABASE_URL, schema: CATALOG_SCHEMA, migrations });
   const redis = createRedis(config.REDIS_URL);
   const metrics = createMetrics('workflow-catalog');
 

@@ -6,5 +6,6 @@ export * from './aws/eventbridge-publisher';
 export * from './aws/sqs-consumer';
 export * from './aws/sqs-dead-letters';
 export * from './aws/lambda-sqs-handler';
+export * from './aws/service-lambda';
 export * from './aws/sqs-message';
 export * from './bus-factory';

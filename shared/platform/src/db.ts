@@ -71,6 +71,26 @@ export async function runMigrations(db: Kysely<unknown>, schema: string, migrati
   }
 }
 
+/**
+ * A service's database, ready to use: creates the database if missing, opens the pool
+ * ({@link createDb}) and runs the pending migrations of `schema`; the pool is closed again when
+ * they fail.
+ *
+ * @example
+ * const db = await openMigratedDb<CatalogDb>({ url: config.DATABASE_URL, schema: CATALOG_SCHEMA, migrations });
+ */
+export async function openMigratedDb<DB>(opts: { url: string; schema: string; migrations: Migrations; max?: number }): Promise<Kysely<DB>> {
+  await ensureDatabase(opts.url);
+  const db = createDb<DB>(opts);
+  try {
+    await runMigrations(db as unknown as Kysely<unknown>, opts.schema, opts.migrations);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
 /** Readiness check: one round trip to the database. */
 export async function pingDb(db: Kysely<unknown>): Promise<void> {
   await sql`select 1`.execute(db);

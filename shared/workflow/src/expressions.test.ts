@@ -125,6 +125,18 @@ describe('evaluateExpression limits', () => {
     );
   });
 
+  it('applies the time limit to every evaluation of the same expression', async () => {
+    const source = '($f := function($x){ $f($x) }; $f(1))';
+    for (let i = 0; i < 2; i += 1) {
+      const started = Date.now();
+      const err = await failure(evaluateExpression(source, data, { timeoutMs: 100 + i }));
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(err.message).toBe(`expression {{ ${source} }}: timed out after ${100 + i} ms`);
+    }
+    await expect(evaluateExpression('trigger.body.age + 1', data)).resolves.toBe(37);
+    await expect(evaluateExpression('trigger.body.age + 1', data)).resolves.toBe(37);
+  });
+
   it('stops deep non-tail recursion at the depth limit', async () => {
     const err = await failure(
       evaluateExpression('($f := function($x){ $x > 0 ? 1 + $f($x - 1) : 0 }; $f(100000))', data, {

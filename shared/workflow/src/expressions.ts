@@ -72,12 +72,55 @@ export async function evaluateExpression(
   options: ExpressionLimits & { path?: string } = {},
 ): Promise<unknown> {
   const limits = { ...DEFAULT_EXPRESSION_LIMITS, ...options };
-  const compiled = compileExpression(source, limits, options.path);
+  const compiled = acquireCompiled(source, limits, options.path);
   try {
-    return toPlain(await compiled.evaluate(data));
+    return toPlain(await compiled.expression.evaluate(data));
   } catch (err) {
     throw toExpressionError(err, source, options.path, limits);
+  } finally {
+    compiled.busy = false;
   }
+}
+
+/** Compiled expressions kept for {@link evaluateExpression}, by limits and source (LRU). */
+const COMPILED_CACHE_SIZE = 256;
+interface CompiledEntry {
+  expression: jsonata.Expression;
+  /** An evaluation is in flight on this instance. */
+  busy: boolean;
+}
+const compiledCache = new Map<string, CompiledEntry>();
+
+/**
+ * A compiled expression for one evaluation (release it by clearing `busy`). Parsing is the
+ * bulk of a small expression's cost, so instances are reused; the limits are part of the key
+ * and the time limit starts at each `evaluate`. An instance is never shared by two evaluations
+ * at once: JSONata keeps the `$now()`/`$millis()` timestamp per instance, so a concurrent
+ * evaluation of the same source gets a private instance.
+ */
+function acquireCompiled(
+  source: string,
+  limits: Required<ExpressionLimits>,
+  path: string | undefined,
+): CompiledEntry {
+  const key = `${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequence}:${source}`;
+  const cached = compiledCache.get(key);
+  if (cached) {
+    compiledCache.delete(key);
+    compiledCache.set(key, cached);
+    if (!cached.busy) {
+      cached.busy = true;
+      return cached;
+    }
+    return { expression: compileExpression(source, limits, path), busy: true };
+  }
+  const entry = { expression: compileExpression(source, limits, path), busy: true };
+  compiledCache.set(key, entry);
+  if (compiledCache.size > COMPILED_CACHE_SIZE) {
+    const oldest = compiledCache.keys().next().value;
+    if (oldest !== undefined) compiledCache.delete(oldest);
+  }
+  return entry;
 }
 
 export interface ResolveOptions extends ExpressionLimits {

@@ -9,6 +9,9 @@ export function hasTemplate(value: string): boolean {
   return value.includes('{{');
 }
 
+/** What makes a template unreadable: a `{{` never closed, or a `{{ }}` with nothing inside. */
+export type TemplateFault = 'unterminated' | 'empty';
+
 /**
  * Split a string into literal text and `{{ … }}` expressions. The scanner understands JSONata
  * strings and comments and balanced braces, so `{{ {"a": {"b": 1}} }}` is one expression.
@@ -16,29 +19,31 @@ export function hasTemplate(value: string): boolean {
  * @throws ExpressionError (`code: 'template'`) on an unterminated or empty `{{`.
  */
 export function parseTemplate(value: string, path?: string): TemplatePart[] {
+  return scanTemplate(value, (fault, position) => {
+    const what = fault === 'unterminated' ? 'unterminated "{{"' : 'empty "{{ }}"';
+    return new ExpressionError(`${where(path)}${what} at character ${position}`, {
+      code: 'template',
+      expression: value,
+      path,
+      position,
+    });
+  });
+}
+
+/**
+ * {@link parseTemplate} with the caller's error: throws `fail(fault, position)` (position of the
+ * `{{`, from 0) on a broken template. Pure, so the browser editor shares it (`@flowgenie/workflow/template`).
+ */
+export function scanTemplate(value: string, fail: (fault: TemplateFault, position: number) => Error): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let text = '';
   let i = 0;
   while (i < value.length) {
     if (value.startsWith('{{', i)) {
       const end = findClose(value, i + 2);
-      if (end < 0) {
-        throw new ExpressionError(`${where(path)}unterminated "{{" at character ${i}`, {
-          code: 'template',
-          expression: value,
-          path,
-          position: i,
-        });
-      }
+      if (end < 0) throw fail('unterminated', i);
       const source = value.slice(i + 2, end).trim();
-      if (source === '') {
-        throw new ExpressionError(`${where(path)}empty "{{ }}" at character ${i}`, {
-          code: 'template',
-          expression: value,
-          path,
-          position: i,
-        });
-      }
+      if (source === '') throw fail('empty', i);
       if (text) parts.push({ kind: 'text', value: text });
       text = '';
       parts.push({ kind: 'expr', source, start: i, end: end + 2 });

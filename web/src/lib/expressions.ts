@@ -1,4 +1,12 @@
 import jsonata from 'jsonata';
+import {
+  hasTemplate,
+  scanTemplate,
+  soleExpression,
+  type TemplatePart,
+} from '@flowgenie/workflow/template';
+
+export { hasTemplate, soleExpression, type TemplatePart };
 
 /**
  * Expressions in the browser: the same template rules as the executor (`@flowgenie/workflow`):
@@ -9,9 +17,6 @@ export interface ExpressionData {
   trigger: unknown;
   steps: Record<string, unknown>;
 }
-
-export type TemplatePart =
-  { kind: 'text'; value: string } | { kind: 'expr'; source: string; start: number; end: number };
 
 export class TemplateSyntaxError extends Error {
   constructor(
@@ -25,80 +30,13 @@ export class TemplateSyntaxError extends Error {
 
 const LIMITS = { timeout: 250, stack: 200, sequence: 100_000 };
 
-export function hasTemplate(value: string): boolean {
-  return value.includes('{{');
-}
-
 /** Split a string into text and `{{ }}` parts; understands JSONata strings, comments and braces. */
 export function parseTemplate(value: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let text = '';
-  let i = 0;
-  while (i < value.length) {
-    if (value.startsWith('{{', i)) {
-      const end = findClose(value, i + 2);
-      if (end < 0)
-        throw new TemplateSyntaxError(`"{{" at character ${i + 1} is never closed with "}}"`, i);
-      const source = value.slice(i + 2, end).trim();
-      if (source === '') throw new TemplateSyntaxError(`empty "{{ }}" at character ${i + 1}`, i);
-      if (text) parts.push({ kind: 'text', value: text });
-      text = '';
-      parts.push({ kind: 'expr', source, start: i, end: end + 2 });
-      i = end + 2;
-    } else {
-      text += value[i];
-      i += 1;
-    }
-  }
-  if (text) parts.push({ kind: 'text', value: text });
-  return parts;
-}
-
-/** The expression when the whole string is one `{{ expr }}` (surrounding blanks ignored). */
-export function soleExpression(parts: readonly TemplatePart[]): string | undefined {
-  const exprs = parts.filter(
-    (p): p is Extract<TemplatePart, { kind: 'expr' }> => p.kind === 'expr',
+  return scanTemplate(value, (fault, i) =>
+    fault === 'unterminated'
+      ? new TemplateSyntaxError(`"{{" at character ${i + 1} is never closed with "}}"`, i)
+      : new TemplateSyntaxError(`empty "{{ }}" at character ${i + 1}`, i),
   );
-  if (exprs.length !== 1) return undefined;
-  return parts.every((p) => p.kind === 'expr' || p.value.trim() === '')
-    ? exprs[0].source
-    : undefined;
-}
-
-/** Index of the `}}` closing an expression body that starts at `from`, or -1. */
-export function findClose(s: string, from: number): number {
-  let depth = 0;
-  let i = from;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '"' || c === "'" || c === '`') {
-      i = skipQuoted(s, i, c);
-      continue;
-    }
-    if (c === '/' && s[i + 1] === '*') {
-      const close = s.indexOf('*/', i + 2);
-      if (close < 0) return -1;
-      i = close + 2;
-      continue;
-    }
-    if (c === '{') depth += 1;
-    if (c === '}') {
-      if (depth === 0 && s[i + 1] === '}') return i;
-      depth = Math.max(0, depth - 1);
-    }
-    i += 1;
-  }
-  return -1;
-}
-
-function skipQuoted(s: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < s.length) {
-    if (s[i] === '\\' && quote !== '`') i += 2;
-    else if (s[i] === quote) return i + 1;
-    else i += 1;
-  }
-  return s.length;
 }
 
 /** Evaluate one JSONata expression; sequences come back as plain arrays. */

@@ -60,8 +60,15 @@ export const plannedJobId = (execution: Pick<Execution, 'id' | 'retries'>, nodeI
  * unreachable ones, and finishes the execution when nothing is left, appending
  * execution.succeeded/failed to the outbox. Returns what to do after commit.
  */
-export async function advance(tx: ExecutionTx, execution: Execution, effects: Effects, now = new Date()): Promise<Effects> {
-  const steps = await tx.steps(execution.id);
+export async function advance(
+  tx: ExecutionTx,
+  execution: Execution,
+  effects: Effects,
+  now = new Date(),
+  /** The execution's steps as they stand in `tx`, when the caller has them (saves a read). */
+  current?: Step[],
+): Promise<Effects> {
+  const steps = current ?? (await tx.steps(execution.id));
   const plan = planNext(execution.graph, steps);
   if (plan.skip.length) await tx.updateSteps(execution.id, plan.skip, { status: 'skipped', finishedAt: now });
   for (const nodeId of plan.queue) {

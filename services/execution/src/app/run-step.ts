@@ -10,7 +10,7 @@ import {
 } from '@flowgenie/workflow';
 import { ENQUEUED_STEP_STATUSES, type AttemptLogEntry, type Execution, type Step, type StepError } from '../domain/execution';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
-import type { ExecutionStore, ExecutionTx } from '../ports/execution-store';
+import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
 import { runNode } from './steps/run-node';
 
@@ -107,17 +107,19 @@ export class RunStep {
     const effects = noEffects();
     const status = await store.transaction(async (tx) => {
       const current = await tx.lockExecution(executionId);
-      const now = (await tx.steps(executionId)).find((s) => s.nodeId === nodeId);
+      const steps = await tx.steps(executionId);
+      const now = steps.find((s) => s.nodeId === nodeId);
       if (!current || current.status !== 'running' || !now || now.status !== 'running' || now.runToken !== token) return 'discarded' as const;
-      if (run.result) return this.storeSuccess(tx, current, now, run.input, run.result, attempt, finishedAt, effects);
+      if (run.result) return this.storeSuccess(tx, current, steps, now, run.input, run.result, attempt, finishedAt, effects);
       const error = errorOf(run.error);
       const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
       if (!final) {
         await tx.updateSteps(executionId, [nodeId], { status: 'retrying', input: run.input, error, attemptLog, runToken: null });
         return 'retrying' as const;
       }
-      await tx.updateSteps(executionId, [nodeId], { status: 'failed', input: run.input, error, attemptLog, runToken: null, finishedAt });
-      await advance(tx, current, effects, finishedAt);
+      const failed = { status: 'failed' as const, input: run.input, error, attemptLog, runToken: null, finishedAt };
+      await tx.updateSteps(executionId, [nodeId], failed);
+      await advance(tx, current, effects, finishedAt, withPatch(steps, nodeId, failed));
       return 'failed' as const;
     });
 
@@ -147,6 +149,7 @@ export class RunStep {
   private async storeSuccess(
     tx: ExecutionTx,
     execution: Execution,
+    steps: Step[],
     step: Step,
     input: unknown,
     result: StepResult,
@@ -168,8 +171,8 @@ export class RunStep {
       );
       return 'waiting';
     }
-    await tx.updateSteps(execution.id, [step.nodeId], {
-      status: 'succeeded',
+    const succeeded = {
+      status: 'succeeded' as const,
       input,
       output: result.output ?? null,
       handle: result.handle ?? 'main',
@@ -177,8 +180,9 @@ export class RunStep {
       attemptLog,
       runToken: null,
       finishedAt,
-    });
-    await advance(tx, execution, effects, finishedAt);
+    };
+    await tx.updateSteps(execution.id, [step.nodeId], succeeded);
+    await advance(tx, execution, effects, finishedAt, withPatch(steps, step.nodeId, succeeded));
     return 'succeeded';
   }
 
@@ -194,6 +198,11 @@ export class RunStep {
 function errorOf(error: unknown): StepError {
   const info = toStepErrorInfo(error);
   return { message: info.message, code: info.code, ...(info.status !== undefined ? { status: info.status } : {}) };
+}
+
+/** `steps` with the patch just written to one of them (what a re-read in the same transaction returns, for the planner). */
+function withPatch(steps: Step[], nodeId: string, patch: StepPatch): Step[] {
+  return steps.map((s) => (s.nodeId === nodeId ? { ...s, ...patch } : s));
 }
 
 /** An attempt left open belonged to a worker that stopped mid-step. */
