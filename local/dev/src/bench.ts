@@ -40,6 +40,10 @@ interface Cell {
   unfinished?: number;
   stepMsMean?: number;
   overheadPerStepMs?: number;
+  /** Mean execution duration (started → finished) over the sample. */
+  executionMsMean?: number;
+  /** Executions running at once on average (Little's law: total execution time / load seconds). */
+  inFlightMean?: number;
 }
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -81,6 +85,9 @@ class Api {
   }
 }
 
+/** The webhook node: its step is stamped succeeded (0 ms) when the execution is created; no executor runs it. */
+const TRIGGER_NODE = 'hook';
+
 function benchGraph(mode: Mode) {
   const node = (id: string, type: string, config: Record<string, unknown>, x: number) => ({
     id,
@@ -90,7 +97,7 @@ function benchGraph(mode: Mode) {
   });
   return {
     nodes: [
-      node('hook', 'webhook', { responseMode: mode }, 0),
+      node(TRIGGER_NODE, 'webhook', { responseMode: mode }, 0),
       node('sum', 'transform', { expression: '{ "total": trigger.body.a + trigger.body.b }' }, 240),
       node('big', 'if', { condition: 'steps.sum.total > 10' }, 480),
       // The catalog refuses a respond step behind an immediate webhook: a transform stands in for it.
@@ -99,7 +106,7 @@ function benchGraph(mode: Mode) {
         : node('reply', 'transform', { expression: 'steps.sum' }, 720),
     ],
     edges: [
-      { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'sum' },
+      { id: 'e1', source: TRIGGER_NODE, sourceHandle: 'main', target: 'sum' },
       { id: 'e2', source: 'sum', sourceHandle: 'main', target: 'big' },
       { id: 'e3', source: 'big', sourceHandle: 'true', target: 'reply' },
     ],
@@ -225,27 +232,48 @@ async function settle(api: Api, workflowId: string, cell: Cell): Promise<Executi
   }
 }
 
-/** Executor overhead: execution duration minus the time spent inside steps, per step, over a sample. */
+/** Up to `n` items spread evenly over `items` (the list is newest first: its head is the end of the run only). */
+function spread<T>(items: T[], n: number): T[] {
+  if (items.length <= n) return items;
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
+}
+
+/**
+ * Executor overhead: execution duration minus the time spent inside steps, per step the
+ * executor ran (the trigger step is not one), over a sample spread across the run. Also the mean
+ * execution duration, and how many executions ran at once: in `immediately` mode the 202 comes
+ * before the execution runs, so even at concurrency 1 many executions overlap, and every step
+ * then shares the executor (and the machine's CPUs) with the others; durations and "overhead"
+ * are then mostly that contention, not per-step cost.
+ */
 async function overhead(api: Api, items: ExecutionItem[], cell: Cell): Promise<void> {
-  const sample = items.filter((e) => e.status === 'succeeded').slice(0, 40);
+  const succeeded = items.filter((e) => e.status === 'succeeded');
+  const sample = spread(succeeded, 40);
   let stepMs = 0;
   let steps = 0;
   let gapMs = 0;
+  let executionMs = 0;
   for (const item of sample) {
     const detail = await api.must<{
       durationMs: number;
-      steps: { status: string; durationMs: number | null }[];
+      steps: { nodeId: string; status: string; durationMs: number | null }[];
     }>('GET', `/api/executions/${item.id}`);
-    const ran = detail.steps.filter((s) => s.status === 'succeeded' && s.durationMs !== null);
+    const ran = detail.steps.filter(
+      (s) => s.nodeId !== TRIGGER_NODE && s.status === 'succeeded' && s.durationMs !== null,
+    );
     const inside = ran.reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
     stepMs += inside;
     steps += ran.length;
     gapMs += Math.max(0, detail.durationMs - inside);
+    executionMs += detail.durationMs;
   }
   if (steps > 0) {
     cell.stepMsMean = stepMs / steps;
     cell.overheadPerStepMs = gapMs / steps;
   }
+  if (sample.length > 0) cell.executionMsMean = executionMs / sample.length;
+  const total = succeeded.reduce((sum, e) => sum + (e.durationMs ?? 0), 0);
+  if (cell.seconds > 0) cell.inFlightMean = total / 1000 / cell.seconds;
 }
 
 const fmt = (n: number | undefined, digits = 1) =>
@@ -253,7 +281,7 @@ const fmt = (n: number | undefined, digits = 1) =>
 
 function table(cells: Cell[]): string {
   const head =
-    '| mode | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | acknowledged | recorded | lost | succeeded | failed | step ms (mean) | executor overhead / step ms |';
+    '| mode | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | acknowledged | recorded | lost | succeeded | failed | step ms (mean) | executor overhead / step ms | execution ms (mean) | executions in flight (mean) |';
   const sep = `|${head
     .split('|')
     .slice(1, -1)
@@ -263,7 +291,7 @@ function table(cells: Cell[]): string {
     const sorted = [...c.latencies].sort((a, b) => a - b);
     const recordedAcked = c.recorded ?? 0;
     const lost = Math.max(0, c.ackCount - recordedAcked);
-    return `| ${c.mode} | ${c.concurrency} | ${c.requests} | ${fmt(c.requests / c.seconds, 0)} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${c.errors} | ${c.ackCount} | ${c.recorded ?? '–'} | ${lost} | ${c.succeeded ?? '–'} | ${c.failed ?? '–'} | ${fmt(c.stepMsMean)} | ${fmt(c.overheadPerStepMs)} |`;
+    return `| ${c.mode} | ${c.concurrency} | ${c.requests} | ${fmt(c.requests / c.seconds, 0)} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${c.errors} | ${c.ackCount} | ${c.recorded ?? '–'} | ${lost} | ${c.succeeded ?? '–'} | ${c.failed ?? '–'} | ${fmt(c.stepMsMean)} | ${fmt(c.overheadPerStepMs)} | ${fmt(c.executionMsMean)} | ${fmt(c.inFlightMean)} |`;
   });
   return [head, sep, ...rows].join('\n');
 }
@@ -348,7 +376,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       'Workflow: webhook -> transform (total = a + b) -> if (total > 10) -> respond (in immediate mode a final transform, since a respond step is refused there). "acknowledged": 202 (immediately) or 200 (respond_node) answers; ' +
         '"recorded": acknowledged executions found through the executions API once finished; "lost" = acknowledged − recorded. ' +
-        'Executor overhead: execution duration minus time inside steps, per step (sample of up to 40 executions).\n\n',
+        'Executor overhead: execution duration minus time inside steps, per executor-run step (the trigger step excluded; sample of up to 40 executions spread over the run). ' +
+        '"executions in flight": mean number running at once (total execution time / seconds). In immediately mode the 202 precedes the execution, so the load is open-loop: ' +
+        'even at concurrency 1 executions overlap and share the executor and the CPUs, and step time and overhead grow with that contention; in respond_node mode at concurrency 1 at most one runs.\n\n',
     );
     process.stdout.write(`${table(cells)}\n`);
   } finally {
