@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { createRedis } from '@flowgenie/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  createTestTokens,
+  testRedisPrefix,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import { createLambdaHandler, type HttpApiEvent } from '../src/lambda';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-const ISSUER = 'https://flowgenie.test/auth';
-const AUDIENCE = 'flowgenie-test';
 
 const apiEvent = (method: string, rawPath: string, token?: string): HttpApiEvent => ({
   version: '2.0',
@@ -44,17 +48,9 @@ describe('the execution Lambda (EVENT_BUS=aws)', () => {
       Entries: input.Entries.map(() => ({ EventId: randomUUID() })),
     }));
     database = await createTestDatabase('execution_lambda');
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+    const tokens = await createTestTokens();
     ownerId = randomUUID();
-    token = await new SignJWT({ email: 'lambda@example.test' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
-      .setSubject(ownerId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
+    token = await tokens.sign(ownerId, 'lambda@example.test');
     handler = createLambdaHandler({
       env: {
         DATABASE_URL: database.url,
@@ -63,11 +59,11 @@ describe('the execution Lambda (EVENT_BUS=aws)', () => {
         QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-test-execution',
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: prefix,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_ISSUER: TEST_ISSUER,
+        AUTH_AUDIENCE: TEST_AUDIENCE,
         LOG_LEVEL: 'silent',
       },
-      compose: { keySet: createLocalJWKSet({ keys: [jwk] }) },
+      compose: { keySet: tokens.keySet },
     });
   });
 

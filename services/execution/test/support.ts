@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import { webhookResponsePattern, type WebhookResponseMessage, type WorkflowGraph } from '@flowgenie/contracts';
 import { createEvent, LocalEventPublisher } from '@flowgenie/messaging';
 import { createDb, createLogger, createRedis, type Logger, type Redis } from '@flowgenie/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  createTestTokens,
+  deleteRedisKeys,
+  testRedisPrefix,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_REDIS_URL,
+  waitFor,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import { compose } from '../src/compose';
 import { composeWorker } from '../src/compose-worker';
 import { loadConfig, SCHEMA, type Config } from '../src/config';
 import type { ExecutionDb } from '../src/adapters/persistence/execution.table';
-
-const ISSUER = 'https://flowgenie.test/auth';
-const AUDIENCE = 'flowgenie-test';
 
 // Response bodies are JSON of many shapes; tests read them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,8 +77,7 @@ export async function startExecutionService(
 ): Promise<TestExecution> {
   const database: TestDatabase = await createTestDatabase(label);
   const prefix = testRedisPrefix(label);
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+  const tokens = await createTestTokens();
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
@@ -80,14 +85,14 @@ export async function startExecutionService(
     PORT: '0',
     EXECUTOR_METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
-    AUTH_ISSUER: ISSUER,
-    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
     HTTP_ALLOW_LOOPBACK: 'true',
     ...overrides,
   };
   const config = loadConfig(env);
   const logger = createLogger({ service: 'execution-test', level: env.LOG_LEVEL });
-  const service = await compose(config, { logger, keySet: createLocalJWKSet({ keys: [jwk] }), streamPollMs: 20 });
+  const service = await compose(config, { logger, keySet: tokens.keySet, streamPollMs: 20 });
   const executors: Executor[] = [];
   const metricsUrls: string[] = [];
   const redis = createRedis(TEST_REDIS_URL);
@@ -136,17 +141,7 @@ export async function startExecutionService(
       metricsUrls,
       startExecutor,
       call,
-      async userToken(userId = randomUUID()) {
-        const token = await new SignJWT({ email: `${userId.slice(0, 8)}@example.test` })
-          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
-          .setSubject(userId)
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setIssuedAt()
-          .setExpirationTime('10m')
-          .sign(privateKey);
-        return { userId, token };
-      },
+      userToken: tokens.userToken,
       async trigger(input) {
         const executionId = input.executionId ?? randomUUID();
         const workflowId = input.workflowId ?? randomUUID();
@@ -191,7 +186,7 @@ export async function startExecutionService(
         await publisher.close();
         await subscriber.quit();
         await db.destroy();
-        await deleteKeys(redis, prefix);
+        await deleteRedisKeys(redis, prefix);
         await redis.quit();
         await database.drop();
       },
@@ -206,15 +201,6 @@ export async function startExecutionService(
     await database.drop();
     throw err;
   }
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 export interface RecordedRequest {

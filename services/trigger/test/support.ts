@@ -3,7 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { PlatformEvent, WorkflowGraph } from '@flowgenie/contracts';
 import { createEvent, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging';
 import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
+import { createTestDatabase, deleteRedisKeys, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { compose, type TriggerService } from '../src/compose';
 import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
@@ -145,12 +145,7 @@ export class TriggerHarness {
 
   /** The suite's queues, schedulers and events live under its own prefix: leave nothing behind. */
   private async removeRedisKeys(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.config.REDIS_PREFIX}:*`, 'COUNT', 500);
-      if (keys.length > 0) await this.redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteRedisKeys(this.redis, this.config.REDIS_PREFIX);
   }
 
   async close(): Promise<void> {

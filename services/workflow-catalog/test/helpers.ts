@@ -1,15 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { createDb, createLogger, createRedis, type Redis } from '@flowgenie/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  createTestTokens,
+  deleteRedisKeys,
+  testRedisPrefix,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import { compose, type Catalog } from '../src/compose';
 import { loadCatalogConfig, type Config } from '../src/config';
 import { CATALOG_SCHEMA, type CatalogDb } from '../src/adapters/persistence/workflow.table';
-
-const ISSUER = 'https://flowgenie.test/auth';
-const AUDIENCE = 'flowgenie-test';
 
 // Response bodies are JSON of many shapes; tests read them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -40,23 +44,22 @@ export interface TestCatalog {
 export async function startCatalog(label: string): Promise<TestCatalog> {
   const database: TestDatabase = await createTestDatabase(label);
   const prefix = testRedisPrefix(label);
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+  const tokens = await createTestTokens();
   const config = loadCatalogConfig({
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
-    AUTH_ISSUER: ISSUER,
-    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
     OUTBOX_POLL_MS: '200',
   });
   let catalog: Catalog | undefined;
   try {
     catalog = await compose(config, {
       logger: createLogger({ service: 'workflow-catalog-test', level: 'silent' }),
-      keySet: createLocalJWKSet({ keys: [jwk] }),
+      keySet: tokens.keySet,
     });
     const server = await catalog.start();
     const db = createDb<CatalogDb>({ url: database.url, schema: CATALOG_SCHEMA, max: 2 });
@@ -68,17 +71,7 @@ export async function startCatalog(label: string): Promise<TestCatalog> {
       db,
       redis,
       prefix,
-      async userToken(userId = randomUUID()) {
-        const token = await new SignJWT({ email: `${userId.slice(0, 8)}@example.test` })
-          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
-          .setSubject(userId)
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setIssuedAt()
-          .setExpirationTime('10m')
-          .sign(privateKey);
-        return { userId, token };
-      },
+      userToken: tokens.userToken,
       async call(method, path, opts = {}) {
         const headers: Record<string, string> = {};
         if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -93,7 +86,7 @@ export async function startCatalog(label: string): Promise<TestCatalog> {
       async close() {
         await running.stop();
         await db.destroy();
-        await deleteKeys(redis, prefix);
+        await deleteRedisKeys(redis, prefix);
         await redis.quit();
         await database.drop();
       },
@@ -103,15 +96,6 @@ export async function startCatalog(label: string): Promise<TestCatalog> {
     await database.drop();
     throw err;
   }
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** A valid graph: a manual trigger, then a transform reading the trigger payload. */

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { createRedis } from '@flowgenie/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  createTestTokens,
+  testRedisPrefix,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import { createLambdaHandler, type HttpApiEvent } from '../src/lambda';
 import { aWebhookGraph } from './helpers';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-const ISSUER = 'https://flowgenie.test/auth';
-const AUDIENCE = 'flowgenie-test';
 
 /** An API Gateway HTTP API (payload 2.0) request as the `ANY /api/workflows/{proxy+}` route delivers it. */
 function apiEvent(method: string, path: string, opts: { token?: string; body?: unknown; query?: string } = {}): HttpApiEvent {
@@ -48,17 +52,9 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('catalog_lambda');
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
+    const tokens = await createTestTokens();
     ownerId = randomUUID();
-    token = await new SignJWT({ email: 'lambda@example.test' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test-key' })
-      .setSubject(ownerId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
+    token = await tokens.sign(ownerId, 'lambda@example.test');
     const url = new URL(database.url);
     // What cdk-constructs gives the function (the password comes from the environment here).
     handler = createLambdaHandler({
@@ -72,12 +68,12 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
         DATABASE_USER: decodeURIComponent(url.username) || 'postgres',
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: prefix,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_ISSUER: TEST_ISSUER,
+        AUTH_AUDIENCE: TEST_AUDIENCE,
         LOG_LEVEL: 'silent',
         SERVICE_NAME: 'workflow-catalog',
       },
-      compose: { keySet: createLocalJWKSet({ keys: [jwk] }) },
+      compose: { keySet: tokens.keySet },
     });
   });
 

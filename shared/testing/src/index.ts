@@ -46,6 +46,22 @@ export function testRedisPrefix(label = 'test'): string {
   return `fgtest-${label}-${randomBytes(4).toString('hex')}`;
 }
 
+/** The Redis calls `deleteRedisKeys` needs (an ioredis client has them). */
+export interface RedisKeyCommands {
+  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[string, string[]]>;
+  del(...keys: string[]): Promise<number>;
+}
+
+/** Deletes every key under a suite's prefix (`prefix:*`), so a suite leaves nothing behind. */
+export async function deleteRedisKeys(redis: RedisKeyCommands, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 /** Resolves when `check` returns a truthy value; rejects with `message` after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
@@ -63,3 +79,5 @@ export async function waitFor<T>(check: () => Promise<T> | T, opts: { timeoutMs?
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }
+
+export { createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';

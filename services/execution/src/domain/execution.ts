@@ -1,19 +1,10 @@
-import type { RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import { ExecutionStatusSchema, StepStatusSchema, type RetryPolicy, type WorkflowGraph } from '@flowgenie/contracts';
 
-export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+/** The statuses of the public API (the contract's lists), so the domain and the API cannot drift. */
+export const EXECUTION_STATUSES = ExecutionStatusSchema.options;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const STEP_STATUSES = [
-  'pending',
-  'queued',
-  'running',
-  'retrying',
-  'succeeded',
-  'failed',
-  'skipped',
-  'canceled',
-  'waiting',
-] as const;
+export const STEP_STATUSES = StepStatusSchema.options;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export type TriggerMode = 'webhook' | 'schedule' | 'manual';

@@ -416,27 +416,12 @@ function Control({
       );
     }
     case 'record':
+    case 'array': {
+      const Editor = kind === 'record' ? RecordEditor : ArrayEditor;
       return (
-        <RecordEditor
-          id={id}
-          schema={schema}
-          value={value}
-          path={path}
-          onValue={onValue}
-          label={label}
-        />
+        <Editor id={id} schema={schema} value={value} path={path} onValue={onValue} label={label} />
       );
-    case 'array':
-      return (
-        <ArrayEditor
-          id={id}
-          schema={schema}
-          value={value}
-          path={path}
-          onValue={onValue}
-          label={label}
-        />
-      );
+    }
     default:
       return (
         <JsonInput
@@ -604,26 +589,37 @@ function parseLoose(text: string): unknown {
   }
 }
 
+/** Props of the editors of many values (key/value maps, arrays). */
+type CollectionEditorProps = Pick<
+  ControlProps,
+  'id' | 'schema' | 'value' | 'path' | 'onValue' | 'label'
+>;
+
+/** A small ghost button that only shows a symbol; `label` names it for screen readers. */
+function IconButton({
+  label,
+  disabled,
+  onClick,
+  children,
+}: {
+  label: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Button size="sm" variant="ghost" aria-label={label} disabled={disabled} onClick={onClick}>
+      {children}
+    </Button>
+  );
+}
+
 interface Row {
   key: string;
   value: unknown;
 }
 
-function RecordEditor({
-  id,
-  schema,
-  value,
-  path,
-  onValue,
-  label,
-}: {
-  id: string;
-  schema: JsonSchema;
-  value: unknown;
-  path: string[];
-  onValue: (v: unknown) => void;
-  label: string;
-}) {
+function RecordEditor({ id, schema, value, path, onValue, label }: CollectionEditorProps) {
   const { root, expressions } = useForm();
   const valueSchema = resolveSchema((schema.additionalProperties as JsonSchema) ?? {}, root);
   const obj = (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<
@@ -644,6 +640,8 @@ function RecordEditor({
     const next = rowsObject(rs);
     onValue(Object.keys(next).length === 0 && value === undefined ? undefined : next);
   };
+  const update = (i: number, change: Partial<Row>) =>
+    commit(rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
   const simple = fieldKind(valueSchema) === 'string' || fieldKind(valueSchema) === 'any';
   return (
     <div role="group" aria-labelledby={`${id}-label`} className="space-y-2" id={id}>
@@ -654,9 +652,7 @@ function RecordEditor({
             className={cx(inputClass, 'w-2/5 font-mono text-xs')}
             value={row.key}
             placeholder="name"
-            onChange={(e) =>
-              commit(rows.map((r, j) => (j === i ? { ...r, key: e.target.value } : r)))
-            }
+            onChange={(e) => update(i, { key: e.target.value })}
           />
           <div className="min-w-0 flex-1">
             {simple ? (
@@ -670,7 +666,7 @@ function RecordEditor({
                 }
                 placeholder="value"
                 plain={!expressions}
-                onChange={(v) => commit(rows.map((r, j) => (j === i ? { ...r, value: v } : r)))}
+                onChange={(v) => update(i, { value: v })}
               />
             ) : (
               <Control
@@ -679,20 +675,18 @@ function RecordEditor({
                 schema={valueSchema}
                 value={row.value}
                 path={[...path, row.key]}
-                onValue={(v) => commit(rows.map((r, j) => (j === i ? { ...r, value: v } : r)))}
+                onValue={(v) => update(i, { value: v })}
                 invalid={false}
                 label={`${label} value ${i + 1}`}
               />
             )}
           </div>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={`Remove ${row.key || `entry ${i + 1}`}`}
+          <IconButton
+            label={`Remove ${row.key || `entry ${i + 1}`}`}
             onClick={() => commit(rows.filter((_, j) => j !== i))}
           >
             ×
-          </Button>
+          </IconButton>
         </div>
       ))}
       <Button
@@ -729,21 +723,7 @@ function defaultFor(s: JsonSchema): unknown {
   }
 }
 
-function ArrayEditor({
-  id,
-  schema,
-  value,
-  path,
-  onValue,
-  label,
-}: {
-  id: string;
-  schema: JsonSchema;
-  value: unknown;
-  path: string[];
-  onValue: (v: unknown) => void;
-  label: string;
-}) {
+function ArrayEditor({ id, schema, value, path, onValue, label }: CollectionEditorProps) {
   const { root } = useForm();
   const itemSchema = resolveSchema((schema.items as JsonSchema) ?? {}, root);
   const items = Array.isArray(value) ? value : [];
@@ -768,32 +748,26 @@ function ArrayEditor({
             />
           </div>
           <div className="flex flex-col">
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={`Move item ${i + 1} up`}
+            <IconButton
+              label={`Move item ${i + 1} up`}
               disabled={i === 0}
               onClick={() => move(i, i - 1)}
             >
               ↑
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={`Move item ${i + 1} down`}
+            </IconButton>
+            <IconButton
+              label={`Move item ${i + 1} down`}
               disabled={i === items.length - 1}
               onClick={() => move(i, i + 1)}
             >
               ↓
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={`Remove item ${i + 1}`}
+            </IconButton>
+            <IconButton
+              label={`Remove item ${i + 1}`}
               onClick={() => onValue(items.filter((_, j) => j !== i))}
             >
               ×
-            </Button>
+            </IconButton>
           </div>
         </div>
       ))}
