@@ -4,9 +4,8 @@ import https from 'node:https';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import {
-  CORRELATION_HEADER,
+  correlationMiddleware,
   createLogger,
-  runWithCorrelation,
   sendError,
   startHttpServer,
   type Logger,
@@ -42,7 +41,6 @@ export const CONTENT_SECURITY_POLICY = {
   },
 };
 
-const CORRELATION_ID = /^[\w.:-]{1,200}$/;
 
 export interface Gateway {
   app: Express;
@@ -92,21 +90,7 @@ export function createGateway(config: GatewayConfig, opts: { logger?: Logger } =
     }),
   );
 
-  app.use((req, res, next) => {
-    const incoming = req.header(CORRELATION_HEADER);
-    const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
-    req.correlationId = correlationId;
-    res.setHeader(CORRELATION_HEADER, correlationId);
-    const started = process.hrtime.bigint();
-    res.on('close', () => {
-      if (req.path === '/healthz' || req.path === '/readyz') return;
-      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-      runWithCorrelation(correlationId, () =>
-        logger.info({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request'),
-      );
-    });
-    runWithCorrelation(correlationId, () => next());
-  });
+  app.use(correlationMiddleware({ logger }));
 
   // Routing first: proxied requests never touch a body parser, their bytes stream through.
   app.use((req, res, next) => {

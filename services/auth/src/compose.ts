@@ -6,6 +6,8 @@ import {
   createHttpApp,
   createLogger,
   createMetrics,
+  closeRedis,
+  createRedis,
   createTokenVerifier,
   ensureDatabase,
   finishHttpApp,
@@ -38,7 +40,7 @@ import { migrations } from './adapters/persistence/migrations';
 import { PgRefreshTokenRepository } from './adapters/persistence/refresh-token.repository';
 import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository';
 import { PgUserRepository } from './adapters/persistence/user.repository';
-import { RedisLoginThrottle, createRequestRedis } from './adapters/redis/redis-login-throttle';
+import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { AUTH_SCHEMA, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
@@ -80,7 +82,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: AUTH_SCHEMA });
   // The platform's schema-agnostic helpers take any database.
   const untypedDb = db as unknown as Kysely<unknown>;
-  const redis = createRequestRedis(config.REDIS_URL);
+  // Sign-in gives up quickly when Redis is away, so it answers 503 instead of hanging.
+  const redis = createRedis(config.REDIS_URL, { use: 'request' });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const closeClients = async () => {
     redis.disconnect();
@@ -172,7 +175,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       await server?.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
       await db.destroy();
     },
   };

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
-import { createDb, createLogger, createRedis, ensureDatabase, runMigrations, type Logger } from '@flowgenie/platform';
+import {
+  createLogger,
+  createRedis,
+  openMigratedDb,
+  type Logger,
+  closeRedis,
+} from '@flowgenie/platform';
 import type { HttpPolicy } from '@flowgenie/workflow';
 import { migrations } from './adapters/persistence/migrations';
 import { PgExecutionStore } from './adapters/persistence/execution.store';
@@ -14,16 +20,19 @@ import { SCHEMA, type Config } from './config';
  * What both processes (API + consumer, executor) are built on: the database (migrated), one
  * Redis client, the steps queue producer, the webhook responder and the outbox relay.
  */
-export async function composeInfrastructure(config: Config, opts: { logger?: Logger; service: string; poolSize?: number }) {
-  const logger = opts.logger ?? createLogger({ service: opts.service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<ExecutionDb>({ url: config.DATABASE_URL, schema: SCHEMA, max: opts.poolSize });
-  try {
-    await runMigrations(db as unknown as Kysely<unknown>, SCHEMA, migrations);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
+export async function composeInfrastructure(
+  config: Config,
+  opts: { logger?: Logger; service: string; poolSize?: number },
+) {
+  const logger =
+    opts.logger ??
+    createLogger({ service: opts.service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const db = await openMigratedDb<ExecutionDb>({
+    url: config.DATABASE_URL,
+    schema: SCHEMA,
+    migrations,
+    max: opts.poolSize,
+  });
   const redis = createRedis(config.REDIS_URL);
   const store = new PgExecutionStore(db, SCHEMA);
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
@@ -49,7 +58,7 @@ export async function composeInfrastructure(config: Config, opts: { logger?: Log
       await relay.stop();
       await publisher.close();
       await queue.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
       await db.destroy();
     },
   };

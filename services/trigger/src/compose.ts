@@ -15,6 +15,7 @@ import {
   startHttpServer,
   type Logger,
   type RunningServer,
+  closeRedis,
 } from '@flowgenie/platform';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
@@ -29,7 +30,10 @@ import { workflowEventHandlers } from './adapters/messaging/workflow-events.hand
 import { KyselyFiringStore } from './adapters/persistence/firing.store';
 import { migrations } from './adapters/persistence/migrations';
 import { TRIGGER_SCHEMA, type TriggerDb } from './adapters/persistence/tables';
-import { KyselyTriggerEventInbox, KyselyTriggerRepository } from './adapters/persistence/trigger.repository';
+import {
+  KyselyTriggerEventInbox,
+  KyselyTriggerRepository,
+} from './adapters/persistence/trigger.repository';
 import { BullmqSchedules } from './adapters/schedule/bullmq-schedules';
 import { RedisWebhookResponseWaiter } from './adapters/webhook/redis-response-waiter';
 import type { Config } from './config';
@@ -53,8 +57,14 @@ export interface ComposeOptions {
  * const server = await service.start();
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
-  const logger = opts.logger ?? createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const db = await openMigratedDb<TriggerDb>({ url: config.DATABASE_URL, schema: TRIGGER_SCHEMA, migrations });
+  const logger =
+    opts.logger ??
+    createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const db = await openMigratedDb<TriggerDb>({
+    url: config.DATABASE_URL,
+    schema: TRIGGER_SCHEMA,
+    migrations,
+  });
   // The platform's relay and ping helpers take a schema-agnostic Kysely.
   const anyDb = db as unknown as Kysely<unknown>;
 
@@ -67,11 +77,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const newId = () => randomUUID();
 
   const publisher = createEventPublisher(config, { redis, logger });
-  const relay = new OutboxRelay({ db: anyDb, schema: TRIGGER_SCHEMA, databaseUrl: config.DATABASE_URL, publisher, logger });
+  const relay = new OutboxRelay({
+    db: anyDb,
+    schema: TRIGGER_SCHEMA,
+    databaseUrl: config.DATABASE_URL,
+    publisher,
+    logger,
+  });
   const consumer = createEventConsumer('trigger', config, { redis, logger });
   const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
-  const specSource = opts.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
+  const specSource =
+    opts.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
   const verify = createTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_ISSUER,
@@ -81,7 +98,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
 
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);
-  const lifecycle = new WorkflowLifecycle({ inbox: new KyselyTriggerEventInbox(db), schedules, logger });
+  const lifecycle = new WorkflowLifecycle({
+    inbox: new KyselyTriggerEventInbox(db),
+    schedules,
+    logger,
+  });
   const eventHandlers = workflowEventHandlers(lifecycle);
   const receiveWebhook = new ReceiveWebhook({
     triggers,
@@ -93,7 +114,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     newId,
     now,
   });
-  const runWorkflow = new RunWorkflow({ specs: specSource, firings, metrics: triggerMetrics, logger, newId, now });
+  const runWorkflow = new RunWorkflow({
+    specs: specSource,
+    firings,
+    metrics: triggerMetrics,
+    logger,
+    newId,
+    now,
+  });
   const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
 
   const app = createHttpApp({
@@ -115,7 +143,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   );
   // After the routes: errors only travel forward (body parser and hook route errors alike).
   app.use('/hooks', hookBodyErrorCounter(triggerMetrics));
-  app.use('/workflows', runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use(
+    '/workflows',
+    runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
+  );
   app.use(triggerErrorMiddleware());
   finishHttpApp(app, { logger });
 
@@ -160,7 +191,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
         await schedules.stop();
       }
       await publisher.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
       await db.destroy();
     },
   };

@@ -15,6 +15,7 @@ import {
   startHttpServer,
   type Logger,
   type RunningServer,
+  closeRedis,
 } from '@flowgenie/platform';
 import { executionEventHandlers } from './adapters/messaging/execution-events';
 import { catalogErrorMiddleware } from './adapters/http/error-middleware';
@@ -49,12 +50,25 @@ export interface ComposeOptions {
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
   const logger =
-    opts.logger ?? createLogger({ service: 'workflow-catalog', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const db = await openMigratedDb<CatalogDb>({ url: config.DATABASE_URL, schema: CATALOG_SCHEMA, migrations });
+    opts.logger ??
+    createLogger({
+      service: 'workflow-catalog',
+      level: config.LOG_LEVEL,
+      format: config.LOG_FORMAT,
+    });
+  const db = await openMigratedDb<CatalogDb>({
+    url: config.DATABASE_URL,
+    schema: CATALOG_SCHEMA,
+    migrations,
+  });
   const redis = createRedis(config.REDIS_URL);
   const metrics = createMetrics('workflow-catalog');
 
-  const useCases = buildUseCases({ store: new PostgresWorkflowStore(db), clock: opts.clock ?? systemClock, ids: randomIds });
+  const useCases = buildUseCases({
+    store: new PostgresWorkflowStore(db),
+    clock: opts.clock ?? systemClock,
+    ids: randomIds,
+  });
 
   const verify = createTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,
@@ -66,7 +80,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
     metrics,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    readiness: { db: () => pingDb(db as unknown as Kysely<unknown>), redis: () => pingRedis(redis) },
+    readiness: {
+      db: () => pingDb(db as unknown as Kysely<unknown>),
+      redis: () => pingRedis(redis),
+    },
   });
   app.use('/workflows', requireAuth(verify), workflowRoutes(useCases));
   app.use('/node-types', requireAuth(verify), nodeTypeRoutes(useCases));
@@ -115,7 +132,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
         await consumer.stop();
         await relay.stop();
         await publisher.close();
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
         await db.destroy();
       })();
       return stopped;

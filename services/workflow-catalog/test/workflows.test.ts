@@ -499,6 +499,9 @@ describe('internal run spec', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.details.length).toBeGreaterThan(0);
+    expect(res.body.error.details).toContainEqual(
+      expect.objectContaining({ path: 'nodes', message: expect.stringContaining('exactly one trigger') }),
+    );
   });
 
   it('answers 404 when the owner does not match and 400 without an owner', async () => {

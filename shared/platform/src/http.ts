@@ -44,27 +44,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.use((req, res, next) => {
-    const incoming = req.header(CORRELATION_HEADER);
-    const correlationId = incoming && /^[\w.:-]{1,200}$/.test(incoming) ? incoming : randomUUID();
-    req.correlationId = correlationId;
-    res.setHeader(CORRELATION_HEADER, correlationId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeLabel(req);
-      opts.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (route !== '/healthz' && route !== '/metrics' && route !== '/readyz') {
-        runWithCorrelation(correlationId, () =>
-          opts.logger.info(
-            { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(seconds * 1000) },
-            'request',
-          ),
-        );
-      }
-    });
-    runWithCorrelation(correlationId, () => next());
-  });
+  app.use(correlationMiddleware(opts));
   app.use(
     express.json({
       limit: opts.bodyLimitBytes ?? 1024 * 1024,
@@ -100,6 +80,35 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     });
   }
   return app;
+}
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const CORRELATION_ID = /^[\w.:-]{1,200}$/;
+
+/**
+ * Takes the caller's `x-correlation-id` (or makes one), echoes it, runs the rest of the request
+ * inside it, and logs one line per request with its latency (recorded in `metrics` when given).
+ * Used by every service and by the local gateway, so an id flows unchanged from the edge inward.
+ */
+export function correlationMiddleware(opts: { logger: Logger; metrics?: Metrics }): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.header(CORRELATION_HEADER);
+    const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
+    req.correlationId = correlationId;
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    const started = process.hrtime.bigint();
+    res.on('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(req);
+      opts.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const path = req.originalUrl.split('?')[0];
+      if (QUIET_PATHS.has(path)) return;
+      runWithCorrelation(correlationId, () =>
+        opts.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request'),
+      );
+    });
+    runWithCorrelation(correlationId, () => next());
+  };
 }
 
 function routeLabel(req: Request): string {

@@ -33,7 +33,26 @@ export async function executeStep(
     });
   }
   const config = await resolveNodeConfig(nodeType, node.config ?? {}, ctx);
-  const result = await nodeType.run({ ...ctx, nodeId: node.id, config });
+  return runResolvedStep(nodeType, node.id, config, ctx);
+}
+
+/**
+ * The second half of {@link executeStep}: call `run` with an already resolved config and check
+ * the output handle it returns. For callers that need the resolved config themselves (to store
+ * it as the step's input); everyone else calls {@link executeStep}.
+ */
+export async function runResolvedStep(
+  nodeType: NodeType,
+  nodeId: string,
+  config: Record<string, unknown>,
+  ctx: ExecuteStepContext,
+): Promise<StepResult> {
+  if (!nodeType.run) {
+    throw new PermanentStepError(`node type "${nodeType.type}" cannot be run`, {
+      code: 'not_runnable',
+    });
+  }
+  const result = await nodeType.run({ ...ctx, nodeId, config });
   const handle = result.handle ?? 'main';
   if (result.delayUntil === undefined && !nodeType.outputs.includes(handle)) {
     throw new PermanentStepError(

@@ -1,4 +1,4 @@
-import { DomainError } from '@flowgenie/platform/errors';
+import { DomainError, NotFoundError, UnauthorizedError } from '@flowgenie/platform/errors';
 
 /** Unknown email and wrong password are one error, so the answer never tells which it was. */
 export class InvalidCredentialsError extends DomainError {
@@ -31,18 +31,14 @@ export class InvalidApiKeyError extends DomainError {
   }
 }
 
-export class ApiKeyNotFoundError extends DomainError {
-  readonly code = 'not_found';
-  readonly status = 404;
+export class ApiKeyNotFoundError extends NotFoundError {
   constructor() {
     super('API key not found');
   }
 }
 
 /** The access token names a user that no longer exists. */
-export class UnknownUserError extends DomainError {
-  readonly code = 'unauthorized';
-  readonly status = 401;
+export class UnknownUserError extends UnauthorizedError {
   constructor() {
     super('the signed-in user no longer exists');
   }

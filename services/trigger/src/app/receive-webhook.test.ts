@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HookNotFoundError, InvalidSignatureError, MethodNotAllowedError } from '../domain/errors';
 import type { Trigger } from '../domain/trigger';
+import type { HookOutcome } from '../ports/trigger-metrics';
 import { signatureHeader } from '../domain/webhook-signature';
 import { MemoryFirings, MemoryTriggers, MemoryWaiter, noMetrics, silent } from './fakes.test-support';
 import { ReceiveWebhook, type WebhookRequest } from './receive-webhook';
@@ -24,12 +25,13 @@ function setup(config: Record<string, unknown> = {}) {
     updatedAt: now,
   };
   triggers.rows.set(trigger.workflowId, trigger);
+  const outcomes: HookOutcome[] = [];
   let n = 0;
   const receive = new ReceiveWebhook({
     triggers,
     firings,
     waiter,
-    metrics: noMetrics,
+    metrics: { ...noMetrics, hookReceived: (outcome) => outcomes.push(outcome) },
     logger: silent,
     waitTimeoutMs: 1000,
     newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
@@ -45,7 +47,7 @@ function setup(config: Record<string, unknown> = {}) {
     requestId: randomUUID(),
     ...over,
   });
-  return { triggers, firings, waiter, trigger, receive, request };
+  return { triggers, firings, waiter, trigger, receive, request, outcomes };
 }
 
 describe('ReceiveWebhook', () => {
@@ -86,20 +88,22 @@ describe('ReceiveWebhook', () => {
   });
 
   it('refuses unknown or inactive hooks, other methods and bad signatures without recording anything', async () => {
-    const { receive, request, firings, triggers, trigger } = setup({ method: 'GET', hmacSecret: 'sixteen-chars-secret' });
+    const { receive, request, firings, triggers, trigger, outcomes } = setup({ method: 'GET', hmacSecret: 'sixteen-chars-secret' });
     await expect(receive.execute(request({ hookId: 'nope' }))).rejects.toBeInstanceOf(HookNotFoundError);
     await expect(receive.execute(request({ method: 'POST' }))).rejects.toBeInstanceOf(MethodNotAllowedError);
     await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(InvalidSignatureError);
     triggers.rows.set(trigger.workflowId, { ...trigger, active: false });
     await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(HookNotFoundError);
     expect(firings.log).toEqual([]);
+    expect(outcomes).toEqual(['not_found', 'method_not_allowed', 'bad_signature', 'not_found']);
   });
 
   it('fires on a good signature over the raw body', async () => {
-    const { receive, request, firings } = setup({ hmacSecret: 'sixteen-chars-secret' });
+    const { receive, request, firings, outcomes } = setup({ hmacSecret: 'sixteen-chars-secret' });
     const rawBody = Buffer.from('{"a":1}');
     const header = signatureHeader('sixteen-chars-secret', Math.floor(now.getTime() / 1000), rawBody);
     await receive.execute(request({ rawBody, headers: { 'x-flowgenie-signature': header } }));
     expect(firings.emitted).toHaveLength(1);
+    expect(outcomes).toEqual(['accepted']);
   });
 });

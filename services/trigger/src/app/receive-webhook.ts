@@ -8,7 +8,7 @@ import { verifySignature } from '../domain/webhook-signature';
 import type { FiringStore, Firing } from '../ports/firing-store';
 import type { TriggerRepository } from '../ports/trigger-repository';
 import type { PendingWebhookResponse, WebhookResponseWaiter } from '../ports/webhook-response-waiter';
-import type { TriggerMetrics } from '../ports/trigger-metrics';
+import type { HookOutcome, TriggerMetrics } from '../ports/trigger-metrics';
 import { triggerOf, webhookSettings, type WebhookSettings } from './trigger-settings';
 
 export interface WebhookRequest {
@@ -39,6 +39,22 @@ export type WebhookOutcome =
   /** Still running after the wait limit (or the wait was cut short). */
   | { kind: 'timed_out'; executionId: string };
 
+/** What a caller with a bad signature is told, by the reason verifySignature gives. */
+const SIGNATURE_MESSAGES = {
+  missing: `missing ${WEBHOOK_SIGNATURE_HEADER} header`,
+  malformed: `malformed ${WEBHOOK_SIGNATURE_HEADER} header (expected t=<unix>,v1=<hex>)`,
+  expired: `signature timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_SECONDS / 60}-minute window`,
+  mismatch: 'signature does not match the body',
+} as const;
+
+/** The metrics outcome of a webhook call that ended in an error. */
+function rejectionOutcome(err: unknown): HookOutcome {
+  if (err instanceof HookNotFoundError) return 'not_found';
+  if (err instanceof MethodNotAllowedError) return 'method_not_allowed';
+  if (err instanceof InvalidSignatureError) return 'bad_signature';
+  return 'error';
+}
+
 /**
  * A call to `/hooks/{hookId}`: checks the hook, the method and the signature before anything is
  * written, records the firing with its workflow.triggered event in one transaction and, in
@@ -62,15 +78,7 @@ export class ReceiveWebhook {
     try {
       return await this.run(req);
     } catch (err) {
-      this.deps.metrics.hookReceived(
-        err instanceof HookNotFoundError
-          ? 'not_found'
-          : err instanceof MethodNotAllowedError
-            ? 'method_not_allowed'
-            : err instanceof InvalidSignatureError
-              ? 'bad_signature'
-              : 'error',
-      );
+      this.deps.metrics.hookReceived(rejectionOutcome(err));
       throw err;
     }
   }
@@ -148,15 +156,7 @@ export class ReceiveWebhook {
         now: this.deps.now(),
         windowSeconds: WEBHOOK_REPLAY_WINDOW_SECONDS,
       });
-      if (!result.ok) {
-        const messages = {
-          missing: `missing ${WEBHOOK_SIGNATURE_HEADER} header`,
-          malformed: `malformed ${WEBHOOK_SIGNATURE_HEADER} header (expected t=<unix>,v1=<hex>)`,
-          expired: `signature timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_SECONDS / 60}-minute window`,
-          mismatch: 'signature does not match the body',
-        } as const;
-        throw new InvalidSignatureError(messages[result.reason]);
-      }
+      if (!result.ok) throw new InvalidSignatureError(SIGNATURE_MESSAGES[result.reason]);
     }
     return { trigger, settings, nodeId: node.id };
   }

@@ -186,11 +186,3 @@ export async function handleOnce<DB>(
     return true;
   });
 }
-
-/** Deletes published outbox rows and inbox rows older than the given age (housekeeping). */
-export async function pruneMessagingTables(db: Kysely<unknown>, olderThanHours = 72): Promise<void> {
-  const d = db as Kysely<MessagingTables>;
-  const cutoff = new Date(Date.now() - olderThanHours * 3600_000);
-  await d.deleteFrom('outbox').where('published_at', '<', cutoff).execute();
-  await d.deleteFrom('inbox').where('handled_at', '<', cutoff).execute();
-}

@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { ServiceUnavailableError } from '@flowgenie/platform';
+import { ServiceUnavailableError, type Redis } from '@flowgenie/platform';
 import type { LoginAttemptSubject, LoginThrottle, ThrottleVerdict } from '../../ports/login-throttle';
 
 export interface LoginThrottleLimits {
   maxFailuresPerAccount: number;
   maxFailuresPerIp: number;
   windowSeconds: number;
-}
-
-/**
- * A Redis client for request-path commands: unlike the BullMQ client it gives up quickly when
- * Redis is away, so sign-in answers 503 instead of hanging.
- */
-export function createRequestRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, enableReadyCheck: true });
 }
 
 /**

@@ -1,7 +1,7 @@
 import {
-  PermanentStepError,
   RetryableStepError,
   resolveNodeConfig,
+  runResolvedStep,
   type ExpressionData,
   type HttpPolicy,
   type NodeType,
@@ -45,24 +45,16 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
     const limits = { timeoutMs: opts.expressionTimeoutMs };
     const config = await resolveNodeConfig(nodeType, node.config ?? {}, { input: opts.input, expressionLimits: limits });
     input = redactInput(config, nodeType.configSchema);
-    if (!nodeType.run) throw new PermanentStepError(`node type "${nodeType.type}" cannot be run`, { code: 'not_runnable' });
-    const result = await nodeType.run({
-      config,
+    return runResolvedStep(nodeType, node.id, config, {
       input: opts.input,
       signal: controller.signal,
       executionId: opts.executionId,
-      nodeId: node.id,
       attempt: opts.attempt,
       resumed: opts.resumed,
       logger: opts.logger,
       http: opts.http,
       expressionLimits: limits,
     });
-    const handle = result.handle ?? 'main';
-    if (result.delayUntil === undefined && !nodeType.outputs.includes(handle)) {
-      throw new PermanentStepError(`node type "${nodeType.type}" returned unknown output handle "${handle}"`, { code: 'invalid_handle' });
-    }
-    return result;
   };
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -1,6 +1,13 @@
-import { WebhookResponseMessageSchema, webhookResponsePattern, type WebhookResponseMessage } from '@flowgenie/contracts';
-import { createRedis, type Logger, type Redis } from '@flowgenie/platform';
-import type { PendingWebhookResponse, WebhookResponseWaiter } from '../../ports/webhook-response-waiter';
+import {
+  WebhookResponseMessageSchema,
+  webhookResponsePattern,
+  type WebhookResponseMessage,
+} from '@flowgenie/contracts';
+import { createRedis, type Logger, type Redis, closeRedis } from '@flowgenie/platform';
+import type {
+  PendingWebhookResponse,
+  WebhookResponseWaiter,
+} from '../../ports/webhook-response-waiter';
 
 interface Waiter {
   message?: WebhookResponseMessage;
@@ -29,8 +36,12 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
 
   async start(): Promise<void> {
     const sub = createRedis(this.opts.redisUrl);
-    sub.on('error', (err) => this.opts.logger.warn({ err: err.message }, 'webhook response subscriber error'));
-    sub.on('pmessage', (_pattern: string, channel: string, raw: string) => this.onMessage(channel, raw));
+    sub.on('error', (err) =>
+      this.opts.logger.warn({ err: err.message }, 'webhook response subscriber error'),
+    );
+    sub.on('pmessage', (_pattern: string, channel: string, raw: string) =>
+      this.onMessage(channel, raw),
+    );
     await sub.psubscribe(webhookResponsePattern(this.opts.prefix));
     this.subscriber = sub;
   }
@@ -86,7 +97,10 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
       message = parsed.data;
     } catch (err) {
-      this.opts.logger.warn({ executionId, err: (err as Error).message }, 'ignoring malformed webhook response message');
+      this.opts.logger.warn(
+        { executionId, err: (err as Error).message },
+        'ignoring malformed webhook response message',
+      );
       return;
     }
     entry.message = message;
@@ -100,6 +114,6 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
     this.waiters.clear();
     const sub = this.subscriber;
     this.subscriber = undefined;
-    if (sub) await sub.quit().catch(() => sub.disconnect());
+    if (sub) await closeRedis(sub);
   }
 }
