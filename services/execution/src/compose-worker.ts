@@ -10,6 +10,7 @@ import {
   type RunningServer,
 } from '@flowgenie/platform';
 import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
 import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
@@ -40,12 +41,18 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
   const { logger, db, redis, store, queue, responder, relay } = infra;
   const metrics = createMetrics('executor');
   const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
+  // Every expression runs in a worker thread the executor can stop, never on this event loop.
+  const expressions = new ExpressionIsolates({
+    size: config.EXPRESSION_ISOLATES,
+    maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
+  });
   const runStep = new RunStep({
     ...engine,
     store,
     registry: opts.registry ?? nodeTypes,
     http: httpPolicyOf(config),
     expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
+    expressions,
   });
   const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
   const worker = new StepWorker(runStep, {
@@ -60,11 +67,16 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
   const app = createHttpApp({
     logger,
     metrics,
-    readiness: { db: () => pingDb(db as unknown as Kysely<unknown>), redis: () => pingRedis(redis) },
+    readiness: {
+      db: () => pingDb(db as unknown as Kysely<unknown>),
+      redis: () => pingRedis(redis),
+    },
   });
   finishHttpApp(app, { logger });
 
-  const reaperEveryMs = config.REAPER_INTERVAL_MS ?? Math.min(20_000, Math.max(50, Math.floor(config.REAPER_STALE_MS / 3)));
+  const reaperEveryMs =
+    config.REAPER_INTERVAL_MS ??
+    Math.min(20_000, Math.max(50, Math.floor(config.REAPER_STALE_MS / 3)));
   let reaperTimer: NodeJS.Timeout | undefined;
   let reaping: Promise<unknown> = Promise.resolve();
   let server: RunningServer | undefined;
@@ -82,10 +94,13 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
     queue,
     reaper,
     async start(): Promise<RunningServer | undefined> {
+      expressions.warm();
       await relay.start();
       await worker.start();
       reaperTimer = setInterval(() => {
-        reaping = reaping.then(() => reaper.reapOnce().catch((err) => logger.error({ err }, 'reaper pass failed')));
+        reaping = reaping.then(() =>
+          reaper.reapOnce().catch((err) => logger.error({ err }, 'reaper pass failed')),
+        );
       }, reaperEveryMs);
       if (opts.metricsServer !== false) {
         server = await startHttpServer(app, {
@@ -107,6 +122,7 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
       stopped = true;
       await stopLoops();
       await worker.close(stopOpts.force);
+      await expressions.close();
       await server?.close();
       await infra.close();
     },

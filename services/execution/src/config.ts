@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, envBool, httpEnv, loadConfig as load, redisEnv } from '@flowgenie/platform';
+import {
+  authEnv,
+  baseEnv,
+  busEnv,
+  dbEnv,
+  envBool,
+  httpEnv,
+  loadConfig as load,
+  redisEnv,
+} from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -24,6 +33,9 @@ export const ConfigSchema = z.object({
   HTTP_CA_FILE: z.string().optional(),
   /** Wall-clock budget of one `{{ }}` / JSONata expression. */
   EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Worker threads that evaluate expressions (each is stopped at its time or memory limit). */
+  EXPRESSION_ISOLATES: z.coerce.number().int().min(1).max(32).default(2),
+  EXPRESSION_MAX_HEAP_MB: z.coerce.number().int().min(16).max(4096).default(96),
   /**
    * An execution still `running` whose rows have not changed for this long, with no live job in
    * the steps queue, is re-driven by the reaper (lost enqueue, worker killed past stall recovery).

@@ -2,12 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { waitFor } from '@flowgenie/testing';
-import { httpGraph, startExecutionService, startTestServer, type Json, type TestExecution } from './support';
+import {
+  httpGraph,
+  startExecutionService,
+  startTestServer,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(60_000);
 
 const REPO = path.resolve(__dirname, '../../..');
-const stepOf = (execution: Json, nodeId: string) => execution.steps.find((s: Json) => s.nodeId === nodeId);
+const stepOf = (execution: Json, nodeId: string) =>
+  execution.steps.find((s: Json) => s.nodeId === nodeId);
 const RETRY = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 }, timeoutMs: 30_000 };
 
 /**
@@ -15,11 +22,15 @@ const RETRY = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 }, timeoutMs:
  * the tsx CLI would run the worker in a grandchild that a kill would miss), so it can be killed.
  */
 async function spawnExecutor(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')], {
-    cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +58,12 @@ describe('recovering from lost workers and lost jobs', () => {
     // Short locks and stale times so take-overs happen within a test.
     svc = await startExecutionService(
       'execution_recovery',
-      { STEP_LOCK_MS: '1000', STEP_STALLED_INTERVAL_MS: '500', REAPER_STALE_MS: '1500', REAPER_INTERVAL_MS: '200' },
+      {
+        STEP_LOCK_MS: '1000',
+        STEP_STALLED_INTERVAL_MS: '500',
+        REAPER_STALE_MS: '1500',
+        REAPER_INTERVAL_MS: '200',
+      },
       { executor: false },
     );
   });
@@ -57,15 +73,30 @@ describe('recovering from lost workers and lost jobs', () => {
     await svc?.close();
   });
 
-  it('finishes the execution when the worker running a step is killed mid-step', async () => {
+  it('finishes the execution when the worker running a step is killed mid-step, recording the interrupted attempt and resending with the same idempotency key', async () => {
     // Prepare: the first call hangs forever (the worker dies during it); later calls answer.
-    const server = await startTestServer((_req, n) => (n === 1 ? 'hang' : { status: 200, body: { answeredBy: n } }));
+    const server = await startTestServer((_req, n) =>
+      n === 1 ? 'hang' : { status: 200, body: { answeredBy: n } },
+    );
     try {
       const user = await svc.userToken();
       child = await spawnExecutor(svc.env);
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${server.url}/slow`, RETRY) });
-      await waitFor(() => server.requests.length === 1, { timeoutMs: 20_000, message: 'the first worker never called' });
-      const running = await svc.waitForExecution(executionId, user.token, (e) => stepOf(e, 'fetch').status === 'running');
+      const graph = httpGraph(
+        `${server.url}/slow`,
+        RETRY,
+        {},
+        { method: 'POST', body: { order: 1 } },
+      );
+      const { executionId } = await svc.trigger({ ownerId: user.userId, graph });
+      await waitFor(() => server.requests.length === 1, {
+        timeoutMs: 20_000,
+        message: 'the first worker never called',
+      });
+      const running = await svc.waitForExecution(
+        executionId,
+        user.token,
+        (e) => stepOf(e, 'fetch').status === 'running',
+      );
       expect(stepOf(running, 'fetch').attempts).toBe(1);
 
       // Act: kill the worker process, start another one.
@@ -77,10 +108,17 @@ describe('recovering from lost workers and lost jobs', () => {
       const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
       expect(execution.status).toBe('succeeded');
       const step = stepOf(execution, 'fetch');
-      expect(step).toMatchObject({ status: 'succeeded', output: { status: 200, body: { answeredBy: 2 } } });
-      expect(step.attemptLog).toHaveLength(2);
+      expect(step).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+        output: { status: 200, body: { answeredBy: 2 } },
+      });
+      expect(step.attemptLog.map((a: Json) => a.attempt)).toEqual([1, 2]);
       expect(step.attemptLog[0].error).toMatch(/interrupted/);
       expect(server.requests).toHaveLength(2);
+      // The API on the other end can tell the resend is the same request.
+      const keys = server.requests.map((r) => r.headers['idempotency-key']);
+      expect(keys).toEqual([`${executionId}:fetch`, `${executionId}:fetch`]);
     } finally {
       await server.close();
       for (const executor of svc.executors.splice(0)) await executor.stop();
@@ -93,10 +131,22 @@ describe('recovering from lost workers and lost jobs', () => {
     try {
       const user = await svc.userToken();
       // No executor runs: the job waits in the queue, and we lose it.
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${server.url}/ok`, RETRY) });
-      const queued = await svc.waitForExecution(executionId, user.token, (e) => stepOf(e, 'fetch')?.status === 'queued');
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${server.url}/ok`, RETRY),
+      });
+      const queued = await svc.waitForExecution(
+        executionId,
+        user.token,
+        (e) => stepOf(e, 'fetch')?.status === 'queued',
+      );
       expect(queued.status).toBe('running');
-      const [{ job_id: jobId }] = await svc.db.selectFrom('steps').select('job_id').where('execution_id', '=', executionId).where('node_id', '=', 'fetch').execute();
+      const [{ job_id: jobId }] = await svc.db
+        .selectFrom('steps')
+        .select('job_id')
+        .where('execution_id', '=', executionId)
+        .where('node_id', '=', 'fetch')
+        .execute();
       expect(await queue.remove(jobId!)).toBe(1);
 
       await svc.startExecutor();
@@ -104,7 +154,12 @@ describe('recovering from lost workers and lost jobs', () => {
       const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
       expect(execution.status).toBe('succeeded');
       expect(stepOf(execution, 'fetch')).toMatchObject({ status: 'succeeded', attempts: 1 });
-      const [row] = await svc.db.selectFrom('steps').select('job_id').where('execution_id', '=', executionId).where('node_id', '=', 'fetch').execute();
+      const [row] = await svc.db
+        .selectFrom('steps')
+        .select('job_id')
+        .where('execution_id', '=', executionId)
+        .where('node_id', '=', 'fetch')
+        .execute();
       expect(row.job_id).not.toBe(jobId);
     } finally {
       await queue.close();
@@ -118,7 +173,14 @@ describe('recovering from lost workers and lost jobs', () => {
     try {
       const user = await svc.userToken();
       const graph = httpGraph(`${server.url}/slow`, RETRY, {
-        nodes: [{ id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: 'steps.fetch.body.ok' } }],
+        nodes: [
+          {
+            id: 'after',
+            type: 'transform',
+            position: { x: 0, y: 0 },
+            config: { expression: 'steps.fetch.body.ok' },
+          },
+        ],
         edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
       });
       server.hold();
@@ -132,8 +194,13 @@ describe('recovering from lost workers and lost jobs', () => {
       svc.executors.splice(0);
 
       // The step that was running when the stop began has its result stored.
-      const afterStop = (await svc.call('GET', `/executions/${executionId}`, { token: user.token })).body;
-      expect(stepOf(afterStop, 'fetch')).toMatchObject({ status: 'succeeded', attempts: 1, output: { status: 200 } });
+      const afterStop = (await svc.call('GET', `/executions/${executionId}`, { token: user.token }))
+        .body;
+      expect(stepOf(afterStop, 'fetch')).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        output: { status: 200 },
+      });
       expect(stepOf(afterStop, 'after').status).toBe('queued');
 
       await svc.startExecutor();

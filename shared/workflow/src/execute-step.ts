@@ -1,5 +1,5 @@
 import { PermanentStepError, ExpressionError } from './errors';
-import { resolveConfig } from './expressions';
+import { inlineExpressions } from './expressions';
 import type { NodeType, StepContext, StepResult } from './node-type';
 
 /** Everything {@link executeStep} needs besides the node: the context minus `config`/`nodeId`. */
@@ -67,11 +67,11 @@ export async function runResolvedStep(
 export async function resolveNodeConfig(
   nodeType: NodeType,
   rawConfig: Record<string, unknown>,
-  ctx: Pick<StepContext, 'input' | 'expressionLimits'>,
+  ctx: Pick<StepContext, 'input' | 'expressionLimits' | 'expressions'>,
 ): Promise<Record<string, unknown>> {
   let resolved: Record<string, unknown>;
   try {
-    resolved = await resolveConfig(rawConfig, ctx.input, {
+    resolved = await (ctx.expressions ?? inlineExpressions).resolveConfig(rawConfig, ctx.input, {
       ...ctx.expressionLimits,
       skipKeys: nodeType.expressionFields,
     });

@@ -10,6 +10,22 @@ import { hasTemplate, parseTemplate, soleExpression } from './template';
 export interface ExpressionData {
   trigger: unknown;
   steps: Record<string, unknown>;
+  /** The run this step belongs to: `{{ execution.id }}`, `{{ execution.stepId }}`. */
+  execution?: { id: string; stepId?: string };
+}
+
+/**
+ * Where expressions are evaluated. {@link inlineExpressions} runs them in the calling thread (the
+ * builder's previews, unit tests); the executor passes an isolate pool
+ * (`@flowgenie/workflow/isolated`) so no expression can stall or crash the shared process.
+ */
+export interface ExpressionEvaluator {
+  evaluate(
+    source: string,
+    data: ExpressionData,
+    options?: ExpressionLimits & { path?: string },
+  ): Promise<unknown>;
+  resolveConfig<T>(config: T, data: ExpressionData, options?: ResolveOptions): Promise<T>;
 }
 
 /** Guardrails for one evaluation (JSONata's own `timeout`, `stack`, `sequence` options). */
@@ -183,6 +199,12 @@ async function resolveString(
   }
   return out;
 }
+
+/** Evaluates in the calling thread: JSONata's limits are cooperative, so use it only where a stall is harmless. */
+export const inlineExpressions: ExpressionEvaluator = {
+  evaluate: evaluateExpression,
+  resolveConfig,
+};
 
 function stringify(value: unknown): string {
   if (value === undefined) return '';

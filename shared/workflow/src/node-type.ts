@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ExpressionData, ExpressionLimits } from './expressions';
+import type { ExpressionData, ExpressionEvaluator, ExpressionLimits } from './expressions';
 import type { RetryPolicyOverride } from './retry';
 import type { NetworkPolicy } from './ssrf';
 
@@ -52,6 +52,8 @@ export interface StepContext<C = Record<string, unknown>> {
   http: HttpPolicy;
   /** Limits for JSONata the node evaluates itself (transform, if). */
   expressionLimits?: ExpressionLimits;
+  /** Where JSONata runs. @default inlineExpressions (the calling thread) */
+  expressions?: ExpressionEvaluator;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }

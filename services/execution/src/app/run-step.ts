@@ -4,11 +4,18 @@ import {
   isRetryableError,
   toStepErrorInfo,
   upstreamOf,
+  type ExpressionEvaluator,
   type HttpPolicy,
   type NodeTypeRegistry,
   type StepResult,
 } from '@flowgenie/workflow';
-import { ENQUEUED_STEP_STATUSES, type AttemptLogEntry, type Execution, type Step, type StepError } from '../domain/execution';
+import {
+  ENQUEUED_STEP_STATUSES,
+  type AttemptLogEntry,
+  type Execution,
+  type Step,
+  type StepError,
+} from '../domain/execution';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
@@ -19,6 +26,8 @@ export interface RunStepDeps extends EngineDeps {
   registry: Pick<NodeTypeRegistry, 'get'>;
   http: HttpPolicy;
   expressionTimeoutMs: number;
+  /** Where expressions run. @default the calling thread */
+  expressions?: ExpressionEvaluator;
 }
 
 /** The queue's view of the job being run. */
@@ -53,17 +62,24 @@ export class RunStep {
   async execute(job: StepJobRun): Promise<RunStepOutcome> {
     const { store } = this.deps;
     const { executionId, nodeId } = job.data;
-    const attempt = (job.data.attemptOffset ?? 0) + job.attemptsMade + 1;
+    const queueAttempt = (job.data.attemptOffset ?? 0) + job.attemptsMade + 1;
     const token = randomUUID();
     const startedAt = new Date();
-    const log = this.deps.logger.child({ executionId, nodeId, attempt });
+    const log = this.deps.logger.child({ executionId, nodeId });
 
     const claim = await store.transaction(async (tx) => {
       const execution = await tx.lockExecution(executionId);
       if (!execution || execution.status !== 'running') return undefined;
       const steps = await tx.steps(executionId);
       const step = steps.find((s) => s.nodeId === nodeId);
-      if (!step || step.jobId !== job.jobId || !ENQUEUED_STEP_STATUSES.has(step.status)) return undefined;
+      if (!step || step.jobId !== job.jobId || !ENQUEUED_STEP_STATUSES.has(step.status))
+        return undefined;
+      // A worker that died mid-attempt leaves its attempt open, and the queue does not count it:
+      // this run is the next attempt, and the history keeps the interrupted one.
+      const interrupted = step.attemptLog.some((e) => !e.finishedAt);
+      const attempt = interrupted
+        ? Math.max(queueAttempt, ...step.attemptLog.map((e) => e.attempt + 1))
+        : queueAttempt;
       const attemptLog = closeInterrupted(step.attemptLog, startedAt);
       attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
       await tx.updateSteps(executionId, [nodeId], {
@@ -75,49 +91,89 @@ export class RunStep {
         resumeAt: null,
         attemptLog,
       });
-      return { execution, step: { ...step, attemptLog }, steps };
+      return { execution, step: { ...step, attemptLog }, steps, attempt };
     });
     if (!claim) {
       log.debug({ jobId: job.jobId }, 'stale step job discarded');
       return { kind: 'done', status: 'discarded' };
     }
 
-    const { execution, step } = claim;
-    log.info({ type: step.type }, 'step started');
+    const { execution, step, attempt } = claim;
+    log.info({ type: step.type, attempt }, 'step started');
     const node = execution.graph.nodes.find((n) => n.id === nodeId);
     const nodeType = this.deps.registry.get(step.type);
-    const run = node && nodeType
-      ? await runNode({
-          nodeType,
-          node,
-          input: this.inputOf(execution, claim.steps, nodeId),
-          executionId,
-          attempt,
-          resumed: job.data.resumed === true,
-          timeoutMs: step.retryPolicy.timeoutMs,
-          expressionTimeoutMs: this.deps.expressionTimeoutMs,
-          http: this.deps.http,
-          logger: log,
-        })
-      : { input: null, error: new PermanentStepError(`unknown node type "${step.type}"`, { code: 'unknown_node_type' }) };
+    const run =
+      node && nodeType
+        ? await runNode({
+            nodeType,
+            node,
+            input: this.inputOf(execution, claim.steps, nodeId),
+            executionId,
+            attempt,
+            resumed: job.data.resumed === true,
+            timeoutMs: step.retryPolicy.timeoutMs,
+            expressionTimeoutMs: this.deps.expressionTimeoutMs,
+            expressions: this.deps.expressions,
+            http: this.deps.http,
+            logger: log,
+          })
+        : {
+            input: null,
+            error: new PermanentStepError(`unknown node type "${step.type}"`, {
+              code: 'unknown_node_type',
+            }),
+          };
 
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
-    const final = run.error !== undefined && (!isRetryableError(run.error) || job.attemptsMade + 1 >= job.maxAttempts);
+    const final =
+      run.error !== undefined &&
+      (!isRetryableError(run.error) || job.attemptsMade + 1 >= job.maxAttempts);
     const effects = noEffects();
     const status = await store.transaction(async (tx) => {
       const current = await tx.lockExecution(executionId);
       const steps = await tx.steps(executionId);
       const now = steps.find((s) => s.nodeId === nodeId);
-      if (!current || current.status !== 'running' || !now || now.status !== 'running' || now.runToken !== token) return 'discarded' as const;
-      if (run.result) return this.storeSuccess(tx, current, steps, now, run.input, run.result, attempt, finishedAt, effects);
+      if (
+        !current ||
+        current.status !== 'running' ||
+        !now ||
+        now.status !== 'running' ||
+        now.runToken !== token
+      )
+        return 'discarded' as const;
+      if (run.result)
+        return this.storeSuccess(
+          tx,
+          current,
+          steps,
+          now,
+          run.input,
+          run.result,
+          attempt,
+          finishedAt,
+          effects,
+        );
       const error = errorOf(run.error);
       const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
       if (!final) {
-        await tx.updateSteps(executionId, [nodeId], { status: 'retrying', input: run.input, error, attemptLog, runToken: null });
+        await tx.updateSteps(executionId, [nodeId], {
+          status: 'retrying',
+          input: run.input,
+          error,
+          attemptLog,
+          runToken: null,
+        });
         return 'retrying' as const;
       }
-      const failed = { status: 'failed' as const, input: run.input, error, attemptLog, runToken: null, finishedAt };
+      const failed = {
+        status: 'failed' as const,
+        input: run.input,
+        error,
+        attemptLog,
+        runToken: null,
+        finishedAt,
+      };
       await tx.updateSteps(executionId, [nodeId], failed);
       await advance(tx, current, effects, finishedAt, withPatch(steps, nodeId, failed));
       return 'failed' as const;
@@ -130,7 +186,13 @@ export class RunStep {
     }
     if (status === 'succeeded' && run.result?.webhookResponse) {
       const { status: code, headers, body } = run.result.webhookResponse;
-      effects.messages.unshift({ kind: 'respond', executionId, status: code, headers: headers ?? {}, body });
+      effects.messages.unshift({
+        kind: 'respond',
+        executionId,
+        status: code,
+        headers: headers ?? {},
+        body,
+      });
     }
     await runEffects(this.deps, effects);
     if (status === 'succeeded' || status === 'waiting') {
@@ -161,7 +223,15 @@ export class RunStep {
     if (result.delayUntil !== undefined) {
       const jobId = resumeJobId(execution.id, step.nodeId, result.delayUntil);
       const resumeAt = new Date(result.delayUntil);
-      await tx.updateSteps(execution.id, [step.nodeId], { status: 'waiting', input, attemptLog, resumeAt, jobId, runToken: null, error: null });
+      await tx.updateSteps(execution.id, [step.nodeId], {
+        status: 'waiting',
+        input,
+        attemptLog,
+        resumeAt,
+        jobId,
+        runToken: null,
+        error: null,
+      });
       effects.jobs.push(
         jobFor(execution, step, jobId, {
           attemptOffset: attempt - 1,
@@ -190,14 +260,19 @@ export class RunStep {
   private inputOf(execution: Execution, steps: Step[], nodeId: string) {
     const upstream = new Set(upstreamOf(execution.graph, nodeId));
     const outputs: Record<string, unknown> = {};
-    for (const s of steps) if (upstream.has(s.nodeId) && s.status === 'succeeded') outputs[s.nodeId] = s.output;
+    for (const s of steps)
+      if (upstream.has(s.nodeId) && s.status === 'succeeded') outputs[s.nodeId] = s.output;
     return { trigger: execution.triggerPayload, steps: outputs };
   }
 }
 
 function errorOf(error: unknown): StepError {
   const info = toStepErrorInfo(error);
-  return { message: info.message, code: info.code, ...(info.status !== undefined ? { status: info.status } : {}) };
+  return {
+    message: info.message,
+    code: info.code,
+    ...(info.status !== undefined ? { status: info.status } : {}),
+  };
 }
 
 /** `steps` with the patch just written to one of them (what a re-read in the same transaction returns, for the planner). */
@@ -207,10 +282,23 @@ function withPatch(steps: Step[], nodeId: string, patch: StepPatch): Step[] {
 
 /** An attempt left open belonged to a worker that stopped mid-step. */
 function closeInterrupted(log: AttemptLogEntry[], at: Date): AttemptLogEntry[] {
-  return log.map((e) => (e.finishedAt ? e : { ...e, finishedAt: at.toISOString(), error: e.error ?? 'interrupted: the worker running it stopped' }));
+  return log.map((e) =>
+    e.finishedAt
+      ? e
+      : {
+          ...e,
+          finishedAt: at.toISOString(),
+          error: e.error ?? 'interrupted: the worker running it stopped',
+        },
+  );
 }
 
-function closeAttempt(log: AttemptLogEntry[], attempt: number, at: Date, error?: string): AttemptLogEntry[] {
+function closeAttempt(
+  log: AttemptLogEntry[],
+  attempt: number,
+  at: Date,
+  error?: string,
+): AttemptLogEntry[] {
   const out = [...log];
   for (let i = out.length - 1; i >= 0; i -= 1) {
     if (out[i].attempt === attempt && !out[i].finishedAt) {

@@ -41,6 +41,20 @@ export const HttpRequestConfigSchema = z
       .boolean()
       .default(true)
       .meta({ title: 'Follow redirects', description: 'Follow up to 5 redirects.' }),
+    idempotencyHeader: z
+      .string()
+      .regex(/^$|^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid header name')
+      .max(100)
+      .default('Idempotency-Key')
+      .meta({
+        title: 'Idempotency header',
+        description:
+          'POST, PUT, PATCH and DELETE carry this header with a key that stays the same across retries and restarts of this step, so an API that honours it never applies the request twice. Empty: no header.',
+      }),
+    idempotencyKey: z.string().max(255).optional().meta({
+      title: 'Idempotency key',
+      description: 'The key to send. Default: the execution id and the step id.',
+    }),
   })
   .refine(
     (c) => !(['GET', 'HEAD'].includes(c.method) && c.bodyType !== 'none' && c.body !== undefined),
@@ -84,6 +98,15 @@ export const httpRequestNode = defineNodeType({
     for (const [k, v] of Object.entries(config.query)) url.searchParams.append(k, String(v));
     const { body, contentType } = encodeBody(config);
     const headers = { ...config.headers };
+    const idempotencyHeader = config.idempotencyHeader;
+    if (
+      idempotencyHeader &&
+      UNSAFE_METHODS.has(config.method) &&
+      !Object.keys(headers).some((k) => k.toLowerCase() === idempotencyHeader.toLowerCase())
+    ) {
+      headers[idempotencyHeader] =
+        config.idempotencyKey ?? defaultIdempotencyKey(ctx.executionId, ctx.nodeId);
+    }
     if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
       headers['content-type'] = contentType;
     }
@@ -109,6 +132,13 @@ export const httpRequestNode = defineNodeType({
     return { output };
   },
 });
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The same for every attempt of one step of one execution, including after a crash. */
+export function defaultIdempotencyKey(executionId: string, nodeId: string): string {
+  return `${executionId}:${nodeId}`;
+}
 
 function encodeBody(config: HttpRequestConfig): { body?: string; contentType?: string } {
   if (config.bodyType === 'none' || config.body === undefined) return {};

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ExpressionError, PermanentStepError } from '../errors';
-import { evaluateExpression, unwrapRawExpression } from '../expressions';
+import { inlineExpressions, unwrapRawExpression } from '../expressions';
 import { defineNodeType, type StepContext } from '../node-type';
 
 /** Evaluate a raw-expression config field; expression failures are permanent. */
 async function evaluateField(ctx: StepContext<unknown>, field: string, source: string) {
   try {
     const expression = unwrapRawExpression(source, field);
-    return await evaluateExpression(expression, ctx.input, {
+    return await (ctx.expressions ?? inlineExpressions).evaluate(expression, ctx.input, {
       ...ctx.expressionLimits,
       path: field,
     });

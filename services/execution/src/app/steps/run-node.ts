@@ -3,6 +3,7 @@ import {
   resolveNodeConfig,
   runResolvedStep,
   type ExpressionData,
+  type ExpressionEvaluator,
   type HttpPolicy,
   type NodeType,
   type StepLogger,
@@ -19,6 +20,8 @@ export interface RunNodeOptions {
   resumed: boolean;
   timeoutMs: number;
   expressionTimeoutMs: number;
+  /** Where expressions run (the executor's isolates). */
+  expressions?: ExpressionEvaluator;
   http: HttpPolicy;
   logger?: StepLogger;
 }
@@ -41,12 +44,22 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
   let timer: NodeJS.Timeout | undefined;
   // Until the config resolves, the raw config (its templates) is what the step shows as input.
   let input: unknown = redactInput(node.config ?? {}, nodeType.configSchema);
+  // What expressions see: the payload, upstream outputs, and which run and step this is.
+  const data: ExpressionData = {
+    ...opts.input,
+    execution: { id: opts.executionId, stepId: node.id },
+  };
   const attempt = async (): Promise<StepResult> => {
     const limits = { timeoutMs: opts.expressionTimeoutMs };
-    const config = await resolveNodeConfig(nodeType, node.config ?? {}, { input: opts.input, expressionLimits: limits });
+    const config = await resolveNodeConfig(nodeType, node.config ?? {}, {
+      input: data,
+      expressionLimits: limits,
+      expressions: opts.expressions,
+    });
     input = redactInput(config, nodeType.configSchema);
     return runResolvedStep(nodeType, node.id, config, {
-      input: opts.input,
+      input: data,
+      expressions: opts.expressions,
       signal: controller.signal,
       executionId: opts.executionId,
       attempt: opts.attempt,
@@ -59,7 +72,9 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort(new Error('step timed out'));
-      reject(new RetryableStepError(`step timed out after ${opts.timeoutMs} ms`, { code: 'timeout' }));
+      reject(
+        new RetryableStepError(`step timed out after ${opts.timeoutMs} ms`, { code: 'timeout' }),
+      );
     }, opts.timeoutMs);
   });
   try {

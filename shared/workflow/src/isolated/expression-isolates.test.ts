@@ -1,0 +1,78 @@
+import { ExpressionError } from '../errors';
+import { ExpressionIsolates } from './expression-isolates';
+
+const data = { trigger: { a: 7, b: 5 }, steps: { sum: { total: 12 } } };
+// Each of these runs far past its limit (or blocks the thread for good) when evaluated inline.
+const hostile: Array<[string, string]> = [
+  ['catastrophic regex', '$match($pad("",40,"a") & "!", /(a|a)*$/)'],
+  ['distinct over a million', '$count($distinct([1..1000000]))'],
+  ['a 100-million-character string', '$length($pad("",100000000,"x"))'],
+  ['nested regex backtracking', '$contains($pad("",30,"a") & "b", /^(a+)+$/)'],
+  ['sort of a big range', '$count($sort([1..2000000], function($l,$r){$l<$r}))'],
+  ['string of a huge array', '$length($string([1..5000000]))'],
+  ['runaway recursion', '($f := function($n){ $n + $f($n+1) }; $f(0))'],
+];
+
+describe('ExpressionIsolates', () => {
+  let isolates: ExpressionIsolates;
+  beforeAll(() => {
+    isolates = new ExpressionIsolates({ size: 2, graceMs: 200 });
+    isolates.warm();
+  });
+  afterAll(() => isolates.close());
+
+  it('evaluates expressions and resolves configs like the inline engine', async () => {
+    await expect(isolates.evaluate('trigger.a + trigger.b', data)).resolves.toBe(12);
+    await expect(
+      isolates.resolveConfig(
+        { url: 'https://x/{{ steps.sum.total }}', n: '{{ trigger.a }}' },
+        data,
+      ),
+    ).resolves.toEqual({ url: 'https://x/12', n: 7 });
+  });
+
+  it.each(hostile)(
+    'stops %s at its limit with a clear error, and keeps serving',
+    async (_name, expression) => {
+      const started = Date.now();
+      const failure = await isolates
+        .evaluate(expression, data, { timeoutMs: 500, path: 'expression' })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      const elapsed = Date.now() - started;
+      expect(failure).toBeInstanceOf(ExpressionError);
+      expect((failure as ExpressionError).message).toMatch(
+        /expression|limit|memory|depth|sequence/i,
+      );
+      // 500 ms limit + 200 ms grace + a fresh isolate's start, with room for a loaded CI machine.
+      expect(elapsed).toBeLessThan(4_000);
+      await expect(isolates.evaluate('trigger.a * 2', data)).resolves.toBe(14);
+    },
+  );
+
+  it('keeps the main thread free while an isolate is stuck', async () => {
+    const stuck = isolates
+      .evaluate('$match($pad("",40,"a") & "!", /(a|a)*$/)', data, { timeoutMs: 1000 })
+      .catch((e: unknown) => e);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 20);
+    const other = await isolates.evaluate('steps.sum.total', data);
+    await stuck;
+    clearInterval(timer);
+    expect(other).toBe(12);
+    expect(ticks).toBeGreaterThan(10);
+  });
+
+  it('refuses results larger than the limit', async () => {
+    const small = new ExpressionIsolates({ size: 1, maxResultBytes: 1000 });
+    try {
+      await expect(small.evaluate('$pad("", 5000, "x")', data)).rejects.toThrow(
+        /more than the 1000 allowed/,
+      );
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import { ExpressionError } from '../errors';
+import {
+  DEFAULT_EXPRESSION_LIMITS,
+  type ExpressionData,
+  type ExpressionEvaluator,
+  type ExpressionLimits,
+  type ResolveOptions,
+} from '../expressions';
+import type { IsolateReply, IsolateRequest } from './protocol';
+
+export interface ExpressionIsolatesOptions {
+  /** Worker threads kept for evaluation; each runs one request at a time. @default 2 */
+  size?: number;
+  /** Heap of one isolate (old generation), in MiB: past it the isolate is stopped. @default 96 */
+  maxHeapMb?: number;
+  /** How long past the expression's own time limit the isolate may run before it is stopped. @default 250 */
+  graceMs?: number;
+  /** Largest result (as JSON) an evaluation may return. @default 16 MiB */
+  maxResultBytes?: number;
+}
+
+type Pending = {
+  request: IsolateRequest;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  wallMs: number;
+};
+type Slot = { worker: Worker; current?: Pending; timer?: NodeJS.Timeout };
+
+let workerSource: string | undefined;
+
+/**
+ * Expressions evaluated in worker threads that are terminated at a hard deadline or when they
+ * exhaust their heap. JSONata's own `timeout` is cooperative (one catastrophic `$match` or a
+ * `$pad` to 1e8 never yields), so only an isolate the executor can kill keeps it serving other
+ * steps; the failing step gets a permanent {@link ExpressionError}.
+ *
+ * The time limit applies to one request: a whole step config (`resolveConfig`) or one expression.
+ *
+ * @example
+ * const isolates = new ExpressionIsolates({ size: 2 });
+ * await isolates.evaluate('a + 1', { trigger: {}, steps: {} }); // runs in a worker
+ * await isolates.close();
+ */
+export class ExpressionIsolates implements ExpressionEvaluator {
+  private readonly size: number;
+  private readonly maxHeapMb: number;
+  private readonly graceMs: number;
+  private readonly maxResultBytes: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: ExpressionIsolatesOptions = {}) {
+    this.size = Math.max(1, options.size ?? 2);
+    this.maxHeapMb = options.maxHeapMb ?? 96;
+    this.graceMs = options.graceMs ?? 250;
+    this.maxResultBytes = options.maxResultBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Starts the isolates now rather than on the first evaluation. */
+  warm(): void {
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+  }
+
+  evaluate(
+    source: string,
+    data: ExpressionData,
+    options: ExpressionLimits & { path?: string } = {},
+  ): Promise<unknown> {
+    return this.submit(
+      {
+        id: this.nextId++,
+        kind: 'evaluate',
+        source,
+        data,
+        options,
+        maxResultBytes: this.maxResultBytes,
+      },
+      options,
+    );
+  }
+
+  resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
+    const request: IsolateRequest = {
+      id: this.nextId++,
+      kind: 'resolveConfig',
+      config,
+      data,
+      options,
+      maxResultBytes: this.maxResultBytes,
+    };
+    return this.submit(request, options) as Promise<T>;
+  }
+
+  /** Stops every isolate; evaluations still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.queue.splice(0))
+      pending.reject(new Error('expression isolates closed'));
+    await Promise.all(
+      this.slots.splice(0).map(async (slot) => {
+        clearTimeout(slot.timer);
+        slot.current?.reject(new Error('expression isolates closed'));
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private submit(request: IsolateRequest, limits: ExpressionLimits): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('expression isolates closed'));
+    const wallMs = (limits.timeoutMs ?? DEFAULT_EXPRESSION_LIMITS.timeoutMs) + this.graceMs;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject, wallMs });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.current);
+      if (!slot && this.slots.length < this.size) {
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
+      if (!slot) return;
+      const pending = this.queue.shift()!;
+      slot.current = pending;
+      slot.timer = setTimeout(
+        () =>
+          this.kill(
+            slot,
+            stopped(pending, `ran past its time limit and was stopped after ${pending.wallMs} ms`),
+          ),
+        pending.wallMs,
+      );
+      slot.worker.postMessage(pending.request);
+    }
+  }
+
+  private spawn(): Slot {
+    const [entry, mode] = workerEntry();
+    const worker = new Worker(entry, {
+      ...mode,
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.maxHeapMb,
+        maxYoungGenerationSizeMb: 16,
+        stackSizeMb: 4,
+      },
+    });
+    worker.unref();
+    const slot: Slot = { worker };
+    worker.on('message', (reply: IsolateReply) => {
+      const pending = slot.current;
+      if (!pending || pending.request.id !== reply.id) return;
+      this.finish(slot);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(new ExpressionError(reply.error.message, reply.error));
+      this.dispatch();
+    });
+    worker.on('error', (err: Error & { code?: string }) => {
+      const pending = slot.current;
+      const reason =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `ran out of memory (limit ${this.maxHeapMb} MiB) and was stopped`
+          : `crashed its isolate: ${err.message}`;
+      this.kill(
+        slot,
+        pending &&
+          stopped(pending, reason, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'isolate'),
+      );
+    });
+    worker.on('exit', () => {
+      if (this.slots.includes(slot))
+        this.kill(slot, slot.current && stopped(slot.current, 'crashed its isolate', 'isolate'));
+    });
+    return slot;
+  }
+
+  /** Drops an isolate (terminating it) and fails the request it was running. */
+  private kill(slot: Slot, error?: ExpressionError): void {
+    const pending = slot.current;
+    this.finish(slot);
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    void slot.worker.terminate();
+    if (pending && error) pending.reject(error);
+    if (!this.closed) this.dispatch();
+  }
+
+  private finish(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.current = undefined;
+  }
+}
+
+function stopped(pending: Pending, reason: string, code = 'D1012'): ExpressionError {
+  const { request } = pending;
+  if (request.kind === 'evaluate') {
+    const where = request.options.path ? ` in ${request.options.path}` : '';
+    return new ExpressionError(`expression {{ ${request.source} }}${where}: ${reason}`, {
+      code,
+      expression: request.source,
+      path: request.options.path,
+    });
+  }
+  return new ExpressionError(`this step's expressions ${reason}`, { code, expression: '' });
+}
+
+/**
+ * The worker's code: the built `expression-worker.js` beside this file when there is one, else
+ * the TypeScript source bundled once per process with esbuild (development, tests).
+ */
+function workerEntry(): [string, { eval: boolean }] {
+  const built = path.join(__dirname, 'expression-worker.js');
+  if (fs.existsSync(built)) return [built, { eval: false }];
+  workerSource ??= buildSync({
+    entryPoints: [path.join(__dirname, 'expression-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).outputFiles[0].text;
+  return [workerSource, { eval: true }];
+}

@@ -1,0 +1,60 @@
+import { parentPort } from 'node:worker_threads';
+import { ExpressionError } from '../errors';
+import { evaluateExpression, resolveConfig } from '../expressions';
+import type { IsolateFailure, IsolateReply, IsolateRequest } from './protocol';
+
+// Runs inside a worker thread that the pool terminates at its deadline or when it runs out of
+// its heap: whatever an expression does here cannot stall or crash the executor.
+const port = parentPort;
+if (!port) throw new Error('expression-worker must run in a worker thread');
+
+port.on('message', (request: IsolateRequest) => {
+  void handle(request).then((reply) => port.postMessage(reply));
+});
+
+async function handle(request: IsolateRequest): Promise<IsolateReply> {
+  const source = request.kind === 'evaluate' ? request.source : '';
+  try {
+    const value =
+      request.kind === 'evaluate'
+        ? await evaluateExpression(request.source, request.data, request.options)
+        : await resolveConfig(request.config, request.data, request.options);
+    checkSize(
+      value,
+      request.maxResultBytes,
+      source,
+      request.kind === 'evaluate' ? request.options.path : undefined,
+    );
+    return { id: request.id, ok: true, value };
+  } catch (err) {
+    return { id: request.id, ok: false, error: toFailure(err, source) };
+  }
+}
+
+function checkSize(value: unknown, maxBytes: number, source: string, path?: string): void {
+  const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
+  if (size > maxBytes) {
+    throw new ExpressionError(
+      `expression {{ ${source} }}${path ? ` in ${path}` : ''}: its result is ${size} bytes, more than the ${maxBytes} allowed`,
+      { code: 'result_too_large', expression: source, path },
+    );
+  }
+}
+
+function toFailure(err: unknown, source: string): IsolateFailure {
+  if (err instanceof ExpressionError) {
+    return {
+      message: err.message,
+      code: err.code,
+      expression: err.expression,
+      path: err.path,
+      position: err.position,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    message: `expression {{ ${source} }}: ${message}`,
+    code: 'evaluation',
+    expression: source,
+  };
+}

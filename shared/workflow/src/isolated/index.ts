@@ -1,0 +1,1 @@
+export { ExpressionIsolates, type ExpressionIsolatesOptions } from './expression-isolates';
