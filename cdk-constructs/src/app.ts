@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { App, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { routingTable, type ConsumerName } from '@flowgenie/contracts';
+import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
 import { Executor } from './executor';
 import { Schedules } from './schedules';
 import { ApiStack } from './stacks/api-stack';
@@ -11,18 +11,8 @@ import { ServiceStack } from './stacks/service-stack';
 /** The four services; each is a consumer of the routing table. */
 export type ServiceName = ConsumerName;
 
-/**
- * Public path prefixes of each service on the HTTP API (the same prefixes the local gateway routes).
- * `satisfies` makes adding a consumer to the routing table without a service here a type error.
- */
-export const serviceRoutes = {
-  auth: ['/api/auth'],
-  'workflow-catalog': ['/api/workflows', '/api/node-types'],
-  trigger: ['/hooks'],
-  execution: ['/api/executions'],
-} as const satisfies Record<ServiceName, readonly string[]>;
-
-export const serviceNames = Object.keys(serviceRoutes) as ServiceName[];
+/** The services: the consumers of the routing table, each serving its routes of the route catalog. */
+export const serviceNames = [...consumerNames];
 
 /** Packages a service's Lambda bundle installs instead of bundling (native addons). */
 const nativeModules: Partial<Record<ServiceName, string[]>> = { auth: ['argon2'] };
@@ -87,7 +77,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     envName,
     corsAllowOrigins: options.corsAllowOrigins,
   });
-  const authJwksUrl = `${api.httpApi.apiEndpoint}/api/auth/.well-known/jwks.json`;
+  const authJwksUrl = `${api.httpApi.apiEndpoint}/.well-known/jwks.json`;
 
   const services = {} as Record<ServiceName, ServiceStack>;
   for (const name of serviceNames) {
@@ -100,7 +90,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       bus: bus.bus,
       httpApi: api.httpApi,
-      routePrefixes: serviceRoutes[name],
+      routes: routesOf(name),
       detailTypes: routingTable[name],
       // The executor long-polls the execution inbox: one workflow.triggered → one execution.
       consumeEventsInLambda: name !== 'execution',

@@ -22,10 +22,11 @@ export interface NodeServiceProps {
   /** The HTTP API the service's routes are added to. */
   readonly httpApi: apigwv2.IHttpApi;
   /**
-   * Path prefixes routed to this service, each as `ANY <prefix>` and `ANY <prefix>/{proxy+}`.
-   * Each starts with `/` and has no trailing slash, e.g. `['/api/workflows', '/api/node-types']`.
+   * The routes this service serves, each an HTTP API route `<METHOD> <path>` (path parameters as
+   * `{name}`), e.g. `[{ method: 'get', path: '/api/workflows/{id}' }]`. The app passes the
+   * service's entries of the route catalog in `@flowgenie/contracts`.
    */
-  readonly routePrefixes: readonly string[];
+  readonly routes: readonly { method: string; path: string }[];
   /**
    * Environment variables of the function (merged over `SERVICE_NAME`, `NODE_OPTIONS`, `LOG_LEVEL`).
    * @default - none beyond the defaults
@@ -93,7 +94,7 @@ export interface NodeServiceProps {
  *   serviceName: 'execution',
  *   entry: path.join(repoRoot, 'services/execution/src/lambda.ts'),
  *   httpApi,
- *   routePrefixes: ['/api/executions'],
+ *   routes: [{ method: 'get', path: '/api/executions' }],
  * });
  */
 export class NodeService extends Construct {
@@ -102,14 +103,17 @@ export class NodeService extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeServiceProps) {
     super(scope, id);
-    if (props.routePrefixes.length === 0) {
-      throw new Error(`NodeService ${this.node.path}: routePrefixes is empty`);
+    if (props.routes.length === 0) {
+      throw new Error(`NodeService ${this.node.path}: routes is empty`);
     }
-    for (const prefix of props.routePrefixes) {
-      if (!/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/.test(prefix)) {
+    for (const route of props.routes) {
+      if (!/^\/[A-Za-z0-9._~\-/{}]*[A-Za-z0-9._~}-]$/.test(route.path)) {
         throw new Error(
-          `NodeService ${this.node.path}: route prefix "${prefix}" must start with / and not end with /`,
+          `NodeService ${this.node.path}: route path "${route.path}" must start with / and not end with /`,
         );
+      }
+      if (!(route.method.toUpperCase() in apigwv2.HttpMethod)) {
+        throw new Error(`NodeService ${this.node.path}: unknown HTTP method "${route.method}"`);
       }
     }
 
@@ -161,15 +165,17 @@ export class NodeService extends Construct {
     }
 
     const integration = new HttpLambdaIntegration('Integration', this.function);
-    this.routes = props.routePrefixes.flatMap((prefix) =>
-      [prefix, `${prefix}/{proxy+}`].map(
-        (path) =>
-          new apigwv2.HttpRoute(this, `Route${path.replace(/[^A-Za-z0-9]/g, '')}`, {
-            httpApi: props.httpApi,
-            routeKey: apigwv2.HttpRouteKey.with(path, apigwv2.HttpMethod.ANY),
-            integration,
-          }),
-      ),
-    );
+    this.routes = props.routes.map((route) => {
+      const method = route.method.toUpperCase() as keyof typeof apigwv2.HttpMethod;
+      return new apigwv2.HttpRoute(
+        this,
+        `Route${method}${route.path.replace(/[^A-Za-z0-9]/g, '')}`,
+        {
+          httpApi: props.httpApi,
+          routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[method]),
+          integration,
+        },
+      );
+    });
   }
 }

@@ -114,18 +114,24 @@ describe('EventBus', () => {
 });
 
 describe('NodeService', () => {
-  it('puts a Node.js 22 function behind both the prefix and everything under it', () => {
+  it('puts a Node.js 22 function behind each of its routes', () => {
     const stack = newStack();
     const httpApi = new apigwv2.HttpApi(stack, 'Api');
     const service = new NodeService(stack, 'Svc', {
       serviceName: 'demo',
       entry: fixtureEntry,
       httpApi,
-      routePrefixes: ['/api/demo'],
+      routes: [
+        { method: 'get', path: '/api/demo' },
+        { method: 'post', path: '/api/demo/{id}/run' },
+      ],
       environment: { FOO: 'bar' },
     });
     const template = Template.fromStack(stack);
-    expect(service.routes.map((r) => r.path)).toEqual(['/api/demo', '/api/demo/{proxy+}']);
+    expect(service.routes.map((r) => r.path)).toEqual(['/api/demo', '/api/demo/{id}/run']);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /api/demo/{id}/run',
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -137,18 +143,21 @@ describe('NodeService', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
   });
 
-  it('refuses route prefixes that do not start with / or end with /', () => {
+  it('refuses route paths that do not start with / or end with /, and unknown methods', () => {
     const stack = newStack();
     const httpApi = new apigwv2.HttpApi(stack, 'Api');
-    const make = (prefix: string) => () =>
-      new NodeService(stack, `Svc${prefix.length}`, {
-        serviceName: 's',
-        entry: fixtureEntry,
-        httpApi,
-        routePrefixes: [prefix],
-      });
+    const make =
+      (path: string, method = 'get') =>
+      () =>
+        new NodeService(stack, `Svc${path.length}${method}`, {
+          serviceName: 's',
+          entry: fixtureEntry,
+          httpApi,
+          routes: [{ method, path }],
+        });
     expect(make('api/x')).toThrow(/must start with \//);
     expect(make('/api/x/')).toThrow(/must start with \//);
+    expect(make('/api/x', 'fetch')).toThrow(/unknown HTTP method/);
   });
 });
 

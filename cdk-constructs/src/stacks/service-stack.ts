@@ -13,7 +13,7 @@ export interface ServiceStackProps extends StackProps {
   readonly entry: string;
   readonly bus: events.IEventBus;
   readonly httpApi: apigwv2.IHttpApi;
-  readonly routePrefixes: readonly string[];
+  readonly routes: readonly { method: string; path: string }[];
   /**
    * Event types the service consumes, from the routing table. Empty: no queue and no rule.
    */
@@ -77,7 +77,7 @@ export class ServiceStack extends Stack {
       serviceName: props.serviceName,
       entry: props.entry,
       httpApi: props.httpApi,
-      routePrefixes: props.routePrefixes,
+      routes: props.routes,
       vpc: this.foundation.vpc,
       securityGroups: [this.foundation.securityGroup],
       environment,

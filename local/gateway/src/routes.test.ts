@@ -6,7 +6,7 @@ describe('resolveRoute', () => {
     ['/api/workflows', 'catalog', '/workflows'],
     ['/api/workflows/abc', 'catalog', '/workflows/abc'],
     ['/api/workflows/abc/publish', 'catalog', '/workflows/abc/publish'],
-    ['/api/workflows/abc/runsx', 'catalog', '/workflows/abc/runsx'],
+    ['/api/workflows/abc/versions/3', 'catalog', '/workflows/abc/versions/3'],
     ['/api/node-types', 'catalog', '/node-types'],
     ['/api/auth/signup', 'auth', '/auth/signup'],
     ['/.well-known/jwks.json', 'auth', '/.well-known/jwks.json'],
@@ -27,6 +27,10 @@ describe('resolveRoute', () => {
     '/metrics',
     '/api/readyz',
     '/api/workflowsx',
+    '/api/workflows/abc/runsx',
+    '/api/workflows/a/b/c/d',
+    '/hooks',
+    '/hooks/a/b',
     '/.well-known/other',
   ])('does not route %s', (path) => {
     expect(resolveRoute(path)).toEqual({ kind: 'not_found' });

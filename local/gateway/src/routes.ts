@@ -1,3 +1,5 @@
+import { matchRoutes, type ServiceName } from '@flowgenie/contracts';
+
 /** The upstream services the gateway routes to. */
 export type UpstreamName = 'auth' | 'catalog' | 'trigger' | 'execution';
 
@@ -13,47 +15,42 @@ export type RouteDecision =
 const UNSAFE_PATH = /%2e|%2f|%5c|\\|\/\.\.?(\/|$)/i;
 const segment = (prefix: string) => new RegExp(`^${prefix}(?=/|$)`);
 
-/**
- * The routing table of docs/API.md, most specific first. `/api` is stripped; `/hooks` and the
- * JWKS keep their paths. `/internal/*`, `/metrics` and `/readyz` of the services are never routed.
- */
-const TABLE: { match: RegExp; upstream: UpstreamName; strip: boolean; hook?: boolean }[] = [
-  { match: /^\/api\/workflows\/[^/]+\/runs(?=\/|$)/, upstream: 'trigger', strip: true },
-  { match: segment('/api/auth'), upstream: 'auth', strip: true },
-  { match: /^\/\.well-known\/jwks\.json$/, upstream: 'auth', strip: false },
-  { match: segment('/api/workflows'), upstream: 'catalog', strip: true },
-  { match: segment('/api/node-types'), upstream: 'catalog', strip: true },
-  { match: segment('/api/executions'), upstream: 'execution', strip: true },
-  { match: segment('/hooks'), upstream: 'trigger', strip: false, hook: true },
-];
-
-/** Never served: unknown API paths and the services' internal endpoints. */
-const NOT_ROUTED = ['/api', '/internal', '/metrics', '/.well-known'].map(segment);
+const UPSTREAM_OF: Record<ServiceName, UpstreamName> = {
+  auth: 'auth',
+  'workflow-catalog': 'catalog',
+  trigger: 'trigger',
+  execution: 'execution',
+};
 
 /** Paths the gateway answers itself under `/api`. */
 const LOCAL_API = [/^\/api\/openapi\.json$/, segment('/api/docs')];
 
 /**
- * Decides where a request path (without the query string) goes.
+ * Namespaces that hold only routes of the catalog: anything else under them is not routed
+ * (unknown API paths, and the services' `/internal/*`, `/metrics` and `/readyz`).
+ */
+const NOT_ROUTED = ['/api', '/internal', '/metrics', '/.well-known', '/hooks'].map(segment);
+
+/**
+ * Decides where a request path (without the query string) goes, from the route catalog of
+ * `@flowgenie/contracts` (the same list the OpenAPI document, the CDK routes and the services
+ * are checked against). `/api` is stripped; `/hooks` and the JWKS keep their paths.
  *
  * @example
  * resolveRoute('/api/workflows/1/runs'); // { kind: 'proxy', upstream: 'trigger', path: '/workflows/1/runs', hook: false }
  */
 export function resolveRoute(pathname: string): RouteDecision {
   if (UNSAFE_PATH.test(pathname)) return { kind: 'bad_path' };
-  for (const route of TABLE) {
-    if (route.match.test(pathname)) {
-      return {
-        kind: 'proxy',
-        upstream: route.upstream,
-        path: route.strip ? pathname.slice('/api'.length) : pathname,
-        hook: route.hook ?? false,
-      };
-    }
+  const [route] = matchRoutes(pathname);
+  if (route) {
+    return {
+      kind: 'proxy',
+      upstream: UPSTREAM_OF[route.service],
+      path: pathname.startsWith('/api/') ? pathname.slice('/api'.length) : pathname,
+      hook: route.tag === 'hooks',
+    };
   }
   if (LOCAL_API.some((r) => r.test(pathname))) return { kind: 'local' };
-  if (NOT_ROUTED.some((r) => r.test(pathname))) {
-    return { kind: 'not_found' };
-  }
+  if (NOT_ROUTED.some((r) => r.test(pathname))) return { kind: 'not_found' };
   return { kind: 'local' };
 }

@@ -5,3 +5,4 @@ export * from './workflow-graph';
 export * from './http/errors';
 export * from './webhook-response';
 export * from './http/api';
+export * from './http/routes';

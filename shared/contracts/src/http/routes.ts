@@ -1,0 +1,558 @@
+import { z } from 'zod';
+import type { ConsumerName } from '../events/routing';
+import { ErrorResponseSchema } from './errors';
+import {
+  AccessTokenResponseSchema,
+  ActivateWorkflowRequestSchema,
+  ApiKeyListResponseSchema,
+  CreateApiKeyRequestSchema,
+  CreateWorkflowRequestSchema,
+  CreatedApiKeyResponseSchema,
+  CredentialsRequestSchema,
+  ExecutionListResponseSchema,
+  ExecutionResponseSchema,
+  JwksResponseSchema,
+  ListExecutionsQuerySchema,
+  ListWorkflowsQuerySchema,
+  NodeTypeListResponseSchema,
+  PublishedVersionResponseSchema,
+  RefreshRequestSchema,
+  RunAcceptedResponseSchema,
+  RunWorkflowRequestSchema,
+  ScheduleResponseSchema,
+  SessionResponseSchema,
+  TokenRequestSchema,
+  UpdateWorkflowRequestSchema,
+  UserResponseSchema,
+  ValidationResultSchema,
+  VersionListResponseSchema,
+  WebhookFinishedResponseSchema,
+  WorkflowExportSchema,
+  WorkflowListResponseSchema,
+  WorkflowResponseSchema,
+  WorkflowVersionResponseSchema,
+} from './api';
+
+/** The four services (each is also a consumer of the event routing table). */
+export type ServiceName = ConsumerName;
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Media type when it is not JSON (e.g. server-sent events). */
+  mediaType?: string;
+}
+
+export interface HttpRoute {
+  /** The service that serves it (the gateway, the CDK routes and each service's router agree on this list). */
+  service: ServiceName;
+  method: HttpMethod;
+  path: string;
+  tag: 'auth' | 'workflows' | 'node-types' | 'runs' | 'hooks' | 'executions';
+  summary: string;
+  description?: string;
+  /** Needs `Authorization: Bearer <access token>` (default true). */
+  auth?: boolean;
+  body?: z.ZodType;
+  /** Any body (webhooks). */
+  anyBody?: boolean;
+  query?: z.ZodObject;
+  headers?: { name: string; description: string }[];
+  responses: Record<number, ResponseSpec>;
+}
+
+const err = (description: string): ResponseSpec => ({ description, schema: ErrorResponseSchema });
+const E400 = { 400: err('Invalid input: `details` name each field; nothing changed.') };
+const E401 = { 401: err('Missing, expired or invalid access token.') };
+const E404 = { 404: err('Not found (another user’s resource answers 404 too).') };
+const E409 = (why: string) => ({ 409: err(why) });
+const authed = { ...E401 };
+
+/** Every public route of the API, reachable through the gateway (docs/API.md). */
+export const httpRoutes: HttpRoute[] = [
+  // ---- auth ----
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/signup',
+    tag: 'auth',
+    auth: false,
+    summary: 'Create an account',
+    description:
+      'Sets the `fg_refresh` cookie (httpOnly, Secure, SameSite=Strict, Path=/api/auth).',
+    body: CredentialsRequestSchema,
+    responses: {
+      201: { description: 'Signed up and signed in', schema: SessionResponseSchema },
+      ...E400,
+      409: err('Email already registered'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'auth',
+    auth: false,
+    summary: 'Sign in',
+    body: CredentialsRequestSchema,
+    responses: {
+      200: { description: 'Signed in', schema: SessionResponseSchema },
+      ...E400,
+      401: err('invalid_credentials'),
+      429: err('Too many failed attempts (see Retry-After)'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/refresh',
+    tag: 'auth',
+    auth: false,
+    summary: 'Rotate the refresh token',
+    description:
+      'Uses `refreshToken` from the body, else the `fg_refresh` cookie. Reusing an old token revokes its family.',
+    body: RefreshRequestSchema,
+    responses: {
+      200: { description: 'New tokens', schema: SessionResponseSchema },
+      401: err('Invalid, expired or reused refresh token'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/logout',
+    tag: 'auth',
+    auth: false,
+    summary: 'Sign out (revokes the refresh token family)',
+    responses: { 204: { description: 'Signed out' } },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user',
+    responses: { 200: { description: 'User', schema: UserResponseSchema }, ...authed },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/api-keys',
+    tag: 'auth',
+    summary: 'Create an API key (shown once)',
+    body: CreateApiKeyRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: CreatedApiKeyResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/api-keys',
+    tag: 'auth',
+    summary: 'List API keys',
+    responses: { 200: { description: 'Keys', schema: ApiKeyListResponseSchema }, ...authed },
+  },
+  {
+    service: 'auth',
+    method: 'delete',
+    path: '/api/auth/api-keys/{id}',
+    tag: 'auth',
+    summary: 'Delete an API key',
+    responses: { 204: { description: 'Deleted' }, ...authed, ...E404 },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/token',
+    tag: 'auth',
+    auth: false,
+    summary: 'Exchange an API key for an access token',
+    body: TokenRequestSchema,
+    responses: {
+      200: { description: 'Access token', schema: AccessTokenResponseSchema },
+      ...E400,
+      401: err('Unknown or deleted key'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    tag: 'auth',
+    auth: false,
+    summary: 'Public keys that verify access tokens (ES256)',
+    responses: { 200: { description: 'JWKS', schema: JwksResponseSchema } },
+  },
+  // ---- workflows ----
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows',
+    tag: 'workflows',
+    summary: 'Create a workflow (a draft; an empty graph is allowed)',
+    body: CreateWorkflowRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: WorkflowResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows',
+    tag: 'workflows',
+    summary: 'List workflows (newest first, without graphs)',
+    query: ListWorkflowsQuerySchema,
+    responses: {
+      200: { description: 'A page of workflows', schema: WorkflowListResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}',
+    tag: 'workflows',
+    summary: 'Get a workflow',
+    responses: {
+      200: { description: 'Workflow', schema: WorkflowResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'put',
+    path: '/api/workflows/{id}',
+    tag: 'workflows',
+    summary: 'Update the draft',
+    description:
+      'A semantically incomplete draft is saved with `validation` listing its problems; a body that is not the graph’s shape is 400.',
+    body: UpdateWorkflowRequestSchema,
+    responses: {
+      200: { description: 'Updated', schema: WorkflowResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'delete',
+    path: '/api/workflows/{id}',
+    tag: 'workflows',
+    summary: 'Delete a workflow (deactivates it first)',
+    responses: { 204: { description: 'Deleted' }, ...authed, ...E404 },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/{id}/validate',
+    tag: 'workflows',
+    summary: 'Validate the draft',
+    responses: {
+      200: { description: 'Result', schema: ValidationResultSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/{id}/publish',
+    tag: 'workflows',
+    summary: 'Publish the draft as a new immutable version',
+    responses: {
+      201: { description: 'Published', schema: PublishedVersionResponseSchema },
+      400: err('The draft is invalid (located errors in details)'),
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}/versions',
+    tag: 'workflows',
+    summary: 'List published versions',
+    responses: {
+      200: { description: 'Versions', schema: VersionListResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}/versions/{n}',
+    tag: 'workflows',
+    summary: 'Get a published version',
+    responses: {
+      200: { description: 'Version', schema: WorkflowVersionResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/{id}/activate',
+    tag: 'workflows',
+    summary: 'Activate a published version (default: the latest)',
+    body: ActivateWorkflowRequestSchema,
+    responses: {
+      200: { description: 'Active', schema: WorkflowResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+      ...E409('Nothing published yet'),
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/{id}/deactivate',
+    tag: 'workflows',
+    summary: 'Deactivate',
+    responses: {
+      200: { description: 'Inactive', schema: WorkflowResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/{id}/duplicate',
+    tag: 'workflows',
+    summary: 'Duplicate (new id and hook, inactive)',
+    responses: {
+      201: { description: 'The copy', schema: WorkflowResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}/export',
+    tag: 'workflows',
+    summary: 'Export as a portable document',
+    responses: {
+      200: { description: 'Export document', schema: WorkflowExportSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/import',
+    tag: 'workflows',
+    summary: 'Import an exported document (new ids)',
+    body: WorkflowExportSchema,
+    responses: {
+      201: { description: 'Imported', schema: WorkflowResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}/schedule',
+    tag: 'workflows',
+    summary: 'Next firing times of a schedule trigger',
+    query: z.object({ count: z.coerce.number().int().min(1).max(50).default(5) }),
+    responses: {
+      200: { description: 'Next firings', schema: ScheduleResponseSchema },
+      400: err('Not a schedule workflow'),
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/node-types',
+    tag: 'node-types',
+    summary: 'Node types with their config JSON Schemas',
+    responses: {
+      200: { description: 'Node types', schema: NodeTypeListResponseSchema },
+      ...authed,
+    },
+  },
+  // ---- trigger ----
+  {
+    service: 'trigger',
+    method: 'post',
+    path: '/api/workflows/{id}/runs',
+    tag: 'runs',
+    summary: 'Run a workflow now',
+    description:
+      '`draft: true` runs the current draft (a test run); otherwise the active version, else the latest published.',
+    body: RunWorkflowRequestSchema,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'Repeating it returns the same execution instead of a second one.',
+      },
+    ],
+    responses: {
+      202: { description: 'Queued', schema: RunAcceptedResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'trigger',
+    method: 'post',
+    path: '/hooks/{hookId}',
+    tag: 'hooks',
+    auth: false,
+    summary: 'Call a workflow’s webhook',
+    description:
+      'Body: any (JSON parsed when JSON). With `hmacSecret` set, `X-FlowGenie-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` is required (5-minute window). ' +
+      '`responseMode: immediately` answers 202; `respond_node` answers what the respond step sets.',
+    anyBody: true,
+    headers: [
+      {
+        name: 'X-FlowGenie-Signature',
+        description: 'HMAC signature (when the webhook has a secret).',
+      },
+      { name: 'Idempotency-Key', description: 'Repeating it returns the same execution.' },
+    ],
+    responses: {
+      200: {
+        description:
+          'The respond step’s answer, or the finished execution when no respond step ran',
+        schema: WebhookFinishedResponseSchema,
+      },
+      202: {
+        description: 'Accepted (immediate mode, or still running after the wait timeout)',
+        schema: RunAcceptedResponseSchema,
+      },
+      401: err('Bad or missing signature; nothing was run'),
+      404: err('Unknown or inactive hook'),
+      413: err('Body too large'),
+    },
+  },
+  {
+    service: 'trigger',
+    method: 'get',
+    path: '/hooks/{hookId}',
+    tag: 'hooks',
+    auth: false,
+    summary: 'Call a workflow’s webhook with GET (the query is the payload)',
+    responses: {
+      200: { description: 'The respond step’s answer', schema: WebhookFinishedResponseSchema },
+      202: { description: 'Accepted', schema: RunAcceptedResponseSchema },
+      404: err('Unknown or inactive hook'),
+    },
+  },
+  // ---- executions ----
+  {
+    service: 'execution',
+    method: 'get',
+    path: '/api/executions',
+    tag: 'executions',
+    summary: 'List executions (newest first)',
+    query: ListExecutionsQuerySchema,
+    responses: {
+      200: { description: 'A page of executions', schema: ExecutionListResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'execution',
+    method: 'get',
+    path: '/api/executions/{id}',
+    tag: 'executions',
+    summary: 'An execution with each step’s input, output, error and timing',
+    responses: {
+      200: { description: 'Execution', schema: ExecutionResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'execution',
+    method: 'get',
+    path: '/api/executions/{id}/stream',
+    tag: 'executions',
+    summary: 'Server-sent `execution` events until it finishes',
+    responses: {
+      200: {
+        description: 'text/event-stream of the whole Execution on every change',
+        mediaType: 'text/event-stream',
+      },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'execution',
+    method: 'post',
+    path: '/api/executions/{id}/retry',
+    tag: 'executions',
+    summary: 'Retry a failed execution from its failed steps',
+    responses: {
+      202: { description: 'Running again', schema: ExecutionResponseSchema },
+      ...authed,
+      ...E404,
+      ...E409('Not failed'),
+    },
+  },
+  {
+    service: 'execution',
+    method: 'post',
+    path: '/api/executions/{id}/cancel',
+    tag: 'executions',
+    summary: 'Cancel a queued or running execution',
+    responses: {
+      202: { description: 'Canceled', schema: ExecutionResponseSchema },
+      ...authed,
+      ...E404,
+      ...E409('Already finished'),
+    },
+  },
+];
+
+/** Defines a route (a typed identity, so the catalog reads as data). */
+export function defineRoute(route: HttpRoute): HttpRoute {
+  return route;
+}
+
+/** The routes one service serves. */
+export function routesOf(service: ServiceName): HttpRoute[] {
+  return httpRoutes.filter((r) => r.service === service);
+}
+
+const templateMatchers = new Map<string, RegExp>();
+
+/** A route template (`/api/workflows/{id}`) as a regular expression over a request path. */
+export function routePattern(template: string): RegExp {
+  let pattern = templateMatchers.get(template);
+  if (!pattern) {
+    const body = template
+      .split(/(\{\w+\})/)
+      .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+      .join('');
+    pattern = new RegExp(`^${body}/?$`);
+    templateMatchers.set(template, pattern);
+  }
+  return pattern;
+}
+
+/** The routes whose template matches a request path (any method), in catalog order. */
+export function matchRoutes(pathname: string): HttpRoute[] {
+  return httpRoutes.filter((r) => routePattern(r.path).test(pathname));
+}
