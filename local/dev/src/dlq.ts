@@ -1,5 +1,6 @@
 import { consumerNames, type ConsumerName } from '@flowgenie/contracts';
-import { LocalDeadLetterStore, type DeadLetter } from '@flowgenie/messaging';
+import { type DeadLetter } from '@flowgenie/messaging';
+import { LocalDeadLetterStore } from '@flowgenie/messaging/local';
 import { createRedis } from '@flowgenie/platform';
 
 const USAGE = `usage:

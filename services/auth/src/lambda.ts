@@ -1,9 +1,9 @@
-import { createServiceLambda, stripApiPrefix } from '@flowgenie/messaging';
+import { createServiceLambda, stripApiPrefix } from '@flowgenie/messaging/aws';
 import { createLogger } from '@flowgenie/platform';
 import { compose, type ComposeOptions } from './compose';
 import { loadConfig } from './config';
 
-export type { HttpApiEvent, HttpApiResult } from '@flowgenie/messaging';
+export type { HttpApiEvent, HttpApiResult } from '@flowgenie/messaging/aws';
 
 /**
  * The public path to the app's: `/api/auth/...` is the app's `/auth/...` (as behind the local

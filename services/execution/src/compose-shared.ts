@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
-import { createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventPublisher } from '@flowgenie/messaging/factory';
+import { OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   createLogger,
   createRedis,

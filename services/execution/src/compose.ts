@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@flowgenie/platform';
-import { createEventConsumer } from '@flowgenie/messaging';
+import { createEventConsumer } from '@flowgenie/messaging/factory';
 import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Kysely } from 'kysely';
 import { CancelExecution } from './app/cancel-execution';

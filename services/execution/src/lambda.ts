@@ -1,9 +1,9 @@
-import { createServiceLambda } from '@flowgenie/messaging';
+import { createServiceLambda } from '@flowgenie/messaging/aws';
 import { createLogger } from '@flowgenie/platform';
 import { compose, type ComposeOptions } from './compose';
 import { loadConfig } from './config';
 
-export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@flowgenie/messaging';
+export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@flowgenie/messaging/aws';
 
 /**
  * The execution API as one Lambda behind the HTTP API (payload 2.0; the public `/api/executions/...`

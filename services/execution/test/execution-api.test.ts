@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { consumerQueueName, createEvent } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { consumerQueueName } from '@flowgenie/messaging/local';
 import { waitFor } from '@flowgenie/testing';
 import { httpGraph, readStream, startExecutionService, startTestServer, type Json, type TestExecution } from './support';
 

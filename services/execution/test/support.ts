@@ -7,7 +7,8 @@ import {
   type WebhookResponseMessage,
   type WorkflowGraph,
 } from '@flowgenie/contracts';
-import { createEvent, LocalEventPublisher } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createDb, createLogger, createRedis, type Logger, type Redis } from '@flowgenie/platform';
 import {
   createTestDatabase,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
-import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
+import { OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   createHttpApp,
   createLogger,

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { PlatformEvent, WorkflowGraph } from '@flowgenie/contracts';
-import { createEvent, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
 import { createTestDatabase, deleteRedisKeys, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { compose, type TriggerService } from '../src/compose';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { JWTVerifyGetKey } from 'jose';
-import { createEventConsumer, createEventPublisher, OutboxRelay } from '@flowgenie/messaging';
+import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
+import { OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   createHttpApp,
   createLogger,

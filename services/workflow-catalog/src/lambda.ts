@@ -1,9 +1,9 @@
-import { createServiceLambda } from '@flowgenie/messaging';
+import { createServiceLambda } from '@flowgenie/messaging/aws';
 import { createLogger } from '@flowgenie/platform';
 import { compose, type ComposeOptions } from './compose';
 import { loadCatalogConfig } from './config';
 
-export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@flowgenie/messaging';
+export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@flowgenie/messaging/aws';
 
 /**
  * The catalog as one Lambda: the HTTP API's requests (payload 2.0; the public `/api/workflows/...`,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { PlatformEvent } from '@flowgenie/contracts';
-import { consumerQueueName, createEvent, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { consumerQueueName, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createLogger } from '@flowgenie/platform';
 import { waitFor } from '@flowgenie/testing';
 import { aWebhookGraph, startCatalog, type TestCatalog } from './helpers';

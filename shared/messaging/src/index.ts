@@ -1,11 +1,6 @@
+// The event-bus port and the envelope only: no adapter, so a use case that needs an event type
+// loads neither the AWS SDK nor BullMQ, pg or express. Adapters live behind subpaths:
+// `./local` (BullMQ), `./aws` (EventBridge, SQS, Lambda), `./outbox` (Postgres outbox and inbox),
+// `./factory` (picks the adapters from configuration), `./testing` (the conformance suite).
 export * from './ports';
 export * from './envelope';
-export * from './local/local-bus';
-export * from './outbox/outbox';
-export * from './aws/eventbridge-publisher';
-export * from './aws/sqs-consumer';
-export * from './aws/sqs-dead-letters';
-export * from './aws/lambda-sqs-handler';
-export * from './aws/service-lambda';
-export * from './aws/sqs-message';
-export * from './bus-factory';

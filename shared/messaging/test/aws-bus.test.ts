@@ -7,7 +7,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createSqsServer } from 'local-aws-sqs';
 import { consumerNames, consumersOf, routingTable, type ConsumerName, type EventType } from '@flowgenie/contracts';
 import { createLogger } from '@flowgenie/platform';
-import { EventBridgePublisher, SqsDeadLetterStore, SqsEventConsumer, createEvent, createSqsBatchHandler } from '../src';
+import { createEvent } from '../src';
+import { EventBridgePublisher, SqsDeadLetterStore, SqsEventConsumer, createSqsBatchHandler } from '../src/aws';
 import { describeEventBus } from '../src/testing/conformance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -3,7 +3,8 @@ import { Kysely } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
 import { createTestDatabase, waitFor, type TestDatabase } from '@flowgenie/testing';
-import { appendToOutbox, createEvent, handleOnce, messagingMigration, OutboxRelay, type EventPublisher, type MessagingTables } from '../src';
+import { createEvent, type EventPublisher } from '../src';
+import { appendToOutbox, handleOnce, messagingMigration, OutboxRelay, type MessagingTables } from '../src/outbox/outbox';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 

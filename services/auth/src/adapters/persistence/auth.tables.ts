@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType, Selectable } from 'kysely';
-import type { MessagingTables } from '@flowgenie/messaging';
+import type { MessagingTables } from '@flowgenie/messaging/outbox';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 

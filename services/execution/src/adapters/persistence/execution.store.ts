@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
-import { appendToOutbox, handleOnce } from '@flowgenie/messaging';
+import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
   Execution,

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { MessagingTables } from '@flowgenie/messaging';
+import type { MessagingTables } from '@flowgenie/messaging/outbox';
 
 /** A jsonb column: read as parsed JSON, written as JSON text (see `json()`). */
 type Json = ColumnType<unknown, string | null, string | null>;

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { appendToOutbox, createEvent } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { appendToOutbox } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';

@@ -1,6 +1,6 @@
 import type { Generated, JSONColumnType } from 'kysely';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import type { MessagingTables } from '@flowgenie/messaging';
+import type { MessagingTables } from '@flowgenie/messaging/outbox';
 
 /** The Postgres schema every table of this service lives in. */
 export const TRIGGER_SCHEMA = 'trigger';

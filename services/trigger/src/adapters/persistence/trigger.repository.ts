@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { handleOnce } from '@flowgenie/messaging';
+import { handleOnce } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { TriggerEventInbox, TriggerRepository } from '../../ports/trigger-repository';
 import type { TriggerDb, TriggersTable } from './tables';

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { EventData, EventType, PlatformEvent } from '@flowgenie/contracts';
-import { appendToOutbox, createEvent, handleOnce } from '@flowgenie/messaging';
+import { createEvent } from '@flowgenie/messaging';
+import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
 import type { ExecutionStatus, LastExecution, Workflow, WorkflowVersion } from '../../domain/workflow';
 import type { VersionSummary, WorkflowListQuery, WorkflowStore, WorkflowTransaction } from '../../ports/workflow-store';
 import { CATALOG_SCHEMA, type CatalogDb, type WorkflowsTable } from './workflow.table';

@@ -1,6 +1,6 @@
 import type { JSONColumnType } from 'kysely';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import type { MessagingTables } from '@flowgenie/messaging';
+import type { MessagingTables } from '@flowgenie/messaging/outbox';
 
 /** The Postgres schema this service owns. */
 export const CATALOG_SCHEMA = 'workflow_catalog';

@@ -1,5 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { messagingMigration } from '@flowgenie/messaging';
+import { messagingMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 
 const executions: Migration = {

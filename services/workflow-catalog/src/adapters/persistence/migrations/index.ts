@@ -1,4 +1,4 @@
-import { messagingMigration } from '@flowgenie/messaging';
+import { messagingMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { workflowsMigration } from './2026_11_26_001_workflows';
 
