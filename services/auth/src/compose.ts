@@ -31,7 +31,7 @@ import { SessionIssuer } from './app/session-issuer';
 import { SignUp } from './app/sign-up';
 import { Argon2PasswordHasher } from './adapters/crypto/argon2-password-hasher';
 import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issuer';
-import { LocalFileSecretsKey } from './adapters/crypto/local-secrets-key';
+import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { authRoutes } from './adapters/http/auth.routes';
 import { jwksRoutes } from './adapters/http/jwks.routes';
 import { PgApiKeyRepository } from './adapters/persistence/api-key.repository';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK } from 'jose';
 import { createTokenVerifier, UnauthorizedError } from '@flowgenie/platform';
-import { LocalFileSecretsKey } from '../src/adapters/crypto/local-secrets-key';
+import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { compose } from '../src/compose';
 import { call, signUp, startAuth, type TestAuth } from './support';
 

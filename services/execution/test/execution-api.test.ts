@@ -255,6 +255,20 @@ describe('the executions API', () => {
     expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
   });
 
+  it('never shows a secret config value: the execution detail and its stream show the placeholder', async () => {
+    // The catalog seals secrets before they travel; even the sealed form is nobody's business.
+    const sealed = `fgenv1:${randomUUID()}`;
+    const graph: Json = slowGraph(50);
+    graph.nodes[0] = { ...graph.nodes[0], type: 'webhook', config: { hmacSecret: sealed } };
+    const { executionId } = await svc.trigger({ ownerId: alice.userId, graph });
+    const done = await svc.waitForExecution(executionId, alice.token, (e) => e.status === 'succeeded');
+    expect(JSON.stringify(done)).not.toContain(sealed);
+    expect(done.graph.nodes[0].config.hmacSecret).toBe('__secret__');
+    const stream = await readStream(`${svc.url}/executions/${executionId}/stream`, alice.token);
+    expect(stream.events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stream.events)).not.toContain(sealed);
+  });
+
   it('streams the execution on every change and ends when it finishes', async () => {
     const { executionId } = await svc.trigger({ ownerId: alice.userId, graph: slowGraph(300), mode: 'manual' });
     await svc.waitForExecution(executionId, alice.token, () => true);

@@ -17,7 +17,10 @@ import {
   type Logger,
   type RunningServer,
   closeRedis,
+  EnvelopeSecrets,
+  LocalFileSecretsKey,
 } from '@flowgenie/platform';
+import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
 import { RunWorkflow } from './app/run-workflow';
@@ -105,6 +108,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
   });
   const eventHandlers = workflowEventHandlers(lifecycle);
+  const envelope = new EnvelopeSecrets(await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }));
   const receiveWebhook = new ReceiveWebhook({
     triggers,
     firings,
@@ -114,6 +118,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     waitTimeoutMs: config.WEBHOOK_WAIT_TIMEOUT_MS,
     newId,
     now,
+    secrets: {
+      // Sealed by the catalog under the same master key; a value stored before sealing existed opens as is.
+      open: (stored) => (EnvelopeSecrets.isSealed(stored) ? envelope.open(stored, WORKFLOW_SECRET_CONTEXT) : Promise.resolve(stored)),
+    },
   });
   const runWorkflow = new RunWorkflow({
     specs: specSource,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, secretsEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
 
 const MAX_HOOK_BODY = 10 * 1024 * 1024;
 
@@ -10,6 +10,7 @@ export const TriggerEnvSchema = z.object({
   ...redisEnv,
   ...busEnv,
   ...authEnv,
+  ...secretsEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   /** The catalog's internal API (run-spec for manual runs); never routed by the gateway. */
   CATALOG_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3002'),

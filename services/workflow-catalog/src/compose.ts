@@ -8,6 +8,8 @@ import {
   createMetrics,
   createRedis,
   createTokenVerifier,
+  EnvelopeSecrets,
+  LocalFileSecretsKey,
   finishHttpApp,
   openMigratedDb,
   pingDb,
@@ -65,7 +67,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const redis = createRedis(config.REDIS_URL);
   const metrics = createMetrics('workflow-catalog');
 
+  // Secret config values are sealed (envelope encryption) before they are stored or announced.
+  const envelope = new EnvelopeSecrets(await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }));
   const useCases = buildUseCases({
+    secrets: { seal: (value, context) => envelope.seal(value, context), isSealed: EnvelopeSecrets.isSealed },
     store: new PostgresWorkflowStore(db),
     clock: opts.clock ?? systemClock,
     ids: randomIds,

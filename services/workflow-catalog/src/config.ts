@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, secretsEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -8,6 +8,7 @@ export const ConfigSchema = z.object({
   ...redisEnv,
   ...busEnv,
   ...authEnv,
+  ...secretsEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Outbox relay fallback poll, for when a NOTIFY is missed (the relay is woken at each commit anyway). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

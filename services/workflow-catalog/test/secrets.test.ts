@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowGraph } from '@flowgenie/contracts';
+import { sql } from 'kysely';
+import { WORKFLOW_SECRET_CONTEXT, type WorkflowGraph } from '@flowgenie/contracts';
+import { EnvelopeSecrets, LocalFileSecretsKey } from '@flowgenie/platform';
 import { SECRET_PLACEHOLDER } from '@flowgenie/workflow';
 import { aWebhookGraph, startCatalog, type TestCatalog } from './helpers';
 
@@ -24,6 +26,15 @@ function webhookGraph(hookConfig: Record<string, unknown>): WorkflowGraph {
 
 const hookConfigOf = (graph: WorkflowGraph) => graph.nodes.find((n) => n.id === 'hook')?.config;
 
+/** A stored or announced secret is sealed: never the clear value, and it opens to it with the master key. */
+async function expectSealed(value: unknown, secret: string): Promise<void> {
+  expect(typeof value).toBe('string');
+  expect(value).toMatch(/^fgenv1:/);
+  expect(String(value)).not.toContain(secret);
+  const envelope = new EnvelopeSecrets(await LocalFileSecretsKey.open(catalog.config.SECRETS_KEY_FILE));
+  await expect(envelope.open(String(value), WORKFLOW_SECRET_CONTEXT)).resolves.toBe(secret);
+}
+
 /** What the trigger service receives for a test run of the draft (the internal run spec). */
 async function draftRunSpec(workflowId: string): Promise<{ graph: WorkflowGraph }> {
   const res = await catalog.call('GET', `/internal/workflows/${workflowId}/run-spec?ownerId=${alice.userId}&draft=true`);
@@ -42,6 +53,28 @@ const outboxEnvelopes = async (workflowId: string, type: string) =>
     .map((row) => row.envelope)
     .filter((envelope) => (envelope.data as { workflowId?: string }).workflowId === workflowId);
 
+describe('secret config fields are encrypted at rest', () => {
+  it('stores no clear secret in any table of the catalog, drafts, versions and outbox included', async () => {
+    const secret = newSecret();
+    const created = await createSigned('At rest', secret);
+    expect((await asAlice('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
+    expect((await asAlice('POST', `/workflows/${created.body.id}/activate`)).status).toBe(200);
+    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${'workflow_catalog'}`.execute(catalog.db);
+    expect(tables.rows.length).toBeGreaterThan(2);
+    for (const { table_name } of tables.rows) {
+      const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(`workflow_catalog.${table_name}`)} t`.execute(catalog.db);
+      expect({ table_name, leaks: rows.rows.filter((r) => r.row.includes(secret)).length }).toEqual({ table_name, leaks: 0 });
+    }
+  });
+
+  it('refuses a secret that is too short with a located 400, storing nothing', async () => {
+    const res = await asAlice('POST', '/workflows', { name: 'Short secret', graph: webhookGraph({ method: 'POST', hmacSecret: 'short' }) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ path: 'graph.nodes.0.config.hmacSecret', nodeId: 'hook' });
+    expect(res.body.error.message).toMatch(/16 to 256 characters/);
+  });
+});
+
 describe('secret config fields are write-only', () => {
   it('never shows a webhook secret in create, get or list answers', async () => {
     const secret = newSecret();
@@ -59,8 +92,8 @@ describe('secret config fields are write-only', () => {
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.body)).not.toContain(secret);
 
-    // The service itself still has the real value.
-    expect(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret).toBe(secret);
+    // The service holds it sealed: encrypted at rest, openable only with the master key.
+    await expectSealed(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret, secret);
   });
 
   it('shows no placeholder for a webhook without a secret', async () => {
@@ -80,16 +113,16 @@ describe('secret config fields are write-only', () => {
     expect(hookConfigOf(saved.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
     // Nothing changed: the draft still equals the published version.
     expect(saved.body.draftChangedSincePublish).toBe(false);
-    expect(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret).toBe(secret);
+    await expectSealed(hookConfigOf((await draftRunSpec(created.body.id)).graph)?.hmacSecret, secret);
 
-    // Activating announces the real secret to the trigger service (it verifies signatures).
+    // Activating announces the secret to the trigger service (it verifies signatures), sealed.
     const activated = await asAlice('POST', `/workflows/${created.body.id}/activate`);
     expect(activated.status).toBe(200);
     expect(JSON.stringify(activated.body)).not.toContain(secret);
     const [event] = await outboxEnvelopes(created.body.id, 'workflow.activated');
-    expect(hookConfigOf((event.data as { graph: WorkflowGraph }).graph)?.hmacSecret).toBe(secret);
+    await expectSealed(hookConfigOf((event.data as { graph: WorkflowGraph }).graph)?.hmacSecret, secret);
     const [published] = await outboxEnvelopes(created.body.id, 'workflow.published');
-    expect(hookConfigOf((published.data as { graph: WorkflowGraph }).graph)?.hmacSecret).toBe(secret);
+    await expectSealed(hookConfigOf((published.data as { graph: WorkflowGraph }).graph)?.hmacSecret, secret);
 
     const deactivated = await asAlice('POST', `/workflows/${created.body.id}/deactivate`);
     expect(deactivated.status).toBe(200);
@@ -104,7 +137,7 @@ describe('secret config fields are write-only', () => {
     const put1 = await asAlice('PUT', `/workflows/${id}`, { graph: webhookGraph({ method: 'POST', hmacSecret: rotated }) });
     expect(put1.status).toBe(200);
     expect(hookConfigOf(put1.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
-    expect(hookConfigOf((await draftRunSpec(id)).graph)?.hmacSecret).toBe(rotated);
+    await expectSealed(hookConfigOf((await draftRunSpec(id)).graph)?.hmacSecret, rotated);
 
     const put2 = await asAlice('PUT', `/workflows/${id}`, { graph: webhookGraph({ method: 'POST' }) });
     expect(put2.status).toBe(200);
@@ -131,7 +164,7 @@ describe('secret config fields are write-only', () => {
     const spec = await catalog.call('GET', `/internal/workflows/${created.body.id}/run-spec?ownerId=${alice.userId}`);
     expect(spec.status).toBe(200);
     expect(spec.body.version).toBe(1);
-    expect(hookConfigOf(spec.body.graph)?.hmacSecret).toBe(secret);
+    await expectSealed(hookConfigOf(spec.body.graph)?.hmacSecret, secret);
   });
 
   it('exports the placeholder and lists what was omitted; the import stores the webhook unsigned', async () => {
@@ -160,6 +193,6 @@ describe('secret config fields are write-only', () => {
     expect(copy.status).toBe(201);
     expect(JSON.stringify(copy.body)).not.toContain(secret);
     expect(hookConfigOf(copy.body.graph)?.hmacSecret).toBe(SECRET_PLACEHOLDER);
-    expect(hookConfigOf((await draftRunSpec(copy.body.id)).graph)?.hmacSecret).toBe(secret);
+    await expectSealed(hookConfigOf((await draftRunSpec(copy.body.id)).graph)?.hmacSecret, secret);
   });
 });

@@ -49,3 +49,10 @@ export type WorkflowGraph = z.infer<typeof WorkflowGraphSchema>;
  * Sending it back unchanged on save keeps the stored value.
  */
 export const SECRET_PLACEHOLDER = '__secret__';
+/** Stored secret config values start with this: envelope-encrypted, never the clear value. */
+export const SEALED_SECRET_PREFIX = 'fgenv1:';
+/** What a secret config value is sealed under (the catalog seals, the trigger service opens). */
+export const WORKFLOW_SECRET_CONTEXT = 'workflow-config-secret';
+/** Whether a config value is a sealed (encrypted) secret. */
+export const isSealedSecret = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith(SEALED_SECRET_PREFIX);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -127,5 +128,13 @@ export const authEnv = {
   AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/.well-known/jwks.json'),
   AUTH_ISSUER: z.string().default('https://flowgenie.local/auth'),
   AUTH_AUDIENCE: z.string().default('flowgenie-api'),
+};
+/**
+ * The master key of secrets stored in rows (secret config fields): a key file shared by the
+ * services of one machine (the catalog seals, the trigger service opens). Losing it makes those
+ * secrets unreadable: set them again in the builder.
+ */
+export const secretsEnv = {
+  SECRETS_KEY_FILE: z.string().min(1).default(path.resolve(__dirname, '..', '..', '..', '.data', 'secrets.key')),
 };
 export const envBool = bool;

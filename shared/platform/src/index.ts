@@ -9,3 +9,4 @@ export * from './auth';
 export * from './db';
 export * from './redis';
 export * from './lifecycle';
+export * from './secrets-key';

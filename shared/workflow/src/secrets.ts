@@ -109,3 +109,50 @@ export function restoreSecrets<G extends SecretGraph>(
   });
   return { graph: { ...incoming, nodes }, unset };
 }
+
+/** A secret field whose value is not acceptable (checked before it is sealed, since a sealed value can no longer be). */
+export interface SecretFieldProblem extends SecretRef {
+  /** `nodes.<index>.config.<field>` */
+  path: string;
+  message: string;
+}
+
+/**
+ * A copy of the graph with every set secret value that `isSealed` does not recognise checked
+ * against its field's schema and replaced by `seal(value)`. Values already sealed are kept.
+ * Problems (a secret too short, say) are returned instead of sealed.
+ */
+export async function sealSecrets<G extends SecretGraph>(
+  graph: G,
+  seal: (value: string, ref: SecretRef) => Promise<string>,
+  isSealed: (value: unknown) => boolean,
+  registry: NodeTypeRegistry = nodeTypes,
+): Promise<{ graph: G; problems: SecretFieldProblem[] }> {
+  const problems: SecretFieldProblem[] = [];
+  const nodes = await Promise.all(
+    graph.nodes.map(async (node, index) => {
+      const nodeType = registry.get(node.type);
+      const open = secretFields(nodeType).filter(
+        (f) => isSecretSet(node.config[f]) && node.config[f] !== SECRET_PLACEHOLDER && !isSealed(node.config[f]),
+      );
+      if (open.length === 0) return node;
+      const config = { ...node.config };
+      const shape = (nodeType?.config as { shape?: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }> })?.shape;
+      for (const field of open) {
+        const path = `nodes.${index}.config.${field}`;
+        const checked = shape?.[field]?.safeParse(config[field]);
+        if (checked && !checked.success) {
+          problems.push({ nodeId: node.id, field, path, message: `${field}: ${checked.error?.issues[0]?.message ?? 'invalid'}` });
+          continue;
+        }
+        if (typeof config[field] !== 'string') {
+          problems.push({ nodeId: node.id, field, path, message: `${field}: must be a string` });
+          continue;
+        }
+        config[field] = await seal(config[field] as string, { nodeId: node.id, field });
+      }
+      return { ...node, config };
+    }),
+  );
+  return { graph: { ...graph, nodes }, problems };
+}

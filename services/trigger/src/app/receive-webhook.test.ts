@@ -36,6 +36,7 @@ function setup(config: Record<string, unknown> = {}) {
     waitTimeoutMs: 1000,
     newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
     now: () => now,
+    secrets: { open: async (stored) => stored },
   });
   const request = (over: Partial<WebhookRequest> = {}): WebhookRequest => ({
     hookId: trigger.hookId,

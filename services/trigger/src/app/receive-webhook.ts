@@ -1,5 +1,6 @@
 import { WEBHOOK_REPLAY_WINDOW_SECONDS, WEBHOOK_SIGNATURE_HEADER, type WebhookResponseMessage } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
+import type { SecretOpener } from '../ports/secret-opener';
 import { HookNotFoundError, InvalidSignatureError, MethodNotAllowedError } from '../domain/errors';
 import { webhookFiringKey } from '../domain/idempotency';
 import { allowedMethods, type Trigger } from '../domain/trigger';
@@ -71,6 +72,7 @@ export class ReceiveWebhook {
       waitTimeoutMs: number;
       newId: () => string;
       now: () => Date;
+      secrets: SecretOpener;
     },
   ) {}
 
@@ -85,7 +87,8 @@ export class ReceiveWebhook {
 
   private async run(req: WebhookRequest): Promise<WebhookOutcome> {
     // Cheap rejection first, without a transaction: unknown hooks, wrong methods, bad signatures.
-    this.check(await this.deps.triggers.findByHookId(req.hookId), req);
+    const first = this.check(await this.deps.triggers.findByHookId(req.hookId), req);
+    await this.verify(first.settings, req);
 
     const executionId = this.deps.newId();
     const payload = buildWebhookPayload({ method: req.method, headers: req.headers, query: req.query, body: req.body });
@@ -95,6 +98,8 @@ export class ReceiveWebhook {
       outcome = await this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
         // The row may have changed since the first read (a new version, a deactivation): decide on this one.
         const { trigger, settings, nodeId } = this.check(locked, req);
+        // The signature was checked against the secret read first; a secret changed since then does not count.
+        if (settings.hmacSecret !== first.settings.hmacSecret) throw new InvalidSignatureError('the webhook secret changed; sign the call again');
         if (settings.responseMode === 'respond_node' && !pending) pending = this.deps.waiter.register(executionId);
         const firing: Firing = {
           executionId,
@@ -147,17 +152,20 @@ export class ReceiveWebhook {
     const settings = webhookSettings(trigger.config);
     const allowed = allowedMethods(settings.method);
     if (!(allowed as string[]).includes(req.method.toUpperCase())) throw new MethodNotAllowedError(req.method.toUpperCase(), allowed);
-    if (settings.hmacSecret) {
-      const header = req.headers[WEBHOOK_SIGNATURE_HEADER];
-      const result = verifySignature({
-        secret: settings.hmacSecret,
-        header: Array.isArray(header) ? header[0] : header,
-        rawBody: req.rawBody,
-        now: this.deps.now(),
-        windowSeconds: WEBHOOK_REPLAY_WINDOW_SECONDS,
-      });
-      if (!result.ok) throw new InvalidSignatureError(SIGNATURE_MESSAGES[result.reason]);
-    }
     return { trigger, settings, nodeId: node.id };
+  }
+
+  /** The HMAC signature, when the webhook has a secret (stored sealed: opened here, never logged). */
+  private async verify(settings: WebhookSettings, req: WebhookRequest): Promise<void> {
+    if (!settings.hmacSecret) return;
+    const header = req.headers[WEBHOOK_SIGNATURE_HEADER];
+    const result = verifySignature({
+      secret: await this.deps.secrets.open(settings.hmacSecret),
+      header: Array.isArray(header) ? header[0] : header,
+      rawBody: req.rawBody,
+      now: this.deps.now(),
+      windowSeconds: WEBHOOK_REPLAY_WINDOW_SECONDS,
+    });
+    if (!result.ok) throw new InvalidSignatureError(SIGNATURE_MESSAGES[result.reason]);
   }
 }

@@ -4,6 +4,7 @@ import { emptyGraph } from '../domain/graph';
 import type { Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
 import { assertGraphSize, withValidation, type WorkflowDetails } from './graph-checks';
+import { sealGraph } from './seal-graph';
 
 export interface CreateWorkflowInput {
   ownerId: string;
@@ -17,9 +18,9 @@ export interface CreateWorkflowInput {
 }
 
 /** Creates an inactive, unpublished workflow with a fresh hook id. */
-export function createWorkflow({ store, clock, ids }: CatalogDeps) {
+export function createWorkflow({ store, clock, ids, secrets }: CatalogDeps) {
   return async (input: CreateWorkflowInput): Promise<WorkflowDetails> => {
-    const graph = restoreSecrets(input.graph ?? emptyGraph(), null).graph;
+    const graph = await sealGraph(restoreSecrets(input.graph ?? emptyGraph(), null).graph, secrets);
     assertGraphSize(graph);
     const now = clock.now();
     const workflow: Workflow = {

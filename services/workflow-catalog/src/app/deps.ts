@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
+import type { SecretSealer } from '../ports/secret-sealer';
 import type { WorkflowStore } from '../ports/workflow-store';
 
 /** What every use case may depend on: ports only. */
@@ -7,4 +8,5 @@ export interface CatalogDeps {
   store: WorkflowStore;
   clock: Clock;
   ids: IdGenerator;
+  secrets: SecretSealer;
 }

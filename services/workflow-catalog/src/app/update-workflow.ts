@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from '../domain/errors';
 import { draftChangedSince, type Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
 import { assertGraphSize, withValidation, type WorkflowDetails } from './graph-checks';
+import { sealGraph } from './seal-graph';
 
 export interface UpdateWorkflowInput {
   ownerId: string;
@@ -18,13 +19,15 @@ export interface UpdateWorkflowInput {
 }
 
 /** Saves the draft (name, description, graph). Published versions never change. */
-export function updateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'clock'>) {
+export function updateWorkflow({ store, clock, secrets }: Pick<CatalogDeps, 'store' | 'clock' | 'secrets'>) {
   return async (input: UpdateWorkflowInput): Promise<WorkflowDetails> => {
     if (input.graph) assertGraphSize(input.graph);
+    // Sealed before the transaction: encryption is slow next to a row lock.
+    const incoming = input.graph ? await sealGraph(input.graph, secrets) : undefined;
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!current) throw new WorkflowNotFoundError();
-      const graph = input.graph ? restoreSecrets(input.graph, current.graph).graph : undefined;
+      const graph = incoming ? restoreSecrets(incoming, current.graph).graph : undefined;
       // Restored secrets may be longer than the placeholders they replace.
       if (graph) assertGraphSize(graph);
       const next: Workflow = {

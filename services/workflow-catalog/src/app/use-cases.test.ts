@@ -63,6 +63,8 @@ class InMemoryStore implements WorkflowStore {
   }
 }
 
+/** What the test sealer below makes of a clear value. */
+const sealedForm = (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`;
 const OWNER = '6f1c2a8e-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 let seq = 0;
 const setup = () => {
@@ -71,6 +73,8 @@ const setup = () => {
     store,
     clock: { now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, seq++)) },
     ids: { workflowId: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`, hookId: () => `hook-${seq}-abcdefghijklmnop` },
+    // Reversible stand-in for the envelope: enough to see that stored values are not the clear ones.
+    secrets: { seal: async (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`, isSealed: (v: unknown) => typeof v === 'string' && v.startsWith('fgenv1:') },
   });
   return { store, uc };
 };
@@ -163,7 +167,7 @@ describe('secrets', () => {
     const { store, uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
     await uc.updateWorkflow({ ownerId: OWNER, workflowId: workflow.id, graph: signed(SECRET_PLACEHOLDER) });
-    expect(store.workflows.get(workflow.id)?.graph).toEqual(signed(SECRET));
+    expect(store.workflows.get(workflow.id)?.graph).toEqual(signed(sealedForm(SECRET)));
   });
 
   it('exports the placeholder and names the omitted secret; importing it leaves the secret unset', async () => {
@@ -177,10 +181,10 @@ describe('secrets', () => {
     expect(imported.validation.ok).toBe(true);
   });
 
-  it('announces the real secret when publishing (the trigger service verifies signatures)', async () => {
+  it('announces the secret sealed when publishing (the trigger service opens it to verify signatures)', async () => {
     const { store, uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
     await uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id });
-    expect((store.events[0].data as { graph: WorkflowGraph }).graph).toEqual(signed(SECRET));
+    expect((store.events[0].data as { graph: WorkflowGraph }).graph).toEqual(signed(sealedForm(SECRET)));
   });
 });

@@ -1,3 +1,4 @@
+import { SEALED_SECRET_PREFIX } from '@flowgenie/contracts';
 import { z } from 'zod';
 import { cronError, isValidTimeZone } from '../cron';
 import { defineNodeType, secretField, type StepContext, type StepResult } from '../node-type';
@@ -37,8 +38,10 @@ export const webhookNode = defineNodeType({
     }),
     hmacSecret: z
       .string()
-      .min(16)
-      .max(256)
+      // Stored sealed (encrypted); a clear value is 16-256 characters.
+      .refine((v) => v.startsWith(SEALED_SECRET_PREFIX) || (v.length >= 16 && v.length <= 256), {
+        message: 'must be 16 to 256 characters',
+      })
       .optional()
       .meta({
         title: 'HMAC secret',

@@ -1,3 +1,4 @@
+import { maskSecrets } from '@flowgenie/workflow';
 import { durationMs, type Execution, type ExecutionDetail, type Step } from '../../domain/execution';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -49,7 +50,8 @@ export function toDetailDto(e: ExecutionDetail) {
     startedAt,
     finishedAt,
     durationMs: ms,
-    graph: e.graph,
+    // Secret config values (sealed, but still nobody's business) show as the placeholder, as in the catalog.
+    graph: maskSecrets(e.graph),
     steps: e.steps.map(toStepDto),
   };
 }

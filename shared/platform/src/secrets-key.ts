@@ -1,7 +1,19 @@
+import { isSealedSecret, SEALED_SECRET_PREFIX } from '@flowgenie/contracts';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { SecretsKey } from '../../ports/secrets-key';
+
+/**
+ * Encrypts small secrets at rest (AES-256-GCM) under a master key. The local adapter keeps the key
+ * in a file under the data directory; a KMS adapter can stand behind the same interface. Sealed
+ * values are self-describing strings (they name the provider and format).
+ */
+export interface SecretsKey {
+  /** `context` is bound as associated data: the sealed value only opens with the same context. */
+  seal(plaintext: Uint8Array, context: string): Promise<string>;
+  /** Throws when the value was sealed under another key or context, or was altered. */
+  open(sealed: string, context: string): Promise<Buffer>;
+}
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -61,5 +73,47 @@ export class LocalFileSecretsKey implements SecretsKey {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+  }
+}
+
+const ENVELOPE_PREFIX = SEALED_SECRET_PREFIX;
+
+/**
+ * Envelope encryption of values stored in rows (secret config fields, connection tokens): each
+ * value gets a data key of its own (AES-256-GCM), and only the data key is sealed by the master
+ * {@link SecretsKey}. Output: `fgenv1:<wrapped data key>:<iv>:<tag>:<ciphertext>` (base64url).
+ *
+ * @example
+ * const box = new EnvelopeSecrets(await LocalFileSecretsKey.open(file));
+ * const sealed = await box.seal('s3cret', 'workflow-config');
+ * await box.open(sealed, 'workflow-config'); // 's3cret'
+ */
+export class EnvelopeSecrets {
+  constructor(private readonly master: SecretsKey) {}
+
+  static isSealed(value: unknown): value is string {
+    return isSealedSecret(value);
+  }
+
+  async seal(plaintext: string, context: string): Promise<string> {
+    const dataKey = randomBytes(KEY_BYTES);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const wrapped = await this.master.seal(dataKey, `envelope:${context}`);
+    const parts = [iv, cipher.getAuthTag(), ciphertext].map((b) => b.toString('base64url'));
+    return `${ENVELOPE_PREFIX}${[Buffer.from(wrapped).toString('base64url'), ...parts].join(':')}`;
+  }
+
+  async open(sealed: string, context: string): Promise<string> {
+    if (!EnvelopeSecrets.isSealed(sealed)) throw new Error('not an envelope-sealed value');
+    const [wrapped, iv, tag, ciphertext] = sealed.slice(ENVELOPE_PREFIX.length).split(':');
+    if (ciphertext === undefined) throw new Error('malformed envelope-sealed value');
+    const dataKey = await this.master.open(Buffer.from(wrapped, 'base64url').toString('utf8'), `envelope:${context}`);
+    const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
