@@ -11,9 +11,9 @@ import {
   type NodeChange,
   type NodeMouseHandler,
 } from '@xyflow/react';
-import { nodeTypes } from './nodes/node-types';
-import { CanvasContext, type CanvasMode, type CanvasStatus } from './status';
-import type { FlowEdge, FlowNode } from './types';
+import { nodeTypes } from '../nodes/node-types';
+import { CanvasContext, type CanvasMode, type CanvasStatus } from '../status';
+import type { FlowEdge, FlowNode } from '../types';
 
 export interface FlowCanvasProps extends CanvasStatus {
   nodes: FlowNode[];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { act, render, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { fromApiGraph, kindFor } from '../../lib/graph';
+import { fromApiGraph, kindFor } from '../../../lib/graph';
 import { FlowCanvas } from './FlowCanvas';
-import type { NodeValueSource, StepRun } from './status';
-import type { FlowEdge, FlowNode } from './types';
+import type { NodeValueSource, StepRun } from '../status';
+import type { FlowEdge, FlowNode } from '../types';
 
 const { nodes, edges } = fromApiGraph(
   {
