@@ -53,7 +53,7 @@ module.exports = tseslint.config(
   },
   {
     // web/src: imports run down the layers and features meet only at their index.ts
-    // (web/lint/boundaries.cjs); import cycles are checked by web/lint/import-cycles.test.ts.
+    // (web/lint/boundaries.cjs); folders importing each other fail web/lint/architecture.test.ts.
     files: ['web/src/**/*.{ts,tsx}'],
     plugins: { 'flowgenie-web': { rules: { boundaries: webBoundaries } } },
     rules: { 'flowgenie-web/boundaries': 'error' },

@@ -7,15 +7,13 @@ import { cycles, folderGraph, importGraph, type ImportGraph } from './import-gra
 const src = new URL('../src', import.meta.url).pathname;
 const boundaries = createRequire(import.meta.url)('./boundaries.cjs') as Rule.RuleModule;
 
+// File-level import cycles are scripts/check-cycles.cjs's (the whole repo, web/src included); this
+// test adds the folder level, which a file check misses: canvas/ importing nodes/ while nodes/
+// import canvas/mode.ts is no file cycle, yet neither folder can be understood without the other.
 describe('web/src import structure', () => {
-  const graph = importGraph(src);
-
-  it('has no import cycle between files', () => {
-    expect(graph.size).toBeGreaterThan(50);
-    expect(cycles(graph)).toEqual([]);
-  });
-
   it('has no two folders that import each other (e.g. a canvas and its nodes)', () => {
+    const graph = importGraph(src);
+    expect(graph.size).toBeGreaterThan(50);
     expect(cycles(folderGraph(graph))).toEqual([]);
   });
 });
