@@ -1,6 +1,7 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const jest = require('eslint-plugin-jest');
+const webBoundaries = require('./web/lint/boundaries.cjs');
 
 module.exports = tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/cdk.out/**', 'certs/**', 'web/dist/**'] },
@@ -8,7 +9,10 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -48,8 +52,23 @@ module.exports = tseslint.config(
     },
   },
   {
+    // web/src: imports run down the layers and features meet only at their index.ts
+    // (web/lint/boundaries.cjs); folders importing each other fail web/lint/architecture.test.ts.
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'flowgenie-web': { rules: { boundaries: webBoundaries } } },
+    rules: { 'flowgenie-web/boundaries': 'error' },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -15,5 +15,6 @@ echo "== import cycles"; node scripts/check-cycles.cjs
 echo "== jest"; npx jest --ci --maxWorkers=2 "$@"
 if [ -d web/src ]; then
   echo "== web typecheck"; npm run typecheck --silent -w @flowgenie/web
+  echo "== web format"; npm run lint --silent -w @flowgenie/web
   echo "== web"; npm run test --silent -w @flowgenie/web
 fi

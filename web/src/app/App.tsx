@@ -1,12 +1,11 @@
 import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Toaster } from '../components/Toaster';
-import { AuthPage } from '../features/auth';
+import { AuthPage, useSessionStore } from '../features/auth';
 import { WorkflowsPage } from '../features/workflows';
 import { EditorPage } from '../features/workflow-editor';
 import { ExecutionsPage, ExecutionPage } from '../features/executions';
 import { ApiKeysPage } from '../features/account';
-import { useSessionStore } from '../stores/session';
 import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { NotFoundPage } from './NotFoundPage';

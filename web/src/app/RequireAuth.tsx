@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { Button } from '../components/Button';
 import { Spinner } from '../components/Spinner';
-import { useSessionStore } from '../stores/session';
+import { useSessionStore } from '../features/auth';
 
 /** Routes behind sign-in. Remembers where the user was going so sign-in can return there. */
 export function RequireAuth({ children }: { children: ReactNode }) {

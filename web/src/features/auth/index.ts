@@ -1,1 +1,2 @@
 export { AuthPage } from './components/AuthPage';
+export { useSessionStore } from './session';

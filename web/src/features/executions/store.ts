@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Execution, ExecutionStep } from '../../lib/api-types';
+import type { NodeValueSource } from '../flow-canvas';
 import type { WatchMode } from './watch';
 
 interface ExecutionState {
@@ -34,3 +35,9 @@ export const useExecutionStore = create<ExecutionState>()((set) => ({
   setError: (error) => set({ error }),
   clear: () => set({ execution: null, steps: {}, mode: 'idle', modeDetail: null, error: null }),
 }));
+
+/** This store's steps as the flow canvas reads them (`<FlowCanvas runs={executionRuns} />`). */
+export const executionRuns: NodeValueSource<ExecutionStep | undefined> = {
+  subscribe: useExecutionStore.subscribe,
+  get: (nodeId) => useExecutionStore.getState().steps[nodeId],
+};

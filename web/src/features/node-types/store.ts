@@ -1,8 +1,7 @@
 import { create } from 'zustand';
 import { describeError } from '../../lib/api-client';
 import type { NodeTypeInfo } from '../../lib/api-types';
-import { kindFor } from '../workflow-editor/graph/kinds';
-import type { NodeKind } from '../workflow-editor/graph/types';
+import { kindFor, type NodeKind } from '../../lib/graph';
 import { fetchNodeTypes } from './api';
 
 interface NodeTypesState {

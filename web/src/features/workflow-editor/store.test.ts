@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { kindFor } from './graph';
+import { kindFor } from '../../lib/graph';
 import { COALESCE_MS, useEditorStore } from './store';
 
 const kindOf = (t: string) => kindFor(t);

@@ -3,38 +3,21 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   type Connection,
-  type Edge,
   type EdgeChange,
-  type Node,
   type NodeChange,
 } from '@xyflow/react';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import type { ValidationError, WorkflowSummary } from '../../lib/api-types';
 import {
-  EMPTY_VALIDATION,
-  LAYER_GAP,
-  ROW_GAP,
-  autoLayout,
-  edgeId,
   fromApiGraph,
-  indexValidation,
-  isValidNodeId,
-  newNodeId,
   toApiGraph,
-  toEditorEdge,
-  wouldCreateCycle,
   type KindOf,
   type NodeKind,
   type StepNodeData,
-  type ValidationIndex,
-} from './graph';
-
-export type TriggerFlowNode = Node<StepNodeData, 'trigger'>;
-export type ActionFlowNode = Node<StepNodeData, 'action'>;
-export type BranchFlowNode = Node<StepNodeData, 'branch'>;
-/** Canvas nodes: a discriminated union on the drawing kind; `data.nodeType` is the catalog type. */
-export type FlowNode = TriggerFlowNode | ActionFlowNode | BranchFlowNode;
-export type FlowEdge = Edge;
+} from '../../lib/graph';
+import type { FlowEdge, FlowNode } from '../flow-canvas';
+import * as edit from './graph/edits';
+import { EMPTY_VALIDATION, indexValidation, type ValidationIndex } from './graph/validation';
 
 export type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'error';
 
@@ -46,7 +29,6 @@ interface Snapshot {
 export const HISTORY_LIMIT = 100;
 /** Typing in one field within this window is one undo step. */
 export const COALESCE_MS = 1500;
-const PASTE_OFFSET = 40;
 
 export interface EditorState {
   workflowId: string | null;
@@ -86,11 +68,7 @@ export interface EditorState {
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect: (connection: Connection) => void;
   isValidConnection: (connection: Connection | FlowEdge) => boolean;
-  addNode: (
-    nodeType: string,
-    kind: NodeKind,
-    options?: { position?: { x: number; y: number }; after?: { nodeId: string; handle: string } },
-  ) => string;
+  addNode: (nodeType: string, kind: NodeKind, options?: edit.AddNodeOptions) => string;
   updateConfig: (nodeId: string, config: Record<string, unknown>, coalesceKey?: string) => void;
   updateNode: (
     nodeId: string,
@@ -133,31 +111,13 @@ const initial = {
   pasteCount: 0,
 };
 
-function singleSelected(nodes: readonly FlowNode[]): string | null {
-  let found: string | null = null;
-  for (const n of nodes) {
-    if (!n.selected) continue;
-    if (found !== null) return null;
-    found = n.id;
-  }
-  return found;
-}
-
-function rewriteRefs(value: unknown, from: string, to: string): unknown {
-  if (typeof value === 'string') {
-    const re = new RegExp(`(\\bsteps\\s*\\.\\s*)${from}\\b`, 'g');
-    return value.replace(re, `$1${to}`);
-  }
-  if (Array.isArray(value)) return value.map((v) => rewriteRefs(v, from, to));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteRefs(v, from, to)]));
-  }
-  return value;
-}
-
-function cloneData(data: StepNodeData): StepNodeData {
-  return structuredClone(data);
-}
+/** The store's canvas graph as the framework-free edits see it, and back. */
+const asGraph = (s: { nodes: FlowNode[]; edges: FlowEdge[] }): edit.EditorGraph =>
+  ({ nodes: s.nodes, edges: s.edges }) as edit.EditorGraph;
+const asCanvas = (g: edit.EditorGraph) => ({
+  nodes: g.nodes as FlowNode[],
+  edges: g.edges as FlowEdge[],
+});
 
 /**
  * The workflow editor's state: the graph on the canvas, selection, undo/redo history,
@@ -180,8 +140,6 @@ export const useEditorStore = create<EditorState>()((set, get) => {
   const changed = (patch: Partial<EditorState>) => {
     set({ ...patch, revision: get().revision + 1, saveState: 'unsaved', saveError: null });
   };
-  const patchNode = (nodeId: string, fn: (n: FlowNode) => FlowNode) =>
-    get().nodes.map((n) => (n.id === nodeId ? fn(n) : n));
 
   return {
     ...initial,
@@ -229,11 +187,9 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       );
       if (structural) record();
       const nodes = applyNodeChanges<FlowNode>(changes, get().nodes);
-      let edges = get().edges;
       const removed = new Set(changes.filter((c) => c.type === 'remove').map((c) => c.id));
-      if (removed.size > 0)
-        edges = edges.filter((e) => !removed.has(e.source) && !removed.has(e.target));
-      const patch = { nodes, edges, dragging, selectedNodeId: singleSelected(nodes) };
+      const edges = edit.withoutEdgesOf(get().edges, removed);
+      const patch = { nodes, edges, dragging, selectedNodeId: edit.singleSelected(nodes) };
       if (needsSave) changed(patch);
       else set(patch);
     },
@@ -248,207 +204,79 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       else set({ edges });
     },
 
-    isValidConnection: (c) => {
-      const { nodes, edges } = get();
-      if (!c.source || !c.target || c.source === c.target) return false;
-      const target = nodes.find((n) => n.id === c.target);
-      if (!target || target.type === 'trigger') return false;
-      const handle = c.sourceHandle ?? 'main';
-      if (
-        edges.some(
-          (e) =>
-            e.source === c.source && (e.sourceHandle ?? 'main') === handle && e.target === c.target,
-        )
-      ) {
-        return false;
-      }
-      return !wouldCreateCycle(c.source, c.target, edges);
-    },
+    isValidConnection: (c) => edit.canConnect(asGraph(get()), c),
 
     onConnect: (c) => {
-      if (!get().isValidConnection(c)) return;
+      const next = edit.connect(asGraph(get()), c);
+      if (!next) return;
       record();
-      const handle = c.sourceHandle ?? 'main';
-      const edge = toEditorEdge({
-        id: edgeId(c.source, handle, c.target),
-        source: c.source,
-        sourceHandle: handle,
-        target: c.target,
-      });
-      changed({ edges: [...get().edges, edge] });
+      changed(asCanvas(next));
     },
 
     addNode: (nodeType, kind, options = {}) => {
-      const s = get();
-      const id = newNodeId(
-        nodeType,
-        s.nodes.map((n) => n.id),
-      );
-      let position = options.position;
-      const after = options.after ? s.nodes.find((n) => n.id === options.after?.nodeId) : undefined;
-      if (!position && after) {
-        const siblings = s.edges.filter((e) => e.source === after.id).length;
-        position = { x: after.position.x + LAYER_GAP, y: after.position.y + siblings * ROW_GAP };
-      }
-      if (!position) {
-        const maxX = s.nodes.reduce((m, n) => Math.max(m, n.position.x), -LAYER_GAP);
-        const last = s.nodes[s.nodes.length - 1];
-        position = { x: maxX + LAYER_GAP, y: last?.position.y ?? 0 };
-      }
+      const { graph, id } = edit.addNode(asGraph(get()), nodeType, kind, options);
       record();
-      const node = {
-        id,
-        type: kind,
-        position,
-        selected: true,
-        data: { nodeType, config: {} },
-      } as FlowNode;
-      const nodes = [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node];
-      let edges = s.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
-      if (after && options.after && kind !== 'trigger') {
-        const handle = options.after.handle;
-        edges = [
-          ...edges,
-          toEditorEdge({
-            id: edgeId(after.id, handle, id),
-            source: after.id,
-            sourceHandle: handle,
-            target: id,
-          }),
-        ];
-      }
-      changed({ nodes, edges, selectedNodeId: id });
+      changed({ ...asCanvas(graph), selectedNodeId: id });
       return id;
     },
 
     updateConfig: (nodeId, config, coalesceKey) => {
       record(coalesceKey ? `config:${nodeId}:${coalesceKey}` : undefined);
-      changed({
-        nodes: patchNode(nodeId, (n) => ({ ...n, data: { ...n.data, config } }) as FlowNode),
-      });
+      changed({ nodes: asCanvas(edit.setConfig(asGraph(get()), nodeId, config)).nodes });
     },
 
     updateNode: (nodeId, patch, coalesceKey) => {
       record(coalesceKey ? `node:${nodeId}:${coalesceKey}` : undefined);
-      changed({
-        nodes: patchNode(nodeId, (n) => {
-          const data = { ...n.data, ...patch };
-          if (!data.name) delete data.name;
-          if (data.retry === undefined) delete data.retry;
-          return { ...n, data } as FlowNode;
-        }),
-      });
+      changed({ nodes: asCanvas(edit.patchNodeData(asGraph(get()), nodeId, patch)).nodes });
     },
 
     renameNodeId: (oldId, newId) => {
       const s = get();
       if (oldId === newId) return null;
-      if (!isValidNodeId(newId))
-        return 'Use letters, digits and _ only, starting with a letter or _ (at most 64).';
-      if (s.nodes.some((n) => n.id === newId)) return `Another step is already called "${newId}".`;
+      const result = edit.renameNode(asGraph(s), oldId, newId);
+      if ('error' in result) return result.error;
       record();
-      const nodes = s.nodes.map((n) => {
-        const config = rewriteRefs(n.data.config, oldId, newId) as Record<string, unknown>;
-        return { ...n, id: n.id === oldId ? newId : n.id, data: { ...n.data, config } } as FlowNode;
-      });
-      const edges = s.edges.map((e) => {
-        if (e.source !== oldId && e.target !== oldId) return e;
-        const source = e.source === oldId ? newId : e.source;
-        const target = e.target === oldId ? newId : e.target;
-        const handle = e.sourceHandle ?? 'main';
-        return { ...e, id: edgeId(source, handle, target), source, target };
-      });
       changed({
-        nodes,
-        edges,
+        ...asCanvas(result.graph),
         selectedNodeId: s.selectedNodeId === oldId ? newId : s.selectedNodeId,
       });
       return null;
     },
 
-    select: (nodeId) => {
-      const nodes = get().nodes.map((n) => {
-        const selected = n.id === nodeId;
-        return n.selected === selected ? n : { ...n, selected };
-      });
-      const edges = get().edges.map((e) => (e.selected ? { ...e, selected: false } : e));
-      set({ nodes, edges, selectedNodeId: nodeId });
-    },
+    select: (nodeId) =>
+      set({ ...asCanvas(edit.selectOnly(asGraph(get()), nodeId)), selectedNodeId: nodeId }),
 
     deleteNode: (nodeId) => {
       record();
       const s = get();
       changed({
-        nodes: s.nodes.filter((n) => n.id !== nodeId),
-        edges: s.edges.filter((e) => e.source !== nodeId && e.target !== nodeId),
+        ...asCanvas(edit.removeNode(asGraph(s), nodeId)),
         selectedNodeId: s.selectedNodeId === nodeId ? null : s.selectedNodeId,
       });
     },
 
     deleteSelection: () => {
-      const s = get();
-      const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
-      const edges = s.edges.filter(
-        (e) => !e.selected && !gone.has(e.source) && !gone.has(e.target),
-      );
-      if (gone.size === 0 && edges.length === s.edges.length) return;
+      const next = edit.removeSelection(asGraph(get()));
+      if (!next) return;
       record();
-      changed({ nodes: s.nodes.filter((n) => !gone.has(n.id)), edges, selectedNodeId: null });
+      changed({ ...asCanvas(next), selectedNodeId: null });
     },
 
     copySelection: () => {
-      const s = get();
-      const nodes = s.nodes.filter((n) => n.selected);
-      if (nodes.length === 0) return 0;
-      const ids = new Set(nodes.map((n) => n.id));
-      const edges = s.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
-      set({
-        clipboard: { nodes: nodes.map((n) => ({ ...n, data: cloneData(n.data) })), edges },
-        pasteCount: 0,
-      });
-      return nodes.length;
+      const clipboard = edit.copySelection(asGraph(get()));
+      if (!clipboard) return 0;
+      set({ clipboard: asCanvas(clipboard), pasteCount: 0 });
+      return clipboard.nodes.length;
     },
 
     paste: () => {
       const s = get();
-      const clip = s.clipboard;
-      if (!clip || clip.nodes.length === 0) return 0;
-      const taken = s.nodes.map((n) => n.id);
-      const idMap = new Map<string, string>();
-      for (const n of clip.nodes) {
-        const id = newNodeId(n.data.nodeType, [...taken, ...idMap.values()]);
-        idMap.set(n.id, id);
-      }
-      const offset = PASTE_OFFSET * (s.pasteCount + 1);
-      const pasted = clip.nodes.map((n) => {
-        let config = cloneData(n.data).config;
-        for (const [from, to] of idMap)
-          config = rewriteRefs(config, from, to) as Record<string, unknown>;
-        return {
-          ...n,
-          id: idMap.get(n.id) as string,
-          position: { x: n.position.x + offset, y: n.position.y + offset },
-          selected: true,
-          dragging: false,
-          data: { ...cloneData(n.data), config },
-        } as FlowNode;
-      });
-      const pastedEdges = clip.edges.map((e) => {
-        const source = idMap.get(e.source) as string;
-        const target = idMap.get(e.target) as string;
-        return {
-          ...toEditorEdge({ source, target, sourceHandle: e.sourceHandle }),
-          selected: false,
-        };
-      });
+      if (!s.clipboard || s.clipboard.nodes.length === 0) return 0;
+      const { graph, pasted } = edit.paste(asGraph(s), asGraph(s.clipboard), s.pasteCount);
       record();
       changed({
-        nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted],
-        edges: [
-          ...s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
-          ...pastedEdges,
-        ],
-        selectedNodeId: pasted.length === 1 ? pasted[0].id : null,
+        ...asCanvas(graph),
+        selectedNodeId: pasted.length === 1 ? pasted[0] : null,
         pasteCount: s.pasteCount + 1,
       });
       return pasted.length;
@@ -463,7 +291,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
         future: [...s.future, { nodes: s.nodes, edges: s.edges }],
         nodes: prev.nodes,
         edges: prev.edges,
-        selectedNodeId: singleSelected(prev.nodes),
+        selectedNodeId: edit.singleSelected(prev.nodes),
         lastHistory: null,
         dragging: false,
       });
@@ -478,7 +306,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
         past: [...s.past, { nodes: s.nodes, edges: s.edges }],
         nodes: next.nodes,
         edges: next.edges,
-        selectedNodeId: singleSelected(next.nodes),
+        selectedNodeId: edit.singleSelected(next.nodes),
         lastHistory: null,
         dragging: false,
       });
@@ -486,7 +314,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
 
     tidy: () => {
       record();
-      changed({ nodes: autoLayout(get().nodes, get().edges) });
+      changed({ nodes: asCanvas(edit.tidy(asGraph(get()))).nodes });
     },
 
     setValidation: (errors) => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useSessionStore } from '../../../stores/session';
+import { useSessionStore } from '../../auth';
 
 /** The account menu in the top bar: who is signed in, API keys, sign out. Keyboard operable. */
 export function AccountMenu() {

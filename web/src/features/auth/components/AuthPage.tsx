@@ -4,7 +4,7 @@ import { Button } from '../../../components/Button';
 import { Banner, InlineError } from '../../../components/InlineError';
 import { TextField } from '../../../components/TextField';
 import { ApiError, describeError, fieldErrors } from '../../../lib/api-client';
-import { useSessionStore } from '../../../stores/session';
+import { useSessionStore } from '../session';
 
 interface Props {
   mode: 'signin' | 'signup';

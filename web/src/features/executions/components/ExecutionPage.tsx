@@ -9,13 +9,13 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { ApiError, describeError } from '../../../lib/api-client';
 import { isTerminal } from '../../../lib/api-types';
 import { formatDateTime, formatDuration } from '../../../lib/format';
-import { kindOf, useNodeTypesStore } from '../../node-types/store';
-import { getWorkflow } from '../../workflows/api';
-import { FlowCanvas, type FlowEdge, type FlowNode } from '../../workflow-editor';
-import { fromApiGraph } from '../../workflow-editor/graph';
+import { fromApiGraph } from '../../../lib/graph';
+import { FlowCanvas, type FlowEdge, type FlowNode } from '../../flow-canvas';
+import { kindOf, useNodeTypesStore } from '../../node-types';
+import { getWorkflow } from '../../workflows';
 import { cancelExecution, getExecution, retryExecution } from '../api';
 import { useExecutionWatch } from '../hooks/useExecutionWatch';
-import { useExecutionStore } from '../store';
+import { executionRuns, useExecutionStore } from '../store';
 import { StepRunDetails } from './StepRunDetails';
 
 export function ExecutionPage() {
@@ -202,6 +202,7 @@ function ExecutionScreen({ id }: { id: string }) {
           ) : (
             <FlowCanvas
               mode="view"
+              runs={executionRuns}
               nodes={nodes}
               edges={edges}
               onNodesChange={onNodesChange}

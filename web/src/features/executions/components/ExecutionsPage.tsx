@@ -13,7 +13,7 @@ import {
   type WorkflowSummary,
 } from '../../../lib/api-types';
 import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format';
-import { listWorkflows } from '../../workflows/api';
+import { listWorkflows } from '../../workflows';
 import { listExecutions } from '../api';
 
 const STATUSES: ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];

@@ -1,10 +1,20 @@
 import { useCallback, type DragEvent } from 'react';
 import { Panel, useReactFlow } from '@xyflow/react';
-import { useEditorStore } from '../store';
+import { executionRuns } from '../../executions';
+import { FlowCanvas, type NodeValueSource } from '../../flow-canvas';
 import { DRAG_MIME, useAddNode } from '../hooks/useAddNode';
-import { FlowCanvas } from './FlowCanvas';
+import { useEditorStore } from '../store';
 
-/** The builder's canvas: the editor store's graph, drops from the palette, connection rules. */
+/** Validation problems per node, as the canvas reads them. */
+const issueCounts: NodeValueSource<number> = {
+  subscribe: useEditorStore.subscribe,
+  get: (nodeId) => useEditorStore.getState().validation.byNode[nodeId]?.length ?? 0,
+};
+
+/**
+ * The builder on the shared flow canvas: the editor store's graph, its validation counts and the
+ * test run's step states, drops from the palette, connection rules.
+ */
 export function EditorCanvas({ onError }: { onError: (message: string | null) => void }) {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
@@ -36,6 +46,8 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
   return (
     <FlowCanvas
       mode="edit"
+      runs={executionRuns}
+      issueCounts={issueCounts}
       nodes={nodes}
       edges={edges}
       onNodesChange={onNodesChange}

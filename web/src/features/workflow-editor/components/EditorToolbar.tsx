@@ -7,14 +7,14 @@ import { Toggle } from '../../../components/Toggle';
 import { ApiError, describeError } from '../../../lib/api-client';
 import { isTerminal } from '../../../lib/api-types';
 import { toast } from '../../../stores/toasts';
-import { useExecutionStore } from '../../executions/store';
+import { useExecutionStore } from '../../executions';
 import {
   activateWorkflow,
+  activationErrorMessage,
   deactivateWorkflow,
   getWorkflow,
   publishWorkflow,
-} from '../../workflows/api';
-import { activationErrorMessage } from '../../workflows/activation';
+} from '../../workflows';
 import { selectCanRedo, selectCanUndo, useEditorStore } from '../store';
 import { SaveIndicator } from './SaveIndicator';
 

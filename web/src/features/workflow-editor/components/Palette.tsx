@@ -5,7 +5,7 @@ import { InlineError } from '../../../components/InlineError';
 import { Spinner } from '../../../components/Spinner';
 import { inputClass } from '../../../components/TextField';
 import type { NodeTypeInfo } from '../../../lib/api-types';
-import { CATEGORY_LABELS, useNodeTypesStore } from '../../node-types/store';
+import { CATEGORY_LABELS, useNodeTypesStore } from '../../node-types';
 import { DRAG_MIME, useAddNode } from '../hooks/useAddNode';
 
 const ORDER = ['trigger', 'action', 'logic'];

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../../lib/api-client';
-import { cancelExecution } from '../../executions/api';
+import { cancelExecution, useExecutionStore } from '../../executions';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { formatDuration } from '../../../lib/format';
 import { isTerminal } from '../../../lib/api-types';
-import { useExecutionStore } from '../../executions/store';
 import { useEditorStore } from '../store';
 
 /** Floating status of the current test run over the canvas. */

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Button } from '../../../components/Button';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { formatDuration, formatRelative } from '../../../lib/format';
-import { useExecutionStore } from '../../executions/store';
+import { useExecutionStore } from '../../executions';
 import { useEditorStore } from '../store';
 import { NodePanel } from './NodePanel';
 

@@ -3,7 +3,7 @@ import { CopyButton } from '../../../components/CopyButton';
 import { InlineError } from '../../../components/InlineError';
 import { Spinner } from '../../../components/Spinner';
 import { describeError } from '../../../lib/api-client';
-import { nextFireTimes } from '../../workflows/api';
+import { nextFireTimes } from '../../workflows';
 import { useEditorStore } from '../store';
 
 function shellQuote(s: string): string {

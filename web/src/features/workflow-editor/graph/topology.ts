@@ -1,4 +1,4 @@
-import type { EditorEdge } from './types';
+import type { EditorEdge } from '../../../lib/graph';
 
 /** Ids of every node that can run before `nodeId` (its ancestors), nearest first. */
 export function upstreamOf(

@@ -1,10 +1,8 @@
 import type { ValidationError } from '../../../lib/api-types';
+import type { FieldIssue } from '../../../components/schema-form';
 
-/** A validation message located on one field of one node (field path relative to its config). */
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+/** Field issues are the schema form's: a message on one field (path relative to a node's config). */
+export type { FieldIssue };
 
 export interface ValidationIndex {
   byNode: Record<string, FieldIssue[]>;

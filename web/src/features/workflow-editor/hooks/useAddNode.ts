@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import { useNodeTypesStore } from '../../node-types/store';
-import { kindFor, outputsFor } from '../graph';
+import { useNodeTypesStore } from '../../node-types';
+import { kindFor, outputsFor } from '../../../lib/graph';
 import { useEditorStore } from '../store';
 
 export const DRAG_MIME = 'application/x-flowgenie-node-type';

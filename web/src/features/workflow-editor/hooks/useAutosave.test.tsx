@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, renderHook, waitFor } from '@testing-library/react';
-import { kindFor } from '../graph';
+import { kindFor } from '../../../lib/graph';
 import { useEditorStore } from '../store';
 import { localDraftKey, useAutosave } from './useAutosave';
 

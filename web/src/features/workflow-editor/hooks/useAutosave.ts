@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { ApiError, NetworkError, describeError } from '../../../lib/api-client';
 import { localStore } from '../../../lib/local-store';
-import { updateWorkflow } from '../../workflows/api';
+import { updateWorkflow } from '../../workflows';
 import { useEditorStore } from '../store';
 
 export const SAVE_DEBOUNCE_MS = 800;

@@ -1,10 +1,13 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExpressionData } from '../../../lib/expressions';
-import { useExecutionStore } from '../../executions/store';
-import { useNodeTypesStore } from '../../node-types/store';
-import type { ExpressionContextValue } from '../expressions/context';
-import { buildSuggestions, type DataSource } from '../expressions/suggestions';
+import { useExecutionStore } from '../../executions';
+import { useNodeTypesStore } from '../../node-types';
+import {
+  buildSuggestions,
+  type DataSource,
+  type ExpressionContextValue,
+} from '../../../components/expression-input';
 import { upstreamOf } from '../graph';
 import { useEditorStore } from '../store';
 

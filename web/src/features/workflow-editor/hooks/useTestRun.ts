@@ -1,8 +1,7 @@
 import { useCallback, useState } from 'react';
 import { describeError } from '../../../lib/api-client';
 import type { Execution } from '../../../lib/api-types';
-import { startRun } from '../../executions/api';
-import { useExecutionStore } from '../../executions/store';
+import { startRun, useExecutionStore } from '../../executions';
 
 /**
  * "Run once": save the draft, start a draft run with the sample payload, then follow it live

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useState } from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ExpressionContext, type ExpressionContextValue } from '../expressions/context';
-import { buildSuggestions } from '../expressions/suggestions';
+import { ExpressionContext, type ExpressionContextValue } from './context';
+import { buildSuggestions } from './suggestions';
 import { ExpressionInput } from './ExpressionInput';
 
 const lastRun = {

@@ -1,11 +1,10 @@
-import { memo, useContext } from 'react';
+import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { useNodeTypesStore } from '../../node-types/store';
-import { useExecutionStore } from '../../executions/store';
 import { cx } from '../../../lib/cx';
-import { outputsFor } from '../graph';
-import type { BranchFlowNode } from '../store';
-import { CanvasModeContext } from '../canvas/mode';
+import { outputsFor } from '../../../lib/graph';
+import { useNodeTypesStore } from '../../node-types';
+import { useCanvasMode, useStepRun } from '../status';
+import type { BranchFlowNode } from '../types';
 import { NodeShell } from './NodeShell';
 
 /** A step with labelled outputs (If: `true` / `false`); the branch taken on the last run is highlighted. */
@@ -14,9 +13,9 @@ export const BranchNode = memo(function BranchNode({
   data,
   selected,
 }: NodeProps<BranchFlowNode>) {
-  const mode = useContext(CanvasModeContext);
+  const mode = useCanvasMode();
   const info = useNodeTypesStore((s) => s.byType[data.nodeType]);
-  const taken = useExecutionStore((s) => s.steps[id]?.handle);
+  const taken = useStepRun(id, (run) => run?.handle);
   const outputs = outputsFor(data.nodeType, info);
   return (
     <NodeShell id={id} data={data} selected={selected} kind="branch">

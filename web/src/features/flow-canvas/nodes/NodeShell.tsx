@@ -1,11 +1,9 @@
-import { memo, useContext, type ReactNode } from 'react';
-import { useExecutionStore } from '../../executions/store';
-import { useNodeTypesStore } from '../../node-types/store';
+import { memo, type ReactNode } from 'react';
 import { cx } from '../../../lib/cx';
 import { formatDuration } from '../../../lib/format';
-import { CanvasModeContext } from '../canvas/mode';
-import type { NodeKind, StepNodeData } from '../graph';
-import { useEditorStore } from '../store';
+import type { NodeKind, StepNodeData } from '../../../lib/graph';
+import { useNodeTypesStore } from '../../node-types';
+import { useIssueCount, useStepRun } from '../status';
 
 const GLYPHS: Record<string, string> = {
   webhook: '⚡',
@@ -87,9 +85,9 @@ function statusLine(
 }
 
 /**
- * The frame every canvas node shares. It reads exactly the values it shows from the stores
- * (its step status, its issue count, its type's display name), so a run update or an edit
- * elsewhere does not re-render it.
+ * The frame every canvas node shares. It reads exactly the values it shows (its step status and
+ * issue count from the canvas's sources, its type's display name from the catalog), so a run
+ * update or an edit elsewhere does not re-render it.
  */
 export const NodeShell = memo(function NodeShell({
   id,
@@ -98,15 +96,12 @@ export const NodeShell = memo(function NodeShell({
   kind,
   children,
 }: NodeShellProps) {
-  const mode = useContext(CanvasModeContext);
   const displayName = useNodeTypesStore((s) => s.byType[data.nodeType]?.displayName);
-  const status = useExecutionStore((s) => s.steps[id]?.status);
-  const attempts = useExecutionStore((s) => s.steps[id]?.attempts ?? 0);
-  const maxAttempts = useExecutionStore((s) => s.steps[id]?.maxAttempts ?? 0);
-  const durationMs = useExecutionStore((s) => s.steps[id]?.durationMs);
-  const issueCount = useEditorStore((s) =>
-    mode === 'edit' ? (s.validation.byNode[id]?.length ?? 0) : 0,
-  );
+  const status = useStepRun(id, (run) => run?.status);
+  const attempts = useStepRun(id, (run) => run?.attempts ?? 0);
+  const maxAttempts = useStepRun(id, (run) => run?.maxAttempts ?? 0);
+  const durationMs = useStepRun(id, (run) => run?.durationMs);
+  const issueCount = useIssueCount(id);
   const title = data.name || displayName || data.nodeType;
   const st = status ?? 'idle';
   return (

@@ -1,5 +1,5 @@
-import { previewValue } from '../../../lib/format';
-import type { JsonSchema } from '../../../lib/api-types';
+import { previewValue } from '../../lib/format';
+import type { JsonSchema } from '../../lib/api-types';
 
 /**
  * Expression autocomplete, framework-free: which data paths a field can use (the trigger and

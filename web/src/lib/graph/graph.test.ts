@@ -1,16 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import {
-  autoLayout,
-  fromApiGraph,
-  kindFor,
-  newNodeId,
-  toApiGraph,
-  upstreamOf,
-  wouldCreateCycle,
-} from '.';
+import { autoLayout, fromApiGraph, kindFor, newNodeId, toApiGraph } from '.';
 
-describe('graph (framework-free)', () => {
+describe('workflow graph model (framework-free)', () => {
   it('round-trips the API graph and lays out graphs without positions', () => {
     const api = {
       nodes: [
@@ -66,18 +58,6 @@ describe('graph (framework-free)', () => {
     const pos = Object.fromEntries(out.map((n) => [n.id, n.position]));
     expect(pos.high.y).toBeLessThan(pos.low.y);
     expect(pos.high.x).toBe(300);
-  });
-
-  it('finds upstream steps nearest first and detects cycles', () => {
-    const edges = [
-      { source: 't', target: 'a' },
-      { source: 'a', target: 'b' },
-      { source: 't', target: 'c' },
-      { source: 'c', target: 'b' },
-    ];
-    expect(upstreamOf('b', edges)).toEqual(['a', 'c', 't']);
-    expect(wouldCreateCycle('b', 't', edges)).toBe(true);
-    expect(wouldCreateCycle('c', 'a', edges)).toBe(false);
   });
 
   it('makes readable, unique, expression-safe ids', () => {

@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type ReactNode } from 'react';
+import { useMemo, useState, type DragEvent, type ReactNode } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -12,10 +12,10 @@ import {
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { nodeTypes } from '../nodes/node-types';
-import type { FlowEdge, FlowNode } from '../store';
-import { CanvasModeContext, type CanvasMode } from './mode';
+import { CanvasContext, type CanvasMode, type CanvasStatus } from '../status';
+import type { FlowEdge, FlowNode } from '../types';
 
-export interface FlowCanvasProps {
+export interface FlowCanvasProps extends CanvasStatus {
   nodes: FlowNode[];
   edges: FlowEdge[];
   mode: CanvasMode;
@@ -38,13 +38,17 @@ const fitViewOptions = { padding: 0.2, maxZoom: 1.2 };
 const minimapStyle = { width: 160, height: 110 };
 
 /**
- * The React Flow canvas used by the builder (`mode="edit"`) and the execution viewer
- * (`mode="view"`). Node components come from a module-level map; the parent owns the state.
+ * The React Flow canvas the builder (`mode="edit"`) and the execution viewer (`mode="view"`) both
+ * draw on. The parent owns the graph; run state and validation counts come in as `runs` and
+ * `issueCounts` sources, so the canvas knows neither the editor nor the executions store.
+ * Node components come from a module-level map.
  */
 export function FlowCanvas({
   nodes,
   edges,
   mode,
+  runs,
+  issueCounts,
   onNodesChange,
   onEdgesChange,
   onConnect,
@@ -60,8 +64,9 @@ export function FlowCanvas({
   // until nodes exist, so an empty canvas would otherwise zoom and pan to the first step dropped
   // on it, moving it away from the pointer.
   const [fitOnOpen] = useState(() => nodes.length > 0);
+  const context = useMemo(() => ({ mode, runs, issueCounts }), [mode, runs, issueCounts]);
   return (
-    <CanvasModeContext.Provider value={mode}>
+    <CanvasContext.Provider value={context}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -100,6 +105,6 @@ export function FlowCanvas({
         />
         {children}
       </ReactFlow>
-    </CanvasModeContext.Provider>
+    </CanvasContext.Provider>
   );
 }

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
-import { api } from '../lib/api';
-import { NetworkError } from '../lib/api-client';
-import type { AuthResponse, User } from '../lib/api-types';
-import * as authApi from '../features/auth/api';
+import { api } from '../../lib/api';
+import { NetworkError } from '../../lib/api-client';
+import type { AuthResponse, User } from '../../lib/api-types';
+import * as authApi from './api';
 
 export type SessionStatus = 'loading' | 'signedIn' | 'signedOut' | 'unreachable';
 

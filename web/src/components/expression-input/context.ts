@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ExpressionData } from '../../../lib/expressions';
+import type { ExpressionData } from '../../lib/expressions';
 import type { Suggestion } from './suggestions';
 
 /** What expression fields of the selected node can see: autocomplete paths and preview data. */

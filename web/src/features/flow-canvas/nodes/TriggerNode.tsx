@@ -1,7 +1,7 @@
-import { memo, useContext } from 'react';
+import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import type { TriggerFlowNode } from '../store';
-import { CanvasModeContext } from '../canvas/mode';
+import { useCanvasMode } from '../status';
+import type { TriggerFlowNode } from '../types';
 import { NodeShell } from './NodeShell';
 
 /** Starts the workflow: no input handle, one output. */
@@ -10,7 +10,7 @@ export const TriggerNode = memo(function TriggerNode({
   data,
   selected,
 }: NodeProps<TriggerFlowNode>) {
-  const mode = useContext(CanvasModeContext);
+  const mode = useCanvasMode();
   return (
     <NodeShell id={id} data={data} selected={selected} kind="trigger">
       <span className="absolute -top-2.5 left-3 rounded bg-amber-100 px-1.5 text-[10px] font-semibold tracking-wide text-amber-800 uppercase">

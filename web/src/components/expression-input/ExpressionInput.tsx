@@ -7,17 +7,17 @@ import {
   useState,
   type KeyboardEvent,
 } from 'react';
-import { cx } from '../../../lib/cx';
-import { hasTemplate, previewField, type PreviewResult } from '../../../lib/expressions';
-import { previewValue } from '../../../lib/format';
-import { inputClass } from '../../../components/TextField';
-import { useExpressionContextValue } from '../expressions/context';
+import { cx } from '../../lib/cx';
+import { hasTemplate, previewField, type PreviewResult } from '../../lib/expressions';
+import { previewValue } from '../../lib/format';
+import { inputClass } from '../TextField';
+import { useExpressionContextValue } from './context';
 import {
   applySuggestion,
   completionContext,
   filterSuggestions,
   type CompletionContext,
-} from '../expressions/suggestions';
+} from './suggestions';
 
 export interface ExpressionInputProps {
   id?: string;

@@ -1,7 +1,7 @@
-import { memo, useContext } from 'react';
+import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import type { ActionFlowNode } from '../store';
-import { CanvasModeContext } from '../canvas/mode';
+import { useCanvasMode } from '../status';
+import type { ActionFlowNode } from '../types';
 import { NodeShell } from './NodeShell';
 
 /** A step with one input and one output (`main`). */
@@ -10,7 +10,7 @@ export const ActionNode = memo(function ActionNode({
   data,
   selected,
 }: NodeProps<ActionFlowNode>) {
-  const mode = useContext(CanvasModeContext);
+  const mode = useCanvasMode();
   return (
     <NodeShell id={id} data={data} selected={selected} kind="action">
       <Handle type="target" position={Position.Left} isConnectable={mode === 'edit'} />

@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { JsonSchema } from '../../../../lib/api-types';
-import type { FieldIssue } from '../../graph';
+import type { JsonSchema } from '../../lib/api-types';
+import type { FieldIssue } from './types';
 import { SchemaForm } from './SchemaForm';
 
 // Config schemas as the catalog serves them (z.toJSONSchema output of the core node types).

@@ -1,0 +1,140 @@
+import { cx } from '../../lib/cx';
+import { ExpressionInput } from '../expression-input';
+import { inputClass } from '../TextField';
+import { ArrayEditor } from './ArrayEditor';
+import { BooleanInput } from './BooleanInput';
+import { useForm } from './context';
+import { EnumSelect } from './EnumSelect';
+import { JsonInput } from './JsonInput';
+import { NumberInput } from './NumberInput';
+import { RecordEditor } from './RecordEditor';
+import { SecretInput } from './SecretInput';
+import type { ControlProps } from './types';
+
+/** The input for one value, chosen by its field kind (see `fieldKind` in lib/json-schema). */
+export function Control({
+  kind,
+  id,
+  schema,
+  value,
+  path,
+  onValue,
+  required,
+  invalid,
+  describedBy,
+  label,
+}: ControlProps) {
+  const { expressions } = useForm();
+  const aria = {
+    'aria-invalid': invalid || undefined,
+    'aria-describedby': describedBy,
+    'aria-required': required || undefined,
+  };
+  const cls = cx(inputClass, invalid && 'border-red-400');
+  const dflt = schema.default;
+  switch (kind) {
+    case 'enum':
+      return (
+        <EnumSelect
+          id={id}
+          schema={schema}
+          value={value}
+          onValue={onValue}
+          required={required}
+          className={cls}
+          aria={aria}
+        />
+      );
+    case 'boolean':
+      return (
+        <BooleanInput
+          id={id}
+          schema={schema}
+          value={value}
+          onValue={onValue}
+          required={required}
+          label={label}
+          aria={aria}
+        />
+      );
+    case 'number':
+    case 'integer':
+      return (
+        <NumberInput
+          id={id}
+          value={value}
+          integer={kind === 'integer'}
+          schema={schema}
+          onValue={onValue}
+          className={cls}
+          aria={aria}
+        />
+      );
+    case 'secret':
+      return (
+        <SecretInput
+          id={id}
+          value={typeof value === 'string' ? value : ''}
+          onValue={onValue}
+          className={cls}
+          aria={aria}
+          placeholder={dflt === undefined ? undefined : String(dflt)}
+          required={required}
+        />
+      );
+    case 'expression':
+      return (
+        <ExpressionInput
+          id={id}
+          raw
+          value={typeof value === 'string' ? value : ''}
+          onChange={(v) => onValue(v)}
+          invalid={invalid}
+          describedBy={describedBy}
+          required={required}
+        />
+      );
+    case 'string': {
+      const long =
+        schema.format !== 'uri' &&
+        (schema['x-multiline'] === true ||
+          (typeof schema.maxLength === 'number' && schema.maxLength > 2000));
+      return (
+        <ExpressionInput
+          id={id}
+          value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
+          onChange={(v) => onValue(v === '' && !required ? undefined : v)}
+          multiline={long}
+          plain={!expressions}
+          invalid={invalid}
+          describedBy={describedBy}
+          required={required}
+          placeholder={
+            dflt !== undefined
+              ? String(dflt)
+              : schema.format === 'date-time'
+                ? '2030-01-01T09:00:00Z or {{ }}'
+                : undefined
+          }
+        />
+      );
+    }
+    case 'record':
+    case 'array': {
+      const Editor = kind === 'record' ? RecordEditor : ArrayEditor;
+      return (
+        <Editor id={id} schema={schema} value={value} path={path} onValue={onValue} label={label} />
+      );
+    }
+    default:
+      return (
+        <JsonInput
+          id={id}
+          value={value}
+          onValue={onValue}
+          invalid={invalid}
+          describedBy={describedBy}
+        />
+      );
+  }
+}

@@ -1,0 +1,2 @@
+export { SchemaForm, type SchemaFormProps } from './SchemaForm';
+export type { FieldIssue } from './types';
