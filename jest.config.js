@@ -15,6 +15,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(jose|nanoid|uuid)/)'];
 const common = { transform, transformIgnorePatterns, testEnvironment: 'node', testTimeout: 30_000 };
 
 module.exports = {
+  // Also at the top level: a project's own testTimeout does not reach hooks in every runner version.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

@@ -3,9 +3,9 @@ import {
   predecessors,
   successors,
   topologicalOrder,
-  triggerNode,
   upstreamOf,
 } from './graph';
+import { triggerNode } from './registry';
 
 const graph = {
   nodes: [

@@ -1,4 +1,4 @@
-import { nodeTypes, type NodeTypeRegistry } from './registry';
+// Pure graph helpers: no node registry and no Node.js, so the builder runs the very same code.
 
 /** The parts of a `WorkflowGraph` the helpers read (parsed or raw; `sourceHandle` defaults to 'main'). */
 export interface GraphShape<
@@ -15,17 +15,9 @@ export interface GraphShape<
 }
 
 type EdgeOf<G extends GraphShape> = G['edges'][number];
-type NodeOf<G extends GraphShape> = G['nodes'][number];
+export type NodeOf<G extends GraphShape> = G['nodes'][number];
 
 const handleOf = (e: { sourceHandle?: string }) => e.sourceHandle ?? 'main';
-
-/** The graph's trigger node (the first node whose type is a trigger), if any. */
-export function triggerNode<G extends GraphShape>(
-  graph: G,
-  registry: NodeTypeRegistry = nodeTypes,
-): NodeOf<G> | undefined {
-  return graph.nodes.find((n) => registry.get(n.type)?.category === 'trigger');
-}
 
 export function outgoingEdges<G extends GraphShape>(graph: G, nodeId: string): EdgeOf<G>[] {
   return graph.edges.filter((e) => e.source === nodeId);

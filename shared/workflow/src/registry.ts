@@ -1,4 +1,5 @@
 import type { JsonSchema, NodeCategory, NodeType } from './node-type';
+import type { GraphShape, NodeOf } from './graph';
 import { coreNodeTypes } from './node-types';
 
 /** What the builder and the catalog API show for a node type (JSON-serialisable). */
@@ -79,3 +80,12 @@ export function getNodeType(type: string): NodeType | undefined {
 export function listNodeTypes(): NodeTypeDescription[] {
   return nodeTypes.describe();
 }
+
+/** The graph's trigger node (the first node whose type is a trigger), if any. */
+export function triggerNode<G extends GraphShape>(
+  graph: G,
+  registry: NodeTypeRegistry = nodeTypes,
+): NodeOf<G> | undefined {
+  return graph.nodes.find((n) => registry.get(n.type)?.category === 'trigger');
+}
+

@@ -29,7 +29,7 @@ type Pending = {
   reject(err: Error): void;
   wallMs: number;
 };
-type Slot = { worker: Worker; current?: Pending; timer?: NodeJS.Timeout };
+type Slot = { worker: Worker; ready: boolean; current?: Pending; timer?: NodeJS.Timeout };
 
 let workerSource: string | undefined;
 
@@ -123,11 +123,11 @@ export class ExpressionIsolates implements ExpressionEvaluator {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.current);
-      if (!slot && this.slots.length < this.size) {
-        slot = this.spawn();
-        this.slots.push(slot);
+      if (this.slots.length < this.size && !this.slots.some((s) => !s.ready || !s.current)) {
+        // Every isolate is busy: start another; it takes work once it says it is ready.
+        this.slots.push(this.spawn());
       }
+      const slot = this.slots.find((s) => s.ready && !s.current);
       if (!slot) return;
       const pending = this.queue.shift()!;
       slot.current = pending;
@@ -154,8 +154,13 @@ export class ExpressionIsolates implements ExpressionEvaluator {
       },
     });
     worker.unref();
-    const slot: Slot = { worker };
-    worker.on('message', (reply: IsolateReply) => {
+    const slot: Slot = { worker, ready: false };
+    worker.on('message', (reply: IsolateReply | { ready: true }) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const pending = slot.current;
       if (!pending || pending.request.id !== reply.id) return;
       this.finish(slot);

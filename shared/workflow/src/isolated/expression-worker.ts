@@ -11,6 +11,8 @@ if (!port) throw new Error('expression-worker must run in a worker thread');
 port.on('message', (request: IsolateRequest) => {
   void handle(request).then((reply) => port.postMessage(reply));
 });
+// Loaded: the pool starts a request's clock only from here, so a slow start never counts against it.
+port.postMessage({ ready: true });
 
 async function handle(request: IsolateRequest): Promise<IsolateReply> {
   const source = request.kind === 'evaluate' ? request.source : '';
