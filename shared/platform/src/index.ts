@@ -9,3 +9,5 @@ export * from './auth';
 export * from './db';
 export * from './redis';
 export * from './lifecycle';
+export * from './json-guard';
+export * from './unavailable';
