@@ -1,43 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { waitFor } from '@flowgenie/testing';
-import { httpGraph, startExecutionService, startTestServer, type Json, type TestExecution } from './support';
+import {
+  httpGraph,
+  spawnExecutor,
+  startExecutionService,
+  startTestServer,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(60_000);
 
-const REPO = path.resolve(__dirname, '../../..');
-const stepOf = (execution: Json, nodeId: string) => execution.steps.find((s: Json) => s.nodeId === nodeId);
+const stepOf = (execution: Json, nodeId: string) =>
+  execution.steps.find((s: Json) => s.nodeId === nodeId);
 const RETRY = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 }, timeoutMs: 30_000 };
-
-/**
- * An executor in a process of its own (`node --import tsx main.worker.ts`: one process, where
- * the tsx CLI would run the worker in a grandchild that a kill would miss), so it can be killed.
- */
-async function spawnExecutor(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')], {
-    cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`executor did not start:\n${output}`)), 45_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c.toString();
-      if (output.includes('executor started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`executor exited with ${code}:\n${output}`));
-    });
-  });
-  return child;
-}
 
 describe('recovering from lost workers and lost jobs', () => {
   let svc: TestExecution;
@@ -47,7 +24,12 @@ describe('recovering from lost workers and lost jobs', () => {
     // Short locks and stale times so take-overs happen within a test.
     svc = await startExecutionService(
       'execution_recovery',
-      { STEP_LOCK_MS: '1000', STEP_STALLED_INTERVAL_MS: '500', REAPER_STALE_MS: '1500', REAPER_INTERVAL_MS: '200' },
+      {
+        STEP_LOCK_MS: '1000',
+        STEP_STALLED_INTERVAL_MS: '500',
+        REAPER_STALE_MS: '1500',
+        REAPER_INTERVAL_MS: '200',
+      },
       { executor: false },
     );
   });
@@ -59,13 +41,25 @@ describe('recovering from lost workers and lost jobs', () => {
 
   it('finishes the execution when the worker running a step is killed mid-step', async () => {
     // Prepare: the first call hangs forever (the worker dies during it); later calls answer.
-    const server = await startTestServer((_req, n) => (n === 1 ? 'hang' : { status: 200, body: { answeredBy: n } }));
+    const server = await startTestServer((_req, n) =>
+      n === 1 ? 'hang' : { status: 200, body: { answeredBy: n } },
+    );
     try {
       const user = await svc.userToken();
-      child = await spawnExecutor(svc.env);
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${server.url}/slow`, RETRY) });
-      await waitFor(() => server.requests.length === 1, { timeoutMs: 20_000, message: 'the first worker never called' });
-      const running = await svc.waitForExecution(executionId, user.token, (e) => stepOf(e, 'fetch').status === 'running');
+      child = (await spawnExecutor(svc.env)).child;
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${server.url}/slow`, RETRY),
+      });
+      await waitFor(() => server.requests.length === 1, {
+        timeoutMs: 20_000,
+        message: 'the first worker never called',
+      });
+      const running = await svc.waitForExecution(
+        executionId,
+        user.token,
+        (e) => stepOf(e, 'fetch').status === 'running',
+      );
       expect(stepOf(running, 'fetch').attempts).toBe(1);
 
       // Act: kill the worker process, start another one.
@@ -77,7 +71,10 @@ describe('recovering from lost workers and lost jobs', () => {
       const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
       expect(execution.status).toBe('succeeded');
       const step = stepOf(execution, 'fetch');
-      expect(step).toMatchObject({ status: 'succeeded', output: { status: 200, body: { answeredBy: 2 } } });
+      expect(step).toMatchObject({
+        status: 'succeeded',
+        output: { status: 200, body: { answeredBy: 2 } },
+      });
       expect(step.attemptLog).toHaveLength(2);
       expect(step.attemptLog[0].error).toMatch(/interrupted/);
       expect(server.requests).toHaveLength(2);
@@ -93,10 +90,22 @@ describe('recovering from lost workers and lost jobs', () => {
     try {
       const user = await svc.userToken();
       // No executor runs: the job waits in the queue, and we lose it.
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${server.url}/ok`, RETRY) });
-      const queued = await svc.waitForExecution(executionId, user.token, (e) => stepOf(e, 'fetch')?.status === 'queued');
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${server.url}/ok`, RETRY),
+      });
+      const queued = await svc.waitForExecution(
+        executionId,
+        user.token,
+        (e) => stepOf(e, 'fetch')?.status === 'queued',
+      );
       expect(queued.status).toBe('running');
-      const [{ job_id: jobId }] = await svc.db.selectFrom('steps').select('job_id').where('execution_id', '=', executionId).where('node_id', '=', 'fetch').execute();
+      const [{ job_id: jobId }] = await svc.db
+        .selectFrom('steps')
+        .select('job_id')
+        .where('execution_id', '=', executionId)
+        .where('node_id', '=', 'fetch')
+        .execute();
       expect(await queue.remove(jobId!)).toBe(1);
 
       await svc.startExecutor();
@@ -104,7 +113,12 @@ describe('recovering from lost workers and lost jobs', () => {
       const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
       expect(execution.status).toBe('succeeded');
       expect(stepOf(execution, 'fetch')).toMatchObject({ status: 'succeeded', attempts: 1 });
-      const [row] = await svc.db.selectFrom('steps').select('job_id').where('execution_id', '=', executionId).where('node_id', '=', 'fetch').execute();
+      const [row] = await svc.db
+        .selectFrom('steps')
+        .select('job_id')
+        .where('execution_id', '=', executionId)
+        .where('node_id', '=', 'fetch')
+        .execute();
       expect(row.job_id).not.toBe(jobId);
     } finally {
       await queue.close();
@@ -118,7 +132,14 @@ describe('recovering from lost workers and lost jobs', () => {
     try {
       const user = await svc.userToken();
       const graph = httpGraph(`${server.url}/slow`, RETRY, {
-        nodes: [{ id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: 'steps.fetch.body.ok' } }],
+        nodes: [
+          {
+            id: 'after',
+            type: 'transform',
+            position: { x: 0, y: 0 },
+            config: { expression: 'steps.fetch.body.ok' },
+          },
+        ],
         edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
       });
       server.hold();
@@ -132,8 +153,13 @@ describe('recovering from lost workers and lost jobs', () => {
       svc.executors.splice(0);
 
       // The step that was running when the stop began has its result stored.
-      const afterStop = (await svc.call('GET', `/executions/${executionId}`, { token: user.token })).body;
-      expect(stepOf(afterStop, 'fetch')).toMatchObject({ status: 'succeeded', attempts: 1, output: { status: 200 } });
+      const afterStop = (await svc.call('GET', `/executions/${executionId}`, { token: user.token }))
+        .body;
+      expect(stepOf(afterStop, 'fetch')).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        output: { status: 200 },
+      });
       expect(stepOf(afterStop, 'after').status).toBe('queued');
 
       await svc.startExecutor();

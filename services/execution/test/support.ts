@@ -1,8 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import { webhookResponsePattern, type WebhookResponseMessage, type WorkflowGraph } from '@flowgenie/contracts';
+import {
+  webhookResponsePattern,
+  type WebhookResponseMessage,
+  type WorkflowGraph,
+} from '@flowgenie/contracts';
 import { createEvent, LocalEventPublisher } from '@flowgenie/messaging';
 import { createDb, createLogger, createRedis, type Logger, type Redis } from '@flowgenie/platform';
 import {
@@ -14,6 +20,7 @@ import {
   TEST_ISSUER,
   TEST_REDIS_URL,
   waitFor,
+  type TcpProxy,
   type TestDatabase,
 } from '@flowgenie/testing';
 import { compose } from '../src/compose';
@@ -43,12 +50,21 @@ export interface TestExecution {
   /** Starts another executor (a worker process) on the same queue. */
   startExecutor(overrides?: Record<string, string>, logger?: Logger): Promise<Executor>;
   userToken(userId?: string): Promise<{ userId: string; token: string }>;
-  call<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  call<T = Json>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown },
+  ): Promise<{ status: number; body: T }>;
   /** Publishes a workflow.triggered event to the bus, as the trigger service does. */
   trigger(input: TriggerInput): Promise<{ executionId: string; eventId: string }>;
   publishEvent(event: ReturnType<typeof createEvent>): Promise<void>;
   /** Polls GET /executions/:id until `until` holds. */
-  waitForExecution(executionId: string, token: string, until?: (e: Json) => boolean, timeoutMs?: number): Promise<Json>;
+  waitForExecution(
+    executionId: string,
+    token: string,
+    until?: (e: Json) => boolean,
+    timeoutMs?: number,
+  ): Promise<Json>;
   outboxOf(executionId: string): Promise<{ type: string; data: Json }[]>;
   close(): Promise<void>;
 }
@@ -73,14 +89,18 @@ export interface TriggerInput {
 export async function startExecutionService(
   label: string,
   overrides: Record<string, string> = {},
-  opts: { executor?: boolean } = {},
+  opts: {
+    executor?: boolean;
+    /** Proxies the service's (not the test's) Postgres and Redis connections go through. */
+    through?: { db?: TcpProxy; redis?: TcpProxy };
+  } = {},
 ): Promise<TestExecution> {
   const database: TestDatabase = await createTestDatabase(label);
   const prefix = testRedisPrefix(label);
   const tokens = await createTestTokens();
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: opts.through?.db?.urlThrough(database.url) ?? database.url,
+    REDIS_URL: opts.through?.redis?.urlThrough(TEST_REDIS_URL) ?? TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     PORT: '0',
     EXECUTOR_METRICS_PORT: '0',
@@ -165,17 +185,30 @@ export async function startExecutionService(
         return { executionId, eventId: event.id };
       },
       publishEvent: (event) => publisher.publish([event]),
-      async waitForExecution(executionId, token, until = (e) => ['succeeded', 'failed', 'canceled'].includes(e.status), timeoutMs = 15_000) {
+      async waitForExecution(
+        executionId,
+        token,
+        until = (e) => ['succeeded', 'failed', 'canceled'].includes(e.status),
+        timeoutMs = 15_000,
+      ) {
         return waitFor(
           async () => {
             const res = await call('GET', `/executions/${executionId}`, { token });
             return res.status === 200 && until(res.body) ? res.body : undefined;
           },
-          { timeoutMs, intervalMs: 25, message: `execution ${executionId} did not reach the expected state` },
+          {
+            timeoutMs,
+            intervalMs: 25,
+            message: `execution ${executionId} did not reach the expected state`,
+          },
         );
       },
       async outboxOf(executionId) {
-        const rows = await db.selectFrom('outbox').select(['type', 'envelope']).orderBy('created_at').execute();
+        const rows = await db
+          .selectFrom('outbox')
+          .select(['type', 'envelope'])
+          .orderBy('created_at')
+          .execute();
         return rows
           .map((r) => ({ type: r.type, data: (r.envelope as Json).data }))
           .filter((e) => e.data.executionId === executionId);
@@ -203,6 +236,50 @@ export async function startExecutionService(
   }
 }
 
+const REPO = path.resolve(__dirname, '../../..');
+
+export interface SpawnedExecutor {
+  child: ChildProcess;
+  /** Everything the process printed so far (JSON log lines, and any crash). */
+  output(): string;
+}
+
+/**
+ * An executor in a process of its own (`node --import tsx main.worker.ts`: one process, where
+ * the tsx CLI would run the worker in a grandchild that a kill would miss), so it can be killed,
+ * or shown to survive.
+ */
+export async function spawnExecutor(env: Record<string, string>): Promise<SpawnedExecutor> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`executor exited with ${code}:\n${output}`));
+    };
+    const timer = setTimeout(() => reject(new Error(`executor did not start:\n${output}`)), 45_000);
+    child.once('exit', onExit);
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (output.includes('executor started')) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return { child, output: () => output };
+}
+
 export interface RecordedRequest {
   method: string;
   url: string;
@@ -214,7 +291,10 @@ export interface RecordedRequest {
  * `hold()` makes the next requests wait until `release()`; a `'hang'` answer never comes.
  */
 export async function startTestServer(
-  respond: (req: RecordedRequest, n: number) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang',
+  respond: (
+    req: RecordedRequest,
+    n: number,
+  ) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang',
 ) {
   const requests: RecordedRequest[] = [];
   let handler = respond;
@@ -224,7 +304,11 @@ export async function startTestServer(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? 'GET', url: req.url ?? '/', body: Buffer.concat(chunks).toString('utf8') };
+      const recorded = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(recorded);
       const n = requests.length;
       const answer = () => {
@@ -264,20 +348,43 @@ export async function startTestServer(
 }
 
 /** webhook → http_request(url) → then `rest` (nodes and edges appended). */
-export function httpGraph(url: string, retry?: Json, extra: Partial<WorkflowGraph> = {}): WorkflowGraph {
+export function httpGraph(
+  url: string,
+  retry?: Json,
+  extra: Partial<WorkflowGraph> = {},
+): WorkflowGraph {
   return {
     nodes: [
-      { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: { responseMode: 'respond_node' } },
-      { id: 'fetch', type: 'http_request', position: { x: 200, y: 0 }, config: { method: 'GET', url }, ...(retry ? { retry } : {}) },
+      {
+        id: 'hook',
+        type: 'webhook',
+        position: { x: 0, y: 0 },
+        config: { responseMode: 'respond_node' },
+      },
+      {
+        id: 'fetch',
+        type: 'http_request',
+        position: { x: 200, y: 0 },
+        config: { method: 'GET', url },
+        ...(retry ? { retry } : {}),
+      },
       ...(extra.nodes ?? []),
     ],
-    edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'fetch' }, ...(extra.edges ?? [])],
+    edges: [
+      { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'fetch' },
+      ...(extra.edges ?? []),
+    ],
   };
 }
 
 /** Collects the `execution` events of an SSE stream until it ends. */
-export async function readStream(url: string, token: string): Promise<{ status: number; events: Json[] }> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+export async function readStream(
+  url: string,
+  token: string,
+): Promise<{ status: number; events: Json[] }> {
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+  });
   const events: Json[] = [];
   if (res.status !== 200 || !res.body) return { status: res.status, events };
   const decoder = new TextDecoder();
@@ -290,7 +397,10 @@ export async function readStream(url: string, token: string): Promise<{ status: 
       buffer = buffer.slice(cut + 2);
       const lines = block.split('\n');
       if (lines.includes('event: execution')) {
-        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const data = lines
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         events.push(JSON.parse(data));
       }
     }
