@@ -36,6 +36,8 @@ export type Executor = Awaited<ReturnType<typeof composeWorker>>;
 
 export interface TestExecution {
   url: string;
+  /** The API process's Express app (tests list its routes). */
+  app: Awaited<ReturnType<typeof compose>>['app'];
   config: Config;
   env: Record<string, string>;
   /** The service's tables (outbox, executions) for assertions. */
@@ -151,6 +153,7 @@ export async function startExecutionService(
 
     return {
       url: server.url,
+      app: service.app,
       config,
       env,
       db,
