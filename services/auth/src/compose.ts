@@ -62,7 +62,9 @@ export interface AuthService {
 async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKey> {
   switch (config.SECRETS_KEY_PROVIDER) {
     case 'local':
-      return LocalFileSecretsKey.open(path.join(config.DATA_DIR, SECRETS_KEY_FILE), { warn: (m) => logger.warn(m) });
+      return LocalFileSecretsKey.open(path.join(config.DATA_DIR, SECRETS_KEY_FILE), {
+        warn: (m) => logger.warn(m),
+      });
   }
 }
 
@@ -75,16 +77,17 @@ async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKe
  * const server = await service.start();
  */
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<AuthService> {
-  const logger = opts.logger ?? createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const logger =
+    opts.logger ??
+    createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const clock = opts.clock ?? systemClock;
 
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: AUTH_SCHEMA });
+  const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: AUTH_SCHEMA, logger });
   // The platform's schema-agnostic helpers take any database.
   const untypedDb = db as unknown as Kysely<unknown>;
   // Sign-in gives up quickly when Redis is away, so it answers 503 instead of hanging.
-  const redis = createRedis(config.REDIS_URL, { use: 'request' });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const redis = createRedis(config.REDIS_URL, { use: 'request', logger });
   const closeClients = async () => {
     redis.disconnect();
     await db.destroy();
@@ -145,7 +148,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       {
         signUp: new SignUp({ users, hasher, sessions }),
         logIn: new LogIn({ users, hasher, throttle, sessions }),
-        refreshSession: new RefreshSession({ users, refreshTokens, accessTokens, clock, refreshTtlDays, log: logger }),
+        refreshSession: new RefreshSession({
+          users,
+          refreshTokens,
+          accessTokens,
+          clock,
+          refreshTtlDays,
+          log: logger,
+        }),
         logOut: new LogOut({ refreshTokens, clock }),
         getCurrentUser: new GetCurrentUser({ users }),
         createApiKey: new CreateApiKey({ apiKeys }),

@@ -33,8 +33,9 @@ export async function composeInfrastructure(
     schema: SCHEMA,
     migrations,
     max: opts.poolSize,
+    logger,
   });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { logger });
   const store = new PgExecutionStore(db, SCHEMA);
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);

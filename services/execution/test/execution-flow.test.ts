@@ -3,12 +3,20 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { currentCorrelationId } from '@flowgenie/platform';
 import { waitFor } from '@flowgenie/testing';
-import { httpGraph, readStream, startExecutionService, startTestServer, type Json, type TestExecution } from './support';
+import {
+  httpGraph,
+  readStream,
+  startExecutionService,
+  startTestServer,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(30_000);
 
 const FAST_RETRY = { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } };
-const stepOf = (execution: Json, nodeId: string) => execution.steps.find((s: Json) => s.nodeId === nodeId);
+const stepOf = (execution: Json, nodeId: string) =>
+  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 describe('running a triggered workflow', () => {
   let svc: TestExecution;
@@ -34,10 +42,37 @@ describe('running a triggered workflow', () => {
   const fullGraph = () =>
     httpGraph(`${server.url}/users/{{ trigger.body.userId }}`, FAST_RETRY, {
       nodes: [
-        { id: 'shape', type: 'transform', position: { x: 400, y: 0 }, config: { expression: '{ "name": steps.fetch.body.name, "loud": $uppercase(steps.fetch.body.name) }' } },
-        { id: 'check', type: 'if', position: { x: 600, y: 0 }, config: { condition: 'steps.shape.name = "Ada"' } },
-        { id: 'respond', type: 'respond_to_webhook', position: { x: 800, y: 0 }, config: { status: 201, headers: { 'x-flow': 'yes' }, body: { greeting: 'hello {{ steps.shape.name }}', loud: '{{ steps.shape.loud }}' } } },
-        { id: 'refuse', type: 'respond_to_webhook', position: { x: 800, y: 200 }, config: { status: 403, body: 'not Ada' } },
+        {
+          id: 'shape',
+          type: 'transform',
+          position: { x: 400, y: 0 },
+          config: {
+            expression:
+              '{ "name": steps.fetch.body.name, "loud": $uppercase(steps.fetch.body.name) }',
+          },
+        },
+        {
+          id: 'check',
+          type: 'if',
+          position: { x: 600, y: 0 },
+          config: { condition: 'steps.shape.name = "Ada"' },
+        },
+        {
+          id: 'respond',
+          type: 'respond_to_webhook',
+          position: { x: 800, y: 0 },
+          config: {
+            status: 201,
+            headers: { 'x-flow': 'yes' },
+            body: { greeting: 'hello {{ steps.shape.name }}', loud: '{{ steps.shape.loud }}' },
+          },
+        },
+        {
+          id: 'refuse',
+          type: 'respond_to_webhook',
+          position: { x: 800, y: 200 },
+          config: { status: 403, body: 'not Ada' },
+        },
       ],
       edges: [
         { id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'shape' },
@@ -51,10 +86,21 @@ describe('running a triggered workflow', () => {
     // Prepare
     const payload = { method: 'POST', headers: {}, query: {}, body: { userId: 42 } };
     // Act
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph: fullGraph(), payload });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: fullGraph(),
+      payload,
+    });
     const execution = await svc.waitForExecution(executionId, user.token);
     // Assess
-    expect(execution).toMatchObject({ id: executionId, ownerId: user.userId, status: 'succeeded', mode: 'webhook', error: null, triggerPayload: payload });
+    expect(execution).toMatchObject({
+      id: executionId,
+      ownerId: user.userId,
+      status: 'succeeded',
+      mode: 'webhook',
+      error: null,
+      triggerPayload: payload,
+    });
     expect(execution.durationMs).toEqual(expect.any(Number));
     expect(execution.steps.map((s: Json) => [s.nodeId, s.status])).toEqual([
       ['hook', 'succeeded'],
@@ -69,17 +115,29 @@ describe('running a triggered workflow', () => {
     expect(fetchStep.input).toMatchObject({ method: 'GET', url: `${server.url}/users/42` });
     expect(fetchStep.output).toMatchObject({ status: 200, body: { id: 42, name: 'Ada' } });
     expect(fetchStep).toMatchObject({ attempts: 1, maxAttempts: 3, error: null, handle: 'main' });
-    expect(fetchStep.attemptLog).toEqual([{ attempt: 1, startedAt: expect.any(String), finishedAt: expect.any(String) }]);
+    expect(fetchStep.attemptLog).toEqual([
+      { attempt: 1, startedAt: expect.any(String), finishedAt: expect.any(String) },
+    ]);
     expect(stepOf(execution, 'shape').output).toEqual({ name: 'Ada', loud: 'ADA' });
     expect(stepOf(execution, 'check')).toMatchObject({ output: { result: true }, handle: 'true' });
-    expect(stepOf(execution, 'respond').input).toEqual({ status: 201, headers: { 'x-flow': 'yes' }, body: { greeting: 'hello Ada', loud: 'ADA' } });
+    expect(stepOf(execution, 'respond').input).toEqual({
+      status: 201,
+      headers: { 'x-flow': 'yes' },
+      body: { greeting: 'hello Ada', loud: 'ADA' },
+    });
 
     const messages = await waitFor(() => {
       const mine = svc.responses.filter((m) => m.executionId === executionId);
       return mine.length >= 2 ? mine : undefined;
     });
     expect(messages).toEqual([
-      { kind: 'respond', executionId, status: 201, headers: { 'x-flow': 'yes' }, body: { greeting: 'hello Ada', loud: 'ADA' } },
+      {
+        kind: 'respond',
+        executionId,
+        status: 201,
+        headers: { 'x-flow': 'yes' },
+        body: { greeting: 'hello Ada', loud: 'ADA' },
+      },
       expect.objectContaining({ kind: 'final', executionId, status: 'succeeded' }),
     ]);
 
@@ -88,17 +146,37 @@ describe('running a triggered workflow', () => {
       return found.length >= 2 ? found : undefined;
     });
     expect(events.map((e) => e.type)).toEqual(['execution.started', 'execution.succeeded']);
-    expect(events[0].data).toMatchObject({ executionId, ownerId: user.userId, mode: 'webhook', version: 1 });
+    expect(events[0].data).toMatchObject({
+      executionId,
+      ownerId: user.userId,
+      mode: 'webhook',
+      version: 1,
+    });
   });
 
   it('takes the other branch and skips the one not taken', async () => {
     const payload = { method: 'POST', headers: {}, query: {}, body: { userId: 7 } };
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph: fullGraph(), payload });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: fullGraph(),
+      payload,
+    });
     const execution = await svc.waitForExecution(executionId, user.token);
     expect(execution.status).toBe('succeeded');
-    expect(stepOf(execution, 'check')).toMatchObject({ status: 'succeeded', handle: 'false', output: { result: false } });
-    expect(stepOf(execution, 'respond')).toMatchObject({ status: 'skipped', attempts: 0, output: null });
-    expect(stepOf(execution, 'refuse')).toMatchObject({ status: 'succeeded', output: { status: 403, body: 'not Ada' } });
+    expect(stepOf(execution, 'check')).toMatchObject({
+      status: 'succeeded',
+      handle: 'false',
+      output: { result: false },
+    });
+    expect(stepOf(execution, 'respond')).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      output: null,
+    });
+    expect(stepOf(execution, 'refuse')).toMatchObject({
+      status: 'succeeded',
+      output: { status: 403, body: 'not Ada' },
+    });
   });
 
   it('skips everything below a branch not taken, and joins where a taken edge arrives', async () => {
@@ -106,11 +184,31 @@ describe('running a triggered workflow', () => {
       nodes: [
         { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
         { id: 'gate', type: 'if', position: { x: 0, y: 0 }, config: { condition: 'trigger.go' } },
-        { id: 'yes1', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"yes"' } },
-        { id: 'yes2', type: 'transform', position: { x: 0, y: 0 }, config: { expression: 'steps.yes1 & "!"' } },
+        {
+          id: 'yes1',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: '"yes"' },
+        },
+        {
+          id: 'yes2',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: 'steps.yes1 & "!"' },
+        },
         { id: 'no1', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"no"' } },
-        { id: 'join', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '[steps.yes2, steps.no1]' } },
-        { id: 'orphan', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"never"' } },
+        {
+          id: 'join',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: '[steps.yes2, steps.no1]' },
+        },
+        {
+          id: 'orphan',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: '"never"' },
+        },
       ],
       edges: [
         { id: 'a', source: 'start', sourceHandle: 'main', target: 'gate' },
@@ -121,7 +219,12 @@ describe('running a triggered workflow', () => {
         { id: 'f', source: 'no1', sourceHandle: 'main', target: 'join' },
       ],
     };
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph, payload: { go: false }, mode: 'manual' });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload: { go: false },
+      mode: 'manual',
+    });
     const execution = await svc.waitForExecution(executionId, user.token);
     expect(execution.status).toBe('succeeded');
     expect(Object.fromEntries(execution.steps.map((s: Json) => [s.nodeId, s.status]))).toEqual({
@@ -137,17 +240,28 @@ describe('running a triggered workflow', () => {
   });
 
   it('retries a failing call with backoff and shows the retrying step, then succeeds on the third attempt', async () => {
-    const flaky = await startTestServer((_req, n) => (n <= 2 ? { status: 500, body: { error: `boom ${n}` } } : { status: 200, body: { ok: true } }));
+    const flaky = await startTestServer((_req, n) =>
+      n <= 2 ? { status: 500, body: { error: `boom ${n}` } } : { status: 200, body: { ok: true } },
+    );
     try {
       const retry = { attempts: 3, backoff: { type: 'fixed', delayMs: 300 } };
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${flaky.url}/flaky`, retry) });
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${flaky.url}/flaky`, retry),
+      });
       await svc.waitForExecution(executionId, user.token, () => true);
       const stream = await readStream(`${svc.url}/executions/${executionId}/stream`, user.token);
       const execution = await svc.waitForExecution(executionId, user.token);
 
       expect(execution.status).toBe('succeeded');
       const step = stepOf(execution, 'fetch');
-      expect(step).toMatchObject({ status: 'succeeded', attempts: 3, maxAttempts: 3, error: null, output: { status: 200, body: { ok: true } } });
+      expect(step).toMatchObject({
+        status: 'succeeded',
+        attempts: 3,
+        maxAttempts: 3,
+        error: null,
+        output: { status: 200, body: { ok: true } },
+      });
       expect(step.attemptLog).toHaveLength(3);
       expect(step.attemptLog[0].error).toContain('HTTP 500');
       expect(step.attemptLog[2].error).toBeUndefined();
@@ -155,9 +269,15 @@ describe('running a triggered workflow', () => {
 
       // The stream showed the step between attempts: retrying, n/max, with the last error.
       expect(stream.status).toBe(200);
-      const retrying = stream.events.map((e) => stepOf(e, 'fetch')).filter((s) => s.status === 'retrying');
+      const retrying = stream.events
+        .map((e) => stepOf(e, 'fetch'))
+        .filter((s) => s.status === 'retrying');
       expect(retrying.length).toBeGreaterThan(0);
-      expect(retrying[0]).toMatchObject({ attempts: 1, maxAttempts: 3, error: { message: expect.stringContaining('HTTP 500'), code: 'http_error' } });
+      expect(retrying[0]).toMatchObject({
+        attempts: 1,
+        maxAttempts: 3,
+        error: { message: expect.stringContaining('HTTP 500'), code: 'http_error' },
+      });
       expect(stream.events[stream.events.length - 1].status).toBe('succeeded');
     } finally {
       await flaky.close();
@@ -169,16 +289,35 @@ describe('running a triggered workflow', () => {
     try {
       const { executionId } = await svc.trigger({
         ownerId: user.userId,
-        graph: httpGraph(`${broken.url}/down`, { attempts: 2, backoff: { type: 'exponential', delayMs: 20 } }, {
-          nodes: [{ id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '1' } }],
-          edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
-        }),
+        graph: httpGraph(
+          `${broken.url}/down`,
+          { attempts: 2, backoff: { type: 'exponential', delayMs: 20 } },
+          {
+            nodes: [
+              {
+                id: 'after',
+                type: 'transform',
+                position: { x: 0, y: 0 },
+                config: { expression: '1' },
+              },
+            ],
+            edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
+          },
+        ),
       });
       const execution = await svc.waitForExecution(executionId, user.token);
 
       expect(execution.status).toBe('failed');
-      expect(execution.error).toEqual({ message: expect.stringContaining('HTTP 500'), nodeId: 'fetch' });
-      expect(stepOf(execution, 'fetch')).toMatchObject({ status: 'failed', attempts: 2, maxAttempts: 2, error: { code: 'http_error', status: 500 } });
+      expect(execution.error).toEqual({
+        message: expect.stringContaining('HTTP 500'),
+        nodeId: 'fetch',
+      });
+      expect(stepOf(execution, 'fetch')).toMatchObject({
+        status: 'failed',
+        attempts: 2,
+        maxAttempts: 2,
+        error: { code: 'http_error', status: 500 },
+      });
       expect(stepOf(execution, 'after').status).toBe('skipped');
       expect(broken.requests).toHaveLength(2);
 
@@ -187,8 +326,13 @@ describe('running a triggered workflow', () => {
         return found.length >= 2 ? found : undefined;
       });
       expect(events.map((e) => e.type)).toEqual(['execution.started', 'execution.failed']);
-      expect(events[1].data.error).toEqual({ message: expect.stringContaining('HTTP 500'), nodeId: 'fetch' });
-      const final = await waitFor(() => svc.responses.find((m) => m.executionId === executionId && m.kind === 'final'));
+      expect(events[1].data.error).toEqual({
+        message: expect.stringContaining('HTTP 500'),
+        nodeId: 'fetch',
+      });
+      const final = await waitFor(() =>
+        svc.responses.find((m) => m.executionId === executionId && m.kind === 'final'),
+      );
       expect(final).toMatchObject({ status: 'failed', error: expect.stringContaining('HTTP 500') });
     } finally {
       await broken.close();
@@ -196,14 +340,26 @@ describe('running a triggered workflow', () => {
   });
 
   it('waits at least as long as a Retry-After asks before the next attempt', async () => {
-    const busy = await startTestServer((_req, n) => (n === 1 ? { status: 503, body: 'busy', headers: { 'retry-after': '1' } } : { status: 200, body: { ok: true } }));
+    const busy = await startTestServer((_req, n) =>
+      n === 1
+        ? { status: 503, body: 'busy', headers: { 'retry-after': '1' } }
+        : { status: 200, body: { ok: true } },
+    );
     try {
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${busy.url}/busy`, { attempts: 2, backoff: { type: 'fixed', delayMs: 10 } }) });
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${busy.url}/busy`, {
+          attempts: 2,
+          backoff: { type: 'fixed', delayMs: 10 },
+        }),
+      });
       const execution = await svc.waitForExecution(executionId, user.token);
       expect(execution.status).toBe('succeeded');
       const [first, second] = stepOf(execution, 'fetch').attemptLog;
       expect(first.error).toContain('HTTP 503');
-      expect(new Date(second.startedAt).getTime() - new Date(first.finishedAt).getTime()).toBeGreaterThanOrEqual(950);
+      expect(
+        new Date(second.startedAt).getTime() - new Date(first.finishedAt).getTime(),
+      ).toBeGreaterThanOrEqual(950);
     } finally {
       await busy.close();
     }
@@ -212,42 +368,73 @@ describe('running a triggered workflow', () => {
   it('gives up an attempt that runs past its time limit', async () => {
     const silent = await startTestServer(() => 'hang');
     try {
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${silent.url}/silent`, { attempts: 1, timeoutMs: 300 }) });
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${silent.url}/silent`, { attempts: 1, timeoutMs: 300 }),
+      });
       const execution = await svc.waitForExecution(executionId, user.token);
       expect(execution.status).toBe('failed');
       const step = stepOf(execution, 'fetch');
-      expect(step).toMatchObject({ attempts: 1, error: { code: 'timeout', message: expect.stringContaining('300 ms') } });
-      expect(new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime()).toBeLessThan(5000);
+      expect(step).toMatchObject({
+        attempts: 1,
+        error: { code: 'timeout', message: expect.stringContaining('300 ms') },
+      });
+      expect(new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime()).toBeLessThan(
+        5000,
+      );
     } finally {
       await silent.close();
     }
   });
 
   it('fails at once on a 404 (a permanent error is not retried)', async () => {
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${server.url}/nobody`, FAST_RETRY) });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: httpGraph(`${server.url}/nobody`, FAST_RETRY),
+    });
     const execution = await svc.waitForExecution(executionId, user.token);
     expect(execution.status).toBe('failed');
-    expect(stepOf(execution, 'fetch')).toMatchObject({ status: 'failed', attempts: 1, maxAttempts: 3, error: { code: 'http_error', status: 404 } });
+    expect(stepOf(execution, 'fetch')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      maxAttempts: 3,
+      error: { code: 'http_error', status: 404 },
+    });
     expect(stepOf(execution, 'fetch').attemptLog).toHaveLength(1);
   });
 
   it('fails a step whose expression is broken without retrying it', async () => {
     const graph = httpGraph(`${server.url}/users/{{ trigger.body.userId ++ }}`, FAST_RETRY);
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph, payload: { body: { userId: 1 } } });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload: { body: { userId: 1 } },
+    });
     const execution = await svc.waitForExecution(executionId, user.token);
     expect(execution.status).toBe('failed');
-    expect(stepOf(execution, 'fetch')).toMatchObject({ attempts: 1, error: { code: 'expression_error' } });
-    expect(stepOf(execution, 'fetch').input).toMatchObject({ url: `${server.url}/users/{{ trigger.body.userId ++ }}` });
+    expect(stepOf(execution, 'fetch')).toMatchObject({
+      attempts: 1,
+      error: { code: 'expression_error' },
+    });
+    expect(stepOf(execution, 'fetch').input).toMatchObject({
+      url: `${server.url}/users/{{ trigger.body.userId ++ }}`,
+    });
   });
 
   it('refuses loopback addresses unless the operator allows them', async () => {
     const strict = await startExecutionService('execution_ssrf', { HTTP_ALLOW_LOOPBACK: 'false' });
     try {
       const owner = await strict.userToken();
-      const { executionId } = await strict.trigger({ ownerId: owner.userId, graph: httpGraph(`${server.url}/users/42`, FAST_RETRY) });
+      const { executionId } = await strict.trigger({
+        ownerId: owner.userId,
+        graph: httpGraph(`${server.url}/users/42`, FAST_RETRY),
+      });
       const execution = await strict.waitForExecution(executionId, owner.token);
       expect(execution.status).toBe('failed');
-      expect(stepOf(execution, 'fetch')).toMatchObject({ attempts: 1, error: { message: expect.stringMatching(/loopback|refused|not allowed/i) } });
+      expect(stepOf(execution, 'fetch')).toMatchObject({
+        attempts: 1,
+        error: { message: expect.stringMatching(/loopback|refused|not allowed/i) },
+      });
       expect(server.requests.filter((r) => r.url === '/users/42')).toHaveLength(1); // only the first test's call
     } finally {
       await strict.close();
@@ -269,8 +456,15 @@ describe('running a triggered workflow', () => {
     };
     const { executionId } = await svc.trigger({ ownerId: user.userId, graph, mode: 'manual' });
     const execution = await svc.waitForExecution(executionId, user.token);
-    expect(execution).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('cycle') } });
-    expect(Object.fromEntries(execution.steps.map((s: Json) => [s.nodeId, s.status]))).toEqual({ start: 'succeeded', a: 'skipped', b: 'skipped' });
+    expect(execution).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringContaining('cycle') },
+    });
+    expect(Object.fromEntries(execution.steps.map((s: Json) => [s.nodeId, s.status]))).toEqual({
+      start: 'succeeded',
+      a: 'skipped',
+      b: 'skipped',
+    });
     const events = await waitFor(async () => {
       const found = await svc.outboxOf(executionId);
       return found.length >= 2 ? found : undefined;
@@ -282,18 +476,53 @@ describe('running a triggered workflow', () => {
     const workflowId = randomUUID();
     const graph = fullGraph();
     const payload = { body: { userId: 42 } };
-    const first = await svc.trigger({ ownerId: user.userId, graph, payload, workflowId, idempotencyKey: 'key-1' });
+    const first = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload,
+      workflowId,
+      idempotencyKey: 'key-1',
+    });
     await svc.waitForExecution(first.executionId, user.token);
     // Redelivery of the same event, and a second event carrying the same idempotency key.
-    await svc.trigger({ ownerId: user.userId, graph, payload, workflowId, idempotencyKey: 'key-1', eventId: first.eventId, executionId: first.executionId });
-    const other = await svc.trigger({ ownerId: user.userId, graph, payload, workflowId, idempotencyKey: 'key-1' });
+    await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload,
+      workflowId,
+      idempotencyKey: 'key-1',
+      eventId: first.eventId,
+      executionId: first.executionId,
+    });
+    const other = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload,
+      workflowId,
+      idempotencyKey: 'key-1',
+    });
     // Both were consumed (the inbox holds the second event) without a second execution.
-    await waitFor(async () => (await svc.db.selectFrom('inbox').select('event_id').where('event_id', '=', other.eventId).execute()).length === 1);
+    await waitFor(
+      async () =>
+        (
+          await svc.db
+            .selectFrom('inbox')
+            .select('event_id')
+            .where('event_id', '=', other.eventId)
+            .execute()
+        ).length === 1,
+    );
 
-    const list = await svc.call('GET', `/executions?workflowId=${workflowId}`, { token: user.token });
+    const list = await svc.call('GET', `/executions?workflowId=${workflowId}`, {
+      token: user.token,
+    });
     expect(list.body.items.map((e: Json) => e.id)).toEqual([first.executionId]);
-    expect((await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status).toBe(404);
-    const started = (await svc.outboxOf(first.executionId)).filter((e) => e.type === 'execution.started');
+    expect(
+      (await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status,
+    ).toBe(404);
+    const started = (await svc.outboxOf(first.executionId)).filter(
+      (e) => e.type === 'execution.started',
+    );
     expect(started).toHaveLength(1);
   });
 
@@ -302,7 +531,12 @@ describe('running a triggered workflow', () => {
       nodes: [
         { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
         { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms: 400 } },
-        { id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"done"' } },
+        {
+          id: 'after',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: '"done"' },
+        },
       ],
       edges: [
         { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
@@ -310,19 +544,31 @@ describe('running a triggered workflow', () => {
       ],
     };
     const { executionId } = await svc.trigger({ ownerId: user.userId, graph, mode: 'manual' });
-    const waiting = await svc.waitForExecution(executionId, user.token, (e) => stepOf(e, 'pause').status === 'waiting');
+    const waiting = await svc.waitForExecution(
+      executionId,
+      user.token,
+      (e) => stepOf(e, 'pause').status === 'waiting',
+    );
     expect(stepOf(waiting, 'after').status).toBe('pending');
     const execution = await svc.waitForExecution(executionId, user.token);
     expect(execution.status).toBe('succeeded');
     expect(stepOf(execution, 'pause').output).toEqual({ resumedAt: expect.any(String) });
-    expect(new Date(stepOf(execution, 'pause').finishedAt).getTime() - new Date(stepOf(execution, 'pause').startedAt).getTime()).toBeGreaterThanOrEqual(350);
+    expect(
+      new Date(stepOf(execution, 'pause').finishedAt).getTime() -
+        new Date(stepOf(execution, 'pause').startedAt).getTime(),
+    ).toBeGreaterThanOrEqual(350);
     expect(stepOf(execution, 'after').output).toBe('done');
   });
 
   it('exposes step durations, execution counts and the queue depth on the executor metrics endpoint', async () => {
-    const once = await startTestServer((_req, n) => (n === 1 ? { status: 500 } : { status: 200, body: {} }));
+    const once = await startTestServer((_req, n) =>
+      n === 1 ? { status: 500 } : { status: 200, body: {} },
+    );
     try {
-      const { executionId } = await svc.trigger({ ownerId: user.userId, graph: httpGraph(`${once.url}/m`, FAST_RETRY) });
+      const { executionId } = await svc.trigger({
+        ownerId: user.userId,
+        graph: httpGraph(`${once.url}/m`, FAST_RETRY),
+      });
       expect((await svc.waitForExecution(executionId, user.token)).status).toBe('succeeded');
     } finally {
       await once.close();
@@ -330,8 +576,12 @@ describe('running a triggered workflow', () => {
     const res = await fetch(`${svc.metricsUrls[0]}/metrics`);
     const text = await res.text();
     expect(res.status).toBe(200);
-    expect(text).toMatch(/execution_step_duration_seconds_count\{[^}]*type="http_request"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
-    expect(text).toMatch(/execution_step_duration_seconds_count\{[^}]*type="http_request"[^}]*outcome="retrying"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /execution_step_duration_seconds_count\{[^}]*type="http_request"[^}]*outcome="succeeded"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /execution_step_duration_seconds_count\{[^}]*type="http_request"[^}]*outcome="retrying"[^}]*\} [1-9]/,
+    );
     expect(text).toMatch(/executions_total\{[^}]*status="succeeded"[^}]*\} [1-9]/);
     expect(text).toMatch(/execution_steps_queue_depth\{[^}]*state="waiting"[^}]*\} 0/);
     expect(text).toContain('execution_steps_oldest_waiting_seconds');
@@ -345,16 +595,29 @@ describe('running a triggered workflow', () => {
         done();
       },
     });
-    const logger = pino({ level: 'info', mixin: () => (currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}) }, sink);
+    const logger = pino(
+      {
+        level: 'info',
+        mixin: () => (currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
+      },
+      sink,
+    );
     const extra = await svc.startExecutor({}, logger);
     const others = svc.executors.filter((e) => e !== extra);
     for (const e of others) await e.stop();
     svc.executors.splice(0, svc.executors.length, extra);
     const correlationId = `corr-${randomUUID()}`;
-    const { executionId } = await svc.trigger({ ownerId: user.userId, graph: fullGraph(), payload: { body: { userId: 42 } }, correlationId });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: fullGraph(),
+      payload: { body: { userId: 42 } },
+      correlationId,
+    });
     await svc.waitForExecution(executionId, user.token);
     const stepLines = lines.filter((l) => l.executionId === executionId && /^step /.test(l.msg));
-    expect(stepLines.map((l) => l.nodeId)).toEqual(expect.arrayContaining(['fetch', 'shape', 'check', 'respond']));
+    expect(stepLines.map((l) => l.nodeId)).toEqual(
+      expect.arrayContaining(['fetch', 'shape', 'check', 'respond']),
+    );
     expect(stepLines.every((l) => l.correlationId === correlationId)).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { waitFor } from '@flowgenie/testing';
 import {
   httpGraph,
+  spawnExecutor,
   startExecutionService,
   startTestServer,
   type Json,
@@ -12,43 +12,9 @@ import {
 
 jest.setTimeout(60_000);
 
-const REPO = path.resolve(__dirname, '../../..');
 const stepOf = (execution: Json, nodeId: string) =>
   execution.steps.find((s: Json) => s.nodeId === nodeId);
 const RETRY = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 }, timeoutMs: 30_000 };
-
-/**
- * An executor in a process of its own (`node --import tsx main.worker.ts`: one process, where
- * the tsx CLI would run the worker in a grandchild that a kill would miss), so it can be killed.
- */
-async function spawnExecutor(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')],
-    {
-      cwd: REPO,
-      env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`executor did not start:\n${output}`)), 45_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c.toString();
-      if (output.includes('executor started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`executor exited with ${code}:\n${output}`));
-    });
-  });
-  return child;
-}
 
 describe('recovering from lost workers and lost jobs', () => {
   let svc: TestExecution;
@@ -80,7 +46,7 @@ describe('recovering from lost workers and lost jobs', () => {
     );
     try {
       const user = await svc.userToken();
-      child = await spawnExecutor(svc.env);
+      child = (await spawnExecutor(svc.env)).child;
       const graph = httpGraph(
         `${server.url}/slow`,
         RETRY,

@@ -21,7 +21,10 @@ const apiEvent = (method: string, rawPath: string, token?: string): HttpApiEvent
   version: '2.0',
   rawPath,
   rawQueryString: '',
-  headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  headers: {
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  },
   requestContext: { requestId: randomUUID(), http: { method, sourceIp: '203.0.113.10' } },
 });
 
@@ -97,18 +100,31 @@ describe('the execution Lambda (EVENT_BUS=aws)', () => {
       },
       { source: 'trigger' },
     );
-    const record = { messageId: randomUUID(), body: JSON.stringify({ 'detail-type': triggered.type, detail: triggered }) };
+    const record = {
+      messageId: randomUUID(),
+      body: JSON.stringify({ 'detail-type': triggered.type, detail: triggered }),
+    };
     expect(await handler({ Records: [record] })).toEqual({ batchItemFailures: [] });
-    expect(JSON.parse((await handler(apiEvent('GET', `/api/executions/${executionId}`, token))).body).status).toBe('running');
+    expect(
+      JSON.parse((await handler(apiEvent('GET', `/api/executions/${executionId}`, token))).body)
+        .status,
+    ).toBe('running');
 
     // Act
-    const canceled = await handler(apiEvent('POST', `/api/executions/${executionId}/cancel`, token));
+    const canceled = await handler(
+      apiEvent('POST', `/api/executions/${executionId}/cancel`, token),
+    );
 
     // Assess
     expect(canceled.statusCode).toBe(202);
     expect(JSON.parse(canceled.body)).toMatchObject({ id: executionId, status: 'canceled' });
-    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    const entries = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? []);
     expect(entries.map((e) => e.DetailType)).toEqual(['execution.started', 'execution.canceled']);
-    expect(JSON.parse(entries[1].Detail!)).toMatchObject({ source: 'execution', data: { executionId, workflowId, ownerId } });
+    expect(JSON.parse(entries[1].Detail!)).toMatchObject({
+      source: 'execution',
+      data: { executionId, workflowId, ownerId },
+    });
   });
 });

@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import {
@@ -19,6 +21,7 @@ import {
   TEST_ISSUER,
   TEST_REDIS_URL,
   waitFor,
+  type TcpProxy,
   type TestDatabase,
 } from '@flowgenie/testing';
 import { compose } from '../src/compose';
@@ -34,6 +37,8 @@ export type Executor = Awaited<ReturnType<typeof composeWorker>>;
 
 export interface TestExecution {
   url: string;
+  /** The API process's Express app (tests list its routes). */
+  app: Awaited<ReturnType<typeof compose>>['app'];
   config: Config;
   env: Record<string, string>;
   /** The service's tables (outbox, executions) for assertions. */
@@ -87,14 +92,18 @@ export interface TriggerInput {
 export async function startExecutionService(
   label: string,
   overrides: Record<string, string> = {},
-  opts: { executor?: boolean } = {},
+  opts: {
+    executor?: boolean;
+    /** Proxies the service's (not the test's) Postgres and Redis connections go through. */
+    through?: { db?: TcpProxy; redis?: TcpProxy };
+  } = {},
 ): Promise<TestExecution> {
   const database: TestDatabase = await createTestDatabase(label);
   const prefix = testRedisPrefix(label);
   const tokens = await createTestTokens();
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: opts.through?.db?.urlThrough(database.url) ?? database.url,
+    REDIS_URL: opts.through?.redis?.urlThrough(TEST_REDIS_URL) ?? TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     PORT: '0',
     EXECUTOR_METRICS_PORT: '0',
@@ -145,6 +154,7 @@ export async function startExecutionService(
 
     return {
       url: server.url,
+      app: service.app,
       config,
       env,
       db,
@@ -228,6 +238,50 @@ export async function startExecutionService(
     await database.drop();
     throw err;
   }
+}
+
+const REPO = path.resolve(__dirname, '../../..');
+
+export interface SpawnedExecutor {
+  child: ChildProcess;
+  /** Everything the process printed so far (JSON log lines, and any crash). */
+  output(): string;
+}
+
+/**
+ * An executor in a process of its own (`node --import tsx main.worker.ts`: one process, where
+ * the tsx CLI would run the worker in a grandchild that a kill would miss), so it can be killed,
+ * or shown to survive.
+ */
+export async function spawnExecutor(env: Record<string, string>): Promise<SpawnedExecutor> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`executor exited with ${code}:\n${output}`));
+    };
+    const timer = setTimeout(() => reject(new Error(`executor did not start:\n${output}`)), 45_000);
+    child.once('exit', onExit);
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (output.includes('executor started')) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return { child, output: () => output };
 }
 
 export interface RecordedRequest {

@@ -68,12 +68,12 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     url: config.DATABASE_URL,
     schema: TRIGGER_SCHEMA,
     migrations,
+    logger,
   });
   // The platform's relay and ping helpers take a schema-agnostic Kysely.
   const anyDb = db as unknown as Kysely<unknown>;
 
-  const redis = createRedis(config.REDIS_URL);
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  const redis = createRedis(config.REDIS_URL, { logger });
   const prefix = config.REDIS_PREFIX;
   const metrics = createMetrics('trigger');
   const triggerMetrics = prometheusTriggerMetrics(metrics);

@@ -4,7 +4,15 @@ import type { PlatformEvent, WorkflowGraph } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
-import { createTestDatabase, deleteRedisKeys, testRedisPrefix, TEST_REDIS_URL, waitFor, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  testRedisPrefix,
+  TEST_REDIS_URL,
+  waitFor,
+  type TcpProxy,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import { compose, type TriggerService } from '../src/compose';
 import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
@@ -14,12 +22,21 @@ export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
 export const silentLogger = createLogger({ service: 'trigger-test', level: 'silent' });
 
 /** A graph whose trigger is `trigger` followed by one transform step. */
-export function graphWith(trigger: { type: string; config?: Record<string, unknown>; id?: string }): WorkflowGraph {
+export function graphWith(trigger: {
+  type: string;
+  config?: Record<string, unknown>;
+  id?: string;
+}): WorkflowGraph {
   const id = trigger.id ?? 'start';
   return {
     nodes: [
       { id, type: trigger.type, position: { x: 0, y: 0 }, config: trigger.config ?? {} },
-      { id: 'shape', type: 'transform', position: { x: 200, y: 0 }, config: { expression: '{ "got": trigger }' } },
+      {
+        id: 'shape',
+        type: 'transform',
+        position: { x: 200, y: 0 },
+        config: { expression: '{ "got": trigger }' },
+      },
     ],
     edges: [{ id: 'e1', source: id, sourceHandle: 'main', target: 'shape' }],
   };
@@ -52,24 +69,45 @@ export class TriggerHarness {
 
   static async start(
     env: Record<string, string> = {},
-    opts: { keySet?: JWTVerifyGetKey; specSource?: WorkflowSpecSource } = {},
+    opts: {
+      keySet?: JWTVerifyGetKey;
+      specSource?: WorkflowSpecSource;
+      /** A proxy the service's (not the test's) Postgres connections go through. */
+      dbThrough?: TcpProxy;
+    } = {},
   ): Promise<TriggerHarness> {
     const database = await createTestDatabase('trigger');
     const prefix = testRedisPrefix('trigger');
     const config = loadTriggerConfig({
-      DATABASE_URL: database.url,
+      DATABASE_URL: opts.dbThrough?.urlThrough(database.url) ?? database.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       PORT: '0',
       LOG_LEVEL: 'silent',
       ...env,
     });
-    const service = await compose(config, { logger: silentLogger, ...opts });
+    const service = await compose(config, {
+      logger: silentLogger,
+      keySet: opts.keySet,
+      specSource: opts.specSource,
+    });
     const server = await service.start();
     const redis = createRedis(TEST_REDIS_URL);
     const bus = new LocalEventPublisher({ connection: redis, prefix });
-    const execution = new LocalEventConsumer('execution', { connection: redis, prefix, logger: silentLogger });
-    const harness = new TriggerHarness(server.url, service, config, redis, bus, execution, database);
+    const execution = new LocalEventConsumer('execution', {
+      connection: redis,
+      prefix,
+      logger: silentLogger,
+    });
+    const harness = new TriggerHarness(
+      server.url,
+      service,
+      config,
+      redis,
+      bus,
+      execution,
+      database,
+    );
     await execution.start({
       'workflow.triggered': async (event) => {
         harness.triggered.push(event);
@@ -105,8 +143,15 @@ export class TriggerHarness {
     return { ...workflow, hookUrl: `${this.url}/hooks/${workflow.hookId}` };
   }
 
-  async deactivate(workflow: { workflowId: string; ownerId: string }, type: 'workflow.deactivated' | 'workflow.deleted' = 'workflow.deactivated') {
-    const event = createEvent(type, { workflowId: workflow.workflowId, ownerId: workflow.ownerId }, { source: 'workflow-catalog' });
+  async deactivate(
+    workflow: { workflowId: string; ownerId: string },
+    type: 'workflow.deactivated' | 'workflow.deleted' = 'workflow.deactivated',
+  ) {
+    const event = createEvent(
+      type,
+      { workflowId: workflow.workflowId, ownerId: workflow.ownerId },
+      { source: 'workflow-catalog' },
+    );
     await this.bus.publish([event]);
     await this.eventApplied(event.id);
   }
@@ -130,17 +175,28 @@ export class TriggerHarness {
     return this.triggered.filter((e) => e.data.workflowId === workflowId);
   }
 
-  async waitForTriggered(predicate: (e: TriggeredEvent) => boolean, message = 'workflow.triggered received'): Promise<TriggeredEvent> {
+  async waitForTriggered(
+    predicate: (e: TriggeredEvent) => boolean,
+    message = 'workflow.triggered received',
+  ): Promise<TriggeredEvent> {
     return waitFor(() => this.triggered.find(predicate), { message });
   }
 
   /** Rows of the trigger service's own tables (firings, outbox) for one workflow. */
   async firingsOf(workflowId: string) {
-    return this.service.db.selectFrom('firings').selectAll().where('workflow_id', '=', workflowId).execute();
+    return this.service.db
+      .selectFrom('firings')
+      .selectAll()
+      .where('workflow_id', '=', workflowId)
+      .execute();
   }
 
   async outboxOf(workflowId: string) {
-    const rows = await this.service.db.selectFrom('outbox').selectAll().where('type', '=', 'workflow.triggered').execute();
+    const rows = await this.service.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('type', '=', 'workflow.triggered')
+      .execute();
     return rows.filter((r) => (r.envelope as TriggeredEvent).data.workflowId === workflowId);
   }
 

@@ -63,8 +63,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     url: config.DATABASE_URL,
     schema: CATALOG_SCHEMA,
     migrations,
+    logger,
   });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { logger });
   const metrics = createMetrics('workflow-catalog');
 
   // Secret config values are sealed (envelope encryption) before they are stored or announced.

@@ -26,6 +26,8 @@ export interface ApiResponse<T = Json> {
 
 export interface TestCatalog {
   url: string;
+  /** The service's Express app (tests list its routes). */
+  app: Catalog['app'];
   config: Config;
   /** Read-only view of the service's tables (outbox, inbox) for assertions. */
   db: Kysely<CatalogDb>;
@@ -33,7 +35,11 @@ export interface TestCatalog {
   prefix: string;
   /** A signed access token for a user (a new user id unless given). */
   userToken(userId?: string): Promise<{ userId: string; token: string }>;
-  call<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string }): Promise<ApiResponse<T>>;
+  call<T = Json>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string },
+  ): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ export async function startCatalog(label: string): Promise<TestCatalog> {
     const running = catalog;
     return {
       url: server.url,
+      app: running.app,
       config,
       db,
       redis,
@@ -103,7 +110,12 @@ export function aGraph(): WorkflowGraph {
   return {
     nodes: [
       { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-      { id: 'shape', type: 'transform', position: { x: 240, y: 0 }, config: { expression: '{ "n": trigger.n }' } },
+      {
+        id: 'shape',
+        type: 'transform',
+        position: { x: 240, y: 0 },
+        config: { expression: '{ "n": trigger.n }' },
+      },
     ],
     edges: [{ id: 'e1', source: 'start', sourceHandle: 'main', target: 'shape' }],
   };
@@ -120,7 +132,12 @@ export function aWebhookGraph(): WorkflowGraph {
         position: { x: 240, y: 0 },
         config: { method: 'GET', url: 'https://api.example.com/users/{{ trigger.body.id }}' },
       },
-      { id: 'pick', type: 'transform', position: { x: 480, y: 0 }, config: { expression: 'steps.fetch_user.body.email' } },
+      {
+        id: 'pick',
+        type: 'transform',
+        position: { x: 480, y: 0 },
+        config: { expression: 'steps.fetch_user.body.email' },
+      },
     ],
     edges: [
       { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'fetch_user' },
@@ -134,7 +151,12 @@ export function aScheduleGraph(cron = '0 9 * * 1-5', timezone = 'Europe/Paris'):
   return {
     nodes: [
       { id: 'tick', type: 'schedule', position: { x: 0, y: 0 }, config: { cron, timezone } },
-      { id: 'shape', type: 'transform', position: { x: 240, y: 0 }, config: { expression: 'trigger.scheduledAt' } },
+      {
+        id: 'shape',
+        type: 'transform',
+        position: { x: 240, y: 0 },
+        config: { expression: 'trigger.scheduledAt' },
+      },
     ],
     edges: [{ id: 'e1', source: 'tick', sourceHandle: 'main', target: 'shape' }],
   };

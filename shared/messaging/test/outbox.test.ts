@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
-import { createTestDatabase, waitFor, type TestDatabase } from '@flowgenie/testing';
+import { createTestDatabase, startTcpProxy, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { createEvent, type EventPublisher } from '../src';
 import { appendToOutbox, handleOnce, messagingMigration, OutboxRelay, type MessagingTables } from '../src/outbox/outbox';
 
@@ -34,11 +34,71 @@ describe('transactional outbox and inbox', () => {
     await testDb.drop();
   });
 
-  const deleted = () => createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 'test' });
+  const deleted = () =>
+    createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 'test' },
+    );
+
+  it('reconnects its LISTEN connection after the database connection drops, and catches up', async () => {
+    // Only the relay's listener goes through the proxy; a poll of a minute means an event can only
+    // arrive quickly through NOTIFY or the catch-up after reconnecting.
+    const proxy = await startTcpProxy({ port: Number(new URL(testDb.url).port) });
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: proxy.urlThrough(testDb.url),
+      publisher,
+      logger,
+      pollMs: 60_000,
+    });
+    const ids = () => publisher.published.map((e) => e.id);
+    try {
+      await relay.start();
+      const before = deleted();
+      await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', [before]));
+      await waitFor(() => ids().includes(before.id), {
+        message: 'the first event was not published',
+      });
+
+      proxy.cut();
+      await waitFor(() => !relay.listening, {
+        message: 'the relay did not notice the lost connection',
+      });
+      const duringOutage = deleted();
+      await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', [duringOutage]));
+
+      proxy.heal();
+      await waitFor(() => relay.listening, {
+        timeoutMs: 15_000,
+        message: 'the listener did not reconnect',
+      });
+      await waitFor(() => ids().includes(duringOutage.id), {
+        message: 'the event committed during the outage was not published',
+      });
+      const after = deleted();
+      await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', [after]));
+      await waitFor(() => ids().includes(after.id), {
+        message: 'NOTIFY no longer reaches the relay',
+      });
+    } finally {
+      await relay.stop();
+      await proxy.close();
+    }
+  });
 
   it('publishes an event only when the transaction that wrote it commits', async () => {
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({ db: db as Kysely<unknown>, schema: 'svc', databaseUrl: testDb.url, publisher, logger, pollMs: 50 });
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: testDb.url,
+      publisher,
+      logger,
+      pollMs: 50,
+    });
     await relay.start();
     const committed = deleted();
     const rolledBack = deleted();
@@ -58,14 +118,25 @@ describe('transactional outbox and inbox', () => {
   it('keeps events in the outbox while the bus fails, and publishes them in order once it is back', async () => {
     const publisher = new RecordingPublisher();
     publisher.failNext = 2;
-    const relay = new OutboxRelay({ db: db as Kysely<unknown>, schema: 'svc', databaseUrl: testDb.url, publisher, logger, pollMs: 50 });
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: testDb.url,
+      publisher,
+      logger,
+      pollMs: 50,
+    });
     const events = [deleted(), deleted(), deleted()];
     await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', events));
     await relay.start();
     await waitFor(() => publisher.published.length === 3);
     await relay.stop();
     expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
-    const left = await db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    const left = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
     expect(left).toEqual([]);
   });
 
@@ -86,7 +157,11 @@ describe('transactional outbox and inbox', () => {
 
   it('forgets the inbox entry when the handler fails, so a redelivery runs it again', async () => {
     const event = deleted();
-    await expect(handleOnce(db, 'trigger', event.id, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      handleOnce(db, 'trigger', event.id, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     let ran = false;
     expect(await handleOnce(db, 'trigger', event.id, async () => void (ran = true))).toBe(true);
     expect(ran).toBe(true);

@@ -1,5 +1,13 @@
-import { Kysely, PostgresDialect, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  Migrator,
+  sql,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import pg from 'pg';
+import type { Logger } from './logging';
 
 // Postgres int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -13,15 +21,26 @@ export { sql };
  * @example
  * const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: 'auth' });
  */
-export function createDb<DB>(opts: { url: string; schema: string; max?: number }): Kysely<DB> {
+export function createDb<DB>(opts: {
+  url: string;
+  schema: string;
+  max?: number;
+  logger?: Logger;
+}): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 10,
     options: `-c search_path=${quoteIdent(opts.schema)},public`,
     connectionTimeoutMillis: 5000,
   });
-  // An idle client error (server restart) must not crash the process.
-  pool.on('error', () => undefined);
+  const onError = (err: Error) =>
+    opts.logger?.warn({ err: err.message }, 'database connection lost');
+  // A lost connection must never crash the process. pg-pool forwards an idle client's error to
+  // the pool, but a checked-out client (inside a transaction, between two queries) emits 'error'
+  // on itself: without a listener that is an unhandled 'error' event. The query in flight fails
+  // instead, and the pool drops the broken client when it is released.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -36,7 +55,11 @@ export async function ensureDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: 5000,
+  });
+  client.on('error', () => undefined); // a failure surfaces as the rejected query below
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
@@ -60,14 +83,20 @@ export type Migrations = Record<string, Migration>;
  * Creates the schema and runs every pending migration of a service inside it. The migration
  * bookkeeping tables live in the same schema, so services never share them.
  */
-export async function runMigrations(db: Kysely<unknown>, schema: string, migrations: Migrations): Promise<void> {
+export async function runMigrations(
+  db: Kysely<unknown>,
+  schema: string,
+  migrations: Migrations,
+): Promise<void> {
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} of schema ${schema} failed: ${String((error as Error)?.message ?? error)}`);
+    throw new Error(
+      `migration ${failed?.migrationName ?? ''} of schema ${schema} failed: ${String((error as Error)?.message ?? error)}`,
+    );
   }
 }
 
@@ -79,7 +108,13 @@ export async function runMigrations(db: Kysely<unknown>, schema: string, migrati
  * @example
  * const db = await openMigratedDb<CatalogDb>({ url: config.DATABASE_URL, schema: CATALOG_SCHEMA, migrations });
  */
-export async function openMigratedDb<DB>(opts: { url: string; schema: string; migrations: Migrations; max?: number }): Promise<Kysely<DB>> {
+export async function openMigratedDb<DB>(opts: {
+  url: string;
+  schema: string;
+  migrations: Migrations;
+  max?: number;
+  logger?: Logger;
+}): Promise<Kysely<DB>> {
   await ensureDatabase(opts.url);
   const db = createDb<DB>(opts);
   try {

@@ -1,4 +1,10 @@
-import express, { type Express, type NextFunction, type Request, type Response, type RequestHandler } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type RequestHandler,
+} from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -7,9 +13,11 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ErrorResponse } from '@flowgenie/contracts';
 import { CORRELATION_HEADER, runWithCorrelation } from './correlation';
-import { DomainError, RateLimitedError } from './errors';
+import { DomainError, RateLimitedError, ServiceUnavailableError, ValidationError } from './errors';
+import { findUnstorableJson } from './json-guard';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
+import { isDependencyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -56,6 +64,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
         : undefined,
     }),
   );
+  app.use(rejectUnstorableInput);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -82,6 +91,18 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   return app;
 }
 
+/**
+ * Refuses (400, before any route runs) a JSON body or query string that could not be stored:
+ * NUL characters or unpaired surrogates in a string or key, or nesting deeper than MAX_JSON_DEPTH.
+ */
+const rejectUnstorableInput: RequestHandler = (req, _res, next) => {
+  const problem =
+    (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)
+      ? findUnstorableJson(req.body, 'body')
+      : undefined) ?? findUnstorableJson(req.query, 'query');
+  next(problem ? new ValidationError(problem.message, [problem]) : undefined);
+};
+
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const CORRELATION_ID = /^[\w.:-]{1,200}$/;
 
@@ -100,11 +121,17 @@ export function correlationMiddleware(opts: { logger: Logger; metrics?: Metrics 
     res.on('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeLabel(req);
-      opts.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      opts.metrics?.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        seconds,
+      );
       const path = req.originalUrl.split('?')[0];
       if (QUIET_PATHS.has(path)) return;
       runWithCorrelation(correlationId, () =>
-        opts.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request'),
+        opts.logger.info(
+          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+          'request',
+        ),
       );
     });
     runWithCorrelation(correlationId, () => next());
@@ -113,7 +140,9 @@ export function correlationMiddleware(opts: { logger: Logger; metrics?: Metrics 
 
 function routeLabel(req: Request): string {
   const route = (req.route as { path?: string } | undefined)?.path;
-  return route ? `${req.baseUrl}${route}` : req.baseUrl || (req.path.length < 40 ? req.path : 'other');
+  return route
+    ? `${req.baseUrl}${route}`
+    : req.baseUrl || (req.path.length < 40 ? req.path : 'other');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -148,21 +177,40 @@ export function sendError(res: Response, status: number, error: ErrorResponse['e
 export function errorMiddleware(logger: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof DomainError) {
-      if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof RateLimitedError)
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof ServiceUnavailableError)
+        res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       sendError(res, err.status, { code: err.code, message: err.message, details: err.details });
       return;
     }
     const e = err as { type?: string; status?: number; message?: string; limit?: number };
     if (e?.type === 'entity.parse.failed') {
-      sendError(res, 400, { code: 'malformed_json', message: `malformed JSON body: ${e.message ?? ''}`.trim() });
+      sendError(res, 400, {
+        code: 'malformed_json',
+        message: `malformed JSON body: ${e.message ?? ''}`.trim(),
+      });
       return;
     }
     if (e?.type === 'entity.too.large') {
-      sendError(res, 413, { code: 'payload_too_large', message: `request body is larger than ${e.limit} bytes` });
+      sendError(res, 413, {
+        code: 'payload_too_large',
+        message: `request body is larger than ${e.limit} bytes`,
+      });
       return;
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       sendError(res, e.status, { code: 'bad_request', message: e.message ?? 'bad request' });
+      return;
+    }
+    if (isDependencyUnavailable(err)) {
+      // The database or Redis is unreachable: a client should try again shortly, not report a bug.
+      logger.warn({ err: (err as Error).message }, 'dependency unavailable');
+      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      sendError(res, 503, {
+        code: 'service_unavailable',
+        message: `a database or cache this service needs is unreachable; retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS} s`,
+      });
       return;
     }
     logger.error({ err }, 'unexpected error');
@@ -187,7 +235,10 @@ export async function startHttpServer(
 ): Promise<RunningServer> {
   const tls = opts.tlsCertFile && opts.tlsKeyFile;
   const server = tls
-    ? https.createServer({ cert: fs.readFileSync(opts.tlsCertFile!), key: fs.readFileSync(opts.tlsKeyFile!) }, handler)
+    ? https.createServer(
+        { cert: fs.readFileSync(opts.tlsCertFile!), key: fs.readFileSync(opts.tlsKeyFile!) },
+        handler,
+      )
     : http.createServer(handler);
   server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
@@ -211,7 +262,8 @@ export async function startHttpServer(
 }
 
 /** Wraps an async middleware so its rejection reaches the error middleware (Express 5 does this for routes). */
-export const handler = (fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler =>
+export const handler =
+  (fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler =>
   (req, res, next) => {
     fn(req, res, next).catch(next);
   };

@@ -10,3 +10,5 @@ export * from './db';
 export * from './redis';
 export * from './lifecycle';
 export * from './secrets-key';
+export * from './json-guard';
+export * from './unavailable';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestDatabase {
@@ -48,7 +49,13 @@ export function testRedisPrefix(label = 'test'): string {
 
 /** The Redis calls `deleteRedisKeys` needs (an ioredis client has them). */
 export interface RedisKeyCommands {
-  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[string, string[]]>;
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>;
   del(...keys: string[]): Promise<number>;
 }
 
@@ -63,7 +70,10 @@ export async function deleteRedisKeys(redis: RedisKeyCommands, prefix: string): 
 }
 
 /** Resolves when `check` returns a truthy value; rejects with `message` after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -74,10 +84,14 @@ export async function waitFor<T>(check: () => Promise<T> | T, opts: { timeoutMs?
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${opts.message ?? 'condition not met'} within ${opts.timeoutMs ?? 10_000} ms${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `${opts.message ?? 'condition not met'} within ${opts.timeoutMs ?? 10_000} ms${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }
 
+export { countRows, listRoutes, routesWithBody, unstorableBodies } from './hostile-json';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';

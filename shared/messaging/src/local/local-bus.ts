@@ -1,9 +1,20 @@
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { consumersOf, consumerNames, type ConsumerName, type PlatformEvent } from '@flowgenie/contracts';
+import {
+  consumersOf,
+  consumerNames,
+  type ConsumerName,
+  type PlatformEvent,
+} from '@flowgenie/contracts';
 import { runWithCorrelation, type Logger } from '@flowgenie/platform';
 import { parseEvent, InvalidEventError } from '../envelope';
-import type { DeadLetter, DeadLetterStore, EventConsumer, EventHandlers, EventPublisher } from '../ports';
+import type {
+  DeadLetter,
+  DeadLetterStore,
+  EventConsumer,
+  EventHandlers,
+  EventPublisher,
+} from '../ports';
 
 export interface LocalBusOptions {
   /** A client created with `maxRetriesPerRequest: null` (BullMQ needs it). */
@@ -48,7 +59,9 @@ export class LocalEventPublisher implements EventPublisher {
     }
     await Promise.all(
       [...byQueue].map(([consumer, list]) =>
-        this.queue(consumer).addBulk(list.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } }))),
+        this.queue(consumer).addBulk(
+          list.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } })),
+        ),
       ),
     );
   }
@@ -56,7 +69,12 @@ export class LocalEventPublisher implements EventPublisher {
   private queue(consumer: ConsumerName): Queue {
     let q = this.queues.get(consumer);
     if (!q) {
-      q = new Queue(consumerQueueName(consumer), { connection: this.opts.connection, prefix: this.opts.prefix });
+      q = new Queue(consumerQueueName(consumer), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+      });
+      // Connection errors are reported once by the Redis client (createRedis); BullMQ reconnects.
+      q.on('error', () => undefined);
       this.queues.set(consumer, q);
     }
     return q;
@@ -89,7 +107,9 @@ export class LocalEventConsumer implements EventConsumer {
           event = parseEvent(job.data);
         } catch (err) {
           // A malformed event can never succeed: dead-letter it at once.
-          throw new UnrecoverableError(err instanceof InvalidEventError ? err.message : String(err));
+          throw new UnrecoverableError(
+            err instanceof InvalidEventError ? err.message : String(err),
+          );
         }
         const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
         if (!handle) return;
@@ -97,7 +117,10 @@ export class LocalEventConsumer implements EventConsumer {
           try {
             await handle(event);
           } catch (err) {
-            logger.warn({ err, eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 }, 'event handler failed');
+            logger.warn(
+              { err, eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 },
+              'event handler failed',
+            );
             throw err;
           }
         });
@@ -109,12 +132,16 @@ export class LocalEventConsumer implements EventConsumer {
         autorun: true,
         settings: {
           // Redelivery delay is the consumer's choice, whatever the publisher put on the job.
-          backoffStrategy: (attemptsMade: number) => (this.opts.backoffMs ?? 200) * 2 ** Math.max(0, attemptsMade - 1),
+          backoffStrategy: (attemptsMade: number) =>
+            (this.opts.backoffMs ?? 200) * 2 ** Math.max(0, attemptsMade - 1),
         },
       },
     );
     this.worker.on('failed', (job, err) => {
-      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError)) {
+      if (
+        job &&
+        (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError)
+      ) {
         logger.error({ eventId: job.id, type: job.name, err: err.message }, 'event dead-lettered');
       }
     });
@@ -138,7 +165,12 @@ export class LocalDeadLetterStore implements DeadLetterStore {
     if (!consumerNames.includes(consumer)) throw new Error(`unknown consumer ${consumer}`);
     let q = this.queues.get(consumer);
     if (!q) {
-      q = new Queue(consumerQueueName(consumer), { connection: this.opts.connection, prefix: this.opts.prefix });
+      q = new Queue(consumerQueueName(consumer), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+      });
+      // Connection errors are reported once by the Redis client (createRedis); BullMQ reconnects.
+      q.on('error', () => undefined);
       this.queues.set(consumer, q);
     }
     return q;

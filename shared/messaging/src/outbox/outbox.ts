@@ -1,7 +1,7 @@
 import { sql, type Generated, type Kysely, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { PlatformEvent } from '@flowgenie/contracts';
-import { quoteIdent, type Logger } from '@flowgenie/platform';
+import { isDependencyUnavailable, quoteIdent, type Logger } from '@flowgenie/platform';
 import type { EventPublisher } from '../ports';
 
 /** Tables every event-producing or -consuming service has in its own schema. */
@@ -31,7 +31,9 @@ export const messagingMigration: Migration = {
         created_at timestamptz not null default clock_timestamp(),
         published_at timestamptz
       )`.execute(db);
-    await sql`create index outbox_unpublished on outbox (created_at) where published_at is null`.execute(db);
+    await sql`create index outbox_unpublished on outbox (created_at) where published_at is null`.execute(
+      db,
+    );
     await sql`
       create table inbox (
         consumer text not null,
@@ -58,12 +60,22 @@ const channelOf = (schema: string) => `fg_outbox_${schema}`;
  *   await appendToOutbox(trx, 'workflow_catalog', [createEvent('workflow.deleted', data, opts)]);
  * });
  */
-export async function appendToOutbox<DB>(trx: Transaction<DB>, schema: string, events: PlatformEvent[]): Promise<void> {
+export async function appendToOutbox<DB>(
+  trx: Transaction<DB>,
+  schema: string,
+  events: PlatformEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const db = trx as unknown as Transaction<MessagingTables>;
   await db
     .insertInto('outbox')
-    .values(events.map((e) => ({ id: e.id, type: e.type, envelope: JSON.stringify(e) as unknown as PlatformEvent })))
+    .values(
+      events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        envelope: JSON.stringify(e) as unknown as PlatformEvent,
+      })),
+    )
     .execute();
   await sql`select pg_notify(${channelOf(schema)}, '')`.execute(db);
 }
@@ -76,6 +88,7 @@ export async function appendToOutbox<DB>(trx: Transaction<DB>, schema: string, e
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private listener?: pg.Client;
+  private reconnectTimer?: NodeJS.Timeout;
   private running = false;
   private pending: Promise<unknown> = Promise.resolve();
   private again = false;
@@ -95,13 +108,67 @@ export class OutboxRelay {
   ) {}
 
   async start(): Promise<void> {
-    this.listener = new pg.Client({ connectionString: this.opts.databaseUrl });
-    this.listener.on('error', (err) => this.opts.logger.warn({ err }, 'outbox listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.kick());
-    await this.listener.query(`listen ${quoteIdent(channelOf(this.opts.schema))}`);
+    // The first LISTEN must work (a boot with no database fails loudly); later losses reconnect.
+    await this.listen();
     this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
     this.kick();
+  }
+
+  /** True while the NOTIFY listener is connected (false during a database outage). */
+  get listening(): boolean {
+    return this.listener !== undefined;
+  }
+
+  /** Connects a client of its own and LISTENs on the schema's channel. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.opts.databaseUrl,
+      connectionTimeoutMillis: 5000,
+    });
+    // A dedicated client is outside the pool: without these listeners a dropped connection is an
+    // unhandled 'error' event that ends the process, and the relay would stop hearing NOTIFY.
+    client.on('error', (err) => {
+      this.opts.logger.warn({ err: err.message }, 'outbox listener connection lost; reconnecting');
+      this.relisten(client);
+    });
+    client.on('end', () => this.relisten(client));
+    client.on('notification', () => this.kick());
+    try {
+      await client.connect();
+      await client.query(`listen ${quoteIdent(channelOf(this.opts.schema))}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+  }
+
+  /** Replaces a lost listener, retrying with backoff until it works or the relay stops. */
+  private relisten(lost: pg.Client): void {
+    if (this.stopped || lost !== this.listener) return;
+    this.listener = undefined;
+    lost.end().catch(() => undefined);
+    let attempt = 0;
+    const retry = () => {
+      this.reconnectTimer = undefined;
+      if (this.stopped) return;
+      this.listen().then(
+        () => {
+          if (this.stopped) return;
+          this.opts.logger.info('outbox listener reconnected');
+          this.kick(); // events committed while nobody listened
+        },
+        () => {
+          attempt += 1;
+          this.reconnectTimer = setTimeout(retry, Math.min(100 * 2 ** attempt, 5000));
+        },
+      );
+    };
+    this.reconnectTimer = setTimeout(retry, 100);
   }
 
   /** Runs a drain now, or once more after the current one. */
@@ -113,7 +180,14 @@ export class OutboxRelay {
     }
     this.running = true;
     this.pending = this.drain()
-      .catch((err) => this.opts.logger.error({ err }, 'outbox relay failed; will retry'))
+      .catch((err) =>
+        isDependencyUnavailable(err)
+          ? this.opts.logger.warn(
+              { err: (err as Error).message },
+              'outbox relay cannot reach the database or bus; will retry',
+            )
+          : this.opts.logger.error({ err }, 'outbox relay failed; will retry'),
+      )
       .finally(() => {
         this.running = false;
         if (this.again) {
@@ -159,8 +233,11 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.pending;
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 }
 

@@ -18,7 +18,12 @@ export class BullStepQueue implements StepQueue {
   readonly queue: Queue<StepJobData>;
 
   constructor(opts: { connection: Redis; prefix: string }) {
-    this.queue = new Queue<StepJobData>(STEPS_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+    this.queue = new Queue<StepJobData>(STEPS_QUEUE, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+    });
+    // Connection errors are reported once by the Redis client (createRedis); BullMQ reconnects.
+    this.queue.on('error', () => undefined);
   }
 
   async enqueue(jobs: StepJob[]): Promise<void> {
@@ -46,7 +51,9 @@ export class BullStepQueue implements StepQueue {
   }
 
   async live(jobIds: string[]): Promise<Set<string>> {
-    const states = await Promise.all(jobIds.map(async (id) => [id, await this.queue.getJobState(id)] as const));
+    const states = await Promise.all(
+      jobIds.map(async (id) => [id, await this.queue.getJobState(id)] as const),
+    );
     return new Set(states.filter(([, state]) => LIVE_STATES.has(state)).map(([id]) => id));
   }
 

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { PayloadTooLargeError } from '@flowgenie/platform';
+import { findUnstorableJson, PayloadTooLargeError } from '@flowgenie/platform';
 import type { ReceiveWebhook } from '../../app/receive-webhook';
 import { InvalidRequestError } from '../../domain/errors';
 import { callerIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from '../../domain/idempotency';
@@ -29,8 +29,12 @@ export function hookRoutes(deps: {
       const json = req.rawBody !== undefined;
       const raw = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : EMPTY);
       // The app-wide JSON limit may be higher than the hook limit.
-      if (raw.length > deps.bodyLimitBytes) throw new PayloadTooLargeError(`request body is larger than ${deps.bodyLimitBytes} bytes`);
+      if (raw.length > deps.bodyLimitBytes)
+        throw new PayloadTooLargeError(`request body is larger than ${deps.bodyLimitBytes} bytes`);
       const body = raw.length === 0 ? null : json ? req.body : raw.toString('utf8');
+      // JSON bodies were checked by the app's parser; a text body is stored as a string too.
+      const unstorable = typeof body === 'string' ? findUnstorableJson(body, 'body') : undefined;
+      if (unstorable) throw new InvalidRequestError(unstorable.message, unstorable.path ?? 'body');
 
       const hangup = new AbortController();
       res.on('close', () => {
@@ -59,8 +63,14 @@ export function hookRoutes(deps: {
 export function hookBodyErrorCounter(metrics: TriggerMetrics) {
   return (err: unknown, _req: Request, _res: Response, next: NextFunction): void => {
     const e = err as { type?: string; status?: number };
-    if (err instanceof PayloadTooLargeError || e?.type === 'entity.too.large') metrics.hookReceived('too_large');
-    else if (err instanceof InvalidRequestError || e?.type === 'entity.parse.failed' || e?.status === 400) metrics.hookReceived('bad_request');
+    if (err instanceof PayloadTooLargeError || e?.type === 'entity.too.large')
+      metrics.hookReceived('too_large');
+    else if (
+      err instanceof InvalidRequestError ||
+      e?.type === 'entity.parse.failed' ||
+      e?.status === 400
+    )
+      metrics.hookReceived('bad_request');
     next(err);
   };
 }

@@ -31,7 +31,12 @@ export class BullmqSchedules implements ScheduleRegistry {
       concurrency?: number;
     },
   ) {
-    this.queue = new Queue<ScheduleJobData>(SCHEDULES_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+    this.queue = new Queue<ScheduleJobData>(SCHEDULES_QUEUE, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+    });
+    // Connection errors are reported once by the Redis client (createRedis); BullMQ reconnects.
+    this.queue.on('error', () => undefined);
   }
 
   async upsert(workflowId: string, cron: string, timezone: string): Promise<void> {
@@ -63,19 +68,33 @@ export class BullmqSchedules implements ScheduleRegistry {
       async (job: Job<ScheduleJobData>) => {
         await onTick({ workflowId: job.data.workflowId, scheduledAt: scheduledTimeOf(job) });
       },
-      { connection: this.opts.connection, prefix: this.opts.prefix, concurrency: this.opts.concurrency ?? 8 },
+      {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        concurrency: this.opts.concurrency ?? 8,
+      },
     );
     this.worker.on('failed', (job, err) =>
-      this.opts.logger.warn({ workflowId: job?.data.workflowId, attempt: job?.attemptsMade, err: err.message }, 'schedule tick failed'),
+      this.opts.logger.warn(
+        { workflowId: job?.data.workflowId, attempt: job?.attemptsMade, err: err.message },
+        'schedule tick failed',
+      ),
     );
     this.worker.on('error', (err) => this.opts.logger.error({ err }, 'schedule worker error'));
     await this.worker.waitUntilReady();
   }
 
   /** Lists the registered schedulers (operators, tests). */
-  async list(): Promise<Array<{ workflowId: string; pattern?: string | null; tz?: string | null; next?: number | null }>> {
+  async list(): Promise<
+    Array<{ workflowId: string; pattern?: string | null; tz?: string | null; next?: number | null }>
+  > {
     const schedulers = await this.queue.getJobSchedulers();
-    return schedulers.map((s) => ({ workflowId: s.key, pattern: s.pattern, tz: s.tz, next: s.next }));
+    return schedulers.map((s) => ({
+      workflowId: s.key,
+      pattern: s.pattern,
+      tz: s.tz,
+      next: s.next,
+    }));
   }
 
   /** Stops taking ticks (the one in progress finishes) and closes the queue. */

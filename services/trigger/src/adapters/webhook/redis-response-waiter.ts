@@ -35,10 +35,7 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
   }
 
   async start(): Promise<void> {
-    const sub = createRedis(this.opts.redisUrl);
-    sub.on('error', (err) =>
-      this.opts.logger.warn({ err: err.message }, 'webhook response subscriber error'),
-    );
+    const sub = createRedis(this.opts.redisUrl, { logger: this.opts.logger });
     sub.on('pmessage', (_pattern: string, channel: string, raw: string) =>
       this.onMessage(channel, raw),
     );

@@ -1,0 +1,56 @@
+import { countRows, routesWithBody, unstorableBodies } from '@flowgenie/testing';
+import { AUTH_SCHEMA } from '../src/config';
+import { anEmail, call, PASSWORD, signUp, startAuth, type TestAuth } from './support';
+
+let auth: TestAuth;
+let token: string;
+let refreshToken: string;
+beforeAll(async () => {
+  auth = await startAuth('unstorable');
+  ({ accessToken: token, refreshToken } = await signUp(auth.url));
+});
+afterAll(() => auth?.stop());
+
+/** Every auth route that takes a JSON body, with a valid body and the string field to spoil. */
+const ROUTES: Record<
+  string,
+  { body: () => Record<string, unknown>; field: string; authed?: boolean }
+> = {
+  'POST /auth/signup': { body: () => ({ email: anEmail(), password: PASSWORD }), field: 'email' },
+  'POST /auth/login': { body: () => ({ email: anEmail(), password: PASSWORD }), field: 'password' },
+  'POST /auth/refresh': { body: () => ({ refreshToken }), field: 'refreshToken' },
+  'POST /auth/logout': { body: () => ({ refreshToken }), field: 'refreshToken', authed: true },
+  'POST /auth/api-keys': { body: () => ({ name: 'deploy script' }), field: 'name', authed: true },
+  'POST /auth/token': { body: () => ({ apiKey: 'fgk_not_a_real_key' }), field: 'apiKey' },
+};
+
+it('the table names every auth route that takes a body', () => {
+  expect(Object.keys(ROUTES).sort()).toEqual(routesWithBody(auth.service.app));
+});
+
+const cases = Object.entries(ROUTES).flatMap(([route, spec]) =>
+  unstorableBodies(spec.body(), spec.field).map(
+    ({ label, text }) => [route, label, text, spec.authed ?? false] as const,
+  ),
+);
+
+it.each(cases)(
+  '%s with %s is 400 with a located message and stores nothing',
+  async (route, _label, text, authed) => {
+    const [method, path] = route.split(' ');
+    const before = await countRows(auth.config.DATABASE_URL, AUTH_SCHEMA);
+    const answer = await call(auth.url, method, path, {
+      rawBody: text,
+      token: authed ? token : undefined,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: expect.stringMatching(/^body/) }],
+    });
+    expect(answer.body.error.message).toMatch(
+      /^(a key of )?body\b.*(NUL|surrogate|nested more than 64 levels)/,
+    );
+    expect(await countRows(auth.config.DATABASE_URL, AUTH_SCHEMA)).toEqual(before);
+  },
+);
