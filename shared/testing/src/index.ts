@@ -80,4 +80,4 @@ export async function waitFor<T>(check: () => Promise<T> | T, opts: { timeoutMs?
   }
 }
 
-export { createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';
+export { ALL_TEST_SCOPES, createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';
