@@ -77,6 +77,25 @@ describe('the visual builder, in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('signs out for good: a reload, or opening a page, shows the sign-in page', async () => {
+    // Signed in since the journey above; land somewhere that needs the session.
+    await page.goto(`${origin}/workflows`);
+    await page.getByTestId('account-menu').click();
+    await page.getByTestId('menu-sign-out').click();
+    await page.waitForURL(`${origin}/signin`);
+    await page.getByText('You have signed out.').waitFor();
+    // The next page load tries the refresh cookie: it must find no session.
+    await page.reload();
+    await page.getByTestId('auth-submit').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.goto(`${origin}/workflows`);
+    await page.waitForURL(/\/signin$/);
+    await page.getByTestId('auth-submit').waitFor();
+    const cookies = await chrome.context.cookies(origin);
+    expect(cookies.filter((c) => c.name.includes('fg_refresh'))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
   async function journey() {
     // 1. Sign up, land on the workflows list, create a workflow.
     await page.goto(`${origin}/signup`);

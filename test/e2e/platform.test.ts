@@ -45,7 +45,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
     });
     expect(res.status).toBe(201);
     expectShape(SessionResponseSchema, res.body);
-    expect(res.headers.get('set-cookie')).toMatch(/^fg_refresh=.*HttpOnly.*/i);
+    expect(res.headers.get('set-cookie')).toMatch(/^__Host-fg_refresh=.*; Path=\/;.*HttpOnly.*/i);
   });
 
   afterAll(async () => {
@@ -514,6 +514,42 @@ describe('FlowGenie end to end (through the gateway)', () => {
       );
       expect(res.body.error.message).toMatch(/expired/);
       expect((await client.get('/api/auth/me', { token: aliceFirstToken })).status).toBe(401);
+    });
+  });
+
+  describe('API keys', () => {
+    it('a read-only key reads workflows but cannot create one or manage keys; the session can', async () => {
+      // Prepare
+      const created = await alice.post('/api/auth/api-keys', {
+        body: { name: 'dashboard', scopes: ['workflows:read', 'executions:read'] },
+      });
+      expect(created.status).toBe(201);
+      const exchanged = await client.post('/api/auth/token', {
+        body: { apiKey: created.body.key },
+      });
+      const keyToken = exchanged.body.accessToken as string;
+      // Act
+      const write = await client.post('/api/workflows', {
+        token: keyToken,
+        body: { name: 'by key' },
+      });
+      const read = await client.get('/api/workflows', { token: keyToken });
+      const run = await client.post('/api/workflows/00000000-0000-4000-8000-000000000000/runs', {
+        token: keyToken,
+      });
+      const mint = await client.post('/api/auth/api-keys', {
+        token: keyToken,
+        body: { name: 'spare' },
+      });
+      // Assess
+      expect(write.status).toBe(403);
+      expect(write.body.error.code).toBe('insufficient_scope');
+      expect(read.status).toBe(200);
+      expect(run.status).toBe(403);
+      expect(mint.status).toBe(403);
+      expect((await alice.post('/api/workflows', { body: { name: 'by session' } })).status).toBe(
+        201,
+      );
     });
   });
 

@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config';
 import { docsRouter } from './docs';
 import { buildOpenApiDocument } from './openapi';
 import { proxyRequest, type ProxyTarget } from './proxy';
+import { AUTH_ONLY_COOKIES } from './cookies';
 import { checkUpstreams } from './readiness';
 import { resolveRoute, type UpstreamName } from './routes';
 import { spaRouter } from './spa';
@@ -103,6 +104,7 @@ export function createGateway(config: GatewayConfig, opts: { logger?: Logger } =
           logger,
           bodyLimit: route.hook ? config.HOOK_BODY_LIMIT_BYTES : config.BODY_LIMIT_BYTES,
           correlationId: correlationIdOf(req),
+          dropCookies: route.upstream === 'auth' ? [] : AUTH_ONLY_COOKIES,
         });
         return;
       case 'bad_path':

@@ -4,6 +4,7 @@ import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { Logger } from '@flowgenie/platform';
 import { sendError } from '@flowgenie/platform';
+import { withoutCookies } from './cookies';
 
 /** Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -104,7 +105,11 @@ export function proxyRequest(
   res: Response,
   target: ProxyTarget,
   upstreamPath: string,
-  opts: ProxyOptions & { bodyLimit: number; correlationId: string },
+  opts: ProxyOptions & {
+    bodyLimit: number;
+    correlationId: string;
+    dropCookies?: readonly string[];
+  },
 ): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > opts.bodyLimit) {
@@ -126,6 +131,9 @@ export function proxyRequest(
       continue;
     headers[name] = value;
   }
+  const cookie = withoutCookies(req.headers.cookie, opts.dropCookies ?? []);
+  if (cookie === undefined) delete headers.cookie;
+  else headers.cookie = cookie;
   const clientHost = req.headers.host ?? '';
   headers.host = target.url.host;
   headers['x-correlation-id'] = opts.correlationId;

@@ -161,6 +161,23 @@ describe('local gateway', () => {
     );
   });
 
+  it('sends the refresh cookie to the auth service only', async () => {
+    const cookie = 'theme=dark; __Host-fg_refresh=secret-token';
+    for (const p of ['/api/workflows', '/api/executions', '/hooks/h1', '/api/workflows/w1/runs']) {
+      await get(p, { headers: { cookie } });
+    }
+    for (const name of ['catalog', 'execution', 'trigger']) {
+      expect({ name, cookie: services[name].seen.at(-1)!.headers.cookie }).toEqual({
+        name,
+        cookie: 'theme=dark',
+      });
+    }
+    await get('/api/auth/refresh', { method: 'POST', headers: { cookie } });
+    expect(services.auth.seen.at(-1)!.headers.cookie).toBe(cookie);
+    await get('/api/workflows', { headers: { cookie: '__Host-fg_refresh=secret-token' } });
+    expect(services.catalog.seen.at(-1)!.headers).not.toHaveProperty('cookie');
+  });
+
   it('passes upstream headers such as Set-Cookie back', async () => {
     const res = await get('/api/auth/login', {
       method: 'POST',

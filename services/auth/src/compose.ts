@@ -41,7 +41,8 @@ import { PgRefreshTokenRepository } from './adapters/persistence/refresh-token.r
 import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository';
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
-import { AUTH_SCHEMA, type Config } from './config';
+import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
+import { allowedOrigins, AUTH_SCHEMA, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
 
@@ -119,9 +120,17 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const refreshTokens = new PgRefreshTokenRepository(db);
   const apiKeys = new PgApiKeyRepository(db);
   const throttle = new RedisLoginThrottle(redis, config.REDIS_PREFIX, {
+    failuresBeforeBackoff: config.LOGIN_FAILURES_BEFORE_BACKOFF,
+    backoffBaseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,
+    backoffMaxSeconds: config.LOGIN_BACKOFF_MAX_SECONDS,
     maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
     windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  });
+  const signupLimiter = new RedisRateLimiter(redis, config.REDIS_PREFIX, {
+    name: 'sign-up',
+    max: config.SIGNUP_MAX_PER_IP,
+    windowSeconds: config.SIGNUP_WINDOW_SECONDS,
   });
   const refreshTtlDays = config.REFRESH_TOKEN_TTL_DAYS;
   const sessions = new SessionIssuer({ accessTokens, refreshTokens, clock, refreshTtlDays });
@@ -146,7 +155,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     '/auth',
     authRoutes(
       {
-        signUp: new SignUp({ users, hasher, sessions }),
+        signUp: new SignUp({ users, hasher, sessions, limiter: signupLimiter }),
         logIn: new LogIn({ users, hasher, throttle, sessions }),
         refreshSession: new RefreshSession({
           users,
@@ -154,6 +163,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
           accessTokens,
           clock,
           refreshTtlDays,
+          reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
           log: logger,
         }),
         logOut: new LogOut({ refreshTokens, clock }),
@@ -161,9 +171,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
         createApiKey: new CreateApiKey({ apiKeys }),
         listApiKeys: new ListApiKeys({ apiKeys }),
         revokeApiKey: new RevokeApiKey({ apiKeys, clock }),
-        exchangeApiKey: new ExchangeApiKey({ apiKeys, users, accessTokens, clock }),
+        exchangeApiKey: new ExchangeApiKey({ apiKeys, users, accessTokens, clock, ttlSeconds: config.API_KEY_TOKEN_TTL_SECONDS }),
       },
       verify,
+      { allowedOrigins: allowedOrigins(config) },
     ),
   );
   finishHttpApp(app, { logger });

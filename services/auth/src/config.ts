@@ -24,6 +24,23 @@ export const ConfigSchema = z.object({
   /** Where the key that encrypts secrets at rest comes from; `local` = the key file in DATA_DIR (KMS later). */
   SECRETS_KEY_PROVIDER: z.enum(['local']).default('local'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+  /**
+   * Lifetime of tokens exchanged from API keys (capped by ACCESS_TOKEN_TTL_SECONDS): how long a
+   * token outlives the revocation of its key, at most.
+   */
+  API_KEY_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(300),
+  /**
+   * A refresh token presented again this soon after its rotation gets another token of its family
+   * instead of revoking it (two tabs refreshing at once). 0 turns the grace off.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(20),
+  /** The public origin of the web app (the gateway); the refresh cookie is only honoured from it. */
+  PUBLIC_BASE_URL: z.string().url().default('https://localhost:8443'),
+  /** Comma-separated origins allowed to use the refresh cookie; unset = the origin of PUBLIC_BASE_URL. */
+  AUTH_ALLOWED_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => o.trim() === '' || URL.canParse(o.trim())), 'must be comma-separated origins (https://host:port)')
+    .optional(),
   REFRESH_TOKEN_TTL_DAYS: positiveInt.max(365).default(30),
   /**
    * argon2id cost. Unset = the argon2 library defaults (production). Tests lower them to stay fast;
@@ -32,10 +49,21 @@ export const ConfigSchema = z.object({
   ARGON2_MEMORY_KIB: positiveInt.min(1024).optional(),
   ARGON2_TIME_COST: positiveInt.optional(),
   ARGON2_PARALLELISM: positiveInt.max(16).optional(),
-  /** Failed sign-ins allowed per account (and per client IP) within the window, then 429. */
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),
+  /**
+   * Sign-in throttling. One account from one address: this many failures go through at once, then
+   * each further attempt waits LOGIN_BACKOFF_BASE_SECONDS, doubling per failure up to
+   * LOGIN_BACKOFF_MAX_SECONDS. Ceilings within LOGIN_FAILURE_WINDOW_SECONDS: failures per account
+   * across all addresses, and per address across all accounts. Past any of them: 429 + Retry-After.
+   */
+  LOGIN_FAILURES_BEFORE_BACKOFF: positiveInt.default(5),
+  LOGIN_BACKOFF_BASE_SECONDS: positiveInt.default(2),
+  LOGIN_BACKOFF_MAX_SECONDS: positiveInt.default(15 * 60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(100),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  /** Sign-ups per client address within the window, then 429 + Retry-After. */
+  SIGNUP_MAX_PER_IP: positiveInt.default(10),
+  SIGNUP_WINDOW_SECONDS: positiveInt.default(60 * 60),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -43,6 +71,17 @@ export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 /** Parses this service's configuration; `env` is `process.env` in main.ts and a literal in tests. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   return loadPlatformConfig(ConfigSchema, env);
+}
+
+/** Origins whose requests may use the refresh cookie (refresh, logout). */
+export function allowedOrigins(config: Pick<Config, 'PUBLIC_BASE_URL' | 'AUTH_ALLOWED_ORIGINS'>): string[] {
+  if (config.AUTH_ALLOWED_ORIGINS) {
+    return config.AUTH_ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean)
+      .map((o) => new URL(o).origin);
+  }
+  return [new URL(config.PUBLIC_BASE_URL).origin];
 }
 
 /** The schema every table of this service lives in. */

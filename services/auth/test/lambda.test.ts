@@ -68,8 +68,8 @@ describe('the auth Lambda', () => {
     expect(signedUp.statusCode).toBe(201);
     expect(JSON.parse(signedUp.body)).not.toHaveProperty('refreshToken');
     // HTTP API v2 answers carry Set-Cookie values in `cookies`.
-    const cookie = signedUp.cookies.find((c) => c.startsWith('fg_refresh='));
-    expect(cookie).toMatch(/Path=\/api\/auth/);
+    const cookie = signedUp.cookies.find((c) => c.startsWith('__Host-fg_refresh='));
+    expect(cookie).toMatch(/Path=\/;/);
     expect(cookie).toMatch(/HttpOnly/);
 
     const refreshed = await handler(apiEvent('POST', '/api/auth/refresh', { cookies: [cookie!.split(';')[0]] }));

@@ -29,6 +29,10 @@ export interface TestAuth {
 
 /** Cheap argon2 so a suite of sign-ins stays fast; production uses the library defaults. */
 const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ARGON2_PARALLELISM: '1' };
+/** Suites sign many users up from one address; the test of the sign-up limit sets its own. */
+const MANY_SIGNUPS = { SIGNUP_MAX_PER_IP: '10000' };
+/** The web app's origin in tests: the refresh cookie is honoured from it only. */
+export const APP_ORIGIN = 'https://app.flowgenie.test';
 
 function memoryLogger(lines: string[]): Logger {
   return pino(
@@ -48,7 +52,9 @@ export function configFor(database: TestDatabase, dataDir: string, redisPrefix: 
     LOG_LEVEL: 'silent',
     AUTH_ISSUER: 'https://flowgenie.test/auth',
     AUTH_AUDIENCE: 'flowgenie-test',
+    PUBLIC_BASE_URL: APP_ORIGIN,
     ...FAST_ARGON2,
+    ...MANY_SIGNUPS,
     ...env,
   });
 }
@@ -98,13 +104,14 @@ export async function call<T = AnyJson>(
   base: string,
   method: string,
   urlPath: string,
-  opts: { body?: unknown; rawBody?: string; token?: string; cookie?: string; ip?: string } = {},
+  opts: { body?: unknown; rawBody?: string; token?: string; cookie?: string; ip?: string; origin?: string } = {},
 ): Promise<HttpAnswer<T>> {
   const headers: Record<string, string> = {};
   if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.ip) headers['x-forwarded-for'] = opts.ip;
+  if (opts.origin) headers.origin = opts.origin;
   const res = await fetch(`${base}${urlPath}`, {
     method,
     headers,
@@ -114,10 +121,17 @@ export async function call<T = AnyJson>(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers, cookies: res.headers.getSetCookie() };
 }
 
-/** The fg_refresh value in a response's Set-Cookie headers ('' when it was cleared). */
+export const REFRESH_COOKIE = '__Host-fg_refresh';
+
+/** The whole Set-Cookie header of the refresh cookie, if the answer set or cleared it. */
+export function refreshCookieHeaderOf(answer: HttpAnswer): string | undefined {
+  return answer.cookies.find((c) => c.startsWith(`${REFRESH_COOKIE}=`));
+}
+
+/** The refresh cookie's value in a response's Set-Cookie headers ('' when it was cleared). */
 export function refreshCookieOf(answer: HttpAnswer): string | undefined {
-  const header = answer.cookies.find((c) => c.startsWith('fg_refresh='));
-  return header === undefined ? undefined : decodeURIComponent(header.slice('fg_refresh='.length).split(';')[0]);
+  const header = refreshCookieHeaderOf(answer);
+  return header === undefined ? undefined : decodeURIComponent(header.slice(REFRESH_COOKIE.length + 1).split(';')[0]);
 }
 
 async function deleteRedisKeys(prefix: string): Promise<void> {

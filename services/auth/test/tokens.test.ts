@@ -35,7 +35,7 @@ describe('JWKS', () => {
 });
 
 describe('access tokens', () => {
-  it('are ES256 at+jwt with kid, iss, aud, sub, email, iat, exp (15 min) and jti', async () => {
+  it('are ES256 at+jwt with kid, iss, aud, sub, email, every scope, the session id, iat, exp (15 min) and jti', async () => {
     const user = await signUp(auth.url);
     const jwks = await call(auth.url, 'GET', '/.well-known/jwks.json');
     expect(decodeProtectedHeader(user.accessToken)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: jwks.body.keys[0].kid });
@@ -43,6 +43,8 @@ describe('access tokens', () => {
     expect(claims).toEqual({
       sub: user.user.id,
       email: user.email,
+      scope: 'workflows:read workflows:write executions:read executions:write api-keys:manage',
+      sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iss: 'https://flowgenie.test/auth',
       aud: 'flowgenie-test',
       iat: expect.any(Number),
@@ -55,7 +57,13 @@ describe('access tokens', () => {
 
   it("are accepted by the platform's createTokenVerifier reading this service's JWKS URL", async () => {
     const user = await signUp(auth.url);
-    await expect(verifierFor(auth)(user.accessToken)).resolves.toEqual({ id: user.user.id, email: user.email });
+    const [family] = await auth.query<{ id: string }>('select id from auth.refresh_token_families where user_id = $1', [user.user.id]);
+    await expect(verifierFor(auth)(user.accessToken)).resolves.toEqual({
+      id: user.user.id,
+      email: user.email,
+      scopes: ['workflows:read', 'workflows:write', 'executions:read', 'executions:write', 'api-keys:manage'],
+      sessionId: family.id,
+    });
   });
 
   it('are refused once expired', async () => {

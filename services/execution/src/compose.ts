@@ -7,6 +7,7 @@ import {
   pingDb,
   pingRedis,
   requireAuth,
+  requireScopesByMethod,
   startHttpServer,
   type Logger,
   type RunningServer,
@@ -61,7 +62,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     readiness: { db: () => pingDb(db as unknown as Kysely<unknown>), redis: () => pingRedis(redis) },
   });
-  app.use('/executions', requireAuth(verify), executionRoutes({ queries, retry, cancel, streamPollMs: opts.streamPollMs }));
+  app.use('/executions', requireAuth(verify), requireScopesByMethod('executions'), executionRoutes({ queries, retry, cancel, streamPollMs: opts.streamPollMs }));
   finishHttpApp(app, { logger });
 
   const consumer = createEventConsumer(CONSUMER, config, { redis, logger });

@@ -6,6 +6,7 @@ import type { WorkflowGraph } from '@flowgenie/contracts';
 import { CatalogWorkflowSpecSource } from '../src/adapters/http/catalog-spec-source';
 import { InvalidWorkflowError, NotRunnableError, UpstreamUnavailableError } from '../src/domain/errors';
 import type { RunSpec, WorkflowSpecSource } from '../src/ports/workflow-spec-source';
+import { ALL_TEST_SCOPES } from '@flowgenie/testing';
 import { graphWith, TriggerHarness } from './support';
 
 /** The catalog as the trigger sees it: workflows by (owner, id), published graph and draft. */
@@ -43,8 +44,8 @@ describe('manual runs', () => {
   let aliceToken: string;
   let bobToken: string;
 
-  async function tokenFor(user: { id: string; email: string }): Promise<string> {
-    return new SignJWT({ email: user.email })
+  async function tokenFor(user: { id: string; email: string }, scope = ALL_TEST_SCOPES): Promise<string> {
+    return new SignJWT({ email: user.email, scope })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test' })
       .setSubject(user.id)
       .setIssuer(h.config.AUTH_ISSUER)
@@ -128,6 +129,17 @@ describe('manual runs', () => {
     expect(b.executionId).toBe(a.executionId);
     await h.waitForTriggered((e) => e.data.executionId === a.executionId);
     expect(await h.outboxOf(workflowId)).toHaveLength(1);
+  });
+
+  it('refuses a token without executions:write (a read-only API key) with 403 and emits nothing', async () => {
+    const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 });
+    const readOnly = await tokenFor(alice, 'workflows:read executions:read');
+
+    const res = await run(workflowId, {}, { token: readOnly });
+
+    expect(res.status).toBe(403);
+    expect((await res.json()) as unknown).toMatchObject({ error: { code: 'insufficient_scope', message: expect.stringContaining('executions:write') } });
+    expect(await h.firingsOf(workflowId)).toHaveLength(0);
   });
 
   it("answers 404 for another user's workflow and emits nothing", async () => {

@@ -15,6 +15,8 @@ import {
   pingDb,
   pingRedis,
   requireAuth,
+  requireScopes,
+  requireScopesByMethod,
   startHttpServer,
   type Logger,
   type RunningServer,
@@ -92,8 +94,19 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
       redis: () => pingRedis(redis),
     },
   });
-  app.use('/workflows', requireAuth(verify), workflowRoutes(useCases));
-  app.use('/node-types', requireAuth(verify), nodeTypeRoutes(useCases));
+  // GET needs workflows:read, every other method workflows:write (a read-only API key cannot change anything).
+  app.use(
+    '/workflows',
+    requireAuth(verify),
+    requireScopesByMethod('workflows'),
+    workflowRoutes(useCases),
+  );
+  app.use(
+    '/node-types',
+    requireAuth(verify),
+    requireScopes('workflows:read'),
+    nodeTypeRoutes(useCases),
+  );
   app.use('/internal', internalRoutes(useCases));
   app.use(catalogErrorMiddleware());
   finishHttpApp(app, { logger });

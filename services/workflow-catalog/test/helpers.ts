@@ -35,11 +35,9 @@ export interface TestCatalog {
   prefix: string;
   /** A signed access token for a user (a new user id unless given). */
   userToken(userId?: string): Promise<{ userId: string; token: string }>;
-  call<T = Json>(
-    method: string,
-    path: string,
-    opts?: { token?: string; body?: unknown; rawBody?: string },
-  ): Promise<ApiResponse<T>>;
+  /** A token for `userId` holding only `scope` (space-separated), as an API key with those scopes gets. */
+  scopedToken(userId: string, scope: string): Promise<string>;
+  call<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string }): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -79,6 +77,7 @@ export async function startCatalog(label: string): Promise<TestCatalog> {
       redis,
       prefix,
       userToken: tokens.userToken,
+      scopedToken: (userId, scope) => tokens.sign(userId, undefined, scope),
       async call(method, path, opts = {}) {
         const headers: Record<string, string> = {};
         if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -27,6 +27,37 @@ describe('authentication', () => {
   });
 });
 
+describe('scopes', () => {
+  it('lets a read-only token (an API key with read scopes) read but not create, change or delete workflows', async () => {
+    // Prepare: one workflow made with Alice's full session token
+    const existing = await create({ name: 'Made by the session' });
+    const readOnly = await catalog.scopedToken(alice.userId, 'workflows:read executions:read');
+    const asReadOnly = (method: string, path: string, body?: unknown) => catalog.call(method, path, { token: readOnly, body });
+    // Act
+    const created = await asReadOnly('POST', '/workflows', { name: 'Made by a read-only key' });
+    const renamed = await asReadOnly('PUT', `/workflows/${existing.id}`, { name: 'Renamed' });
+    const deleted = await asReadOnly('DELETE', `/workflows/${existing.id}`);
+    // Assess
+    for (const refused of [created, renamed, deleted]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toEqual({
+        code: 'insufficient_scope',
+        message: 'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
+      });
+    }
+    const list = await asReadOnly('GET', '/workflows');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((w: { name: string }) => w.name)).not.toContain('Made by a read-only key');
+    expect((await asReadOnly('GET', `/workflows/${existing.id}`)).body.name).toBe('Made by the session');
+    expect((await asReadOnly('GET', '/node-types')).status).toBe(200);
+  });
+
+  it('refuses a token with no scope claim at all', async () => {
+    const bare = await catalog.scopedToken(alice.userId, '');
+    expect((await catalog.call('GET', '/workflows', { token: bare })).status).toBe(403);
+  });
+});
+
 describe('create, read, update, delete', () => {
   it('creates an empty draft with a hook id and shows its problems', async () => {
     const wf = await create({ name: 'Empty draft' });

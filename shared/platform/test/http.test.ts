@@ -8,6 +8,7 @@ import {
   NotFoundError,
   parseOrThrow,
   requireAuth,
+  requireScopesByMethod,
   startHttpServer,
   userOf,
   type RunningServer,
@@ -38,6 +39,9 @@ describe('platform HTTP defaults', () => {
     });
     app.get('/me', requireAuth(verify), (req, res) => {
       res.json(userOf(req));
+    });
+    app.use('/workflows', requireAuth(verify), requireScopesByMethod('workflows'), (req, res) => {
+      res.json({ method: req.method, scopes: userOf(req).scopes });
     });
     app.get('/missing', () => {
       throw new NotFoundError('workflow not found');
@@ -90,7 +94,27 @@ describe('platform HTTP defaults', () => {
   it('accepts a valid access token', async () => {
     const res = await get('/me', await sign({}));
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ id: 'user-1', email: 'a@example.com' });
+    expect(await json(res)).toEqual({ id: 'user-1', email: 'a@example.com', scopes: [] });
+  });
+
+  it('exposes the scope claim and lets GET through with :read, other methods only with :write', async () => {
+    const readOnly = await sign({ scope: 'workflows:read executions:read' });
+    const read = await get('/workflows', readOnly);
+    expect(read.status).toBe(200);
+    expect(await json(read)).toEqual({ method: 'GET', scopes: ['workflows:read', 'executions:read'] });
+
+    const write = await fetch(`${server.url}/workflows`, { method: 'POST', headers: { authorization: `Bearer ${readOnly}` } });
+    expect(write.status).toBe(403);
+    expect((await json(write)).error).toEqual({
+      code: 'insufficient_scope',
+      message: 'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
+    });
+    expect(write.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="workflows:write"');
+
+    const full = await sign({ scope: 'workflows:read workflows:write' });
+    expect((await fetch(`${server.url}/workflows`, { method: 'POST', headers: { authorization: `Bearer ${full}` } })).status).toBe(200);
+    // No scope claim: nothing a scoped route allows.
+    expect((await get('/workflows', await sign({}))).status).toBe(403);
   });
 
   it.each([

@@ -94,4 +94,4 @@ export async function waitFor<T>(
 
 export { countRows, listRoutes, routesWithBody, unstorableBodies } from './hostile-json';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
-export { createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';
+export { ALL_TEST_SCOPES, createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';

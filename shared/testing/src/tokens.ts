@@ -5,11 +5,14 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 export const TEST_ISSUER = 'https://flowgenie.test/auth';
 export const TEST_AUDIENCE = 'flowgenie-test';
 
+/** Everything a signed-in session may do (the auth service's interactive tokens). */
+export const ALL_TEST_SCOPES = 'workflows:read workflows:write executions:read executions:write api-keys:manage';
+
 export interface TestTokens {
   /** Verifies tokens signed by `sign`: hand it to a service's compose as `keySet`. */
   keySet: ReturnType<typeof createLocalJWKSet>;
-  /** A signed ES256 access token (valid 10 minutes) for `userId`. */
-  sign(userId: string, email?: string): Promise<string>;
+  /** A signed ES256 access token (valid 10 minutes) for `userId`, with every scope unless `scope` says otherwise. */
+  sign(userId: string, email?: string, scope?: string): Promise<string>;
   /** A signed access token for a user (a new user id unless given). */
   userToken(userId?: string): Promise<{ userId: string; token: string }>;
 }
@@ -28,8 +31,8 @@ export async function createTestTokens(opts: { issuer?: string; audience?: strin
   const kid = opts.kid ?? 'test-key';
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  const sign = (userId: string, email = `${userId.slice(0, 8)}@example.test`) =>
-    new SignJWT({ email })
+  const sign = (userId: string, email = `${userId.slice(0, 8)}@example.test`, scope = ALL_TEST_SCOPES) =>
+    new SignJWT({ email, scope })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
       .setSubject(userId)
       .setIssuer(issuer)

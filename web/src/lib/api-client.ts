@@ -50,7 +50,7 @@ type Listener<T> = (value: T) => void;
 
 /**
  * The browser's API client. The access token lives only in memory; the refresh token is the
- * httpOnly `fg_refresh` cookie, so a reload calls {@link ApiClient.refresh} to get a new access
+ * httpOnly `__Host-fg_refresh` cookie, so a reload calls {@link ApiClient.refresh} to get a new access
  * token. Any 401 triggers one refresh shared by all requests in flight (single-flight), then the
  * request is retried once; if the refresh is refused the session is over.
  *

@@ -5,7 +5,11 @@ import type { ApiKeyRepository } from '../ports/api-key-repository';
 import type { Clock } from '../ports/clock';
 import type { UserRepository } from '../ports/user-repository';
 
-/** Scripts exchange an API key for an access token of its owner. Unknown or revoked key: 401. */
+/**
+ * Scripts exchange an API key for an access token of its owner, holding the key's scopes only (never
+ * key management) and living `ttlSeconds` (short: a token outlives its key's revocation by at most
+ * that long). Unknown or revoked key: 401.
+ */
 export class ExchangeApiKey {
   constructor(
     private readonly deps: {
@@ -13,10 +17,11 @@ export class ExchangeApiKey {
       users: UserRepository;
       accessTokens: AccessTokenIssuer;
       clock: Clock;
+      ttlSeconds: number;
     },
   ) {}
 
-  async execute(input: { apiKey: string }): Promise<AccessToken> {
+  async execute(input: { apiKey: string }): Promise<AccessToken & { scopes: readonly string[] }> {
     if (!looksLikeApiKey(input.apiKey)) throw new InvalidApiKeyError();
     const found = await this.deps.apiKeys.findByHash(hashOpaqueToken(input.apiKey));
     if (!found || found.revokedAt) throw new InvalidApiKeyError();
@@ -24,6 +29,10 @@ export class ExchangeApiKey {
     if (!user) throw new InvalidApiKeyError();
     const now = this.deps.clock.now();
     await this.deps.apiKeys.markUsed(found.id, now);
-    return this.deps.accessTokens.issue(user, now);
+    const access = await this.deps.accessTokens.issue(user, now, {
+      scopes: found.scopes,
+      ttlSeconds: this.deps.ttlSeconds,
+    });
+    return { ...access, scopes: found.scopes };
   }
 }

@@ -27,17 +27,15 @@ class FakeHasher implements PasswordHasher {
 }
 
 class FakeThrottle implements LoginThrottle {
-  failures: LoginAttemptSubject[] = [];
-  cleared: string[] = [];
+  reserved: LoginAttemptSubject[] = [];
+  succeededFor: LoginAttemptSubject[] = [];
   verdict: ThrottleVerdict = { allowed: true };
-  async check() {
+  async reserve(subject: LoginAttemptSubject) {
+    this.reserved.push(subject);
     return this.verdict;
   }
-  async recordFailure(subject: LoginAttemptSubject) {
-    this.failures.push(subject);
-  }
-  async clearAccount(account: string) {
-    this.cleared.push(account);
+  async succeeded(subject: LoginAttemptSubject) {
+    this.succeededFor.push(subject);
   }
 }
 
@@ -53,6 +51,7 @@ function makeLogIn() {
     startFamily: async () => 'family-1',
     findByHash: async () => null,
     rotate: async () => true,
+    addToFamily: async () => true,
     revokeFamily: async () => undefined,
   };
   const accessTokens: AccessTokenIssuer = {
@@ -69,7 +68,7 @@ describe('LogIn', () => {
     const session = await logIn.execute({ email: ' Ann@Example.com ', password: 'correct horse battery', ip: '10.0.0.1' });
     expect(session.user).toEqual(ann);
     expect(session.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(throttle.cleared).toEqual(['ann@example.com']);
+    expect(throttle.succeededFor).toEqual([{ account: 'ann@example.com', ip: '10.0.0.1' }]);
   });
 
   it('checks an unknown email against the dummy hash, so it costs as much as a wrong password', async () => {
@@ -83,11 +82,11 @@ describe('LogIn', () => {
     expect(hasher.verified).toEqual(['hash:dummy-never-matches\u0000', 'hash:correct horse battery']);
   });
 
-  it('counts a failure against the account and the IP, existing account or not', async () => {
+  it('counts the attempt before checking, and takes nothing back for a failure, existing account or not', async () => {
     const { logIn, throttle } = makeLogIn();
     await expect(logIn.execute({ email: 'nobody@example.com', password: 'whatever123', ip: '10.0.0.9' })).rejects.toThrow();
-    expect(throttle.failures).toEqual([{ account: 'nobody@example.com', ip: '10.0.0.9' }]);
-    expect(throttle.cleared).toEqual([]);
+    expect(throttle.reserved).toEqual([{ account: 'nobody@example.com', ip: '10.0.0.9' }]);
+    expect(throttle.succeededFor).toEqual([]);
   });
 
   it('refuses a throttled attempt before checking the password, even a correct one', async () => {
@@ -95,7 +94,14 @@ describe('LogIn', () => {
     throttle.verdict = { allowed: false, scope: 'account', retryAfterSeconds: 600 };
     const attempt = logIn.execute({ email: 'ann@example.com', password: 'correct horse battery', ip: '10.0.0.1' });
     await expect(attempt).rejects.toThrow(RateLimitedError);
-    await expect(attempt).rejects.toMatchObject({ retryAfterSeconds: 600, message: expect.stringContaining('10 minutes') });
+    await expect(attempt).rejects.toMatchObject({
+      retryAfterSeconds: 600,
+      message: 'too many failed sign-in attempts for this account; try again in 10 minutes',
+    });
     expect(hasher.verified).toEqual([]);
+    throttle.verdict = { allowed: false, scope: 'pair', retryAfterSeconds: 4 };
+    await expect(logIn.execute({ email: 'ann@example.com', password: 'x', ip: '10.0.0.1' })).rejects.toMatchObject({
+      message: 'too many failed sign-in attempts; try again in 4 seconds',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { RateLimitedError } from '@flowgenie/platform';
 import { normaliseEmail } from '../domain/email';
 import { InvalidCredentialsError } from '../domain/errors';
+import { waitInWords } from '../domain/wait-words';
 import type { LoginThrottle } from '../ports/login-throttle';
 import type { PasswordHasher } from '../ports/password-hasher';
 import type { UserRepository } from '../ports/user-repository';
@@ -13,10 +14,17 @@ export interface LogInInput {
   ip: string;
 }
 
+const THROTTLED_FROM = {
+  pair: '',
+  account: ' for this account',
+  ip: ' from this address',
+} as const;
+
 /**
  * Signs in with email and password. An unknown email costs one password verification too (against
  * a dummy hash) and gives the same error as a wrong password, so neither the answer nor its timing
- * tells whether the account exists. Too many failures per account or IP: 429 before any check.
+ * tells whether the account exists. The throttle counts the attempt before the password is
+ * checked; a throttled attempt is 429 and checks nothing, not even a correct password.
  */
 export class LogIn {
   constructor(
@@ -30,23 +38,19 @@ export class LogIn {
 
   async execute(input: LogInInput): Promise<Session> {
     const subject = { account: normaliseEmail(input.email), ip: input.ip };
-    const verdict = await this.deps.throttle.check(subject);
+    const verdict = await this.deps.throttle.reserve(subject);
     if (!verdict.allowed) {
-      const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
-      const from = verdict.scope === 'account' ? 'for this account' : 'from this address';
       throw new RateLimitedError(
-        `too many failed sign-in attempts ${from}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        `too many failed sign-in attempts${THROTTLED_FROM[verdict.scope]}; try again in ${waitInWords(verdict.retryAfterSeconds)}`,
         verdict.retryAfterSeconds,
       );
     }
     const found = await this.deps.users.findCredentialsByEmail(subject.account);
     const hash = found?.passwordHash ?? (await this.deps.hasher.dummyHash());
     const matches = await this.deps.hasher.verify(hash, input.password);
-    if (!found || !matches) {
-      await this.deps.throttle.recordFailure(subject);
-      throw new InvalidCredentialsError();
-    }
-    await this.deps.throttle.clearAccount(subject.account);
+    // The failure was counted by reserve already.
+    if (!found || !matches) throw new InvalidCredentialsError();
+    await this.deps.throttle.succeeded(subject);
     return this.deps.sessions.start(found.user);
   }
 }

@@ -1,3 +1,4 @@
+import { SESSION_SCOPES } from '@flowgenie/contracts';
 import { newRefreshToken, hashOpaqueToken } from '../domain/opaque-token';
 import { refreshTokenExpiry } from '../domain/refresh-token-family';
 import type { User } from '../domain/user';
@@ -29,13 +30,13 @@ export class SessionIssuer {
     const now = this.deps.clock.now();
     const refreshToken = newRefreshToken();
     const refreshExpiresAt = refreshTokenExpiry(now, this.deps.refreshTtlDays);
-    await this.deps.refreshTokens.startFamily({
+    const familyId = await this.deps.refreshTokens.startFamily({
       userId: user.id,
       tokenHash: hashOpaqueToken(refreshToken),
       issuedAt: now,
       expiresAt: refreshExpiresAt,
     });
-    const access = await this.deps.accessTokens.issue(user, now);
+    const access = await this.deps.accessTokens.issue(user, now, { scopes: SESSION_SCOPES, sessionId: familyId });
     return { user, accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt };
   }
 }

@@ -9,11 +9,17 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
-export class EmailTakenError extends DomainError {
-  readonly code = 'email_taken';
+/**
+ * The email is taken. The message does not say so outright; the status still tells, which cannot
+ * be helped without email verification (see docs/ARCHITECTURE.md, Security), so sign-ups are rate limited.
+ */
+export class SignUpRefusedError extends DomainError {
+  readonly code = 'signup_refused';
   readonly status = 409;
   constructor() {
-    super('an account with this email already exists');
+    super(
+      'could not create an account with these details; if you already have an account, sign in instead',
+    );
   }
 }
 

@@ -14,6 +14,20 @@ describe('decideRefresh', () => {
     expect(decideRefresh({ ...fresh, usedAt: earlier }, now)).toEqual({ kind: 'reuse_detected' });
   });
 
+  it('treats a token rotated within the grace period as a concurrent refresh, and after it as reuse', () => {
+    const rotatedAgo = (ms: number) => ({ ...fresh, usedAt: new Date(now.getTime() - ms) });
+    expect(decideRefresh(rotatedAgo(19_000), now, 20_000)).toEqual({ kind: 'grace' });
+    expect(decideRefresh(rotatedAgo(20_000), now, 20_000)).toEqual({ kind: 'grace' });
+    expect(decideRefresh(rotatedAgo(20_001), now, 20_000)).toEqual({ kind: 'reuse_detected' });
+    // A concurrent rotation may stamp a time a hair after this request's clock.
+    expect(decideRefresh(rotatedAgo(-5), now, 20_000)).toEqual({ kind: 'grace' });
+    expect(decideRefresh(rotatedAgo(1), now, 0)).toEqual({ kind: 'reuse_detected' });
+  });
+
+  it('gives no grace to a revoked family', () => {
+    expect(decideRefresh({ ...fresh, usedAt: now, familyRevokedAt: now }, now, 20_000)).toEqual({ kind: 'rejected', reason: 'revoked' });
+  });
+
   it('still reports reuse when the rotated token has since expired', () => {
     expect(decideRefresh({ ...fresh, usedAt: earlier, expiresAt: earlier }, now)).toEqual({ kind: 'reuse_detected' });
   });

@@ -1,3 +1,4 @@
+import type { ResourceScope } from '@flowgenie/contracts';
 import type { ApiKey } from '../domain/api-key';
 
 /**
@@ -7,7 +8,13 @@ import type { ApiKey } from '../domain/api-key';
  * const key = await apiKeys.create({ userId, name: 'ci', prefix, keyHash });
  */
 export interface ApiKeyRepository {
-  create(input: { userId: string; name: string; prefix: string; keyHash: string }): Promise<ApiKey>;
+  create(input: {
+    userId: string;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    scopes: ResourceScope[];
+  }): Promise<ApiKey>;
   /** The owner's keys that are not revoked, newest first. */
   listActive(userId: string): Promise<ApiKey[]>;
   /** False when the key is not this user's, does not exist or is already revoked. */

@@ -5,18 +5,28 @@ export interface LoginAttemptSubject {
   ip: string;
 }
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; scope: 'account' | 'ip'; retryAfterSeconds: number };
+/**
+ * `pair`: this account from this address is backing off; `account`: the account's ceiling across
+ * all addresses; `ip`: the address's ceiling across all accounts.
+ */
+export type ThrottleScope = 'pair' | 'account' | 'ip';
+
+export type ThrottleVerdict =
+  { allowed: true } | { allowed: false; scope: ThrottleScope; retryAfterSeconds: number };
 
 /**
- * Counts failed sign-ins per account and per client IP within a window.
+ * Limits password guessing. `reserve` is one atomic step taken before the password is checked: it
+ * refuses when a limit is reached, and otherwise counts the attempt as a failure straight away, so
+ * parallel attempts cannot all pass the check before any of them is counted. `succeeded` takes the
+ * count back for an attempt that turned out right.
  *
  * @example
- * const verdict = await throttle.check({ account: email, ip });
+ * const verdict = await throttle.reserve({ account: email, ip });
  * if (!verdict.allowed) throw new RateLimitedError('...', verdict.retryAfterSeconds);
+ * if (passwordMatches) await throttle.succeeded({ account: email, ip });
  */
 export interface LoginThrottle {
-  check(subject: LoginAttemptSubject): Promise<ThrottleVerdict>;
-  recordFailure(subject: LoginAttemptSubject): Promise<void>;
-  /** After a successful sign-in: the account's failures are forgiven (the IP's are not). */
-  clearAccount(account: string): Promise<void>;
+  reserve(subject: LoginAttemptSubject): Promise<ThrottleVerdict>;
+  /** The attempt was right: its failure is taken back and this (account, address) backoff forgotten. */
+  succeeded(subject: LoginAttemptSubject): Promise<void>;
 }

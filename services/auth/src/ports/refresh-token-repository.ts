@@ -23,6 +23,8 @@ export interface RefreshTokenRepository {
    * unused and its family live. False when another refresh got there first (treat as reuse).
    */
   rotate(tokenId: string, next: { tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<boolean>;
+  /** Adds a token to a family that is still live (a refresh in the reuse grace period); false when it was revoked. */
+  addToFamily(familyId: string, next: { tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<boolean>;
   /** Revokes the family (idempotent); with `userId`, only if the family is that user's. */
   revokeFamily(familyId: string, reason: FamilyRevocationReason, at: Date, userId?: string): Promise<void>;
 }

@@ -67,7 +67,16 @@ const E400 = { 400: err('Invalid input: `details` name each field; nothing chang
 const E401 = { 401: err('Missing, expired or invalid access token.') };
 const E404 = { 404: err('Not found (another user’s resource answers 404 too).') };
 const E409 = (why: string) => ({ 409: err(why) });
-const authed = { ...E401 };
+const authed = {
+  ...E401,
+  403: err(
+    'insufficient_scope: the token lacks the scope this route needs (e.g. a read-only API key writing).',
+  ),
+};
+/** Key management needs a sign-in session's token (scope api-keys:manage). */
+const E403_SESSION = {
+  403: err('insufficient_scope: a token exchanged from an API key cannot manage keys'),
+};
 
 /** Every public route of the API, reachable through the gateway (docs/API.md). */
 export const httpRoutes: HttpRoute[] = [
@@ -80,12 +89,13 @@ export const httpRoutes: HttpRoute[] = [
     auth: false,
     summary: 'Create an account',
     description:
-      'Sets the `fg_refresh` cookie (httpOnly, Secure, SameSite=Strict, Path=/api/auth).',
+      'Sets the `__Host-fg_refresh` cookie (httpOnly, Secure, SameSite=Strict, Path=/). Limited per client address.',
     body: CredentialsRequestSchema,
     responses: {
       201: { description: 'Signed up and signed in', schema: SessionResponseSchema },
       ...E400,
-      409: err('Email already registered'),
+      409: err('signup_refused: no account can be created with these details'),
+      429: err('Too many sign-ups from this address (see Retry-After)'),
     },
   },
   {
@@ -100,7 +110,9 @@ export const httpRoutes: HttpRoute[] = [
       200: { description: 'Signed in', schema: SessionResponseSchema },
       ...E400,
       401: err('invalid_credentials'),
-      429: err('Too many failed attempts (see Retry-After)'),
+      429: err(
+        'Too many failed attempts for this account from this address, this account or this address (see Retry-After)',
+      ),
     },
   },
   {
@@ -111,11 +123,13 @@ export const httpRoutes: HttpRoute[] = [
     auth: false,
     summary: 'Rotate the refresh token',
     description:
-      'Uses `refreshToken` from the body, else the `fg_refresh` cookie. Reusing an old token revokes its family.',
+      'Uses `refreshToken` from the body, else the `__Host-fg_refresh` cookie (then `Origin` must be the app’s). ' +
+      'Reusing an old token revokes its family, except within a short grace period after its rotation.',
     body: RefreshRequestSchema,
     responses: {
       200: { description: 'New tokens', schema: SessionResponseSchema },
       401: err('Invalid, expired or reused refresh token'),
+      403: err('origin_not_allowed: the cookie was sent from another origin'),
     },
   },
   {
@@ -125,7 +139,13 @@ export const httpRoutes: HttpRoute[] = [
     tag: 'auth',
     auth: false,
     summary: 'Sign out (revokes the refresh token family)',
-    responses: { 204: { description: 'Signed out' } },
+    description:
+      'The session of the `__Host-fg_refresh` cookie or body `refreshToken`, else of the bearer token. Clears the cookie.',
+    responses: {
+      204: { description: 'Signed out' },
+      401: err('Only an invalid bearer token was sent'),
+      403: err('origin_not_allowed: the cookie was sent from another origin'),
+    },
   },
   {
     service: 'auth',
@@ -146,6 +166,7 @@ export const httpRoutes: HttpRoute[] = [
       201: { description: 'Created', schema: CreatedApiKeyResponseSchema },
       ...E400,
       ...authed,
+      ...E403_SESSION,
     },
   },
   {
@@ -154,7 +175,11 @@ export const httpRoutes: HttpRoute[] = [
     path: '/api/auth/api-keys',
     tag: 'auth',
     summary: 'List API keys',
-    responses: { 200: { description: 'Keys', schema: ApiKeyListResponseSchema }, ...authed },
+    responses: {
+      200: { description: 'Keys', schema: ApiKeyListResponseSchema },
+      ...authed,
+      ...E403_SESSION,
+    },
   },
   {
     service: 'auth',
@@ -162,7 +187,7 @@ export const httpRoutes: HttpRoute[] = [
     path: '/api/auth/api-keys/{id}',
     tag: 'auth',
     summary: 'Delete an API key',
-    responses: { 204: { description: 'Deleted' }, ...authed, ...E404 },
+    responses: { 204: { description: 'Deleted' }, ...authed, ...E403_SESSION, ...E404 },
   },
   {
     service: 'auth',
@@ -248,7 +273,7 @@ export const httpRoutes: HttpRoute[] = [
     path: '/api/workflows/{id}',
     tag: 'workflows',
     summary: 'Delete a workflow (deactivates it first)',
-    responses: { 204: { description: 'Deleted' }, ...authed, ...E404 },
+    responses: { 204: { description: 'Deleted' }, ...authed, ...E403_SESSION, ...E404 },
   },
   {
     service: 'workflow-catalog',

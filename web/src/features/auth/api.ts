@@ -18,8 +18,18 @@ export function signup(email: string, password: string): Promise<AuthResponse> {
   );
 }
 
+/**
+ * Ends this browser's session on the server: the refresh cookie goes along (every request is sent
+ * with credentials) and so does the access token when there is one. No refresh-and-retry on 401
+ * (`auth: false`): signing out must never start a new session.
+ */
 export function logout(): Promise<void> {
-  return api.post<void>('/api/auth/logout', {}, { auth: false });
+  const token = api.accessToken;
+  return api.post<void>(
+    '/api/auth/logout',
+    {},
+    { auth: false, headers: token ? { Authorization: `Bearer ${token}` } : undefined },
+  );
 }
 
 export function me(): Promise<User> {

@@ -13,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYPE } from '@flowgenie/platform';
 import type { User } from '../../domain/user';
-import type { AccessToken, AccessTokenIssuer, PublicKeySet } from '../../ports/access-token-issuer';
+import type { AccessGrant, AccessToken, AccessTokenIssuer, PublicKeySet } from '../../ports/access-token-issuer';
 import type { SecretsKey } from '../../ports/secrets-key';
 import type { SigningKeyStore, StoredSigningKey } from '../../ports/signing-key-store';
 
@@ -63,18 +63,21 @@ export class JoseAccessTokenIssuer implements AccessTokenIssuer {
     return new JoseAccessTokenIssuer(opts, active.kid, privateKey, jwks);
   }
 
-  async issue(user: Pick<User, 'id' | 'email'>, issuedAt: Date): Promise<AccessToken> {
+  async issue(user: Pick<User, 'id' | 'email'>, issuedAt: Date, grant: AccessGrant): Promise<AccessToken> {
     const iat = Math.floor(issuedAt.getTime() / 1000);
-    const token = await new SignJWT({ email: user.email })
+    const ttlSeconds = Math.min(grant.ttlSeconds ?? this.opts.ttlSeconds, this.opts.ttlSeconds);
+    const claims: Record<string, string> = { email: user.email, scope: grant.scopes.join(' ') };
+    if (grant.sessionId) claims.sid = grant.sessionId;
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYPE, kid: this.kid })
       .setSubject(user.id)
       .setIssuer(this.opts.issuer)
       .setAudience(this.opts.audience)
       .setIssuedAt(iat)
-      .setExpirationTime(iat + this.opts.ttlSeconds)
+      .setExpirationTime(iat + ttlSeconds)
       .setJti(randomUUID())
       .sign(this.privateKey);
-    return { token, expiresIn: this.opts.ttlSeconds };
+    return { token, expiresIn: ttlSeconds };
   }
 
   publicKeys(): PublicKeySet {

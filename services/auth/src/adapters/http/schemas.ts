@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_MANAGEMENT_SCOPE, RESOURCE_SCOPES } from '@flowgenie/contracts';
 import { EMAIL_MAX_LENGTH, normaliseEmail } from '../../domain/email';
 import { passwordProblem } from '../../domain/password-policy';
 
@@ -35,8 +36,23 @@ export const RefreshBody = z.object({ refreshToken: refreshToken.optional(), cli
 
 export const LogOutBody = z.object({ refreshToken: refreshToken.optional() });
 
+const scopeList = RESOURCE_SCOPES.join(', ');
+
 export const CreateApiKeyBody = z.object({
   name: text().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  scopes: z
+    .array(
+      z.string({ error: 'must be a string' }).refine((s) => (RESOURCE_SCOPES as readonly string[]).includes(s), {
+        error: (issue) =>
+          issue.input === KEY_MANAGEMENT_SCOPE
+            ? `${KEY_MANAGEMENT_SCOPE} cannot be given to an API key (keys are managed from a signed-in session)`
+            : `must be one of ${scopeList}`,
+      }),
+      { error: 'must be a list of scopes' },
+    )
+    .min(1, `must name at least one of ${scopeList}`)
+    .transform((scopes) => scopes as (typeof RESOURCE_SCOPES)[number][])
+    .optional(),
 });
 
 export const ExchangeApiKeyBody = z.object({

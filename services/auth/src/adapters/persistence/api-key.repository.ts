@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
+import { RESOURCE_SCOPES, type ResourceScope } from '@flowgenie/contracts';
 import type { ApiKey } from '../../domain/api-key';
 import type { ApiKeyRepository } from '../../ports/api-key-repository';
 import type { ApiKeyRow, AuthDb } from './auth.tables';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const isResourceScope = (s: string): s is ResourceScope => (RESOURCE_SCOPES as readonly string[]).includes(s);
 
 function rowToApiKey(row: ApiKeyRow): ApiKey {
   return {
@@ -11,6 +14,7 @@ function rowToApiKey(row: ApiKeyRow): ApiKey {
     userId: row.user_id,
     name: row.name,
     prefix: row.prefix,
+    scopes: row.scopes.filter(isResourceScope),
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
@@ -20,10 +24,10 @@ function rowToApiKey(row: ApiKeyRow): ApiKey {
 export class PgApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly db: Kysely<AuthDb>) {}
 
-  async create(input: { userId: string; name: string; prefix: string; keyHash: string }): Promise<ApiKey> {
+  async create(input: { userId: string; name: string; prefix: string; keyHash: string; scopes: ResourceScope[] }): Promise<ApiKey> {
     const row = await this.db
       .insertInto('api_keys')
-      .values({ user_id: input.userId, name: input.name, prefix: input.prefix, key_hash: input.keyHash })
+      .values({ user_id: input.userId, name: input.name, prefix: input.prefix, key_hash: input.keyHash, scopes: input.scopes })
       .returningAll()
       .executeTakeFirstOrThrow();
     return rowToApiKey(row);

@@ -48,6 +48,8 @@ export interface ApiKeysTable {
   prefix: string;
   /** sha256 hex of the key. */
   key_hash: string;
+  /** What tokens exchanged from this key may do (resource scopes only, never key management). */
+  scopes: string[];
   created_at: Generated<Date>;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;

@@ -6,6 +6,8 @@ import type {
 } from '../../ports/refresh-token-repository';
 import type { AuthDb } from './auth.tables';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class PgRefreshTokenRepository implements RefreshTokenRepository {
   constructor(private readonly db: Kysely<AuthDb>) {}
 
@@ -69,7 +71,28 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
     });
   }
 
+  async addToFamily(familyId: string, next: { tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // Locks the family row: a revocation running now either lands first (we add nothing) or waits for us.
+      const family = await trx
+        .selectFrom('refresh_token_families')
+        .select('id')
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!family) return false;
+      await trx
+        .insertInto('refresh_tokens')
+        .values({ family_id: familyId, token_hash: next.tokenHash, issued_at: next.issuedAt, expires_at: next.expiresAt })
+        .execute();
+      return true;
+    });
+  }
+
   async revokeFamily(familyId: string, reason: FamilyRevocationReason, at: Date, userId?: string): Promise<void> {
+    // A malformed id names no family; asking Postgres would be a cast error.
+    if (!UUID.test(familyId)) return;
     let query = this.db
       .updateTable('refresh_token_families')
       .set({ revoked_at: at, revoked_reason: reason })

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { parseOrThrow, requireAuth, userOf, ValidationError, type TokenVerifier } from '@flowgenie/platform';
+import { parseOrThrow, requireAuth, requireScopes, userOf, ValidationError, type TokenVerifier } from '@flowgenie/platform';
 import type { RunWorkflow } from '../../app/run-workflow';
 import { WorkflowNotFoundError } from '../../domain/errors';
 import { callerIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from '../../domain/idempotency';
@@ -24,7 +24,8 @@ function hasBody(req: Request): boolean {
 /** `POST /workflows/{id}/runs`: a manual run (the builder's Run button, or a script). */
 export function runRoutes(deps: { run: RunWorkflow; verify: TokenVerifier; publicBaseUrl: string }): Router {
   const router = Router();
-  router.post('/:id/runs', requireAuth(deps.verify), async (req: Request, res: Response) => {
+  // A manual run starts an execution.
+  router.post('/:id/runs', requireAuth(deps.verify), requireScopes('executions:write'), async (req: Request, res: Response) => {
     const user = userOf(req);
     const workflowId = String(req.params.id);
     // A malformed id names no workflow of this caller: the same 404 as another user's.

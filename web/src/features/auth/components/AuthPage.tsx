@@ -52,7 +52,11 @@ export function AuthPage({ mode }: Props) {
       if (err instanceof ApiError && err.status === 401) {
         setErrors({ form: 'That email and password do not match an account.' });
       } else if (err instanceof ApiError && err.status === 409) {
-        setErrors({ email: 'An account with this email already exists. Sign in instead.' });
+        // The server does not say why (see docs/ARCHITECTURE.md, Security); a taken email is the usual reason.
+        setErrors({
+          email:
+            'Could not create an account with this email. If you already have one, sign in instead.',
+        });
       } else if (fields.email || fields.password) {
         setErrors({ email: fields.email, password: fields.password });
       } else {

@@ -1,6 +1,7 @@
 import { messagingMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { authTablesMigration } from './2026_11_26_001_auth_tables';
+import { apiKeyScopesMigration } from './2026_12_10_002_api_key_scopes';
 
 /**
  * The auth schema's migrations in name order. The outbox/inbox tables come first although nothing
@@ -10,4 +11,5 @@ import { authTablesMigration } from './2026_11_26_001_auth_tables';
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_auth_tables': authTablesMigration,
+  '2026_12_10_002_api_key_scopes': apiKeyScopesMigration,
 };
