@@ -29,7 +29,8 @@ export function hookRoutes(deps: {
       const json = req.rawBody !== undefined;
       const raw = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : EMPTY);
       // The app-wide JSON limit may be higher than the hook limit.
-      if (raw.length > deps.bodyLimitBytes) throw new PayloadTooLargeError(`request body is larger than ${deps.bodyLimitBytes} bytes`);
+      if (raw.length > deps.bodyLimitBytes)
+        throw new PayloadTooLargeError(`request body is larger than ${deps.bodyLimitBytes} bytes`);
       const body = raw.length === 0 ? null : json ? req.body : raw.toString('utf8');
 
       const hangup = new AbortController();
@@ -44,6 +45,8 @@ export function hookRoutes(deps: {
         rawBody: raw,
         body,
         idempotencyKey,
+        // Behind the gateway on loopback, Express takes the client from X-Forwarded-For (trust proxy).
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         // Not the correlation id: a caller may reuse that header, and must not dedupe by accident.
         requestId: randomUUID(),
         signal: hangup.signal,
@@ -59,8 +62,14 @@ export function hookRoutes(deps: {
 export function hookBodyErrorCounter(metrics: TriggerMetrics) {
   return (err: unknown, _req: Request, _res: Response, next: NextFunction): void => {
     const e = err as { type?: string; status?: number };
-    if (err instanceof PayloadTooLargeError || e?.type === 'entity.too.large') metrics.hookReceived('too_large');
-    else if (err instanceof InvalidRequestError || e?.type === 'entity.parse.failed' || e?.status === 400) metrics.hookReceived('bad_request');
+    if (err instanceof PayloadTooLargeError || e?.type === 'entity.too.large')
+      metrics.hookReceived('too_large');
+    else if (
+      err instanceof InvalidRequestError ||
+      e?.type === 'entity.parse.failed' ||
+      e?.status === 400
+    )
+      metrics.hookReceived('bad_request');
     next(err);
   };
 }
