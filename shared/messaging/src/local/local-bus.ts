@@ -1,9 +1,20 @@
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { consumersOf, consumerNames, type ConsumerName, type PlatformEvent } from '@flowgenie/contracts';
+import {
+  consumersOf,
+  consumerNames,
+  type ConsumerName,
+  type PlatformEvent,
+} from '@flowgenie/contracts';
 import { runWithCorrelation, type Logger } from '@flowgenie/platform';
 import { parseEvent, InvalidEventError } from '../envelope';
-import type { DeadLetter, DeadLetterStore, EventConsumer, EventHandlers, EventPublisher } from '../ports';
+import type {
+  DeadLetter,
+  DeadLetterStore,
+  EventConsumer,
+  EventHandlers,
+  EventPublisher,
+} from '../ports';
 
 export interface LocalBusOptions {
   /** A client created with `maxRetriesPerRequest: null` (BullMQ needs it). */
@@ -15,14 +26,20 @@ export interface LocalBusOptions {
 /** Delivery attempts before an event is dead-lettered (the first try included). */
 export const EVENT_ATTEMPTS = 6;
 
+/** Dead letters kept per consumer queue (older ones are dropped past this count or after 7 days). */
+export const DEAD_LETTERS_KEPT = 1000;
+
 export const consumerQueueName = (consumer: ConsumerName) => `events-${consumer}`;
 
 const jobOptions = {
   attempts: EVENT_ATTEMPTS,
   backoff: { type: 'consumer' },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  // Failed jobs are the dead letters: BullMQ keeps them until an operator replays them.
-  removeOnFail: false,
+  // A handled event lives on in the consumer's inbox and the producer's outbox: its job keeps
+  // nothing, so a burst of large events cannot fill Redis.
+  removeOnComplete: true,
+  // Failed jobs are the dead letters, kept for an operator to replay, but bounded: a week, and at
+  // most DEAD_LETTERS_KEPT per consumer queue (the oldest go first).
+  removeOnFail: { age: 7 * 24 * 3600, count: DEAD_LETTERS_KEPT },
 };
 
 /**
@@ -48,7 +65,9 @@ export class LocalEventPublisher implements EventPublisher {
     }
     await Promise.all(
       [...byQueue].map(([consumer, list]) =>
-        this.queue(consumer).addBulk(list.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } }))),
+        this.queue(consumer).addBulk(
+          list.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } })),
+        ),
       ),
     );
   }
@@ -56,7 +75,10 @@ export class LocalEventPublisher implements EventPublisher {
   private queue(consumer: ConsumerName): Queue {
     let q = this.queues.get(consumer);
     if (!q) {
-      q = new Queue(consumerQueueName(consumer), { connection: this.opts.connection, prefix: this.opts.prefix });
+      q = new Queue(consumerQueueName(consumer), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+      });
       this.queues.set(consumer, q);
     }
     return q;
@@ -89,7 +111,9 @@ export class LocalEventConsumer implements EventConsumer {
           event = parseEvent(job.data);
         } catch (err) {
           // A malformed event can never succeed: dead-letter it at once.
-          throw new UnrecoverableError(err instanceof InvalidEventError ? err.message : String(err));
+          throw new UnrecoverableError(
+            err instanceof InvalidEventError ? err.message : String(err),
+          );
         }
         const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
         if (!handle) return;
@@ -97,7 +121,10 @@ export class LocalEventConsumer implements EventConsumer {
           try {
             await handle(event);
           } catch (err) {
-            logger.warn({ err, eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 }, 'event handler failed');
+            logger.warn(
+              { err, eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 },
+              'event handler failed',
+            );
             throw err;
           }
         });
@@ -109,12 +136,16 @@ export class LocalEventConsumer implements EventConsumer {
         autorun: true,
         settings: {
           // Redelivery delay is the consumer's choice, whatever the publisher put on the job.
-          backoffStrategy: (attemptsMade: number) => (this.opts.backoffMs ?? 200) * 2 ** Math.max(0, attemptsMade - 1),
+          backoffStrategy: (attemptsMade: number) =>
+            (this.opts.backoffMs ?? 200) * 2 ** Math.max(0, attemptsMade - 1),
         },
       },
     );
     this.worker.on('failed', (job, err) => {
-      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError)) {
+      if (
+        job &&
+        (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError)
+      ) {
         logger.error({ eventId: job.id, type: job.name, err: err.message }, 'event dead-lettered');
       }
     });
@@ -138,7 +169,10 @@ export class LocalDeadLetterStore implements DeadLetterStore {
     if (!consumerNames.includes(consumer)) throw new Error(`unknown consumer ${consumer}`);
     let q = this.queues.get(consumer);
     if (!q) {
-      q = new Queue(consumerQueueName(consumer), { connection: this.opts.connection, prefix: this.opts.prefix });
+      q = new Queue(consumerQueueName(consumer), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+      });
       this.queues.set(consumer, q);
     }
     return q;

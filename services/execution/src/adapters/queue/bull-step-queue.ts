@@ -18,7 +18,10 @@ export class BullStepQueue implements StepQueue {
   readonly queue: Queue<StepJobData>;
 
   constructor(opts: { connection: Redis; prefix: string }) {
-    this.queue = new Queue<StepJobData>(STEPS_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+    this.queue = new Queue<StepJobData>(STEPS_QUEUE, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+    });
   }
 
   async enqueue(jobs: StepJob[]): Promise<void> {
@@ -32,9 +35,10 @@ export class BullStepQueue implements StepQueue {
           attempts: j.attempts,
           backoff: { type: BACKOFF_TYPES[j.backoff.type], delay: j.backoff.delayMs },
           ...(j.delayMs ? { delay: j.delayMs } : {}),
-          // The step rows are the history; jobs are kept a while only for debugging.
-          removeOnComplete: { age: 3600, count: 10_000 },
-          removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+          // The step rows are the history: a finished job keeps nothing (a late duplicate of a
+          // finished step is discarded by run-step's owner check, not by the job id).
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600, count: 1000 },
         },
       })),
     );
@@ -46,7 +50,9 @@ export class BullStepQueue implements StepQueue {
   }
 
   async live(jobIds: string[]): Promise<Set<string>> {
-    const states = await Promise.all(jobIds.map(async (id) => [id, await this.queue.getJobState(id)] as const));
+    const states = await Promise.all(
+      jobIds.map(async (id) => [id, await this.queue.getJobState(id)] as const),
+    );
     return new Set(states.filter(([, state]) => LIVE_STATES.has(state)).map(([id]) => id));
   }
 
