@@ -40,6 +40,10 @@ import {
 } from './adapters/persistence/trigger.repository';
 import { BullmqSchedules } from './adapters/schedule/bullmq-schedules';
 import { RedisWebhookResponseWaiter } from './adapters/webhook/redis-response-waiter';
+import {
+  RedisSignatureReplayGuard,
+  RedisWebhookRateLimiter,
+} from './adapters/webhook/redis-webhook-guards';
 import type { Config } from './config';
 import type { WorkflowSpecSource } from './ports/workflow-spec-source';
 
@@ -75,6 +79,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
 
   const redis = createRedis(config.REDIS_URL, { logger });
   const prefix = config.REDIS_PREFIX;
+  // Request-path checks give up quickly when Redis is down (the use case then fails open).
+  const guardRedis = createRedis(config.REDIS_URL, { use: 'request' });
+  guardRedis.on('error', (err) =>
+    logger.warn({ err: err.message }, 'redis error (webhook guards)'),
+  );
   const metrics = createMetrics('trigger');
   const triggerMetrics = prometheusTriggerMetrics(metrics);
   const now = () => new Date();
@@ -108,7 +117,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
   });
   const eventHandlers = workflowEventHandlers(lifecycle);
-  const envelope = new EnvelopeSecrets(await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }));
+  const envelope = new EnvelopeSecrets(
+    await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }),
+  );
   const receiveWebhook = new ReceiveWebhook({
     triggers,
     firings,
@@ -120,7 +131,16 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     now,
     secrets: {
       // Sealed by the catalog under the same master key; a value stored before sealing existed opens as is.
-      open: (stored) => (EnvelopeSecrets.isSealed(stored) ? envelope.open(stored, WORKFLOW_SECRET_CONTEXT) : Promise.resolve(stored)),
+      open: (stored) =>
+        EnvelopeSecrets.isSealed(stored)
+          ? envelope.open(stored, WORKFLOW_SECRET_CONTEXT)
+          : Promise.resolve(stored),
+    },
+    rateLimiter: new RedisWebhookRateLimiter({ redis: guardRedis, prefix }),
+    replays: new RedisSignatureReplayGuard({ redis: guardRedis, prefix }),
+    rateLimits: {
+      perHook: config.WEBHOOK_RATE_LIMIT_PER_HOOK,
+      perIp: config.WEBHOOK_RATE_LIMIT_PER_IP,
     },
   });
   const runWorkflow = new RunWorkflow({
@@ -201,6 +221,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
       }
       await publisher.close();
       await closeRedis(redis);
+      await closeRedis(guardRedis);
       await db.destroy();
     },
   };

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { authEnv, secretsEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+import {
+  authEnv,
+  secretsEnv,
+  baseEnv,
+  busEnv,
+  dbEnv,
+  httpEnv,
+  loadConfig,
+  redisEnv,
+} from '@flowgenie/platform';
 
 const MAX_HOOK_BODY = 10 * 1024 * 1024;
 
@@ -18,8 +27,17 @@ export const TriggerEnvSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('https://localhost:8443'),
   /** How long a respond_node webhook holds the caller before answering 202 with the status URL. */
   WEBHOOK_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(30_000),
+  /** Calls per minute one webhook accepts before answering 429 (a node's `rateLimitPerMinute` overrides it). */
+  WEBHOOK_RATE_LIMIT_PER_HOOK: z.coerce.number().int().min(1).default(120),
+  /** Calls per minute one client IP may make to all webhooks together before 429. */
+  WEBHOOK_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
   /** Largest webhook body accepted (413 above); at most 10 MB. */
-  HOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(MAX_HOOK_BODY).default(1024 * 1024),
+  HOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_HOOK_BODY)
+    .default(1024 * 1024),
 });
 
 export type Config = Readonly<z.infer<typeof TriggerEnvSchema>>;

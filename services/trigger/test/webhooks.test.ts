@@ -22,10 +22,21 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     h = await TriggerHarness.start();
-    plain = await h.activate({ graph: graphWith({ type: 'webhook', config: { method: 'POST', responseMode: 'immediately' } }) });
-    signed = await h.activate({ graph: graphWith({ type: 'webhook', config: { hmacSecret: SECRET } }) });
-    anyMethod = await h.activate({ graph: graphWith({ type: 'webhook', config: { method: 'ANY' } }) });
-    responding = await h.activate({ graph: graphWith({ type: 'webhook', config: { responseMode: 'respond_node' } }) });
+    plain = await h.activate({
+      graph: graphWith({
+        type: 'webhook',
+        config: { method: 'POST', responseMode: 'immediately' },
+      }),
+    });
+    signed = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { hmacSecret: SECRET } }),
+    });
+    anyMethod = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { method: 'ANY' } }),
+    });
+    responding = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { responseMode: 'respond_node' } }),
+    });
   });
   afterAll(() => h.close());
 
@@ -47,7 +58,9 @@ describe('webhooks', () => {
     const answer = (await res.json()) as { executionId: string; statusUrl: string };
     expect(answer.executionId).toMatch(UUID);
     expect(answer.statusUrl).toBe(`/api/executions/${answer.executionId}`);
-    expect(res.headers.get('location')).toBe(`https://localhost:8443/api/executions/${answer.executionId}`);
+    expect(res.headers.get('location')).toBe(
+      `https://localhost:8443/api/executions/${answer.executionId}`,
+    );
 
     const event = await h.waitForTriggered((e) => e.data.executionId === answer.executionId);
     expect(event.data).toMatchObject({
@@ -69,12 +82,18 @@ describe('webhooks', () => {
     expect(headers).not.toHaveProperty('authorization');
     expect(headers).not.toHaveProperty('cookie');
     expect(await h.outboxOf(plain.workflowId)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: event.id, type: 'workflow.triggered' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ id: event.id, type: 'workflow.triggered' }),
+      ]),
     );
   });
 
   it('hands a non-JSON body to the workflow as text', async () => {
-    const res = await fetch(plain.hookUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello=world&x=1' });
+    const res = await fetch(plain.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello=world&x=1',
+    });
     expect(res.status).toBe(202);
     const { executionId } = (await res.json()) as { executionId: string };
     const event = await h.waitForTriggered((e) => e.data.executionId === executionId);
@@ -86,7 +105,11 @@ describe('webhooks', () => {
     expect(res.status).toBe(202);
     const { executionId } = (await res.json()) as { executionId: string };
     const event = await h.waitForTriggered((e) => e.data.executionId === executionId);
-    expect(event.data.payload).toMatchObject({ method: 'GET', query: { email: 'a@b.c' }, body: null });
+    expect(event.data.payload).toMatchObject({
+      method: 'GET',
+      query: { email: 'a@b.c' },
+      body: null,
+    });
   });
 
   it('refuses a method the webhook node does not accept with 405 and writes nothing', async () => {
@@ -99,7 +122,11 @@ describe('webhooks', () => {
   });
 
   it('answers 404 for an unknown hook', async () => {
-    const res = await fetch(`${h.url}/hooks/0123456789abcdef0123456789abcdef`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${h.url}/hooks/0123456789abcdef0123456789abcdef`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(404);
     expect((await res.json()) as unknown).toMatchObject({ error: { code: 'not_found' } });
   });
@@ -131,9 +158,15 @@ describe('webhooks', () => {
     });
 
     it.each([
-      ['a wrong signature', (body: string) => sign(body, new Date(), 'another-secret-of-enough-length')],
+      [
+        'a wrong signature',
+        (body: string) => sign(body, new Date(), 'another-secret-of-enough-length'),
+      ],
       ['a signature of another body', () => sign('{"paid":false}')],
-      ['a timestamp older than 5 minutes', (body: string) => sign(body, new Date(Date.now() - 6 * 60_000))],
+      [
+        'a timestamp older than 5 minutes',
+        (body: string) => sign(body, new Date(Date.now() - 6 * 60_000)),
+      ],
       ['a malformed header', () => 'sha256=deadbeef'],
       ['no signature header', () => undefined],
     ])('answers 401 to %s and records no firing', async (_case, header) => {
@@ -142,12 +175,59 @@ describe('webhooks', () => {
       const sig = header(body);
       const res = await fetch(signed.hookUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(sig ? { 'x-flowgenie-signature': sig } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(sig ? { 'x-flowgenie-signature': sig } : {}),
+        },
         body,
       });
       expect(res.status).toBe(401);
       expect((await res.json()) as unknown).toMatchObject({ error: { code: 'invalid_signature' } });
       expect(await h.firingsOf(signed.workflowId)).toHaveLength(before);
+    });
+  });
+
+  describe('replayed signed requests', () => {
+    const send = (body: string, signature: string, idempotencyKey?: string) =>
+      fetch(signed.hookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-flowgenie-signature': signature,
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body,
+      });
+
+    it('answers 409 replayed to a captured signed request sent again, and runs it once', async () => {
+      const body = JSON.stringify({ invoice: 'replay-1' });
+      const signature = sign(body);
+      expect((await send(body, signature)).status).toBe(202);
+      const before = (await h.firingsOf(signed.workflowId)).length;
+
+      const replay = await send(body, signature);
+      // The Idempotency-Key is not signed: changing it does not make a replay new.
+      const disguised = await send(body, signature, 'fresh-key');
+
+      expect(replay.status).toBe(409);
+      expect((await replay.json()) as unknown).toMatchObject({
+        error: { code: 'replayed', message: expect.stringContaining('already received') },
+      });
+      expect(disguised.status).toBe(409);
+      expect(await h.firingsOf(signed.workflowId)).toHaveLength(before);
+    });
+
+    it('answers a retry of a signed request with the same Idempotency-Key with the first execution', async () => {
+      const body = JSON.stringify({ invoice: 'retry-1' });
+      const signature = sign(body);
+      const first = await send(body, signature, 'invoice-retry-1');
+      const retry = await send(body, signature, 'invoice-retry-1');
+      expect([first.status, retry.status]).toEqual([202, 202]);
+      const a = (await first.json()) as { executionId: string };
+      const b = (await retry.json()) as { executionId: string };
+      expect(b.executionId).toBe(a.executionId);
+      const firings = await h.firingsOf(signed.workflowId);
+      expect(firings.filter((f) => f.idempotency_key.endsWith(':invoice-retry-1'))).toHaveLength(1);
     });
   });
 
@@ -176,7 +256,11 @@ describe('webhooks', () => {
   });
 
   it('rejects an unusable Idempotency-Key with 400', async () => {
-    const res = await fetch(plain.hookUrl, { method: 'POST', headers: { 'idempotency-key': 'x'.repeat(500) }, body: 'x' });
+    const res = await fetch(plain.hookUrl, {
+      method: 'POST',
+      headers: { 'idempotency-key': 'x'.repeat(500) },
+      body: 'x',
+    });
     expect(res.status).toBe(400);
   });
 
@@ -199,7 +283,11 @@ describe('webhooks', () => {
     const wf = await h.activate({ graph: graphWith({ type: 'webhook' }) });
     await h.deactivate(wf);
     // A redelivered copy of an earlier activation (older event time) must not revive the hook.
-    await h.activate({ ...wf, graph: graphWith({ type: 'webhook' }), time: new Date(Date.now() - 60_000) });
+    await h.activate({
+      ...wf,
+      graph: graphWith({ type: 'webhook' }),
+      time: new Date(Date.now() - 60_000),
+    });
     expect((await fetch(wf.hookUrl, { method: 'POST', body: 'x' })).status).toBe(404);
   });
 
@@ -220,7 +308,10 @@ describe('webhooks', () => {
         (e) => e.data.workflowId === responding.workflowId && !answered.has(e.data.executionId),
       );
       answered.add(event.data.executionId);
-      await h.redis.publish(webhookResponseChannel(h.config.REDIS_PREFIX, event.data.executionId), JSON.stringify(message(event.data.executionId)));
+      await h.redis.publish(
+        webhookResponseChannel(h.config.REDIS_PREFIX, event.data.executionId),
+        JSON.stringify(message(event.data.executionId)),
+      );
       return { res: await pending, executionId: event.data.executionId };
     }
     const answered = new Set<string>();
@@ -240,26 +331,46 @@ describe('webhooks', () => {
     });
 
     it('answers a text body as text', async () => {
-      const { res } = await callAndAnswer((id) => ({ kind: 'respond', executionId: id, status: 200, headers: {}, body: 'thanks' }));
+      const { res } = await callAndAnswer((id) => ({
+        kind: 'respond',
+        executionId: id,
+        status: 200,
+        headers: {},
+        body: 'thanks',
+      }));
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await res.text()).toBe('thanks');
     });
 
     it('answers 200 with the output when the execution ends without a respond step', async () => {
-      const { res, executionId } = await callAndAnswer((id) => ({ kind: 'final', executionId: id, status: 'succeeded', output: { total: 3 } }));
+      const { res, executionId } = await callAndAnswer((id) => ({
+        kind: 'final',
+        executionId: id,
+        status: 'succeeded',
+        output: { total: 3 },
+      }));
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ executionId, status: 'succeeded', output: { total: 3 } });
     });
 
     it('answers 500 execution_failed when the execution failed', async () => {
-      const { res } = await callAndAnswer((id) => ({ kind: 'final', executionId: id, status: 'failed', error: 'step shape failed: boom' }));
+      const { res } = await callAndAnswer((id) => ({
+        kind: 'final',
+        executionId: id,
+        status: 'failed',
+        error: 'step shape failed: boom',
+      }));
       expect(res.status).toBe(500);
-      expect(await res.json()).toEqual({ error: { code: 'execution_failed', message: 'step shape failed: boom' } });
+      expect(await res.json()).toEqual({
+        error: { code: 'execution_failed', message: 'step shape failed: boom' },
+      });
     });
 
     it('leaves no waiter behind', async () => {
-      await waitFor(() => h.service.waiter.waiting === 0, { message: 'no webhook callers waiting' });
+      await waitFor(() => h.service.waiter.waiting === 0, {
+        message: 'no webhook callers waiting',
+      });
     });
   });
 });
@@ -270,17 +381,29 @@ describe('webhooks with small limits', () => {
   let plain: ActivatedWorkflow;
 
   beforeAll(async () => {
-    h = await TriggerHarness.start({ WEBHOOK_WAIT_TIMEOUT_MS: '300', HOOK_BODY_LIMIT_BYTES: '1024' });
-    responding = await h.activate({ graph: graphWith({ type: 'webhook', config: { responseMode: 'respond_node' } }) });
+    h = await TriggerHarness.start({
+      WEBHOOK_WAIT_TIMEOUT_MS: '300',
+      HOOK_BODY_LIMIT_BYTES: '1024',
+    });
+    responding = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { responseMode: 'respond_node' } }),
+    });
     plain = await h.activate({ graph: graphWith({ type: 'webhook' }) });
   });
   afterAll(() => h.close());
 
   it('answers 202 with the status URL when no answer comes in time', async () => {
     const started = Date.now();
-    const res = await fetch(responding.hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"slow":true}' });
+    const res = await fetch(responding.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"slow":true}',
+    });
     expect(res.status).toBe(202);
-    const { executionId, statusUrl } = (await res.json()) as { executionId: string; statusUrl: string };
+    const { executionId, statusUrl } = (await res.json()) as {
+      executionId: string;
+      statusUrl: string;
+    };
     expect(statusUrl).toBe(`/api/executions/${executionId}`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     await h.waitForTriggered((e) => e.data.executionId === executionId);
@@ -290,17 +413,103 @@ describe('webhooks with small limits', () => {
   it.each([
     ['a JSON body', 'application/json', JSON.stringify({ blob: 'x'.repeat(2000) })],
     ['a text body', 'text/plain', 'y'.repeat(2000)],
-  ])('answers 413 to %s over HOOK_BODY_LIMIT_BYTES and records nothing', async (_case, type, body) => {
-    const res = await fetch(plain.hookUrl, { method: 'POST', headers: { 'content-type': type }, body });
-    expect(res.status).toBe(413);
-    expect((await res.json()) as unknown).toMatchObject({ error: { code: 'payload_too_large' } });
-    expect(await h.firingsOf(plain.workflowId)).toHaveLength(0);
-  });
+  ])(
+    'answers 413 to %s over HOOK_BODY_LIMIT_BYTES and records nothing',
+    async (_case, type, body) => {
+      const res = await fetch(plain.hookUrl, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+      expect(res.status).toBe(413);
+      expect((await res.json()) as unknown).toMatchObject({ error: { code: 'payload_too_large' } });
+      expect(await h.firingsOf(plain.workflowId)).toHaveLength(0);
+    },
+  );
 
   it('counts hooks by outcome and firings on /metrics', async () => {
     const text = await (await fetch(`${h.url}/metrics`)).text();
     expect(text).toMatch(/trigger_hooks_received_total\{outcome="too_large",service="trigger"\} 2/);
     expect(text).toMatch(/trigger_hooks_received_total\{outcome="timed_out",service="trigger"\} 1/);
     expect(text).toMatch(/trigger_firings_emitted_total\{mode="webhook",service="trigger"\} 1/);
+  });
+});
+
+describe('webhook rate limits', () => {
+  let h: TriggerHarness;
+  const PER_HOOK = 3;
+  const PER_IP = 4;
+
+  beforeAll(async () => {
+    h = await TriggerHarness.start({
+      WEBHOOK_RATE_LIMIT_PER_HOOK: String(PER_HOOK),
+      WEBHOOK_RATE_LIMIT_PER_IP: String(PER_IP),
+    });
+  });
+  afterAll(() => h.close());
+
+  // The service trusts X-Forwarded-For from loopback (the gateway), so a test can be many clients.
+  const call = (hookUrl: string, clientIp: string) =>
+    fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': clientIp },
+      body: '{"n":1}',
+    });
+
+  it('accepts the per-hook budget of a burst, answers the rest 429 with Retry-After, and records only what it accepted', async () => {
+    const hook = await h.activate({ graph: graphWith({ type: 'webhook' }) });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => call(hook.hookUrl, `198.51.100.${i + 1}`)),
+    );
+
+    const refused = answers.filter((r) => r.status === 429);
+    expect(answers.filter((r) => r.status === 202)).toHaveLength(PER_HOOK);
+    expect(refused).toHaveLength(12 - PER_HOOK);
+    const retryAfter = Number(refused[0].headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await refused[0].json()) as unknown).toMatchObject({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringContaining(`at most ${PER_HOOK} per minute`),
+      },
+    });
+    expect(await h.firingsOf(hook.workflowId)).toHaveLength(PER_HOOK);
+  });
+
+  it("takes the workflow's own rateLimitPerMinute over the default", async () => {
+    const strict = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { rateLimitPerMinute: 1 } }),
+    });
+    const generous = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { rateLimitPerMinute: 50 } }),
+    });
+    expect((await call(strict.hookUrl, '192.0.2.1')).status).toBe(202);
+    expect((await call(strict.hookUrl, '192.0.2.2')).status).toBe(429);
+    const generousAnswers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call(generous.hookUrl, `192.0.2.${10 + i}`)),
+    );
+    expect(generousAnswers.map((r) => r.status)).toEqual(Array(6).fill(202));
+  });
+
+  it('limits one client address across hooks', async () => {
+    const a = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { rateLimitPerMinute: 50 } }),
+    });
+    const b = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { rateLimitPerMinute: 50 } }),
+    });
+    const statuses = [];
+    for (const hook of [a, b, a, b, a])
+      statuses.push((await call(hook.hookUrl, '203.0.113.50')).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 429]);
+    expect((await call(a.hookUrl, '203.0.113.51')).status).toBe(202);
+  });
+
+  it('counts refused calls on /metrics', async () => {
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    expect(text).toMatch(
+      /trigger_hooks_received_total\{outcome="rate_limited",service="trigger"\} 11/,
+    );
   });
 });

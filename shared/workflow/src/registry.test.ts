@@ -30,6 +30,7 @@ describe('node type registry', () => {
     });
     expect(props.method).toMatchObject({ enum: ['POST', 'GET', 'ANY'], default: 'POST' });
     expect(props.responseMode.description).toEqual(expect.any(String));
+    expect(props.rateLimitPerMinute).toMatchObject({ type: 'integer', minimum: 1 });
     const http = listNodeTypes().find((t) => t.type === 'http_request')!;
     expect(http.configSchema.required).toEqual(['url']);
     expect(http.outputSchema).toMatchObject({ required: ['status', 'headers', 'body'] });
@@ -67,5 +68,14 @@ describe('node type registry', () => {
       /lower_snake_case/,
     );
     expect(() => defineNodeType({ ...base, type: 'ok', outputs: [] })).toThrow(/outputs/);
+  });
+});
+
+describe('webhook rateLimitPerMinute', () => {
+  it('takes a whole number of calls per minute and refuses zero, fractions and text', () => {
+    const webhook = getNodeType('webhook')!;
+    expect(webhook.config.safeParse({ rateLimitPerMinute: 30 }).success).toBe(true);
+    for (const bad of [0, -1, 2.5, '30'])
+      expect(webhook.config.safeParse({ rateLimitPerMinute: bad }).success).toBe(false);
   });
 });

@@ -5,7 +5,16 @@ import type { Firing, FiringOutcome, FiringStore } from '../ports/firing-store';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
 import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
-import type { PendingWebhookResponse, WebhookResponseWaiter } from '../ports/webhook-response-waiter';
+import type {
+  PendingWebhookResponse,
+  WebhookResponseWaiter,
+} from '../ports/webhook-response-waiter';
+import type {
+  RateVerdict,
+  ReplayClaim,
+  SignatureReplayGuard,
+  WebhookRateLimiter,
+} from '../ports/webhook-guards';
 
 /** In-memory port fakes for unit tests of the use cases (no I/O). */
 export const silent = createLogger({ service: 'trigger-unit', level: 'silent' });
@@ -28,7 +37,8 @@ export class MemoryTriggers implements TriggerRepository, TriggerEventInbox {
   }
   async deactivateIfNewer(id: string, at: Date) {
     const current = this.rows.get(id);
-    if (current && current.updatedAt <= at) this.rows.set(id, { ...current, active: false, updatedAt: at });
+    if (current && current.updatedAt <= at)
+      this.rows.set(id, { ...current, active: false, updatedAt: at });
   }
   async once(eventId: string, work: (repo: TriggerRepository) => Promise<void>) {
     if (this.handled.has(eventId)) return false;
@@ -44,13 +54,21 @@ export class MemoryFirings implements FiringStore {
   constructor(private readonly triggers: MemoryTriggers) {}
   async record(f: Firing): Promise<FiringOutcome> {
     this.log.push('record');
-    const first = this.emitted.find((e) => e.workflowId === f.workflowId && e.idempotencyKey === f.idempotencyKey);
+    const first = this.emitted.find(
+      (e) => e.workflowId === f.workflowId && e.idempotencyKey === f.idempotencyKey,
+    );
     if (first) return { executionId: first.executionId, duplicate: true };
     this.emitted.push(f);
     return { executionId: f.executionId, duplicate: false };
   }
-  async recordForTrigger(by: { workflowId: string } | { hookId: string }, build: (t: Trigger | undefined) => Firing | undefined) {
-    const t = 'hookId' in by ? await this.triggers.findByHookId(by.hookId) : await this.triggers.findByWorkflowId(by.workflowId);
+  async recordForTrigger(
+    by: { workflowId: string } | { hookId: string },
+    build: (t: Trigger | undefined) => Firing | undefined,
+  ) {
+    const t =
+      'hookId' in by
+        ? await this.triggers.findByHookId(by.hookId)
+        : await this.triggers.findByWorkflowId(by.workflowId);
     const firing = build(t);
     return firing ? this.record(firing) : undefined;
   }
@@ -82,4 +100,45 @@ export class MemorySchedules implements ScheduleRegistry {
   }
 }
 
-export const noMetrics: TriggerMetrics = { hookReceived: () => undefined, firingEmitted: () => undefined };
+export const noMetrics: TriggerMetrics = {
+  hookReceived: () => undefined,
+  firingEmitted: () => undefined,
+};
+
+/** Counts calls per hook and per IP in one everlasting window; `down` makes every check throw. */
+export class MemoryRateLimiter implements WebhookRateLimiter {
+  readonly counts = new Map<string, number>();
+  down = false;
+  async take(input: {
+    hookId: string;
+    ip: string;
+    perHook: number;
+    perIp: number;
+  }): Promise<RateVerdict> {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    const hook = this.counts.get(`hook:${input.hookId}`) ?? 0;
+    const ip = this.counts.get(`ip:${input.ip}`) ?? 0;
+    if (ip >= input.perIp)
+      return { allowed: false, scope: 'ip', limit: input.perIp, retryAfterSeconds: 42 };
+    if (hook >= input.perHook)
+      return { allowed: false, scope: 'hook', limit: input.perHook, retryAfterSeconds: 42 };
+    this.counts.set(`hook:${input.hookId}`, hook + 1);
+    this.counts.set(`ip:${input.ip}`, ip + 1);
+    return { allowed: true };
+  }
+}
+
+export class MemoryReplayGuard implements SignatureReplayGuard {
+  readonly seen = new Map<string, { tag: string; ttlSeconds: number }>();
+  down = false;
+  async claim(key: string, tag: string, ttlSeconds: number): Promise<ReplayClaim> {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    const first = this.seen.get(key);
+    if (first) return { first: false, tag: first.tag };
+    this.seen.set(key, { tag, ttlSeconds });
+    return { first: true };
+  }
+  async release(key: string): Promise<void> {
+    this.seen.delete(key);
+  }
+}

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { HookNotFoundError, InvalidSignatureError, MethodNotAllowedError } from '../domain/errors';
+import {
+  HookNotFoundError,
+  HookRateLimitedError,
+  InvalidSignatureError,
+  MethodNotAllowedError,
+  ReplayedRequestError,
+} from '../domain/errors';
 import type { Trigger } from '../domain/trigger';
 import type { HookOutcome } from '../ports/trigger-metrics';
 import { signatureHeader } from '../domain/webhook-signature';
-import { MemoryFirings, MemoryTriggers, MemoryWaiter, noMetrics, silent } from './fakes.test-support';
+import {
+  MemoryFirings,
+  MemoryRateLimiter,
+  MemoryReplayGuard,
+  MemoryTriggers,
+  MemoryWaiter,
+  noMetrics,
+  silent,
+} from './fakes.test-support';
 import { ReceiveWebhook, type WebhookRequest } from './receive-webhook';
 
 const now = new Date('2026-05-01T10:00:00Z');
 
-function setup(config: Record<string, unknown> = {}) {
+function setup(config: Record<string, unknown> = {}, rateLimits = { perHook: 100, perIp: 100 }) {
+  const rateLimiter = new MemoryRateLimiter();
+  const replays = new MemoryReplayGuard();
   const triggers = new MemoryTriggers();
   const firings = new MemoryFirings(triggers);
   const waiter = new MemoryWaiter(firings.log);
@@ -37,6 +53,9 @@ function setup(config: Record<string, unknown> = {}) {
     newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
     now: () => now,
     secrets: { open: async (stored) => stored },
+    rateLimiter,
+    replays,
+    rateLimits,
   });
   const request = (over: Partial<WebhookRequest> = {}): WebhookRequest => ({
     hookId: trigger.hookId,
@@ -45,10 +64,11 @@ function setup(config: Record<string, unknown> = {}) {
     query: {},
     rawBody: Buffer.from('{"a":1}'),
     body: { a: 1 },
+    clientIp: '203.0.113.7',
     requestId: randomUUID(),
     ...over,
   });
-  return { triggers, firings, waiter, trigger, receive, request, outcomes };
+  return { triggers, firings, waiter, trigger, receive, request, outcomes, rateLimiter, replays };
 }
 
 describe('ReceiveWebhook', () => {
@@ -89,12 +109,23 @@ describe('ReceiveWebhook', () => {
   });
 
   it('refuses unknown or inactive hooks, other methods and bad signatures without recording anything', async () => {
-    const { receive, request, firings, triggers, trigger, outcomes } = setup({ method: 'GET', hmacSecret: 'sixteen-chars-secret' });
-    await expect(receive.execute(request({ hookId: 'nope' }))).rejects.toBeInstanceOf(HookNotFoundError);
-    await expect(receive.execute(request({ method: 'POST' }))).rejects.toBeInstanceOf(MethodNotAllowedError);
-    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(InvalidSignatureError);
+    const { receive, request, firings, triggers, trigger, outcomes } = setup({
+      method: 'GET',
+      hmacSecret: 'sixteen-chars-secret',
+    });
+    await expect(receive.execute(request({ hookId: 'nope' }))).rejects.toBeInstanceOf(
+      HookNotFoundError,
+    );
+    await expect(receive.execute(request({ method: 'POST' }))).rejects.toBeInstanceOf(
+      MethodNotAllowedError,
+    );
+    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(
+      InvalidSignatureError,
+    );
     triggers.rows.set(trigger.workflowId, { ...trigger, active: false });
-    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(HookNotFoundError);
+    await expect(receive.execute(request({ method: 'GET' }))).rejects.toBeInstanceOf(
+      HookNotFoundError,
+    );
     expect(firings.log).toEqual([]);
     expect(outcomes).toEqual(['not_found', 'method_not_allowed', 'bad_signature', 'not_found']);
   });
@@ -102,9 +133,123 @@ describe('ReceiveWebhook', () => {
   it('fires on a good signature over the raw body', async () => {
     const { receive, request, firings, outcomes } = setup({ hmacSecret: 'sixteen-chars-secret' });
     const rawBody = Buffer.from('{"a":1}');
-    const header = signatureHeader('sixteen-chars-secret', Math.floor(now.getTime() / 1000), rawBody);
+    const header = signatureHeader(
+      'sixteen-chars-secret',
+      Math.floor(now.getTime() / 1000),
+      rawBody,
+    );
     await receive.execute(request({ rawBody, headers: { 'x-flowgenie-signature': header } }));
     expect(firings.emitted).toHaveLength(1);
     expect(outcomes).toEqual(['accepted']);
+  });
+
+  describe('replayed signed requests', () => {
+    const secret = 'sixteen-chars-secret';
+    const signedRequest = (
+      setupResult: ReturnType<typeof setup>,
+      over: Partial<WebhookRequest> = {},
+    ) => {
+      const rawBody = Buffer.from('{"a":1}');
+      const header = signatureHeader(secret, Math.floor(now.getTime() / 1000), rawBody);
+      return setupResult.request({
+        rawBody,
+        headers: { 'x-flowgenie-signature': header },
+        ...over,
+      });
+    };
+
+    it('refuses the same signed request a second time and records nothing for it', async () => {
+      const s = setup({ hmacSecret: secret });
+      await s.receive.execute(signedRequest(s));
+      await expect(s.receive.execute(signedRequest(s))).rejects.toBeInstanceOf(
+        ReplayedRequestError,
+      );
+      expect(s.firings.emitted).toHaveLength(1);
+      expect(s.outcomes).toEqual(['accepted', 'replayed']);
+      // Remembered until the signature expires anyway (5 minutes from its timestamp), a little more.
+      expect([...s.replays.seen.values()][0].ttlSeconds).toBeGreaterThan(300);
+    });
+
+    it('refuses a replay that changes the Idempotency-Key (the header is not signed)', async () => {
+      const s = setup({ hmacSecret: secret });
+      await s.receive.execute(signedRequest(s, { idempotencyKey: 'k1' }));
+      await expect(
+        s.receive.execute(signedRequest(s, { idempotencyKey: 'k2' })),
+      ).rejects.toBeInstanceOf(ReplayedRequestError);
+      await expect(s.receive.execute(signedRequest(s))).rejects.toBeInstanceOf(
+        ReplayedRequestError,
+      );
+      expect(s.firings.emitted).toHaveLength(1);
+    });
+
+    it('answers a retry with the same Idempotency-Key with the first execution', async () => {
+      const s = setup({ hmacSecret: secret });
+      const first = await s.receive.execute(signedRequest(s, { idempotencyKey: 'k1' }));
+      const retry = await s.receive.execute(signedRequest(s, { idempotencyKey: 'k1' }));
+      expect(retry).toEqual({ kind: 'duplicate', executionId: first.executionId });
+      expect(s.firings.emitted).toHaveLength(1);
+    });
+
+    it('forgets the signature when the call recorded nothing, so the sender can retry', async () => {
+      const s = setup({ hmacSecret: secret });
+      const record = s.firings.record.bind(s.firings);
+      s.firings.record = async () => {
+        throw new Error('database unavailable');
+      };
+      await expect(s.receive.execute(signedRequest(s))).rejects.toThrow('database unavailable');
+      s.firings.record = record;
+      await expect(s.receive.execute(signedRequest(s))).resolves.toMatchObject({
+        kind: 'accepted',
+      });
+    });
+
+    it('lets a signed call through when the guard cannot be reached (fail open)', async () => {
+      const s = setup({ hmacSecret: secret });
+      s.replays.down = true;
+      await expect(s.receive.execute(signedRequest(s))).resolves.toMatchObject({
+        kind: 'accepted',
+      });
+    });
+  });
+
+  describe('rate limits', () => {
+    it('refuses calls over the per-hook default with a retry time and records nothing for them', async () => {
+      const s = setup({}, { perHook: 2, perIp: 100 });
+      await s.receive.execute(s.request());
+      await s.receive.execute(s.request({ clientIp: '198.51.100.1' }));
+      const refused = s.receive.execute(s.request({ clientIp: '198.51.100.2' }));
+      await expect(refused).rejects.toBeInstanceOf(HookRateLimitedError);
+      await expect(refused).rejects.toMatchObject({
+        retryAfterSeconds: 42,
+        message: expect.stringContaining('at most 2 per minute'),
+      });
+      expect(s.firings.emitted).toHaveLength(2);
+      expect(s.outcomes).toEqual(['accepted', 'accepted', 'rate_limited']);
+    });
+
+    it("uses the node's rateLimitPerMinute over the default", async () => {
+      const s = setup({ rateLimitPerMinute: 1 }, { perHook: 100, perIp: 100 });
+      await s.receive.execute(s.request());
+      await expect(s.receive.execute(s.request())).rejects.toBeInstanceOf(HookRateLimitedError);
+      expect(s.firings.emitted).toHaveLength(1);
+    });
+
+    it('limits one client IP', async () => {
+      const s = setup({}, { perHook: 100, perIp: 1 });
+      await s.receive.execute(s.request());
+      await expect(s.receive.execute(s.request())).rejects.toMatchObject({
+        message: expect.stringContaining('your address'),
+      });
+      await expect(
+        s.receive.execute(s.request({ clientIp: '198.51.100.9' })),
+      ).resolves.toMatchObject({ kind: 'accepted' });
+    });
+
+    it('lets calls through when the limiter cannot be reached (fail open)', async () => {
+      const s = setup({}, { perHook: 1, perIp: 1 });
+      s.rateLimiter.down = true;
+      await s.receive.execute(s.request());
+      await expect(s.receive.execute(s.request())).resolves.toMatchObject({ kind: 'accepted' });
+    });
   });
 });

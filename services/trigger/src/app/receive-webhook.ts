@@ -1,15 +1,29 @@
-import { WEBHOOK_REPLAY_WINDOW_SECONDS, WEBHOOK_SIGNATURE_HEADER, type WebhookResponseMessage } from '@flowgenie/contracts';
+import {
+  WEBHOOK_REPLAY_WINDOW_SECONDS,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookResponseMessage,
+} from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
 import type { SecretOpener } from '../ports/secret-opener';
-import { HookNotFoundError, InvalidSignatureError, MethodNotAllowedError } from '../domain/errors';
+import {
+  HookNotFoundError,
+  HookRateLimitedError,
+  InvalidSignatureError,
+  MethodNotAllowedError,
+  ReplayedRequestError,
+} from '../domain/errors';
 import { webhookFiringKey } from '../domain/idempotency';
 import { allowedMethods, type Trigger } from '../domain/trigger';
 import { buildWebhookPayload } from '../domain/webhook-request';
 import { verifySignature } from '../domain/webhook-signature';
 import type { FiringStore, Firing } from '../ports/firing-store';
 import type { TriggerRepository } from '../ports/trigger-repository';
-import type { PendingWebhookResponse, WebhookResponseWaiter } from '../ports/webhook-response-waiter';
+import type {
+  PendingWebhookResponse,
+  WebhookResponseWaiter,
+} from '../ports/webhook-response-waiter';
 import type { HookOutcome, TriggerMetrics } from '../ports/trigger-metrics';
+import type { SignatureReplayGuard, WebhookRateLimiter } from '../ports/webhook-guards';
 import { triggerOf, webhookSettings, type WebhookSettings } from './trigger-settings';
 
 export interface WebhookRequest {
@@ -24,6 +38,8 @@ export interface WebhookRequest {
   body: unknown;
   /** The caller's Idempotency-Key (checked), else undefined. */
   idempotencyKey?: string;
+  /** The caller's address (the per-IP rate limit). */
+  clientIp: string;
   /** A fresh id of this request, the firing key when the caller sent no Idempotency-Key. */
   requestId: string;
   /** Aborts when the caller hangs up; a waiting webhook stops waiting. */
@@ -53,12 +69,14 @@ function rejectionOutcome(err: unknown): HookOutcome {
   if (err instanceof HookNotFoundError) return 'not_found';
   if (err instanceof MethodNotAllowedError) return 'method_not_allowed';
   if (err instanceof InvalidSignatureError) return 'bad_signature';
+  if (err instanceof ReplayedRequestError) return 'replayed';
+  if (err instanceof HookRateLimitedError) return 'rate_limited';
   return 'error';
 }
 
 /**
- * A call to `/hooks/{hookId}`: checks the hook, the method and the signature before anything is
- * written, records the firing with its workflow.triggered event in one transaction and, in
+ * A call to `/hooks/{hookId}`: checks the hook, the method, the rate limits, the signature and that
+ * a signed request is not a replay before anything is written, records the firing with its workflow.triggered event in one transaction and, in
  * respond_node mode, waits for the executor's answer (registered before the commit).
  */
 export class ReceiveWebhook {
@@ -73,6 +91,10 @@ export class ReceiveWebhook {
       newId: () => string;
       now: () => Date;
       secrets: SecretOpener;
+      rateLimiter: WebhookRateLimiter;
+      replays: SignatureReplayGuard;
+      /** Default calls per minute per hook (a node's rateLimitPerMinute overrides it) and per client IP. */
+      rateLimits: { perHook: number; perIp: number };
     },
   ) {}
 
@@ -88,10 +110,25 @@ export class ReceiveWebhook {
   private async run(req: WebhookRequest): Promise<WebhookOutcome> {
     // Cheap rejection first, without a transaction: unknown hooks, wrong methods, bad signatures.
     const first = this.check(await this.deps.triggers.findByHookId(req.hookId), req);
-    await this.verify(first.settings, req);
+    await this.limitRate(first.settings, req);
+    const replayKey = await this.verify(first.settings, req);
+    try {
+      return await this.fire(req, first.settings);
+    } catch (err) {
+      // Nothing was recorded: the sender may send the same signed request again.
+      if (replayKey) await this.forgetSignature(replayKey);
+      throw err;
+    }
+  }
 
+  private async fire(req: WebhookRequest, firstSettings: WebhookSettings): Promise<WebhookOutcome> {
     const executionId = this.deps.newId();
-    const payload = buildWebhookPayload({ method: req.method, headers: req.headers, query: req.query, body: req.body });
+    const payload = buildWebhookPayload({
+      method: req.method,
+      headers: req.headers,
+      query: req.query,
+      body: req.body,
+    });
     let pending: PendingWebhookResponse | undefined;
     let outcome;
     try {
@@ -99,8 +136,10 @@ export class ReceiveWebhook {
         // The row may have changed since the first read (a new version, a deactivation): decide on this one.
         const { trigger, settings, nodeId } = this.check(locked, req);
         // The signature was checked against the secret read first; a secret changed since then does not count.
-        if (settings.hmacSecret !== first.settings.hmacSecret) throw new InvalidSignatureError('the webhook secret changed; sign the call again');
-        if (settings.responseMode === 'respond_node' && !pending) pending = this.deps.waiter.register(executionId);
+        if (settings.hmacSecret !== firstSettings.hmacSecret)
+          throw new InvalidSignatureError('the webhook secret changed; sign the call again');
+        if (settings.responseMode === 'respond_node' && !pending)
+          pending = this.deps.waiter.register(executionId);
         const firing: Firing = {
           executionId,
           workflowId: trigger.workflowId,
@@ -151,21 +190,83 @@ export class ReceiveWebhook {
     if (!node) throw new HookNotFoundError();
     const settings = webhookSettings(trigger.config);
     const allowed = allowedMethods(settings.method);
-    if (!(allowed as string[]).includes(req.method.toUpperCase())) throw new MethodNotAllowedError(req.method.toUpperCase(), allowed);
+    if (!(allowed as string[]).includes(req.method.toUpperCase()))
+      throw new MethodNotAllowedError(req.method.toUpperCase(), allowed);
     return { trigger, settings, nodeId: node.id };
   }
 
-  /** The HMAC signature, when the webhook has a secret (stored sealed: opened here, never logged). */
-  private async verify(settings: WebhookSettings, req: WebhookRequest): Promise<void> {
-    if (!settings.hmacSecret) return;
+  /** Per-hook and per-IP budgets; Redis unreachable: the call goes through (fail open) with a warning. */
+  private async limitRate(settings: WebhookSettings, req: WebhookRequest): Promise<void> {
+    const perHook = settings.rateLimitPerMinute ?? this.deps.rateLimits.perHook;
+    let verdict;
+    try {
+      verdict = await this.deps.rateLimiter.take({
+        hookId: req.hookId,
+        ip: req.clientIp,
+        perHook,
+        perIp: this.deps.rateLimits.perIp,
+      });
+    } catch (err) {
+      this.deps.logger.warn(
+        { err: (err as Error).message, hookId: req.hookId },
+        'webhook rate limit not checked (redis unavailable); call let through',
+      );
+      return;
+    }
+    if (verdict.allowed) return;
+    const who = verdict.scope === 'hook' ? 'this webhook' : 'your address';
+    throw new HookRateLimitedError(
+      `too many calls to ${who}: at most ${verdict.limit} per minute; retry in ${verdict.retryAfterSeconds} s`,
+      verdict.retryAfterSeconds,
+    );
+  }
+
+  /**
+   * The HMAC signature, when the webhook has a secret (stored sealed: opened here, never logged),
+   * then the replay guard: a signature is accepted once within its window. A repeat that carries the
+   * same Idempotency-Key as the first is a retry and goes on (the firing store answers it with the
+   * first execution); any other repeat is a replay. Returns the guard's key, to forget on failure.
+   */
+  private async verify(
+    settings: WebhookSettings,
+    req: WebhookRequest,
+  ): Promise<string | undefined> {
+    if (!settings.hmacSecret) return undefined;
     const header = req.headers[WEBHOOK_SIGNATURE_HEADER];
+    const now = this.deps.now();
     const result = verifySignature({
       secret: await this.deps.secrets.open(settings.hmacSecret),
       header: Array.isArray(header) ? header[0] : header,
       rawBody: req.rawBody,
-      now: this.deps.now(),
+      now,
       windowSeconds: WEBHOOK_REPLAY_WINDOW_SECONDS,
     });
     if (!result.ok) throw new InvalidSignatureError(SIGNATURE_MESSAGES[result.reason]);
+
+    const key = `${req.hookId}:${result.signature}`;
+    // Remembered a little past the moment the signature stops being accepted anyway.
+    const ttlSeconds = result.validUntil - Math.floor(now.getTime() / 1000) + 5;
+    const tag = req.idempotencyKey ? `key:${req.idempotencyKey}` : '-';
+    let claim;
+    try {
+      claim = await this.deps.replays.claim(key, tag, ttlSeconds);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err: (err as Error).message, hookId: req.hookId },
+        'webhook replay guard not checked (redis unavailable); call let through',
+      );
+      return undefined;
+    }
+    if (claim.first) return key;
+    if (req.idempotencyKey && claim.tag === tag) return undefined;
+    throw new ReplayedRequestError();
+  }
+
+  private async forgetSignature(key: string): Promise<void> {
+    try {
+      await this.deps.replays.release(key);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'webhook replay claim not released');
+    }
   }
 }

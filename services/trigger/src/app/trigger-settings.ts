@@ -10,6 +10,7 @@ export interface WebhookSettings {
   method: 'GET' | 'POST' | 'ANY';
   responseMode: 'immediately' | 'respond_node';
   hmacSecret?: string;
+  rateLimitPerMinute?: number;
 }
 export interface ScheduleSettings {
   cron: string;
@@ -17,20 +18,28 @@ export interface ScheduleSettings {
 }
 
 function problems(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(config)'}: ${i.message}`).join('; ');
+  return issues
+    .map((i) => `${i.path.map(String).join('.') || '(config)'}: ${i.message}`)
+    .join('; ');
 }
 
 /** @throws TriggerMisconfiguredError: a webhook must fail closed (an unreadable hmacSecret must not mean "unsigned"). */
 export function webhookSettings(config: Record<string, unknown>): WebhookSettings {
   const parsed = webhookNode.config.safeParse(config);
-  if (!parsed.success) throw new TriggerMisconfiguredError(`webhook trigger config is invalid: ${problems(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new TriggerMisconfiguredError(
+      `webhook trigger config is invalid: ${problems(parsed.error.issues)}`,
+    );
   return parsed.data;
 }
 
 /** @throws TriggerMisconfiguredError */
 export function scheduleSettings(config: Record<string, unknown>): ScheduleSettings {
   const parsed = scheduleNode.config.safeParse(config);
-  if (!parsed.success) throw new TriggerMisconfiguredError(`schedule trigger config is invalid: ${problems(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new TriggerMisconfiguredError(
+      `schedule trigger config is invalid: ${problems(parsed.error.issues)}`,
+    );
   return parsed.data;
 }
 
@@ -41,7 +50,9 @@ export function manualSamplePayload(config: Record<string, unknown>): unknown {
 }
 
 /** The graph's trigger node (id, type, raw config), if it has one. */
-export function triggerOf(graph: WorkflowGraph): { id: string; type: string; config: Record<string, unknown> } | undefined {
+export function triggerOf(
+  graph: WorkflowGraph,
+): { id: string; type: string; config: Record<string, unknown> } | undefined {
   const node = triggerNode(graph);
   return node ? { id: node.id, type: node.type, config: node.config ?? {} } : undefined;
 }

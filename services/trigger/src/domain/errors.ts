@@ -78,3 +78,24 @@ export class InvalidWorkflowError extends TriggerError {
     super(message);
   }
 }
+
+/** Too many calls to this hook, or from this client, in the current minute: 429 with Retry-After. */
+export class HookRateLimitedError extends TriggerError {
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A signed call whose exact signature was already accepted: a captured request sent again. */
+export class ReplayedRequestError extends TriggerError {
+  readonly code = 'replayed';
+  constructor() {
+    super(
+      'this signed request was already received; sign each call afresh (a retry may repeat its Idempotency-Key)',
+    );
+  }
+}

@@ -10,7 +10,8 @@ export interface ParsedSignature {
 }
 
 export type SignatureCheck =
-  | { ok: true }
+  /** `signature`: the canonical HMAC of this (timestamp, body), the identity a replay guard keys on; `validUntil`: unix seconds. */
+  | { ok: true; signature: string; validUntil: number }
   | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
 
 export function parseSignatureHeader(header: string | undefined): ParsedSignature | undefined {
@@ -55,11 +56,15 @@ export function verifySignature(opts: {
   const parsed = parseSignatureHeader(opts.header);
   if (!parsed) return { ok: false, reason: 'malformed' };
   const nowSeconds = Math.floor(opts.now.getTime() / 1000);
-  if (Math.abs(nowSeconds - parsed.timestamp) > opts.windowSeconds) return { ok: false, reason: 'expired' };
-  const expected = Buffer.from(computeSignature(opts.secret, parsed.timestamp, opts.rawBody), 'hex');
+  if (Math.abs(nowSeconds - parsed.timestamp) > opts.windowSeconds)
+    return { ok: false, reason: 'expired' };
+  const expectedHex = computeSignature(opts.secret, parsed.timestamp, opts.rawBody);
+  const expected = Buffer.from(expectedHex, 'hex');
   const match = parsed.signatures.some((candidate) => {
     const given = Buffer.from(candidate, 'hex');
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  return match ? { ok: true } : { ok: false, reason: 'mismatch' };
+  return match
+    ? { ok: true, signature: expectedHex, validUntil: parsed.timestamp + opts.windowSeconds }
+    : { ok: false, reason: 'mismatch' };
 }

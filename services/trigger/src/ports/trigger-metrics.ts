@@ -6,6 +6,8 @@ export type HookOutcome =
   | 'not_found'
   | 'method_not_allowed'
   | 'bad_signature'
+  | 'replayed'
+  | 'rate_limited'
   | 'too_large'
   | 'bad_request'
   | 'error';

@@ -444,7 +444,7 @@ export const httpRoutes: HttpRoute[] = [
     auth: false,
     summary: 'Call a workflow’s webhook',
     description:
-      'Body: any (JSON parsed when JSON). With `hmacSecret` set, `X-FlowGenie-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` is required (5-minute window). ' +
+      'Body: any (JSON parsed when JSON). With `hmacSecret` set, `X-FlowGenie-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` is required (5-minute window; each signed request is accepted once). Rate limited per hook and per client IP. ' +
       '`responseMode: immediately` answers 202; `respond_node` answers what the respond step sets.',
     anyBody: true,
     headers: [
@@ -466,7 +466,13 @@ export const httpRoutes: HttpRoute[] = [
       },
       401: err('Bad or missing signature; nothing was run'),
       404: err('Unknown or inactive hook'),
+      409: err(
+        '`replayed`: this signed request was already received (a retry with the same Idempotency-Key gets the first execution instead); nothing was run',
+      ),
       413: err('Body too large'),
+      429: err(
+        '`rate_limited`: too many calls to this hook or from this address this minute (see Retry-After); nothing was run',
+      ),
     },
   },
   {
@@ -480,6 +486,7 @@ export const httpRoutes: HttpRoute[] = [
       200: { description: 'The respond step’s answer', schema: WebhookFinishedResponseSchema },
       202: { description: 'Accepted', schema: RunAcceptedResponseSchema },
       404: err('Unknown or inactive hook'),
+      429: err('`rate_limited`: too many calls this minute (see Retry-After); nothing was run'),
     },
   },
   // ---- executions ----

@@ -26,14 +26,20 @@ export interface LocalBusOptions {
 /** Delivery attempts before an event is dead-lettered (the first try included). */
 export const EVENT_ATTEMPTS = 6;
 
+/** Dead letters kept per consumer queue (older ones are dropped past this count or after 7 days). */
+export const DEAD_LETTERS_KEPT = 1000;
+
 export const consumerQueueName = (consumer: ConsumerName) => `events-${consumer}`;
 
 const jobOptions = {
   attempts: EVENT_ATTEMPTS,
   backoff: { type: 'consumer' },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  // Failed jobs are the dead letters: BullMQ keeps them until an operator replays them.
-  removeOnFail: false,
+  // A handled event lives on in the consumer's inbox and the producer's outbox: its job keeps
+  // nothing, so a burst of large events cannot fill Redis.
+  removeOnComplete: true,
+  // Failed jobs are the dead letters, kept for an operator to replay, but bounded: a week, and at
+  // most DEAD_LETTERS_KEPT per consumer queue (the oldest go first).
+  removeOnFail: { age: 7 * 24 * 3600, count: DEAD_LETTERS_KEPT },
 };
 
 /**

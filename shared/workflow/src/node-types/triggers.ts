@@ -49,6 +49,11 @@ export const webhookNode = defineNodeType({
           'When set, a call is accepted only with a valid HMAC-SHA256 signature of its raw body made with this secret.',
         ...secretField,
       }),
+    rateLimitPerMinute: z.number().int().min(1).max(100_000).optional().meta({
+      title: 'Rate limit (calls per minute)',
+      description:
+        'Calls accepted per minute on this webhook; more are answered 429 with Retry-After. Empty: the platform default.',
+    }),
   }),
   outputs: ['main'],
   outputSchema: z.toJSONSchema(WebhookPayloadSchema) as Record<string, unknown>,

@@ -37,9 +37,10 @@ export class BullStepQueue implements StepQueue {
           attempts: j.attempts,
           backoff: { type: BACKOFF_TYPES[j.backoff.type], delay: j.backoff.delayMs },
           ...(j.delayMs ? { delay: j.delayMs } : {}),
-          // The step rows are the history; jobs are kept a while only for debugging.
-          removeOnComplete: { age: 3600, count: 10_000 },
-          removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+          // The step rows are the history: a finished job keeps nothing (a late duplicate of a
+          // finished step is discarded by run-step's owner check, not by the job id).
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600, count: 1000 },
         },
       })),
     );

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from '@flowgenie/platform';
-import { InvalidRequestError, InvalidWorkflowError, MethodNotAllowedError, TriggerError } from '../../domain/errors';
+import {
+  HookRateLimitedError,
+  InvalidRequestError,
+  InvalidWorkflowError,
+  MethodNotAllowedError,
+  TriggerError,
+} from '../../domain/errors';
 
 /** The one table from the core's error codes to HTTP answers. */
 const STATUS: Record<string, { status: number; code?: string }> = {
@@ -11,6 +17,8 @@ const STATUS: Record<string, { status: number; code?: string }> = {
   invalid_request: { status: 400, code: 'validation_failed' },
   invalid_workflow: { status: 400, code: 'validation_failed' },
   not_runnable: { status: 409 },
+  replayed: { status: 409 },
+  rate_limited: { status: 429 },
   upstream_unavailable: { status: 503 },
   trigger_misconfigured: { status: 500 },
 };
@@ -24,6 +32,8 @@ export function triggerErrorMiddleware() {
     }
     const mapped = STATUS[err.code] ?? { status: 500 };
     if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
+    if (err instanceof HookRateLimitedError)
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
     sendError(res, mapped.status, {
       code: mapped.code ?? err.code,
       message: err.message,

@@ -48,6 +48,8 @@ export function hookRoutes(deps: {
         rawBody: raw,
         body,
         idempotencyKey,
+        // Behind the gateway on loopback, Express takes the client from X-Forwarded-For (trust proxy).
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         // Not the correlation id: a caller may reuse that header, and must not dedupe by accident.
         requestId: randomUUID(),
         signal: hangup.signal,
