@@ -179,6 +179,14 @@ ${choices || '<p>No accounts are seeded.</p>'}
 </body></html>`;
 }
 
+/**
+ * Registered redirect URIs match exactly; one ending in `*` matches by prefix (the CLI registers
+ * `https://localhost:8443/*` so any FlowGenie callback path works locally).
+ */
+export function redirectUriAllowed(registered: string[], uri: string): boolean {
+  return registered.some((r) => (r.endsWith('*') ? uri.startsWith(r.slice(0, -1)) : r === uri));
+}
+
 export function redirectWith(target: string, params: Record<string, string | undefined>): string {
   const url = new URL(target);
   for (const [key, value] of Object.entries(params))

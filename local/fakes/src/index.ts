@@ -10,3 +10,19 @@ export type {
 export type { GoogleAccount, GoogleAccountSeed, GoogleClientSeed } from './google/oauth-store';
 export type { GmailMessageSummary } from './google/gmail';
 export type { CalendarEvent } from './google/calendar';
+export { startFakeSlack } from './slack/server';
+export type { FakeSlack, FakeSlackOptions, SlackEventDelivery } from './slack/server';
+export type {
+  SlackAppSeed,
+  SlackChannelSeed,
+  SlackMessage,
+  SlackTeam,
+  SlackUserSeed,
+} from './slack/web-api';
+export {
+  postSignedToSlackApp,
+  slackSignature,
+  type SignedDeliveryOptions,
+  type SlackDelivery,
+} from './slack/events';
+export { FAKE_DEFAULTS } from './defaults';

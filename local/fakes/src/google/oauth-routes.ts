@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { exportSPKI, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { consentPage, escapeHtml, firstString, randomToken, redirectWith } from '../common';
+import {
+  consentPage,
+  escapeHtml,
+  firstString,
+  randomToken,
+  redirectUriAllowed,
+  redirectWith,
+} from '../common';
 import { requireScope, requireToken, tokenOf } from './errors';
 import {
   ACCESS_TOKEN_SECONDS,
@@ -159,7 +166,7 @@ export function googleOAuthRouter(ctx: GoogleOAuthContext): Router {
     const client = clientId ? store.clients.get(clientId) : undefined;
     if (!client) return errorPage(res, 401, 'invalid_client', 'The OAuth client was not found.');
     const redirectUri = firstString(q.redirect_uri) ?? '';
-    if (!client.redirectUris.includes(redirectUri))
+    if (!redirectUriAllowed(client.redirectUris, redirectUri))
       return errorPage(
         res,
         400,
