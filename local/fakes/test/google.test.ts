@@ -557,3 +557,37 @@ describe('Calendar API v3', () => {
     await expect(calendar.calendarList.list()).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe('control API over HTTP', () => {
+  it('issues tokens and delivers mail for tools in another process, and refuses bad input', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${fake.url}/__fake${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bad = await post('/tokens', { email: ALICE });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'scopes is required' });
+    expect(
+      (await post('/gmail/deliver', { email: 'nobody@example.com', subject: 'x' })).status,
+    ).toBe(400);
+
+    const { accessToken } = (await (
+      await post('/tokens', { email: ALICE, scopes: [GMAIL_READ] })
+    ).json()) as { accessToken: string };
+    const delivered = (await (
+      await post('/gmail/deliver', {
+        email: ALICE,
+        from: 'ci@example.org',
+        subject: 'Nightly build',
+        text: 'green',
+      })
+    ).json()) as { id: string };
+    const found = await gmailFor(tokenAuth(accessToken)).users.messages.list({
+      userId: 'me',
+      q: 'from:ci@example.org subject:nightly',
+    });
+    expect(found.data.messages!.map((m) => m.id)).toEqual([delivered.id]);
+  });
+});
