@@ -1,0 +1,28 @@
+export * from './common';
+export { startFakeGoogle } from './google/server';
+export type {
+  FakeGoogle,
+  FakeGoogleOptions,
+  GoogleFailureOptions,
+  IncomingEmail,
+  IssuedGoogleToken,
+} from './google/server';
+export type { GoogleAccount, GoogleAccountSeed, GoogleClientSeed } from './google/oauth-store';
+export type { GmailMessageSummary } from './google/gmail';
+export type { CalendarEvent } from './google/calendar';
+export { startFakeSlack } from './slack/server';
+export type { FakeSlack, FakeSlackOptions, SlackEventDelivery } from './slack/server';
+export type {
+  SlackAppSeed,
+  SlackChannelSeed,
+  SlackMessage,
+  SlackTeam,
+  SlackUserSeed,
+} from './slack/web-api';
+export {
+  postSignedToSlackApp,
+  slackSignature,
+  type SignedDeliveryOptions,
+  type SlackDelivery,
+} from './slack/events';
+export { FAKE_DEFAULTS } from './defaults';
