@@ -5,13 +5,8 @@ import { Agent, request } from 'undici';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '@flowgenie/testing';
 import { ensureInfrastructure } from './infra';
 import { CERTS_DIR, DATA_DIR } from './paths';
-import {
-  DEFAULT_REDIS_URL,
-  deleteRedisPrefix,
-  freePorts,
-  startStack,
-  type RunningStack,
-} from './stack';
+import { deleteRedisPrefix } from './checkout';
+import { DEFAULT_REDIS_URL, freePorts, startStack, type RunningStack } from './stack';
 
 /**
  * `npm run bench`: webhook -> transform (total = a + b) -> if (total > 10) -> respond, in both

@@ -2,12 +2,13 @@ import { consumerNames, type ConsumerName } from '@flowgenie/contracts';
 import { type DeadLetter } from '@flowgenie/messaging';
 import { LocalDeadLetterStore } from '@flowgenie/messaging/local';
 import { createRedis } from '@flowgenie/platform';
+import { checkoutSettings } from './checkout';
 
 const USAGE = `usage:
   npm run dlq -- list <consumer> [--limit N] [--json]
   npm run dlq -- replay <consumer> <id>
 consumers: ${consumerNames.join(', ')}
-environment: REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default fg)`;
+environment: REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default fg-<checkout id>, as npm start uses)`;
 
 export class UsageError extends Error {}
 
@@ -83,10 +84,11 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.length === 0 ? 1 : 0;
   }
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const settings = checkoutSettings(process.env);
+  const redis = createRedis(settings.redisUrl);
   const store = new LocalDeadLetterStore({
     connection: redis,
-    prefix: process.env.REDIS_PREFIX ?? 'fg',
+    prefix: settings.redisPrefix,
   });
   try {
     const { code, output } = await runDlqCommand(args, store);

@@ -3,3 +3,4 @@ export * from './infra';
 export * from './stack';
 export { summarise, type ProcessExit } from './processes';
 export { ensureWebBuilt, type WebBuildResult } from './web';
+export * from './checkout';

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { Agent, fetch } from 'undici';
-import { createRedis, ensureDatabase } from '@flowgenie/platform';
+import { ensureDatabase } from '@flowgenie/platform';
+import { checkoutSettings } from './checkout';
 import { ensureDevCerts, type DevCerts } from './certs';
 import { isPortOpen } from './infra';
 import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
@@ -37,7 +38,6 @@ export const DEFAULT_PORTS: StackPorts = {
   executor: 3005,
   gateway: 8443,
 };
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flowgenie';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Database schema of each service (its migrations run when it boots). */
@@ -51,9 +51,10 @@ const SCHEMAS: Record<string, string> = {
 export interface StartStackOptions {
   /** Ports to listen on (default 3001-3005 and 8443). `0` is not allowed: pass free ports. */
   ports?: Partial<StackPorts>;
+  /** @default this checkout's own database, `flowgenie_<checkout id>` (see checkoutSettings) */
   databaseUrl?: string;
   redisUrl?: string;
-  /** Prefix of every Redis key (tests use a fresh one). @default 'fg' */
+  /** Prefix of every Redis key (tests use a fresh one). @default `fg-<checkout id>` */
   redisPrefix?: string;
   /** Extra environment for every process, applied last (e.g. HTTP_ALLOW_LOOPBACK). */
   env?: Record<string, string | undefined>;
@@ -138,9 +139,10 @@ export async function freePorts(count: number): Promise<number[]> {
  */
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports };
-  const databaseUrl = options.databaseUrl ?? DEFAULT_DATABASE_URL;
+  const checkout = checkoutSettings({});
+  const databaseUrl = options.databaseUrl ?? checkout.databaseUrl;
   const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
-  const redisPrefix = options.redisPrefix ?? 'fg';
+  const redisPrefix = options.redisPrefix ?? checkout.redisPrefix;
   const logDir = options.logDir ?? LOG_DIR;
   const dataDir = options.dataDir ?? DATA_DIR;
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -360,20 +362,5 @@ async function countMigrations(databaseUrl: string): Promise<Record<string, numb
     return result;
   } finally {
     await client.end();
-  }
-}
-
-/** Deletes every Redis key under `prefix` (a test or benchmark stack's queues, schedulers, channels). */
-export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = createRedis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

@@ -1,28 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkoutSettings, databaseNameOf, explainStartFailure, resetCheckout } from './checkout';
 import { ensureInfrastructure, MissingServiceError } from './infra';
 import { LOG_DIR, REPO_ROOT } from './paths';
-import {
-  DEFAULT_DATABASE_URL,
-  DEFAULT_PORTS,
-  DEFAULT_REDIS_URL,
-  StackStartError,
-  startStack,
-  type RunningStack,
-} from './stack';
+import { DEFAULT_PORTS, StackStartError, startStack, type RunningStack } from './stack';
 import { ensureWebBuilt } from './web';
 
 /**
  * `npm start`: Postgres and Redis (started when installed here), database, dev certificates,
  * the web build, then every service, the executor and the gateway. Ctrl-C stops them gracefully.
- * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty); --skip-web
- * starts without (re)building the web app.
+ * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty);
+ * --skip-web starts without (re)building the web app; --reset first drops this checkout's database,
+ * Redis keys and auth key file. Each checkout has its own database (see checkoutSettings).
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const pretty = args.includes('--pretty') || process.env.LOG_FORMAT === 'pretty';
-  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const settings = checkoutSettings(process.env);
+  const { databaseUrl, redisUrl } = settings;
   const gatewayPort = Number(process.env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway);
   const log = (m: string) => console.log(m);
   const rel = (p: string) => path.relative(REPO_ROOT, p) || '.';
@@ -30,8 +25,12 @@ async function main(): Promise<void> {
   log('FlowGenie local stack');
   const infra = await ensureInfrastructure({ databaseUrl, redisUrl, log: (m) => log(`  ${m}`) });
   log(
-    `  ✓ Postgres ${infra.postgres} (${new URL(databaseUrl).host}), Redis ${infra.redis} (${new URL(redisUrl).host})`,
+    `  ✓ Postgres ${infra.postgres} (${new URL(databaseUrl).host}, database ${databaseNameOf(databaseUrl)}), Redis ${infra.redis} (${new URL(redisUrl).host}, prefix ${settings.redisPrefix})`,
   );
+  if (args.includes('--reset')) {
+    log('  resetting this checkout (--reset):');
+    await resetCheckout(settings, (m) => log(`    ${m}`));
+  }
 
   const web = args.includes('--skip-web')
     ? 'up-to-date'
@@ -62,7 +61,8 @@ async function main(): Promise<void> {
     stack = await startStack({
       databaseUrl,
       redisUrl,
-      redisPrefix: process.env.REDIS_PREFIX ?? 'fg',
+      redisPrefix: settings.redisPrefix,
+      dataDir: settings.dataDir,
       ports: { gateway: gatewayPort },
       pretty,
       onProgress: (m) => log(`  ${m}`),
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
         console.error(
           `last lines of ${err.exit.name}:\n${err.exit.lastLines.map((l) => `  ${l}`).join('\n')}`,
         );
+      const advice = explainStartFailure(err.exit?.lastLines ?? [], settings);
+      if (advice) console.error(`\n${advice}`);
       process.exit(1);
     }
     throw err;

@@ -2,6 +2,8 @@ import { countRows, routesWithBody, unstorableBodies } from '@flowgenie/testing'
 import { AUTH_SCHEMA } from '../src/config';
 import { anEmail, call, PASSWORD, signUp, startAuth, type TestAuth } from './support';
 
+jest.setTimeout(60_000);
+
 let auth: TestAuth;
 let token: string;
 let refreshToken: string;
