@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api } from '../lib/api';
+import { api } from '../../lib/api';
 import { useSessionStore } from './session';
 
 const signedInAnswer = {
