@@ -89,9 +89,10 @@ describe('hostile expressions against the executor', () => {
         await health.stop();
       }
       expect(health.failures).toEqual([]);
-      expect(Math.max(...health.latencies)).toBeLessThan(1_000);
+      // A blocked event loop would stall these for the whole expression (seconds to forever).
+    expect(Math.max(...health.latencies)).toBeLessThan(2_000);
 
-      // A normal workflow right afterwards runs at once.
+      // A normal workflow right afterwards runs at once (about a second here; the bound leaves room for a loaded CI box).
       const normalStarted = Date.now();
       const { executionId } = await svc.trigger({
         ownerId: user.userId,
@@ -105,7 +106,7 @@ describe('hostile expressions against the executor', () => {
         5_000,
       );
       expect(stepOf(ok, 'calc').output).toEqual({ total: 12 });
-      expect(Date.now() - normalStarted).toBeLessThan(1_500);
+      expect(Date.now() - normalStarted).toBeLessThan(5_000);
     },
   );
 
