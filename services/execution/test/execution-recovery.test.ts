@@ -91,6 +91,77 @@ describe('recovering from lost workers and lost jobs', () => {
     }
   });
 
+  /** Starts a spawned executor, waits for the first request to reach `server`, kills it, starts another. */
+  async function killDuringFirstRequest(server: { requests: unknown[] }) {
+    child = (await spawnExecutor(svc.env)).child;
+    return async () => {
+      await waitFor(() => server.requests.length === 1, {
+        timeoutMs: 20_000,
+        message: 'the first worker never called',
+      });
+      const exited = new Promise((r) => child!.once('exit', r));
+      child!.kill('SIGKILL');
+      await exited;
+      await svc.startExecutor();
+    };
+  }
+
+  it('counts the interrupted attempt against the retry policy: no more sends than it allows', async () => {
+    // Two attempts allowed: the first is cut short by the crash, the second gets a 500.
+    const server = await startTestServer((_req, n) =>
+      n === 1 ? 'hang' : n === 2 ? { status: 500, body: { error: 'down' } } : { status: 200 },
+    );
+    try {
+      const user = await svc.userToken();
+      const crash = await killDuringFirstRequest(server);
+      const graph = httpGraph(`${server.url}/pay`, RETRY, {}, { method: 'POST', body: { n: 1 } });
+      const { executionId } = await svc.trigger({ ownerId: user.userId, graph });
+      await crash();
+
+      const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
+      expect(execution.status).toBe('failed');
+      const step = stepOf(execution, 'fetch');
+      expect(step).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'http_error' } });
+      expect(step.attemptLog.map((a: Json) => a.attempt)).toEqual([1, 2]);
+      expect(step.attemptLog[0].error).toMatch(/interrupted/);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+      for (const executor of svc.executors.splice(0)) await executor.stop();
+    }
+  });
+
+  it('does not send again when the interrupted attempt was the last one allowed', async () => {
+    const server = await startTestServer(() => 'hang');
+    try {
+      const user = await svc.userToken();
+      const crash = await killDuringFirstRequest(server);
+      const graph = httpGraph(
+        `${server.url}/charge`,
+        { ...RETRY, attempts: 1 },
+        {},
+        { method: 'POST', body: { amount: 10 } },
+      );
+      const { executionId } = await svc.trigger({ ownerId: user.userId, graph });
+      await crash();
+
+      const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
+      expect(execution.status).toBe('failed');
+      expect(stepOf(execution, 'fetch')).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        error: { code: 'worker_lost', message: 'the worker running the last attempt stopped' },
+        attemptLog: [
+          expect.objectContaining({ attempt: 1, error: expect.stringMatching(/interrupted/) }),
+        ],
+      });
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+      for (const executor of svc.executors.splice(0)) await executor.stop();
+    }
+  });
+
   it('re-drives an execution whose step job was lost after it was recorded as queued', async () => {
     const server = await startTestServer(() => ({ status: 200, body: { ok: true } }));
     const queue = new Queue('steps', { connection: svc.redis, prefix: svc.prefix });

@@ -62,11 +62,13 @@ export class RunStep {
   async execute(job: StepJobRun): Promise<RunStepOutcome> {
     const { store } = this.deps;
     const { executionId, nodeId } = job.data;
-    const queueAttempt = (job.data.attemptOffset ?? 0) + job.attemptsMade + 1;
     const token = randomUUID();
     const startedAt = new Date();
     const log = this.deps.logger.child({ executionId, nodeId });
 
+    // The attempt is committed before the node runs, so one cut short by a crash (its request
+    // possibly sent) stays in the step's history and its attempt count.
+    const lostEffects = noEffects();
     const claim = await store.transaction(async (tx) => {
       const execution = await tx.lockExecution(executionId);
       if (!execution || execution.status !== 'running') return undefined;
@@ -74,13 +76,22 @@ export class RunStep {
       const step = steps.find((s) => s.nodeId === nodeId);
       if (!step || step.jobId !== job.jobId || !ENQUEUED_STEP_STATUSES.has(step.status))
         return undefined;
-      // A worker that died mid-attempt leaves its attempt open, and the queue does not count it:
-      // this run is the next attempt, and the history keeps the interrupted one.
-      const interrupted = step.attemptLog.some((e) => !e.finishedAt);
-      const attempt = interrupted
-        ? Math.max(queueAttempt, ...step.attemptLog.map((e) => e.attempt + 1))
-        : queueAttempt;
+      const attempt = attemptNumber(job, step);
       const attemptLog = closeInterrupted(step.attemptLog, startedAt);
+      if (step.status === 'running' && attempt > step.retryPolicy.attempts) {
+        // The worker running the last attempt the policy allows died: no attempt beyond it
+        // (the reaper decides the same), so a request is never sent more often than allowed.
+        const failed = {
+          status: 'failed' as const,
+          error: WORKER_LOST,
+          attemptLog,
+          runToken: null,
+          finishedAt: startedAt,
+        };
+        await tx.updateSteps(executionId, [nodeId], failed);
+        await advance(tx, execution, lostEffects, startedAt, withPatch(steps, nodeId, failed));
+        return { lost: true as const, type: step.type };
+      }
       attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
       await tx.updateSteps(executionId, [nodeId], {
         status: 'running',
@@ -91,11 +102,20 @@ export class RunStep {
         resumeAt: null,
         attemptLog,
       });
-      return { execution, step: { ...step, attemptLog }, steps, attempt };
+      return { lost: false as const, execution, step: { ...step, attemptLog }, steps, attempt };
     });
     if (!claim) {
       log.debug({ jobId: job.jobId }, 'stale step job discarded');
       return { kind: 'done', status: 'discarded' };
+    }
+    if (claim.lost) {
+      this.deps.metrics.stepFinished(claim.type, 'failed', 0);
+      await runEffects(this.deps, lostEffects);
+      log.warn({ code: WORKER_LOST.code }, 'step failed: its last allowed attempt was interrupted');
+      return {
+        kind: 'failed',
+        error: new PermanentStepError(WORKER_LOST.message, { code: WORKER_LOST.code }),
+      };
     }
 
     const { execution, step, attempt } = claim;
@@ -128,7 +148,9 @@ export class RunStep {
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
     const final =
       run.error !== undefined &&
-      (!isRetryableError(run.error) || job.attemptsMade + 1 >= job.maxAttempts);
+      (!isRetryableError(run.error) ||
+        job.attemptsMade + 1 >= job.maxAttempts ||
+        attempt >= step.retryPolicy.attempts);
     const effects = noEffects();
     const status = await store.transaction(async (tx) => {
       const current = await tx.lockExecution(executionId);
@@ -264,6 +286,22 @@ export class RunStep {
       if (upstream.has(s.nodeId) && s.status === 'succeeded') outputs[s.nodeId] = s.output;
     return { trigger: execution.triggerPayload, steps: outputs };
   }
+}
+
+const WORKER_LOST: StepError = {
+  message: 'the worker running the last attempt stopped',
+  code: 'worker_lost',
+};
+
+/**
+ * The number of the attempt this job makes. The queue's own count misses an attempt whose
+ * worker died (a stalled job runs again with the same count, and so do its later retries), so
+ * it follows the attempts recorded on the step; a delay's resume job continues its attempt.
+ */
+function attemptNumber(job: StepJobRun, step: Step): number {
+  const counted = (job.data.attemptOffset ?? 0) + job.attemptsMade + 1;
+  if (job.data.resumed && step.status === 'waiting') return counted;
+  return Math.max(counted, step.attempts + 1);
 }
 
 function errorOf(error: unknown): StepError {
