@@ -7,4 +7,10 @@ export {
   useExpressionContextValue,
   type ExpressionContextValue,
 } from './context';
-export { buildSuggestions, pathSegment, type DataSource, type Suggestion } from './suggestions';
+export {
+  buildSuggestions,
+  EXECUTION_SOURCE,
+  pathSegment,
+  type DataSource,
+  type Suggestion,
+} from './suggestions';

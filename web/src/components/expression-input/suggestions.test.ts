@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applySuggestion,
   buildSuggestions,
+  EXECUTION_SOURCE,
   completionContext,
   filterSuggestions,
   pathSegment,
@@ -19,6 +20,13 @@ const webhookOutputSchema = {
 };
 
 describe('expression suggestions', () => {
+  it("offers the run's execution and step ids", () => {
+    const paths = filterSuggestions(buildSuggestions([EXECUTION_SOURCE]), 'exec').map(
+      (s) => s.path,
+    );
+    expect(paths).toEqual(['execution', 'execution.id', 'execution.stepId']);
+  });
+
   it('lists paths from last-run values, falling back to output schemas', () => {
     const all = buildSuggestions([
       {

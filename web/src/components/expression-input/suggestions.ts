@@ -25,6 +25,20 @@ export interface DataSource {
   schema?: JsonSchema;
 }
 
+/** `execution.id` and `execution.stepId`: the executor gives every step's expressions these. */
+export const EXECUTION_SOURCE: DataSource = {
+  root: 'execution',
+  label: 'This run',
+  hasValue: false,
+  schema: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'execution id' },
+      stepId: { type: 'string', description: 'id of this step' },
+    },
+  },
+};
+
 const MAX_DEPTH = 5;
 const MAX_PER_SOURCE = 200;
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -5,6 +5,7 @@ import { useExecutionStore } from '../../executions';
 import { useNodeTypesStore } from '../../node-types';
 import {
   buildSuggestions,
+  EXECUTION_SOURCE,
   type DataSource,
   type ExpressionContextValue,
 } from '../../../components/expression-input';
@@ -86,6 +87,7 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
         schema: t?.outputSchema,
       });
     }
+    if (trigger && trigger.id !== nodeId) sources.push(EXECUTION_SOURCE);
     const data: ExpressionData | null =
       hasTrigger || Object.keys(stepData).length > 0
         ? { trigger: triggerValue, steps: stepData }
