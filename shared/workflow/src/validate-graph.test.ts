@@ -308,6 +308,17 @@ describe('validateGraph', () => {
     ]);
   });
 
+  it('lets expressions read the execution and step ids', () => {
+    const g = aWorkflow();
+    g.nodes[3].config = {
+      method: 'POST',
+      url: 'https://hooks.example.com/{{ execution.id }}',
+      headers: { 'Idempotency-Key': '{{ execution.id }}-{{ execution.stepId }}' },
+    };
+    g.nodes[2].config = { condition: '$exists(execution.id) and execution.stepId = "check"' };
+    expect(validateGraph(g)).toEqual({ ok: true });
+  });
+
   it('rejects {{ }} in trigger settings', () => {
     const g = aWorkflow();
     g.nodes[0].config = { method: '{{ trigger.method }}' };
