@@ -7,6 +7,8 @@ import { DATA_DIR, REPO_ROOT } from './paths';
 
 /** The auth service's key file in the data directory (services/auth: SECRETS_KEY_FILE). */
 export const AUTH_KEY_FILE = 'auth-keys.key';
+/** The master key of secret config values (catalog and trigger: SECRETS_KEY_FILE), as the stack places it. */
+export const SECRETS_KEY_FILE = 'secrets.key';
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
 const REDIS = 'redis://127.0.0.1:6379';
 
@@ -68,14 +70,14 @@ export function explainStartFailure(
     'Either:',
     `  - put the original key file back at ${keyFile}, or`,
     `  - start afresh: npm start -- --reset`,
-    `    (drops database "${databaseNameOf(settings.databaseUrl)}", the Redis keys under "${settings.redisPrefix}:" and the key file; users and workflows in it are lost), or`,
+    `    (drops database "${databaseNameOf(settings.databaseUrl)}", the Redis keys under "${settings.redisPrefix}:" and the key files; users and workflows in it are lost), or`,
     '  - use another database: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> npm start',
   ].join('\n');
 }
 
 /**
- * `npm start -- --reset`: forgets this checkout's local state (its database, Redis keys and auth
- * key file) so the next start begins empty.
+ * `npm start -- --reset`: forgets this checkout's local state (its database, Redis keys and the
+ * key files that sealed data in them) so the next start begins empty.
  */
 export async function resetCheckout(
   settings: CheckoutSettings,
@@ -98,8 +100,10 @@ export async function resetCheckout(
   log(`dropped database "${name}"`);
   await deleteRedisPrefix(settings.redisUrl, settings.redisPrefix);
   log(`deleted Redis keys under "${settings.redisPrefix}:"`);
-  fs.rmSync(path.join(settings.dataDir, AUTH_KEY_FILE), { force: true });
-  log(`deleted ${path.join(settings.dataDir, AUTH_KEY_FILE)}`);
+  for (const file of [AUTH_KEY_FILE, SECRETS_KEY_FILE]) {
+    fs.rmSync(path.join(settings.dataDir, file), { force: true });
+    log(`deleted ${path.join(settings.dataDir, file)}`);
+  }
 }
 
 /** Deletes every Redis key under `prefix` (a test or benchmark stack's queues, schedulers, channels). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { Agent, fetch } from 'undici';
 import { ensureDatabase } from '@flowgenie/platform';
-import { checkoutSettings } from './checkout';
+import { checkoutSettings, SECRETS_KEY_FILE } from './checkout';
 import { ensureDevCerts, type DevCerts } from './certs';
 import { isPortOpen } from './infra';
 import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
@@ -191,6 +191,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     CATALOG_INTERNAL_URL: urls.catalog,
     PUBLIC_BASE_URL: urls.gateway,
     DATA_DIR: dataDir,
+    // Beside auth's key file, so a checkout's keys and its database always go together.
+    SECRETS_KEY_FILE: process.env.SECRETS_KEY_FILE ?? path.join(dataDir, SECRETS_KEY_FILE),
     HTTP_CA_FILE: certs.caCert,
     EXECUTOR_METRICS_PORT: String(ports.executor),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

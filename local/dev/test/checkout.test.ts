@@ -7,6 +7,7 @@ import { createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '@flowgenie/
 import {
   AUTH_KEY_FILE,
   checkoutSettings,
+  SECRETS_KEY_FILE,
   explainStartFailure,
   resetCheckout,
 } from '../src/checkout';
@@ -103,13 +104,15 @@ describe('npm start -- --reset', () => {
   });
   afterAll(() => redis.quit());
 
-  it("drops the checkout's database, its Redis keys and its key file, and nothing else", async () => {
+  it("drops the checkout's database, its Redis keys and its key files, and nothing else", async () => {
     const database = await createTestDatabase('checkout_reset');
     const neighbour = await createTestDatabase('checkout_neighbour');
     const prefix = testRedisPrefix('checkout-reset');
     const otherPrefix = testRedisPrefix('checkout-other');
     const dataDir = aCheckout('reset/.data');
     fs.writeFileSync(path.join(dataDir, AUTH_KEY_FILE), 'key');
+    fs.writeFileSync(path.join(dataDir, SECRETS_KEY_FILE), 'key');
+    fs.writeFileSync(path.join(dataDir, 'unrelated.txt'), 'kept');
     await redis.set(`${prefix}:bull:steps:meta`, '1');
     await redis.set(`${otherPrefix}:bull:steps:meta`, '1');
     const exists = async (name: string) => {
@@ -137,11 +140,12 @@ describe('npm start -- --reset', () => {
       expect(await exists(neighbour.name)).toBe(true);
       expect(await redis.exists(`${prefix}:bull:steps:meta`)).toBe(0);
       expect(await redis.exists(`${otherPrefix}:bull:steps:meta`)).toBe(1);
-      expect(fs.existsSync(path.join(dataDir, AUTH_KEY_FILE))).toBe(false);
+      expect(fs.readdirSync(dataDir)).toEqual(['unrelated.txt']);
       expect(said).toEqual([
         `dropped database "${database.name}"`,
         `deleted Redis keys under "${prefix}:"`,
         `deleted ${path.join(dataDir, AUTH_KEY_FILE)}`,
+        `deleted ${path.join(dataDir, SECRETS_KEY_FILE)}`,
       ]);
     } finally {
       await redis.del(`${otherPrefix}:bull:steps:meta`);
