@@ -1,4 +1,9 @@
-import { countRows, routesWithBody, unstorableBodies } from '@flowgenie/testing';
+import {
+  countRows,
+  expectUnstorableRefused,
+  routesWithBody,
+  unstorableBodies,
+} from '@flowgenie/testing';
 import { AUTH_SCHEMA } from '../src/config';
 import { anEmail, call, PASSWORD, signUp, startAuth, type TestAuth } from './support';
 
@@ -45,14 +50,7 @@ it.each(cases)(
       rawBody: text,
       token: authed ? token : undefined,
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error).toMatchObject({
-      code: 'validation_failed',
-      details: [{ path: expect.stringMatching(/^body/) }],
-    });
-    expect(answer.body.error.message).toMatch(
-      /^(a key of )?body\b.*(NUL|surrogate|nested more than 64 levels)/,
-    );
+    expectUnstorableRefused(answer.status, answer.body);
     expect(await countRows(auth.config.DATABASE_URL, AUTH_SCHEMA)).toEqual(before);
   },
 );

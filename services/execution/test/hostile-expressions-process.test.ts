@@ -2,7 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { waitFor } from '@flowgenie/testing';
-import { spawnExecutor, startExecutionService, type Json, type TestExecution } from './support';
+import {
+  spawnExecutor,
+  startExecutionService,
+  watchHealth,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(120_000);
 
@@ -100,31 +106,6 @@ describe('hostile expressions on an executor process', () => {
     await svc?.close();
   });
 
-  /** Probes /healthz every 50 ms until stopped: the slowest answer, and any that failed. */
-  function watchHealth() {
-    let slowestMs = 0;
-    const failures: string[] = [];
-    let running = true;
-    const loop = (async () => {
-      while (running) {
-        const started = Date.now();
-        try {
-          const res = await fetch(`${healthUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-          if (res.status !== 200) failures.push(`status ${res.status}`);
-        } catch (err) {
-          failures.push(String(err));
-        }
-        slowestMs = Math.max(slowestMs, Date.now() - started);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    return async () => {
-      running = false;
-      await loop;
-      return { slowestMs, failures };
-    };
-  }
-
   async function runWorkflow(type: string, config: Record<string, unknown>, body: unknown = {}) {
     const started = Date.now();
     const payload = { method: 'POST', headers: {}, query: {}, body };
@@ -137,7 +118,7 @@ describe('hostile expressions on an executor process', () => {
   it.each(HOSTILE)(
     'stops %s at its limit, fails the step for good and keeps serving',
     async (_name, type, config) => {
-      const stopWatching = watchHealth();
+      const stopWatching = watchHealth(healthUrl);
       const hostile = runWorkflow(type, config);
       // Someone else's workflow, started while the hostile step runs.
       const other = runWorkflow('transform', { expression: 'trigger.body.n * 2' }, { n: 21 });

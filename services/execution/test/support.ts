@@ -414,3 +414,31 @@ export async function readStream(
   }
   return { status: res.status, events };
 }
+
+/**
+ * Probes an executor's `/healthz` every 50 ms until the returned function is called; it resolves
+ * with the slowest answer and every failed probe. A blocked event loop shows as both.
+ */
+export function watchHealth(baseUrl: string): () => Promise<{ slowestMs: number; failures: string[] }> {
+  let slowestMs = 0;
+  const failures: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = Date.now();
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+        if (res.status !== 200) failures.push(`status ${res.status}`);
+      } catch (err) {
+        failures.push(String(err));
+      }
+      slowestMs = Math.max(slowestMs, Date.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return { slowestMs, failures };
+  };
+}

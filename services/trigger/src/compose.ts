@@ -18,7 +18,6 @@ import {
   type RunningServer,
   closeRedis,
   EnvelopeSecrets,
-  LocalFileSecretsKey,
 } from '@flowgenie/platform';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
 import { FireSchedule } from './app/fire-schedule';
@@ -117,9 +116,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
   });
   const eventHandlers = workflowEventHandlers(lifecycle);
-  const envelope = new EnvelopeSecrets(
-    await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }),
-  );
+  const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
+    warn: (m) => logger.warn(m),
+  });
   const receiveWebhook = new ReceiveWebhook({
     triggers,
     firings,

@@ -1,5 +1,6 @@
 import {
   countRows,
+  expectUnstorableRefused,
   createTestTokens,
   routesWithBody,
   TEST_AUDIENCE,
@@ -71,14 +72,7 @@ it.each(cases)(
     const body = (await res.json()) as {
       error: { code: string; message: string; details: { path: string }[] };
     };
-    expect(res.status).toBe(400);
-    expect(body.error).toMatchObject({
-      code: 'validation_failed',
-      details: [{ path: expect.stringMatching(/^body/) }],
-    });
-    expect(body.error.message).toMatch(
-      /^(a key of )?body\b.*(NUL|surrogate|nested more than 64 levels)/,
-    );
+    expectUnstorableRefused(res.status, body);
     expect(await countRows(h.config.DATABASE_URL, TRIGGER_SCHEMA)).toEqual(before);
   },
 );

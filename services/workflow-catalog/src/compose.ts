@@ -9,7 +9,6 @@ import {
   createRedis,
   createTokenVerifier,
   EnvelopeSecrets,
-  LocalFileSecretsKey,
   finishHttpApp,
   openMigratedDb,
   pingDb,
@@ -71,7 +70,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const metrics = createMetrics('workflow-catalog');
 
   // Secret config values are sealed (envelope encryption) before they are stored or announced.
-  const envelope = new EnvelopeSecrets(await LocalFileSecretsKey.open(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) }));
+  const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, { warn: (m) => logger.warn(m) });
   const useCases = buildUseCases({
     secrets: { seal: (value, context) => envelope.seal(value, context), isSealed: EnvelopeSecrets.isSealed },
     store: new PostgresWorkflowStore(db),

@@ -91,6 +91,11 @@ const ENVELOPE_PREFIX = SEALED_SECRET_PREFIX;
 export class EnvelopeSecrets {
   constructor(private readonly master: SecretsKey) {}
 
+  /** Envelope secrets under the master key in a local key file (created 0600 when missing). */
+  static async fromKeyFile(file: string, opts: { warn?: (message: string) => void } = {}): Promise<EnvelopeSecrets> {
+    return new EnvelopeSecrets(await LocalFileSecretsKey.open(file, opts));
+  }
+
   static isSealed(value: unknown): value is string {
     return isSealedSecret(value);
   }

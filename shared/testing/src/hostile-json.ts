@@ -100,3 +100,17 @@ export function routesWithBody(app: unknown): string[] {
     .filter((r) => /^(POST|PUT|PATCH|ALL) /.test(r))
     .sort();
 }
+
+/**
+ * The answer every service gives a body it could not store (a NUL, a lone surrogate, nesting too
+ * deep): 400 `validation_failed`, located under `body`, saying which of the three it was.
+ */
+export function expectUnstorableRefused(status: number, body: unknown): void {
+  expect(status).toBe(400);
+  const { error } = body as { error: { message: string } };
+  expect(error).toMatchObject({
+    code: 'validation_failed',
+    details: [{ path: expect.stringMatching(/^body/) }],
+  });
+  expect(error.message).toMatch(/^(a key of )?body\b.*(NUL|surrogate|nested more than 64 levels)/);
+}

@@ -92,6 +92,12 @@ export async function waitFor<T>(
   }
 }
 
-export { countRows, listRoutes, routesWithBody, unstorableBodies } from './hostile-json';
+export {
+  countRows,
+  expectUnstorableRefused,
+  listRoutes,
+  routesWithBody,
+  unstorableBodies,
+} from './hostile-json';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { ALL_TEST_SCOPES, createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';

@@ -65,10 +65,12 @@ export class ExpressionError extends Error {
   readonly path?: string;
   /** Character offset inside the expression, when JSONata reports one. */
   readonly position?: number;
+  /** What went wrong, without naming the expression or field (for a message shown beside the field). */
+  readonly reason: string;
 
   constructor(
     message: string,
-    info: { code: string; expression: string; path?: string; position?: number },
+    info: { code: string; expression: string; path?: string; position?: number; reason?: string },
   ) {
     super(message);
     this.name = 'ExpressionError';
@@ -76,6 +78,7 @@ export class ExpressionError extends Error {
     this.expression = info.expression;
     this.path = info.path;
     this.position = info.position;
+    this.reason = info.reason ?? message;
   }
 }
 

@@ -200,6 +200,19 @@ async function resolveString(
   return out;
 }
 
+/** Whether any string in `config` (top-level `skipKeys` aside) holds a `{{ }}`: nothing to evaluate otherwise. */
+export function containsTemplate(config: unknown, skipKeys: readonly string[] = []): boolean {
+  const skip = new Set(skipKeys);
+  const walk = (value: unknown, top: boolean): boolean => {
+    if (typeof value === 'string') return hasTemplate(value);
+    if (Array.isArray(value)) return value.some((v) => walk(v, false));
+    if (isPlainObject(value))
+      return Object.entries(value).some(([k, v]) => !(top && skip.has(k)) && walk(v, false));
+    return false;
+  };
+  return walk(config, true);
+}
+
 /** Evaluates in the calling thread: JSONata's limits are cooperative, so use it only where a stall is harmless. */
 export const inlineExpressions: ExpressionEvaluator = {
   evaluate: evaluateExpression,
@@ -359,6 +372,7 @@ function toExpressionError(
     expression: source,
     path,
     position: e.position,
+    reason: `${reason}${at}`,
   });
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JsonSchema, NodeType } from './node-type';
 import { nodeTypes, type NodeTypeRegistry } from './registry';
 
@@ -137,10 +138,11 @@ export async function sealSecrets<G extends SecretGraph>(
       );
       if (open.length === 0) return node;
       const config = { ...node.config };
-      const shape = (nodeType?.config as { shape?: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }> })?.shape;
+      // Secret fields are top-level config keys (see secretFields), so the object's own shape has them.
+      const shape = nodeType?.config instanceof z.ZodObject ? (nodeType.config.shape as Record<string, z.ZodType>) : {};
       for (const field of open) {
         const path = `nodes.${index}.config.${field}`;
-        const checked = shape?.[field]?.safeParse(config[field]);
+        const checked = shape[field]?.safeParse(config[field]);
         if (checked && !checked.success) {
           problems.push({ nodeId: node.id, field, path, message: `${field}: ${checked.error?.issues[0]?.message ?? 'invalid'}` });
           continue;

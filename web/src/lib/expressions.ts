@@ -44,7 +44,6 @@ export async function previewField(
 
 /** The reason alone: the field the message is shown under already says which expression it is. */
 function previewMessage(err: unknown): string {
-  if (err instanceof ExpressionError)
-    return err.message.replace(/^expression \{\{ [\s\S]*? \}\}(?: in [\w.]+)?: /, '');
+  if (err instanceof ExpressionError) return err.reason;
   return err instanceof Error ? err.message : String(err);
 }

@@ -65,8 +65,26 @@ describe('ExpressionIsolates', () => {
     expect(ticks).toBeGreaterThan(10);
   });
 
+  it('resolves a config without templates at once, even while every isolate is stuck', async () => {
+    const one = new ExpressionIsolates({ size: 1 });
+    try {
+      const stuck = one
+        .evaluate('$match($pad("",40,"a") & "!", /(a|a)*$/)', data, { timeoutMs: 1000 })
+        .catch((e: unknown) => e);
+      const config = { url: 'https://x/plain', headers: { a: 'b' }, expression: '{{ ignored }}' };
+      const started = Date.now();
+      await expect(one.resolveConfig(config, data, { skipKeys: ['expression'] })).resolves.toEqual(
+        config,
+      );
+      expect(Date.now() - started).toBeLessThan(500);
+      await stuck;
+    } finally {
+      await one.close();
+    }
+  });
+
   it('refuses results larger than the limit', async () => {
-    const small = new ExpressionIsolates({ size: 1, maxResultBytes: 1000 });
+    const small = new ExpressionIsolates({ size: 1, maxResultChars: 1000 });
     try {
       await expect(small.evaluate('$pad("", 5000, "x")', data)).rejects.toThrow(
         /more than the 1000 allowed/,

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import { ExpressionError } from '../errors';
 import {
+  containsTemplate,
   DEFAULT_EXPRESSION_LIMITS,
   type ExpressionData,
   type ExpressionEvaluator,
@@ -19,8 +20,8 @@ export interface ExpressionIsolatesOptions {
   maxHeapMb?: number;
   /** How long past the expression's own time limit the isolate may run before it is stopped. @default 250 */
   graceMs?: number;
-  /** Largest result (as JSON) an evaluation may return. @default 16 MiB */
-  maxResultBytes?: number;
+  /** Largest result an evaluation may return, in characters of its JSON. @default 16 Mi */
+  maxResultChars?: number;
 }
 
 type Pending = {
@@ -50,7 +51,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
   private readonly size: number;
   private readonly maxHeapMb: number;
   private readonly graceMs: number;
-  private readonly maxResultBytes: number;
+  private readonly maxResultChars: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -60,7 +61,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     this.size = Math.max(1, options.size ?? 2);
     this.maxHeapMb = options.maxHeapMb ?? 96;
     this.graceMs = options.graceMs ?? 250;
-    this.maxResultBytes = options.maxResultBytes ?? 16 * 1024 * 1024;
+    this.maxResultChars = options.maxResultChars ?? 16 * 1024 * 1024;
   }
 
   /** Starts the isolates now rather than on the first evaluation. */
@@ -80,20 +81,22 @@ export class ExpressionIsolates implements ExpressionEvaluator {
         source,
         data,
         options,
-        maxResultBytes: this.maxResultBytes,
+        maxResultChars: this.maxResultChars,
       },
       options,
     );
   }
 
   resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
+    // Most configs hold no `{{ }}`: no round trip (and no copy of the step's input) for those.
+    if (!containsTemplate(config, options.skipKeys)) return Promise.resolve(config);
     const request: IsolateRequest = {
       id: this.nextId++,
       kind: 'resolveConfig',
       config,
       data,
       options,
-      maxResultBytes: this.maxResultBytes,
+      maxResultChars: this.maxResultChars,
     };
     return this.submit(request, options) as Promise<T>;
   }
@@ -213,9 +216,10 @@ function stopped(pending: Pending, reason: string, code = 'D1012'): ExpressionEr
       code,
       expression: request.source,
       path: request.options.path,
+      reason,
     });
   }
-  return new ExpressionError(`this step's expressions ${reason}`, { code, expression: '' });
+  return new ExpressionError(`this step's expressions ${reason}`, { code, expression: '', reason });
 }
 
 /**

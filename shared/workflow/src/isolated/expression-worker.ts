@@ -23,7 +23,7 @@ async function handle(request: IsolateRequest): Promise<IsolateReply> {
         : await resolveConfig(request.config, request.data, request.options);
     checkSize(
       value,
-      request.maxResultBytes,
+      request.maxResultChars,
       source,
       request.kind === 'evaluate' ? request.options.path : undefined,
     );
@@ -33,12 +33,17 @@ async function handle(request: IsolateRequest): Promise<IsolateReply> {
   }
 }
 
-function checkSize(value: unknown, maxBytes: number, source: string, path?: string): void {
+function checkSize(value: unknown, maxChars: number, source: string, path?: string): void {
   const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
-  if (size > maxBytes) {
+  if (size > maxChars) {
     throw new ExpressionError(
-      `expression {{ ${source} }}${path ? ` in ${path}` : ''}: its result is ${size} bytes, more than the ${maxBytes} allowed`,
-      { code: 'result_too_large', expression: source, path },
+      `expression {{ ${source} }}${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
+      {
+        code: 'result_too_large',
+        expression: source,
+        path,
+        reason: `its result is ${size} characters, more than the ${maxChars} allowed`,
+      },
     );
   }
 }
@@ -51,6 +56,7 @@ function toFailure(err: unknown, source: string): IsolateFailure {
       expression: err.expression,
       path: err.path,
       position: err.position,
+      reason: err.reason,
     };
   }
   const message = err instanceof Error ? err.message : String(err);

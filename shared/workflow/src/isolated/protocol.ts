@@ -8,7 +8,7 @@ export type IsolateRequest =
       config: unknown;
       data: ExpressionData;
       options: ResolveOptions;
-      maxResultBytes: number;
+      maxResultChars: number;
     }
   | {
       id: number;
@@ -16,7 +16,7 @@ export type IsolateRequest =
       source: string;
       data: ExpressionData;
       options: ExpressionLimits & { path?: string };
-      maxResultBytes: number;
+      maxResultChars: number;
     };
 
 /** An ExpressionError crossing the thread boundary (classes do not survive structured clone). */
@@ -26,6 +26,7 @@ export interface IsolateFailure {
   expression: string;
   path?: string;
   position?: number;
+  reason?: string;
 }
 
 export type IsolateReply =
