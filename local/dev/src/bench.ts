@@ -314,7 +314,13 @@ async function main(): Promise<void> {
         logDir: path.join(DATA_DIR, 'bench', prefix, 'logs'),
         dataDir: path.join(DATA_DIR, 'bench', prefix, 'data'),
         onProgress: (m) => log(`  ${m}`),
-        env: { LOG_LEVEL: 'warn' },
+        // The benchmark measures executions, not the abuse guards: its own stack lifts the webhook
+        // rate limits (against BENCH_URL, start that stack with them raised too).
+        env: {
+          LOG_LEVEL: 'warn',
+          WEBHOOK_RATE_LIMIT_PER_HOOK: '100000000',
+          WEBHOOK_RATE_LIMIT_PER_IP: '100000000',
+        },
       });
       base = stack.urls.gateway;
       caFile = stack.certs.caCert;
