@@ -33,6 +33,7 @@ import { Argon2PasswordHasher } from './adapters/crypto/argon2-password-hasher';
 import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issuer';
 import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { authRoutes } from './adapters/http/auth.routes';
+import { AUTH_ERROR_STATUS } from './adapters/http/error-status';
 import { jwksRoutes } from './adapters/http/jwks.routes';
 import { PgApiKeyRepository } from './adapters/persistence/api-key.repository';
 import type { AuthDb } from './adapters/persistence/auth.tables';
@@ -177,7 +178,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       { allowedOrigins: allowedOrigins(config) },
     ),
   );
-  finishHttpApp(app, { logger });
+  finishHttpApp(app, { logger, errors: AUTH_ERROR_STATUS });
 
   let server: RunningServer | undefined;
   let stopped = false;

@@ -18,7 +18,6 @@ export interface AuthenticatedUser {
 /** The token is valid but lacks a scope the route needs (RFC 6750 `insufficient_scope`). */
 export class InsufficientScopeError extends DomainError {
   readonly code = 'insufficient_scope';
-  readonly status = 403;
   constructor(
     message: string,
     readonly requiredScopes: readonly string[],

@@ -1,9 +1,20 @@
 import type { ErrorDetail } from '@flowgenie/contracts';
 
-/** Base of every error a use case throws on purpose; the HTTP adapter maps `status`. */
+/**
+ * Base of every error thrown on purpose, in a service's core or in shared code. It carries a
+ * stable `code`, optional located `details` and the `cause`, and no HTTP status: each service's
+ * HTTP adapter holds the code → status table it gives the platform's error middleware
+ * (`finishHttpApp(app, { logger, errors })`), and {@link PLATFORM_ERROR_STATUS} answers the codes
+ * below.
+ *
+ * @example
+ * export class WorkflowNotFoundError extends DomainError {
+ *   readonly code = 'workflow_not_found';
+ * }
+ * // adapters/http/error-status.ts: export const CATALOG_ERROR_STATUS = { workflow_not_found: 404 };
+ */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
-  abstract readonly status: number;
   readonly details?: ErrorDetail[];
   constructor(message: string, details?: ErrorDetail[], options?: { cause?: unknown }) {
     super(message, options);
@@ -11,38 +22,37 @@ export abstract class DomainError extends Error {
     this.details = details;
   }
 }
+
+// The errors shared code throws (request validation, tokens, limits, outages); their statuses are
+// in PLATFORM_ERROR_STATUS (http.ts). A service's own errors get codes and statuses of their own.
+
+/** Input that is well-formed but not acceptable; `details` name each field. */
 export class ValidationError extends DomainError {
   readonly code = 'validation_failed';
-  readonly status = 400;
 }
 export class BadRequestError extends DomainError {
   readonly code = 'bad_request';
-  readonly status = 400;
 }
+/** No credentials, or credentials that are not (or no longer) good. */
 export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized';
-  readonly status = 401;
 }
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
-  readonly status = 403;
 }
 /** Also the answer for another user's resource: it does not exist for this caller. */
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
-  readonly status = 404;
 }
 export class ConflictError extends DomainError {
   readonly code = 'conflict';
-  readonly status = 409;
 }
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
-  readonly status = 413;
 }
+/** Too many attempts; the caller may try again after `retryAfterSeconds`. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
-  readonly status = 429;
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
@@ -50,7 +60,7 @@ export class RateLimitedError extends DomainError {
     super(message);
   }
 }
+/** A dependency (database, cache) cannot be reached; the caller may retry shortly. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'service_unavailable';
-  readonly status = 503;
 }

@@ -11,13 +11,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ErrorResponse } from '@flowgenie/contracts';
 import { CORRELATION_HEADER, runWithCorrelation } from './correlation';
-import { DomainError, RateLimitedError, ServiceUnavailableError, ValidationError } from './errors';
+import { ValidationError } from './errors';
+import { errorMiddleware, sendError, type ErrorStatusTable } from './http-errors';
 import { findUnstorableJson } from './json-guard';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
-import { isDependencyUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -161,61 +160,19 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/** Adds the 404 fallback and the one error middleware that owns error → status. */
-export function finishHttpApp(app: Express, opts: { logger: Logger }): Express {
+/**
+ * Adds the 404 fallback and the one error middleware that owns error → status, with the service's
+ * code → status table (`errors`, laid over the platform's).
+ */
+export function finishHttpApp(
+  app: Express,
+  opts: { logger: Logger; errors?: ErrorStatusTable },
+): Express {
   app.use((req, res) => {
     sendError(res, 404, { code: 'not_found', message: `no route for ${req.method} ${req.path}` });
   });
-  app.use(errorMiddleware(opts.logger));
+  app.use(errorMiddleware(opts.logger, opts.errors));
   return app;
-}
-
-export function sendError(res: Response, status: number, error: ErrorResponse['error']): void {
-  res.status(status).json({ error } satisfies ErrorResponse);
-}
-
-export function errorMiddleware(logger: Logger) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    if (err instanceof DomainError) {
-      if (err instanceof RateLimitedError)
-        res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      if (err instanceof ServiceUnavailableError)
-        res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      sendError(res, err.status, { code: err.code, message: err.message, details: err.details });
-      return;
-    }
-    const e = err as { type?: string; status?: number; message?: string; limit?: number };
-    if (e?.type === 'entity.parse.failed') {
-      sendError(res, 400, {
-        code: 'malformed_json',
-        message: `malformed JSON body: ${e.message ?? ''}`.trim(),
-      });
-      return;
-    }
-    if (e?.type === 'entity.too.large') {
-      sendError(res, 413, {
-        code: 'payload_too_large',
-        message: `request body is larger than ${e.limit} bytes`,
-      });
-      return;
-    }
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendError(res, e.status, { code: 'bad_request', message: e.message ?? 'bad request' });
-      return;
-    }
-    if (isDependencyUnavailable(err)) {
-      // The database or Redis is unreachable: a client should try again shortly, not report a bug.
-      logger.warn({ err: (err as Error).message }, 'dependency unavailable');
-      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      sendError(res, 503, {
-        code: 'service_unavailable',
-        message: `a database or cache this service needs is unreachable; retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS} s`,
-      });
-      return;
-    }
-    logger.error({ err }, 'unexpected error');
-    sendError(res, 500, { code: 'internal', message: 'unexpected error' });
-  };
 }
 
 export interface RunningServer {

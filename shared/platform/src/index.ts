@@ -5,6 +5,7 @@ export * from './errors';
 export * from './validation';
 export * from './metrics';
 export * from './http';
+export * from './http-errors';
 export * from './auth';
 export * from './db';
 export * from './redis';

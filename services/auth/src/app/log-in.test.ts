@@ -1,4 +1,4 @@
-import { RateLimitedError } from '@flowgenie/platform';
+import { RateLimitedError } from '@flowgenie/platform/errors';
 import { InvalidCredentialsError } from '../domain/errors';
 import type { User } from '../domain/user';
 import type { AccessTokenIssuer } from '../ports/access-token-issuer';

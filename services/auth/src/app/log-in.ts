@@ -1,4 +1,4 @@
-import { RateLimitedError } from '@flowgenie/platform';
+import { RateLimitedError } from '@flowgenie/platform/errors';
 import { normaliseEmail } from '../domain/email';
 import { InvalidCredentialsError } from '../domain/errors';
 import { waitInWords } from '../domain/wait-words';

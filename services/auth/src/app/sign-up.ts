@@ -1,4 +1,4 @@
-import { RateLimitedError, ValidationError } from '@flowgenie/platform';
+import { RateLimitedError, ValidationError } from '@flowgenie/platform/errors';
 import { normaliseEmail } from '../domain/email';
 import { SignUpRefusedError } from '../domain/errors';
 import { passwordProblem } from '../domain/password-policy';

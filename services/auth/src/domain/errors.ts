@@ -1,21 +1,24 @@
 import { DomainError, NotFoundError, UnauthorizedError } from '@flowgenie/platform/errors';
 
+/**
+ * The auth service's errors. Status-free: codes, details and causes only; the HTTP adapter's
+ * table (adapters/http/error-status.ts) says how each answers.
+ */
+
 /** Unknown email and wrong password are one error, so the answer never tells which it was. */
 export class InvalidCredentialsError extends DomainError {
   readonly code = 'invalid_credentials';
-  readonly status = 401;
   constructor() {
     super('email or password is incorrect');
   }
 }
 
 /**
- * The email is taken. The message does not say so outright; the status still tells, which cannot
+ * The email is taken. The message does not say so outright; the answer (409) still tells, which cannot
  * be helped without email verification (see docs/ARCHITECTURE.md, Security), so sign-ups are rate limited.
  */
 export class SignUpRefusedError extends DomainError {
   readonly code = 'signup_refused';
-  readonly status = 409;
   constructor() {
     super(
       'could not create an account with these details; if you already have an account, sign in instead',
@@ -26,12 +29,10 @@ export class SignUpRefusedError extends DomainError {
 /** Unknown, expired, revoked or reused refresh token: sign in again. */
 export class InvalidRefreshTokenError extends DomainError {
   readonly code = 'invalid_refresh_token';
-  readonly status = 401;
 }
 
 export class InvalidApiKeyError extends DomainError {
   readonly code = 'invalid_api_key';
-  readonly status = 401;
   constructor() {
     super('API key is invalid or revoked');
   }

@@ -3,7 +3,6 @@ import { DomainError } from '@flowgenie/platform';
 
 export class OriginNotAllowedError extends DomainError {
   readonly code = 'origin_not_allowed';
-  readonly status = 403;
 }
 
 /**
