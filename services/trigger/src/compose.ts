@@ -25,7 +25,7 @@ import { ReceiveWebhook } from './app/receive-webhook';
 import { RunWorkflow } from './app/run-workflow';
 import { WorkflowLifecycle } from './app/workflow-lifecycle';
 import { CatalogWorkflowSpecSource } from './adapters/http/catalog-spec-source';
-import { triggerErrorMiddleware } from './adapters/http/error-mapping';
+import { TRIGGER_ERROR_STATUS } from './adapters/http/error-status';
 import { hookBodyErrorCounter, hookRoutes } from './adapters/http/hooks.routes';
 import { prometheusTriggerMetrics } from './adapters/http/prometheus-metrics';
 import { runRoutes } from './adapters/http/runs.routes';
@@ -175,8 +175,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     '/workflows',
     runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
   );
-  app.use(triggerErrorMiddleware());
-  finishHttpApp(app, { logger });
+  finishHttpApp(app, { logger, errors: TRIGGER_ERROR_STATUS });
 
   let server: RunningServer | undefined;
   let started = false;

@@ -22,7 +22,7 @@ import {
   closeRedis,
 } from '@flowgenie/platform';
 import { executionEventHandlers } from './adapters/messaging/execution-events';
-import { catalogErrorMiddleware } from './adapters/http/error-middleware';
+import { CATALOG_ERROR_STATUS } from './adapters/http/error-status';
 import { internalRoutes } from './adapters/http/internal.routes';
 import { nodeTypeRoutes } from './adapters/http/node-type.routes';
 import { workflowRoutes } from './adapters/http/workflow.routes';
@@ -107,8 +107,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     nodeTypeRoutes(useCases),
   );
   app.use('/internal', internalRoutes(useCases));
-  app.use(catalogErrorMiddleware());
-  finishHttpApp(app, { logger });
+  finishHttpApp(app, { logger, errors: CATALOG_ERROR_STATUS });
 
   const publisher = createEventPublisher(config, { redis, logger });
   const relay = new OutboxRelay({

@@ -1,12 +1,13 @@
+import { DomainError } from '@flowgenie/platform/errors';
+
 /**
- * Errors the trigger service raises on purpose. Each carries a stable `code`; the HTTP adapter
- * owns the code -> status table (adapters/http/error-mapping.ts), so the core never speaks HTTP.
+ * Errors the trigger service raises on purpose. Each carries a stable `code` (and `details`,
+ * `cause` where it has them); the HTTP adapter owns the code -> status table
+ * (adapters/http/error-status.ts), so the core never speaks HTTP.
  */
-export abstract class TriggerError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+export abstract class TriggerError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown; details?: DomainError['details'] }) {
+    super(message, options?.details, options);
   }
 }
 
@@ -54,7 +55,7 @@ export class InvalidRequestError extends TriggerError {
     message: string,
     readonly field: string,
   ) {
-    super(message);
+    super(message, { details: [{ path: field, message }] });
   }
 }
 
@@ -73,9 +74,9 @@ export class InvalidWorkflowError extends TriggerError {
   readonly code = 'invalid_workflow';
   constructor(
     message: string,
-    readonly details: Array<{ path?: string; nodeId?: string; message: string }> = [],
+    problems: Array<{ path?: string; nodeId?: string; message: string }> = [],
   ) {
-    super(message);
+    super(message, { details: problems.length > 0 ? problems : undefined });
   }
 }
 

@@ -1,3 +1,5 @@
+import { DomainError } from '@flowgenie/platform/errors';
+
 /** Where a problem is: a dotted field path, and the node it belongs to when there is one. */
 export interface ProblemDetail {
   path?: string;
@@ -7,15 +9,12 @@ export interface ProblemDetail {
 
 /**
  * Base of the errors the catalog throws on purpose. Each carries a stable `code`; the HTTP adapter
- * owns the code → status table, so the domain never speaks HTTP.
+ * owns the code → status table (adapters/http/error-status.ts), so the domain never speaks HTTP.
  */
-export abstract class CatalogError extends Error {
-  abstract readonly code: string;
-  readonly details?: ProblemDetail[];
+export abstract class CatalogError extends DomainError {
+  declare readonly details?: ProblemDetail[];
   constructor(message: string, details?: ProblemDetail[]) {
-    super(message);
-    this.name = new.target.name;
-    this.details = details;
+    super(message, details);
   }
 }
 
