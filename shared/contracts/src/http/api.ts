@@ -2,3 +2,4 @@
 export * from './api-auth';
 export * from './api-workflows';
 export * from './api-executions';
+export * from './api-connections';
