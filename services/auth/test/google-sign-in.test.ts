@@ -389,3 +389,67 @@ describe('Sign in with Google, not configured', () => {
     });
   });
 });
+
+describe('Sign in with Google, checks around the provider', () => {
+  it('refuses an id_token whose issuer is not the configured Google: no user, /login?error=google_sign_in_failed', async () => {
+    // A provider that signs its id_tokens as someone else.
+    const impostor = await startFakeGoogle({
+      issuer: 'https://accounts.example.net',
+      clients: [
+        {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          redirectUris: [`${APP_ORIGIN}/api/auth/google/callback`],
+        },
+      ],
+    });
+    const other = await startAuth('google_issuer', {
+      GOOGLE_CLIENT_ID: CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+      GOOGLE_BASE_URL: impostor.url,
+    });
+    try {
+      const email = anEmail('gissuer');
+      impostor.addAccount({ email });
+      impostor.setAutoApprove(email);
+      const begin = await fetch(`${other.url}/auth/google/start`, { redirect: 'manual' });
+      const stateCookie = cookieValue(begin, STATE_COOKIE)!;
+      const approved = await fetch(begin.headers.get('location')!, { redirect: 'manual' });
+      const back = new URL(approved.headers.get('location')!);
+      const res = await fetch(`${other.url}/auth/google/callback${back.search}`, {
+        redirect: 'manual',
+        headers: { cookie: `${STATE_COOKIE}=${stateCookie}` },
+      });
+      expect(res.headers.get('location')).toBe('/login?error=google_sign_in_failed');
+      expect(cookieValue(res, '__Host-fg_refresh')).toBeUndefined();
+      expect(await other.query('select id from auth.users where email = $1', [email])).toEqual([]);
+      expect(other.logs.join('\n')).toMatch(/JWTClaimValidationFailed: unexpected \\"iss\\" claim/);
+    } finally {
+      await other.stop();
+      await impostor.close();
+    }
+  });
+
+  it('answers /start with 503 promptly when Redis is away, instead of starting without a state to check', async () => {
+    const other = await startAuth('google_redis_down', {
+      GOOGLE_CLIENT_ID: CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+      GOOGLE_BASE_URL: google.url,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    try {
+      const started = Date.now();
+      const res = await fetch(`${other.url}/auth/google/start`, { redirect: 'manual' });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'service_unavailable',
+          message: 'Sign in with Google is temporarily unavailable; try again shortly',
+        },
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await other.stop();
+    }
+  });
+});

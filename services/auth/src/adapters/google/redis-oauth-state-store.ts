@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
-import type { Redis } from '@flowgenie/platform';
+import { ServiceUnavailableError, type Redis } from '@flowgenie/platform';
 import { readCookie } from '../http/refresh-cookie';
 
 /**
@@ -10,6 +10,16 @@ import { readCookie } from '../http/refresh-cookie';
  */
 export const GOOGLE_STATE_COOKIE = '__Host-fg_google_state';
 const cookieOptions: CookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/' };
+
+/** Redis away: the sign-in cannot start (503), rather than start without a state to check. */
+const unavailable = (err: unknown) =>
+  new ServiceUnavailableError(
+    'Sign in with Google is temporarily unavailable; try again shortly',
+    undefined,
+    {
+      cause: err,
+    },
+  );
 
 type StoreCallback = (err: Error | null, handle?: string) => void;
 type VerifyCallback = (err: Error | null, verifier: string | false, info?: unknown) => void;
@@ -49,7 +59,7 @@ export class RedisOAuthStateStore {
         });
         callback(null, handle);
       },
-      (err: Error) => callback(err),
+      (err: unknown) => callback(unavailable(err)),
     );
   }
 
@@ -68,7 +78,7 @@ export class RedisOAuthStateStore {
         }
         callback(null, (JSON.parse(value) as { verifier: string }).verifier);
       },
-      (err: Error) => callback(err, false),
+      (err: unknown) => callback(unavailable(err), false),
     );
   }
 }
