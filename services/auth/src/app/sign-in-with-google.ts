@@ -45,9 +45,13 @@ export class SignInWithGoogle {
           email: profile.email,
           sub: profile.sub,
         });
-        // Someone took the email (or linked the sub) between the read and the insert: try no guess.
-        if (!user) throw new GoogleAccountConflictError();
-        return { kind: 'session', session: await this.deps.sessions.start(user), created: true };
+        if (user)
+          return { kind: 'session', session: await this.deps.sessions.start(user), created: true };
+        // The email or the sub was taken between the read and the insert: the same sign-in finishing
+        // twice (a double click) has linked the sub by now; anything else is not guessed at.
+        const raced = await this.deps.identities.userForSub(profile.sub);
+        if (!raced) throw new GoogleAccountConflictError();
+        return { kind: 'session', session: await this.deps.sessions.start(raced), created: false };
       }
       case 'link_required':
         return {
