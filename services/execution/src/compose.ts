@@ -19,6 +19,7 @@ import { CancelExecution } from './app/cancel-execution';
 import { ExecutionQueries } from './app/queries';
 import { RetryExecution } from './app/retry-execution';
 import { CONSUMER, StartExecution } from './app/start-execution';
+import { EXECUTION_ERROR_STATUS } from './adapters/http/error-status';
 import { executionRoutes } from './adapters/http/execution.routes';
 import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
@@ -63,7 +64,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     readiness: { db: () => pingDb(db as unknown as Kysely<unknown>), redis: () => pingRedis(redis) },
   });
   app.use('/executions', requireAuth(verify), requireScopesByMethod('executions'), executionRoutes({ queries, retry, cancel, streamPollMs: opts.streamPollMs }));
-  finishHttpApp(app, { logger });
+  finishHttpApp(app, { logger, errors: EXECUTION_ERROR_STATUS });
 
   const consumer = createEventConsumer(CONSUMER, config, { redis, logger });
   const eventHandlers = executionEventHandlers({ start, cancel });

@@ -1,4 +1,3 @@
-import { createEvent } from '@flowgenie/messaging';
 import {
   ACTIVE_STEP_STATUSES,
   durationMs,
@@ -8,8 +7,8 @@ import {
   type ExecutionDetail,
 } from '../domain/execution';
 import type { ExecutionStore, ExecutionTx } from '../ports/execution-store';
-import { EVENT_SOURCE, noEffects, runEffects, type EngineDeps, type Effects } from './engine';
-import { ExecutionConflictError, ExecutionNotFoundError } from './errors';
+import { noEffects, runEffects, type EngineDeps, type Effects } from './engine';
+import { ExecutionConflictError, ExecutionNotFoundError } from '../domain/errors';
 import { CONSUMER } from './start-execution';
 
 export interface CancelExecutionDeps extends EngineDeps {
@@ -70,19 +69,17 @@ async function cancelLocked(tx: ExecutionTx, execution: Execution, effects: Effe
     { status: 'canceled', finishedAt: now, runToken: null },
   );
   await tx.updateExecution(id, { status: 'canceled', finishedAt: now });
-  await tx.appendEvents([
-    createEvent(
-      'execution.canceled',
-      {
-        executionId: id,
-        workflowId: execution.workflowId,
-        ownerId: execution.ownerId,
-        finishedAt: now.toISOString(),
-        durationMs: durationMs(execution.startedAt ?? execution.createdAt, now) ?? 0,
-      },
-      { source: EVENT_SOURCE, correlationId: execution.correlationId },
-    ),
-  ]);
+  await tx.emit(
+    'execution.canceled',
+    {
+      executionId: id,
+      workflowId: execution.workflowId,
+      ownerId: execution.ownerId,
+      finishedAt: now.toISOString(),
+      durationMs: durationMs(execution.startedAt ?? execution.createdAt, now) ?? 0,
+    },
+    { correlationId: execution.correlationId },
+  );
   effects.messages.push({ kind: 'final', executionId: id, status: 'canceled', error: 'execution canceled' });
   effects.finished = 'canceled';
   return effects;

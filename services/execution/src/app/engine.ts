@@ -1,5 +1,4 @@
-import { createEvent } from '@flowgenie/messaging';
-import type { PlatformEvent, WebhookResponseMessage } from '@flowgenie/contracts';
+import type { WebhookResponseMessage } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
 import { durationMs, type Execution, type Step } from '../domain/execution';
 import { lastOutput, planNext } from '../domain/plan';
@@ -8,8 +7,6 @@ import type { ExecutionMetrics } from '../ports/execution-metrics';
 import type { ExecutionTx } from '../ports/execution-store';
 import type { StepJob, StepQueue } from '../ports/step-queue';
 import type { WebhookResponder } from '../ports/webhook-responder';
-
-export const EVENT_SOURCE = 'execution';
 
 /** Work that must wait for the transaction to commit (a job must never run before its row). */
 export interface Effects {
@@ -86,11 +83,8 @@ export async function advance(
       finishedAt: now.toISOString(),
       durationMs: durationMs(execution.startedAt ?? execution.createdAt, now) ?? 0,
     };
-    const event: PlatformEvent =
-      status === 'succeeded'
-        ? createEvent('execution.succeeded', base, { source: EVENT_SOURCE })
-        : createEvent('execution.failed', { ...base, error: error ?? { message: 'failed' } }, { source: EVENT_SOURCE });
-    await tx.appendEvents([event]);
+    if (status === 'succeeded') await tx.emit('execution.succeeded', base);
+    else await tx.emit('execution.failed', { ...base, error: error ?? { message: 'failed' } });
     const finalSteps = await tx.steps(execution.id);
     effects.messages.push({
       kind: 'final',

@@ -1,6 +1,6 @@
 import type { ExecutionDetail } from '../domain/execution';
 import type { ExecutionFilter, ExecutionPage, ExecutionStore } from '../ports/execution-store';
-import { ExecutionNotFoundError } from './errors';
+import { ExecutionNotFoundError } from '../domain/errors';
 
 /** Read side of the executions API; every read is scoped to the caller. */
 export class ExecutionQueries {

@@ -1,10 +1,9 @@
-import { createEvent } from '@flowgenie/messaging';
 import type { ExecutionDetail } from '../domain/execution';
 import { retryPlan } from '../domain/plan';
 import { retryJobId } from '../domain/step-job';
 import type { ExecutionStore } from '../ports/execution-store';
-import { EVENT_SOURCE, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
-import { ExecutionConflictError, ExecutionNotFoundError } from './errors';
+import { jobFor, noEffects, runEffects, type EngineDeps } from './engine';
+import { ExecutionConflictError, ExecutionNotFoundError } from '../domain/errors';
 
 export interface RetryExecutionDeps extends EngineDeps {
   store: ExecutionStore;
@@ -50,13 +49,14 @@ export class RetryExecution {
         effects.jobs.push(jobFor(execution, steps.find((s) => s.nodeId === nodeId)!, jobId));
       }
       if (reset.length) await tx.updateSteps(id, reset, { status: 'pending', finishedAt: null, jobId: null });
-      await tx.appendEvents([
-        createEvent(
-          'execution.started',
-          { executionId: id, workflowId: execution.workflowId, ownerId, version: execution.version, mode: execution.mode, startedAt: now.toISOString() },
-          { source: EVENT_SOURCE },
-        ),
-      ]);
+      await tx.emit('execution.started', {
+        executionId: id,
+        workflowId: execution.workflowId,
+        ownerId,
+        version: execution.version,
+        mode: execution.mode,
+        startedAt: now.toISOString(),
+      });
       return effects;
     });
     await runEffects(this.deps, effects);

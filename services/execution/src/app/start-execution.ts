@@ -1,10 +1,9 @@
 import { RetryPolicySchema, type EventData, type RetryPolicy, type WorkflowNode } from '@flowgenie/contracts';
-import { createEvent } from '@flowgenie/messaging';
 import { resolveRetryPolicy, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Execution, Step } from '../domain/execution';
 import { graphProblem } from '../domain/plan';
 import type { ExecutionStore } from '../ports/execution-store';
-import { advance, EVENT_SOURCE, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
+import { advance, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
 
 export const CONSUMER = 'execution';
 
@@ -46,26 +45,28 @@ export class StartExecution {
       };
       if (!(await tx.insertExecution(execution))) return undefined;
       await tx.insertSteps(data.graph.nodes.map((node) => this.initialStep(execution, node, now)));
-      await tx.appendEvents([
-        createEvent(
-          'execution.started',
-          { executionId: execution.id, workflowId: execution.workflowId, ownerId: execution.ownerId, version: execution.version, mode: execution.mode, startedAt: now.toISOString() },
-          { source: EVENT_SOURCE },
-        ),
-      ]);
+      await tx.emit('execution.started', {
+        executionId: execution.id,
+        workflowId: execution.workflowId,
+        ownerId: execution.ownerId,
+        version: execution.version,
+        mode: execution.mode,
+        startedAt: now.toISOString(),
+      });
       const problem = graphProblem(data.graph, data.triggerNodeId);
       if (problem) {
         // Nothing can run: the execution fails at once (its pending steps are skipped).
         const steps = data.graph.nodes.map((n) => n.id).filter((id) => id !== data.triggerNodeId);
         await tx.updateSteps(execution.id, steps, { status: 'skipped', finishedAt: now });
         await tx.updateExecution(execution.id, { status: 'failed', error: { message: problem }, finishedAt: now });
-        await tx.appendEvents([
-          createEvent(
-            'execution.failed',
-            { executionId: execution.id, workflowId: execution.workflowId, ownerId: execution.ownerId, finishedAt: now.toISOString(), durationMs: 0, error: { message: problem } },
-            { source: EVENT_SOURCE },
-          ),
-        ]);
+        await tx.emit('execution.failed', {
+          executionId: execution.id,
+          workflowId: execution.workflowId,
+          ownerId: execution.ownerId,
+          finishedAt: now.toISOString(),
+          durationMs: 0,
+          error: { message: problem },
+        });
         const effects = noEffects();
         effects.messages.push({ kind: 'final', executionId: execution.id, status: 'failed', error: problem });
         effects.finished = 'failed';

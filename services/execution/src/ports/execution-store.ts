@@ -1,4 +1,4 @@
-import type { PlatformEvent } from '@flowgenie/contracts';
+import type { EventData, EventType } from '@flowgenie/contracts';
 import type { Execution, ExecutionDetail, ExecutionStatus, Step } from '../domain/execution';
 
 /** Changes to one step row (undefined fields are left alone). */
@@ -19,8 +19,11 @@ export interface ExecutionTx {
   steps(executionId: string): Promise<Step[]>;
   updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
   updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;
-  /** Appends events to the outbox; they are published after commit. */
-  appendEvents(events: PlatformEvent[]): Promise<void>;
+  /**
+   * Records an event in this transaction's outbox (published after commit; a payload that fails the
+   * event catalog fails the transaction). The correlation id defaults to the current request's or job's.
+   */
+  emit<T extends EventType>(type: T, data: EventData<T>, opts?: { correlationId?: string }): Promise<void>;
   /** Executions of a workflow still queued or running. */
   unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]>;
 }

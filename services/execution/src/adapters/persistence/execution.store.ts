@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
-import type { PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import type { EventData, EventType, PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import { createEvent } from '@flowgenie/messaging';
 import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
@@ -43,6 +44,9 @@ const SUMMARY_COLUMNS = [
   'finished_at',
   'updated_at',
 ] as const;
+
+/** `source` of every event this service emits. */
+export const EVENT_SOURCE = 'execution';
 
 /**
  * Executions and steps in Postgres (schema `execution`), with the outbox and inbox of the
@@ -241,8 +245,10 @@ class PgExecutionTx implements ExecutionTx {
       .execute();
   }
 
-  appendEvents(events: PlatformEvent[]): Promise<void> {
-    return appendToOutbox(this.trx, this.schema, events);
+  async emit<T extends EventType>(type: T, data: EventData<T>, opts: { correlationId?: string } = {}): Promise<void> {
+    // createEvent validates the data against the catalog: a bad event fails the whole transaction.
+    const event = createEvent(type, data, { source: EVENT_SOURCE, correlationId: opts.correlationId }) as PlatformEvent;
+    await appendToOutbox(this.trx, this.schema, [event]);
   }
 
   async unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]> {
