@@ -1,14 +1,12 @@
+import { DomainError } from '@flowgenie/platform/errors';
+
 /**
  * Errors of Sign in with Google and account linking. Status-free: each carries a stable `code`;
- * the HTTP adapter (adapters/http/google-sign-in.routes.ts) owns the code → status table, and the
+ * the HTTP adapter's table (adapters/http/error-status.ts) says how each answers, and the
  * browser callback turns a code into `/login?error=<code>`.
  */
-export abstract class GoogleSignInError extends Error {
-  abstract readonly code: GoogleSignInErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+export abstract class GoogleSignInError extends DomainError {
+  abstract override readonly code: GoogleSignInErrorCode;
 }
 
 export type GoogleSignInErrorCode =

@@ -8,29 +8,15 @@ import {
   InsufficientScopeError,
   parseOrThrow,
   requireAuth,
-  sendError,
   userOf,
   type Logger,
   type TokenVerifier,
 } from '@flowgenie/platform';
 import type { LinkGoogleIdentity } from '../../app/link-google-identity';
 import type { SignInWithGoogle } from '../../app/sign-in-with-google';
-import {
-  GoogleSignInDisabledError,
-  GoogleSignInError,
-  type GoogleSignInErrorCode,
-} from '../../domain/google-sign-in-errors';
+import { GoogleSignInDisabledError, GoogleSignInError } from '../../domain/google-sign-in-errors';
 import type { GooglePassport } from '../google/google-passport';
 import { setRefreshCookie } from './refresh-cookie';
-
-/** The one place that knows which HTTP status each Google sign-in error code answers with. */
-const STATUS_BY_CODE: Record<GoogleSignInErrorCode, number> = {
-  google_sign_in_disabled: 404,
-  google_email_unverified: 403,
-  google_link_invalid: 404,
-  google_identity_taken: 409,
-  google_account_conflict: 409,
-};
 
 export type GoogleSignInSetup =
   { enabled: true; fake: boolean; passport: GooglePassport } | { enabled: false; reason: string };
@@ -122,11 +108,6 @@ export function googleSignInRoutes(deps: GoogleSignInRouteDeps): Router {
     });
     logger.info({ userId: userOf(req).id }, 'Google account linked');
     res.json({ linked: true, email });
-  });
-
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!(err instanceof GoogleSignInError)) return next(err);
-    sendError(res, STATUS_BY_CODE[err.code], { code: err.code, message: err.message });
   });
 
   return router;
