@@ -1,23 +1,13 @@
 import path from 'node:path';
-import type { Express } from 'express';
-import type { Kysely } from 'kysely';
+import type { Logger } from '@flowgenie/platform';
+import { createTokenVerifier, LocalFileSecretsKey } from '@flowgenie/platform';
 import {
-  createDb,
-  createHttpApp,
-  createLogger,
-  createMetrics,
-  closeRedis,
-  createRedis,
-  createTokenVerifier,
-  ensureDatabase,
-  finishHttpApp,
-  pingDb,
-  pingRedis,
-  runMigrations,
-  startHttpServer,
-  type Logger,
-  type RunningServer,
-} from '@flowgenie/platform';
+  createHost,
+  defineService,
+  type HostOptions,
+  type Infra,
+  type RouteMount,
+} from '@flowgenie/runtime';
 import { CreateApiKey } from './app/create-api-key';
 import { ExchangeApiKey } from './app/exchange-api-key';
 import { GetCurrentUser } from './app/get-current-user';
@@ -31,7 +21,6 @@ import { SessionIssuer } from './app/session-issuer';
 import { SignUp } from './app/sign-up';
 import { Argon2PasswordHasher } from './adapters/crypto/argon2-password-hasher';
 import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issuer';
-import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { authRoutes } from './adapters/http/auth.routes';
 import { AUTH_ERROR_STATUS } from './adapters/http/error-status';
 import { jwksRoutes } from './adapters/http/jwks.routes';
@@ -49,22 +38,15 @@ import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
-import { allowedOrigins, AUTH_SCHEMA, type Config } from './config';
+import { allowedOrigins, AUTH_SCHEMA, loadConfig, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
 
 export const SECRETS_KEY_FILE = 'auth-keys.key';
 
-export interface ComposeOptions {
-  logger?: Logger;
+export interface AuthOptions {
   /** Tests move time to issue tokens that are already expired. */
   clock?: Clock;
-}
-
-export interface AuthService {
-  app: Express;
-  start(): Promise<RunningServer>;
-  stop(): Promise<void>;
 }
 
 async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKey> {
@@ -77,51 +59,25 @@ async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKe
 }
 
 /**
- * The composition root of the auth service: migrates its schema, loads (or on first boot creates)
- * the token signing key, wires use cases to adapters and mounts the routes.
- *
- * @example
- * const service = await compose(loadConfig(process.env));
- * const server = await service.start();
+ * Loads (or on first boot creates) the token signing key, wires use cases to adapters and lists
+ * the routes.
  */
-export async function compose(config: Config, opts: ComposeOptions = {}): Promise<AuthService> {
-  const logger =
-    opts.logger ??
-    createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const clock = opts.clock ?? systemClock;
-
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<AuthDb>({ url: config.DATABASE_URL, schema: AUTH_SCHEMA, logger });
-  // The platform's schema-agnostic helpers take any database.
-  const untypedDb = db as unknown as Kysely<unknown>;
-  // Sign-in gives up quickly when Redis is away, so it answers 503 instead of hanging.
-  const redis = createRedis(config.REDIS_URL, { use: 'request', logger });
-  const closeClients = async () => {
-    redis.disconnect();
-    await db.destroy();
-  };
-
+async function wire({ config, db, redis, logger }: Infra<Config, AuthDb>, options: AuthOptions) {
+  const clock = options.clock ?? systemClock;
   const hasher = new Argon2PasswordHasher({
     memoryKib: config.ARGON2_MEMORY_KIB,
     timeCost: config.ARGON2_TIME_COST,
     parallelism: config.ARGON2_PARALLELISM,
   });
-  let accessTokens: JoseAccessTokenIssuer;
-  try {
-    // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
-    await hasher.dummyHash();
-    await runMigrations(untypedDb, AUTH_SCHEMA, migrations);
-    accessTokens = await JoseAccessTokenIssuer.load({
-      store: new PgSigningKeyStore(db),
-      secrets: await openSecretsKey(config, logger),
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    });
-  } catch (err) {
-    await closeClients();
-    throw err;
-  }
+  // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
+  await hasher.dummyHash();
+  const accessTokens = await JoseAccessTokenIssuer.load({
+    store: new PgSigningKeyStore(db),
+    secrets: await openSecretsKey(config, logger),
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
 
   const users = new PgUserRepository(db);
   const refreshTokens = new PgRefreshTokenRepository(db);
@@ -150,73 +106,83 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     keySet: accessTokens.localKeySet(),
   });
 
-  const metrics = createMetrics('auth');
-  const app = createHttpApp({
-    logger,
-    metrics,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    readiness: { db: () => pingDb(untypedDb), redis: () => pingRedis(redis) },
-  });
-  app.use(jwksRoutes(new GetPublicKeys({ accessTokens })));
   const googleIdentities = new PgGoogleIdentityRepository(db);
   const googleLinks = new RedisPendingGoogleLinks(redis, config.REDIS_PREFIX);
-  app.use(
-    '/auth/google',
-    googleSignInRoutes({
-      setup: googleSignInSetup(config, redis),
-      signIn: new SignInWithGoogle({ identities: googleIdentities, links: googleLinks, sessions }),
-      link: new LinkGoogleIdentity({ identities: googleIdentities, links: googleLinks }),
-      verify,
-      logger,
-    }),
-  );
-  app.use(
-    '/auth',
-    authRoutes(
-      {
-        signUp: new SignUp({ users, hasher, sessions, limiter: signupLimiter }),
-        logIn: new LogIn({ users, hasher, throttle, sessions }),
-        refreshSession: new RefreshSession({
-          users,
-          refreshTokens,
-          accessTokens,
-          clock,
-          refreshTtlDays,
-          reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
-          log: logger,
+  const routes: RouteMount[] = [
+    ['/', jwksRoutes(new GetPublicKeys({ accessTokens }))],
+    [
+      '/auth/google',
+      googleSignInRoutes({
+        setup: googleSignInSetup(config, redis),
+        signIn: new SignInWithGoogle({
+          identities: googleIdentities,
+          links: googleLinks,
+          sessions,
         }),
-        logOut: new LogOut({ refreshTokens, clock }),
-        getCurrentUser: new GetCurrentUser({ users }),
-        createApiKey: new CreateApiKey({ apiKeys }),
-        listApiKeys: new ListApiKeys({ apiKeys }),
-        revokeApiKey: new RevokeApiKey({ apiKeys, clock }),
-        exchangeApiKey: new ExchangeApiKey({ apiKeys, users, accessTokens, clock, ttlSeconds: config.API_KEY_TOKEN_TTL_SECONDS }),
-      },
-      verify,
-      { allowedOrigins: allowedOrigins(config) },
-    ),
-  );
-  finishHttpApp(app, { logger, errors: AUTH_ERROR_STATUS });
-
-  let server: RunningServer | undefined;
-  let stopped = false;
-  return {
-    app,
-    async start() {
-      server ??= await startHttpServer(app, {
-        port: config.PORT,
-        host: config.HOST,
-        tlsCertFile: config.TLS_CERT_FILE,
-        tlsKeyFile: config.TLS_KEY_FILE,
-      });
-      return server;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server?.close();
-      await closeRedis(redis);
-      await db.destroy();
-    },
-  };
+        link: new LinkGoogleIdentity({ identities: googleIdentities, links: googleLinks }),
+        verify,
+        logger,
+      }),
+    ],
+    [
+      '/auth',
+      authRoutes(
+        {
+          signUp: new SignUp({ users, hasher, sessions, limiter: signupLimiter }),
+          logIn: new LogIn({ users, hasher, throttle, sessions }),
+          refreshSession: new RefreshSession({
+            users,
+            refreshTokens,
+            accessTokens,
+            clock,
+            refreshTtlDays,
+            reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
+            log: logger,
+          }),
+          logOut: new LogOut({ refreshTokens, clock }),
+          getCurrentUser: new GetCurrentUser({ users }),
+          createApiKey: new CreateApiKey({ apiKeys }),
+          listApiKeys: new ListApiKeys({ apiKeys }),
+          revokeApiKey: new RevokeApiKey({ apiKeys, clock }),
+          exchangeApiKey: new ExchangeApiKey({
+            apiKeys,
+            users,
+            accessTokens,
+            clock,
+            ttlSeconds: config.API_KEY_TOKEN_TTL_SECONDS,
+          }),
+        },
+        verify,
+        { allowedOrigins: allowedOrigins(config) },
+      ),
+    ],
+  ];
+  return { routes };
 }
+
+/**
+ * The auth service as the host runs it: schema `auth`, no events, a Redis client that gives up
+ * quickly (sign-in answers 503 instead of hanging when Redis is away). See @flowgenie/runtime.
+ */
+export const authService = defineService<Config, AuthDb, AuthOptions>({
+  name: 'auth',
+  loadConfig,
+  schema: AUTH_SCHEMA,
+  migrations,
+  redis: 'request',
+  errors: AUTH_ERROR_STATUS,
+  wire,
+});
+
+export type AuthHostOptions = HostOptions & AuthOptions;
+
+/**
+ * The auth service on `config`, not started.
+ *
+ * @example
+ * const service = await compose(loadConfig(process.env));
+ * const server = await service.start();
+ */
+export const compose = (config: Config, opts: AuthHostOptions = {}) =>
+  createHost(authService, config, opts);
+export type AuthService = Awaited<ReturnType<typeof compose>>;

@@ -1,9 +1,7 @@
-import { createServiceLambda, stripApiPrefix } from '@flowgenie/messaging/aws';
-import { createLogger } from '@flowgenie/platform';
-import { compose, type ComposeOptions } from './compose';
-import { loadConfig } from './config';
+import { serviceLambda, stripApiPrefix } from '@flowgenie/runtime/lambda';
+import { authService, type AuthHostOptions } from './compose';
 
-export type { HttpApiEvent, HttpApiResult } from '@flowgenie/messaging/aws';
+export type { HttpApiEvent, HttpApiResult } from '@flowgenie/runtime/lambda';
 
 /**
  * The public path to the app's: `/api/auth/...` is the app's `/auth/...` (as behind the local
@@ -17,21 +15,17 @@ export function appPath(rawPath: string): string {
 
 /**
  * The auth service as one Lambda behind the HTTP API (payload 2.0). It consumes no events and has
- * no outbox. The service is composed once per cold start; a failed boot is retried by the next
- * invocation (see createServiceLambda).
+ * no outbox. The service is built once per cold start; a failed boot is retried by the next
+ * invocation (see serviceLambda).
  *
  * @example
  * const handler = createLambdaHandler({ env: { DATABASE_URL, DATA_DIR } });
  */
-export function createLambdaHandler(opts: { env: Record<string, string | undefined>; compose?: ComposeOptions }) {
-  return createServiceLambda({
-    compose: async () => {
-      const config = loadConfig(opts.env);
-      const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-      return { logger, service: await compose(config, { ...opts.compose, logger }) };
-    },
-    appPath,
-  });
+export function createLambdaHandler(opts: {
+  env: Record<string, string | undefined>;
+  compose?: AuthHostOptions;
+}) {
+  return serviceLambda(authService, { env: opts.env, options: opts.compose, appPath });
 }
 
 /** The function cdk-constructs' NodeService deploys (`services/auth/src/lambda.ts`, export `handler`). */

@@ -1,17 +1,4 @@
-import { createLogger, onShutdown } from '@flowgenie/platform';
-import { compose } from './compose';
-import { loadConfig } from './config';
+import { runService } from '@flowgenie/runtime';
+import { authService } from './compose';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const service = await compose(config, { logger });
-  const server = await service.start();
-  logger.info({ url: server.url }, 'listening');
-  onShutdown(logger, service.stop);
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runService(authService);

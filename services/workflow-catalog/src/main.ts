@@ -1,18 +1,5 @@
-import { createLogger, onShutdown } from '@flowgenie/platform';
-import { compose } from './compose';
-import { loadCatalogConfig } from './config';
+import { runService } from '@flowgenie/runtime';
+import { catalogService } from './compose';
 
-// The only file that reads process.env.
-const config = loadCatalogConfig(process.env);
-const logger = createLogger({ service: 'workflow-catalog', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-
-compose(config, { logger })
-  .then(async (catalog) => {
-    onShutdown(logger, catalog.stop);
-    const server = await catalog.start();
-    logger.info({ url: server.url }, 'listening');
-  })
-  .catch((err) => {
-    logger.fatal({ err }, 'failed to start');
-    process.exit(1);
-  });
+// The only file (with lambda.ts) that reads process.env.
+runService(catalogService);

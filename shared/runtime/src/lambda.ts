@@ -1,0 +1,42 @@
+import { createServiceLambda } from '@flowgenie/messaging/aws';
+import { createHost, type HostOptions } from './host';
+import type { HostConfig, ServiceDefinition } from './service';
+
+export type {
+  HttpApiEvent,
+  HttpApiResult,
+  LambdaEvent,
+  LambdaHandler,
+} from '@flowgenie/messaging/aws';
+export { stripApiPrefix } from '@flowgenie/messaging/aws';
+
+/**
+ * A service as one Lambda: the HTTP API's requests (payload 2.0) go to its app, and the SQS
+ * records of its inbox to the handlers its long-running consumer uses. Built once per cold start
+ * (a failed boot is retried by the next invocation), with only the lifecycles marked `inLambda`;
+ * its outbox relay runs while the function does and is drained after each invocation (see
+ * createServiceLambda).
+ *
+ * @example
+ * // services/workflow-catalog/src/lambda.ts
+ * export const createLambdaHandler = (opts: { env: Env; options?: CatalogOptions }) => serviceLambda(catalogService, opts);
+ * export const handler = serviceLambda(catalogService, { env: process.env });
+ */
+export function serviceLambda<C extends HostConfig, DB, O, X extends object>(
+  def: ServiceDefinition<C, DB, O, X>,
+  opts: {
+    env: Record<string, string | undefined>;
+    options?: HostOptions & O;
+    /** The app's path for the request's. @default `/api/...` is the app's `/...` */
+    appPath?: (rawPath: string) => string;
+  },
+) {
+  return createServiceLambda({
+    compose: async () => {
+      const service = await createHost(def, def.loadConfig(opts.env), opts.options);
+      return { logger: service.logger, service };
+    },
+    start: (service) => service.startInLambda(),
+    appPath: opts.appPath,
+  });
+}
