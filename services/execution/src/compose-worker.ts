@@ -1,130 +1,103 @@
-import type { Kysely } from 'kysely';
-import {
-  createHttpApp,
-  createMetrics,
-  finishHttpApp,
-  pingDb,
-  pingRedis,
-  startHttpServer,
-  type Logger,
-  type RunningServer,
-} from '@flowgenie/platform';
+import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
 import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
 import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
+import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { StepWorker } from './adapters/queue/step-worker';
-import { composeInfrastructure, httpPolicyOf } from './compose-shared';
+import { executionBase, executionPorts, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
 
-export interface ComposeWorkerOptions {
-  logger?: Logger;
+export interface ExecutorOptions {
   /** Node types the executor can run. @default the core registry */
   registry?: Pick<NodeTypeRegistry, 'get'>;
-  /** Serve `/metrics` on EXECUTOR_METRICS_PORT. @default true */
-  metricsServer?: boolean;
   /** Worker name stored on the jobs it takes. */
   name?: string;
 }
 
-/**
- * The executor process: the BullMQ worker on the steps queue, the reaper that re-drives stuck
- * executions, the outbox relay (execution.succeeded/failed) and a metrics endpoint.
- */
-export async function composeWorker(config: Config, opts: ComposeWorkerOptions = {}) {
-  const infra = await composeInfrastructure(config, {
-    logger: opts.logger,
-    service: 'executor',
-    poolSize: Math.min(50, config.EXECUTOR_CONCURRENCY + 5),
-  });
-  const { logger, db, redis, store, queue, responder, relay } = infra;
-  const metrics = createMetrics('executor');
-  const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
-  // Every expression runs in a worker thread the executor can stop, never on this event loop.
-  const expressions = new ExpressionIsolates({
-    size: config.EXPRESSION_ISOLATES,
-    maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
-  });
-  const runStep = new RunStep({
-    ...engine,
-    store,
-    registry: opts.registry ?? nodeTypes,
-    http: httpPolicyOf(config),
-    expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
-    expressions,
-  });
-  const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
-  const worker = new StepWorker(runStep, {
-    connection: redis,
-    prefix: config.REDIS_PREFIX,
-    logger,
-    concurrency: config.EXECUTOR_CONCURRENCY,
-    lockDurationMs: config.STEP_LOCK_MS,
-    stalledIntervalMs: config.STEP_STALLED_INTERVAL_MS,
-    name: opts.name,
-  });
-  const app = createHttpApp({
-    logger,
-    metrics,
-    readiness: {
-      db: () => pingDb(db as unknown as Kysely<unknown>),
-      redis: () => pingRedis(redis),
-    },
-  });
-  finishHttpApp(app, { logger });
-
-  const reaperEveryMs =
-    config.REAPER_INTERVAL_MS ??
-    Math.min(20_000, Math.max(50, Math.floor(config.REAPER_STALE_MS / 3)));
-  let reaperTimer: NodeJS.Timeout | undefined;
-  let reaping: Promise<unknown> = Promise.resolve();
-  let server: RunningServer | undefined;
-  let stopped = false;
-
-  const stopLoops = async () => {
-    if (reaperTimer) clearInterval(reaperTimer);
-    reaperTimer = undefined;
-    await reaping;
-  };
-
-  return {
-    app,
-    store,
-    queue,
-    reaper,
-    async start(): Promise<RunningServer | undefined> {
-      expressions.warm();
-      await relay.start();
-      await worker.start();
-      reaperTimer = setInterval(() => {
-        reaping = reaping.then(() =>
-          reaper.reapOnce().catch((err) => logger.error({ err }, 'reaper pass failed')),
-        );
-      }, reaperEveryMs);
-      if (opts.metricsServer !== false) {
-        server = await startHttpServer(app, {
-          port: config.EXECUTOR_METRICS_PORT,
-          host: config.HOST,
-          tlsCertFile: config.TLS_CERT_FILE,
-          tlsKeyFile: config.TLS_KEY_FILE,
-        });
-      }
-      logger.info({ concurrency: config.EXECUTOR_CONCURRENCY }, 'executor started');
-      return server;
-    },
-    /**
-     * Graceful: waits for the steps in flight. `force` (tests: a worker that dies) stops at once;
-     * its running steps' jobs are taken over by another worker after STEP_LOCK_MS.
-     */
-    async stop(stopOpts: { force?: boolean } = {}): Promise<void> {
-      if (stopped) return;
-      stopped = true;
-      await stopLoops();
-      await worker.close(stopOpts.force);
-      await expressions.close();
-      await server?.close();
-      await infra.close();
-    },
-  };
+/** What tests read through the executor's host besides its core parts. */
+export interface ExecutorParts {
+  store: ReturnType<typeof executionPorts>['store'];
+  queue: ReturnType<typeof executionPorts>['queue'];
+  reaper: ReapExecutions;
 }
+
+/**
+ * The executor process as the host runs it: the BullMQ worker on the steps queue, the reaper that
+ * re-drives stuck executions, the expression isolates, the outbox relay (execution.succeeded/
+ * failed) and `/metrics`, `/healthz`, `/readyz` on EXECUTOR_METRICS_PORT. `stop()` waits for the
+ * steps in flight; `stop({ force: true })` (tests: a worker that dies) stops at once, and its
+ * running steps' jobs are taken over by another worker after STEP_LOCK_MS.
+ */
+export const executorService = defineService<Config, ExecutionDb, ExecutorOptions, ExecutorParts>({
+  ...executionBase,
+  name: 'executor',
+  poolSize: (config) => Math.min(50, config.EXECUTOR_CONCURRENCY + 5),
+  port: (config) => config.EXECUTOR_METRICS_PORT,
+  wire(infra, options) {
+    const { config, logger, metrics, redis } = infra;
+    const { store, queue, responder, closeQueue } = executionPorts(infra);
+    const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
+    // Every expression runs in a worker thread the executor can stop, never on this event loop.
+    const expressions = new ExpressionIsolates({
+      size: config.EXPRESSION_ISOLATES,
+      maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
+    });
+    const runStep = new RunStep({
+      ...engine,
+      store,
+      registry: options.registry ?? nodeTypes,
+      http: httpPolicyOf(config),
+      expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
+      expressions,
+    });
+    const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
+    const worker = new StepWorker(runStep, {
+      connection: redis,
+      prefix: config.REDIS_PREFIX,
+      logger,
+      concurrency: config.EXECUTOR_CONCURRENCY,
+      lockDurationMs: config.STEP_LOCK_MS,
+      stalledIntervalMs: config.STEP_STALLED_INTERVAL_MS,
+      name: options.name,
+    });
+
+    const reaperEveryMs =
+      config.REAPER_INTERVAL_MS ??
+      Math.min(20_000, Math.max(50, Math.floor(config.REAPER_STALE_MS / 3)));
+    let reaperTimer: NodeJS.Timeout | undefined;
+    let reaping: Promise<unknown> = Promise.resolve();
+
+    return {
+      lifecycles: [
+        closeQueue,
+        { start: () => expressions.warm(), stop: () => expressions.close() },
+        { start: () => worker.start(), stop: ({ force }) => worker.close(force) },
+        {
+          start: () => {
+            reaperTimer = setInterval(() => {
+              reaping = reaping.then(() =>
+                reaper.reapOnce().catch((err) => logger.error({ err }, 'reaper pass failed')),
+              );
+            }, reaperEveryMs);
+          },
+          stop: async () => {
+            if (reaperTimer) clearInterval(reaperTimer);
+            reaperTimer = undefined;
+            await reaping;
+          },
+        },
+      ],
+      onStarted: () =>
+        logger.info({ concurrency: config.EXECUTOR_CONCURRENCY }, 'executor started'),
+      expose: { store, queue, reaper },
+    };
+  },
+});
+
+export type ExecutorHostOptions = HostOptions & ExecutorOptions;
+
+/** The executor on `config`, not started. */
+export const composeWorker = (config: Config, opts: ExecutorHostOptions = {}) =>
+  createHost(executorService, config, opts);

@@ -1,20 +1,6 @@
-import type { JWTVerifyGetKey } from 'jose';
-import {
-  createHttpApp,
-  createMetrics,
-  createTokenVerifier,
-  finishHttpApp,
-  pingDb,
-  pingRedis,
-  requireAuth,
-  requireScopesByMethod,
-  startHttpServer,
-  type Logger,
-  type RunningServer,
-} from '@flowgenie/platform';
-import { createEventConsumer } from '@flowgenie/messaging/factory';
+import { requireAuth, requireScopesByMethod } from '@flowgenie/platform';
+import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
-import type { Kysely } from 'kysely';
 import { CancelExecution } from './app/cancel-execution';
 import { ExecutionQueries } from './app/queries';
 import { RetryExecution } from './app/retry-execution';
@@ -23,13 +9,14 @@ import { EXECUTION_ERROR_STATUS } from './adapters/http/error-status';
 import { executionRoutes } from './adapters/http/execution.routes';
 import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
-import { composeInfrastructure } from './compose-shared';
+import type { ExecutionDb } from './adapters/persistence/execution.table';
+import { executionBase, executionPorts } from './compose-shared';
 import type { Config } from './config';
 
-export interface ComposeOptions {
-  logger?: Logger;
-  /** Tests: verify tokens against this key set instead of fetching the JWKS. */
-  keySet?: JWTVerifyGetKey;
+/** What tests read through the host besides its core parts. */
+export type ExecutionParts = Pick<ReturnType<typeof executionPorts>, 'store' | 'queue'>;
+
+export interface ExecutionOptions {
   /** Node types known to the service (retry policies). @default the core registry */
   registry?: Pick<NodeTypeRegistry, 'get'>;
   /** SSE poll interval. @default 250 */
@@ -37,62 +24,47 @@ export interface ComposeOptions {
 }
 
 /**
- * The execution service's API process: `/executions` routes, the 'execution' event consumer
- * (workflow.triggered, workflow.deleted) and the outbox relay. Steps run in the executor
- * process (compose-worker.ts).
+ * The execution service's API process as the host runs it: `/executions` routes, the
+ * 'execution' event consumer (workflow.triggered, workflow.deleted) and the outbox relay. Steps
+ * run in the executor process (compose-worker.ts).
  */
-export async function compose(config: Config, opts: ComposeOptions = {}) {
-  const infra = await composeInfrastructure(config, { logger: opts.logger, service: 'execution' });
-  const { logger, db, redis, store, queue, responder, relay } = infra;
-  const metrics = createMetrics('execution');
-  const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
-  const start = new StartExecution({ ...engine, store, registry: opts.registry ?? nodeTypes });
-  const cancel = new CancelExecution({ ...engine, store });
-  const retry = new RetryExecution({ ...engine, store });
-  const queries = new ExecutionQueries(store);
+export const executionService = defineService<
+  Config,
+  ExecutionDb,
+  ExecutionOptions,
+  ExecutionParts
+>({
+  ...executionBase,
+  name: 'execution',
+  consumer: CONSUMER,
+  errors: EXECUTION_ERROR_STATUS,
+  wire(infra, options) {
+    const { logger, metrics, verify } = infra;
+    const ports = executionPorts(infra);
+    const { store, queue, responder } = ports;
+    const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
+    const start = new StartExecution({ ...engine, store, registry: options.registry ?? nodeTypes });
+    const cancel = new CancelExecution({ ...engine, store });
+    const retry = new RetryExecution({ ...engine, store });
+    const queries = new ExecutionQueries(store);
+    return {
+      routes: [
+        [
+          '/executions',
+          requireAuth(verify),
+          requireScopesByMethod('executions'),
+          executionRoutes({ queries, retry, cancel, streamPollMs: options.streamPollMs }),
+        ],
+      ],
+      eventHandlers: executionEventHandlers({ start, cancel }),
+      lifecycles: [ports.closeQueue],
+      expose: { store, queue },
+    };
+  },
+});
 
-  const verify = createTokenVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    keySet: opts.keySet,
-  });
-  const app = createHttpApp({
-    logger,
-    metrics,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    readiness: { db: () => pingDb(db as unknown as Kysely<unknown>), redis: () => pingRedis(redis) },
-  });
-  app.use('/executions', requireAuth(verify), requireScopesByMethod('executions'), executionRoutes({ queries, retry, cancel, streamPollMs: opts.streamPollMs }));
-  finishHttpApp(app, { logger, errors: EXECUTION_ERROR_STATUS });
+export type ExecutionHostOptions = HostOptions & ExecutionOptions;
 
-  const consumer = createEventConsumer(CONSUMER, config, { redis, logger });
-  const eventHandlers = executionEventHandlers({ start, cancel });
-  let server: RunningServer | undefined;
-  let started = false;
-
-  return {
-    app,
-    store,
-    /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of SQS records. */
-    relay,
-    eventHandlers,
-    async start(): Promise<RunningServer> {
-      await relay.start();
-      await consumer.start(eventHandlers);
-      started = true;
-      server = await startHttpServer(app, {
-        port: config.PORT,
-        host: config.HOST,
-        tlsCertFile: config.TLS_CERT_FILE,
-        tlsKeyFile: config.TLS_KEY_FILE,
-      });
-      return server;
-    },
-    async stop(): Promise<void> {
-      await server?.close();
-      if (started) await consumer.stop();
-      await infra.close();
-    },
-  };
-}
+/** The execution API on `config`, not started. */
+export const compose = (config: Config, opts: ExecutionHostOptions = {}) =>
+  createHost(executionService, config, opts);

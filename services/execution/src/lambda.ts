@@ -1,9 +1,12 @@
-import { createServiceLambda } from '@flowgenie/messaging/aws';
-import { createLogger } from '@flowgenie/platform';
-import { compose, type ComposeOptions } from './compose';
-import { loadConfig } from './config';
+import { serviceLambda } from '@flowgenie/runtime/lambda';
+import { executionService, type ExecutionHostOptions } from './compose';
 
-export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@flowgenie/messaging/aws';
+export type {
+  HttpApiEvent,
+  HttpApiResult,
+  LambdaEvent,
+  LambdaHandler,
+} from '@flowgenie/runtime/lambda';
 
 /**
  * The execution API as one Lambda behind the HTTP API (payload 2.0; the public `/api/executions/...`
@@ -19,14 +22,11 @@ export type { HttpApiEvent, HttpApiResult, LambdaEvent, LambdaHandler } from '@f
  * @example
  * const handler = createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } });
  */
-export function createLambdaHandler(opts: { env: Record<string, string | undefined>; compose?: ComposeOptions }) {
-  return createServiceLambda({
-    compose: async () => {
-      const config = loadConfig(opts.env);
-      const logger = createLogger({ service: 'execution', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-      return { logger, service: await compose(config, { ...opts.compose, logger }) };
-    },
-  });
+export function createLambdaHandler(opts: {
+  env: Record<string, string | undefined>;
+  compose?: ExecutionHostOptions;
+}) {
+  return serviceLambda(executionService, { env: opts.env, options: opts.compose });
 }
 
 /** The function cdk-constructs' NodeService deploys (`services/execution/src/lambda.ts`, export `handler`). */

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { JWTVerifyGetKey } from 'jose';
-import type { Kysely } from 'kysely';
-import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
-import { OutboxRelay } from '@flowgenie/messaging/outbox';
+import { closeRedis, createRedis, EnvelopeSecrets } from '@flowgenie/platform';
 import {
-  createHttpApp,
-  createLogger,
-  createMetrics,
-  createRedis,
-  createTokenVerifier,
-  finishHttpApp,
-  openMigratedDb,
-  pingDb,
-  pingRedis,
-  startHttpServer,
-  type Logger,
-  type RunningServer,
-  closeRedis,
-  EnvelopeSecrets,
-} from '@flowgenie/platform';
+  createHost,
+  defineService,
+  type HostOptions,
+  type Infra,
+  type Wiring,
+} from '@flowgenie/runtime';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
@@ -43,70 +31,36 @@ import {
   RedisSignatureReplayGuard,
   RedisWebhookRateLimiter,
 } from './adapters/webhook/redis-webhook-guards';
-import type { Config } from './config';
+import { loadTriggerConfig, type Config } from './config';
 import type { WorkflowSpecSource } from './ports/workflow-spec-source';
 
-export interface ComposeOptions {
-  logger?: Logger;
-  /** Tests: verify access tokens against this key set instead of the auth service's JWKS. */
-  keySet?: JWTVerifyGetKey;
+export interface TriggerOptions {
   /** Tests: where manual runs get their graph (default: the catalog's internal API). */
   specSource?: WorkflowSpecSource;
 }
 
 /**
- * The trigger service's composition root: database and migrations, the event consumer
- * ('trigger'), the outbox relay, the schedule backend, the webhook answer subscriber and the
- * HTTP app. Nothing runs until `start()`; `stop()` releases everything it opened.
- *
- * @example
- * const service = await compose(loadTriggerConfig(process.env));
- * const server = await service.start();
+ * The trigger service's adapters and use cases: the schedule backend, the webhook answer
+ * subscriber, the webhook guards' Redis client, the routes and the 'trigger' event handlers.
  */
-export async function compose(config: Config, opts: ComposeOptions = {}) {
-  const logger =
-    opts.logger ??
-    createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const db = await openMigratedDb<TriggerDb>({
-    url: config.DATABASE_URL,
-    schema: TRIGGER_SCHEMA,
-    migrations,
-    logger,
-  });
-  // The platform's relay and ping helpers take a schema-agnostic Kysely.
-  const anyDb = db as unknown as Kysely<unknown>;
-
-  const redis = createRedis(config.REDIS_URL, { logger });
+async function wire(
+  { config, db, redis, logger, metrics, verify }: Infra<Config, TriggerDb>,
+  options: TriggerOptions,
+) {
   const prefix = config.REDIS_PREFIX;
   // Request-path checks give up quickly when Redis is down (the use case then fails open).
   const guardRedis = createRedis(config.REDIS_URL, { use: 'request' });
   guardRedis.on('error', (err) =>
     logger.warn({ err: err.message }, 'redis error (webhook guards)'),
   );
-  const metrics = createMetrics('trigger');
   const triggerMetrics = prometheusTriggerMetrics(metrics);
   const now = () => new Date();
   const newId = () => randomUUID();
 
-  const publisher = createEventPublisher(config, { redis, logger });
-  const relay = new OutboxRelay({
-    db: anyDb,
-    schema: TRIGGER_SCHEMA,
-    databaseUrl: config.DATABASE_URL,
-    publisher,
-    logger,
-  });
-  const consumer = createEventConsumer('trigger', config, { redis, logger });
   const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
   const specSource =
-    opts.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
-  const verify = createTokenVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    keySet: opts.keySet,
-  });
+    options.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
 
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);
@@ -115,7 +69,6 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     schedules,
     logger,
   });
-  const eventHandlers = workflowEventHandlers(lifecycle);
   const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
     warn: (m) => logger.warn(m),
   });
@@ -152,77 +105,81 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   });
   const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
 
-  const app = createHttpApp({
-    logger,
-    metrics,
-    // The app-wide JSON parser serves hooks too; hooks enforce their own limit on top.
-    bodyLimitBytes: Math.max(config.BODY_LIMIT_BYTES, config.HOOK_BODY_LIMIT_BYTES),
-    keepRawBody: true,
-    readiness: { db: () => pingDb(anyDb), redis: () => pingRedis(redis) },
-  });
-  app.use(
-    '/hooks',
-    hookRoutes({
-      receive: receiveWebhook,
-      metrics: triggerMetrics,
-      bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-    }),
-  );
-  // After the routes: errors only travel forward (body parser and hook route errors alike).
-  app.use('/hooks', hookBodyErrorCounter(triggerMetrics));
-  app.use(
-    '/workflows',
-    runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
-  );
-  finishHttpApp(app, { logger, errors: TRIGGER_ERROR_STATUS });
-
-  let server: RunningServer | undefined;
-  let started = false;
-
   return {
-    app,
-    db,
-    /** The schedule backend (tests inspect registered schedulers through it). */
-    schedules,
-    /** Webhook callers currently waiting for an answer. */
-    waiter,
-    /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of its SQS records. */
-    relay,
-    eventHandlers,
-    async start(): Promise<RunningServer> {
-      started = true;
-      await waiter.start();
-      await relay.start();
-      await schedules.start((tick) => fireSchedule.execute(tick));
-      await consumer.start(eventHandlers);
-      server = await startHttpServer(app, {
-        port: config.PORT,
-        host: config.HOST,
-        tlsCertFile: config.TLS_CERT_FILE,
-        tlsKeyFile: config.TLS_KEY_FILE,
-      });
-      return server;
+    routes: [
+      [
+        '/hooks',
+        hookRoutes({
+          receive: receiveWebhook,
+          metrics: triggerMetrics,
+          bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        }),
+        // After the routes: errors only travel forward (body parser and hook route errors alike).
+        hookBodyErrorCounter(triggerMetrics),
+      ],
+      [
+        '/workflows',
+        runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
+      ],
+    ],
+    eventHandlers: workflowEventHandlers(lifecycle),
+    lifecycles: [
+      { stop: () => closeRedis(guardRedis) },
+      // The webhook answer subscriber runs in the Lambda too. On stop it lets waiting webhook
+      // callers go (they get their 202) as soon as the server stops accepting, so the server's
+      // in-flight requests can finish.
+      {
+        start: () => waiter.start(),
+        release: () => waiter.stop(),
+        stop: () => waiter.stop(),
+        inLambda: true,
+      },
+      // Not in a Lambda: a frozen function cannot fire schedules.
+      {
+        start: () => schedules.start((tick) => fireSchedule.execute(tick)),
+        stop: () => schedules.stop(),
+      },
+    ],
+    expose: {
+      /** The schedule backend (tests inspect registered schedulers through it). */
+      schedules,
+      /** Webhook callers currently waiting for an answer. */
+      waiter,
     },
-    async stop(): Promise<void> {
-      // Stop accepting first, then let waiting webhook callers go (they get their 202) so the
-      // server's in-flight requests can finish.
-      const closing = server?.close();
-      await waiter.stop();
-      await closing;
-      if (started) {
-        await consumer.stop();
-        await schedules.stop();
-        await relay.stop();
-      } else {
-        await schedules.stop();
-      }
-      await publisher.close();
-      await closeRedis(redis);
-      await closeRedis(guardRedis);
-      await db.destroy();
-    },
-  };
+  } satisfies Wiring<{ schedules: BullmqSchedules; waiter: RedisWebhookResponseWaiter }>;
 }
 
+/**
+ * The trigger service as the host runs it: schema `trigger`, an outbox (workflow.triggered), the
+ * 'trigger' consumer (workflow.activated/deactivated/deleted), webhooks with their raw body kept
+ * for HMAC checks. See @flowgenie/runtime.
+ */
+export const triggerService = defineService({
+  name: 'trigger',
+  loadConfig: loadTriggerConfig,
+  schema: TRIGGER_SCHEMA,
+  migrations,
+  outbox: true,
+  consumer: 'trigger',
+  errors: TRIGGER_ERROR_STATUS,
+  http: {
+    // The app-wide JSON parser serves hooks too; hooks enforce their own limit on top.
+    bodyLimitBytes: (config) => Math.max(config.BODY_LIMIT_BYTES, config.HOOK_BODY_LIMIT_BYTES),
+    keepRawBody: true,
+  },
+  wire,
+});
+
+export type TriggerHostOptions = HostOptions & TriggerOptions;
+
+/**
+ * The trigger service on `config`, not started.
+ *
+ * @example
+ * const service = await compose(loadTriggerConfig(process.env));
+ * const server = await service.start();
+ */
+export const compose = (config: Config, opts: TriggerHostOptions = {}) =>
+  createHost(triggerService, config, opts);
 export type TriggerService = Awaited<ReturnType<typeof compose>>;
