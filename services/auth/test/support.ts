@@ -4,7 +4,15 @@ import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { Redis } from 'ioredis';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  httpClient,
+  testRedisPrefix,
+  TEST_REDIS_URL,
+  type HttpAnswer,
+  type Json,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import type { Logger } from '@flowgenie/platform';
 import { compose, type AuthService } from '../src/compose';
 import { loadConfig, type Config } from '../src/config';
@@ -23,7 +31,10 @@ export interface TestAuth {
   logs: string[];
   service: AuthService;
   /** Runs SQL against the suite's database (schema `auth`). */
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<R[]>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +52,12 @@ function memoryLogger(lines: string[]): Logger {
   );
 }
 
-export function configFor(database: TestDatabase, dataDir: string, redisPrefix: string, env: Record<string, string> = {}): Config {
+export function configFor(
+  database: TestDatabase,
+  dataDir: string,
+  redisPrefix: string,
+  env: Record<string, string> = {},
+): Config {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -60,7 +76,10 @@ export function configFor(database: TestDatabase, dataDir: string, redisPrefix: 
 }
 
 /** The auth service on a fresh database, Redis prefix and data directory, over plain HTTP on a free port. */
-export async function startAuth(label: string, env: Record<string, string> = {}): Promise<TestAuth> {
+export async function startAuth(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestAuth> {
   const database = await createTestDatabase(`auth_${label}`);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'fg-auth-'));
   // Not created yet: the first boot makes the directory and the key file.
@@ -88,37 +107,32 @@ export async function startAuth(label: string, env: Record<string, string> = {})
   };
 }
 
-// Answers are checked with expect(); typing every body would add nothing but casts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
+export type { HttpAnswer };
 
-export interface HttpAnswer<T = AnyJson> {
-  status: number;
-  body: T;
-  headers: Headers;
-  cookies: string[];
-}
-
-/** JSON over HTTP with optional bearer token, cookie and forwarded client address. */
-export async function call<T = AnyJson>(
+/** JSON over HTTP with optional bearer token, cookie, Origin and forwarded client address. */
+export async function call<T = Json>(
   base: string,
   method: string,
   urlPath: string,
-  opts: { body?: unknown; rawBody?: string; token?: string; cookie?: string; ip?: string; origin?: string } = {},
+  opts: {
+    body?: unknown;
+    rawBody?: string;
+    token?: string;
+    cookie?: string;
+    ip?: string;
+    origin?: string;
+  } = {},
 ): Promise<HttpAnswer<T>> {
   const headers: Record<string, string> = {};
-  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.ip) headers['x-forwarded-for'] = opts.ip;
   if (opts.origin) headers.origin = opts.origin;
-  const res = await fetch(`${base}${urlPath}`, {
-    method,
+  return httpClient(base)<T>(method, urlPath, {
+    body: opts.body,
+    rawBody: opts.rawBody,
+    token: opts.token,
     headers,
-    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers, cookies: res.headers.getSetCookie() };
 }
 
 export const REFRESH_COOKIE = '__Host-fg_refresh';
@@ -131,7 +145,9 @@ export function refreshCookieHeaderOf(answer: HttpAnswer): string | undefined {
 /** The refresh cookie's value in a response's Set-Cookie headers ('' when it was cleared). */
 export function refreshCookieOf(answer: HttpAnswer): string | undefined {
   const header = refreshCookieHeaderOf(answer);
-  return header === undefined ? undefined : decodeURIComponent(header.slice(REFRESH_COOKIE.length + 1).split(';')[0]);
+  return header === undefined
+    ? undefined
+    : decodeURIComponent(header.slice(REFRESH_COOKIE.length + 1).split(';')[0]);
 }
 
 async function deleteRedisKeys(prefix: string): Promise<void> {
@@ -156,7 +172,8 @@ export const PASSWORD = 'correct horse battery staple';
 /** Signs a new user up and returns the session answer's body. */
 export async function signUp(base: string, email = anEmail(), password = PASSWORD) {
   const answer = await call(base, 'POST', '/auth/signup', { body: { email, password } });
-  if (answer.status !== 201) throw new Error(`signup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 201)
+    throw new Error(`signup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { email, password, ...answer.body } as {
     email: string;
     password: string;

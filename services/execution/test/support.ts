@@ -16,6 +16,7 @@ import {
   createTestDatabase,
   createTestTokens,
   deleteRedisKeys,
+  httpClient,
   testRedisPrefix,
   TEST_AUDIENCE,
   TEST_ISSUER,
@@ -139,18 +140,7 @@ export async function startExecutionService(
     };
     if (opts.executor !== false) await startExecutor();
 
-    const call: TestExecution['call'] = async (method, path, opts = {}) => {
-      const headers: Record<string, string> = {};
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const call: TestExecution['call'] = httpClient(server.url);
 
     return {
       url: server.url,

@@ -1,28 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { createDb, createLogger, createRedis, type Redis } from '@flowgenie/platform';
-import {
-  createTestDatabase,
-  createTestTokens,
-  deleteRedisKeys,
-  testRedisPrefix,
-  TEST_AUDIENCE,
-  TEST_ISSUER,
-  TEST_REDIS_URL,
-  type TestDatabase,
-} from '@flowgenie/testing';
-import { compose, type Catalog } from '../src/compose';
-import { loadCatalogConfig, type Config } from '../src/config';
+import { createDb, createRedis, type Redis } from '@flowgenie/platform';
+import { createTestTokens, type HttpCall } from '@flowgenie/testing';
+import { startService } from '@flowgenie/testing/service';
+import { catalogService, type Catalog } from '../src/compose';
+import type { Config } from '../src/config';
 import { CATALOG_SCHEMA, type CatalogDb } from '../src/adapters/persistence/workflow.table';
-
-// Response bodies are JSON of many shapes; tests read them freely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-export interface ApiResponse<T = Json> {
-  status: number;
-  body: T;
-}
 
 export interface TestCatalog {
   url: string;
@@ -37,7 +20,7 @@ export interface TestCatalog {
   userToken(userId?: string): Promise<{ userId: string; token: string }>;
   /** A token for `userId` holding only `scope` (space-separated), as an API key with those scopes gets. */
   scopedToken(userId: string, scope: string): Promise<string>;
-  call<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string }): Promise<ApiResponse<T>>;
+  call: HttpCall;
   close(): Promise<void>;
 }
 
@@ -46,62 +29,29 @@ export interface TestCatalog {
  * signed by a key pair of the test's own.
  */
 export async function startCatalog(label: string): Promise<TestCatalog> {
-  const database: TestDatabase = await createTestDatabase(label);
-  const prefix = testRedisPrefix(label);
   const tokens = await createTestTokens();
-  const config = loadCatalogConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    AUTH_ISSUER: TEST_ISSUER,
-    AUTH_AUDIENCE: TEST_AUDIENCE,
-    OUTBOX_POLL_MS: '200',
+  const svc = await startService(catalogService, label, {
+    env: { OUTBOX_POLL_MS: '200' },
+    options: { keySet: tokens.keySet },
   });
-  let catalog: Catalog | undefined;
-  try {
-    catalog = await compose(config, {
-      logger: createLogger({ service: 'workflow-catalog-test', level: 'silent' }),
-      keySet: tokens.keySet,
-    });
-    const server = await catalog.start();
-    const db = createDb<CatalogDb>({ url: database.url, schema: CATALOG_SCHEMA, max: 2 });
-    const redis = createRedis(TEST_REDIS_URL);
-    const running = catalog;
-    return {
-      url: server.url,
-      app: running.app,
-      config,
-      db,
-      redis,
-      prefix,
-      userToken: tokens.userToken,
-      scopedToken: (userId, scope) => tokens.sign(userId, undefined, scope),
-      async call(method, path, opts = {}) {
-        const headers: Record<string, string> = {};
-        if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-        let body: string | undefined;
-        if (opts.rawBody !== undefined) body = opts.rawBody;
-        else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        const res = await fetch(`${server.url}${path}`, { method, headers, body });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      },
-      async close() {
-        await running.stop();
-        await db.destroy();
-        await deleteRedisKeys(redis, prefix);
-        await redis.quit();
-        await database.drop();
-      },
-    };
-  } catch (err) {
-    await catalog?.stop();
-    await database.drop();
-    throw err;
-  }
+  const db = createDb<CatalogDb>({ url: svc.database.url, schema: CATALOG_SCHEMA, max: 2 });
+  const redis = createRedis(svc.config.REDIS_URL);
+  return {
+    url: svc.url,
+    app: svc.host.app,
+    config: svc.config,
+    db,
+    redis,
+    prefix: svc.prefix,
+    userToken: tokens.userToken,
+    scopedToken: (userId, scope) => tokens.sign(userId, undefined, scope),
+    call: svc.call,
+    async close() {
+      await db.destroy();
+      await redis.quit();
+      await svc.close();
+    },
+  };
 }
 
 /** A valid graph: a manual trigger, then a transform reading the trigger payload. */
