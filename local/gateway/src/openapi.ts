@@ -164,6 +164,10 @@ export function buildOpenApiDocument(opts: { serverUrl?: string; version?: strin
       { name: 'runs', description: 'Manual runs' },
       { name: 'hooks', description: 'Inbound webhooks' },
       { name: 'executions', description: 'Execution history' },
+      {
+        name: 'connections',
+        description: 'Connected accounts and credentials for outside services',
+      },
     ],
     paths,
     components: {

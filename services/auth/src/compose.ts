@@ -42,6 +42,7 @@ import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
+import { composeConnections } from './compose-connections';
 import { allowedOrigins, AUTH_SCHEMA, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
@@ -100,13 +101,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     parallelism: config.ARGON2_PARALLELISM,
   });
   let accessTokens: JoseAccessTokenIssuer;
+  let secretsKey: SecretsKey;
   try {
     // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
     await hasher.dummyHash();
     await runMigrations(untypedDb, AUTH_SCHEMA, migrations);
     accessTokens = await JoseAccessTokenIssuer.load({
       store: new PgSigningKeyStore(db),
-      secrets: await openSecretsKey(config, logger),
+      secrets: (secretsKey = await openSecretsKey(config, logger)),
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -177,6 +179,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       { allowedOrigins: allowedOrigins(config) },
     ),
   );
+  const connections = await composeConnections({ config, db, redis, secretsKey, verify, logger, clock });
+  app.use('/connections', connections.publicRoutes);
+  app.use('/internal/connections', connections.internalRoutes);
   finishHttpApp(app, { logger });
 
   let server: RunningServer | undefined;
@@ -184,6 +189,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   return {
     app,
     async start() {
+      if (!server) await connections.relay.start();
       server ??= await startHttpServer(app, {
         port: config.PORT,
         host: config.HOST,
@@ -196,6 +202,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       await server?.close();
+      await connections.close();
       await closeRedis(redis);
       await db.destroy();
     },

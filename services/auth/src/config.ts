@@ -6,6 +6,8 @@ import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformCon
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const positiveInt = z.coerce.number().int().positive();
+/** An optional setting where an empty value means unset (as a shell or .env file often writes it). */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -64,6 +66,23 @@ export const ConfigSchema = z.object({
   /** Sign-ups per client address within the window, then 429 + Retry-After. */
   SIGNUP_MAX_PER_IP: positiveInt.default(10),
   SIGNUP_WINDOW_SECONDS: positiveInt.default(60 * 60),
+  /**
+   * Connections. The Google and Slack apps' OAuth clients (unset: connecting that provider answers
+   * 409 provider_not_configured). Their redirect URI is `<PUBLIC_BASE_URL>/api/connections/oauth/callback`.
+   */
+  GOOGLE_CLIENT_ID: unsetIfEmpty(z.string()),
+  GOOGLE_CLIENT_SECRET: unsetIfEmpty(z.string()),
+  SLACK_CLIENT_ID: unsetIfEmpty(z.string()),
+  SLACK_CLIENT_SECRET: unsetIfEmpty(z.string()),
+  /** One base URL for every Google / Slack endpoint (the local fakes); unset = the real providers. */
+  GOOGLE_BASE_URL: unsetIfEmpty(z.string().url()),
+  SLACK_BASE_URL: unsetIfEmpty(z.string().url()),
+  /**
+   * The shared secret other services present on `/internal/connections/*`. Unset: read from
+   * INTERNAL_SERVICE_TOKEN_FILE (default `<DATA_DIR>/internal.token`, created 0600 when missing).
+   */
+  INTERNAL_SERVICE_TOKEN: unsetIfEmpty(z.string().min(32, 'must be at least 32 characters')),
+  INTERNAL_SERVICE_TOKEN_FILE: unsetIfEmpty(z.string().min(1)),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -55,14 +55,34 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+export interface ConnectionsTable {
+  id: string;
+  owner_id: string;
+  provider: string;
+  name: string;
+  account: string | null;
+  scopes: string[];
+  status: string;
+  status_reason: string | null;
+  /** Envelope-sealed JSON of the connection's secrets (EnvelopeSecrets, context `connection:<id>`). */
+  secrets_sealed: string;
+  expires_at: Timestamp | null;
+  retry_after: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface AuthDb extends MessagingTables {
   users: UsersTable;
   signing_keys: SigningKeysTable;
   refresh_token_families: RefreshTokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   api_keys: ApiKeysTable;
+  connections: ConnectionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type ConnectionRow = Selectable<ConnectionsTable>;
