@@ -29,6 +29,10 @@ const NAMED: [string, z.ZodType][] = [
   ['Execution', c.ExecutionResponseSchema],
   ['ExecutionSummary', c.ExecutionSummarySchema],
   ['ExecutionList', c.ExecutionListResponseSchema],
+  ['Connection', c.ConnectionResponseSchema],
+  ['ConnectionList', c.ConnectionListResponseSchema],
+  ['ConnectionOAuthStart', c.StartConnectionOAuthResponseSchema],
+  ['ConnectionOptions', c.ConnectionOptionsResponseSchema],
 ];
 
 type Json = Record<string, unknown>;
