@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Express } from 'express';
+import type { OutboxRelay } from '@flowgenie/messaging/outbox';
 import type { Kysely } from 'kysely';
 import {
   createDb,
@@ -57,6 +58,8 @@ export interface ComposeOptions {
 
 export interface AuthService {
   app: Express;
+  /** Publishes connection.created/revoked; the Lambda entry drives it itself. */
+  relay: OutboxRelay;
   start(): Promise<RunningServer>;
   stop(): Promise<void>;
 }
@@ -188,6 +191,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   let stopped = false;
   return {
     app,
+    relay: connections.relay,
     async start() {
       if (!server) await connections.relay.start();
       server ??= await startHttpServer(app, {
