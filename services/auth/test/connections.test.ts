@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { ConnectionAccessError, httpConnectionAccess } from '@flowgenie/integrations';
 import {
   startFakeGoogle,
   startFakeSlack,
@@ -764,6 +765,37 @@ describe('connections', () => {
       expect((await list(alice)).find((c) => c.id === aliceConnection)).toMatchObject({
         status: 'healthy',
       });
+    });
+
+    it("works with the executor's client (httpConnectionAccess), errors mapped to its codes", async () => {
+      const client = httpConnectionAccess({ authUrl: auth.url, serviceToken: SERVICE_TOKEN });
+      const granted = await client.access(aliceConnection, alice.user.id);
+      expect(granted.auth).toEqual({ type: 'bearer', token: 'typed-bearer-SECRET' });
+      const notFound = await client.access(aliceConnection, bob.user.id).catch((e: unknown) => e);
+      expect(notFound).toBeInstanceOf(ConnectionAccessError);
+      expect(notFound).toMatchObject({ code: 'connection_not_found', retryable: false });
+      const unauthorised = await httpConnectionAccess({ authUrl: auth.url, serviceToken: 'guess' })
+        .access(aliceConnection, alice.user.id)
+        .catch((e: unknown) => e);
+      expect(unauthorised).toMatchObject({ code: 'connection_unavailable' });
+
+      const { body } = await call(auth.url, 'POST', '/connections', {
+        token: alice.accessToken,
+        body: {
+          provider: 'http_query',
+          name: 'Reported',
+          parameter: 'key',
+          value: 'typed-bearer-SECRET',
+        },
+      });
+      await client.report(body.id, alice.user.id, 'revoked', 'the API answered 401 invalid key');
+      expect(await client.access(body.id, alice.user.id).catch((e: unknown) => e)).toMatchObject({
+        code: 'connection_revoked',
+      });
+      const events = await auth.query<{ envelope: { data: { connectionId: string } } }>(
+        "select envelope from auth.outbox where type = 'connection.revoked'",
+      );
+      expect(events.map((e) => e.envelope.data.connectionId)).toContain(body.id);
     });
 
     it('refuses the internal endpoints without the service token (401)', async () => {
