@@ -6,8 +6,8 @@ import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformCon
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const positiveInt = z.coerce.number().int().positive();
-/** An optional setting where an empty value means unset (as a shell or .env file often writes it). */
-const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** An empty variable counts as unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -25,6 +25,21 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.data')),
   /** Where the key that encrypts secrets at rest comes from; `local` = the key file in DATA_DIR (KMS later). */
   SECRETS_KEY_PROVIDER: z.enum(['local']).default('local'),
+  /**
+   * Connections: the Slack app's OAuth client (unset: connecting Slack, or Google without
+   * GOOGLE_CLIENT_ID, answers 409 provider_not_configured). Redirect URI of both providers:
+   * `<PUBLIC_BASE_URL>/api/connections/oauth/callback`.
+   */
+  SLACK_CLIENT_ID: unsetWhenEmpty(z.string().trim().min(1)),
+  SLACK_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
+  /** Every Slack endpoint on this base URL (the local fake); unset = Slack itself. */
+  SLACK_BASE_URL: unsetWhenEmpty(z.string().url()),
+  /**
+   * The shared secret other services present on `/internal/connections/*`. Unset: read from
+   * INTERNAL_SERVICE_TOKEN_FILE (default `<DATA_DIR>/internal.token`, created 0600 when missing).
+   */
+  INTERNAL_SERVICE_TOKEN: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters')),
+  INTERNAL_SERVICE_TOKEN_FILE: unsetWhenEmpty(z.string().min(1)),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
   /**
    * Lifetime of tokens exchanged from API keys (capped by ACCESS_TOKEN_TTL_SECONDS): how long a
@@ -66,23 +81,11 @@ export const ConfigSchema = z.object({
   /** Sign-ups per client address within the window, then 429 + Retry-After. */
   SIGNUP_MAX_PER_IP: positiveInt.default(10),
   SIGNUP_WINDOW_SECONDS: positiveInt.default(60 * 60),
-  /**
-   * Connections. The Google and Slack apps' OAuth clients (unset: connecting that provider answers
-   * 409 provider_not_configured). Their redirect URI is `<PUBLIC_BASE_URL>/api/connections/oauth/callback`.
-   */
-  GOOGLE_CLIENT_ID: unsetIfEmpty(z.string()),
-  GOOGLE_CLIENT_SECRET: unsetIfEmpty(z.string()),
-  SLACK_CLIENT_ID: unsetIfEmpty(z.string()),
-  SLACK_CLIENT_SECRET: unsetIfEmpty(z.string()),
-  /** One base URL for every Google / Slack endpoint (the local fakes); unset = the real providers. */
-  GOOGLE_BASE_URL: unsetIfEmpty(z.string().url()),
-  SLACK_BASE_URL: unsetIfEmpty(z.string().url()),
-  /**
-   * The shared secret other services present on `/internal/connections/*`. Unset: read from
-   * INTERNAL_SERVICE_TOKEN_FILE (default `<DATA_DIR>/internal.token`, created 0600 when missing).
-   */
-  INTERNAL_SERVICE_TOKEN: unsetIfEmpty(z.string().min(32, 'must be at least 32 characters')),
-  INTERNAL_SERVICE_TOKEN_FILE: unsetIfEmpty(z.string().min(1)),
+  /** Google OAuth client (Sign in with Google, Google connections); unset = Sign in with Google is off. */
+  GOOGLE_CLIENT_ID: unsetWhenEmpty(z.string().trim().min(1)),
+  GOOGLE_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
+  /** Every Google endpoint on this base URL (the local fake); unset = Google itself. */
+  GOOGLE_BASE_URL: unsetWhenEmpty(z.string().url()),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
