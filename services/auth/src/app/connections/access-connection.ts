@@ -173,11 +173,10 @@ export class AccessConnection {
             { connectionId, provider: connection.provider },
             'connection token refreshed',
           );
+          const { sealedSecrets: _sealed, ...shown } = patch;
           return {
             patch,
-            result: {
-              ok: { connection: { ...connection, ...patch } as Connection, secrets: renewed },
-            },
+            result: { ok: { connection: { ...connection, ...shown }, secrets: renewed } },
           };
         } catch (err) {
           if (err instanceof InvalidGrantError) {
