@@ -69,6 +69,10 @@ export async function composeConnections(deps: {
         clientId: config.SLACK_CLIENT_ID,
         clientSecret: config.SLACK_CLIENT_SECRET,
       },
+      userEndpoints: {
+        allowLoopback: config.HTTP_ALLOW_LOOPBACK,
+        allowPrivateNetworks: config.HTTP_ALLOW_PRIVATE_NETWORKS,
+      },
     }),
     clock: deps.clock,
     log: logger,

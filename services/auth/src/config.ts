@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, baseEnv, busEnv, dbEnv, envBool, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
 
 /** The repository root (services/auth/src -> ../../..), home of the default data directory. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -40,6 +40,12 @@ export const ConfigSchema = z.object({
    */
   INTERNAL_SERVICE_TOKEN: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters')),
   INTERNAL_SERVICE_TOKEN_FILE: unsetWhenEmpty(z.string().min(1)),
+  /**
+   * Endpoints users type in (OAuth2 token URLs) are refused when they resolve to a non-public
+   * address, as the HTTP request step does. Same switches as the execution service.
+   */
+  HTTP_ALLOW_LOOPBACK: envBool.default(false),
+  HTTP_ALLOW_PRIVATE_NETWORKS: envBool.default(false),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
   /**
    * Lifetime of tokens exchanged from API keys (capped by ACCESS_TOKEN_TTL_SECONDS): how long a

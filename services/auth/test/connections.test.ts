@@ -110,6 +110,8 @@ describe('connections', () => {
       GOOGLE_BASE_URL: google.url,
       SLACK_BASE_URL: slack.url,
       INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+      // The OAuth2 endpoints typed in below are local test servers.
+      HTTP_ALLOW_LOOPBACK: 'true',
     });
     alice = await signUp(auth.url, anEmail('alice'));
     bob = await signUp(auth.url, anEmail('bob'));
@@ -875,6 +877,35 @@ describe('connections without provider configuration', () => {
       expect(res.body.error.message).toContain(variable);
     }
   });
+
+  it.each([
+    'http://127.0.0.1:9/oauth/token',
+    'http://169.254.169.254/latest/token',
+    'http://10.1.2.3/token',
+  ])(
+    'refuses a token URL on a non-public address (%s) with 400 and stores nothing',
+    async (tokenUrl) => {
+      const user = await signUp(auth.url, anEmail('dave'));
+      const res = await call(auth.url, 'POST', '/connections', {
+        token: user.accessToken,
+        body: {
+          provider: 'oauth2_client_credentials',
+          name: 'Internal',
+          tokenUrl,
+          clientId: 'c',
+          clientSecret: 's',
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'endpoint_not_allowed',
+        details: [{ path: 'tokenUrl', message: expect.stringContaining('not allowed') }],
+      });
+      expect(
+        (await call(auth.url, 'GET', '/connections', { token: user.accessToken })).body.items,
+      ).toEqual([]);
+    },
+  );
 
   it('creates the internal service token file (0600) and requires it', async () => {
     const fs = await import('node:fs/promises');

@@ -12,6 +12,7 @@ export const CONNECTION_ERROR_STATUS: Record<string, number> = {
   connection_rate_limited: 429,
   provider_error: 502,
   provider_refused: 400,
+  endpoint_not_allowed: 400,
   provider_not_configured: 409,
   invalid_state: 400,
   access_denied: 400,

@@ -5,8 +5,10 @@ import {
   type GoogleEndpoints,
   type SlackEndpoints,
 } from '@flowgenie/integrations';
+import { safeHttpRequest } from '@flowgenie/workflow/safe-http';
 import type { OAuthClientSecrets, ProviderTokens } from '../../domain/connections/connection';
 import {
+  EndpointNotAllowedError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../../domain/connections/errors';
@@ -23,6 +25,11 @@ export interface HttpOAuthProvidersOptions {
   slack: SlackEndpoints & { clientId?: string; clientSecret?: string };
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /**
+   * Which addresses endpoints typed in by users (generic OAuth2 token URLs) may resolve to; by
+   * default only public ones (the HTTP step's SSRF guard, checked on the address connected to).
+   */
+  userEndpoints?: { allowLoopback?: boolean; allowPrivateNetworks?: boolean };
 }
 
 type Json = Record<string, unknown>;
@@ -157,14 +164,18 @@ export class HttpOAuthProviders implements OAuthProviders {
       };
     }
     const client = provider === 'google' ? this.googleClient() : exchange.client!;
-    const tokens = await this.tokenRequest(client.tokenUrl, {
-      grant_type: 'authorization_code',
-      code: exchange.code,
-      redirect_uri: exchange.redirectUri,
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      code_verifier: exchange.codeVerifier,
-    });
+    const tokens = await this.tokenRequest(
+      client.tokenUrl,
+      {
+        grant_type: 'authorization_code',
+        code: exchange.code,
+        redirect_uri: exchange.redirectUri,
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        code_verifier: exchange.codeVerifier,
+      },
+      provider !== 'google',
+    );
     if (provider === 'google') {
       const info = await this.getJson(this.opts.google.userInfoUrl, tokens.accessToken);
       return {
@@ -196,21 +207,29 @@ export class HttpOAuthProviders implements OAuthProviders {
       );
     }
     const c = provider === 'google' ? this.googleClient() : client!;
-    return this.tokenRequest(c.tokenUrl, {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-    });
+    return this.tokenRequest(
+      c.tokenUrl,
+      {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+      },
+      provider !== 'google',
+    );
   }
 
   clientCredentials(client: OAuthClientSecrets): Promise<ProviderTokens> {
-    return this.tokenRequest(client.tokenUrl, {
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      ...(client.scope ? { scope: client.scope } : {}),
-    });
+    return this.tokenRequest(
+      client.tokenUrl,
+      {
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        ...(client.scope ? { scope: client.scope } : {}),
+      },
+      true,
+    );
   }
 
   async revoke(provider: OAuthConnectionProvider, token: string): Promise<void> {
@@ -300,13 +319,54 @@ export class HttpOAuthProviders implements OAuthProviders {
     }
   }
 
+  /** A request to an endpoint a user typed in: refused unless its address is allowed. */
+  private async sendGuarded(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: string },
+  ): Promise<Response> {
+    try {
+      const res = await safeHttpRequest(
+        {
+          method: init.method,
+          url,
+          headers: init.headers,
+          body: init.body,
+          timeoutMs: this.timeoutMs,
+          followRedirects: false,
+        },
+        this.opts.userEndpoints ?? {},
+      );
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers))
+        headers.set(k, Array.isArray(v) ? v.join(', ') : String(v));
+      return new Response(
+        res.status === 204 || res.status === 304 ? null : new Uint8Array(res.body),
+        { status: res.status, headers },
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ssrf_refused') {
+        throw new EndpointNotAllowedError(
+          `${hostOf(url)} is not a public address: ${short((err as Error).message)}`,
+        );
+      }
+      throw new ProviderUnavailableError(
+        `${hostOf(url)} did not answer (${short((err as Error).message)})`,
+      );
+    }
+  }
+
   /** An RFC 6749 token request (form body, client secret in the body). */
-  private async tokenRequest(url: string, params: Record<string, string>): Promise<ProviderTokens> {
-    const res = await this.send(url, {
+  private async tokenRequest(
+    url: string,
+    params: Record<string, string>,
+    typedByUser: boolean,
+  ): Promise<ProviderTokens> {
+    const init = {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(params),
-    });
+      body: new URLSearchParams(params).toString(),
+    };
+    const res = typedByUser ? await this.sendGuarded(url, init) : await this.send(url, init);
     if (res.status === 429)
       throw new ProviderRateLimitedError(retryAfterSeconds(res.headers.get('retry-after')));
     const body = (await res.json().catch(() => null)) as Json | null;

@@ -6,7 +6,7 @@ import {
   type Connection,
   type ConnectionSecrets,
 } from '../../domain/connections/connection';
-import { ProviderRefusedError } from '../../domain/connections/errors';
+import { EndpointNotAllowedError, ProviderRefusedError } from '../../domain/connections/errors';
 import { InvalidGrantError } from '../../domain/connections/oauth';
 import { secretsContext, type ConnectionDeps } from './deps';
 
@@ -54,6 +54,11 @@ export class CreateCredentialConnection {
           scope: request.scope,
         };
         const tokens = await this.deps.providers.clientCredentials(client).catch((err: unknown) => {
+          if (err instanceof EndpointNotAllowedError) {
+            throw new EndpointNotAllowedError(err.message, [
+              { path: 'tokenUrl', message: err.message },
+            ]);
+          }
           if (err instanceof InvalidGrantError) {
             throw new ProviderRefusedError(
               `the token endpoint refused these client credentials (${err.reason})`,

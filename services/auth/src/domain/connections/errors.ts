@@ -118,3 +118,8 @@ export class UnsupportedOptionsSourceError extends ConnectionError {
     ]);
   }
 }
+
+/** A user-supplied endpoint points at an address this server may not reach (SSRF guard). */
+export class EndpointNotAllowedError extends ConnectionError {
+  readonly code = 'endpoint_not_allowed';
+}
