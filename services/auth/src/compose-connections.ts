@@ -25,7 +25,7 @@ import { connectionRoutes, internalConnectionRoutes } from './adapters/http/conn
 import type { AuthDb } from './adapters/persistence/auth.tables';
 import { PgConnectionRepository } from './adapters/persistence/connection.repository';
 import { HttpOAuthProviders } from './adapters/providers/http-oauth-providers';
-import { RedisOAuthStateStore } from './adapters/redis/redis-oauth-state-store';
+import { RedisConnectionOAuthStates } from './adapters/redis/redis-connection-oauth-states';
 import { AUTH_SCHEMA, type Config } from './config';
 import type { Clock } from './ports/clock';
 
@@ -79,7 +79,7 @@ export async function composeConnections(deps: {
   };
   const oauth = {
     ...base,
-    states: new RedisOAuthStateStore(deps.redis, config.REDIS_PREFIX),
+    states: new RedisConnectionOAuthStates(deps.redis, config.REDIS_PREFIX),
     redirectUri: `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${CONNECTION_CALLBACK_PATH}`,
   };
   const access = new AccessConnection(base);

@@ -6,7 +6,7 @@ import type { OAuthStateStore, PendingOAuth } from '../../ports/oauth-state-stor
  * is GETDEL, so of two callbacks with one state only one gets it. Holds no plaintext secret (the
  * generic client's secret is sealed).
  */
-export class RedisOAuthStateStore implements OAuthStateStore {
+export class RedisConnectionOAuthStates implements OAuthStateStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
