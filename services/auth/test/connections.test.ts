@@ -599,6 +599,25 @@ describe('connections', () => {
         account: new URL(google.url).host,
         auth: { type: 'bearer' },
       });
+
+      // No refresh token was granted (no offline access asked): once the token lapses, the
+      // connection is expired (409) until the user reconnects, which reuses the stored client.
+      auth.clock.offsetMs = access.body.expiresAt - Date.now() + 1000;
+      try {
+        const lapsed = await internal(id, 'access', { ownerId: alice.user.id });
+        expect(lapsed.status).toBe(409);
+        expect(lapsed.body.error.code).toBe('connection_expired');
+      } finally {
+        auth.clock.offsetMs = 0;
+      }
+      expect((await list(alice)).find((c) => c.id === id)).toMatchObject({ status: 'expired' });
+      const again = await connect(alice, {
+        provider: 'oauth2_authorization_code',
+        reconnectId: id,
+      });
+      expect(again.authorizeUrl.searchParams.get('client_id')).toBe(GOOGLE.clientId);
+      expect(again.connected).toBe(id);
+      expect((await internal(id, 'access', { ownerId: alice.user.id })).status).toBe(200);
     });
 
     it('refuses an OAuth2 start without its endpoints, naming each missing field', async () => {
