@@ -17,6 +17,7 @@ import {
   type StepError,
 } from '../domain/execution';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
+import type { StepConnectionsFor } from '../ports/connections';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
 import { runNode } from './steps/run-node';
@@ -28,6 +29,8 @@ export interface RunStepDeps extends EngineDeps {
   expressionTimeoutMs: number;
   /** Where expressions run. @default the calling thread */
   expressions?: ExpressionEvaluator;
+  /** Credentials of the workflow owner's connections (integration steps, HTTP with a connection). */
+  connections?: StepConnectionsFor;
 }
 
 /** The queue's view of the job being run. */
@@ -136,6 +139,7 @@ export class RunStep {
             expressions: this.deps.expressions,
             http: this.deps.http,
             logger: log,
+            connections: this.deps.connections?.(execution.ownerId),
           })
         : {
             input: null,

@@ -6,6 +6,7 @@ import {
   type ExpressionEvaluator,
   type HttpPolicy,
   type NodeType,
+  type StepConnections,
   type StepLogger,
   type StepResult,
 } from '@flowgenie/workflow';
@@ -24,6 +25,8 @@ export interface RunNodeOptions {
   expressions?: ExpressionEvaluator;
   http: HttpPolicy;
   logger?: StepLogger;
+  /** The workflow owner's connections. */
+  connections?: StepConnections;
 }
 
 export interface NodeRun {
@@ -67,6 +70,7 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
       logger: opts.logger,
       http: opts.http,
       expressionLimits: limits,
+      connections: opts.connections,
     });
   };
   const deadline = new Promise<never>((_, reject) => {
