@@ -277,6 +277,9 @@ describe('integration steps in the executor', () => {
     const calls = slack.requests().filter((r) => r.path === '/api/chat.postMessage');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
     expect(calls[1].at.getTime() - calls[0].at.getTime()).toBeGreaterThanOrEqual(1900);
+    // The 429 attempt posted nothing, so the retry posts without looking for an earlier post.
+    expect(slack.calls('conversations.history')).toHaveLength(0);
+    expect(stepOf(execution, 'notify').attemptLog[0]).toMatchObject({ code: 'rate_limited' });
   });
 
   it('holds every executor’s steps on a rate-limited connection in Redis until the time passes', async () => {

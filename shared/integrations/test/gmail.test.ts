@@ -158,6 +158,20 @@ describe('gmail_send', () => {
     expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(0);
   });
 
+  it('sends without looking in Sent when the earlier attempts failed before sending (a rate limit)', async () => {
+    const sendOnly = google.issueToken({ email: ALICE, scopes: [GMAIL_SEND_SCOPE] }).accessToken;
+    const id = conns.add('google', sendOnly, ALICE, [GMAIL_SEND_SCOPE]);
+    const { error } = await run(
+      { connectionId: id, to: BOB, subject: 'after 429', text: 'x' },
+      { attempt: 2, previousAttempts: [{ attempt: 1, errorCode: 'rate_limited' }] },
+    );
+    expect(error).toBeUndefined();
+    expect(
+      google.requests('/gmail/v1/users/me/messages').filter((r) => r.method === 'GET'),
+    ).toHaveLength(0);
+    expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
+  });
+
   it('honours 429 Retry-After: the step retries after it, and other steps on the connection wait without calling Google', async () => {
     const gate = memoryRateGate();
     google.forceFailure({

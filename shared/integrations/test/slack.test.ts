@@ -129,6 +129,36 @@ describe('slack_post_message', () => {
     expect(slack.calls('chat.postMessage')).toHaveLength(0);
   });
 
+  it('does not look for an earlier post when the earlier attempts are known to have posted nothing', async () => {
+    const { error } = await post(
+      { channel: 'C0RANDOM', text: 'after a rate limit' },
+      { attempt: 2, previousAttempts: [{ attempt: 1, errorCode: 'rate_limited' }] },
+    );
+    expect(error).toBeUndefined();
+    expect(slack.calls('conversations.history')).toHaveLength(0);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+    // An interrupted earlier attempt may have posted: that one is looked for (and cannot be here).
+    const again = await post(
+      { channel: 'C0RANDOM', text: 'after a crash' },
+      {
+        attempt: 3,
+        previousAttempts: [
+          { attempt: 1, errorCode: 'rate_limited' },
+          { attempt: 2, errorCode: 'interrupted' },
+        ],
+      },
+    );
+    expect((again.error as PermanentStepError).code).toBe('outcome_unknown');
+  });
+
+  it('a failure after the post went out (its link) is marked so that the retry looks for the post', async () => {
+    slack.forceRateLimit({ method: 'chat.getPermalink', retryAfterSeconds: 1 });
+    const { error } = await post({ channel: 'C0GENERAL', text: 'posted, link failed' });
+    expect(error).toBeInstanceOf(RetryableStepError);
+    expect((error as RetryableStepError).code).toBe('posted_link_failed');
+    expect((error as RetryableStepError).retryAfterMs).toBe(1000);
+  });
+
   it('honours 429 Retry-After: the step retries after it and other steps on the connection wait without calling Slack', async () => {
     const gate = memoryRateGate();
     slack.forceRateLimit({ method: 'chat.postMessage', retryAfterSeconds: 20 });

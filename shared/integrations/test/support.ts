@@ -83,6 +83,7 @@ export interface RunOptions {
   executionId?: string;
   nodeId?: string;
   attempt?: number;
+  previousAttempts?: { attempt: number; errorCode?: string }[];
   logger?: StepLogger;
 }
 
@@ -99,6 +100,7 @@ export async function runAttempt(
         signal: AbortSignal.timeout(20_000),
         executionId: opts.executionId ?? randomUUID(),
         attempt: opts.attempt ?? 1,
+        previousAttempts: opts.previousAttempts,
         http: {},
         logger: opts.logger,
         connections: stepConnections({

@@ -87,6 +87,12 @@ export interface StepContext<C = Record<string, unknown>> {
   now?: () => number;
   /** The workflow owner's connections; absent where none can be used (nodes then fail permanently). */
   connections?: StepConnections;
+  /**
+   * The attempts of this step before this one, with the code each failed with (`interrupted`:
+   * its worker stopped mid-attempt, so what it did is unknown). Absent when the executor does
+   * not know; a node with side effects then assumes any earlier attempt may have acted.
+   */
+  previousAttempts?: ReadonlyArray<{ attempt: number; errorCode?: string }>;
 }
 
 /**

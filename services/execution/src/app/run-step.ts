@@ -140,6 +140,9 @@ export class RunStep {
             http: this.deps.http,
             logger: log,
             connections: this.deps.connections?.(execution.ownerId),
+            previousAttempts: step.attemptLog
+              .filter((e) => e.attempt < attempt)
+              .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
           })
         : {
             input: null,
@@ -181,7 +184,7 @@ export class RunStep {
           effects,
         );
       const error = errorOf(run.error);
-      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
+      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error);
       if (!final) {
         await tx.updateSteps(executionId, [nodeId], {
           status: 'retrying',
@@ -331,6 +334,7 @@ function closeInterrupted(log: AttemptLogEntry[], at: Date): AttemptLogEntry[] {
           ...e,
           finishedAt: at.toISOString(),
           error: e.error ?? 'interrupted: the worker running it stopped',
+          code: e.code ?? 'interrupted',
         },
   );
 }
@@ -339,12 +343,16 @@ function closeAttempt(
   log: AttemptLogEntry[],
   attempt: number,
   at: Date,
-  error?: string,
+  error?: StepError,
 ): AttemptLogEntry[] {
   const out = [...log];
   for (let i = out.length - 1; i >= 0; i -= 1) {
     if (out[i].attempt === attempt && !out[i].finishedAt) {
-      out[i] = { ...out[i], finishedAt: at.toISOString(), ...(error ? { error } : {}) };
+      out[i] = {
+        ...out[i],
+        finishedAt: at.toISOString(),
+        ...(error ? { error: error.message, ...(error.code ? { code: error.code } : {}) } : {}),
+      };
       break;
     }
   }

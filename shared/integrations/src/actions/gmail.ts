@@ -5,6 +5,7 @@ import { RetryableStepError, defineNodeType, type StepContext } from '@flowgenie
 import { addressList, connectionField, headerText, parseMailbox, splitAddresses } from './fields';
 import {
   base32hex,
+  earlierAttemptMayHaveActed,
   googleFailure,
   googleOptions,
   googleStatus,
@@ -167,7 +168,7 @@ export const gmailSendNode = defineNodeType({
     const done = (id: string, threadId: string) => ({
       output: { id, threadId, messageId, link: gmailLink(id) } satisfies GmailSendOutput,
     });
-    if (ctx.attempt > 1) {
+    if (earlierAttemptMayHaveActed(ctx)) {
       // An earlier attempt may have sent it (its answer lost, or its worker stopped): look in Sent.
       const found = await findSent(ctx, session, gmail, messageId);
       if (found) {

@@ -289,6 +289,26 @@ export function base32hex(bytes: Buffer): string {
   return out;
 }
 
+/**
+ * Codes of failures that happen before a step's side effect is requested, or that the provider
+ * answered without acting (429): an attempt that ended with one of them did nothing.
+ */
+const NOTHING_DONE = new Set(['rate_limited', 'connection_unavailable']);
+
+/**
+ * Whether an earlier attempt of this step may have performed its side effect (sent, posted):
+ * any earlier attempt that was interrupted or failed with a code not known to act before the
+ * effect. Only then is it worth looking for it before acting again.
+ */
+export function earlierAttemptMayHaveActed(
+  ctx: Pick<StepContext<unknown>, 'attempt' | 'previousAttempts'>,
+): boolean {
+  if (ctx.attempt <= 1) return false;
+  const earlier = ctx.previousAttempts;
+  if (!earlier || earlier.length < ctx.attempt - 1) return true;
+  return earlier.some((a) => !a.errorCode || !NOTHING_DONE.has(a.errorCode));
+}
+
 /** The outcome of a retried side effect could not be checked: do not send it again. */
 export function outcomeUnknown(what: string, why: string): PermanentStepError {
   return new PermanentStepError(

@@ -3,6 +3,7 @@ import { RetryableStepError, defineNodeType, type StepContext } from '@flowgenie
 import type { WebClient } from '@slack/web-api';
 import { connectionField, optionsMeta } from './fields';
 import {
+  earlierAttemptMayHaveActed,
   INTEGRATION_RETRY,
   openSession,
   outcomeUnknown,
@@ -107,7 +108,7 @@ export const slackPostMessageNode = defineNodeType({
     const slack = slackClient(ctx, session);
     const payload = { execution_id: ctx.executionId, step_id: ctx.nodeId };
     let posted: { channel: string; ts: string } | undefined;
-    if (ctx.attempt > 1)
+    if (earlierAttemptMayHaveActed(ctx))
       posted = await findPosted(ctx, session, slack, config.channel, config.threadTs, payload);
     if (posted)
       ctx.logger?.info(
@@ -134,8 +135,21 @@ export const slackPostMessageNode = defineNodeType({
       const res = await slack.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts });
       link = res.permalink ?? '';
     } catch (err) {
-      // Posted already: a retry finds it through its metadata instead of posting again.
-      throw await slackFailure(ctx, session, err, 'getting the message link');
+      // Posted already: a retry finds it through its metadata instead of posting again. The
+      // code says the post went out (a rate limit here is not one that stopped the post).
+      const failure = await slackFailure(
+        ctx,
+        session,
+        err,
+        'getting the link of the posted message',
+      );
+      if (failure instanceof RetryableStepError)
+        throw new RetryableStepError(failure.message, {
+          code: 'posted_link_failed',
+          status: failure.status,
+          retryAfterMs: failure.retryAfterMs,
+        });
+      throw failure;
     }
     const output: SlackPostMessageOutput = {
       channel: posted.channel,

@@ -7,6 +7,7 @@ import {
   type HttpPolicy,
   type NodeType,
   type StepConnections,
+  type StepContext,
   type StepLogger,
   type StepResult,
 } from '@flowgenie/workflow';
@@ -27,6 +28,7 @@ export interface RunNodeOptions {
   logger?: StepLogger;
   /** The workflow owner's connections. */
   connections?: StepConnections;
+  previousAttempts?: StepContext['previousAttempts'];
 }
 
 export interface NodeRun {
@@ -71,6 +73,7 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
       http: opts.http,
       expressionLimits: limits,
       connections: opts.connections,
+      previousAttempts: opts.previousAttempts,
     });
   };
   const deadline = new Promise<never>((_, reject) => {
