@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { WorkflowGraph } from '@flowgenie/contracts';
@@ -12,70 +10,10 @@ import {
 } from '@flowgenie/local-fakes';
 import { GOOGLE_CONNECTION_SCOPES, SLACK_BOT_SCOPES } from '@flowgenie/integrations';
 import { RedisRateGate } from '../src/adapters/connections/redis-rate-gate';
+import { ALICE, SERVICE_TOKEN, startAuthInternal } from './connections-support';
 import { startExecutionService, type Json, type TestExecution } from './support';
 
-const SERVICE_TOKEN = 'internal-service-token-for-these-tests-0123456789';
-const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
-
-/**
- * A stand-in for auth's internal access endpoint (POST /internal/connections/{id}/access and
- * /report, as the contract describes them): the owner's connections by id, the service token
- * checked. Records what it was asked.
- */
-async function startAuthInternal() {
-  const connections = new Map<
-    string,
-    { ownerId: string; provider: string; token: string; revoked?: boolean }
-  >();
-  const calls: { path: string; authorization?: string; body: Json }[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      const body = raw ? JSON.parse(raw) : {};
-      calls.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
-      const send = (status: number, value: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (req.headers.authorization !== `Bearer ${SERVICE_TOKEN}`)
-        return send(401, { error: { code: 'unauthorized', message: 'no' } });
-      const m = /^\/internal\/connections\/([^/]+)\/(access|report)$/.exec(req.url ?? '');
-      const c = m && connections.get(m[1]);
-      if (!m || !c || c.ownerId !== body.ownerId)
-        return send(404, {
-          error: { code: 'connection_not_found', message: 'connection not found' },
-        });
-      if (m[2] === 'report') return send(204, {});
-      if (c.revoked)
-        return send(409, {
-          error: { code: 'connection_revoked', message: 'the connection was revoked' },
-        });
-      send(200, {
-        connectionId: m[1],
-        provider: c.provider,
-        account: c.provider === 'google' ? ALICE : 'FlowGenie Test (T0FAKETEAM)',
-        auth: { type: 'bearer', token: c.token },
-        expiresAt: Date.now() + 3_600_000,
-        scopes: [],
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    add(ownerId: string, provider: string, token: string, revoked = false) {
-      const id = randomUUID();
-      connections.set(id, { ownerId, provider, token, revoked });
-      return id;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 let google: FakeGoogle;
 let slack: FakeSlack;
