@@ -9,12 +9,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@flowgenie/platform';
-import {
-  googleEndpoints,
-  httpConnectionAccess,
-  slackEndpoints,
-  type ConnectionAccess,
-} from '@flowgenie/integrations';
+import { googleEndpoints, slackEndpoints, type ConnectionAccess } from '@flowgenie/integrations';
 import { stepConnections } from '@flowgenie/integrations/actions';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { type NodeTypeRegistry } from '@flowgenie/workflow';
@@ -23,7 +18,7 @@ import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import { StepWorker } from './adapters/queue/step-worker';
-import { loadInternalServiceToken } from './adapters/connections/internal-service-token';
+import { internalConnectionAccess } from './adapters/connections/internal-service-token';
 import { RedisRateGate } from './adapters/connections/redis-rate-gate';
 import { composeInfrastructure, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
@@ -59,12 +54,7 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
     maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
   });
   // Credentials come from auth's internal endpoint per attempt; they never enter job data or rows.
-  const access =
-    opts.connectionAccess ??
-    httpConnectionAccess({
-      authUrl: config.AUTH_INTERNAL_URL,
-      serviceToken: await loadInternalServiceToken(config),
-    });
+  const access = opts.connectionAccess ?? (await internalConnectionAccess(config, logger));
   const gate = new RedisRateGate(redis, config.REDIS_PREFIX, logger);
   const apiUrls = {
     google: config.GOOGLE_BASE_URL ? googleEndpoints(config.GOOGLE_BASE_URL).apiRootUrl : undefined,

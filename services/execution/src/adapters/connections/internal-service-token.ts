@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { httpConnectionAccess, type ConnectionAccess } from '@flowgenie/integrations';
+import type { Logger } from '@flowgenie/platform';
+import { PermanentStepError } from '@flowgenie/workflow';
 
 /**
  * The service-to-service token for auth's internal endpoints, read once at start:
@@ -26,4 +29,30 @@ export async function loadInternalServiceToken(config: {
   if (token.length < 32)
     throw new Error(`internal service token file ${file} holds fewer than 32 characters`);
   return token;
+}
+
+/**
+ * Auth's internal access endpoint with the service token. Without a readable token the executor
+ * still starts (workflows without connections run); steps that need a connection fail for good
+ * saying why.
+ */
+export async function internalConnectionAccess(
+  config: {
+    AUTH_INTERNAL_URL: string;
+    INTERNAL_SERVICE_TOKEN?: string;
+    INTERNAL_SERVICE_TOKEN_FILE: string;
+  },
+  logger: Logger,
+): Promise<ConnectionAccess> {
+  try {
+    const serviceToken = await loadInternalServiceToken(config);
+    return httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken });
+  } catch (err) {
+    const reason = `connections are unavailable: the internal service token could not be read (${(err as Error).message})`;
+    logger.error({ file: config.INTERNAL_SERVICE_TOKEN_FILE }, reason);
+    const refuse = async (): Promise<never> => {
+      throw new PermanentStepError(reason, { code: 'connections_unavailable' });
+    };
+    return { access: refuse, report: refuse };
+  }
 }
