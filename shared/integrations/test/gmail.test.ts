@@ -97,6 +97,27 @@ describe('gmail_send', () => {
     expect(conns.accesses[0]).toMatchObject({ connectionId, requiredScopes: [GMAIL_SEND_SCOPE] });
   });
 
+  it('encodes long non-ASCII subjects and names in RFC 2047 words that come out whole, and folds long recipient lists', async () => {
+    const subject = 'Relevé trimestriel — les résultats détaillés de l’équipe à Zürich ✓ ✓ ✓';
+    const to = [
+      'Zoë Ünal <bob@example.com>',
+      ...Array.from({ length: 40 }, (_, i) => `person${i}@elsewhere.example`),
+    ].join(', ');
+    const { result, error } = await run({ to, subject, text: 'x' });
+    expect(error).toBeUndefined();
+    const mime = decodeRaw(
+      (google.requests('/gmail/v1/users/me/messages/send')[0].body as { raw: string }).raw,
+    );
+    for (const line of mime.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    for (const word of mime.match(/=\?UTF-8\?B\?[^?]*\?=/g) ?? [])
+      expect(word.length).toBeLessThanOrEqual(75);
+    const received = google
+      .gmailMessages(BOB)
+      .find((m) => m.messageId === (result!.output as { messageId: string }).messageId)!;
+    expect(received.subject).toBe(subject);
+    expect(received.to).toHaveLength(41);
+  });
+
   it('replies in a thread: threadId in the request, In-Reply-To and References in the message', async () => {
     const incoming = google.deliverEmail(ALICE, {
       from: BOB,

@@ -75,21 +75,38 @@ export function stepMessageId(executionId: string, nodeId: string, account: stri
   return `<flowgenie.${base32hex(stepDigest(executionId, nodeId)).slice(0, 40)}@${domain}>`;
 }
 
+/** RFC 2047 encoded words for non-ASCII text (at most 75 characters each, folded between them). */
 function encodeWord(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value)
-    ? value
-    : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of value) {
+    if (Buffer.byteLength(chunk + char, 'utf8') > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join('\r\n ');
+}
+
+/** A display name: quoted when ASCII, encoded words otherwise (never inside quotes). */
+function displayName(name: string): string {
+  const clean = name.replace(/["\\]/g, '');
+  return /^[\x20-\x7e]*$/.test(clean) ? `"${clean}"` : encodeWord(clean);
 }
 
 function formatAddresses(list: string): string {
-  return splitAddresses(list)
-    .map((part) => {
-      const box = parseMailbox(part)!;
-      return box.name
-        ? `${encodeWord(`"${box.name.replace(/["\\]/g, '')}"`)} <${box.address}>`
-        : box.address;
-    })
-    .join(', ');
+  return (
+    splitAddresses(list)
+      .map((part) => {
+        const box = parseMailbox(part)!;
+        return box.name ? `${displayName(box.name)} <${box.address}>` : box.address;
+      })
+      // Folded, one address a line: long lists stay under the 998-character line limit.
+      .join(',\r\n ')
+  );
 }
 
 function base64Lines(text: string): string {
