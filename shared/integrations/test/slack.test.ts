@@ -186,6 +186,16 @@ describe('slack_post_message', () => {
     expect(conns.reports).toEqual([expect.objectContaining({ connectionId, status: 'revoked' })]);
   });
 
+  it('says what to do when the app is not in the channel', async () => {
+    const narrow = slack.issueToken({ scopes: ['chat:write'] });
+    const id = conns.add('slack', narrow);
+    const { error } = await post({ connectionId: id, channel: 'C0RANDOM', text: 'hi' });
+    expect(error).toBeInstanceOf(PermanentStepError);
+    expect((error as Error).message).toBe(
+      'posting the message: Slack answered not_in_channel (invite the app to the channel, e.g. /invite @FlowGenie)',
+    );
+  });
+
   it('a Slack error such as an archived channel fails for good with its name', async () => {
     slack.forceError({ method: 'chat.postMessage', error: 'is_archived' });
     const { error } = await post({ channel: 'C0GENERAL', text: 'a' });

@@ -208,6 +208,22 @@ interface SlackErrorShape {
   data?: { error?: string; needed?: string };
 }
 
+/** What the user can do about the common Slack refusals. */
+function slackHint(name: string, needed?: string): string {
+  switch (name) {
+    case 'missing_scope':
+      return needed ? ` (needs ${needed}; reconnect Slack in Connections)` : '';
+    case 'not_in_channel':
+      return ' (invite the app to the channel, e.g. /invite @FlowGenie)';
+    case 'channel_not_found':
+      return ' (the channel does not exist, or is private and the app is not in it)';
+    case 'is_archived':
+      return ' (the channel is archived)';
+    default:
+      return '';
+  }
+}
+
 /** The Slack error name (`channel_not_found`…) of a platform error, if it is one. */
 export function slackErrorName(err: unknown): string | undefined {
   const e = err as SlackErrorShape;
@@ -242,7 +258,7 @@ export async function slackFailure(
           name,
         );
       if (name === 'ratelimited') return rateLimited(ctx, session, 'Slack', undefined);
-      const text = `${what}: Slack answered ${name}${name === 'missing_scope' && e.data?.needed ? ` (needs ${e.data.needed}; reconnect Slack in Connections)` : ''}`;
+      const text = `${what}: Slack answered ${name}${slackHint(name, e.data?.needed)}`;
       if (SLACK_TRANSIENT.has(name))
         return new RetryableStepError(text, { code: 'provider_error' });
       return new PermanentStepError(text, { code: 'provider_error' });
