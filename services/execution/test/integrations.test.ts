@@ -220,6 +220,28 @@ describe('integration steps in the executor', () => {
     expect(stepOf(execution, 'notify').attemptLog[0]).toMatchObject({ code: 'rate_limited' });
   });
 
+  it('a step on a connection another step got a 429 on waits for the block to end, without spending an attempt', async () => {
+    const gate = new RedisRateGate(svc.redis, svc.prefix, pino({ level: 'silent' }));
+    const until = Date.now() + 1500;
+    await gate.block(slackConn, until);
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: mailThenSlack(),
+      payload: { body: { subject: 'Blocked' } },
+    });
+    const waiting = await svc.waitForExecution(
+      executionId,
+      user.token,
+      (e) => stepOf(e, 'notify')?.status === 'waiting',
+    );
+    expect(Date.parse(stepOf(waiting, 'notify').resumeAt)).toBe(until);
+    const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
+    expect(execution.status).toBe('succeeded');
+    const [post] = slack.requests().filter((r) => r.path === '/api/chat.postMessage');
+    expect(post.at.getTime()).toBeGreaterThanOrEqual(until - 5);
+    expect(stepOf(execution, 'notify').attempts).toBe(1);
+  });
+
   it('holds every executor’s steps on a rate-limited connection in Redis until the time passes', async () => {
     const a = new RedisRateGate(svc.redis, svc.prefix, pino({ level: 'silent' }));
     const b = new RedisRateGate(svc.redis, svc.prefix, pino({ level: 'silent' }));

@@ -193,7 +193,7 @@ describe('gmail_send', () => {
     expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
   });
 
-  it('honours 429 Retry-After: the step retries after it, and other steps on the connection wait without calling Google', async () => {
+  it('honours 429 Retry-After: the step retries after it, and other steps on the connection wait (not counted as attempts) without calling Google', async () => {
     const gate = memoryRateGate();
     google.forceFailure({
       pathPrefix: '/gmail/v1/users/me/messages/send',
@@ -205,9 +205,10 @@ describe('gmail_send', () => {
     expect((first.error as RetryableStepError).retryAfterMs).toBe(30_000);
     google.clearRequests();
     const other = await run({ to: CAROL, subject: 'b', text: 'b' }, { gate });
-    expect(other.error).toBeInstanceOf(RetryableStepError);
-    expect((other.error as RetryableStepError).code).toBe('rate_limited');
-    expect((other.error as RetryableStepError).retryAfterMs).toBeGreaterThan(28_000);
+    // It waits (a delay, not a failed attempt) until the connection's block ends.
+    expect(other.error).toBeUndefined();
+    expect(other.result!.delayUntil).toBe(await gate.blockedUntil(connectionId));
+    expect(other.result!.delayUntil).toBeGreaterThan(Date.now() + 28_000);
     expect(google.requests()).toHaveLength(0);
   });
 

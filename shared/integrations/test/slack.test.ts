@@ -173,8 +173,8 @@ describe('slack_post_message', () => {
       apiUrls: { slack: slack.apiUrl },
       gate,
     });
-    expect(other.error).toBeInstanceOf(RetryableStepError);
-    expect((other.error as RetryableStepError).retryAfterMs).toBeGreaterThan(18_000);
+    expect(other.error).toBeUndefined();
+    expect(other.result!.delayUntil).toBeGreaterThan(Date.now() + 18_000);
     expect(slack.requests()).toHaveLength(0);
   });
 

@@ -36,8 +36,8 @@ export interface StepConnections {
   /**
    * A usable credential. Throws a {@link PermanentStepError} when the connection is unknown,
    * revoked, expired or lacks a scope (the message says to reconnect it), a
-   * {@link RetryableStepError} when auth cannot answer, and a RetryableStepError with
-   * `retryAfterMs` while the provider asked this connection to wait (see {@link rateLimited}).
+   * {@link RetryableStepError} when auth cannot answer, and a `StepWaitError` while the provider
+   * asked this connection to wait (see {@link rateLimited}): the step then waits, no attempt spent.
    */
   access(connectionId: string, requiredScopes?: string[]): Promise<ConnectionAccessResponse>;
   /** The provider refused the credential (HTTP 401, token revoked): auth marks the connection. */

@@ -1,5 +1,10 @@
 import type { ConnectionAccessResponse } from '@flowgenie/contracts';
-import { PermanentStepError, RetryableStepError, type StepConnections } from '@flowgenie/workflow';
+import {
+  PermanentStepError,
+  RetryableStepError,
+  StepWaitError,
+  type StepConnections,
+} from '@flowgenie/workflow';
 import { ConnectionAccessError, type ConnectionAccess } from '../connection-access';
 
 /**
@@ -57,8 +62,9 @@ export function stepConnections(opts: StepConnectionsOptions): StepConnections {
     async access(connectionId, requiredScopes): Promise<ConnectionAccessResponse> {
       const blocked = await opts.gate.blockedUntil(connectionId);
       if (blocked !== undefined) {
-        throw new RetryableStepError(
+        throw new StepWaitError(
           `the provider asked this connection to wait until ${new Date(blocked).toISOString()}`,
+          blocked,
           { code: 'rate_limited', status: 429, retryAfterMs: Math.max(0, blocked - now()) },
         );
       }
