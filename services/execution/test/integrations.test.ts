@@ -240,6 +240,10 @@ describe('integration steps in the executor', () => {
     const [post] = slack.requests().filter((r) => r.path === '/api/chat.postMessage');
     expect(post.at.getTime()).toBeGreaterThanOrEqual(until - 5);
     expect(stepOf(execution, 'notify').attempts).toBe(1);
+    expect(stepOf(execution, 'notify').attemptLog).toEqual([
+      expect.objectContaining({ attempt: 1, code: 'waited' }),
+      expect.not.objectContaining({ error: expect.anything() }),
+    ]);
   });
 
   it('holds every executor’s steps on a rate-limited connection in Redis until the time passes', async () => {

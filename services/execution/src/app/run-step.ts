@@ -248,7 +248,14 @@ export class RunStep {
     finishedAt: Date,
     effects: Effects,
   ): Promise<'succeeded' | 'waiting'> {
-    const attemptLog = closeAttempt(step.attemptLog, attempt, finishedAt);
+    // A wait is not the attempt's end: its entry says so (`waited`), so the attempt that follows
+    // knows this part did nothing.
+    const attemptLog = closeAttempt(
+      step.attemptLog,
+      attempt,
+      finishedAt,
+      result.delayUntil !== undefined ? { code: 'waited' } : undefined,
+    );
     if (result.delayUntil !== undefined) {
       const jobId = resumeJobId(execution.id, step.nodeId, result.delayUntil);
       const resumeAt = new Date(result.delayUntil);
@@ -343,7 +350,7 @@ function closeAttempt(
   log: AttemptLogEntry[],
   attempt: number,
   at: Date,
-  error?: StepError,
+  error?: StepError | { code: string },
 ): AttemptLogEntry[] {
   const out = [...log];
   for (let i = out.length - 1; i >= 0; i -= 1) {
@@ -351,7 +358,8 @@ function closeAttempt(
       out[i] = {
         ...out[i],
         finishedAt: at.toISOString(),
-        ...(error ? { error: error.message, ...(error.code ? { code: error.code } : {}) } : {}),
+        ...(error && 'message' in error ? { error: error.message } : {}),
+        ...(error?.code ? { code: error.code } : {}),
       };
       break;
     }

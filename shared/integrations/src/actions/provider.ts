@@ -307,9 +307,10 @@ export function base32hex(bytes: Buffer): string {
 
 /**
  * Codes of failures that happen before a step's side effect is requested, or that the provider
- * answered without acting (429): an attempt that ended with one of them did nothing.
+ * answered without acting (429), and `waited` (the step only waited for its connection): an
+ * attempt log entry with one of them did nothing.
  */
-const NOTHING_DONE = new Set(['rate_limited', 'connection_unavailable']);
+const NOTHING_DONE = new Set(['rate_limited', 'connection_unavailable', 'waited']);
 
 /**
  * Whether an earlier attempt of this step may have performed its side effect (sent, posted):
