@@ -38,6 +38,7 @@ import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
+import { composeConnections } from './compose-connections';
 import { allowedOrigins, AUTH_SCHEMA, loadConfig, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
@@ -71,9 +72,10 @@ async function wire({ config, db, redis, logger }: Infra<Config, AuthDb>, option
   });
   // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
   await hasher.dummyHash();
+  const secretsKey = await openSecretsKey(config, logger);
   const accessTokens = await JoseAccessTokenIssuer.load({
     store: new PgSigningKeyStore(db),
-    secrets: await openSecretsKey(config, logger),
+    secrets: secretsKey,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -157,11 +159,24 @@ async function wire({ config, db, redis, logger }: Infra<Config, AuthDb>, option
       ),
     ],
   ];
+  const connections = await composeConnections({
+    config,
+    db,
+    redis,
+    secretsKey,
+    verify,
+    logger,
+    clock,
+  });
+  routes.push(
+    ['/connections', connections.publicRoutes],
+    ['/internal/connections', connections.internalRoutes],
+  );
   return { routes };
 }
 
 /**
- * The auth service as the host runs it: schema `auth`, no events, a Redis client that gives up
+ * The auth service as the host runs it: schema `auth`, an outbox (connection.* events), a Redis client that gives up
  * quickly (sign-in answers 503 instead of hanging when Redis is away). See @flowgenie/runtime.
  */
 export const authService = defineService<Config, AuthDb, AuthOptions>({
@@ -170,6 +185,8 @@ export const authService = defineService<Config, AuthDb, AuthOptions>({
   schema: AUTH_SCHEMA,
   migrations,
   redis: 'request',
+  // connection.created / connection.revoked
+  outbox: true,
   errors: AUTH_ERROR_STATUS,
   wire,
 });

@@ -14,9 +14,9 @@ export function appPath(rawPath: string): string {
 }
 
 /**
- * The auth service as one Lambda behind the HTTP API (payload 2.0). It consumes no events and has
- * no outbox. The service is built once per cold start; a failed boot is retried by the next
- * invocation (see serviceLambda).
+ * The auth service as one Lambda behind the HTTP API (payload 2.0). It consumes no events; its
+ * outbox (connection.created/revoked) is relayed after each invocation. The service is built once
+ * per cold start; a failed boot is retried by the next invocation (see serviceLambda).
  *
  * @example
  * const handler = createLambdaHandler({ env: { DATABASE_URL, DATA_DIR } });

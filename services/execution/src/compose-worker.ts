@@ -1,17 +1,24 @@
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
-import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { googleEndpoints, slackEndpoints, type ConnectionAccess } from '@flowgenie/integrations';
+import { stepConnections } from '@flowgenie/integrations/actions';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import type { NodeTypeRegistry } from '@flowgenie/workflow';
 import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
 import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { StepWorker } from './adapters/queue/step-worker';
+import { internalConnectionAccess } from './adapters/connections/internal-service-token';
+import { RedisRateGate } from './adapters/connections/redis-rate-gate';
 import { executionBase, executionPorts, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
 
 export interface ExecutorOptions {
-  /** Node types the executor can run. @default the core registry */
+  /** Node types the executor can run. @default the core registry with the integrations' types */
   registry?: Pick<NodeTypeRegistry, 'get'>;
+  /** Tests: where credentials come from. @default auth's internal endpoint (AUTH_INTERNAL_URL) */
+  connectionAccess?: ConnectionAccess;
   /** Worker name stored on the jobs it takes. */
   name?: string;
 }
@@ -35,7 +42,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
   name: 'executor',
   poolSize: (config) => Math.min(50, config.EXECUTOR_CONCURRENCY + 5),
   port: (config) => config.EXECUTOR_METRICS_PORT,
-  wire(infra, options) {
+  async wire(infra, options) {
     const { config, logger, metrics, redis } = infra;
     const { store, queue, responder, closeQueue } = executionPorts(infra);
     const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
@@ -44,10 +51,20 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       size: config.EXPRESSION_ISOLATES,
       maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
     });
+    // Credentials come from auth's internal endpoint per attempt; they never enter job data or rows.
+    const access = options.connectionAccess ?? (await internalConnectionAccess(config, logger));
+    const gate = new RedisRateGate(redis, config.REDIS_PREFIX, logger);
+    const apiUrls = {
+      google: config.GOOGLE_BASE_URL
+        ? googleEndpoints(config.GOOGLE_BASE_URL).apiRootUrl
+        : undefined,
+      slack: config.SLACK_BASE_URL ? slackEndpoints(config.SLACK_BASE_URL).apiUrl : undefined,
+    };
     const runStep = new RunStep({
       ...engine,
       store,
-      registry: options.registry ?? nodeTypes,
+      registry: options.registry ?? registerIntegrationNodeTypes(),
+      connections: (ownerId) => stepConnections({ access, ownerId, gate, apiUrls }),
       http: httpPolicyOf(config),
       expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
       expressions,

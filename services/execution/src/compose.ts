@@ -1,6 +1,7 @@
 import { requireAuth, requireScopesByMethod } from '@flowgenie/platform';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
-import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import type { NodeTypeRegistry } from '@flowgenie/workflow';
 import { CancelExecution } from './app/cancel-execution';
 import { ExecutionQueries } from './app/queries';
 import { RetryExecution } from './app/retry-execution';
@@ -17,7 +18,7 @@ import type { Config } from './config';
 export type ExecutionParts = Pick<ReturnType<typeof executionPorts>, 'store' | 'queue'>;
 
 export interface ExecutionOptions {
-  /** Node types known to the service (retry policies). @default the core registry */
+  /** Node types known to the service (retry policies). @default the core registry with the integrations' types */
   registry?: Pick<NodeTypeRegistry, 'get'>;
   /** SSE poll interval. @default 250 */
   streamPollMs?: number;
@@ -43,7 +44,11 @@ export const executionService = defineService<
     const ports = executionPorts(infra);
     const { store, queue, responder } = ports;
     const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
-    const start = new StartExecution({ ...engine, store, registry: options.registry ?? nodeTypes });
+    const start = new StartExecution({
+      ...engine,
+      store,
+      registry: options.registry ?? registerIntegrationNodeTypes(),
+    });
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });
     const queries = new ExecutionQueries(store);

@@ -4,6 +4,7 @@ import {
   requireScopes,
   requireScopesByMethod,
 } from '@flowgenie/platform';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { executionEventHandlers } from './adapters/messaging/execution-events';
 import { CATALOG_ERROR_STATUS } from './adapters/http/error-status';
@@ -37,6 +38,8 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
   consumer: CONSUMER_NAME,
   errors: CATALOG_ERROR_STATUS,
   async wire({ config, db, logger, verify }, options) {
+    // Validation and GET /api/node-types know the Gmail, Slack and Calendar node types too.
+    registerIntegrationNodeTypes();
     // Secret config values are sealed (envelope encryption) before they are stored or announced.
     const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
       warn: (m) => logger.warn(m),

@@ -1,5 +1,6 @@
 import type { ErrorStatusTable } from '@flowgenie/platform';
 import type { GoogleSignInErrorCode } from '../../domain/google-sign-in-errors';
+import { CONNECTION_ERROR_STATUS } from './connection-error-status';
 
 /** Sign in with Google's codes (the browser callback turns them into `/login?error=<code>` instead). */
 const GOOGLE_SIGN_IN_STATUS: Record<GoogleSignInErrorCode, number> = {
@@ -21,4 +22,5 @@ export const AUTH_ERROR_STATUS: ErrorStatusTable = {
   signup_refused: 409,
   origin_not_allowed: 403,
   ...GOOGLE_SIGN_IN_STATUS,
+  ...CONNECTION_ERROR_STATUS,
 };
