@@ -1,7 +1,5 @@
-import { serviceLambda, stripApiPrefix } from '@flowgenie/runtime/lambda';
-import { authService, type AuthHostOptions } from './compose';
-
-export type { HttpApiEvent, HttpApiResult } from '@flowgenie/runtime/lambda';
+import { lambdaEntry, stripApiPrefix } from '@flowgenie/runtime/lambda';
+import { authService } from './compose';
 
 /**
  * The public path to the app's: `/api/auth/...` is the app's `/auth/...` (as behind the local
@@ -18,15 +16,7 @@ export function appPath(rawPath: string): string {
  * outbox (connection.created/revoked) is relayed after each invocation. The service is built once
  * per cold start; a failed boot is retried by the next invocation (see serviceLambda).
  *
- * @example
- * const handler = createLambdaHandler({ env: { DATABASE_URL, DATA_DIR } });
+ * `handler` is the function cdk-constructs' NodeService deploys; tests build their own with
+ * `createLambdaHandler({ env: { DATABASE_URL, DATA_DIR } })`.
  */
-export function createLambdaHandler(opts: {
-  env: Record<string, string | undefined>;
-  compose?: AuthHostOptions;
-}) {
-  return serviceLambda(authService, { env: opts.env, options: opts.compose, appPath });
-}
-
-/** The function cdk-constructs' NodeService deploys (`services/auth/src/lambda.ts`, export `handler`). */
-export const handler = createLambdaHandler({ env: process.env });
+export const { createLambdaHandler, handler } = lambdaEntry(authService, { appPath });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
-import { createLambdaHandler, type HttpApiEvent } from '../src/lambda';
+import type { HttpApiEvent } from '@flowgenie/runtime/lambda';
+import { createLambdaHandler } from '../src/lambda';
 
 /** An API Gateway HTTP API (payload 2.0) request; API Gateway passes cookies in `cookies`, not in a header. */
 function apiEvent(method: string, rawPath: string, opts: { body?: unknown; cookies?: string[] } = {}): HttpApiEvent {

@@ -1,12 +1,5 @@
-import { serviceLambda } from '@flowgenie/runtime/lambda';
-import { triggerService, type TriggerHostOptions } from './compose';
-
-export type {
-  HttpApiEvent,
-  HttpApiResult,
-  LambdaEvent,
-  LambdaHandler,
-} from '@flowgenie/runtime/lambda';
+import { lambdaEntry } from '@flowgenie/runtime/lambda';
+import { triggerService } from './compose';
 
 /**
  * The trigger service as one Lambda: the HTTP API's requests (payload 2.0: `/hooks/...` keeps its
@@ -19,15 +12,7 @@ export type {
  * Not run here: the BullMQ schedule worker (a frozen function cannot fire schedules; EventBridge
  * Scheduler firings need their own adapter, not built yet).
  *
- * @example
- * const handler = createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } });
+ * `handler` is the function cdk-constructs' NodeService deploys; tests build their own with
+ * `createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } })`.
  */
-export function createLambdaHandler(opts: {
-  env: Record<string, string | undefined>;
-  compose?: TriggerHostOptions;
-}) {
-  return serviceLambda(triggerService, { env: opts.env, options: opts.compose });
-}
-
-/** The function cdk-constructs' NodeService deploys (`services/trigger/src/lambda.ts`, export `handler`). */
-export const handler = createLambdaHandler({ env: process.env });
+export const { createLambdaHandler, handler } = lambdaEntry(triggerService);

@@ -1,12 +1,5 @@
-import { serviceLambda } from '@flowgenie/runtime/lambda';
-import { catalogService, type CatalogHostOptions } from './compose';
-
-export type {
-  HttpApiEvent,
-  HttpApiResult,
-  LambdaEvent,
-  LambdaHandler,
-} from '@flowgenie/runtime/lambda';
+import { lambdaEntry } from '@flowgenie/runtime/lambda';
+import { catalogService } from './compose';
 
 /**
  * The catalog as one Lambda: the HTTP API's requests (payload 2.0; the public `/api/workflows/...`,
@@ -14,16 +7,7 @@ export type {
  * and the SQS records of its inbox (execution.* events) to the same handlers the long-running
  * consumer uses. Cold start, outbox relay and drain: see serviceLambda.
  *
- * @example
- * // tests: the same handler on a literal environment
- * const handler = createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } });
+ * `handler` is the function cdk-constructs' NodeService deploys; tests build their own with
+ * `createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } })`.
  */
-export function createLambdaHandler(opts: {
-  env: Record<string, string | undefined>;
-  compose?: CatalogHostOptions;
-}) {
-  return serviceLambda(catalogService, { env: opts.env, options: opts.compose });
-}
-
-/** The function cdk-constructs' NodeService deploys (`services/workflow-catalog/src/lambda.ts`, export `handler`). */
-export const handler = createLambdaHandler({ env: process.env });
+export const { createLambdaHandler, handler } = lambdaEntry(catalogService);

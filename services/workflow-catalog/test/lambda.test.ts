@@ -13,7 +13,8 @@ import {
   TEST_REDIS_URL,
   type TestDatabase,
 } from '@flowgenie/testing';
-import { createLambdaHandler, type HttpApiEvent } from '../src/lambda';
+import type { HttpApiEvent } from '@flowgenie/runtime/lambda';
+import { createLambdaHandler } from '../src/lambda';
 import { aWebhookGraph } from './helpers';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -40,3 +40,23 @@ export function serviceLambda<C extends HostConfig, DB, O, X extends object>(
     appPath: opts.appPath,
   });
 }
+
+/**
+ * A service's whole `lambda.ts`: `createLambdaHandler({ env, compose })` (tests: a literal
+ * environment and host options) and `handler`, the function cdk-constructs' NodeService deploys
+ * (on `process.env`; nothing is built before the first invocation).
+ *
+ * @example
+ * // services/workflow-catalog/src/lambda.ts
+ * export const { createLambdaHandler, handler } = lambdaEntry(catalogService);
+ */
+export function lambdaEntry<C extends HostConfig, DB, O, X extends object>(
+  def: ServiceDefinition<C, DB, O, X>,
+  opts: { appPath?: (rawPath: string) => string } = {},
+) {
+  const createLambdaHandler = (entry: {
+    env: Record<string, string | undefined>;
+    compose?: HostOptions & O;
+  }) => serviceLambda(def, { env: entry.env, options: entry.compose, appPath: opts.appPath });
+  return { createLambdaHandler, handler: createLambdaHandler({ env: process.env }) };
+}
