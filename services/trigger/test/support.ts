@@ -4,17 +4,10 @@ import type { PlatformEvent, WorkflowGraph } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  testRedisPrefix,
-  TEST_REDIS_URL,
-  waitFor,
-  type TcpProxy,
-  type TestDatabase,
-} from '@flowgenie/testing';
-import { compose, type TriggerService } from '../src/compose';
-import { loadTriggerConfig, type Config } from '../src/config';
+import { TEST_REDIS_URL, waitFor, type TcpProxy } from '@flowgenie/testing';
+import { startService } from '@flowgenie/testing/service';
+import { triggerService, type TriggerService } from '../src/compose';
+import type { Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
 
 export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
@@ -64,7 +57,8 @@ export class TriggerHarness {
     readonly redis: Redis,
     private readonly bus: LocalEventPublisher,
     private readonly execution: LocalEventConsumer,
-    private readonly database: TestDatabase,
+    /** The started service: `close()` stops it and drops its database and Redis keys. */
+    private readonly running: { close(): Promise<void> },
   ) {}
 
   static async start(
@@ -76,22 +70,12 @@ export class TriggerHarness {
       dbThrough?: TcpProxy;
     } = {},
   ): Promise<TriggerHarness> {
-    const database = await createTestDatabase('trigger');
-    const prefix = testRedisPrefix('trigger');
-    const config = loadTriggerConfig({
-      DATABASE_URL: opts.dbThrough?.urlThrough(database.url) ?? database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      ...env,
+    const running = await startService(triggerService, 'trigger', {
+      env,
+      options: { logger: silentLogger, keySet: opts.keySet, specSource: opts.specSource },
+      databaseUrl: opts.dbThrough && ((url) => opts.dbThrough!.urlThrough(url)),
     });
-    const service = await compose(config, {
-      logger: silentLogger,
-      keySet: opts.keySet,
-      specSource: opts.specSource,
-    });
-    const server = await service.start();
+    const { server, host: service, config, prefix } = running;
     const redis = createRedis(TEST_REDIS_URL);
     const bus = new LocalEventPublisher({ connection: redis, prefix });
     const execution = new LocalEventConsumer('execution', {
@@ -106,7 +90,7 @@ export class TriggerHarness {
       redis,
       bus,
       execution,
-      database,
+      running,
     );
     await execution.start({
       'workflow.triggered': async (event) => {
@@ -200,17 +184,11 @@ export class TriggerHarness {
     return rows.filter((r) => (r.envelope as TriggeredEvent).data.workflowId === workflowId);
   }
 
-  /** The suite's queues, schedulers and events live under its own prefix: leave nothing behind. */
-  private async removeRedisKeys(): Promise<void> {
-    await deleteRedisKeys(this.redis, this.config.REDIS_PREFIX);
-  }
-
   async close(): Promise<void> {
     await this.execution.stop();
     await this.bus.close();
-    await this.service.stop();
-    await this.removeRedisKeys();
+    // Stops the service, removes the suite's Redis keys (queues, schedulers, events) and database.
+    await this.running.close();
     await this.redis.quit();
-    await this.database.drop();
   }
 }
