@@ -48,7 +48,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const start = new StartExecution({ ...engine, store, registry: opts.registry ?? nodeTypes });
   const cancel = new CancelExecution({ ...engine, store });
   const retry = new RetryExecution({ ...engine, store });
-  const queries = new ExecutionQueries(store);
+  const queries = new ExecutionQueries(store, infra.payloads);
 
   const verify = createTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,

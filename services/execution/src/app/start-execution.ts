@@ -34,7 +34,9 @@ export class StartExecution {
         status: 'running',
         idempotencyKey: data.idempotencyKey,
         triggerNodeId: data.triggerNodeId,
-        triggerPayload: data.payload ?? null,
+        // A stored payload stays where it is (claim check): the execution keeps its reference only.
+        triggerPayload: data.payloadRef ? null : (data.payload ?? null),
+        triggerPayloadRef: data.payloadRef ?? null,
         graph: data.graph,
         error: null,
         correlationId,
@@ -109,6 +111,7 @@ export class StartExecution {
       maxAttempts: isTrigger ? 1 : retryPolicy.attempts,
       retryPolicy,
       input: null,
+      // The payload (null when stored by reference: readers resolve execution.triggerPayloadRef).
       output: isTrigger ? execution.triggerPayload : null,
       error: null,
       handle: isTrigger ? 'main' : null,

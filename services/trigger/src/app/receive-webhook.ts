@@ -23,6 +23,7 @@ import type {
   WebhookResponseWaiter,
 } from '../ports/webhook-response-waiter';
 import type { HookOutcome, TriggerMetrics } from '../ports/trigger-metrics';
+import { inlinePayloads, triggeredPayloadKey, type PayloadClaims } from '../ports/payload-claims';
 import type { SignatureReplayGuard, WebhookRateLimiter } from '../ports/webhook-guards';
 import { triggerOf, webhookSettings, type WebhookSettings } from './trigger-settings';
 
@@ -95,6 +96,8 @@ export class ReceiveWebhook {
       replays: SignatureReplayGuard;
       /** Default calls per minute per hook (a node's rateLimitPerMinute overrides it) and per client IP. */
       rateLimits: { perHook: number; perIp: number };
+      /** Large payloads are stored once and the event carries a reference. @default all inline */
+      payloads?: PayloadClaims;
     },
   ) {}
 
@@ -129,6 +132,19 @@ export class ReceiveWebhook {
       query: req.query,
       body: req.body,
     });
+    // A large payload is durable in the payload store before the firing commits (and so before
+    // the caller's answer); the event carries its reference.
+    const payloads = this.deps.payloads ?? inlinePayloads;
+    const checked = await payloads.checkIn(payload, triggeredPayloadKey(executionId));
+    const unused = () =>
+      payloads
+        .release(checked)
+        .catch((err: Error) =>
+          this.deps.logger.warn(
+            { err: err.message, executionId },
+            'unused stored payload not deleted (it expires)',
+          ),
+        );
     let pending: PendingWebhookResponse | undefined;
     let outcome;
     try {
@@ -148,7 +164,7 @@ export class ReceiveWebhook {
           mode: 'webhook',
           triggerNodeId: nodeId,
           idempotencyKey: webhookFiringKey(trigger.workflowId, req.idempotencyKey ?? req.requestId),
-          payload,
+          ...checked,
           graph: trigger.graph,
           triggeredAt: this.deps.now().toISOString(),
         };
@@ -156,14 +172,17 @@ export class ReceiveWebhook {
       });
     } catch (err) {
       pending?.cancel();
+      await unused();
       throw err;
     }
     if (!outcome) {
       pending?.cancel();
+      await unused();
       throw new HookNotFoundError();
     }
     if (outcome.duplicate) {
       pending?.cancel();
+      await unused();
       this.deps.metrics.hookReceived('duplicate');
       return { kind: 'duplicate', executionId: outcome.executionId };
     }

@@ -1,7 +1,13 @@
+import type { CheckedPayload } from '@flowgenie/messaging';
 import type { Logger } from '@flowgenie/platform';
 import { NotRunnableError, WorkflowNotFoundError } from '../domain/errors';
 import { manualFiringKey } from '../domain/idempotency';
 import type { FiringStore } from '../ports/firing-store';
+import {
+  inlinePayloads,
+  triggeredPayloadKey,
+  type PayloadClaims,
+} from '../ports/payload-claims';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
 import type { WorkflowSpecSource } from '../ports/workflow-spec-source';
 import { manualSamplePayload, triggerOf } from './trigger-settings';
@@ -30,6 +36,8 @@ export class RunWorkflow {
       logger: Logger;
       newId: () => string;
       now: () => Date;
+      /** Large payloads are stored once and the event carries a reference. @default all inline */
+      payloads?: PayloadClaims;
     },
   ) {}
 
@@ -39,22 +47,41 @@ export class RunWorkflow {
     const node = triggerOf(spec.graph);
     if (!node) throw new NotRunnableError('the workflow has no trigger node to start from');
     const payload = cmd.payload !== undefined ? cmd.payload : (node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {};
-    const outcome = await this.deps.firings.record({
-      executionId: this.deps.newId(),
+    const executionId = this.deps.newId();
+    const payloads = this.deps.payloads ?? inlinePayloads;
+    const checked = await payloads.checkIn(payload, triggeredPayloadKey(executionId));
+    let outcome;
+    try {
+      outcome = await this.deps.firings.record({
+      executionId,
       workflowId: cmd.workflowId,
       ownerId: cmd.ownerId,
       version: cmd.draft ? null : spec.version,
       mode: 'manual',
       triggerNodeId: node.id,
       idempotencyKey: manualFiringKey(cmd.workflowId, cmd.idempotencyKey ?? cmd.requestId),
-      payload,
+      ...checked,
       graph: spec.graph,
       triggeredAt: this.deps.now().toISOString(),
-    });
-    if (!outcome.duplicate) {
+      });
+    } catch (err) {
+      await this.release(checked, executionId);
+      throw err;
+    }
+    if (outcome.duplicate) await this.release(checked, executionId);
+    else {
       this.deps.metrics.firingEmitted('manual');
       this.deps.logger.info({ workflowId: cmd.workflowId, executionId: outcome.executionId, draft: cmd.draft }, 'manual run triggered');
     }
     return outcome;
+  }
+
+  private async release(checked: CheckedPayload, executionId: string): Promise<void> {
+    const payloads = this.deps.payloads ?? inlinePayloads;
+    await payloads
+      .release(checked)
+      .catch((err: Error) =>
+        this.deps.logger.warn({ err: err.message, executionId }, 'unused stored payload not deleted (it expires)'),
+      );
   }
 }
