@@ -82,6 +82,19 @@ function graph(responseMode: 'immediately' | 'respond_node'): WorkflowGraph {
   return { nodes, edges };
 }
 
+/** A graph of about 100 KB: a respond step (no caller waits) with a long constant body. */
+function bigGraph(): WorkflowGraph {
+  const g = graph('immediately');
+  g.nodes.push({
+    id: 'pad',
+    type: 'respond_to_webhook',
+    position: { x: 400, y: 0 },
+    config: { status: 200, body: { pad: 'y'.repeat(100_000) } },
+  });
+  g.edges.push({ id: 'e2', source: 'sum', sourceHandle: 'main', target: 'pad' });
+  return g;
+}
+
 /** Bytes Redis uses for every key of the prefix, by key. */
 async function redisFootprint(redis: Redis, prefix: string): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
@@ -113,7 +126,11 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   let executionServer: RunningServer | undefined;
   let executor: Awaited<ReturnType<typeof composeWorker>> | undefined;
   let env: Record<string, string>;
-  const hooks: Record<'async' | 'sync', string> = { async: '', sync: '' };
+  const hooks: Record<'async' | 'sync' | 'bigGraph', string> = {
+    async: '',
+    sync: '',
+    bigGraph: '',
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase('claimcheck');
@@ -139,7 +156,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
 
     // The catalog's part: activate two workflows and wait until the trigger service applied them.
     const bus = new LocalEventPublisher({ connection: redis, prefix });
-    for (const mode of ['async', 'sync'] as const) {
+    for (const mode of ['async', 'sync', 'bigGraph'] as const) {
       const hookId = randomBytes(16).toString('hex');
       const event = createEvent(
         'workflow.activated',
@@ -149,7 +166,10 @@ describe('large webhook payloads travel by reference (claim check)', () => {
           version: 1,
           name: `large ${mode}`,
           hookId,
-          graph: graph(mode === 'async' ? 'immediately' : 'respond_node'),
+          graph:
+            mode === 'bigGraph'
+              ? bigGraph()
+              : graph(mode === 'async' ? 'immediately' : 'respond_node'),
         },
         { source: 'workflow-catalog' },
       );
@@ -180,6 +200,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   });
 
   const startExecution = async () => {
+    if (execution) return;
     const config = loadExecutionConfig(env);
     execution = await composeExecution(config, { logger, keySet: tokens.keySet, streamPollMs: 20 });
     executionServer = await execution.start();
@@ -293,6 +314,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   });
 
   it('answers a synchronous 5 MB webhook from its respond step, and the API shows the whole payload', async () => {
+    await startExecution();
     // Act
     const res = await post(hooks.sync, largeBody(77, 5));
 
@@ -321,6 +343,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   });
 
   it('keeps a small payload inline: no stored copy, no reference', async () => {
+    await startExecution();
     // Act
     const res = await post(hooks.async, { marker: 5, items: [{ id: 'item-0', text: 'hi' }] });
 
@@ -344,5 +367,55 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     const { rows } = await sql<{ key: string }>`
       select key from payloads.payloads where key = ${`triggered/${executionId}`}`.execute(db);
     expect(rows).toEqual([]);
+  });
+
+  it('sends a graph too large for the bus by reference, and the execution runs it', async () => {
+    await startExecution();
+    // Act
+    const res = await post(hooks.bigGraph, { marker: 9 });
+
+    // Assess
+    expect(res.status).toBe(202);
+    const { executionId } = (await res.json()) as { executionId: string };
+    const event = await waitFor(
+      async () => (await triggeredEvents()).find((e) => e.data.executionId === executionId),
+      { message: 'the big-graph workflow.triggered' },
+    );
+    expect(event.data.graph).toBeUndefined();
+    expect(event.data.graphRef?.bytes).toBeGreaterThan(100_000);
+    expect(event.data.payload).toMatchObject({ body: { marker: 9 } });
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(16 * 1024);
+    const pad = await waitFor(
+      async () => {
+        const step = await stepOutput(executionId, 'pad');
+        return step?.status === 'succeeded' ? step : undefined;
+      },
+      { message: 'big-graph execution finished' },
+    );
+    expect((pad.output as { body: { pad: string } }).body.pad).toHaveLength(100_000);
+    expect((await stepOutput(executionId, 'sum')).output).toMatchObject({ marker: 9, count: 0 });
+  });
+
+  it('stores nothing for a repeated Idempotency-Key: the duplicate answers with the first execution', async () => {
+    await startExecution();
+    const count = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from payloads.payloads`.execute(db))
+        .rows[0].n;
+    const key = `dup-${randomUUID()}`;
+    const send = () =>
+      fetch(hooks.async, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(largeBody(3, 1)),
+      });
+    const before = await count();
+
+    // Act
+    const first = (await (await send()).json()) as { executionId: string };
+    const again = await send();
+
+    // Assess
+    expect(((await again.json()) as { executionId: string }).executionId).toBe(first.executionId);
+    expect(await count()).toBe(before + 1);
   });
 });

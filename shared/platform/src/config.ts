@@ -126,7 +126,7 @@ export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 
 /**
  * The claim check of large payloads (`@flowgenie/messaging`'s payload store): a trigger payload
- * whose JSON exceeds PAYLOAD_INLINE_MAX_BYTES is stored once and travels by reference.
+ * (or graph) whose JSON exceeds PAYLOAD_INLINE_MAX_BYTES is stored once and travels by reference.
  */
 export const payloadEnv = {
   /** `local`: the `payloads` schema of DATABASE_URL; `s3`: objects in PAYLOAD_BUCKET. */
@@ -134,14 +134,15 @@ export const payloadEnv = {
   /** The S3 bucket of stored payloads (PAYLOAD_STORE=s3); its lifecycle rule expires them. */
   PAYLOAD_BUCKET: z.string().min(3).optional(),
   /**
-   * Largest payload (bytes of JSON) that travels inline in events. At most 192 KiB, so a
-   * workflow.triggered entry stays under EventBridge's 256 KB with room for the graph.
+   * Largest payload or graph (bytes of JSON) that travels inline in events. At most 96 KiB, so
+   * a workflow.triggered entry (payload and graph, each inline up to this) stays under
+   * EventBridge's 256 KB.
    */
   PAYLOAD_INLINE_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
-    .max(192 * 1024)
+    .max(96 * 1024)
     .default(64 * 1024),
   /** Days a stored payload is kept: the execution's history and retries read it until then. */
   PAYLOAD_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),

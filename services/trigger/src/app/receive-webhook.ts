@@ -23,7 +23,8 @@ import type {
   WebhookResponseWaiter,
 } from '../ports/webhook-response-waiter';
 import type { HookOutcome, TriggerMetrics } from '../ports/trigger-metrics';
-import { inlinePayloads, triggeredPayloadKey, type PayloadClaims } from '../ports/payload-claims';
+import type { PayloadClaims } from '../ports/payload-claims';
+import { checkInFiring } from './claim-check';
 import type { SignatureReplayGuard, WebhookRateLimiter } from '../ports/webhook-guards';
 import { triggerOf, webhookSettings, type WebhookSettings } from './trigger-settings';
 
@@ -116,7 +117,7 @@ export class ReceiveWebhook {
     await this.limitRate(first.settings, req);
     const replayKey = await this.verify(first.settings, req);
     try {
-      return await this.fire(req, first.settings);
+      return await this.fire(req, first.trigger, first.settings);
     } catch (err) {
       // Nothing was recorded: the sender may send the same signed request again.
       if (replayKey) await this.forgetSignature(replayKey);
@@ -124,7 +125,11 @@ export class ReceiveWebhook {
     }
   }
 
-  private async fire(req: WebhookRequest, firstSettings: WebhookSettings): Promise<WebhookOutcome> {
+  private async fire(
+    req: WebhookRequest,
+    first: Trigger,
+    firstSettings: WebhookSettings,
+  ): Promise<WebhookOutcome> {
     const executionId = this.deps.newId();
     const payload = buildWebhookPayload({
       method: req.method,
@@ -132,19 +137,14 @@ export class ReceiveWebhook {
       query: req.query,
       body: req.body,
     });
-    // A large payload is durable in the payload store before the firing commits (and so before
-    // the caller's answer); the event carries its reference.
-    const payloads = this.deps.payloads ?? inlinePayloads;
-    const checked = await payloads.checkIn(payload, triggeredPayloadKey(executionId));
-    const unused = () =>
-      payloads
-        .release(checked)
-        .catch((err: Error) =>
-          this.deps.logger.warn(
-            { err: err.message, executionId },
-            'unused stored payload not deleted (it expires)',
-          ),
-        );
+    // A large payload (or graph) is durable in the payload store before the firing commits, and
+    // so before the caller's answer; the event carries its reference.
+    const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
+      executionId,
+      payload,
+      graph: first.graph,
+    });
+    const unused = () => checked.release();
     let pending: PendingWebhookResponse | undefined;
     let outcome;
     try {
@@ -164,8 +164,9 @@ export class ReceiveWebhook {
           mode: 'webhook',
           triggerNodeId: nodeId,
           idempotencyKey: webhookFiringKey(trigger.workflowId, req.idempotencyKey ?? req.requestId),
-          ...checked,
-          graph: trigger.graph,
+          ...checked.payload,
+          // The graph checked in is the first read's; a version activated since travels inline.
+          ...(trigger.version === first.version ? checked.graph : { graph: trigger.graph }),
           triggeredAt: this.deps.now().toISOString(),
         };
         return firing;

@@ -1,13 +1,9 @@
-import type { CheckedPayload } from '@flowgenie/messaging';
 import type { Logger } from '@flowgenie/platform';
 import { NotRunnableError, WorkflowNotFoundError } from '../domain/errors';
 import { manualFiringKey } from '../domain/idempotency';
 import type { FiringStore } from '../ports/firing-store';
-import {
-  inlinePayloads,
-  triggeredPayloadKey,
-  type PayloadClaims,
-} from '../ports/payload-claims';
+import type { PayloadClaims } from '../ports/payload-claims';
+import { checkInFiring } from './claim-check';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
 import type { WorkflowSpecSource } from '../ports/workflow-spec-source';
 import { manualSamplePayload, triggerOf } from './trigger-settings';
@@ -48,40 +44,34 @@ export class RunWorkflow {
     if (!node) throw new NotRunnableError('the workflow has no trigger node to start from');
     const payload = cmd.payload !== undefined ? cmd.payload : (node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {};
     const executionId = this.deps.newId();
-    const payloads = this.deps.payloads ?? inlinePayloads;
-    const checked = await payloads.checkIn(payload, triggeredPayloadKey(executionId));
+    const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
+      executionId,
+      payload,
+      graph: spec.graph,
+    });
     let outcome;
     try {
       outcome = await this.deps.firings.record({
-      executionId,
-      workflowId: cmd.workflowId,
-      ownerId: cmd.ownerId,
-      version: cmd.draft ? null : spec.version,
-      mode: 'manual',
-      triggerNodeId: node.id,
-      idempotencyKey: manualFiringKey(cmd.workflowId, cmd.idempotencyKey ?? cmd.requestId),
-      ...checked,
-      graph: spec.graph,
-      triggeredAt: this.deps.now().toISOString(),
+        executionId,
+        workflowId: cmd.workflowId,
+        ownerId: cmd.ownerId,
+        version: cmd.draft ? null : spec.version,
+        mode: 'manual',
+        triggerNodeId: node.id,
+        idempotencyKey: manualFiringKey(cmd.workflowId, cmd.idempotencyKey ?? cmd.requestId),
+        ...checked.payload,
+        ...checked.graph,
+        triggeredAt: this.deps.now().toISOString(),
       });
     } catch (err) {
-      await this.release(checked, executionId);
+      await checked.release();
       throw err;
     }
-    if (outcome.duplicate) await this.release(checked, executionId);
+    if (outcome.duplicate) await checked.release();
     else {
       this.deps.metrics.firingEmitted('manual');
       this.deps.logger.info({ workflowId: cmd.workflowId, executionId: outcome.executionId, draft: cmd.draft }, 'manual run triggered');
     }
     return outcome;
-  }
-
-  private async release(checked: CheckedPayload, executionId: string): Promise<void> {
-    const payloads = this.deps.payloads ?? inlinePayloads;
-    await payloads
-      .release(checked)
-      .catch((err: Error) =>
-        this.deps.logger.warn({ err: err.message, executionId }, 'unused stored payload not deleted (it expires)'),
-      );
   }
 }

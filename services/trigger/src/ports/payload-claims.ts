@@ -19,3 +19,5 @@ export const inlinePayloads: PayloadClaims = {
 
 /** The store key of a firing's payload: one per execution. */
 export const triggeredPayloadKey = (executionId: string) => `triggered/${executionId}`;
+/** The store key of a firing's graph, when it is too large to travel inline. */
+export const triggeredGraphKey = (executionId: string) => `triggered/${executionId}.graph`;

@@ -78,13 +78,19 @@ export const WorkflowTriggered = defineEvent({
       payload: z.unknown().optional(),
       /** Where a payload above the inline limit was stored (never together with `payload`). */
       payloadRef: PayloadRefSchema.optional(),
-      /** The exact graph to run (the version's, or the draft's for a test run). */
-      graph: WorkflowGraphSchema,
+      /** The exact graph to run (the version's, or the draft's for a test run), when small. */
+      graph: WorkflowGraphSchema.optional(),
+      /** Where a graph above the inline limit was stored (exactly one of graph and graphRef). */
+      graphRef: PayloadRefSchema.optional(),
       triggeredAt: z.string().datetime(),
     })
     .refine((d) => d.payloadRef === undefined || d.payload === undefined, {
       message: 'payload and payloadRef are exclusive: a stored payload travels by reference only',
       path: ['payloadRef'],
+    })
+    .refine((d) => (d.graph === undefined) !== (d.graphRef === undefined), {
+      message: 'exactly one of graph and graphRef is required',
+      path: ['graph'],
     }),
 });
 
