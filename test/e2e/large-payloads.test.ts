@@ -418,4 +418,50 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     expect(((await again.json()) as { executionId: string }).executionId).toBe(first.executionId);
     expect(await count()).toBe(before + 1);
   });
+
+  it('fails a step for good, with a clear error, when its stored payload has expired; the API still answers', async () => {
+    await startExecution();
+    const executionId = randomUUID();
+    const key = `triggered/${executionId}`;
+    const bus = new LocalEventPublisher({ connection: redis, prefix });
+    // Act: an event whose stored payload is gone (expired, or deleted by hand).
+    await bus.publish([
+      createEvent(
+        'workflow.triggered',
+        {
+          executionId,
+          workflowId: randomUUID(),
+          ownerId: owner.userId,
+          version: 1,
+          mode: 'webhook',
+          triggerNodeId: 'hook',
+          idempotencyKey: `expired-${executionId}`,
+          payloadRef: { key, bytes: 123_456 },
+          graph: graph('immediately'),
+          triggeredAt: new Date().toISOString(),
+        },
+        { source: 'trigger' },
+      ),
+    ]);
+    await bus.close();
+
+    // Assess
+    const sum = await waitFor(
+      async () => {
+        const { rows } = await sql<{ status: string; error: Json | null }>`
+          select status, error from execution.steps
+          where execution_id = ${executionId} and node_id = 'sum'`.execute(db);
+        return rows[0]?.status === 'failed' ? rows[0] : undefined;
+      },
+      { message: 'the step failed' },
+    );
+    expect(sum.error).toMatchObject({ code: 'payload_expired' });
+    expect(String(sum.error?.message)).toContain(key);
+    const res = await fetch(`${executionServer!.url}/executions/${executionId}`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(res.status).toBe(200);
+    const detail = (await res.json()) as { status: string; triggerPayload: unknown };
+    expect(detail).toMatchObject({ status: 'failed', triggerPayload: null });
+  });
 });
