@@ -18,6 +18,7 @@ import {
   type StepError,
 } from '../domain/execution';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
+import type { StepConnectionsFor } from '../ports/connections';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
@@ -32,6 +33,8 @@ export interface RunStepDeps extends EngineDeps {
   expressions?: ExpressionEvaluator;
   /** Reads trigger payloads stored by reference. @default inline payloads only */
   payloads?: TriggerPayloads;
+  /** Credentials of the workflow owner's connections (integration steps, HTTP with a connection). */
+  connections?: StepConnectionsFor;
 }
 
 /** The queue's view of the job being run. */
@@ -143,6 +146,10 @@ export class RunStep {
               expressions: this.deps.expressions,
               http: this.deps.http,
               logger: log,
+              connections: this.deps.connections?.(execution.ownerId),
+              previousAttempts: step.attemptLog
+                .filter((e) => e.attempt < attempt)
+                .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
             })
           : {
               input: null,
@@ -184,7 +191,7 @@ export class RunStep {
           effects,
         );
       const error = errorOf(run.error);
-      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
+      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error);
       if (!final) {
         await tx.updateSteps(executionId, [nodeId], {
           status: 'retrying',
@@ -248,7 +255,14 @@ export class RunStep {
     finishedAt: Date,
     effects: Effects,
   ): Promise<'succeeded' | 'waiting'> {
-    const attemptLog = closeAttempt(step.attemptLog, attempt, finishedAt);
+    // A wait is not the attempt's end: its entry says so (`waited`), so the attempt that follows
+    // knows this part did nothing.
+    const attemptLog = closeAttempt(
+      step.attemptLog,
+      attempt,
+      finishedAt,
+      result.delayUntil !== undefined ? { code: 'waited' } : undefined,
+    );
     if (result.delayUntil !== undefined) {
       const jobId = resumeJobId(execution.id, step.nodeId, result.delayUntil);
       const resumeAt = new Date(result.delayUntil);
@@ -362,6 +376,7 @@ function closeInterrupted(log: AttemptLogEntry[], at: Date): AttemptLogEntry[] {
           ...e,
           finishedAt: at.toISOString(),
           error: e.error ?? 'interrupted: the worker running it stopped',
+          code: e.code ?? 'interrupted',
         },
   );
 }
@@ -370,12 +385,17 @@ function closeAttempt(
   log: AttemptLogEntry[],
   attempt: number,
   at: Date,
-  error?: string,
+  error?: StepError | { code: string },
 ): AttemptLogEntry[] {
   const out = [...log];
   for (let i = out.length - 1; i >= 0; i -= 1) {
     if (out[i].attempt === attempt && !out[i].finishedAt) {
-      out[i] = { ...out[i], finishedAt: at.toISOString(), ...(error ? { error } : {}) };
+      out[i] = {
+        ...out[i],
+        finishedAt: at.toISOString(),
+        ...(error && 'message' in error ? { error: error.message } : {}),
+        ...(error?.code ? { code: error.code } : {}),
+      };
       break;
     }
   }
