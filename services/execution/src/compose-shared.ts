@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { Kysely } from 'kysely';
+import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
 import type { HttpPolicy } from '@flowgenie/workflow';
 import type { Infra, Lifecycle } from '@flowgenie/runtime';
 import { migrations } from './adapters/persistence/migrations';
@@ -18,15 +20,25 @@ export const executionBase = {
 
 /**
  * What both processes (API + consumer, executor) are built on, over the host's database and
- * Redis: the store, the steps queue producer (closed by the returned lifecycle) and the webhook
- * responder.
+ * Redis: the store, the steps queue producer, the webhook responder and the reader of trigger
+ * payloads stored by reference (claim check); `closeAll` is the lifecycle that closes them.
  */
-export function executionPorts({ config, db, redis }: Infra<Config, ExecutionDb>) {
+export async function executionPorts({ config, db, redis, logger }: Infra<Config, ExecutionDb>) {
   const store = new PgExecutionStore(db, SCHEMA);
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);
-  const closeQueue: Lifecycle = { stop: () => queue.close() };
-  return { store, queue, responder, closeQueue };
+  // Trigger payloads stored by reference (claim check) are read through it.
+  const claimCheck = await createPayloadClaimCheck(config, {
+    db: db as unknown as Kysely<unknown>,
+    logger,
+  });
+  const closeAll: Lifecycle = {
+    stop: async () => {
+      await claimCheck.store.close();
+      await queue.close();
+    },
+  };
+  return { store, queue, responder, payloads: claimCheck.claims, closeAll };
 }
 
 /** Outbound HTTP policy of steps from configuration. */

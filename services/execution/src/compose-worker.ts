@@ -25,8 +25,8 @@ export interface ExecutorOptions {
 
 /** What tests read through the executor's host besides its core parts. */
 export interface ExecutorParts {
-  store: ReturnType<typeof executionPorts>['store'];
-  queue: ReturnType<typeof executionPorts>['queue'];
+  store: Awaited<ReturnType<typeof executionPorts>>['store'];
+  queue: Awaited<ReturnType<typeof executionPorts>>['queue'];
   reaper: ReapExecutions;
 }
 
@@ -44,7 +44,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
   port: (config) => config.EXECUTOR_METRICS_PORT,
   async wire(infra, options) {
     const { config, logger, metrics, redis } = infra;
-    const { store, queue, responder, closeQueue } = executionPorts(infra);
+    const { store, queue, responder, payloads, closeAll } = await executionPorts(infra);
     const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
     // Every expression runs in a worker thread the executor can stop, never on this event loop.
     const expressions = new ExpressionIsolates({
@@ -68,6 +68,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       http: httpPolicyOf(config),
       expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
       expressions,
+      payloads,
     });
     const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
     const worker = new StepWorker(runStep, {
@@ -88,7 +89,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
 
     return {
       lifecycles: [
-        closeQueue,
+        closeAll,
         { start: () => expressions.warm(), stop: () => expressions.close() },
         { start: () => worker.start(), stop: ({ force }) => worker.close(force) },
         {

@@ -15,7 +15,7 @@ import { executionBase, executionPorts } from './compose-shared';
 import type { Config } from './config';
 
 /** What tests read through the host besides its core parts. */
-export type ExecutionParts = Pick<ReturnType<typeof executionPorts>, 'store' | 'queue'>;
+export type ExecutionParts = Pick<Awaited<ReturnType<typeof executionPorts>>, 'store' | 'queue'>;
 
 export interface ExecutionOptions {
   /** Node types known to the service (retry policies). @default the core registry with the integrations' types */
@@ -39,19 +39,20 @@ export const executionService = defineService<
   name: 'execution',
   consumer: CONSUMER,
   errors: EXECUTION_ERROR_STATUS,
-  wire(infra, options) {
+  async wire(infra, options) {
     const { logger, metrics, verify } = infra;
-    const ports = executionPorts(infra);
+    const ports = await executionPorts(infra);
     const { store, queue, responder } = ports;
     const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
     const start = new StartExecution({
       ...engine,
       store,
       registry: options.registry ?? registerIntegrationNodeTypes(),
+      payloads: ports.payloads,
     });
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });
-    const queries = new ExecutionQueries(store);
+    const queries = new ExecutionQueries(store, ports.payloads);
     return {
       routes: [
         [
@@ -62,7 +63,7 @@ export const executionService = defineService<
         ],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),
-      lifecycles: [ports.closeQueue],
+      lifecycles: [ports.closeAll],
       expose: { store, queue },
     };
   },

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
 import { closeRedis, createRedis, EnvelopeSecrets } from '@flowgenie/platform';
 import {
   createHost,
@@ -72,6 +74,11 @@ async function wire(
   const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
     warn: (m) => logger.warn(m),
   });
+  // Large trigger payloads are stored once; workflow.triggered carries their reference.
+  const payloads = await createPayloadClaimCheck(config, {
+    db: db as unknown as Kysely<unknown>,
+    logger,
+  });
   const receiveWebhook = new ReceiveWebhook({
     triggers,
     firings,
@@ -94,6 +101,7 @@ async function wire(
       perHook: config.WEBHOOK_RATE_LIMIT_PER_HOOK,
       perIp: config.WEBHOOK_RATE_LIMIT_PER_IP,
     },
+    payloads: payloads.claims,
   });
   const runWorkflow = new RunWorkflow({
     specs: specSource,
@@ -102,6 +110,7 @@ async function wire(
     logger,
     newId,
     now,
+    payloads: payloads.claims,
   });
   const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
 
@@ -126,6 +135,7 @@ async function wire(
     eventHandlers: workflowEventHandlers(lifecycle),
     lifecycles: [
       { stop: () => closeRedis(guardRedis) },
+      { stop: () => payloads.store.close() },
       // The webhook answer subscriber runs in the Lambda too. On stop it lets waiting webhook
       // callers go (they get their 202) as soon as the server stops accepting, so the server's
       // in-flight requests can finish.
