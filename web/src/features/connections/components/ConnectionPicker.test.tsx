@@ -288,4 +288,18 @@ describe('an options field loaded through the connection', () => {
     await screen.findByText('“C0GONE” is not among the channels this connection sees now.');
     expect(channelSelect()).toHaveDisplayValue('C0GONE (not in the list)');
   });
+
+  it('can take the channel from an expression instead of the list', async () => {
+    fakeApi({
+      'GET /api/connections': () => ({ body: { items: [slack()] } }),
+      [`GET /api/connections/${SLACK}/options/slack.channels`]: () => ({ body: channels }),
+    });
+    render(<Form initial={{ connectionId: SLACK, channel: 'C0GENERAL' }} />);
+    await within(channelSelect()).findByRole('option', { name: '#general' });
+    await userEvent.click(screen.getByRole('button', { name: 'Channel: use an expression' }));
+    expect(screen.queryByTestId('options-field')).toBeNull();
+    const input = screen.getByRole('combobox', { name: /^Channel ?\(required\)$/ });
+    await userEvent.type(input, 'C0{{{{ trigger.channel }}');
+    expect(value()).toEqual({ connectionId: SLACK, channel: 'C0{{ trigger.channel }}' });
+  });
 });
