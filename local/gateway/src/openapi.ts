@@ -12,6 +12,8 @@ const NAMED: [string, z.ZodType][] = [
   ['ApiKeyList', c.ApiKeyListResponseSchema],
   ['AccessToken', c.AccessTokenResponseSchema],
   ['Jwks', c.JwksResponseSchema],
+  ['GoogleSignInConfig', c.GoogleSignInConfigResponseSchema],
+  ['LinkGoogle', c.LinkGoogleResponseSchema],
   ['ValidationResult', c.ValidationResultSchema],
   ['Workflow', c.WorkflowResponseSchema],
   ['WorkflowSummary', c.WorkflowSummarySchema],

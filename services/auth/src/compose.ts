@@ -34,6 +34,12 @@ import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issue
 import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { authRoutes } from './adapters/http/auth.routes';
 import { jwksRoutes } from './adapters/http/jwks.routes';
+import { googleSignInRoutes } from './adapters/http/google-sign-in.routes';
+import { googleSignInSetup } from './adapters/google/google-sign-in-setup';
+import { PgGoogleIdentityRepository } from './adapters/persistence/google-identity.repository';
+import { RedisPendingGoogleLinks } from './adapters/redis/redis-pending-google-links';
+import { LinkGoogleIdentity } from './app/link-google-identity';
+import { SignInWithGoogle } from './app/sign-in-with-google';
 import { PgApiKeyRepository } from './adapters/persistence/api-key.repository';
 import type { AuthDb } from './adapters/persistence/auth.tables';
 import { migrations } from './adapters/persistence/migrations';
@@ -151,6 +157,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     readiness: { db: () => pingDb(untypedDb), redis: () => pingRedis(redis) },
   });
   app.use(jwksRoutes(new GetPublicKeys({ accessTokens })));
+  const googleIdentities = new PgGoogleIdentityRepository(db);
+  const googleLinks = new RedisPendingGoogleLinks(redis, config.REDIS_PREFIX);
+  app.use(
+    '/auth/google',
+    googleSignInRoutes({
+      setup: googleSignInSetup(config, redis),
+      signIn: new SignInWithGoogle({ identities: googleIdentities, links: googleLinks, sessions }),
+      link: new LinkGoogleIdentity({ identities: googleIdentities, links: googleLinks }),
+      verify,
+      logger,
+    }),
+  );
   app.use(
     '/auth',
     authRoutes(

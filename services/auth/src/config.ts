@@ -6,6 +6,8 @@ import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformCon
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const positiveInt = z.coerce.number().int().positive();
+/** An empty variable counts as unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -64,6 +66,11 @@ export const ConfigSchema = z.object({
   /** Sign-ups per client address within the window, then 429 + Retry-After. */
   SIGNUP_MAX_PER_IP: positiveInt.default(10),
   SIGNUP_WINDOW_SECONDS: positiveInt.default(60 * 60),
+  /** Google OAuth client (Sign in with Google, Google connections); unset = Sign in with Google is off. */
+  GOOGLE_CLIENT_ID: unsetWhenEmpty(z.string().trim().min(1)),
+  GOOGLE_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
+  /** Every Google endpoint on this base URL (the local fake); unset = Google itself. */
+  GOOGLE_BASE_URL: unsetWhenEmpty(z.string().url()),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

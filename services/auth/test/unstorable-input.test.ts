@@ -29,6 +29,11 @@ const ROUTES: Record<
   'POST /auth/logout': { body: () => ({ refreshToken }), field: 'refreshToken', authed: true },
   'POST /auth/api-keys': { body: () => ({ name: 'deploy script' }), field: 'name', authed: true },
   'POST /auth/token': { body: () => ({ apiKey: 'fgk_not_a_real_key' }), field: 'apiKey' },
+  'POST /auth/google/link': {
+    body: () => ({ linkToken: 'a-link-token' }),
+    field: 'linkToken',
+    authed: true,
+  },
 };
 
 it('the table names every auth route that takes a body', () => {

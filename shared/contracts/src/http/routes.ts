@@ -32,6 +32,11 @@ import {
   WorkflowResponseSchema,
   WorkflowVersionResponseSchema,
 } from './api';
+import {
+  GoogleSignInConfigResponseSchema,
+  LinkGoogleRequestSchema,
+  LinkGoogleResponseSchema,
+} from './api';
 
 /** The four services (each is also a consumer of the event routing table). */
 export type ServiceName = ConsumerName;
@@ -201,6 +206,73 @@ export const httpRoutes: HttpRoute[] = [
       200: { description: 'Access token', schema: AccessTokenResponseSchema },
       ...E400,
       401: err('Unknown or deleted key'),
+    },
+  },
+  // ---- auth: Sign in with Google ----
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/config',
+    tag: 'auth',
+    auth: false,
+    summary: 'Whether Sign in with Google is offered',
+    description:
+      '`enabled: false` with a `reason` when GOOGLE_CLIENT_ID is unset; `fake: true` when Google is the local fake.',
+    responses: {
+      200: { description: 'Configuration', schema: GoogleSignInConfigResponseSchema },
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/start',
+    tag: 'auth',
+    auth: false,
+    summary: 'Start Sign in with Google (browser navigation)',
+    description:
+      'Redirects to Google’s consent screen with `state` and a PKCE challenge; sets the short-lived ' +
+      '`__Host-fg_google_state` cookie that binds the sign-in to this browser.',
+    responses: {
+      302: { description: 'To Google' },
+      404: err('google_sign_in_disabled: GOOGLE_CLIENT_ID is not set'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/callback',
+    tag: 'auth',
+    auth: false,
+    summary: 'Google’s redirect back (browser navigation)',
+    description:
+      'Checks state (against the cookie and the server-side store, once) and PKCE, verifies the id_token and ' +
+      'requires `email_verified`. Then redirects: to `/` with the `__Host-fg_refresh` cookie set (signed in), ' +
+      'to `/login?link=<token>` when the email belongs to a password account (sign in with the password, then ' +
+      'POST /api/auth/google/link), or to `/login?error=<code>` (google_email_unverified, google_access_denied, ' +
+      'google_state_invalid, google_account_conflict, google_sign_in_failed, google_sign_in_disabled).',
+    responses: { 302: { description: 'To the app' } },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/google/link',
+    tag: 'auth',
+    summary: 'Link the Google account of a link token to the signed-in user',
+    description:
+      'Needs a sign-in session of the account the token was made for (the password account with the Google email); ' +
+      'the token works once and for 10 minutes. After it, that Google account signs in directly.',
+    body: LinkGoogleRequestSchema,
+    responses: {
+      200: { description: 'Linked', schema: LinkGoogleResponseSchema },
+      ...E400,
+      ...authed,
+      403: err(
+        'insufficient_scope: a token exchanged from an API key cannot link a Google account',
+      ),
+      404: err(
+        'google_link_invalid: unknown, expired or used token, or one made for another account',
+      ),
+      409: err('google_identity_taken: the Google account is linked to another user'),
     },
   },
   {

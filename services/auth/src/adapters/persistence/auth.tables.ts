@@ -7,7 +7,8 @@ export interface UsersTable {
   id: Generated<string>;
   /** Normalised (trimmed, lower-case); unique. */
   email: string;
-  password_hash: string;
+  /** Null for a user made by Sign in with Google, who has no password. */
+  password_hash: string | null;
   created_at: Generated<Date>;
 }
 
@@ -55,12 +56,23 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** A Google account (its stable `sub`) that signs in as a user. */
+export interface GoogleIdentitiesTable {
+  sub: string;
+  user_id: string;
+  /** The Google account's email when it was linked (informational; `sub` is what matches). */
+  email: string;
+  created_at: Generated<Date>;
+  last_sign_in_at: Timestamp | null;
+}
+
 export interface AuthDb extends MessagingTables {
   users: UsersTable;
   signing_keys: SigningKeysTable;
   refresh_token_families: RefreshTokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   api_keys: ApiKeysTable;
+  google_identities: GoogleIdentitiesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
