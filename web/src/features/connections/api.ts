@@ -3,16 +3,13 @@ import type {
   ConnectionOptionsResponse,
   ConnectionResponse,
   CreateCredentialConnectionRequest,
+  GoogleSignInConfigResponse,
   StartConnectionOAuthRequest,
 } from '@flowgenie/contracts';
 import { api } from '../../lib/api';
 
 /** GET /api/auth/google/config: whether Google is offered, and whether the providers are local fakes. */
-export interface ProviderConfig {
-  enabled: boolean;
-  reason?: string;
-  fake?: boolean;
-}
+export type ProviderConfig = GoogleSignInConfigResponse;
 
 export async function listConnections(): Promise<ConnectionResponse[]> {
   return (await api.get<{ items: ConnectionResponse[] }>('/api/connections')).items;

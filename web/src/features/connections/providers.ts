@@ -64,12 +64,11 @@ export function callbackErrorText(code: string): string {
     case 'access_denied':
       return 'You cancelled on the consent screen: nothing was connected.';
     case 'invalid_state':
-    case 'state_mismatch':
-    case 'oauth_state_invalid':
       return 'The connection attempt expired or was started in another browser. Please try again.';
+    case 'invalid_grant':
+      return 'The provider refused the authorization code. Please try again.';
     case 'provider_error':
-    case 'token_exchange_failed':
-      return 'The provider refused to complete the connection. Please try again.';
+      return 'The provider answered with an error. Please try again in a moment.';
     default:
       return `Connecting failed (${code}). Please try again.`;
   }

@@ -299,7 +299,7 @@ export function ConnectionsPage() {
         message={
           <>
             Steps using <strong>{removing?.name}</strong> will fail until you choose another
-            connection.
+            connection. Where the provider allows it, the grant is revoked there too.
           </>
         }
         confirmLabel="Disconnect"
