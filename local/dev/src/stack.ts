@@ -209,6 +209,11 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const fakes = fakeOptions
     ? await startFakeProviders({ ...fakeOptions, publicBaseUrl: urls.gateway, certs })
     : undefined;
+  if (fakes) {
+    progress(
+      `✓ FAKE Google ${fakes.google.url} and FAKE Slack ${fakes.slack.url} started: the services use them, not the real providers`,
+    );
+  }
 
   const common: NodeJS.ProcessEnv = {
     ...process.env,
