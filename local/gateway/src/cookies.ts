@@ -8,6 +8,8 @@ export const AUTH_ONLY_COOKIES: readonly string[] = [
   'fg_refresh',
   // Binds a Google sign-in to its browser (services/auth, google/redis-oauth-state-store.ts).
   '__Host-fg_google_state',
+  // Binds a connection's OAuth dance to its browser (services/auth, connection.routes.ts).
+  '__Host-fg_oauth',
 ];
 
 /**

@@ -31,6 +31,10 @@ const NAMED: [string, z.ZodType][] = [
   ['Execution', c.ExecutionResponseSchema],
   ['ExecutionSummary', c.ExecutionSummarySchema],
   ['ExecutionList', c.ExecutionListResponseSchema],
+  ['Connection', c.ConnectionResponseSchema],
+  ['ConnectionList', c.ConnectionListResponseSchema],
+  ['ConnectionOAuthStart', c.StartConnectionOAuthResponseSchema],
+  ['ConnectionOptions', c.ConnectionOptionsResponseSchema],
 ];
 
 type Json = Record<string, unknown>;
@@ -166,6 +170,10 @@ export function buildOpenApiDocument(opts: { serverUrl?: string; version?: strin
       { name: 'runs', description: 'Manual runs' },
       { name: 'hooks', description: 'Inbound webhooks' },
       { name: 'executions', description: 'Execution history' },
+      {
+        name: 'connections',
+        description: 'Connected accounts and credentials for outside services',
+      },
     ],
     paths,
     components: {

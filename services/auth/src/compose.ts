@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Express } from 'express';
+import type { OutboxRelay } from '@flowgenie/messaging/outbox';
 import type { Kysely } from 'kysely';
 import {
   createDb,
@@ -48,6 +49,7 @@ import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
+import { composeConnections } from './compose-connections';
 import { allowedOrigins, AUTH_SCHEMA, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
@@ -62,6 +64,8 @@ export interface ComposeOptions {
 
 export interface AuthService {
   app: Express;
+  /** Publishes connection.created/revoked; the Lambda entry drives it itself. */
+  relay: OutboxRelay;
   start(): Promise<RunningServer>;
   stop(): Promise<void>;
 }
@@ -106,13 +110,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     parallelism: config.ARGON2_PARALLELISM,
   });
   let accessTokens: JoseAccessTokenIssuer;
+  let secretsKey: SecretsKey;
   try {
     // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
     await hasher.dummyHash();
     await runMigrations(untypedDb, AUTH_SCHEMA, migrations);
     accessTokens = await JoseAccessTokenIssuer.load({
       store: new PgSigningKeyStore(db),
-      secrets: await openSecretsKey(config, logger),
+      secrets: (secretsKey = await openSecretsKey(config, logger)),
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -195,13 +200,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       { allowedOrigins: allowedOrigins(config) },
     ),
   );
+  const connections = await composeConnections({ config, db, redis, secretsKey, verify, logger, clock });
+  app.use('/connections', connections.publicRoutes);
+  app.use('/internal/connections', connections.internalRoutes);
   finishHttpApp(app, { logger });
 
   let server: RunningServer | undefined;
   let stopped = false;
   return {
     app,
+    relay: connections.relay,
     async start() {
+      if (!server) await connections.relay.start();
       server ??= await startHttpServer(app, {
         port: config.PORT,
         host: config.HOST,
@@ -214,6 +224,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       await server?.close();
+      await connections.close();
       await closeRedis(redis);
       await db.destroy();
     },

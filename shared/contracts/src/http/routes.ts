@@ -5,6 +5,12 @@ import {
   AccessTokenResponseSchema,
   ActivateWorkflowRequestSchema,
   ApiKeyListResponseSchema,
+  ConnectionListResponseSchema,
+  ConnectionOptionsResponseSchema,
+  ConnectionResponseSchema,
+  CreateCredentialConnectionRequestSchema,
+  StartConnectionOAuthRequestSchema,
+  StartConnectionOAuthResponseSchema,
   CreateApiKeyRequestSchema,
   CreateWorkflowRequestSchema,
   CreatedApiKeyResponseSchema,
@@ -54,7 +60,7 @@ export interface HttpRoute {
   service: ServiceName;
   method: HttpMethod;
   path: string;
-  tag: 'auth' | 'workflows' | 'node-types' | 'runs' | 'hooks' | 'executions';
+  tag: 'auth' | 'workflows' | 'node-types' | 'runs' | 'hooks' | 'executions' | 'connections';
   summary: string;
   description?: string;
   /** Needs `Authorization: Bearer <access token>` (default true). */
@@ -283,6 +289,102 @@ export const httpRoutes: HttpRoute[] = [
     auth: false,
     summary: 'Public keys that verify access tokens (ES256)',
     responses: { 200: { description: 'JWKS', schema: JwksResponseSchema } },
+  },
+  // ---- connections (auth) ----
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections',
+    tag: 'connections',
+    summary: 'List your connections (no secrets)',
+    description: 'Needs `connections:read`.',
+    responses: {
+      200: { description: 'Connections, newest first', schema: ConnectionListResponseSchema },
+      ...authed,
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/connections',
+    tag: 'connections',
+    summary:
+      'Create a credential connection (bearer, header, query, basic, OAuth2 client credentials)',
+    description:
+      'Needs `connections:write`. Secrets are write-only: encrypted at rest, never answered. ' +
+      '`oauth2_client_credentials` fetches a token once to check the client before saving.',
+    body: CreateCredentialConnectionRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: ConnectionResponseSchema },
+      ...E400,
+      ...authed,
+      502: err('provider_error: the token endpoint refused the client credentials'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/connections/oauth/start',
+    tag: 'connections',
+    summary: 'Start connecting (or reconnecting) through the provider’s consent screen',
+    description:
+      'Needs `connections:write`. Answers the URL to send the browser to, and sets the short-lived ' +
+      '`__Host-fg_oauth` cookie that binds the dance to this browser. State and PKCE verifier stay ' +
+      'on the server for 10 minutes and work once.',
+    body: StartConnectionOAuthRequestSchema,
+    responses: {
+      200: { description: 'Where to send the browser', schema: StartConnectionOAuthResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+      ...E409(
+        'provider_not_configured: the provider’s client id/secret are not set (the message names them)',
+      ),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections/oauth/callback',
+    tag: 'connections',
+    auth: false,
+    summary: 'Where the provider sends the browser back (redirects to the app)',
+    description:
+      'Checks `state` against the stored one and the `__Host-fg_oauth` cookie, exchanges the code, ' +
+      'and redirects to `/connections?connected=<id>`, or `/connections?error=<code>`.',
+    query: z.object({
+      state: z.string().optional(),
+      code: z.string().optional(),
+      error: z.string().optional(),
+    }),
+    responses: { 302: { description: 'Back to the app' } },
+  },
+  {
+    service: 'auth',
+    method: 'delete',
+    path: '/api/connections/{id}',
+    tag: 'connections',
+    summary: 'Disconnect (revokes the grant at the provider where it can, then deletes)',
+    description: 'Needs `connections:write`.',
+    responses: { 204: { description: 'Disconnected' }, ...authed, ...E404 },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections/{id}/options/{source}',
+    tag: 'connections',
+    summary:
+      'A list loaded through the connection (Slack channels, Google calendars, Gmail labels)',
+    description:
+      'Needs `connections:read`. Sources: `slack.channels`, `google.calendars`, `gmail.labels`.',
+    responses: {
+      200: { description: 'Items', schema: ConnectionOptionsResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+      ...E409('connection_revoked / connection_expired: reconnect first'),
+      502: err('provider_error: the provider answered an error'),
+    },
   },
   // ---- workflows ----
   {

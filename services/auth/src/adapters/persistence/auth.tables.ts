@@ -3,6 +3,24 @@ import type { MessagingTables } from '@flowgenie/messaging/outbox';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
+export interface ConnectionsTable {
+  id: string;
+  owner_id: string;
+  provider: string;
+  name: string;
+  account: string | null;
+  scopes: string[];
+  status: string;
+  status_reason: string | null;
+  /** Envelope-sealed JSON of the connection's secrets (EnvelopeSecrets, context `connection:<id>`). */
+  secrets_sealed: string;
+  expires_at: Timestamp | null;
+  retry_after: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface UsersTable {
   id: Generated<string>;
   /** Normalised (trimmed, lower-case); unique. */
@@ -67,6 +85,7 @@ export interface GoogleIdentitiesTable {
 }
 
 export interface AuthDb extends MessagingTables {
+  connections: ConnectionsTable;
   users: UsersTable;
   signing_keys: SigningKeysTable;
   refresh_token_families: RefreshTokenFamiliesTable;
@@ -78,3 +97,4 @@ export interface AuthDb extends MessagingTables {
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type ConnectionRow = Selectable<ConnectionsTable>;
