@@ -1,4 +1,4 @@
-import type { ConnectionProvider } from '@flowgenie/contracts';
+import type { ConnectionProvider, StartConnectionOAuthRequest } from '@flowgenie/contracts';
 import { describeError } from '../../lib/api-client';
 import { startConnectionOAuth } from './api';
 import { callbackErrorText } from './providers';
@@ -36,7 +36,7 @@ export async function connectByNavigating(
   opts: { reconnectId?: string; returnTo?: string } = {},
 ): Promise<void> {
   const authorizeUrl = await startConnectionOAuth({
-    provider: provider as 'google' | 'slack',
+    provider: provider as StartConnectionOAuthRequest['provider'],
     reconnectId: opts.reconnectId,
   });
   if (opts.returnTo) {
@@ -84,7 +84,7 @@ export function connectInPopup(
     };
   }
   startConnectionOAuth({
-    provider: provider as 'google' | 'slack',
+    provider: provider as StartConnectionOAuthRequest['provider'],
     reconnectId: opts.reconnectId,
   }).then(
     (url) => {

@@ -18,9 +18,12 @@ export type ConsentProvider = (typeof CONSENT_PROVIDERS)[number];
 export const isConsentProvider = (p: string): p is ConsentProvider =>
   (CONSENT_PROVIDERS as readonly string[]).includes(p);
 
-/** Providers that can be reconnected through a consent screen (keeps the connection's id). */
+/**
+ * Providers that can be reconnected through a consent screen (keeps the connection's id; a generic
+ * OAuth2 connection reuses its stored endpoints and client).
+ */
 export const canReconnect = (c: ConnectionResponse): boolean =>
-  c.provider === 'google' || c.provider === 'slack';
+  c.provider === 'google' || c.provider === 'slack' || c.provider === 'oauth2_authorization_code';
 
 /**
  * "Google", or "Google (fake)" when the stack runs the local fake providers (FAKE_PROVIDERS=1):

@@ -9,6 +9,7 @@ import { ConnectionsPage } from './ConnectionsPage';
 const GOOGLE = '11111111-1111-4111-8111-111111111111';
 const SLACK = '22222222-2222-4222-8222-222222222222';
 const TOKEN = '44444444-4444-4444-8444-444444444444';
+const OAUTH = '55555555-5555-4555-8555-555555555555';
 const google = aConnection({
   id: GOOGLE,
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
@@ -29,6 +30,15 @@ const token = aConnection({
   account: null,
   status: 'expired',
   statusReason: 'The API answered 401',
+});
+
+const oauth2 = aConnection({
+  id: OAUTH,
+  provider: 'oauth2_authorization_code',
+  name: 'CRM',
+  account: 'crm.example.com',
+  status: 'expired',
+  statusReason: 'refresh refused: invalid_grant',
 });
 
 function Where() {
@@ -59,7 +69,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe('the Connections page', () => {
   it('lists each connection with its provider, account, status, reason and last use', async () => {
     fakeApi({
-      'GET /api/connections': () => ({ body: { items: [google, slackRevoked, token] } }),
+      'GET /api/connections': () => ({ body: { items: [google, slackRevoked, token, oauth2] } }),
       'GET /api/auth/google/config': () => ({ body: { enabled: true, fake: true } }),
     });
     renderAt('/connections');
@@ -83,6 +93,11 @@ describe('the Connections page', () => {
     expect(bearer).toHaveTextContent('Bearer token');
     expect(bearer).toHaveTextContent('Expired');
     expect(within(bearer).queryByRole('button', { name: /Reconnect/ })).toBeNull();
+    // a generic OAuth2 connection goes through its provider's consent again, with its stored client
+    const crm = screen.getByTestId(`connection-row-${OAUTH}`);
+    expect(crm).toHaveTextContent('OAuth2 authorization code');
+    expect(crm).toHaveTextContent('refresh refused: invalid_grant');
+    expect(within(crm).getByRole('button', { name: 'Reconnect CRM' })).toBeVisible();
     expect(screen.getByTestId('fake-providers-note')).toBeVisible();
     expect(screen.getByTestId('connect-google')).toHaveTextContent('Connect Google (fake)');
   });
