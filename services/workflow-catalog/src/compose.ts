@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { registerTriggerNodeTypes } from '@flowgenie/integrations';
 import type { JWTVerifyGetKey } from 'jose';
 import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
 import { OutboxRelay } from '@flowgenie/messaging/outbox';
@@ -53,6 +54,7 @@ export interface ComposeOptions {
  * onShutdown(logger, catalog.stop);
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
+  registerTriggerNodeTypes();
   const logger =
     opts.logger ??
     createLogger({

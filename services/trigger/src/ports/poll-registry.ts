@@ -1,0 +1,13 @@
+/**
+ * Keeps one repeating poll per workflow in the scheduling backend (a BullMQ job scheduler with
+ * an interval locally; EventBridge Scheduler `rate()` in AWS, not built yet). Idempotent like
+ * ScheduleRegistry.
+ *
+ * @example
+ * await polls.upsert(workflowId, 60_000);
+ * await polls.remove(workflowId);
+ */
+export interface PollRegistry {
+  upsert(workflowId: string, everyMs: number): Promise<void>;
+  remove(workflowId: string): Promise<void>;
+}
