@@ -16,6 +16,7 @@ import {
 import { compose, type TriggerService } from '../src/compose';
 import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
+import type { ConnectionAccess } from '@flowgenie/integrations';
 
 export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
 
@@ -74,6 +75,7 @@ export class TriggerHarness {
       specSource?: WorkflowSpecSource;
       /** A proxy the service's (not the test's) Postgres connections go through. */
       dbThrough?: TcpProxy;
+      connectionAccess?: ConnectionAccess;
     } = {},
   ): Promise<TriggerHarness> {
     const database = await createTestDatabase('trigger');
@@ -90,6 +92,7 @@ export class TriggerHarness {
       logger: silentLogger,
       keySet: opts.keySet,
       specSource: opts.specSource,
+      connectionAccess: opts.connectionAccess,
     });
     const server = await service.start();
     const redis = createRedis(TEST_REDIS_URL);

@@ -134,11 +134,14 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
   ): Promise<PollResult> {
     // The new baseline first: mail arriving while we search is in the next history read.
     const profile = await gmail.users.getProfile({ userId: 'me' });
-    const after = Math.floor(Date.parse(since) / 1000) - 60;
-    const q = `${input.settings.query || 'in:inbox'} after:${after}`;
+    const sinceMs = Date.parse(since);
+    const q = `${input.settings.query || 'in:inbox'} after:${Math.floor(sinceMs / 1000) - 1}`;
     const res = await gmail.users.messages.list({ userId: 'me', q, maxResults: FALLBACK_MAX_MESSAGES });
     const ids = (res.data.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
-    const messages = await this.metadataOf(gmail, ids.reverse());
+    // `after:` counts in seconds: keep what Gmail received since the last poll began.
+    const messages = (await this.metadataOf(gmail, ids.reverse())).filter(
+      (m) => Number(m.internalDate ?? 0) >= sinceMs,
+    );
     return {
       items: messages.map(toItem),
       cursor: { historyId: String(profile.data.historyId), since: input.now.toISOString() },
