@@ -29,6 +29,8 @@ const NAMED: [string, z.ZodType][] = [
   ['Execution', c.ExecutionResponseSchema],
   ['ExecutionSummary', c.ExecutionSummarySchema],
   ['ExecutionList', c.ExecutionListResponseSchema],
+  ['TriggerStatus', c.TriggerStatusResponseSchema],
+  ['SlackEventsAnswer', c.SlackEventsAnswerSchema],
 ];
 
 type Json = Record<string, unknown>;

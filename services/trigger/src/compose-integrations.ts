@@ -19,7 +19,10 @@ import { slackEventRoutes } from './adapters/http/slack-events.routes';
 import { triggerStatusRoutes } from './adapters/http/trigger-status.routes';
 import { connectionEventHandlers } from './adapters/messaging/connection-events.handlers';
 import type { TriggerDb } from './adapters/persistence/tables';
-import { KyselySlackEventStore, KyselyTriggerStateStore } from './adapters/persistence/trigger-state.store';
+import {
+  KyselySlackEventStore,
+  KyselyTriggerStateStore,
+} from './adapters/persistence/trigger-state.store';
 import { BullmqPolls } from './adapters/schedule/bullmq-polls';
 import { WebApiSlackTeamResolver } from './adapters/slack/slack-team-resolver';
 import type { Config } from './config';
@@ -79,9 +82,13 @@ export async function composeIntegrationTriggers(deps: {
   const token = deps.connectionAccess ? undefined : await serviceToken(config);
   const connections =
     deps.connectionAccess ??
-    (token ? httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken: token }) : noServiceToken);
+    (token
+      ? httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken: token })
+      : noServiceToken);
   if (!deps.connectionAccess && !token)
-    logger.warn('INTERNAL_SERVICE_TOKEN is not set: Gmail, Calendar and Slack triggers cannot reach their connections');
+    logger.warn(
+      'INTERNAL_SERVICE_TOKEN is not set: Gmail, Calendar and Slack triggers cannot reach their connections',
+    );
 
   const polls = new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger });
   const states = new KyselyTriggerStateStore(deps.db);
@@ -98,7 +105,11 @@ export async function composeIntegrationTriggers(deps: {
     calendar: new CalendarPollSource({ rootUrl: endpoints.google.apiRootUrl }),
     logger,
   });
-  const receiveSlack = new ReceiveSlackEvent({ signingSecret: config.SLACK_SIGNING_SECRET, events: slackEvents, now });
+  const receiveSlack = new ReceiveSlackEvent({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    events: slackEvents,
+    now,
+  });
   const processSlack = new ProcessSlackEvent({
     ...fire,
     events: slackEvents,
@@ -126,7 +137,15 @@ export async function composeIntegrationTriggers(deps: {
     handlers,
     /** Mounted before the webhook routes: `/hooks/slack/events` is not a hook id. */
     mountRoutes(app: Express, verify: TokenVerifier): void {
-      app.use('/hooks/slack', slackEventRoutes({ receive: receiveSlack, process: processSlack, logger, bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES }));
+      app.use(
+        '/hooks/slack',
+        slackEventRoutes({
+          receive: receiveSlack,
+          process: processSlack,
+          logger,
+          bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES,
+        }),
+      );
       app.use('/workflows', triggerStatusRoutes({ status, verify }));
     },
     async start(): Promise<void> {

@@ -38,17 +38,26 @@ export class FakeConnections implements ConnectionAccess {
     if (c) c.status = 'healthy';
   }
 
-  async access(connectionId: string, ownerId: string, requiredScopes?: string[]): Promise<ConnectionAccessResponse> {
+  async access(
+    connectionId: string,
+    ownerId: string,
+    requiredScopes?: string[],
+  ): Promise<ConnectionAccessResponse> {
     this.accessCalls += 1;
     if (this.unavailable > 0) {
       this.unavailable -= 1;
       throw new ConnectionAccessError('connection_unavailable', 'auth answered 503');
     }
     const c = this.connections.get(connectionId);
-    if (!c || c.ownerId !== ownerId) throw new ConnectionAccessError('connection_not_found', 'connection not found');
-    if (c.status === 'revoked') throw new ConnectionAccessError('connection_revoked', 'the grant was revoked');
+    if (!c || c.ownerId !== ownerId)
+      throw new ConnectionAccessError('connection_not_found', 'connection not found');
+    if (c.status === 'revoked')
+      throw new ConnectionAccessError('connection_revoked', 'the grant was revoked');
     if (c.provider === 'google') {
-      const issued = this.providers.google!.issueToken({ email: c.email, scopes: requiredScopes ?? [] });
+      const issued = this.providers.google!.issueToken({
+        email: c.email,
+        scopes: requiredScopes ?? [],
+      });
       return {
         connectionId,
         provider: 'google',
@@ -68,7 +77,12 @@ export class FakeConnections implements ConnectionAccess {
     };
   }
 
-  async report(connectionId: string, _ownerId: string, status: 'revoked' | 'expired' | 'error', reason: string) {
+  async report(
+    connectionId: string,
+    _ownerId: string,
+    status: 'revoked' | 'expired' | 'error',
+    reason: string,
+  ) {
     this.reports.push({ connectionId, status, reason });
   }
 }

@@ -21,7 +21,10 @@ describe('gmail_new_message trigger', () => {
   beforeAll(async () => {
     google = await startFakeGoogle({ accounts: [{ email: ALICE, name: 'Alice' }] });
     connections = new FakeConnections({ google });
-    tokens = await createTestTokens({ issuer: 'https://flowgenie.local/auth', audience: 'flowgenie-api' });
+    tokens = await createTestTokens({
+      issuer: 'https://flowgenie.local/auth',
+      audience: 'flowgenie-api',
+    });
     h = await TriggerHarness.start(
       { GOOGLE_BASE_URL: google.url },
       { connectionAccess: connections, keySet: tokens.keySet },
@@ -33,7 +36,9 @@ describe('gmail_new_message trigger', () => {
   });
 
   /** An activated Gmail trigger on a fresh connection, with its first poll (the baseline) done. */
-  async function activeGmailTrigger(query = `from:${BOSS}`): Promise<ActivatedWorkflow & { connectionId: string }> {
+  async function activeGmailTrigger(
+    query = `from:${BOSS}`,
+  ): Promise<ActivatedWorkflow & { connectionId: string }> {
     const ownerId = randomUUID();
     const connectionId = randomUUID();
     connections.addGoogle(connectionId, ownerId, ALICE);
@@ -49,20 +54,32 @@ describe('gmail_new_message trigger', () => {
 
   const poll = (workflowId: string) => h.service.integrations.poll.execute(workflowId);
   const subjectsFired = (workflowId: string) =>
-    h.outboxOf(workflowId).then((rows) =>
-      rows.map((r) => (r.envelope as { data: { payload: { subject: string } } }).data.payload.subject).sort(),
-    );
+    h
+      .outboxOf(workflowId)
+      .then((rows) =>
+        rows
+          .map(
+            (r) => (r.envelope as { data: { payload: { subject: string } } }).data.payload.subject,
+          )
+          .sort(),
+      );
 
   it('fires once per new matching message, none for mail that was there before, and registers a poll', async () => {
     // Prepare: mail already in the box when the workflow is activated
     google.deliverEmail(ALICE, { from: BOSS, subject: 'old news' });
     const wf = await activeGmailTrigger();
     expect(await h.service.integrations.polls.list()).toEqual(
-      expect.arrayContaining([{ workflowId: wf.workflowId, everyMs: 60_000, next: expect.any(Number) }]),
+      expect.arrayContaining([
+        { workflowId: wf.workflowId, everyMs: 60_000, next: expect.any(Number) },
+      ]),
     );
 
     // Act: several messages arrive between two polls, one from someone else
-    const first = google.deliverEmail(ALICE, { from: `The Boss <${BOSS}>`, subject: 'Q3 numbers', text: 'see attached' });
+    const first = google.deliverEmail(ALICE, {
+      from: `The Boss <${BOSS}>`,
+      subject: 'Q3 numbers',
+      text: 'see attached',
+    });
     google.deliverEmail(ALICE, { from: 'spam@example.net', subject: 'win a prize' });
     google.deliverEmail(ALICE, { from: BOSS, subject: 'lunch?' });
     google.deliverEmail(ALICE, { from: BOSS, subject: 're: lunch?' });
@@ -71,8 +88,15 @@ describe('gmail_new_message trigger', () => {
     // Assess: one firing per matching message, with what a workflow needs
     expect(outcome).toMatchObject({ kind: 'polled', fired: 3 });
     expect(await subjectsFired(wf.workflowId)).toEqual(['Q3 numbers', 'lunch?', 're: lunch?']);
-    const event = await h.waitForTriggered((e) => e.data.idempotencyKey === `gmail:${wf.workflowId}:${first.id}`);
-    expect(event.data).toMatchObject({ mode: 'schedule', triggerNodeId: 'mail', ownerId: wf.ownerId, version: 1 });
+    const event = await h.waitForTriggered(
+      (e) => e.data.idempotencyKey === `gmail:${wf.workflowId}:${first.id}`,
+    );
+    expect(event.data).toMatchObject({
+      mode: 'schedule',
+      triggerNodeId: 'mail',
+      ownerId: wf.ownerId,
+      version: 1,
+    });
     expect(event.data.payload).toEqual({
       id: first.id,
       threadId: first.threadId,
@@ -97,15 +121,23 @@ describe('gmail_new_message trigger', () => {
     google.deliverEmail(ALICE, { from: BOSS, subject: 'two' });
 
     // Act: three pollers at once (two workers, a redelivered job), then another
-    const outcomes = await Promise.all([poll(wf.workflowId), poll(wf.workflowId), poll(wf.workflowId)]);
+    const outcomes = await Promise.all([
+      poll(wf.workflowId),
+      poll(wf.workflowId),
+      poll(wf.workflowId),
+    ]);
     google.deliverEmail(ALICE, { from: BOSS, subject: 'three' });
     await Promise.all([poll(wf.workflowId), poll(wf.workflowId)]);
 
     // Assess
-    expect(outcomes.map((o) => (o.kind === 'polled' ? o.fired : -1)).reduce((a, b) => a + b)).toBe(2);
+    expect(outcomes.map((o) => (o.kind === 'polled' ? o.fired : -1)).reduce((a, b) => a + b)).toBe(
+      2,
+    );
     expect(await subjectsFired(wf.workflowId)).toEqual(['one', 'three', 'two']);
     expect(await h.firingsOf(wf.workflowId)).toHaveLength(3);
-    await waitFor(() => h.triggeredFor(wf.workflowId).length === 3, { message: 'three executions requested' });
+    await waitFor(() => h.triggeredFor(wf.workflowId).length === 3, {
+      message: 'three executions requested',
+    });
   });
 
   it('neither repeats nor misses mail across a restart between firing and saving the cursor', async () => {
@@ -153,7 +185,11 @@ describe('gmail_new_message trigger', () => {
   it('with no search, fires for new inbox mail only', async () => {
     const wf = await activeGmailTrigger('');
     google.deliverEmail(ALICE, { from: 'anyone@example.org', subject: 'hello' });
-    google.deliverEmail(ALICE, { from: 'anyone@example.org', subject: 'archived', labelIds: ['CATEGORY_UPDATES'] });
+    google.deliverEmail(ALICE, {
+      from: 'anyone@example.org',
+      subject: 'archived',
+      labelIds: ['CATEGORY_UPDATES'],
+    });
     await poll(wf.workflowId);
     expect(await subjectsFired(wf.workflowId)).toEqual(['hello']);
   });
@@ -166,44 +202,79 @@ describe('gmail_new_message trigger', () => {
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    expect((await status()).body).toMatchObject({ status: 'active', type: 'gmail_new_message', pollIntervalMinutes: 1, reason: null });
+    expect((await status()).body).toMatchObject({
+      status: 'active',
+      type: 'gmail_new_message',
+      pollIntervalMinutes: 1,
+      reason: null,
+    });
 
     // Act: auth says the grant is revoked
     connections.revoke(wf.connectionId);
     const calls = connections.accessCalls;
-    expect(await poll(wf.workflowId)).toEqual({ kind: 'paused', reason: 'the connection was revoked: reconnect it' });
+    expect(await poll(wf.workflowId)).toEqual({
+      kind: 'paused',
+      reason: 'the connection was revoked: reconnect it',
+    });
     expect(await poll(wf.workflowId)).toMatchObject({ kind: 'paused' });
 
     // Assess: paused, visible, no more polls scheduled, auth asked once
     expect(connections.accessCalls).toBe(calls + 1);
-    expect((await status()).body).toMatchObject({ status: 'paused', reason: 'the connection was revoked: reconnect it', version: 1 });
-    expect((await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId)).toBe(false);
+    expect((await status()).body).toMatchObject({
+      status: 'paused',
+      reason: 'the connection was revoked: reconnect it',
+      version: 1,
+    });
+    expect(
+      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
+    ).toBe(false);
     // Another user sees nothing
     expect((await status(wf.workflowId, randomUUID())).status).toBe(404);
 
     // Act: the user reconnects (auth emits connection.created for the same id)
     connections.reconnect(wf.connectionId);
     const bus = new LocalEventPublisher({ connection: h.redis, prefix: h.config.REDIS_PREFIX });
-    await bus.publish([createEvent('connection.created', { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' }, { source: 'auth' })]);
+    await bus.publish([
+      createEvent(
+        'connection.created',
+        { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' },
+        { source: 'auth' },
+      ),
+    ]);
     await bus.close();
-    await waitFor(async () => (await status()).body.status === 'active', { message: 'trigger resumed' });
-    expect((await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId)).toBe(true);
+    await waitFor(async () => (await status()).body.status === 'active', {
+      message: 'trigger resumed',
+    });
+    expect(
+      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
+    ).toBe(true);
   });
 
   it('pauses every trigger of a connection on connection.revoked and stops on deactivation', async () => {
     const wf = await activeGmailTrigger();
     const bus = new LocalEventPublisher({ connection: h.redis, prefix: h.config.REDIS_PREFIX });
-    await bus.publish([createEvent('connection.revoked', { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' }, { source: 'auth' })]);
+    await bus.publish([
+      createEvent(
+        'connection.revoked',
+        { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' },
+        { source: 'auth' },
+      ),
+    ]);
     await bus.close();
-    await waitFor(async () => (await h.service.integrations.states.find(wf.workflowId))?.status === 'paused', {
-      message: 'paused by connection.revoked',
-    });
+    await waitFor(
+      async () => (await h.service.integrations.states.find(wf.workflowId))?.status === 'paused',
+      {
+        message: 'paused by connection.revoked',
+      },
+    );
     google.deliverEmail(ALICE, { from: BOSS, subject: 'not while paused' });
     expect(await poll(wf.workflowId)).toMatchObject({ kind: 'paused' });
 
     await h.deactivate(wf);
     expect(await h.service.integrations.states.find(wf.workflowId)).toBeUndefined();
-    expect((await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId)).toBe(false);
+    expect(
+      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
+    ).toBe(false);
     expect(await poll(wf.workflowId)).toEqual({ kind: 'skipped' });
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(0);
   });

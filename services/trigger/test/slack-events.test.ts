@@ -17,7 +17,14 @@ describe('Slack Events API', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({
-      apps: [{ clientId: '1.2', clientSecret: 's', signingSecret: SIGNING_SECRET, redirectUris: ['http://127.0.0.1:9/*'] }],
+      apps: [
+        {
+          clientId: '1.2',
+          clientSecret: 's',
+          signingSecret: SIGNING_SECRET,
+          redirectUris: ['http://127.0.0.1:9/*'],
+        },
+      ],
       users: [{ id: 'U0ALICE', name: 'alice' }],
       channels: [
         { id: 'C0ALERTS', name: 'alerts' },
@@ -37,15 +44,25 @@ describe('Slack Events API', () => {
     await slack.close();
   });
 
-  async function activeSlackTrigger(config: Record<string, unknown> = {}, token = botToken): Promise<ActivatedWorkflow & { connectionId: string }> {
+  async function activeSlackTrigger(
+    config: Record<string, unknown> = {},
+    token = botToken,
+  ): Promise<ActivatedWorkflow & { connectionId: string }> {
     const ownerId = randomUUID();
     const connectionId = randomUUID();
     connections.addSlack(connectionId, ownerId, token);
-    const wf = await h.activate({ ownerId, graph: graphWith({ type: 'slack_event', id: 'slack', config: { connectionId, ...config } }) });
+    const wf = await h.activate({
+      ownerId,
+      graph: graphWith({ type: 'slack_event', id: 'slack', config: { connectionId, ...config } }),
+    });
     return { ...wf, connectionId };
   }
 
-  function envelope(event: Record<string, unknown>, eventId = `Ev${randomUUID().slice(0, 8).toUpperCase()}`, teamId = slack.team.id) {
+  function envelope(
+    event: Record<string, unknown>,
+    eventId = `Ev${randomUUID().slice(0, 8).toUpperCase()}`,
+    teamId = slack.team.id,
+  ) {
     return {
       token: 'legacy-verification-token',
       team_id: teamId,
@@ -69,9 +86,18 @@ describe('Slack Events API', () => {
 
   async function counts() {
     const [events, firings, outbox] = await Promise.all([
-      h.service.db.selectFrom('slack_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      h.service.db.selectFrom('firings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      h.service.db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      h.service.db
+        .selectFrom('slack_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      h.service.db
+        .selectFrom('firings')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      h.service.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { events: Number(events.n), firings: Number(firings.n), outbox: Number(outbox.n) };
   }
@@ -89,8 +115,14 @@ describe('Slack Events API', () => {
     const before = await counts();
 
     const wrong = await postSignedToSlackApp(eventsUrl, body, 'another-secret');
-    const stale = await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET, { timestamp: Math.floor(Date.now() / 1000) - 301 });
-    const missing = await fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const stale = await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET, {
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    const missing = await fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const tampered = await fetch(eventsUrl, {
       method: 'POST',
       headers: {
@@ -101,8 +133,11 @@ describe('Slack Events API', () => {
       body: JSON.stringify(body),
     });
 
-    for (const res of [wrong, stale, { status: missing.status }, { status: tampered.status }]) expect(res.status).toBe(401);
-    expect(JSON.parse(stale.body)).toMatchObject({ error: { code: 'invalid_signature', message: expect.stringMatching(/5 minutes/) } });
+    for (const res of [wrong, stale, { status: missing.status }, { status: tampered.status }])
+      expect(res.status).toBe(401);
+    expect(JSON.parse(stale.body)).toMatchObject({
+      error: { code: 'invalid_signature', message: expect.stringMatching(/5 minutes/) },
+    });
     // Absence of a firing needs a moment: the processing would run right after the answer.
     await new Promise((r) => setTimeout(r, 300));
     expect(await counts()).toEqual(before);
@@ -116,13 +151,23 @@ describe('Slack Events API', () => {
     const started = Date.now();
     const first = await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET);
     const answeredIn = Date.now() - started;
-    const retry = await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET, { retryNum: 1, retryReason: 'http_timeout' });
+    const retry = await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET, {
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
 
     expect(first.status).toBe(200);
     expect(answeredIn).toBeLessThan(3000);
     expect(retry.status).toBe(200);
-    const event = await h.waitForTriggered((e) => e.data.workflowId === wf.workflowId, 'the slack event fired');
-    expect(event.data).toMatchObject({ mode: 'webhook', triggerNodeId: 'slack', idempotencyKey: `slack:${wf.workflowId}:${body.event_id}` });
+    const event = await h.waitForTriggered(
+      (e) => e.data.workflowId === wf.workflowId,
+      'the slack event fired',
+    );
+    expect(event.data).toMatchObject({
+      mode: 'webhook',
+      triggerNodeId: 'slack',
+      idempotencyKey: `slack:${wf.workflowId}:${body.event_id}`,
+    });
     expect(event.data.payload).toMatchObject({
       eventId: body.event_id,
       teamId: slack.team.id,
@@ -148,16 +193,31 @@ describe('Slack Events API', () => {
     const sent = [
       envelope(message('in random', { channel: 'C0RANDOM' })),
       envelope(message('from a bot', { bot_id: 'B0BOT', subtype: 'bot_message' })),
-      envelope({ type: 'app_mention', channel: 'C0ALERTS', user: 'U0ALICE', text: '<@U0BOT> hi', ts: '1.2' }),
+      envelope({
+        type: 'app_mention',
+        channel: 'C0ALERTS',
+        user: 'U0ALICE',
+        text: '<@U0BOT> hi',
+        ts: '1.2',
+      }),
       envelope(message('another workspace'), undefined, 'T0ELSEWHERE'),
     ];
-    for (const body of sent) expect((await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET)).status).toBe(200);
+    for (const body of sent)
+      expect((await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET)).status).toBe(200);
 
     const texts = async (wf: ActivatedWorkflow) =>
-      (await h.outboxOf(wf.workflowId)).map((r) => (r.envelope as { data: { payload: { text: string } } }).data.payload.text).sort();
+      (await h.outboxOf(wf.workflowId))
+        .map((r) => (r.envelope as { data: { payload: { text: string } } }).data.payload.text)
+        .sort();
     await waitFor(
       async () =>
-        (await h.service.db.selectFrom('slack_events').select('event_id').where('processed_at', 'is', null).execute()).length === 0,
+        (
+          await h.service.db
+            .selectFrom('slack_events')
+            .select('event_id')
+            .where('processed_at', 'is', null)
+            .execute()
+        ).length === 0,
       { message: 'every delivery processed' },
     );
     expect(await texts(anyChannel)).toEqual(['in random']);
@@ -171,8 +231,13 @@ describe('Slack Events API', () => {
     connections.revoke(wf.connectionId);
     const body = envelope(message('nobody listens'));
     expect((await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET)).status).toBe(200);
-    await waitFor(async () => (await h.service.integrations.states.find(wf.workflowId))?.status === 'paused', { message: 'paused' });
-    expect((await h.service.integrations.states.find(wf.workflowId))?.reason).toBe('the connection was revoked: reconnect it');
+    await waitFor(
+      async () => (await h.service.integrations.states.find(wf.workflowId))?.status === 'paused',
+      { message: 'paused' },
+    );
+    expect((await h.service.integrations.states.find(wf.workflowId))?.reason).toBe(
+      'the connection was revoked: reconnect it',
+    );
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(0);
   });
 
@@ -182,7 +247,13 @@ describe('Slack Events API', () => {
     const body = envelope(message('survives a crash'));
     await h.service.db
       .insertInto('slack_events')
-      .values({ event_id: body.event_id, team_id: body.team_id, body: JSON.stringify(body), processed_at: null, received_at: new Date(Date.now() - 60_000) })
+      .values({
+        event_id: body.event_id,
+        team_id: body.team_id,
+        body: JSON.stringify(body),
+        processed_at: null,
+        received_at: new Date(Date.now() - 60_000),
+      })
       .execute();
 
     const recovered = await h.service.integrations.processSlack.recover(new Date());

@@ -26,23 +26,26 @@ export async function fireItem(
     payload: unknown;
   },
 ): Promise<'fired' | 'duplicate' | 'skipped'> {
-  const outcome = await deps.firings.recordForTrigger({ workflowId: input.workflowId }, (trigger) => {
-    if (!trigger?.active || trigger.type !== input.type) return undefined;
-    const node = triggerOf(trigger.graph);
-    if (!node) return undefined;
-    return {
-      executionId: deps.newId(),
-      workflowId: trigger.workflowId,
-      ownerId: trigger.ownerId,
-      version: trigger.version,
-      mode: input.mode,
-      triggerNodeId: node.id,
-      idempotencyKey: itemFiringKey(input.type, trigger.workflowId, input.itemKey),
-      payload: input.payload,
-      graph: trigger.graph,
-      triggeredAt: deps.now().toISOString(),
-    };
-  });
+  const outcome = await deps.firings.recordForTrigger(
+    { workflowId: input.workflowId },
+    (trigger) => {
+      if (!trigger?.active || trigger.type !== input.type) return undefined;
+      const node = triggerOf(trigger.graph);
+      if (!node) return undefined;
+      return {
+        executionId: deps.newId(),
+        workflowId: trigger.workflowId,
+        ownerId: trigger.ownerId,
+        version: trigger.version,
+        mode: input.mode,
+        triggerNodeId: node.id,
+        idempotencyKey: itemFiringKey(input.type, trigger.workflowId, input.itemKey),
+        payload: input.payload,
+        graph: trigger.graph,
+        triggeredAt: deps.now().toISOString(),
+      };
+    },
+  );
   if (!outcome) return 'skipped';
   if (outcome.duplicate) return 'duplicate';
   deps.metrics.firingEmitted(input.mode);

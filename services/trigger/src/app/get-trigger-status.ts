@@ -12,10 +12,14 @@ export class GetTriggerStatus {
   async execute(input: { ownerId: string; workflowId: string }): Promise<TriggerStatusResponse> {
     const trigger = await this.deps.triggers.findByWorkflowId(input.workflowId);
     if (!trigger || trigger.ownerId !== input.ownerId) throw new WorkflowNotFoundError();
-    const state = trigger.active && isIntegrationType(trigger.type) ? await this.deps.states.find(trigger.workflowId) : undefined;
+    const state =
+      trigger.active && isIntegrationType(trigger.type)
+        ? await this.deps.states.find(trigger.workflowId)
+        : undefined;
     let minutes: number | null = null;
     try {
-      if (isIntegrationType(trigger.type)) minutes = pollIntervalMinutes(integrationSettings(trigger.type, trigger.config)) ?? null;
+      if (isIntegrationType(trigger.type))
+        minutes = pollIntervalMinutes(integrationSettings(trigger.type, trigger.config)) ?? null;
     } catch {
       minutes = null;
     }

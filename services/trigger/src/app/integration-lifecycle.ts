@@ -24,7 +24,11 @@ export class IntegrationTriggerSync {
     },
   ) {}
 
-  async sync(workflowId: string, current: Trigger | undefined, states: TriggerStateStore): Promise<void> {
+  async sync(
+    workflowId: string,
+    current: Trigger | undefined,
+    states: TriggerStateStore,
+  ): Promise<void> {
     const now = this.deps.now();
     if (!current?.active || !isIntegrationType(current.type)) {
       // Deactivated or deleted: the cursor goes too, so a later activation starts from "now".
@@ -32,7 +36,8 @@ export class IntegrationTriggerSync {
       await this.deps.polls.remove(workflowId);
       return;
     }
-    const connectionId = typeof current.config.connectionId === 'string' ? current.config.connectionId : null;
+    const connectionId =
+      typeof current.config.connectionId === 'string' ? current.config.connectionId : null;
     await states.ensureActive({
       workflowId,
       type: current.type,
@@ -53,7 +58,10 @@ export class IntegrationTriggerSync {
     }
     if (minutes) await this.deps.polls.upsert(workflowId, minutes * 60_000);
     else await this.deps.polls.remove(workflowId);
-    this.deps.logger.info({ workflowId, type: current.type, pollEveryMinutes: minutes }, 'integration trigger active');
+    this.deps.logger.info(
+      { workflowId, type: current.type, pollEveryMinutes: minutes },
+      'integration trigger active',
+    );
   }
 
   /** connection.revoked: every trigger using it pauses with the reason and stops polling. */
@@ -62,7 +70,11 @@ export class IntegrationTriggerSync {
       if (!states) return;
       const paused = await states.pauseByConnection(connectionId, REVOKED_REASON, this.deps.now());
       for (const workflowId of paused) await this.deps.polls.remove(workflowId);
-      if (paused.length) this.deps.logger.warn({ connectionId, workflows: paused.length }, 'triggers paused: connection revoked');
+      if (paused.length)
+        this.deps.logger.warn(
+          { connectionId, workflows: paused.length },
+          'triggers paused: connection revoked',
+        );
     });
   }
 
@@ -72,7 +84,11 @@ export class IntegrationTriggerSync {
       if (!states) return;
       const resumed = await states.resumeByConnection(connectionId, this.deps.now());
       for (const workflowId of resumed) await this.resumePolling(repo, workflowId);
-      if (resumed.length) this.deps.logger.info({ connectionId, workflows: resumed.length }, 'triggers resumed: connection back');
+      if (resumed.length)
+        this.deps.logger.info(
+          { connectionId, workflows: resumed.length },
+          'triggers resumed: connection back',
+        );
     });
   }
 

@@ -25,7 +25,10 @@ const SCHEMAS = {
  * An integration trigger node's settings, read with its node type's own schema (defaults applied).
  * @throws TriggerMisconfiguredError naming each bad field.
  */
-export function integrationSettings(type: string, config: Record<string, unknown>): IntegrationSettings {
+export function integrationSettings(
+  type: string,
+  config: Record<string, unknown>,
+): IntegrationSettings {
   const schema = SCHEMAS[type as keyof typeof SCHEMAS];
   if (!schema) throw new TriggerMisconfiguredError(`"${type}" is not an integration trigger`);
   const parsed = schema.safeParse(config);

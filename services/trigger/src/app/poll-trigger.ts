@@ -85,7 +85,10 @@ export class PollTrigger {
     try {
       const access = await this.deps.connections.access(connectionId, trigger.ownerId, scopes);
       if (access.provider !== 'google' || access.auth.type !== 'bearer')
-        return this.pause(workflowId, 'the connection is not a Google account: choose a Google connection');
+        return this.pause(
+          workflowId,
+          'the connection is not a Google account: choose a Google connection',
+        );
       token = access.auth.token;
     } catch (err) {
       if (err instanceof ConnectionAccessError && !err.retryable)
@@ -107,7 +110,9 @@ export class PollTrigger {
         if (err.kind === 'unauthorized')
           await this.deps.connections
             .report(connectionId, trigger.ownerId, 'revoked', 'Google refused the access token')
-            .catch((e: Error) => logger.warn({ workflowId, err: e.message }, 'could not report the connection'));
+            .catch((e: Error) =>
+              logger.warn({ workflowId, err: e.message }, 'could not report the connection'),
+            );
         return this.pause(workflowId, pauseReasonOf(err));
       }
       return this.failed(workflowId, now, err);
@@ -129,7 +134,10 @@ export class PollTrigger {
     }
     const cursorSaved = await states.saveCursor(workflowId, state.generation, result.cursor, now);
     if (fired || duplicates || !cursorSaved)
-      logger.info({ workflowId, type: trigger.type, fired, duplicates, cursorSaved }, 'trigger polled');
+      logger.info(
+        { workflowId, type: trigger.type, fired, duplicates, cursorSaved },
+        'trigger polled',
+      );
     return { kind: 'polled', fired, duplicates, cursorSaved };
   }
 
@@ -145,7 +153,10 @@ export class PollTrigger {
 
   private async failed(workflowId: string, now: Date, err: unknown): Promise<PollOutcome> {
     const error = err instanceof Error ? err.message : String(err);
-    this.deps.logger.warn({ workflowId, err: error }, 'trigger poll failed; retrying at the next interval');
+    this.deps.logger.warn(
+      { workflowId, err: error },
+      'trigger poll failed; retrying at the next interval',
+    );
     await this.deps.states.recordPoll(workflowId, now, error.slice(0, 500));
     return { kind: 'failed', error };
   }

@@ -1,6 +1,14 @@
-import { ConnectionAccessError, type ConnectionAccess, type SlackEventPayload } from '@flowgenie/integrations';
+import {
+  ConnectionAccessError,
+  type ConnectionAccess,
+  type SlackEventPayload,
+} from '@flowgenie/integrations';
 import type { Logger } from '@flowgenie/platform';
-import { InvalidRequestError, InvalidSignatureError, SlackNotConfiguredError } from '../domain/errors';
+import {
+  InvalidRequestError,
+  InvalidSignatureError,
+  SlackNotConfiguredError,
+} from '../domain/errors';
 import { SLACK_TRIGGER, slackEventMatches } from '../domain/integration-trigger';
 import { verifySlackSignature } from '../domain/slack-signature';
 import { ProviderRequestError, type SlackTeamResolver } from '../ports/provider-sources';
@@ -12,8 +20,7 @@ import { integrationSettings } from './integration-settings';
 import { pauseReasonOf } from './poll-trigger';
 
 export type SlackReceipt =
-  | { kind: 'challenge'; challenge: string }
-  | { kind: 'ack'; eventId?: string; isNew: boolean };
+  { kind: 'challenge'; challenge: string } | { kind: 'ack'; eventId?: string; isNew: boolean };
 
 /**
  * `POST /hooks/slack/events`: Slack's Events API. The signature (signing secret, 5-minute
@@ -105,11 +112,16 @@ export class ProcessSlackEvent {
       try {
         parsed = integrationSettings(trigger.type, trigger.config);
       } catch (err) {
-        logger.warn({ workflowId: trigger.workflowId, err: (err as Error).message }, 'slack trigger skipped');
+        logger.warn(
+          { workflowId: trigger.workflowId, err: (err as Error).message },
+          'slack trigger skipped',
+        );
         continue;
       }
       if (parsed.type !== SLACK_TRIGGER || !slackEventMatches(parsed.settings, event)) continue;
-      const teamId = state.teamId ?? (await this.learnTeam(trigger.workflowId, parsed.settings.connectionId, trigger.ownerId));
+      const teamId =
+        state.teamId ??
+        (await this.learnTeam(trigger.workflowId, parsed.settings.connectionId, trigger.ownerId));
       if (teamId !== stored.teamId) continue;
       const outcome = await fireItem(this.deps, {
         workflowId: trigger.workflowId,
@@ -131,11 +143,19 @@ export class ProcessSlackEvent {
     return pending.length;
   }
 
-  private async learnTeam(workflowId: string, connectionId: string, ownerId: string): Promise<string | undefined> {
+  private async learnTeam(
+    workflowId: string,
+    connectionId: string,
+    ownerId: string,
+  ): Promise<string | undefined> {
     try {
       const access = await this.deps.connections.access(connectionId, ownerId);
       if (access.provider !== 'slack' || access.auth.type !== 'bearer') {
-        await this.deps.states.pause(workflowId, 'the connection is not a Slack workspace: choose a Slack connection', this.deps.now());
+        await this.deps.states.pause(
+          workflowId,
+          'the connection is not a Slack workspace: choose a Slack connection',
+          this.deps.now(),
+        );
         return undefined;
       }
       const teamId = await this.deps.slackTeams.teamOf(access.auth.token);

@@ -71,8 +71,8 @@ export interface CalendarEventLike {
 }
 
 /**
- * Clocks differ (ours, Google's): an event created up to this long before the previous sync
- * still counts as new. Keys dedupe, so the margin never fires an item twice.
+ * Used when a listing does not say when the calendar last changed: an event created up to this
+ * long before our clock's previous sync still counts as new (keys dedupe, so never twice).
  */
 export const CALENDAR_CLOCK_MARGIN_MS = 2 * 60_000;
 
@@ -81,28 +81,29 @@ export const startOf = (e: CalendarEventLike): string | undefined =>
   e.start?.dateTime ?? e.start?.date ?? undefined;
 
 /**
- * Which changed events fire, from a sync-token delta (or a full resync) since `since`, the time of
- * the previous successful sync:
- * - `created`: not cancelled and created since then; once per event id.
- * - `updated`: an event that existed before, or was edited after its creation; once per
- *   (event id, updated time). Cancellations count (the payload's status says so).
+ * Which changed events fire, from a sync-token delta (or a full resync) since `since`: the
+ * calendar's last modification time (Google's clock) at the previous successful sync, so an event
+ * created after it did not exist then.
+ * - `created`: not cancelled and created after `since`; once per event id.
+ * - `updated`: changed after `since`, and either existed before it or was edited after its
+ *   creation; once per (event id, updated time). Cancellations count (the payload's status says so).
  */
 export function calendarChangesToFire<E extends CalendarEventLike>(
   mode: 'created' | 'updated',
   events: readonly E[],
   since: Date,
 ): Array<{ key: string; event: E }> {
-  const threshold = since.getTime() - CALENDAR_CLOCK_MARGIN_MS;
+  const threshold = since.getTime();
   const out: Array<{ key: string; event: E }> = [];
   for (const event of events) {
     const created = Date.parse(event.created ?? '');
     const updated = Date.parse(event.updated ?? '');
     if (mode === 'created') {
-      if (event.status !== 'cancelled' && created >= threshold)
+      if (event.status !== 'cancelled' && created > threshold)
         out.push({ key: `created:${event.id}`, event });
     } else {
-      if (Number.isNaN(updated) || updated < threshold) continue;
-      const isNew = created >= threshold && updated - created < 1000;
+      if (Number.isNaN(updated) || updated <= threshold) continue;
+      const isNew = created > threshold && updated - created < 1000;
       if (!isNew) out.push({ key: `updated:${event.id}:${event.updated}`, event });
     }
   }
@@ -121,7 +122,9 @@ export function eventsStartingWithin<E extends CalendarEventLike>(
     .flatMap((event) => {
       const start = startOf(event);
       const at = start ? Date.parse(start.length === 10 ? `${start}T00:00:00Z` : start) : NaN;
-      return at > now.getTime() && at <= until ? [{ key: `starting:${event.id}:${start}`, event }] : [];
+      return at > now.getTime() && at <= until
+        ? [{ key: `starting:${event.id}:${start}`, event }]
+        : [];
     });
 }
 
@@ -134,7 +137,10 @@ export interface SlackEventFilter {
 }
 
 /** Whether a Slack event passes a trigger's filters (type, channel, bots). */
-export function slackEventMatches(filter: SlackEventFilter, event: Record<string, unknown>): boolean {
+export function slackEventMatches(
+  filter: SlackEventFilter,
+  event: Record<string, unknown>,
+): boolean {
   if (typeof event.type !== 'string' || !filter.eventTypes.includes(event.type)) return false;
   if (filter.channelId) {
     const item = event.item as { channel?: unknown } | undefined;

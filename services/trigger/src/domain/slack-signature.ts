@@ -3,8 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;
 
 export type SlackSignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
+  { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
 
 /**
  * Slack's request signing: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret,

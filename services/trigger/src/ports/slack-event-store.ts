@@ -13,7 +13,11 @@ export interface StoredSlackEvent {
  * if (await events.insertIfNew({ eventId, teamId, body })) queueProcessing(eventId);
  */
 export interface SlackEventStore {
-  insertIfNew(event: { eventId: string; teamId: string; body: Record<string, unknown> }): Promise<boolean>;
+  insertIfNew(event: {
+    eventId: string;
+    teamId: string;
+    body: Record<string, unknown>;
+  }): Promise<boolean>;
   find(eventId: string): Promise<StoredSlackEvent | undefined>;
   markProcessed(eventId: string, now: Date): Promise<void>;
   /** Unprocessed deliveries received before `before` (a restart's leftovers), oldest first. */

@@ -446,7 +446,10 @@ export const httpRoutes: HttpRoute[] = [
       { name: 'X-Slack-Request-Timestamp', description: 'Unix seconds the signature was made at.' },
     ],
     responses: {
-      200: { description: 'Challenge answered, or event acknowledged', schema: SlackEventsAnswerSchema },
+      200: {
+        description: 'Challenge answered, or event acknowledged',
+        schema: SlackEventsAnswerSchema,
+      },
       400: err('Not a JSON object, or an event without event_id / team_id'),
       401: err('Missing, stale or wrong signature; nothing was stored'),
       503: err('`slack_not_configured`: SLACK_SIGNING_SECRET is not set'),

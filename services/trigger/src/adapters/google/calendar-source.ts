@@ -1,6 +1,11 @@
 import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
-import type { CalendarEventConfig, CalendarEventPayload, CalendarTriggerMode } from '@flowgenie/integrations';
+import type {
+  CalendarEventConfig,
+  CalendarEventPayload,
+  CalendarTriggerMode,
+} from '@flowgenie/integrations';
 import {
+  CALENDAR_CLOCK_MARGIN_MS,
   calendarChangesToFire,
   eventsStartingWithin,
   type CalendarEventLike,
@@ -13,7 +18,7 @@ const MAX_PAGES = 40;
 
 interface CalendarCursor {
   syncToken: string;
-  /** When the previous sync ran: changes since then are new. */
+  /** The calendar's last modification time at the previous sync (Google's clock): later is new. */
   syncedAt: string;
 }
 
@@ -47,29 +52,40 @@ export class CalendarPollSource implements PollSource<CalendarEventConfig> {
         const res = await calendar.events.list({
           calendarId,
           timeMin: input.now.toISOString(),
-          timeMax: new Date(input.now.getTime() + input.settings.minutesBefore * 60_000).toISOString(),
+          timeMax: new Date(
+            input.now.getTime() + input.settings.minutesBefore * 60_000,
+          ).toISOString(),
           singleEvents: true,
           orderBy: 'startTime',
           maxResults: 250,
         });
-        const due = eventsStartingWithin((res.data.items ?? []) as ApiEvent[], input.now, input.settings.minutesBefore);
+        const due = eventsStartingWithin(
+          (res.data.items ?? []) as ApiEvent[],
+          input.now,
+          input.settings.minutesBefore,
+        );
         return {
           items: due.map(({ key, event }) => toItem(key, 'starting_within', calendarId, event)),
           cursor: { checkedAt: input.now.toISOString() },
         };
       }
       const cursor = input.cursor as Partial<CalendarCursor> | null;
-      let listed: { events: ApiEvent[]; syncToken: string };
+      let listed: { events: ApiEvent[]; syncToken: string; updated?: string };
       try {
         listed = await this.list(calendar, calendarId, cursor?.syncToken);
       } catch (err) {
         if (statusOf(err) !== 410 || !cursor?.syncToken) throw err;
         listed = await this.list(calendar, calendarId, undefined);
       }
-      const next = { syncToken: listed.syncToken, syncedAt: input.now.toISOString() };
+      const syncedAt =
+        listed.updated ?? new Date(input.now.getTime() - CALENDAR_CLOCK_MARGIN_MS).toISOString();
+      const next = { syncToken: listed.syncToken, syncedAt };
       if (!cursor?.syncToken || !cursor.syncedAt) return { items: [], cursor: next };
       const changes = calendarChangesToFire(mode, listed.events, new Date(cursor.syncedAt));
-      return { items: changes.map(({ key, event }) => toItem(key, mode, calendarId, event)), cursor: next };
+      return {
+        items: changes.map(({ key, event }) => toItem(key, mode, calendarId, event)),
+        cursor: next,
+      };
     } catch (err) {
       throw providerError(err, 'Google Calendar');
     }
@@ -79,7 +95,7 @@ export class CalendarPollSource implements PollSource<CalendarEventConfig> {
     calendar: calendar_v3.Calendar,
     calendarId: string,
     syncToken: string | undefined,
-  ): Promise<{ events: ApiEvent[]; syncToken: string }> {
+  ): Promise<{ events: ApiEvent[]; syncToken: string; updated?: string }> {
     const events: ApiEvent[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -92,15 +108,25 @@ export class CalendarPollSource implements PollSource<CalendarEventConfig> {
       events.push(...((res.data.items ?? []) as ApiEvent[]));
       pageToken = res.data.nextPageToken ?? undefined;
       if (!pageToken) {
-        if (!res.data.nextSyncToken) throw new Error('Google Calendar ended a listing without a sync token');
-        return { events, syncToken: res.data.nextSyncToken };
+        if (!res.data.nextSyncToken)
+          throw new Error('Google Calendar ended a listing without a sync token');
+        return {
+          events,
+          syncToken: res.data.nextSyncToken,
+          updated: res.data.updated ?? undefined,
+        };
       }
     }
     throw new Error('Google Calendar listing has too many pages');
   }
 }
 
-function toItem(key: string, reason: CalendarTriggerMode, calendarId: string, e: ApiEvent): PolledItem {
+function toItem(
+  key: string,
+  reason: CalendarTriggerMode,
+  calendarId: string,
+  e: ApiEvent,
+): PolledItem {
   const payload: CalendarEventPayload = {
     reason,
     calendarId,

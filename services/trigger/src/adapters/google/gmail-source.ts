@@ -93,11 +93,19 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
     return { added, historyId };
   }
 
-  private async metadataOf(gmail: gmail_v1.Gmail, ids: string[]): Promise<gmail_v1.Schema$Message[]> {
+  private async metadataOf(
+    gmail: gmail_v1.Gmail,
+    ids: string[],
+  ): Promise<gmail_v1.Schema$Message[]> {
     const out: gmail_v1.Schema$Message[] = [];
     for (const id of ids) {
       try {
-        const res = await gmail.users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: HEADERS });
+        const res = await gmail.users.messages.get({
+          userId: 'me',
+          id,
+          format: 'metadata',
+          metadataHeaders: HEADERS,
+        });
         out.push(res.data);
       } catch (err) {
         // Deleted since it arrived: nothing to fire.
@@ -119,7 +127,12 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
     const found = new Set<string>();
     let pageToken: string | undefined;
     for (let page = 0; page < 10; page += 1) {
-      const res = await gmail.users.messages.list({ userId: 'me', q, maxResults: 500, ...(pageToken ? { pageToken } : {}) });
+      const res = await gmail.users.messages.list({
+        userId: 'me',
+        q,
+        maxResults: 500,
+        ...(pageToken ? { pageToken } : {}),
+      });
       for (const m of res.data.messages ?? []) if (m.id && wanted.has(m.id)) found.add(m.id);
       pageToken = res.data.nextPageToken ?? undefined;
       if (!pageToken || found.size === wanted.size) break;
@@ -136,7 +149,11 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
     const profile = await gmail.users.getProfile({ userId: 'me' });
     const sinceMs = Date.parse(since);
     const q = `${input.settings.query || 'in:inbox'} after:${Math.floor(sinceMs / 1000) - 1}`;
-    const res = await gmail.users.messages.list({ userId: 'me', q, maxResults: FALLBACK_MAX_MESSAGES });
+    const res = await gmail.users.messages.list({
+      userId: 'me',
+      q,
+      maxResults: FALLBACK_MAX_MESSAGES,
+    });
     const ids = (res.data.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
     // `after:` counts in seconds: keep what Gmail received since the last poll began.
     const messages = (await this.metadataOf(gmail, ids.reverse())).filter(

@@ -10,7 +10,11 @@ export function statusOf(err: unknown): number | undefined {
 /** A googleapis failure as the poll use case understands it (no token in the message). */
 export function providerError(err: unknown, api: string): ProviderRequestError {
   const status = statusOf(err);
-  const message = `${api} answered ${status ?? 'no response'}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300);
+  const message =
+    `${api} answered ${status ?? 'no response'}: ${(err as Error)?.message ?? String(err)}`.slice(
+      0,
+      300,
+    );
   if (status === 401) return new ProviderRequestError('unauthorized', message);
   if (status === 403) {
     const reason = JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? '');

@@ -44,13 +44,17 @@ export function slackEventRoutes(deps: {
       if (receipt.isNew && receipt.eventId) {
         const eventId = receipt.eventId;
         setImmediate(() => {
-          deps.process.execute(eventId).catch((err: Error) =>
-            deps.logger.warn({ eventId, err: err.message }, 'slack event not processed yet; retried by the sweep'),
-          );
+          deps.process
+            .execute(eventId)
+            .catch((err: Error) =>
+              deps.logger.warn(
+                { eventId, err: err.message },
+                'slack event not processed yet; retried by the sweep',
+              ),
+            );
         });
       }
     },
   );
   return router;
 }
-

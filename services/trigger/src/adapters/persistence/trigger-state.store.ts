@@ -180,7 +180,12 @@ export class KyselySlackEventStore implements SlackEventStore {
   }): Promise<boolean> {
     const row = await this.db
       .insertInto('slack_events')
-      .values({ event_id: event.eventId, team_id: event.teamId, body: JSON.stringify(event.body), processed_at: null })
+      .values({
+        event_id: event.eventId,
+        team_id: event.teamId,
+        body: JSON.stringify(event.body),
+        processed_at: null,
+      })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .returning('event_id')
       .executeTakeFirst();

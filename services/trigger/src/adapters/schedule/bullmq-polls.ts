@@ -24,9 +24,17 @@ export class BullmqPolls implements PollRegistry {
   private worker?: Worker<PollJobData>;
 
   constructor(
-    private readonly opts: { connection: Redis; prefix: string; logger: Logger; concurrency?: number },
+    private readonly opts: {
+      connection: Redis;
+      prefix: string;
+      logger: Logger;
+      concurrency?: number;
+    },
   ) {
-    this.queue = new Queue<PollJobData>(POLLS_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+    this.queue = new Queue<PollJobData>(POLLS_QUEUE, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+    });
     this.queue.on('error', () => undefined);
   }
 
@@ -37,7 +45,11 @@ export class BullmqPolls implements PollRegistry {
       {
         name: 'poll',
         data: { workflowId },
-        opts: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600, count: 1000 } },
+        opts: {
+          attempts: 1,
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600, count: 1000 },
+        },
       },
     );
   }
@@ -52,17 +64,26 @@ export class BullmqPolls implements PollRegistry {
       async (job: Job<PollJobData>) => {
         await onPoll(job.data.workflowId);
       },
-      { connection: this.opts.connection, prefix: this.opts.prefix, concurrency: this.opts.concurrency ?? 4 },
+      {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        concurrency: this.opts.concurrency ?? 4,
+      },
     );
     this.worker.on('failed', (job, err) =>
-      this.opts.logger.warn({ workflowId: job?.data.workflowId, err: err.message }, 'trigger poll failed'),
+      this.opts.logger.warn(
+        { workflowId: job?.data.workflowId, err: err.message },
+        'trigger poll failed',
+      ),
     );
     this.worker.on('error', (err) => this.opts.logger.error({ err }, 'poll worker error'));
     await this.worker.waitUntilReady();
   }
 
   /** The registered polls (operators, tests, the status API's next poll time). */
-  async list(): Promise<Array<{ workflowId: string; everyMs: number | null; next: number | null }>> {
+  async list(): Promise<
+    Array<{ workflowId: string; everyMs: number | null; next: number | null }>
+  > {
     const schedulers = await this.queue.getJobSchedulers();
     return schedulers.map((s) => ({
       workflowId: s.key,

@@ -14,14 +14,23 @@ export class WebApiSlackTeamResolver implements SlackTeamResolver {
     });
     try {
       const res = await client.auth.test();
-      if (!res.team_id) throw new ProviderRequestError('unavailable', 'Slack auth.test answered no team_id');
+      if (!res.team_id)
+        throw new ProviderRequestError('unavailable', 'Slack auth.test answered no team_id');
       return res.team_id;
     } catch (err) {
       if (err instanceof ProviderRequestError) throw err;
       const code = (err as { data?: { error?: string } }).data?.error;
-      if (code === 'invalid_auth' || code === 'token_revoked' || code === 'account_inactive' || code === 'not_authed')
+      if (
+        code === 'invalid_auth' ||
+        code === 'token_revoked' ||
+        code === 'account_inactive' ||
+        code === 'not_authed'
+      )
         throw new ProviderRequestError('unauthorized', `Slack auth.test: ${code}`);
-      throw new ProviderRequestError('unavailable', `Slack auth.test failed: ${(err as Error).message}`.slice(0, 300));
+      throw new ProviderRequestError(
+        'unavailable',
+        `Slack auth.test failed: ${(err as Error).message}`.slice(0, 300),
+      );
     }
   }
 }

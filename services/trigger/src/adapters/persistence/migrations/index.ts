@@ -59,7 +59,9 @@ const integrationTriggers: Migration = {
         received_at timestamptz not null default now(),
         processed_at timestamptz
       )`.execute(db);
-    await sql`create index slack_events_unprocessed on slack_events (received_at) where processed_at is null`.execute(db);
+    await sql`create index slack_events_unprocessed on slack_events (received_at) where processed_at is null`.execute(
+      db,
+    );
   },
   async down(db) {
     await sql`drop table slack_events`.execute(db);
