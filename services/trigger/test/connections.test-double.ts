@@ -15,6 +15,8 @@ export class FakeConnections implements ConnectionAccess {
   readonly connections = new Map<string, Stored>();
   readonly reports: Array<{ connectionId: string; status: string; reason: string }> = [];
   accessCalls = 0;
+  /** Every credential handed out, to check none leaks into logs, events or answers. */
+  readonly issued: string[] = [];
   /** The next accesses fail as retryable (auth not answering). */
   unavailable = 0;
 
@@ -58,6 +60,7 @@ export class FakeConnections implements ConnectionAccess {
         email: c.email,
         scopes: requiredScopes ?? [],
       });
+      this.issued.push(issued.accessToken);
       return {
         connectionId,
         provider: 'google',
@@ -67,6 +70,7 @@ export class FakeConnections implements ConnectionAccess {
         scopes: issued.scopes,
       };
     }
+    this.issued.push(c.token);
     return {
       connectionId,
       provider: 'slack',

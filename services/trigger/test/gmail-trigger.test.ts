@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
 import { createEvent } from '@flowgenie/messaging';
 import { LocalEventPublisher } from '@flowgenie/messaging/local';
@@ -286,5 +288,64 @@ describe('gmail_new_message trigger', () => {
     expect(await poll(wf.workflowId)).toMatchObject({ kind: 'failed' });
     expect((await h.service.integrations.states.find(wf.workflowId))?.lastError).toMatch(/503/);
     expect(await poll(wf.workflowId)).toMatchObject({ kind: 'polled', fired: 1 });
+  });
+
+  it('pauses and tells auth when Google refuses the token', async () => {
+    const wf = await activeGmailTrigger();
+    google.forceFailure({ pathPrefix: '/gmail/v1', status: 401 });
+
+    const outcome = await poll(wf.workflowId);
+
+    expect(outcome).toEqual({
+      kind: 'paused',
+      reason: 'the provider refused the connection’s token: reconnect it',
+    });
+    expect(connections.reports).toContainEqual({
+      connectionId: wf.connectionId,
+      status: 'revoked',
+      reason: 'Google refused the access token',
+    });
+  });
+
+  it('never writes a token to its logs, events or status answers', async () => {
+    // Prepare: a second instance over the same database whose logs we keep, at debug level
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = pino({ level: 'debug' }, sink);
+    const second = await compose(h.config, {
+      logger,
+      connectionAccess: connections,
+      keySet: tokens.keySet,
+    });
+    await second.start();
+    try {
+      const wf = await activeGmailTrigger();
+      google.deliverEmail(ALICE, { from: BOSS, subject: 'logged?' });
+      await second.integrations.poll.execute(wf.workflowId);
+      google.forceFailure({ pathPrefix: '/gmail/v1', status: 503 });
+      await second.integrations.poll.execute(wf.workflowId);
+      connections.revoke(wf.connectionId);
+      await second.integrations.poll.execute(wf.workflowId);
+      const status = await fetch(`${h.url}/workflows/${wf.workflowId}/trigger`, {
+        headers: { authorization: `Bearer ${await tokens.sign(wf.ownerId)}` },
+      }).then((r) => r.text());
+
+      // Assess
+      expect(lines.join('')).toMatch(/trigger paused/);
+      const outbox = JSON.stringify(await h.outboxOf(wf.workflowId));
+      expect(connections.issued.length).toBeGreaterThan(0);
+      for (const token of connections.issued) {
+        expect(lines.join('')).not.toContain(token);
+        expect(outbox).not.toContain(token);
+        expect(status).not.toContain(token);
+      }
+    } finally {
+      await second.stop();
+    }
   });
 });
