@@ -136,10 +136,24 @@ export class ProcessSlackEvent {
     return { fired };
   }
 
-  /** Deliveries received before `before` and never processed (a crash between ack and firing). */
+  /**
+   * Fires deliveries received before `before` and never processed (a crash between ack and
+   * firing, auth unreachable), then forgets processed ones older than a day (retries of them are
+   * long over; their firings keep the dedup).
+   */
   async recover(before: Date): Promise<number> {
     const pending = await this.deps.events.pending(before, 100);
-    for (const id of pending) await this.execute(id);
+    for (const id of pending) {
+      try {
+        await this.execute(id);
+      } catch (err) {
+        this.deps.logger.warn(
+          { eventId: id, err: (err as Error).message },
+          'slack event still not processed',
+        );
+      }
+    }
+    await this.deps.events.prune(new Date(this.deps.now().getTime() - 24 * 3_600_000));
     return pending.length;
   }
 

@@ -22,4 +22,6 @@ export interface SlackEventStore {
   markProcessed(eventId: string, now: Date): Promise<void>;
   /** Unprocessed deliveries received before `before` (a restart's leftovers), oldest first. */
   pending(before: Date, limit: number): Promise<string[]>;
+  /** Drops processed deliveries received before `before` (Slack stops retrying within hours). */
+  prune(before: Date): Promise<number>;
 }

@@ -35,33 +35,43 @@ export const CalendarEventPayloadSchema = z.object({
 });
 export type CalendarEventPayload = z.infer<typeof CalendarEventPayloadSchema>;
 
-export const CalendarEventConfigSchema = z.object({
-  connectionId: connectionField(['google'], [CALENDAR_READ_SCOPE], {
-    title: 'Google account',
-    description: 'The connected Google account whose calendar is watched.',
-  }),
-  calendarId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(1024)
-    .default('primary')
-    .meta({
-      title: 'Calendar',
-      description: 'The calendar to watch (default: the account’s primary calendar).',
-      ...optionsFrom('google.calendars'),
+export const CalendarEventConfigSchema = z
+  .object({
+    connectionId: connectionField(['google'], [CALENDAR_READ_SCOPE], {
+      title: 'Google account',
+      description: 'The connected Google account whose calendar is watched.',
     }),
-  mode: z.enum(CALENDAR_TRIGGER_MODES).default('created').meta({
-    title: 'When',
-    description:
-      'created: an event is added; updated: an existing event changes (or is cancelled); starting_within: an event starts within the given minutes (once per event and start time).',
-  }),
-  minutesBefore: z.number().int().min(1).max(10_080).default(15).meta({
-    title: 'Minutes before start',
-    description: 'For starting_within: how long before an event starts the workflow runs.',
-  }),
-  pollIntervalMinutes: pollIntervalField,
-});
+    calendarId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1024)
+      .default('primary')
+      .meta({
+        title: 'Calendar',
+        description: 'The calendar to watch (default: the account’s primary calendar).',
+        ...optionsFrom('google.calendars'),
+      }),
+    mode: z.enum(CALENDAR_TRIGGER_MODES).default('created').meta({
+      title: 'When',
+      description:
+        'created: an event is added; updated: an existing event changes (or is cancelled); starting_within: an event starts within the given minutes (once per event and start time).',
+    }),
+    minutesBefore: z.number().int().min(1).max(10_080).default(15).meta({
+      title: 'Minutes before start',
+      description: 'For starting_within: how long before an event starts the workflow runs.',
+    }),
+    pollIntervalMinutes: pollIntervalField,
+  })
+  .superRefine((config, ctx) => {
+    // A reminder window shorter than the poll interval would let events slip between two polls.
+    if (config.mode === 'starting_within' && config.pollIntervalMinutes > config.minutesBefore)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pollIntervalMinutes'],
+        message: `must be at most "Minutes before start" (${config.minutesBefore}), or events starting between two checks are missed`,
+      });
+  });
 export type CalendarEventConfig = z.output<typeof CalendarEventConfigSchema>;
 
 export const calendarEventNode = defineNodeType({

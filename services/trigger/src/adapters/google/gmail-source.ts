@@ -3,8 +3,9 @@ import type { GmailMessagePayload, GmailNewMessageConfig } from '@flowgenie/inte
 import type { PollInput, PollResult, PollSource, PolledItem } from '../../ports/provider-sources';
 import { providerError, statusOf } from './google-errors';
 
-/** Pages of history read per poll (500 records each); the rest waits for the next poll. */
-const MAX_HISTORY_PAGES = 20;
+/** New messages looked at per poll (each is one messages.get); the rest waits for the next poll. */
+const MAX_CANDIDATES = 100;
+const HISTORY_PAGE_SIZE = 100;
 /** Messages listed when the history is too old to read (404): newest first, deduped by key. */
 const FALLBACK_MAX_MESSAGES = 100;
 const HEADERS = ['From', 'To', 'Subject', 'Date'];
@@ -71,12 +72,12 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
     const added = new Map<string, string[]>();
     let pageToken: string | undefined;
     let historyId = startHistoryId;
-    for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+    for (;;) {
       const res = await gmail.users.history.list({
         userId: 'me',
         startHistoryId,
         historyTypes: ['messageAdded'],
-        maxResults: 500,
+        maxResults: HISTORY_PAGE_SIZE,
         ...(pageToken ? { pageToken } : {}),
       });
       let lastRecord: string | undefined;
@@ -87,10 +88,10 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
       }
       pageToken = res.data.nextPageToken ?? undefined;
       if (!pageToken) return { added, historyId: String(res.data.historyId ?? historyId) };
-      // More than we read this time: continue after the last record seen.
       historyId = lastRecord ?? historyId;
+      // Enough for one poll: the next one continues after the last record read (records are in order).
+      if (added.size >= MAX_CANDIDATES) return { added, historyId };
     }
-    return { added, historyId };
   }
 
   private async metadataOf(

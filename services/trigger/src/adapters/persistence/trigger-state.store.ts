@@ -227,4 +227,13 @@ export class KyselySlackEventStore implements SlackEventStore {
       .execute();
     return rows.map((r) => r.event_id);
   }
+
+  async prune(before: Date): Promise<number> {
+    const res = await this.db
+      .deleteFrom('slack_events')
+      .where('processed_at', 'is not', null)
+      .where('received_at', '<', before)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
 }
