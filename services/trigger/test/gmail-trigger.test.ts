@@ -117,6 +117,33 @@ describe('gmail_new_message trigger', () => {
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(3);
   });
 
+  it('takes its baseline from the poll the activation schedules, before any explicit poll', async () => {
+    const ownerId = randomUUID();
+    const connectionId = randomUUID();
+    connections.addGoogle(connectionId, ownerId, ALICE);
+    const wf = await h.activate({
+      ownerId,
+      graph: graphWith({
+        type: 'gmail_new_message',
+        config: { connectionId, pollIntervalMinutes: 5 },
+      }),
+    });
+    // BullMQ runs an interval scheduler's first job at once: the worker polled by itself.
+    const state = await waitFor(
+      async () => {
+        const s = await h.service.integrations.states.find(wf.workflowId);
+        return s?.lastPolledAt ? s : undefined;
+      },
+      { message: 'the scheduled first poll' },
+    );
+    expect(state.cursor).toEqual(expect.objectContaining({ historyId: expect.any(String) }));
+    expect(await h.service.integrations.polls.list()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ workflowId: wf.workflowId, everyMs: 300_000 }),
+      ]),
+    );
+  });
+
   it('runs each message once when polls overlap or the same poll is delivered twice', async () => {
     const wf = await activeGmailTrigger();
     google.deliverEmail(ALICE, { from: BOSS, subject: 'one' });
