@@ -45,7 +45,7 @@ export const TriggerEnvSchema = z.object({
   /** The auth service's own address, where polling and Slack triggers get their connections' tokens. */
   AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
   /** Service-to-service token for auth's internal endpoints; else read from INTERNAL_SERVICE_TOKEN_FILE. */
-  INTERNAL_SERVICE_TOKEN: optional(z.string().min(16)),
+  INTERNAL_SERVICE_TOKEN: optional(z.string().min(1)),
   INTERNAL_SERVICE_TOKEN_FILE: z
     .string()
     .min(1)

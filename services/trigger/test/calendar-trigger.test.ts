@@ -70,7 +70,8 @@ describe('calendar_event trigger', () => {
       ownerId,
       graph: graphWith({ type: 'calendar_event', id: 'cal', config: { connectionId, ...config } }),
     });
-    await poll(wf.workflowId);
+    // The service takes the baseline itself once the activation commits.
+    await h.pollsSettled(wf.workflowId);
     return wf;
   }
 

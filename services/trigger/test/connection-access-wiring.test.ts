@@ -91,7 +91,7 @@ describe('connection access through auth’s internal endpoint', () => {
         config: { connectionId, query: 'from:boss@example.com' },
       }),
     });
-    await h.service.integrations.poll.execute(wf.workflowId);
+    await h.pollsSettled(wf.workflowId);
     google.deliverEmail(ALICE, { from: 'boss@example.com', subject: 'through auth' });
 
     expect(await h.service.integrations.poll.execute(wf.workflowId)).toMatchObject({

@@ -37,7 +37,7 @@ describe('gmail_new_message trigger', () => {
     await google.close();
   });
 
-  /** An activated Gmail trigger on a fresh connection, with its first poll (the baseline) done. */
+  /** An activated Gmail trigger on a fresh connection, with its first poll (the baseline) done by the service. */
   async function activeGmailTrigger(
     query = `from:${BOSS}`,
   ): Promise<ActivatedWorkflow & { connectionId: string }> {
@@ -48,7 +48,7 @@ describe('gmail_new_message trigger', () => {
       ownerId,
       graph: graphWith({ type: 'gmail_new_message', id: 'mail', config: { connectionId, query } }),
     });
-    await h.service.integrations.poll.execute(wf.workflowId);
+    await h.pollsSettled(wf.workflowId);
     const state = await h.service.integrations.states.find(wf.workflowId);
     expect(state?.cursor).toEqual(expect.objectContaining({ historyId: expect.any(String) }));
     return { ...wf, connectionId };
@@ -117,7 +117,7 @@ describe('gmail_new_message trigger', () => {
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(3);
   });
 
-  it('takes its baseline from the poll the activation schedules, before any explicit poll', async () => {
+  it('takes its baseline by itself as soon as the activation commits', async () => {
     const ownerId = randomUUID();
     const connectionId = randomUUID();
     connections.addGoogle(connectionId, ownerId, ALICE);
@@ -128,7 +128,7 @@ describe('gmail_new_message trigger', () => {
         config: { connectionId, pollIntervalMinutes: 5 },
       }),
     });
-    // BullMQ runs an interval scheduler's first job at once: the worker polled by itself.
+    // The activation queues a first poll once committed: the worker polled by itself.
     const state = await waitFor(
       async () => {
         const s = await h.service.integrations.states.find(wf.workflowId);

@@ -1,6 +1,6 @@
 import type { Logger } from '@flowgenie/platform';
 import { TriggerMisconfiguredError } from '../domain/errors';
-import { cursorKeyOf, isIntegrationType } from '../domain/integration-trigger';
+import { cursorKeyOf, isIntegrationType, isPollingType } from '../domain/integration-trigger';
 import type { Trigger } from '../domain/trigger';
 import type { PollRegistry } from '../ports/poll-registry';
 import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
@@ -64,6 +64,14 @@ export class IntegrationTriggerSync {
     );
   }
 
+  /**
+   * After an activation committed: the first poll (the baseline) runs now, whatever the interval's
+   * first run (which may have come before the commit) found.
+   */
+  async activated(workflowId: string, triggerType: string | undefined): Promise<void> {
+    if (triggerType && isPollingType(triggerType)) await this.deps.polls.pollNow(workflowId);
+  }
+
   /** connection.revoked: every trigger using it pauses with the reason and stops polling. */
   async connectionRevoked(eventId: string, connectionId: string): Promise<void> {
     await this.deps.inbox.once(eventId, async (_repo, states) => {
@@ -80,26 +88,33 @@ export class IntegrationTriggerSync {
 
   /** connection.created (a reconnect keeps the id): paused triggers using it run again. */
   async connectionCreated(eventId: string, connectionId: string): Promise<void> {
+    const polling: string[] = [];
     await this.deps.inbox.once(eventId, async (repo, states) => {
       if (!states) return;
       const resumed = await states.resumeByConnection(connectionId, this.deps.now());
-      for (const workflowId of resumed) await this.resumePolling(repo, workflowId);
+      for (const workflowId of resumed)
+        if (await this.resumePolling(repo, workflowId)) polling.push(workflowId);
       if (resumed.length)
         this.deps.logger.info(
           { connectionId, workflows: resumed.length },
           'triggers resumed: connection back',
         );
     });
+    // Committed: poll at once rather than at the next interval.
+    for (const workflowId of polling) await this.deps.polls.pollNow(workflowId);
   }
 
-  private async resumePolling(repo: TriggerRepository, workflowId: string): Promise<void> {
+  /** Registers the poll again; resolves whether the trigger polls. */
+  private async resumePolling(repo: TriggerRepository, workflowId: string): Promise<boolean> {
     const trigger = await repo.lockByWorkflowId(workflowId);
-    if (!trigger?.active) return;
+    if (!trigger?.active) return false;
     try {
       const minutes = pollIntervalMinutes(integrationSettings(trigger.type, trigger.config));
       if (minutes) await this.deps.polls.upsert(workflowId, minutes * 60_000);
+      return minutes !== undefined;
     } catch (err) {
       if (!(err instanceof TriggerMisconfiguredError)) throw err;
+      return false;
     }
   }
 }

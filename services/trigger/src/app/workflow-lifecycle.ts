@@ -40,10 +40,11 @@ export class WorkflowLifecycle {
       active: true,
       updatedAt: at,
     };
-    await this.deps.inbox.once(eventId, async (repo, states) => {
+    const applied = await this.deps.inbox.once(eventId, async (repo, states) => {
       await repo.saveIfNewer(trigger);
       await this.syncSchedule(repo, data.workflowId, states);
     });
+    if (applied) await this.deps.integrations?.activated(data.workflowId, node?.type);
   }
 
   /** workflow.deactivated and workflow.deleted: the hook answers 404 and the schedule stops. */

@@ -10,4 +10,9 @@
 export interface PollRegistry {
   upsert(workflowId: string, everyMs: number): Promise<void>;
   remove(workflowId: string): Promise<void>;
+  /**
+   * One poll as soon as possible, besides the interval: called once an activation or a resume has
+   * committed (the interval's first run may come before the commit and find nothing to poll).
+   */
+  pollNow(workflowId: string): Promise<void>;
 }

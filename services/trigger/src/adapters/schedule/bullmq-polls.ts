@@ -54,6 +54,14 @@ export class BullmqPolls implements PollRegistry {
     );
   }
 
+  async pollNow(workflowId: string): Promise<void> {
+    await this.queue.add(
+      'poll',
+      { workflowId },
+      { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600, count: 1000 } },
+    );
+  }
+
   async remove(workflowId: string): Promise<void> {
     await this.queue.removeJobScheduler(workflowId);
   }
