@@ -569,6 +569,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
       );
       for (const path of [
         `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`,
+        `/internal/connections/${randomUUID()}/access`,
         '/metrics',
         '/api/internal/x',
       ]) {

@@ -3,7 +3,14 @@
  * requires it), so browsers send it with every request to the origin: the gateway keeps it from
  * every other service, where a log line or a webhook payload could otherwise capture it.
  */
-export const AUTH_ONLY_COOKIES: readonly string[] = ['__Host-fg_refresh', 'fg_refresh'];
+export const AUTH_ONLY_COOKIES: readonly string[] = [
+  '__Host-fg_refresh',
+  'fg_refresh',
+  // Binds a Google sign-in to its browser (services/auth, google/redis-oauth-state-store.ts).
+  '__Host-fg_google_state',
+  // Binds a connection's OAuth dance to its browser (services/auth, connection.routes.ts).
+  '__Host-fg_oauth',
+];
 
 /**
  * A `Cookie` header without the named cookies; undefined when nothing is left.

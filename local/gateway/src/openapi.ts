@@ -12,6 +12,8 @@ const NAMED: [string, z.ZodType][] = [
   ['ApiKeyList', c.ApiKeyListResponseSchema],
   ['AccessToken', c.AccessTokenResponseSchema],
   ['Jwks', c.JwksResponseSchema],
+  ['GoogleSignInConfig', c.GoogleSignInConfigResponseSchema],
+  ['LinkGoogle', c.LinkGoogleResponseSchema],
   ['ValidationResult', c.ValidationResultSchema],
   ['Workflow', c.WorkflowResponseSchema],
   ['WorkflowSummary', c.WorkflowSummarySchema],
@@ -29,6 +31,10 @@ const NAMED: [string, z.ZodType][] = [
   ['Execution', c.ExecutionResponseSchema],
   ['ExecutionSummary', c.ExecutionSummarySchema],
   ['ExecutionList', c.ExecutionListResponseSchema],
+  ['Connection', c.ConnectionResponseSchema],
+  ['ConnectionList', c.ConnectionListResponseSchema],
+  ['ConnectionOAuthStart', c.StartConnectionOAuthResponseSchema],
+  ['ConnectionOptions', c.ConnectionOptionsResponseSchema],
   ['TriggerStatus', c.TriggerStatusResponseSchema],
   ['SlackEventsAnswer', c.SlackEventsAnswerSchema],
 ];
@@ -166,6 +172,10 @@ export function buildOpenApiDocument(opts: { serverUrl?: string; version?: strin
       { name: 'runs', description: 'Manual runs' },
       { name: 'hooks', description: 'Inbound webhooks' },
       { name: 'executions', description: 'Execution history' },
+      {
+        name: 'connections',
+        description: 'Connected accounts and credentials for outside services',
+      },
     ],
     paths,
     components: {

@@ -12,6 +12,13 @@ describe('resolveRoute', () => {
     ['/.well-known/jwks.json', 'auth', '/.well-known/jwks.json'],
     ['/api/executions/e1/stream', 'execution', '/executions/e1/stream'],
     ['/hooks/h1', 'trigger', '/hooks/h1'],
+    ['/api/connections', 'auth', '/connections'],
+    ['/api/connections/oauth/callback', 'auth', '/connections/oauth/callback'],
+    [
+      '/api/connections/c1/options/slack.channels',
+      'auth',
+      '/connections/c1/options/slack.channels',
+    ],
   ])('routes %s to %s as %s', (path, upstream, upstreamPath) => {
     expect(resolveRoute(path)).toEqual({
       kind: 'proxy',
@@ -23,6 +30,10 @@ describe('resolveRoute', () => {
 
   it.each([
     '/internal/workflows/x/run-spec',
+    '/internal/connections/c1/access',
+    '/internal/connections/c1/report',
+    '/api/internal/connections/c1/access',
+    '/api/connections/c1/access',
     '/api/internal/x',
     '/metrics',
     '/api/readyz',

@@ -217,6 +217,25 @@ describe('local gateway', () => {
     expect(services.catalog.seen.some((s) => s.url.includes('internal'))).toBe(false);
   });
 
+  it('never routes the connections access endpoints, whatever the method or prefix', async () => {
+    for (const p of [
+      '/internal/connections/00000000-0000-4000-8000-000000000000/access',
+      '/internal/connections/00000000-0000-4000-8000-000000000000/report',
+      '/api/internal/connections/00000000-0000-4000-8000-000000000000/access',
+      '/api/connections/00000000-0000-4000-8000-000000000000/access',
+    ]) {
+      const res = await get(p, {
+        method: 'POST',
+        body: JSON.stringify({ ownerId: '00000000-0000-4000-8000-000000000000' }),
+        headers: { 'content-type': 'application/json', authorization: 'Bearer guess' },
+      });
+      expect(res.status).toBe(404);
+    }
+    expect(
+      services.auth.seen.some((s) => s.url.includes('/access') || s.url.includes('/report')),
+    ).toBe(false);
+  });
+
   it('answers 413 with a JSON error for a declared or streamed body over the limit, without reaching the service', async () => {
     const before = services.catalog.seen.length;
     const declared = await get('/api/workflows', {

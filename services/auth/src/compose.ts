@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Express } from 'express';
+import type { OutboxRelay } from '@flowgenie/messaging/outbox';
 import type { Kysely } from 'kysely';
 import {
   createDb,
@@ -34,6 +35,12 @@ import { JoseAccessTokenIssuer } from './adapters/crypto/jose-access-token-issue
 import { LocalFileSecretsKey } from '@flowgenie/platform';
 import { authRoutes } from './adapters/http/auth.routes';
 import { jwksRoutes } from './adapters/http/jwks.routes';
+import { googleSignInRoutes } from './adapters/http/google-sign-in.routes';
+import { googleSignInSetup } from './adapters/google/google-sign-in-setup';
+import { PgGoogleIdentityRepository } from './adapters/persistence/google-identity.repository';
+import { RedisPendingGoogleLinks } from './adapters/redis/redis-pending-google-links';
+import { LinkGoogleIdentity } from './app/link-google-identity';
+import { SignInWithGoogle } from './app/sign-in-with-google';
 import { PgApiKeyRepository } from './adapters/persistence/api-key.repository';
 import type { AuthDb } from './adapters/persistence/auth.tables';
 import { migrations } from './adapters/persistence/migrations';
@@ -42,6 +49,7 @@ import { PgSigningKeyStore } from './adapters/persistence/signing-key.repository
 import { PgUserRepository } from './adapters/persistence/user.repository';
 import { RedisLoginThrottle } from './adapters/redis/redis-login-throttle';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
+import { composeConnections } from './compose-connections';
 import { allowedOrigins, AUTH_SCHEMA, type Config } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { SecretsKey } from './ports/secrets-key';
@@ -56,6 +64,8 @@ export interface ComposeOptions {
 
 export interface AuthService {
   app: Express;
+  /** Publishes connection.created/revoked; the Lambda entry drives it itself. */
+  relay: OutboxRelay;
   start(): Promise<RunningServer>;
   stop(): Promise<void>;
 }
@@ -100,13 +110,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     parallelism: config.ARGON2_PARALLELISM,
   });
   let accessTokens: JoseAccessTokenIssuer;
+  let secretsKey: SecretsKey;
   try {
     // Computed now, not on the first unknown-email sign-in, which would otherwise take twice as long.
     await hasher.dummyHash();
     await runMigrations(untypedDb, AUTH_SCHEMA, migrations);
     accessTokens = await JoseAccessTokenIssuer.load({
       store: new PgSigningKeyStore(db),
-      secrets: await openSecretsKey(config, logger),
+      secrets: (secretsKey = await openSecretsKey(config, logger)),
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -151,6 +162,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     readiness: { db: () => pingDb(untypedDb), redis: () => pingRedis(redis) },
   });
   app.use(jwksRoutes(new GetPublicKeys({ accessTokens })));
+  const googleIdentities = new PgGoogleIdentityRepository(db);
+  const googleLinks = new RedisPendingGoogleLinks(redis, config.REDIS_PREFIX);
+  app.use(
+    '/auth/google',
+    googleSignInRoutes({
+      setup: googleSignInSetup(config, redis),
+      signIn: new SignInWithGoogle({ identities: googleIdentities, links: googleLinks, sessions }),
+      link: new LinkGoogleIdentity({ identities: googleIdentities, links: googleLinks }),
+      verify,
+      logger,
+    }),
+  );
   app.use(
     '/auth',
     authRoutes(
@@ -177,13 +200,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       { allowedOrigins: allowedOrigins(config) },
     ),
   );
+  const connections = await composeConnections({ config, db, redis, secretsKey, verify, logger, clock });
+  app.use('/connections', connections.publicRoutes);
+  app.use('/internal/connections', connections.internalRoutes);
   finishHttpApp(app, { logger });
 
   let server: RunningServer | undefined;
   let stopped = false;
   return {
     app,
+    relay: connections.relay,
     async start() {
+      if (!server) await connections.relay.start();
       server ??= await startHttpServer(app, {
         port: config.PORT,
         host: config.HOST,
@@ -196,6 +224,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       await server?.close();
+      await connections.close();
       await closeRedis(redis);
       await db.destroy();
     },

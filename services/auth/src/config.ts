@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
+import { authEnv, baseEnv, busEnv, dbEnv, envBool, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
 
 /** The repository root (services/auth/src -> ../../..), home of the default data directory. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const positiveInt = z.coerce.number().int().positive();
+/** An empty variable counts as unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -23,6 +25,27 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.data')),
   /** Where the key that encrypts secrets at rest comes from; `local` = the key file in DATA_DIR (KMS later). */
   SECRETS_KEY_PROVIDER: z.enum(['local']).default('local'),
+  /**
+   * Connections: the Slack app's OAuth client (unset: connecting Slack, or Google without
+   * GOOGLE_CLIENT_ID, answers 409 provider_not_configured). Redirect URI of both providers:
+   * `<PUBLIC_BASE_URL>/api/connections/oauth/callback`.
+   */
+  SLACK_CLIENT_ID: unsetWhenEmpty(z.string().trim().min(1)),
+  SLACK_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
+  /** Every Slack endpoint on this base URL (the local fake); unset = Slack itself. */
+  SLACK_BASE_URL: unsetWhenEmpty(z.string().url()),
+  /**
+   * The shared secret other services present on `/internal/connections/*`. Unset: read from
+   * INTERNAL_SERVICE_TOKEN_FILE (default `<DATA_DIR>/internal.token`, created 0600 when missing).
+   */
+  INTERNAL_SERVICE_TOKEN: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters')),
+  INTERNAL_SERVICE_TOKEN_FILE: unsetWhenEmpty(z.string().min(1)),
+  /**
+   * Endpoints users type in (OAuth2 token URLs) are refused when they resolve to a non-public
+   * address, as the HTTP request step does. Same switches as the execution service.
+   */
+  HTTP_ALLOW_LOOPBACK: envBool.default(false),
+  HTTP_ALLOW_PRIVATE_NETWORKS: envBool.default(false),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
   /**
    * Lifetime of tokens exchanged from API keys (capped by ACCESS_TOKEN_TTL_SECONDS): how long a
@@ -64,6 +87,11 @@ export const ConfigSchema = z.object({
   /** Sign-ups per client address within the window, then 429 + Retry-After. */
   SIGNUP_MAX_PER_IP: positiveInt.default(10),
   SIGNUP_WINDOW_SECONDS: positiveInt.default(60 * 60),
+  /** Google OAuth client (Sign in with Google, Google connections); unset = Sign in with Google is off. */
+  GOOGLE_CLIENT_ID: unsetWhenEmpty(z.string().trim().min(1)),
+  GOOGLE_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
+  /** Every Google endpoint on this base URL (the local fake); unset = Google itself. */
+  GOOGLE_BASE_URL: unsetWhenEmpty(z.string().url()),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

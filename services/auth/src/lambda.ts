@@ -16,8 +16,8 @@ export function appPath(rawPath: string): string {
 }
 
 /**
- * The auth service as one Lambda behind the HTTP API (payload 2.0). It consumes no events and has
- * no outbox. The service is composed once per cold start; a failed boot is retried by the next
+ * The auth service as one Lambda behind the HTTP API (payload 2.0). It consumes no events; its
+ * outbox (connection.created/revoked) is relayed after each invocation. The service is composed once per cold start; a failed boot is retried by the next
  * invocation (see createServiceLambda).
  *
  * @example

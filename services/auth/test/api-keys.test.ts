@@ -3,7 +3,14 @@ import { createTokenVerifier } from '@flowgenie/platform';
 import { hashOpaqueToken } from '../src/domain/opaque-token';
 import { call, signUp, startAuth, type TestAuth } from './support';
 
-const ALL_RESOURCE_SCOPES = ['workflows:read', 'workflows:write', 'executions:read', 'executions:write'];
+const ALL_RESOURCE_SCOPES = [
+  'workflows:read',
+  'workflows:write',
+  'executions:read',
+  'executions:write',
+  'connections:read',
+  'connections:write',
+];
 
 let auth: TestAuth;
 beforeAll(async () => {
@@ -140,8 +147,8 @@ describe('API keys', () => {
     const user = await signUp(auth.url);
     const cases: Array<[unknown, string]> = [
       [['workflows:read', 'api-keys:manage'], 'api-keys:manage cannot be given to an API key (keys are managed from a signed-in session)'],
-      [['workflows:delete'], 'must be one of workflows:read, workflows:write, executions:read, executions:write'],
-      [[], 'must name at least one of workflows:read, workflows:write, executions:read, executions:write'],
+      [['workflows:delete'], 'must be one of workflows:read, workflows:write, executions:read, executions:write, connections:read, connections:write'],
+      [[], 'must name at least one of workflows:read, workflows:write, executions:read, executions:write, connections:read, connections:write'],
       ['workflows:read', 'must be a list of scopes'],
     ];
     for (const [scopes, message] of cases) {

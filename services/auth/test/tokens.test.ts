@@ -43,7 +43,7 @@ describe('access tokens', () => {
     expect(claims).toEqual({
       sub: user.user.id,
       email: user.email,
-      scope: 'workflows:read workflows:write executions:read executions:write api-keys:manage',
+      scope: 'workflows:read workflows:write executions:read executions:write connections:read connections:write api-keys:manage',
       sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iss: 'https://flowgenie.test/auth',
       aud: 'flowgenie-test',
@@ -61,7 +61,7 @@ describe('access tokens', () => {
     await expect(verifierFor(auth)(user.accessToken)).resolves.toEqual({
       id: user.user.id,
       email: user.email,
-      scopes: ['workflows:read', 'workflows:write', 'executions:read', 'executions:write', 'api-keys:manage'],
+      scopes: ['workflows:read', 'workflows:write', 'executions:read', 'executions:write', 'connections:read', 'connections:write', 'api-keys:manage'],
       sessionId: family.id,
     });
   });

@@ -29,6 +29,34 @@ const ROUTES: Record<
   'POST /auth/logout': { body: () => ({ refreshToken }), field: 'refreshToken', authed: true },
   'POST /auth/api-keys': { body: () => ({ name: 'deploy script' }), field: 'name', authed: true },
   'POST /auth/token': { body: () => ({ apiKey: 'fgk_not_a_real_key' }), field: 'apiKey' },
+  'POST /auth/google/link': {
+    body: () => ({ linkToken: 'a-link-token' }),
+    field: 'linkToken',
+    authed: true,
+  },
+  'POST /connections/': {
+    body: () => ({ provider: 'http_bearer', name: 'x', token: 'y' }),
+    field: 'name',
+    authed: true,
+  },
+  'POST /connections/oauth/start': {
+    body: () => ({ provider: 'google', name: 'x' }),
+    field: 'name',
+    authed: true,
+  },
+  // Refused before the service token is looked at: the guard runs ahead of every route.
+  'POST /internal/connections/:id/access': {
+    body: () => ({ ownerId: '00000000-0000-4000-8000-000000000000' }),
+    field: 'ownerId',
+  },
+  'POST /internal/connections/:id/report': {
+    body: () => ({
+      ownerId: '00000000-0000-4000-8000-000000000000',
+      status: 'revoked',
+      reason: 'x',
+    }),
+    field: 'reason',
+  },
 };
 
 it('the table names every auth route that takes a body', () => {

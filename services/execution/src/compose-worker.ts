@@ -9,19 +9,26 @@ import {
   type Logger,
   type RunningServer,
 } from '@flowgenie/platform';
-import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { googleEndpoints, slackEndpoints, type ConnectionAccess } from '@flowgenie/integrations';
+import { stepConnections } from '@flowgenie/integrations/actions';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import { type NodeTypeRegistry } from '@flowgenie/workflow';
 import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
 import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import { StepWorker } from './adapters/queue/step-worker';
+import { internalConnectionAccess } from './adapters/connections/internal-service-token';
+import { RedisRateGate } from './adapters/connections/redis-rate-gate';
 import { composeInfrastructure, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
 
 export interface ComposeWorkerOptions {
   logger?: Logger;
-  /** Node types the executor can run. @default the core registry */
+  /** Node types the executor can run. @default the core registry with the integrations' types */
   registry?: Pick<NodeTypeRegistry, 'get'>;
+  /** Tests: where credentials come from. @default auth's internal endpoint (AUTH_INTERNAL_URL) */
+  connectionAccess?: ConnectionAccess;
   /** Serve `/metrics` on EXECUTOR_METRICS_PORT. @default true */
   metricsServer?: boolean;
   /** Worker name stored on the jobs it takes. */
@@ -46,10 +53,18 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
     size: config.EXPRESSION_ISOLATES,
     maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
   });
+  // Credentials come from auth's internal endpoint per attempt; they never enter job data or rows.
+  const access = opts.connectionAccess ?? (await internalConnectionAccess(config, logger));
+  const gate = new RedisRateGate(redis, config.REDIS_PREFIX, logger);
+  const apiUrls = {
+    google: config.GOOGLE_BASE_URL ? googleEndpoints(config.GOOGLE_BASE_URL).apiRootUrl : undefined,
+    slack: config.SLACK_BASE_URL ? slackEndpoints(config.SLACK_BASE_URL).apiUrl : undefined,
+  };
   const runStep = new RunStep({
     ...engine,
     store,
-    registry: opts.registry ?? nodeTypes,
+    registry: opts.registry ?? registerIntegrationNodeTypes(),
+    connections: (ownerId) => stepConnections({ access, ownerId, gate, apiUrls }),
     http: httpPolicyOf(config),
     expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
     expressions,

@@ -13,7 +13,8 @@ import {
   type RunningServer,
 } from '@flowgenie/platform';
 import { createEventConsumer } from '@flowgenie/messaging/factory';
-import { nodeTypes, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import { type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Kysely } from 'kysely';
 import { CancelExecution } from './app/cancel-execution';
 import { ExecutionQueries } from './app/queries';
@@ -29,7 +30,7 @@ export interface ComposeOptions {
   logger?: Logger;
   /** Tests: verify tokens against this key set instead of fetching the JWKS. */
   keySet?: JWTVerifyGetKey;
-  /** Node types known to the service (retry policies). @default the core registry */
+  /** Node types known to the service (retry policies). @default the core registry with the integrations' types */
   registry?: Pick<NodeTypeRegistry, 'get'>;
   /** SSE poll interval. @default 250 */
   streamPollMs?: number;
@@ -45,7 +46,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const { logger, db, redis, store, queue, responder, relay } = infra;
   const metrics = createMetrics('execution');
   const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
-  const start = new StartExecution({ ...engine, store, registry: opts.registry ?? nodeTypes });
+  const start = new StartExecution({ ...engine, store, registry: opts.registry ?? registerIntegrationNodeTypes() });
   const cancel = new CancelExecution({ ...engine, store });
   const retry = new RetryExecution({ ...engine, store });
   const queries = new ExecutionQueries(store);

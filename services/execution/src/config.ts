@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import {
   authEnv,
@@ -9,6 +10,10 @@ import {
   loadConfig as load,
   redisEnv,
 } from '@flowgenie/platform';
+
+/** An optional setting where an empty value means unset (as a shell or .env file often writes it). */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -50,6 +55,18 @@ export const ConfigSchema = z.object({
   STEP_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often workers look for steps whose worker died (BullMQ stalled-job check). */
   STEP_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Auth's own address (not the gateway's): steps get their connections' credentials from its internal endpoint. */
+  AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
+  /** The service-to-service token auth expects. Unset: read once from INTERNAL_SERVICE_TOKEN_FILE. */
+  INTERNAL_SERVICE_TOKEN: unsetIfEmpty(z.string().min(32, 'must be at least 32 characters')),
+  /** Created (0600, random) by whichever service starts first when missing. */
+  INTERNAL_SERVICE_TOKEN_FILE: z
+    .string()
+    .min(1)
+    .default(path.resolve(__dirname, '..', '..', '..', '.data', 'internal.token')),
+  /** One base URL for every Google / Slack API the steps call (the local fakes); unset: the real providers. */
+  GOOGLE_BASE_URL: unsetIfEmpty(z.string().url()),
+  SLACK_BASE_URL: unsetIfEmpty(z.string().url()),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

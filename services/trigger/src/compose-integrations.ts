@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import {
   ConnectionAccessError,
   httpConnectionAccess,
+  loadInternalServiceToken,
   providerEndpointsFromEnv,
   type ConnectionAccess,
 } from '@flowgenie/integrations';
@@ -33,27 +33,20 @@ import type { TriggerMetrics } from './ports/trigger-metrics';
 /** How often deliveries left unprocessed (auth down, a crash after the ack) are fired again. */
 const SLACK_SWEEP_MS = 30_000;
 
-/** The service token from the environment, else its file; undefined when neither is there. */
-async function serviceToken(config: Config): Promise<string | undefined> {
-  if (config.INTERNAL_SERVICE_TOKEN) return config.INTERNAL_SERVICE_TOKEN;
+/** Without a readable service token every access fails as retryable: triggers record why. */
+const noServiceToken = (reason: string): ConnectionAccess => ({
+  access: () => Promise.reject(new ConnectionAccessError('connection_unavailable', reason)),
+  report: () => Promise.resolve(),
+});
+
+/** The service token (created in its file when missing, as auth and the executor do), or why not. */
+async function serviceToken(config: Config): Promise<{ token?: string; problem?: string }> {
   try {
-    return (await readFile(config.INTERNAL_SERVICE_TOKEN_FILE, 'utf8')).trim() || undefined;
-  } catch {
-    return undefined;
+    return { token: await loadInternalServiceToken(config) };
+  } catch (err) {
+    return { problem: `the internal service token could not be read (${(err as Error).message})` };
   }
 }
-
-/** Without a service token every access fails as retryable: triggers record why and try again. */
-const noServiceToken: ConnectionAccess = {
-  access: () =>
-    Promise.reject(
-      new ConnectionAccessError(
-        'connection_unavailable',
-        'INTERNAL_SERVICE_TOKEN (or INTERNAL_SERVICE_TOKEN_FILE) is not set: connections cannot be used',
-      ),
-    ),
-  report: () => Promise.resolve(),
-};
 
 /**
  * The Gmail, Calendar and Slack triggers: state store, poll backend and worker, provider
@@ -79,15 +72,16 @@ export async function composeIntegrationTriggers(deps: {
     GOOGLE_BASE_URL: config.GOOGLE_BASE_URL,
     SLACK_BASE_URL: config.SLACK_BASE_URL,
   });
-  const token = deps.connectionAccess ? undefined : await serviceToken(config);
+  const loaded = deps.connectionAccess ? {} : await serviceToken(config);
   const connections =
     deps.connectionAccess ??
-    (token
-      ? httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken: token })
-      : noServiceToken);
-  if (!deps.connectionAccess && !token)
-    logger.warn(
-      'INTERNAL_SERVICE_TOKEN is not set: Gmail, Calendar and Slack triggers cannot reach their connections',
+    (loaded.token
+      ? httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken: loaded.token })
+      : noServiceToken(loaded.problem ?? 'no internal service token'));
+  if (loaded.problem)
+    logger.error(
+      { file: config.INTERNAL_SERVICE_TOKEN_FILE },
+      `Gmail, Calendar and Slack triggers cannot reach their connections: ${loaded.problem}`,
     );
 
   const polls = new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger });

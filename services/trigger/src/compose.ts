@@ -20,7 +20,8 @@ import {
   EnvelopeSecrets,
 } from '@flowgenie/platform';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
-import { registerTriggerNodeTypes, type ConnectionAccess } from '@flowgenie/integrations';
+import type { ConnectionAccess } from '@flowgenie/integrations';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { composeIntegrationTriggers } from './compose-integrations';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
@@ -68,7 +69,8 @@ export interface ComposeOptions {
  * const server = await service.start();
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
-  registerTriggerNodeTypes();
+  // The trigger node types (and the actions) are read from the shared registry.
+  registerIntegrationNodeTypes();
   const logger =
     opts.logger ??
     createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });

@@ -44,8 +44,8 @@ export const TriggerEnvSchema = z.object({
     .default(1024 * 1024),
   /** The auth service's own address, where polling and Slack triggers get their connections' tokens. */
   AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
-  /** Service-to-service token for auth's internal endpoints; else read from INTERNAL_SERVICE_TOKEN_FILE. */
-  INTERNAL_SERVICE_TOKEN: optional(z.string().min(1)),
+  /** Service-to-service token for auth's internal endpoints; else INTERNAL_SERVICE_TOKEN_FILE (created when missing). */
+  INTERNAL_SERVICE_TOKEN: optional(z.string().min(32, 'must be at least 32 characters')),
   INTERNAL_SERVICE_TOKEN_FILE: z
     .string()
     .min(1)

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { registerTriggerNodeTypes } from '@flowgenie/integrations';
 import type { JWTVerifyGetKey } from 'jose';
 import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
 import { OutboxRelay } from '@flowgenie/messaging/outbox';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import {
   createHttpApp,
   createLogger,
@@ -54,7 +54,8 @@ export interface ComposeOptions {
  * onShutdown(logger, catalog.stop);
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
-  registerTriggerNodeTypes();
+  // Validation and GET /api/node-types know the Gmail, Slack and Calendar node types too.
+  registerIntegrationNodeTypes();
   const logger =
     opts.logger ??
     createLogger({

@@ -1,3 +1,3 @@
 export * from './providers';
 export * from './connection-access';
-export * from './triggers';
+export * from './service-token';

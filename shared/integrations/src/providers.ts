@@ -89,11 +89,16 @@ export const GOOGLE_CONNECTION_SCOPES = [
 ];
 /** What "Sign in with Google" asks for. */
 export const GOOGLE_SIGN_IN_SCOPES = ['openid', 'email', 'profile'];
-/** A Slack connection's bot scopes. */
+/**
+ * A Slack connection's bot scopes. `channels:history` / `groups:history` let a retried post look
+ * for the message an earlier attempt may have posted (by its metadata) instead of posting twice.
+ */
 export const SLACK_BOT_SCOPES = [
   'chat:write',
   'chat:write.public',
   'channels:read',
   'groups:read',
   'users:read',
+  'channels:history',
+  'groups:history',
 ];

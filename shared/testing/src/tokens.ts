@@ -6,7 +6,8 @@ export const TEST_ISSUER = 'https://flowgenie.test/auth';
 export const TEST_AUDIENCE = 'flowgenie-test';
 
 /** Everything a signed-in session may do (the auth service's interactive tokens). */
-export const ALL_TEST_SCOPES = 'workflows:read workflows:write executions:read executions:write api-keys:manage';
+export const ALL_TEST_SCOPES =
+  'workflows:read workflows:write executions:read executions:write connections:read connections:write api-keys:manage';
 
 export interface TestTokens {
   /** Verifies tokens signed by `sign`: hand it to a service's compose as `keySet`. */

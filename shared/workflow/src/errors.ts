@@ -56,6 +56,22 @@ export class RetryableStepError extends StepError {
   }
 }
 
+/**
+ * The step cannot run before `untilMs` for a reason outside it, having done nothing (e.g. its
+ * connection is rate-limited by the provider). {@link runResolvedStep} turns it into a
+ * `delayUntil` result: the executor waits and runs the step again without counting an attempt.
+ * Where it is not translated it is an ordinary retryable error.
+ */
+export class StepWaitError extends RetryableStepError {
+  constructor(
+    message: string,
+    readonly untilMs: number,
+    options: RetryableStepErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** A `{{ }}` or JSONata expression failed to parse or evaluate (or ran past its limits). */
 export class ExpressionError extends Error {
   /** JSONata error code (e.g. `S0203` syntax, `D1012` timeout), or `template` for `{{ }}` syntax. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentStepError } from './errors';
+import { PermanentStepError, RetryableStepError, StepWaitError } from './errors';
 import { executeStep, runResolvedStep, type ExecuteStepContext } from './execute-step';
 import { defineNodeType } from './node-type';
 import { getNodeType } from './registry';
@@ -109,8 +109,13 @@ describe('executeStep with the core node types', () => {
 
   it('fails permanently when run returns a handle the node type does not declare', async () => {
     const bad = defineNodeType({
-      type: 'test_bad_handle', version: 1, category: 'logic', displayName: 'Bad', description: 'x',
-      config: z.object({}), outputs: ['true', 'false'],
+      type: 'test_bad_handle',
+      version: 1,
+      category: 'logic',
+      displayName: 'Bad',
+      description: 'x',
+      config: z.object({}),
+      outputs: ['true', 'false'],
       run: async () => ({ output: 1, handle: 'maybe' }),
     });
     const err = await executeStep(bad, { id: 'n' }, ctx()).catch((e) => e);
@@ -118,35 +123,92 @@ describe('executeStep with the core node types', () => {
     expect(err.code).toBe('invalid_handle');
     expect(err.message).toContain('"maybe"');
     // A node with no "main" output must name a handle; a delay needs none.
-    const noHandle = defineNodeType({ ...bad, type: 'test_no_handle', run: async () => ({ output: 1 }) });
-    await expect(executeStep(noHandle, { id: 'n' }, ctx())).rejects.toMatchObject({ code: 'invalid_handle' });
-    const delayed = defineNodeType({ ...bad, type: 'test_delayed', run: async () => ({ output: undefined, delayUntil: 5 }) });
-    await expect(executeStep(delayed, { id: 'n' }, ctx())).resolves.toEqual({ output: undefined, delayUntil: 5 });
+    const noHandle = defineNodeType({
+      ...bad,
+      type: 'test_no_handle',
+      run: async () => ({ output: 1 }),
+    });
+    await expect(executeStep(noHandle, { id: 'n' }, ctx())).rejects.toMatchObject({
+      code: 'invalid_handle',
+    });
+    const delayed = defineNodeType({
+      ...bad,
+      type: 'test_delayed',
+      run: async () => ({ output: undefined, delayUntil: 5 }),
+    });
+    await expect(executeStep(delayed, { id: 'n' }, ctx())).resolves.toEqual({
+      output: undefined,
+      delayUntil: 5,
+    });
   });
 
   it('fails permanently for a node type without run, before resolving its config', async () => {
     const inert = defineNodeType({
-      type: 'test_inert', version: 1, category: 'action', displayName: 'Inert', description: 'x',
-      config: z.object({}), outputs: ['main'],
+      type: 'test_inert',
+      version: 1,
+      category: 'action',
+      displayName: 'Inert',
+      description: 'x',
+      config: z.object({}),
+      outputs: ['main'],
     });
-    const err = await executeStep(inert, { id: 'n', config: { x: '{{ $nope() }}' } }, ctx()).catch((e) => e);
+    const err = await executeStep(inert, { id: 'n', config: { x: '{{ $nope() }}' } }, ctx()).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(PermanentStepError);
     expect(err.code).toBe('not_runnable');
-    await expect(runResolvedStep(inert, 'n', {}, ctx())).rejects.toMatchObject({ code: 'not_runnable' });
+    await expect(runResolvedStep(inert, 'n', {}, ctx())).rejects.toMatchObject({
+      code: 'not_runnable',
+    });
   });
 
   it('runResolvedStep hands run the given config and node id as they are', async () => {
     const seen: unknown[] = [];
     const echo = defineNodeType({
-      type: 'test_echo', version: 1, category: 'action', displayName: 'Echo', description: 'x',
-      config: z.object({ text: z.string() }), outputs: ['main'],
+      type: 'test_echo',
+      version: 1,
+      category: 'action',
+      displayName: 'Echo',
+      description: 'x',
+      config: z.object({ text: z.string() }),
+      outputs: ['main'],
       run: async (c) => {
         seen.push({ config: c.config, nodeId: c.nodeId, executionId: c.executionId });
         return { output: c.config.text };
       },
     });
-    const result = await runResolvedStep(echo, 'echo-1', { text: '{{ trigger.body.name }}' }, ctx());
+    const result = await runResolvedStep(
+      echo,
+      'echo-1',
+      { text: '{{ trigger.body.name }}' },
+      ctx(),
+    );
     expect(result).toEqual({ output: '{{ trigger.body.name }}' });
-    expect(seen).toEqual([{ config: { text: '{{ trigger.body.name }}' }, nodeId: 'echo-1', executionId: 'exec-1' }]);
+    expect(seen).toEqual([
+      { config: { text: '{{ trigger.body.name }}' }, nodeId: 'echo-1', executionId: 'exec-1' },
+    ]);
+  });
+
+  it('turns a StepWaitError into a wait (delayUntil), and lets other errors through', async () => {
+    const waiter = (error: Error) =>
+      defineNodeType({
+        type: 'test_waiter',
+        version: 1,
+        category: 'action',
+        displayName: 'Waiter',
+        description: 'x',
+        config: z.object({}),
+        outputs: ['main'],
+        run: async () => {
+          throw error;
+        },
+      });
+    const until = Date.now() + 5000;
+    await expect(
+      runResolvedStep(waiter(new StepWaitError('busy', until)), 'w', {}, ctx()),
+    ).resolves.toEqual({ output: undefined, delayUntil: until });
+    await expect(
+      runResolvedStep(waiter(new RetryableStepError('down')), 'w', {}, ctx()),
+    ).rejects.toBeInstanceOf(RetryableStepError);
   });
 });

@@ -1,4 +1,4 @@
-import { PermanentStepError, ExpressionError } from './errors';
+import { PermanentStepError, ExpressionError, StepWaitError } from './errors';
 import { inlineExpressions } from './expressions';
 import type { NodeType, StepContext, StepResult } from './node-type';
 
@@ -52,7 +52,14 @@ export async function runResolvedStep(
       code: 'not_runnable',
     });
   }
-  const result = await nodeType.run({ ...ctx, nodeId, config });
+  let result: StepResult;
+  try {
+    result = await nodeType.run({ ...ctx, nodeId, config });
+  } catch (err) {
+    // Nothing was done and nothing can be before then: wait, without spending an attempt.
+    if (err instanceof StepWaitError) return { output: undefined, delayUntil: err.untilMs };
+    throw err;
+  }
   const handle = result.handle ?? 'main';
   if (result.delayUntil === undefined && !nodeType.outputs.includes(handle)) {
     throw new PermanentStepError(

@@ -1,10 +1,4 @@
-import {
-  findCycle,
-  predecessors,
-  successors,
-  topologicalOrder,
-  upstreamOf,
-} from './graph';
+import { findCycle, predecessors, successors, topologicalOrder, upstreamOf } from './graph';
 import { triggerNode } from './registry';
 
 const graph = {

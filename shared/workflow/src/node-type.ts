@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConnectionAccessResponse } from '@flowgenie/contracts';
 import type { ExpressionData, ExpressionEvaluator, ExpressionLimits } from './expressions';
 import type { RetryPolicyOverride } from './retry';
 import type { NetworkPolicy } from './ssrf';
@@ -24,6 +25,34 @@ export interface HttpPolicy extends NetworkPolicy {
   ca?: string | Buffer | Array<string | Buffer>;
   /** @default 'FlowGenie/1.0' */
   userAgent?: string;
+}
+
+/**
+ * How a step reaches the credentials of its workflow owner's connections (bound to the owner by
+ * the executor). The credential is for this attempt only: never put it in `output`, an error
+ * message or a log line.
+ */
+export interface StepConnections {
+  /**
+   * A usable credential. Throws a {@link PermanentStepError} when the connection is unknown,
+   * revoked, expired or lacks a scope (the message says to reconnect it), a
+   * {@link RetryableStepError} when auth cannot answer, and a `StepWaitError` while the provider
+   * asked this connection to wait (see {@link rateLimited}): the step then waits, no attempt spent.
+   */
+  access(connectionId: string, requiredScopes?: string[]): Promise<ConnectionAccessResponse>;
+  /** The provider refused the credential (HTTP 401, token revoked): auth marks the connection. */
+  report(
+    connectionId: string,
+    status: 'revoked' | 'expired' | 'error',
+    reason: string,
+  ): Promise<void>;
+  /**
+   * The provider answered 429 with Retry-After: every step using this connection waits until
+   * `untilMs` (epoch ms), on every executor.
+   */
+  rateLimited(connectionId: string, untilMs: number): Promise<void>;
+  /** Base URL override of a provider's API (`google`: googleapis rootUrl, `slack`: slackApiUrl), e.g. the local fakes. */
+  apiUrl?(provider: 'google' | 'slack'): string | undefined;
 }
 
 /**
@@ -56,6 +85,14 @@ export interface StepContext<C = Record<string, unknown>> {
   expressions?: ExpressionEvaluator;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
+  /** The workflow owner's connections; absent where none can be used (nodes then fail permanently). */
+  connections?: StepConnections;
+  /**
+   * The attempts of this step before this one, with the code each failed with (`interrupted`:
+   * its worker stopped mid-attempt, so what it did is unknown). Absent when the executor does
+   * not know; a node with side effects then assumes any earlier attempt may have acted.
+   */
+  previousAttempts?: ReadonlyArray<{ attempt: number; errorCode?: string }>;
 }
 
 /**

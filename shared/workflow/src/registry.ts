@@ -88,4 +88,3 @@ export function triggerNode<G extends GraphShape>(
 ): NodeOf<G> | undefined {
   return graph.nodes.find((n) => registry.get(n.type)?.category === 'trigger');
 }
-

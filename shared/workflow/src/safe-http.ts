@@ -21,6 +21,11 @@ export interface SafeRequest {
   signal?: AbortSignal;
   /** Follow 301/302/303/307/308 (max {@link MAX_REDIRECTS}), re-checking every hop. @default true */
   followRedirects?: boolean;
+  /**
+   * Header names (any case) dropped, like `authorization` and `cookie`, when a redirect leaves
+   * the origin: e.g. a connection's API-key header.
+   */
+  sensitiveHeaders?: string[];
 }
 
 export interface SafeResponse {
@@ -73,7 +78,12 @@ export async function safeHttpRequest(
           headers = without(headers, ['content-type', 'content-length']);
         }
         if (next.origin !== url.origin) {
-          headers = without(headers, ['authorization', 'cookie', 'proxy-authorization']);
+          headers = without(headers, [
+            'authorization',
+            'cookie',
+            'proxy-authorization',
+            ...(req.sensitiveHeaders ?? []).map((h) => h.toLowerCase()),
+          ]);
         }
         url = next;
         continue;

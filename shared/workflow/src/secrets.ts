@@ -134,17 +134,28 @@ export async function sealSecrets<G extends SecretGraph>(
     graph.nodes.map(async (node, index) => {
       const nodeType = registry.get(node.type);
       const open = secretFields(nodeType).filter(
-        (f) => isSecretSet(node.config[f]) && node.config[f] !== SECRET_PLACEHOLDER && !isSealed(node.config[f]),
+        (f) =>
+          isSecretSet(node.config[f]) &&
+          node.config[f] !== SECRET_PLACEHOLDER &&
+          !isSealed(node.config[f]),
       );
       if (open.length === 0) return node;
       const config = { ...node.config };
       // Secret fields are top-level config keys (see secretFields), so the object's own shape has them.
-      const shape = nodeType?.config instanceof z.ZodObject ? (nodeType.config.shape as Record<string, z.ZodType>) : {};
+      const shape =
+        nodeType?.config instanceof z.ZodObject
+          ? (nodeType.config.shape as Record<string, z.ZodType>)
+          : {};
       for (const field of open) {
         const path = `nodes.${index}.config.${field}`;
         const checked = shape[field]?.safeParse(config[field]);
         if (checked && !checked.success) {
-          problems.push({ nodeId: node.id, field, path, message: `${field}: ${checked.error?.issues[0]?.message ?? 'invalid'}` });
+          problems.push({
+            nodeId: node.id,
+            field,
+            path,
+            message: `${field}: ${checked.error?.issues[0]?.message ?? 'invalid'}`,
+          });
           continue;
         }
         if (typeof config[field] !== 'string') {

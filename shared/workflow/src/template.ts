@@ -34,7 +34,10 @@ export function parseTemplate(value: string, path?: string): TemplatePart[] {
  * {@link parseTemplate} with the caller's error: throws `fail(fault, position)` (position of the
  * `{{`, from 0) on a broken template. Pure, so the browser editor shares it (`@flowgenie/workflow/template`).
  */
-export function scanTemplate(value: string, fail: (fault: TemplateFault, position: number) => Error): TemplatePart[] {
+export function scanTemplate(
+  value: string,
+  fail: (fault: TemplateFault, position: number) => Error,
+): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let text = '';
   let i = 0;

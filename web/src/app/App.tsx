@@ -19,6 +19,8 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/signin" element={<AuthPage mode="signin" />} />
+        {/* Where the Google sign-in callback sends the browser back (?error=, ?link=). */}
+        <Route path="/login" element={<AuthPage mode="signin" />} />
         <Route path="/signup" element={<AuthPage mode="signup" />} />
         <Route
           element={

@@ -1,6 +1,6 @@
 /**
  * A subset of Gmail's search syntax for messages.list `q`: from:, to:, cc:, bcc:, subject:,
- * label:, in:, is:, has:attachment, newer_than:, older_than:, after:, before:, quoted phrases,
+ * label:, in:, is:, has:attachment, rfc822msgid:, newer_than:, older_than:, after:, before:, quoted phrases,
  * free words and `-` negation. No OR, braces or parentheses. Pure functions, no I/O.
  */
 
@@ -14,6 +14,8 @@ export interface SearchableMessage {
   labelIds: string[];
   internalDate: number;
   hasAttachment: boolean;
+  /** The Message-ID header, as written (with its angle brackets). */
+  messageId: string;
 }
 
 export interface SearchTerm {
@@ -36,11 +38,12 @@ const KEYS = new Set([
   'older_than',
   'after',
   'before',
+  'rfc822msgid',
 ]);
 
 export function parseQuery(q: string | undefined): SearchTerm[] {
   const terms: SearchTerm[] = [];
-  const pattern = /(-)?(?:([a-z_]+):)?(?:"([^"]*)"|(\S+))/gi;
+  const pattern = /(-)?(?:([a-z0-9_]+):)?(?:"([^"]*)"|(\S+))/gi;
   for (const m of (q ?? '').matchAll(pattern)) {
     const key = m[2]?.toLowerCase();
     const value = m[3] ?? m[4] ?? '';
@@ -127,6 +130,9 @@ function matchesTerm(m: SearchableMessage, term: SearchTerm, now: number): boole
       const ms = absoluteMs(term.value);
       return ms !== undefined && m.internalDate < ms;
     }
+    case 'rfc822msgid':
+      // Exact Message-ID, with or without its angle brackets.
+      return m.messageId.replace(/^<|>$/g, '') === term.value.replace(/^<|>$/g, '');
     default:
       return includes(`${m.subject}\n${m.text}\n${m.from}\n${m.to}\n${m.cc}`, term.value);
   }

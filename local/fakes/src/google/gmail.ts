@@ -166,6 +166,7 @@ export class Mailbox {
       labelIds: m.labelIds,
       internalDate: m.internalDate,
       hasAttachment: hasAttachment(m.mime),
+      messageId: h('Message-ID').trim(),
     };
   }
 

@@ -80,6 +80,7 @@ describe('Gmail search', () => {
     labelIds: ['INBOX', 'UNREAD'],
     internalDate: Date.UTC(2030, 0, 10),
     hasAttachment: false,
+    messageId: '<abc.123@shop.example>',
   };
   const now = Date.UTC(2030, 0, 12);
   it.each([
@@ -92,6 +93,9 @@ describe('Gmail search', () => {
     ['after:2030/01/09 before:2030/01/11', true],
     ['has:attachment', false],
     ['unknown:thing', false],
+    ['rfc822msgid:abc.123@shop.example', true],
+    ['rfc822msgid:<abc.123@shop.example> in:inbox', true],
+    ['rfc822msgid:abc.124@shop.example', false],
   ])('%s -> %s', (q, expected) => {
     expect(matchesQuery(message, parseQuery(q), now)).toBe(expected);
   });

@@ -46,8 +46,11 @@ export class LogIn {
       );
     }
     const found = await this.deps.users.findCredentialsByEmail(subject.account);
+    // A user without a password (made by Sign in with Google) is checked against the dummy hash
+    // too: refused like a wrong password, in the same time.
     const hash = found?.passwordHash ?? (await this.deps.hasher.dummyHash());
-    const matches = await this.deps.hasher.verify(hash, input.password);
+    const verified = await this.deps.hasher.verify(hash, input.password);
+    const matches = verified && found?.passwordHash != null;
     // The failure was counted by reserve already.
     if (!found || !matches) throw new InvalidCredentialsError();
     await this.deps.throttle.succeeded(subject);

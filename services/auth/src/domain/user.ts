@@ -7,5 +7,6 @@ export interface User {
 /** A user as the sign-in check needs it; the hash never leaves the app layer. */
 export interface UserCredentials {
   user: User;
-  passwordHash: string;
+  /** Null when the user signs in with Google only (no password was ever set). */
+  passwordHash: string | null;
 }

@@ -37,7 +37,7 @@ export class ReapExecutions {
         for (const step of await tx.steps(id)) {
           if (!ENQUEUED_STEP_STATUSES.has(step.status)) continue;
           const log = step.attemptLog.map((e) =>
-            e.finishedAt ? e : { ...e, finishedAt: now.toISOString(), error: e.error ?? 'interrupted: the worker running it stopped' },
+            e.finishedAt ? e : { ...e, finishedAt: now.toISOString(), error: e.error ?? 'interrupted: the worker running it stopped', code: e.code ?? 'interrupted' },
           );
           const lost = step.status === 'running';
           if (lost && step.attempts >= step.retryPolicy.attempts) {

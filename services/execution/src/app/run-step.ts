@@ -17,6 +17,7 @@ import {
   type StepError,
 } from '../domain/execution';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
+import type { StepConnectionsFor } from '../ports/connections';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
 import { runNode } from './steps/run-node';
@@ -28,6 +29,8 @@ export interface RunStepDeps extends EngineDeps {
   expressionTimeoutMs: number;
   /** Where expressions run. @default the calling thread */
   expressions?: ExpressionEvaluator;
+  /** Credentials of the workflow owner's connections (integration steps, HTTP with a connection). */
+  connections?: StepConnectionsFor;
 }
 
 /** The queue's view of the job being run. */
@@ -136,6 +139,10 @@ export class RunStep {
             expressions: this.deps.expressions,
             http: this.deps.http,
             logger: log,
+            connections: this.deps.connections?.(execution.ownerId),
+            previousAttempts: step.attemptLog
+              .filter((e) => e.attempt < attempt)
+              .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
           })
         : {
             input: null,
@@ -177,7 +184,7 @@ export class RunStep {
           effects,
         );
       const error = errorOf(run.error);
-      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error.message);
+      const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error);
       if (!final) {
         await tx.updateSteps(executionId, [nodeId], {
           status: 'retrying',
@@ -241,7 +248,14 @@ export class RunStep {
     finishedAt: Date,
     effects: Effects,
   ): Promise<'succeeded' | 'waiting'> {
-    const attemptLog = closeAttempt(step.attemptLog, attempt, finishedAt);
+    // A wait is not the attempt's end: its entry says so (`waited`), so the attempt that follows
+    // knows this part did nothing.
+    const attemptLog = closeAttempt(
+      step.attemptLog,
+      attempt,
+      finishedAt,
+      result.delayUntil !== undefined ? { code: 'waited' } : undefined,
+    );
     if (result.delayUntil !== undefined) {
       const jobId = resumeJobId(execution.id, step.nodeId, result.delayUntil);
       const resumeAt = new Date(result.delayUntil);
@@ -327,6 +341,7 @@ function closeInterrupted(log: AttemptLogEntry[], at: Date): AttemptLogEntry[] {
           ...e,
           finishedAt: at.toISOString(),
           error: e.error ?? 'interrupted: the worker running it stopped',
+          code: e.code ?? 'interrupted',
         },
   );
 }
@@ -335,12 +350,17 @@ function closeAttempt(
   log: AttemptLogEntry[],
   attempt: number,
   at: Date,
-  error?: string,
+  error?: StepError | { code: string },
 ): AttemptLogEntry[] {
   const out = [...log];
   for (let i = out.length - 1; i >= 0; i -= 1) {
     if (out[i].attempt === attempt && !out[i].finishedAt) {
-      out[i] = { ...out[i], finishedAt: at.toISOString(), ...(error ? { error } : {}) };
+      out[i] = {
+        ...out[i],
+        finishedAt: at.toISOString(),
+        ...(error && 'message' in error ? { error: error.message } : {}),
+        ...(error?.code ? { code: error.code } : {}),
+      };
       break;
     }
   }

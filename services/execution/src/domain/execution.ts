@@ -36,6 +36,8 @@ export interface AttemptLogEntry {
   startedAt: string;
   finishedAt: string | null;
   error?: string;
+  /** The failure's code (`interrupted` when the worker running it stopped). */
+  code?: string;
 }
 
 export interface Execution {

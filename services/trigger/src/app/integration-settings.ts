@@ -5,7 +5,7 @@ import {
   type CalendarEventConfig,
   type GmailNewMessageConfig,
   type SlackEventConfig,
-} from '@flowgenie/integrations';
+} from '@flowgenie/integrations/triggers';
 import { TriggerMisconfiguredError } from '../domain/errors';
 import { CALENDAR_TRIGGER, GMAIL_TRIGGER, SLACK_TRIGGER } from '../domain/integration-trigger';
 

@@ -1,5 +1,5 @@
 import { ConnectionAccessError, type ConnectionAccess } from '@flowgenie/integrations';
-import { GMAIL_READ_SCOPE, CALENDAR_READ_SCOPE } from '@flowgenie/integrations';
+import { GMAIL_READ_SCOPE, CALENDAR_READ_SCOPE } from '@flowgenie/integrations/triggers';
 import type { Logger } from '@flowgenie/platform';
 import { TriggerMisconfiguredError } from '../domain/errors';
 import { CALENDAR_TRIGGER, GMAIL_TRIGGER, isPollingType } from '../domain/integration-trigger';

@@ -1,8 +1,5 @@
-import {
-  ConnectionAccessError,
-  type ConnectionAccess,
-  type SlackEventPayload,
-} from '@flowgenie/integrations';
+import { ConnectionAccessError, type ConnectionAccess } from '@flowgenie/integrations';
+import type { SlackEventPayload } from '@flowgenie/integrations/triggers';
 import type { Logger } from '@flowgenie/platform';
 import {
   InvalidRequestError,

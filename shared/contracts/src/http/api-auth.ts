@@ -9,6 +9,8 @@ import { z } from 'zod';
  * check them per route: `:read` for GET, `:write` for anything that changes state.
  * - `workflows:read` / `workflows:write`: `/api/workflows` (drafts, versions, activation), `/api/node-types` (read)
  * - `executions:read` / `executions:write`: `/api/executions`; write = retry, cancel and manual runs
+ * - `connections:read` / `connections:write`: `/api/connections` (list and option lists / create,
+ *   OAuth connect and reconnect, disconnect). Keys made before these scopes existed lack them.
  * - `api-keys:manage`: list, create and revoke API keys. Only sign-in sessions hold it; a token
  *   exchanged from an API key never does, so a leaked key cannot mint keys that outlive it.
  */
@@ -17,6 +19,8 @@ export const RESOURCE_SCOPES = [
   'workflows:write',
   'executions:read',
   'executions:write',
+  'connections:read',
+  'connections:write',
 ] as const;
 export const KEY_MANAGEMENT_SCOPE = 'api-keys:manage';
 export type ResourceScope = (typeof RESOURCE_SCOPES)[number];

@@ -60,6 +60,7 @@ export const ExecutionStepResponseSchema = z.object({
       startedAt: z.string(),
       finishedAt: z.string().nullable().optional(),
       error: z.string().optional(),
+      code: z.string().optional(),
     }),
   ),
 });

@@ -5,6 +5,12 @@ import {
   AccessTokenResponseSchema,
   ActivateWorkflowRequestSchema,
   ApiKeyListResponseSchema,
+  ConnectionListResponseSchema,
+  ConnectionOptionsResponseSchema,
+  ConnectionResponseSchema,
+  CreateCredentialConnectionRequestSchema,
+  StartConnectionOAuthRequestSchema,
+  StartConnectionOAuthResponseSchema,
   CreateApiKeyRequestSchema,
   CreateWorkflowRequestSchema,
   CreatedApiKeyResponseSchema,
@@ -34,6 +40,11 @@ import {
   WorkflowResponseSchema,
   WorkflowVersionResponseSchema,
 } from './api';
+import {
+  GoogleSignInConfigResponseSchema,
+  LinkGoogleRequestSchema,
+  LinkGoogleResponseSchema,
+} from './api';
 
 /** The four services (each is also a consumer of the event routing table). */
 export type ServiceName = ConsumerName;
@@ -51,7 +62,7 @@ export interface HttpRoute {
   service: ServiceName;
   method: HttpMethod;
   path: string;
-  tag: 'auth' | 'workflows' | 'node-types' | 'runs' | 'hooks' | 'executions';
+  tag: 'auth' | 'workflows' | 'node-types' | 'runs' | 'hooks' | 'executions' | 'connections';
   summary: string;
   description?: string;
   /** Needs `Authorization: Bearer <access token>` (default true). */
@@ -205,6 +216,73 @@ export const httpRoutes: HttpRoute[] = [
       401: err('Unknown or deleted key'),
     },
   },
+  // ---- auth: Sign in with Google ----
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/config',
+    tag: 'auth',
+    auth: false,
+    summary: 'Whether Sign in with Google is offered',
+    description:
+      '`enabled: false` with a `reason` when GOOGLE_CLIENT_ID is unset; `fake: true` when Google is the local fake.',
+    responses: {
+      200: { description: 'Configuration', schema: GoogleSignInConfigResponseSchema },
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/start',
+    tag: 'auth',
+    auth: false,
+    summary: 'Start Sign in with Google (browser navigation)',
+    description:
+      'Redirects to Google’s consent screen with `state` and a PKCE challenge; sets the short-lived ' +
+      '`__Host-fg_google_state` cookie that binds the sign-in to this browser.',
+    responses: {
+      302: { description: 'To Google' },
+      404: err('google_sign_in_disabled: GOOGLE_CLIENT_ID is not set'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/auth/google/callback',
+    tag: 'auth',
+    auth: false,
+    summary: 'Google’s redirect back (browser navigation)',
+    description:
+      'Checks state (against the cookie and the server-side store, once) and PKCE, verifies the id_token and ' +
+      'requires `email_verified`. Then redirects: to `/` with the `__Host-fg_refresh` cookie set (signed in), ' +
+      'to `/login?link=<token>` when the email belongs to a password account (sign in with the password, then ' +
+      'POST /api/auth/google/link), or to `/login?error=<code>` (google_email_unverified, google_access_denied, ' +
+      'google_state_invalid, google_account_conflict, google_sign_in_failed, google_sign_in_disabled).',
+    responses: { 302: { description: 'To the app' } },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/auth/google/link',
+    tag: 'auth',
+    summary: 'Link the Google account of a link token to the signed-in user',
+    description:
+      'Needs a sign-in session of the account the token was made for (the password account with the Google email); ' +
+      'the token works once and for 10 minutes. After it, that Google account signs in directly.',
+    body: LinkGoogleRequestSchema,
+    responses: {
+      200: { description: 'Linked', schema: LinkGoogleResponseSchema },
+      ...E400,
+      ...authed,
+      403: err(
+        'insufficient_scope: a token exchanged from an API key cannot link a Google account',
+      ),
+      404: err(
+        'google_link_invalid: unknown, expired or used token, or one made for another account',
+      ),
+      409: err('google_identity_taken: the Google account is linked to another user'),
+    },
+  },
   {
     service: 'auth',
     method: 'get',
@@ -213,6 +291,102 @@ export const httpRoutes: HttpRoute[] = [
     auth: false,
     summary: 'Public keys that verify access tokens (ES256)',
     responses: { 200: { description: 'JWKS', schema: JwksResponseSchema } },
+  },
+  // ---- connections (auth) ----
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections',
+    tag: 'connections',
+    summary: 'List your connections (no secrets)',
+    description: 'Needs `connections:read`.',
+    responses: {
+      200: { description: 'Connections, newest first', schema: ConnectionListResponseSchema },
+      ...authed,
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/connections',
+    tag: 'connections',
+    summary:
+      'Create a credential connection (bearer, header, query, basic, OAuth2 client credentials)',
+    description:
+      'Needs `connections:write`. Secrets are write-only: encrypted at rest, never answered. ' +
+      '`oauth2_client_credentials` fetches a token once to check the client before saving.',
+    body: CreateCredentialConnectionRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: ConnectionResponseSchema },
+      ...E400,
+      ...authed,
+      502: err('provider_error: the token endpoint refused the client credentials'),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'post',
+    path: '/api/connections/oauth/start',
+    tag: 'connections',
+    summary: 'Start connecting (or reconnecting) through the provider’s consent screen',
+    description:
+      'Needs `connections:write`. Answers the URL to send the browser to, and sets the short-lived ' +
+      '`__Host-fg_oauth` cookie that binds the dance to this browser. State and PKCE verifier stay ' +
+      'on the server for 10 minutes and work once.',
+    body: StartConnectionOAuthRequestSchema,
+    responses: {
+      200: { description: 'Where to send the browser', schema: StartConnectionOAuthResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+      ...E409(
+        'provider_not_configured: the provider’s client id/secret are not set (the message names them)',
+      ),
+    },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections/oauth/callback',
+    tag: 'connections',
+    auth: false,
+    summary: 'Where the provider sends the browser back (redirects to the app)',
+    description:
+      'Checks `state` against the stored one and the `__Host-fg_oauth` cookie, exchanges the code, ' +
+      'and redirects to `/connections?connected=<id>`, or `/connections?error=<code>`.',
+    query: z.object({
+      state: z.string().optional(),
+      code: z.string().optional(),
+      error: z.string().optional(),
+    }),
+    responses: { 302: { description: 'Back to the app' } },
+  },
+  {
+    service: 'auth',
+    method: 'delete',
+    path: '/api/connections/{id}',
+    tag: 'connections',
+    summary: 'Disconnect (revokes the grant at the provider where it can, then deletes)',
+    description: 'Needs `connections:write`.',
+    responses: { 204: { description: 'Disconnected' }, ...authed, ...E404 },
+  },
+  {
+    service: 'auth',
+    method: 'get',
+    path: '/api/connections/{id}/options/{source}',
+    tag: 'connections',
+    summary:
+      'A list loaded through the connection (Slack channels, Google calendars, Gmail labels)',
+    description:
+      'Needs `connections:read`. Sources: `slack.channels`, `google.calendars`, `gmail.labels`.',
+    responses: {
+      200: { description: 'Items', schema: ConnectionOptionsResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+      ...E409('connection_revoked / connection_expired: reconnect first'),
+      502: err('provider_error: the provider answered an error'),
+    },
   },
   // ---- workflows ----
   {

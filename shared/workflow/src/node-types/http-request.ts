@@ -1,8 +1,21 @@
 import { z } from 'zod';
+import type { ConnectionAuth } from '@flowgenie/contracts';
 import { PermanentStepError, RetryableStepError } from '../errors';
 import { defineNodeType } from '../node-type';
 import { parseRetryAfter } from '../retry';
 import { safeHttpRequest, type SafeResponse } from '../safe-http';
+
+/** Connections the HTTP request node can authenticate with. */
+export const HTTP_CONNECTION_PROVIDERS = [
+  'http_bearer',
+  'http_header',
+  'http_query',
+  'http_basic',
+  'oauth2_client_credentials',
+  'oauth2_authorization_code',
+  'google',
+  'slack',
+] as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SNIPPET_CHARS = 500;
@@ -55,6 +68,15 @@ export const HttpRequestConfigSchema = z
       title: 'Idempotency key',
       description: 'The key to send. Default: the execution id and the step id.',
     }),
+    connectionId: z
+      .uuid({ error: 'must be a connection id' })
+      .optional()
+      .meta({
+        title: 'Connection',
+        description:
+          "Authenticate with one of your connections (bearer token, API key header or query parameter, basic auth, OAuth2). Its credential is added to the request and never shown in the step's input or output.",
+        'x-connection': { providers: [...HTTP_CONNECTION_PROVIDERS] },
+      }),
   })
   .refine(
     (c) => !(['GET', 'HEAD'].includes(c.method) && c.bodyType !== 'none' && c.body !== undefined),
@@ -110,6 +132,17 @@ export const httpRequestNode = defineNodeType({
     if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
       headers['content-type'] = contentType;
     }
+    const sensitiveHeaders: string[] = [];
+    if (config.connectionId) {
+      if (!ctx.connections) {
+        throw new PermanentStepError('connections cannot be used here', {
+          code: 'connections_unavailable',
+        });
+      }
+      const access = await ctx.connections.access(config.connectionId);
+      const applied = applyConnectionAuth(access.auth, headers, url);
+      if (applied) sensitiveHeaders.push(applied);
+    }
     ctx.logger?.debug({ method: config.method, host: url.host }, 'http request');
     const res = await safeHttpRequest(
       {
@@ -120,6 +153,7 @@ export const httpRequestNode = defineNodeType({
         timeoutMs: config.timeoutMs,
         signal: ctx.signal,
         followRedirects: config.followRedirects,
+        sensitiveHeaders,
       },
       ctx.http,
     );
@@ -128,10 +162,60 @@ export const httpRequestNode = defineNodeType({
       headers: res.headers,
       body: decodeBody(res),
     };
-    failOnErrorStatus(output, res, (ctx.now ?? Date.now)());
+    try {
+      failOnErrorStatus(output, res, (ctx.now ?? Date.now)());
+    } catch (err) {
+      // The API asked this connection to slow down: other steps using it wait too.
+      if (
+        config.connectionId &&
+        err instanceof RetryableStepError &&
+        err.status === 429 &&
+        err.retryAfterMs !== undefined
+      ) {
+        await ctx.connections?.rateLimited(
+          config.connectionId,
+          (ctx.now ?? Date.now)() + err.retryAfterMs,
+        );
+      }
+      throw err;
+    }
     return { output };
   },
 });
+
+/**
+ * Adds a connection's credential to a request (replacing a header of the same name the config
+ * set). Returns the name of a custom header that carries it, which must not follow a redirect to
+ * another origin (`authorization` never does).
+ */
+export function applyConnectionAuth(
+  auth: ConnectionAuth,
+  headers: Record<string, string>,
+  url: URL,
+): string | undefined {
+  const set = (name: string, value: string) => {
+    for (const k of Object.keys(headers))
+      if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+    headers[name] = value;
+  };
+  switch (auth.type) {
+    case 'bearer':
+      set('authorization', `Bearer ${auth.token}`);
+      return undefined;
+    case 'basic':
+      set(
+        'authorization',
+        `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+      );
+      return undefined;
+    case 'header':
+      set(auth.name, auth.value);
+      return auth.name;
+    case 'query':
+      url.searchParams.set(auth.name, auth.value);
+      return undefined;
+  }
+}
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

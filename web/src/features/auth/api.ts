@@ -35,3 +35,24 @@ export function logout(): Promise<void> {
 export function me(): Promise<User> {
   return api.get<User>('/api/auth/me');
 }
+
+/** Whether "Sign in with Google" is offered (GET /api/auth/google/config). */
+export interface GoogleSignInConfig {
+  enabled: boolean;
+  /** Why it is off (e.g. GOOGLE_CLIENT_ID unset). */
+  reason?: string;
+  /** Google is the local fake (FAKE_PROVIDERS=1): the button says so. */
+  fake?: boolean;
+}
+
+export function googleSignInConfig(): Promise<GoogleSignInConfig> {
+  return api.get<GoogleSignInConfig>('/api/auth/google/config', { auth: false });
+}
+
+/** A full-page navigation, not a fetch: the server redirects to Google's consent screen. */
+export const GOOGLE_START_URL = '/api/auth/google/start';
+
+/** Links the Google account of a `/login?link=...` token to the user signed in just now. */
+export function linkGoogle(linkToken: string): Promise<{ linked: true; email: string }> {
+  return api.post<{ linked: true; email: string }>('/api/auth/google/link', { linkToken });
+}

@@ -6,6 +6,8 @@ import {
   type ExpressionEvaluator,
   type HttpPolicy,
   type NodeType,
+  type StepConnections,
+  type StepContext,
   type StepLogger,
   type StepResult,
 } from '@flowgenie/workflow';
@@ -24,6 +26,9 @@ export interface RunNodeOptions {
   expressions?: ExpressionEvaluator;
   http: HttpPolicy;
   logger?: StepLogger;
+  /** The workflow owner's connections. */
+  connections?: StepConnections;
+  previousAttempts?: StepContext['previousAttempts'];
 }
 
 export interface NodeRun {
@@ -67,6 +72,8 @@ export async function runNode(opts: RunNodeOptions): Promise<NodeRun> {
       logger: opts.logger,
       http: opts.http,
       expressionLimits: limits,
+      connections: opts.connections,
+      previousAttempts: opts.previousAttempts,
     });
   };
   const deadline = new Promise<never>((_, reject) => {

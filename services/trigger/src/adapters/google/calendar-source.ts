@@ -3,7 +3,7 @@ import type {
   CalendarEventConfig,
   CalendarEventPayload,
   CalendarTriggerMode,
-} from '@flowgenie/integrations';
+} from '@flowgenie/integrations/triggers';
 import {
   CALENDAR_CLOCK_MARGIN_MS,
   calendarChangesToFire,

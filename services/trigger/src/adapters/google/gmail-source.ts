@@ -1,5 +1,5 @@
 import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import type { GmailMessagePayload, GmailNewMessageConfig } from '@flowgenie/integrations';
+import type { GmailMessagePayload, GmailNewMessageConfig } from '@flowgenie/integrations/triggers';
 import type { PollInput, PollResult, PollSource, PolledItem } from '../../ports/provider-sources';
 import { providerError, statusOf } from './google-errors';
 

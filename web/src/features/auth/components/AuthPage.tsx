@@ -4,13 +4,39 @@ import { Button } from '../../../components/Button';
 import { Banner, InlineError } from '../../../components/InlineError';
 import { TextField } from '../../../components/TextField';
 import { ApiError, describeError, fieldErrors } from '../../../lib/api-client';
+import { toast } from '../../../stores/toasts';
+import { linkGoogle } from '../api';
 import { useSessionStore } from '../session';
+import { GoogleSignInButton } from './GoogleSignInButton';
 
 interface Props {
   mode: 'signin' | 'signup';
 }
 
 const MIN_PASSWORD = 10;
+
+/** What the Google callback's `?error=<code>` means to the user. */
+const GOOGLE_ERRORS: Record<string, string> = {
+  google_email_unverified:
+    'Google has not verified the email address of that account. Verify it with Google, or sign in with your password.',
+  google_access_denied: 'Google sign-in was cancelled.',
+  google_state_invalid:
+    'That Google sign-in expired or was started in another browser. Please try again.',
+  google_account_conflict:
+    'An account with this email is linked to a different Google account. Sign in with that one.',
+  google_sign_in_disabled: 'Sign in with Google is not available.',
+  google_sign_in_failed: 'Google sign-in failed. Please try again.',
+};
+
+/** After a password sign-in that proves the account, link the waiting Google account to it. */
+async function completeGoogleLink(linkToken: string) {
+  try {
+    const { email } = await linkGoogle(linkToken);
+    toast.success(`Google account ${email} linked: you can now sign in with Google.`);
+  } catch (err) {
+    toast.error(`Google was not linked: ${describeError(err)}`);
+  }
+}
 
 export function AuthPage({ mode }: Props) {
   const status = useSessionStore((s) => s.status);
@@ -21,6 +47,9 @@ export function AuthPage({ mode }: Props) {
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from ?? '/workflows';
+  const query = new URLSearchParams(location.search);
+  const linkToken = mode === 'signin' ? query.get('link') : null;
+  const googleError = query.get('error');
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -45,6 +74,7 @@ export function AuthPage({ mode }: Props) {
     try {
       if (isSignup) await signUp(email.trim(), password);
       else await signIn(email.trim(), password);
+      if (linkToken) await completeGoogleLink(linkToken);
       clearNotice();
       navigate(from, { replace: true });
     } catch (err) {
@@ -83,6 +113,16 @@ export function AuthPage({ mode }: Props) {
           <h1 id="auth-title" className="text-lg font-semibold">
             {isSignup ? 'Create your account' : 'Sign in'}
           </h1>
+          {linkToken && (
+            <Banner kind="info" testId="google-link-notice">
+              This email already has a password account: sign in to link Google.
+            </Banner>
+          )}
+          {googleError && (
+            <Banner kind="error" testId="google-error">
+              {GOOGLE_ERRORS[googleError] ?? GOOGLE_ERRORS.google_sign_in_failed}
+            </Banner>
+          )}
           {notice && (
             <Banner kind={notice.includes('expired') ? 'warning' : 'info'} testId="auth-notice">
               {notice}
@@ -121,6 +161,7 @@ export function AuthPage({ mode }: Props) {
           >
             {isSignup ? 'Create account' : 'Sign in'}
           </Button>
+          {!linkToken && <GoogleSignInButton />}
           <p className="text-center text-sm text-slate-600">
             {isSignup ? (
               <>

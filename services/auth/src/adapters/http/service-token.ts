@@ -1,0 +1,25 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { sendError } from '@flowgenie/platform';
+
+/**
+ * Service-to-service authentication of `/internal`: `Authorization: Bearer <INTERNAL_SERVICE_TOKEN>`,
+ * compared in constant time (both sides hashed first, so neither the length nor a prefix leaks).
+ * Anything else is 401 before the route runs.
+ */
+export function requireServiceToken(expected: string) {
+  const want = createHash('sha256').update(expected).digest();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const presented = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1] ?? '';
+    const got = createHash('sha256').update(presented).digest();
+    if (expected.length > 0 && presented.length > 0 && timingSafeEqual(got, want)) {
+      next();
+      return;
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer realm="flowgenie-internal"');
+    sendError(res, 401, {
+      code: 'unauthorized',
+      message: 'this endpoint is for FlowGenie services: send the internal service token',
+    });
+  };
+}
