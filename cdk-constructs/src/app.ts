@@ -117,6 +117,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       DATABASE_PORT: foundation.databasePort,
       DATABASE_NAME: foundation.databaseName,
       AUTH_JWKS_URL: authJwksUrl,
+      ...foundation.payloadEnvironment(),
     },
     secrets: {
       DATABASE_USER: ecs.Secret.fromSecretsManager(foundation.databaseSecret, 'username'),
@@ -124,6 +125,8 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     },
   });
   bus.bus.grantPutEventsTo(executor.taskDefinition.taskRole);
+  // Steps read large trigger payloads stored by reference.
+  foundation.payloadBucket.grantRead(executor.taskDefinition.taskRole, 'payloads/*');
 
   const trigger = services.trigger;
   if (!trigger.inbox) throw new Error('the routing table gives the trigger service no events');

@@ -1,5 +1,6 @@
 import { CfnOutput, CfnParameter, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
@@ -19,6 +20,7 @@ export const foundationParameterKeys = [
   'redis-endpoint',
   'redis-port',
   'ecr-repository-name',
+  'payload-bucket-name',
 ] as const;
 
 export type FoundationParameterKey = (typeof foundationParameterKeys)[number];
@@ -45,7 +47,8 @@ export interface FoundationProps {
 }
 
 /**
- * The long-lived foundation Terraform owns (VPC, services security group, RDS, ElastiCache),
+ * The long-lived foundation Terraform owns (VPC, services security group, RDS, ElastiCache, the
+ * payload bucket),
  * imported into a stack from SSM parameters. Each stack that needs it creates its own instance:
  * the values become CloudFormation parameters of that stack, so no cross-stack exports are needed.
  *
@@ -65,6 +68,7 @@ export class Foundation extends Construct {
   public readonly databaseName: string;
   /** `rediss://host:port`: ElastiCache has in-transit encryption on. */
   public readonly redisUrl: string;
+  private bucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: FoundationProps) {
     super(scope, id);
@@ -106,6 +110,24 @@ export class Foundation extends Construct {
     this.databasePort = this.value('db-port');
     this.databaseName = this.value('db-name');
     this.redisUrl = `rediss://${this.value('redis-endpoint')}:${this.value('redis-port')}`;
+  }
+
+  /**
+   * The bucket of large payloads passed by reference (PAYLOAD_STORE=s3); Terraform owns it. Its
+   * SSM parameter joins the stack on first use only (stacks that never touch payloads have none).
+   */
+  get payloadBucket(): s3.IBucket {
+    this.bucket ??= s3.Bucket.fromBucketName(
+      this,
+      'PayloadBucket',
+      this.value('payload-bucket-name'),
+    );
+    return this.bucket;
+  }
+
+  /** The environment of a process that stores or reads large payloads in the payload bucket. */
+  payloadEnvironment(): Record<string, string> {
+    return { PAYLOAD_STORE: 's3', PAYLOAD_BUCKET: this.payloadBucket.bucketName };
   }
 
   /** The SSM parameter name of one foundation value in this environment. */

@@ -174,7 +174,9 @@ describe('the FlowGenie CDK app', () => {
       const ssmNames = Object.values(params)
         .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<'))
         .map((p) => p.Default);
-      for (const key of foundationParameterKeys.filter((k) => k !== 'ecr-repository-name')) {
+      for (const key of foundationParameterKeys.filter(
+        (k) => k !== 'ecr-repository-name' && k !== 'payload-bucket-name',
+      )) {
         expect(ssmNames).toContain(`/flowgenie/test/${key}`);
       }
     }
@@ -277,5 +279,63 @@ describe('the FlowGenie CDK app', () => {
         }),
       },
     });
+  });
+
+  it('gives the trigger and the executor side the payload bucket, each only what it needs', () => {
+    // S3 actions each function's or task's role may take on the payload bucket.
+    const s3Actions = (template: Template, roleMatch: RegExp) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) =>
+          JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).match(
+            roleMatch,
+          ),
+        )
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } })
+              .Properties.PolicyDocument.Statement,
+        )
+        .filter((st) => JSON.stringify(st.Resource).includes('payloadbucketname'))
+        .flatMap((st) => [st.Action].flat() as string[]);
+    const bucketParam = (name: ServiceName) =>
+      Object.entries(
+        serviceTemplate(name).toJSON().Parameters as Record<string, { Default?: string }>,
+      ).find(([, p]) => p.Default === '/flowgenie/test/payload-bucket-name')?.[0];
+
+    for (const name of ['trigger', 'execution'] as const) {
+      serviceTemplate(name).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            PAYLOAD_STORE: 's3',
+            PAYLOAD_BUCKET: { Ref: bucketParam(name) },
+          }),
+        },
+      });
+    }
+    const trigger = s3Actions(serviceTemplate('trigger'), /ServiceFunction/);
+    expect(trigger).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:GetObject*', 's3:DeleteObject*']),
+    );
+    const execution = s3Actions(serviceTemplate('execution'), /ServiceFunction/);
+    expect(execution).toEqual(expect.arrayContaining(['s3:GetObject*']));
+    expect(execution.filter((a) => /Put|Delete/.test(a))).toEqual([]);
+    const executor = s3Actions(serviceTemplate('execution'), /ExecutorTask/);
+    expect(executor).toEqual(expect.arrayContaining(['s3:GetObject*']));
+    expect(executor.filter((a) => /Put|Delete/.test(a))).toEqual([]);
+    const [taskDef] = Object.values(
+      serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
+    ) as Resources[string][];
+    const container = (
+      taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>
+    )[0];
+    expect(container.Environment).toEqual(
+      expect.arrayContaining([{ Name: 'PAYLOAD_STORE', Value: 's3' }]),
+    );
+    // Services that never see a payload get neither the variables nor access.
+    for (const name of ['auth', 'workflow-catalog'] as const) {
+      const fn = Object.values(serviceTemplate(name).findResources('AWS::Lambda::Function'));
+      expect(JSON.stringify(fn)).not.toContain('PAYLOAD_STORE');
+      expect(s3Actions(serviceTemplate(name), /./)).toEqual([]);
+    }
   });
 });

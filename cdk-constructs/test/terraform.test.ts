@@ -56,9 +56,11 @@ beforeAll(async () => {
 });
 
 describe('terraform/', () => {
-  it('has the six foundation modules, the dev environment and the state bootstrap', () => {
+  it('has the seven foundation modules, the dev environment and the state bootstrap', () => {
     expect(modules.sort()).toEqual(
-      ['amplify', 'cache', 'database', 'ecr', 'network', 'state'].map((m) => `modules/${m}`).sort(),
+      ['amplify', 'cache', 'database', 'ecr', 'network', 'payloads', 'state']
+        .map((m) => `modules/${m}`)
+        .sort(),
     );
     expect(rootConfigs).toEqual(expect.arrayContaining(['envs/dev', 'bootstrap']));
     expect(parsed.size).toBeGreaterThanOrEqual((modules.length + rootConfigs.length) * 4);

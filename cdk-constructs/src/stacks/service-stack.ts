@@ -72,6 +72,9 @@ export class ServiceStack extends Stack {
       AUTH_JWKS_URL: props.authJwksUrl,
     };
     if (this.inbox) environment.QUEUE_URL = this.inbox.queue.queueUrl;
+    // Large payloads by reference: the trigger stores them, the execution service reads them.
+    const payloads = PAYLOAD_ACCESS[props.serviceName];
+    if (payloads) Object.assign(environment, this.foundation.payloadEnvironment());
 
     this.service = new NodeService(this, 'Service', {
       serviceName: props.serviceName,
@@ -87,5 +90,17 @@ export class ServiceStack extends Stack {
     });
     props.bus.grantPutEventsTo(this.service.function);
     this.foundation.databaseSecret.grantRead(this.service.function);
+    if (payloads === 'write') {
+      this.foundation.payloadBucket.grantReadWrite(this.service.function, 'payloads/*');
+      this.foundation.payloadBucket.grantDelete(this.service.function, 'payloads/*');
+    } else if (payloads === 'read') {
+      this.foundation.payloadBucket.grantRead(this.service.function, 'payloads/*');
+    }
   }
 }
+
+/** Which services touch the payload bucket, and how (the executor reads too: see app.ts). */
+const PAYLOAD_ACCESS: Record<string, 'read' | 'write' | undefined> = {
+  trigger: 'write',
+  execution: 'read',
+};

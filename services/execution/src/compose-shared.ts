@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
-import { createEventPublisher } from '@flowgenie/messaging/factory';
+import { createEventPublisher, createPayloadClaimCheck } from '@flowgenie/messaging/factory';
 import { OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   createLogger,
@@ -40,6 +40,11 @@ export async function composeInfrastructure(
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);
   const publisher = createEventPublisher(config, { redis, logger });
+  // Trigger payloads stored by reference (claim check) are read through it.
+  const payloads = await createPayloadClaimCheck(config, {
+    db: db as unknown as Kysely<unknown>,
+    logger,
+  });
   const relay = new OutboxRelay({
     db: db as unknown as Kysely<unknown>,
     schema: SCHEMA,
@@ -55,10 +60,13 @@ export async function composeInfrastructure(
     queue,
     responder,
     relay,
+    /** Reads trigger payloads stored by reference. */
+    payloads: payloads.claims,
     /** Closes what this module opened, in dependency order. */
     async close(): Promise<void> {
       await relay.stop();
       await publisher.close();
+      await payloads.store.close();
       await queue.close();
       await closeRedis(redis);
       await db.destroy();

@@ -68,6 +68,7 @@ export async function composeWorker(config: Config, opts: ComposeWorkerOptions =
     http: httpPolicyOf(config),
     expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
     expressions,
+    payloads: infra.payloads,
   });
   const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
   const worker = new StepWorker(runStep, {

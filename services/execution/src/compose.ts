@@ -46,10 +46,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
   const { logger, db, redis, store, queue, responder, relay } = infra;
   const metrics = createMetrics('execution');
   const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
-  const start = new StartExecution({ ...engine, store, registry: opts.registry ?? registerIntegrationNodeTypes() });
+  const start = new StartExecution({ ...engine, store, registry: opts.registry ?? registerIntegrationNodeTypes(), payloads: infra.payloads });
   const cancel = new CancelExecution({ ...engine, store });
   const retry = new RetryExecution({ ...engine, store });
-  const queries = new ExecutionQueries(store);
+  const queries = new ExecutionQueries(store, infra.payloads);
 
   const verify = createTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,

@@ -8,6 +8,7 @@ import {
   envBool,
   httpEnv,
   loadConfig as load,
+  payloadEnv,
   redisEnv,
 } from '@flowgenie/platform';
 
@@ -22,6 +23,7 @@ export const ConfigSchema = z.object({
   ...redisEnv,
   ...busEnv,
   ...authEnv,
+  ...payloadEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** The executor process serves only `/metrics`, `/healthz`, `/readyz` on this port. */
   EXECUTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3005),

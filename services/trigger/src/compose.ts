@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
-import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
+import {
+  createEventConsumer,
+  createEventPublisher,
+  createPayloadClaimCheck,
+} from '@flowgenie/messaging/factory';
 import { OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   createHttpApp,
@@ -104,6 +108,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
   });
   const consumer = createEventConsumer('trigger', config, { redis, logger });
+  // Large trigger payloads are stored once; workflow.triggered carries their reference.
+  const payloads = await createPayloadClaimCheck(config, { db: anyDb, logger });
   const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
   const specSource =
@@ -163,6 +169,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
       perHook: config.WEBHOOK_RATE_LIMIT_PER_HOOK,
       perIp: config.WEBHOOK_RATE_LIMIT_PER_IP,
     },
+    payloads: payloads.claims,
   });
   const runWorkflow = new RunWorkflow({
     specs: specSource,
@@ -171,6 +178,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     logger,
     newId,
     now,
+    payloads: payloads.claims,
   });
   const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
 
@@ -247,6 +255,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
         await integrations.stop();
       }
       await publisher.close();
+      await payloads.store.close();
       await closeRedis(redis);
       await closeRedis(guardRedis);
       await db.destroy();

@@ -8,6 +8,7 @@ import {
   dbEnv,
   httpEnv,
   loadConfig,
+  payloadEnv,
   redisEnv,
 } from '@flowgenie/platform';
 
@@ -24,6 +25,7 @@ export const TriggerEnvSchema = z.object({
   ...busEnv,
   ...authEnv,
   ...secretsEnv,
+  ...payloadEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   /** The catalog's internal API (run-spec for manual runs); never routed by the gateway. */
   CATALOG_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3002'),

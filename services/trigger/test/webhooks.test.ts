@@ -75,7 +75,7 @@ describe('webhooks', () => {
         query: { source: 'crm', tag: ['a', 'b'] },
       },
     });
-    expect(event.data.graph.nodes.map((n) => n.id)).toEqual(['start', 'shape']);
+    expect(event.data.graph?.nodes.map((n) => n.id)).toEqual(['start', 'shape']);
     const headers = (event.data.payload as { headers: Record<string, string> }).headers;
     expect(headers['x-custom']).toBe('kept');
     expect(headers['content-type']).toBe('application/json');

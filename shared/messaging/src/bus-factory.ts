@@ -1,10 +1,15 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Kysely } from 'kysely';
 import type { ConsumerName } from '@flowgenie/contracts';
-import type { BusEnv, Logger, Redis } from '@flowgenie/platform';
+import type { BusEnv, Logger, PayloadEnv, Redis } from '@flowgenie/platform';
 import { EventBridgePublisher } from './aws/eventbridge-publisher';
+import { S3PayloadStore } from './aws/s3-payload-store';
 import { SqsEventConsumer } from './aws/sqs-consumer';
 import { LocalEventConsumer, LocalEventPublisher } from './local/local-bus';
+import { PgPayloadStore } from './outbox/pg-payload-store';
+import { PayloadClaimCheck, type PayloadStore } from './payload-store';
 import type { EventConsumer, EventPublisher } from './ports';
 
 /** The part of a service's configuration the factories read (`busEnv` + `redisEnv`'s prefix). */
@@ -71,4 +76,50 @@ export function createEventConsumer(consumer: ConsumerName, config: EventBusConf
       };
     }
   }
+}
+
+export interface PayloadStoreDeps {
+  /** The service's database (PAYLOAD_STORE=local keeps payloads in its `payloads` schema). */
+  db: Kysely<unknown>;
+  logger: Logger;
+  /** AWS: the client to use. @default a client from the environment's region and credentials */
+  s3?: S3Client;
+}
+
+/**
+ * The payload store configuration asks for: the `payloads` schema of the service's database
+ * (`PAYLOAD_STORE=local`, created when missing) or objects in PAYLOAD_BUCKET (`PAYLOAD_STORE=s3`).
+ *
+ * @example
+ * const store = await createPayloadStore(config, { db, logger });
+ */
+export async function createPayloadStore(config: PayloadEnv, deps: PayloadStoreDeps): Promise<PayloadStore> {
+  switch (config.PAYLOAD_STORE) {
+    case 'local':
+      return PgPayloadStore.open(deps.db, { logger: deps.logger });
+    case 's3': {
+      if (!config.PAYLOAD_BUCKET) throw new Error('PAYLOAD_STORE=s3 needs PAYLOAD_BUCKET (the S3 bucket of large payloads)');
+      return new S3PayloadStore({ client: deps.s3 ?? new S3Client({}), bucket: config.PAYLOAD_BUCKET, ownsClient: !deps.s3 });
+    }
+  }
+}
+
+/**
+ * The claim check with the configured store, inline limit and retention.
+ *
+ * @example
+ * const claims = await createPayloadClaimCheck(config, { db, logger });
+ * const travelling = await claims.checkIn(payload, `triggered/${executionId}`);
+ */
+export async function createPayloadClaimCheck(
+  config: PayloadEnv,
+  deps: PayloadStoreDeps,
+): Promise<{ claims: PayloadClaimCheck; store: PayloadStore }> {
+  const store = await createPayloadStore(config, deps);
+  const claims = new PayloadClaimCheck({
+    store,
+    inlineMaxBytes: config.PAYLOAD_INLINE_MAX_BYTES,
+    retentionMs: config.PAYLOAD_RETENTION_DAYS * 24 * 3600_000,
+  });
+  return { claims, store };
 }

@@ -8,7 +8,7 @@ import { createSqsServer } from 'local-aws-sqs';
 import { consumerNames, consumersOf, routingTable, type ConsumerName, type EventType } from '@flowgenie/contracts';
 import { createLogger } from '@flowgenie/platform';
 import { createEvent } from '../src';
-import { EventBridgePublisher, SqsDeadLetterStore, SqsEventConsumer, createSqsBatchHandler } from '../src/aws';
+import { EventBridgePublisher, EventTooLargeError, putEventsEntrySize, SqsDeadLetterStore, SqsEventConsumer, createSqsBatchHandler } from '../src/aws';
 import { describeEventBus } from '../src/testing/conformance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -88,6 +88,43 @@ describe('EventBridge publisher', () => {
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry).toMatchObject({ EventBusName: 'bus', DetailType: 'workflow.deleted', Source: 'flowgenie.workflow-catalog' });
     expect(routingTable.trigger).toContain(entry.DetailType);
+  });
+
+  it('keeps every request under 256 KB and refuses an entry larger than that by itself', async () => {
+    const eb = mockClient(EventBridgeClient);
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'bus' });
+    const graph = { nodes: [{ id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: {} }], edges: [] };
+    const triggered = (kb: number) =>
+      createEvent(
+        'workflow.triggered',
+        {
+          executionId: randomUUID(),
+          workflowId: randomUUID(),
+          ownerId: randomUUID(),
+          version: 1,
+          mode: 'webhook',
+          triggerNodeId: 'hook',
+          idempotencyKey: 'k',
+          payload: { text: 'x'.repeat(kb * 1024) },
+          graph,
+          triggeredAt: new Date().toISOString(),
+        },
+        { source: 'trigger' },
+      );
+    // Five 100 KB events: two fit in one request, never three.
+    await publisher.publish(Array.from({ length: 5 }, () => triggered(100)));
+    const requests = eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!);
+    expect(requests.map((r) => r.length)).toEqual([2, 2, 1]);
+    for (const entries of requests)
+      expect(entries.reduce((n, e) => n + putEventsEntrySize(e), 0)).toBeLessThan(256 * 1024);
+
+    eb.resetHistory();
+    const huge = triggered(300);
+    await expect(publisher.publish([event(), huge])).rejects.toThrow(
+      new EventTooLargeError(huge.id, 'workflow.triggered', putEventsEntrySize({ Time: new Date(), Source: 'flowgenie.trigger', DetailType: 'workflow.triggered', Detail: JSON.stringify(huge) })),
+    );
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('retries only the entries EventBridge reports as failed', async () => {

@@ -124,6 +124,31 @@ export const busEnv = {
 };
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 
+/**
+ * The claim check of large payloads (`@flowgenie/messaging`'s payload store): a trigger payload
+ * (or graph) whose JSON exceeds PAYLOAD_INLINE_MAX_BYTES is stored once and travels by reference.
+ */
+export const payloadEnv = {
+  /** `local`: the `payloads` schema of DATABASE_URL; `s3`: objects in PAYLOAD_BUCKET. */
+  PAYLOAD_STORE: z.enum(['local', 's3']).default('local'),
+  /** The S3 bucket of stored payloads (PAYLOAD_STORE=s3); its lifecycle rule expires them. */
+  PAYLOAD_BUCKET: z.string().min(3).optional(),
+  /**
+   * Largest payload or graph (bytes of JSON) that travels inline in events. At most 96 KiB, so
+   * a workflow.triggered entry (payload and graph, each inline up to this) stays under
+   * EventBridge's 256 KB.
+   */
+  PAYLOAD_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(96 * 1024)
+    .default(64 * 1024),
+  /** Days a stored payload is kept: the execution's history and retries read it until then. */
+  PAYLOAD_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
+};
+export type PayloadEnv = z.infer<z.ZodObject<typeof payloadEnv>>;
+
 export const authEnv = {
   AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/.well-known/jwks.json'),
   AUTH_ISSUER: z.string().default('https://flowgenie.local/auth'),

@@ -50,6 +50,12 @@ module "ecr" {
   name = "${local.name}-platform"
 }
 
+module "payloads" {
+  source = "../../modules/payloads"
+
+  bucket_prefix = "${local.name}-payloads-"
+}
+
 module "amplify" {
   source = "../../modules/amplify"
 

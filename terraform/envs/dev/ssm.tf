@@ -12,6 +12,7 @@ locals {
     "redis-endpoint"             = module.cache.primary_endpoint_address
     "redis-port"                 = tostring(module.cache.port)
     "ecr-repository-name"        = module.ecr.repository_name
+    "payload-bucket-name"        = module.payloads.bucket_name
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   PermanentStepError,
+  RetryableStepError,
   isRetryableError,
   toStepErrorInfo,
   upstreamOf,
@@ -19,6 +20,7 @@ import {
 import { resumeJobId, type StepJobData } from '../domain/step-job';
 import type { StepConnectionsFor } from '../ports/connections';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
+import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
 import { runNode } from './steps/run-node';
 
@@ -29,6 +31,8 @@ export interface RunStepDeps extends EngineDeps {
   expressionTimeoutMs: number;
   /** Where expressions run. @default the calling thread */
   expressions?: ExpressionEvaluator;
+  /** Reads trigger payloads stored by reference. @default inline payloads only */
+  payloads?: TriggerPayloads;
   /** Credentials of the workflow owner's connections (integration steps, HTTP with a connection). */
   connections?: StepConnectionsFor;
 }
@@ -125,31 +129,34 @@ export class RunStep {
     log.info({ type: step.type, attempt }, 'step started');
     const node = execution.graph.nodes.find((n) => n.id === nodeId);
     const nodeType = this.deps.registry.get(step.type);
+    const input = node && nodeType ? await this.inputOf(execution, claim.steps, nodeId) : undefined;
     const run =
-      node && nodeType
-        ? await runNode({
-            nodeType,
-            node,
-            input: this.inputOf(execution, claim.steps, nodeId),
-            executionId,
-            attempt,
-            resumed: job.data.resumed === true,
-            timeoutMs: step.retryPolicy.timeoutMs,
-            expressionTimeoutMs: this.deps.expressionTimeoutMs,
-            expressions: this.deps.expressions,
-            http: this.deps.http,
-            logger: log,
-            connections: this.deps.connections?.(execution.ownerId),
-            previousAttempts: step.attemptLog
-              .filter((e) => e.attempt < attempt)
-              .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
-          })
-        : {
-            input: null,
-            error: new PermanentStepError(`unknown node type "${step.type}"`, {
-              code: 'unknown_node_type',
-            }),
-          };
+      input && 'error' in input
+        ? { input: null, error: input.error }
+        : node && nodeType && input
+          ? await runNode({
+              nodeType,
+              node,
+              input: input.data,
+              executionId,
+              attempt,
+              resumed: job.data.resumed === true,
+              timeoutMs: step.retryPolicy.timeoutMs,
+              expressionTimeoutMs: this.deps.expressionTimeoutMs,
+              expressions: this.deps.expressions,
+              http: this.deps.http,
+              logger: log,
+              connections: this.deps.connections?.(execution.ownerId),
+              previousAttempts: step.attemptLog
+                .filter((e) => e.attempt < attempt)
+                .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
+            })
+          : {
+              input: null,
+              error: new PermanentStepError(`unknown node type "${step.type}"`, {
+                code: 'unknown_node_type',
+              }),
+            };
 
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
@@ -292,13 +299,41 @@ export class RunStep {
     return 'succeeded';
   }
 
-  /** `{trigger, steps}`: the payload and the outputs of the steps upstream of `nodeId` that succeeded. */
-  private inputOf(execution: Execution, steps: Step[], nodeId: string) {
+  /**
+   * `{trigger, steps}`: the payload and the outputs of the steps upstream of `nodeId` that
+   * succeeded. A payload stored by reference is read here (the trigger step's own output is then
+   * that payload too); when it cannot be read the step fails: for good when it expired, as a
+   * retryable attempt when the store is unreachable.
+   */
+  private async inputOf(
+    execution: Execution,
+    steps: Step[],
+    nodeId: string,
+  ): Promise<{ data: { trigger: unknown; steps: Record<string, unknown> } } | { error: unknown }> {
+    let trigger: unknown = execution.triggerPayload;
+    if (execution.triggerPayloadRef) {
+      try {
+        trigger = await (this.deps.payloads ?? inlineTriggerPayloads).resolve({
+          payloadRef: execution.triggerPayloadRef,
+        });
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const message = `trigger payload not readable: ${(err as Error).message}`;
+        return {
+          error:
+            code === 'payload_expired' || code === 'payload_store_missing'
+              ? new PermanentStepError(message, { code: String(code) })
+              : new RetryableStepError(message, { code: 'payload_unavailable' }),
+        };
+      }
+    }
     const upstream = new Set(upstreamOf(execution.graph, nodeId));
     const outputs: Record<string, unknown> = {};
     for (const s of steps)
       if (upstream.has(s.nodeId) && s.status === 'succeeded') outputs[s.nodeId] = s.output;
-    return { trigger: execution.triggerPayload, steps: outputs };
+    if (execution.triggerPayloadRef && upstream.has(execution.triggerNodeId))
+      outputs[execution.triggerNodeId] = trigger;
+    return { data: { trigger, steps: outputs } };
   }
 }
 

@@ -1,9 +1,17 @@
-import { RetryPolicySchema, type EventData, type RetryPolicy, type WorkflowNode } from '@flowgenie/contracts';
+import {
+  RetryPolicySchema,
+  WorkflowGraphSchema,
+  type EventData,
+  type RetryPolicy,
+  type WorkflowGraph,
+  type WorkflowNode,
+} from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { resolveRetryPolicy, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Execution, Step } from '../domain/execution';
 import { graphProblem } from '../domain/plan';
 import type { ExecutionStore } from '../ports/execution-store';
+import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { advance, EVENT_SOURCE, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
 
 export const CONSUMER = 'execution';
@@ -11,6 +19,8 @@ export const CONSUMER = 'execution';
 export interface StartExecutionDeps extends EngineDeps {
   store: ExecutionStore;
   registry: Pick<NodeTypeRegistry, 'get'>;
+  /** Reads a graph that travelled by reference (graphRef). @default inline graphs only */
+  payloads?: TriggerPayloads;
 }
 
 /**
@@ -21,8 +31,11 @@ export interface StartExecutionDeps extends EngineDeps {
 export class StartExecution {
   constructor(private readonly deps: StartExecutionDeps) {}
 
-  async execute(eventId: string, correlationId: string, data: EventData<'workflow.triggered'>): Promise<void> {
+  async execute(eventId: string, correlationId: string, triggered: EventData<'workflow.triggered'>): Promise<void> {
     const { store, logger } = this.deps;
+    // A large graph travelled by reference: read it once here; the execution row keeps it (the
+    // executor reads it with every step). A failure leaves the event to be redelivered.
+    const data = { ...triggered, graph: await this.graphOf(triggered) };
     const result = await store.handleOnce(CONSUMER, eventId, async (tx) => {
       const now = new Date();
       const execution: Execution = {
@@ -34,7 +47,9 @@ export class StartExecution {
         status: 'running',
         idempotencyKey: data.idempotencyKey,
         triggerNodeId: data.triggerNodeId,
-        triggerPayload: data.payload ?? null,
+        // A stored payload stays where it is (claim check): the execution keeps its reference only.
+        triggerPayload: data.payloadRef ? null : (data.payload ?? null),
+        triggerPayloadRef: data.payloadRef ?? null,
         graph: data.graph,
         error: null,
         correlationId,
@@ -109,6 +124,7 @@ export class StartExecution {
       maxAttempts: isTrigger ? 1 : retryPolicy.attempts,
       retryPolicy,
       input: null,
+      // The payload (null when stored by reference: readers resolve execution.triggerPayloadRef).
       output: isTrigger ? execution.triggerPayload : null,
       error: null,
       handle: isTrigger ? 'main' : null,
@@ -119,6 +135,12 @@ export class StartExecution {
       runToken: null,
       resumeAt: null,
     };
+  }
+
+  private async graphOf(data: EventData<'workflow.triggered'>): Promise<WorkflowGraph> {
+    if (data.graph) return data.graph;
+    const payloads = this.deps.payloads ?? inlineTriggerPayloads;
+    return WorkflowGraphSchema.parse(await payloads.resolve({ payloadRef: data.graphRef }));
   }
 
   /** The node's effective retry policy (contract defaults ← node type ← node); defaults if invalid. */

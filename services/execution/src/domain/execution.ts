@@ -1,4 +1,4 @@
-import { ExecutionStatusSchema, StepStatusSchema, type RetryPolicy, type WorkflowGraph } from '@flowgenie/contracts';
+import { ExecutionStatusSchema, StepStatusSchema, type PayloadRef, type RetryPolicy, type WorkflowGraph } from '@flowgenie/contracts';
 
 /** The statuses of the public API (the contract's lists), so the domain and the API cannot drift. */
 export const EXECUTION_STATUSES = ExecutionStatusSchema.options;
@@ -49,7 +49,13 @@ export interface Execution {
   status: ExecutionStatus;
   idempotencyKey: string;
   triggerNodeId: string;
+  /** The trigger's payload when it travelled inline; null when it is stored (see triggerPayloadRef). */
   triggerPayload: unknown;
+  /**
+   * Where a payload above the inline limit is stored (claim check): read it through the payload
+   * store when needed; neither the execution row nor the trigger step's output holds a copy.
+   */
+  triggerPayloadRef: PayloadRef | null;
   graph: WorkflowGraph;
   error: ExecutionError | null;
   correlationId: string;

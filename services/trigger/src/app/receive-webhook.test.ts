@@ -19,15 +19,40 @@ import {
   silent,
 } from './fakes.test-support';
 import { ReceiveWebhook, type WebhookRequest } from './receive-webhook';
+import type { CheckedPayload } from '@flowgenie/messaging';
+import type { PayloadClaims } from '../ports/payload-claims';
 
 const now = new Date('2026-05-01T10:00:00Z');
 
-function setup(config: Record<string, unknown> = {}, rateLimits = { perHook: 100, perIp: 100 }) {
+/** A payload store in memory with a claim check over it: stores whatever is above 256 bytes. */
+class MemoryClaims implements PayloadClaims {
+  readonly stored = new Map<string, unknown>();
+  readonly log: string[] = [];
+  failWith?: Error;
+  constructor(private readonly firingLog?: string[]) {}
+  async checkIn(payload: unknown, key: string): Promise<CheckedPayload> {
+    if (JSON.stringify(payload).length <= 256) return { payload };
+    if (this.failWith) throw this.failWith;
+    this.stored.set(key, payload);
+    this.firingLog?.push(`store ${key}`);
+    return { payloadRef: { key, bytes: JSON.stringify(payload).length } };
+  }
+  async release(checked: CheckedPayload) {
+    if ('payloadRef' in checked) this.stored.delete(checked.payloadRef.key);
+  }
+}
+
+function setup(
+  config: Record<string, unknown> = {},
+  rateLimits = { perHook: 100, perIp: 100 },
+  withClaims = false,
+) {
   const rateLimiter = new MemoryRateLimiter();
   const replays = new MemoryReplayGuard();
   const triggers = new MemoryTriggers();
   const firings = new MemoryFirings(triggers);
   const waiter = new MemoryWaiter(firings.log);
+  const claims = withClaims ? new MemoryClaims(firings.log) : undefined;
   const trigger: Trigger = {
     workflowId: randomUUID(),
     ownerId: randomUUID(),
@@ -56,6 +81,7 @@ function setup(config: Record<string, unknown> = {}, rateLimits = { perHook: 100
     rateLimiter,
     replays,
     rateLimits,
+    payloads: claims,
   });
   const request = (over: Partial<WebhookRequest> = {}): WebhookRequest => ({
     hookId: trigger.hookId,
@@ -68,7 +94,18 @@ function setup(config: Record<string, unknown> = {}, rateLimits = { perHook: 100
     requestId: randomUUID(),
     ...over,
   });
-  return { triggers, firings, waiter, trigger, receive, request, outcomes, rateLimiter, replays };
+  return {
+    triggers,
+    firings,
+    waiter,
+    trigger,
+    receive,
+    request,
+    outcomes,
+    rateLimiter,
+    replays,
+    claims,
+  };
 }
 
 describe('ReceiveWebhook', () => {
@@ -250,6 +287,47 @@ describe('ReceiveWebhook', () => {
       s.rateLimiter.down = true;
       await s.receive.execute(s.request());
       await expect(s.receive.execute(s.request())).resolves.toMatchObject({ kind: 'accepted' });
+    });
+  });
+
+  describe('large payloads (claim check)', () => {
+    const big = { text: 'x'.repeat(500) };
+
+    it('stores a large payload before recording the firing, which carries only its reference', async () => {
+      const { receive, request, firings, claims } = setup({}, undefined, true);
+      const outcome = await receive.execute(request({ body: big }));
+      const key = `triggered/${outcome.executionId}`;
+      expect(firings.log).toEqual([`store ${key}`, 'record']);
+      expect(firings.emitted[0].payload).toBeUndefined();
+      expect(firings.emitted[0].payloadRef).toEqual({ key, bytes: expect.any(Number) });
+      expect(claims!.stored.get(key)).toMatchObject({ body: big });
+      // A small graph still travels inline.
+      expect(firings.emitted[0].graph?.nodes).toHaveLength(1);
+    });
+
+    it('records nothing and answers nothing when the payload could not be stored', async () => {
+      const { receive, request, firings, claims } = setup({}, undefined, true);
+      claims!.failWith = new Error('store unavailable');
+      await expect(receive.execute(request({ body: big }))).rejects.toThrow('store unavailable');
+      expect(firings.emitted).toEqual([]);
+    });
+
+    it('deletes the stored copy of a duplicate and of a firing the hook no longer accepts', async () => {
+      const { receive, request, claims, triggers, trigger } = setup({}, undefined, true);
+      await receive.execute(request({ body: big, idempotencyKey: 'same' }));
+      await receive.execute(request({ body: big, idempotencyKey: 'same' }));
+      expect(claims!.stored.size).toBe(1);
+      // Deactivated between the first read and the firing's transaction.
+      const findByHookId = triggers.findByHookId.bind(triggers);
+      let reads = 0;
+      triggers.findByHookId = async (id) => {
+        reads += 1;
+        return reads === 1 ? findByHookId(id) : { ...trigger, active: false };
+      };
+      await expect(receive.execute(request({ body: big }))).rejects.toBeInstanceOf(
+        HookNotFoundError,
+      );
+      expect(claims!.stored.size).toBe(1);
     });
   });
 });

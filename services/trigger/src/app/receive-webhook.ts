@@ -23,6 +23,8 @@ import type {
   WebhookResponseWaiter,
 } from '../ports/webhook-response-waiter';
 import type { HookOutcome, TriggerMetrics } from '../ports/trigger-metrics';
+import type { PayloadClaims } from '../ports/payload-claims';
+import { checkInFiring } from './claim-check';
 import type { SignatureReplayGuard, WebhookRateLimiter } from '../ports/webhook-guards';
 import { triggerOf, webhookSettings, type WebhookSettings } from './trigger-settings';
 
@@ -95,6 +97,8 @@ export class ReceiveWebhook {
       replays: SignatureReplayGuard;
       /** Default calls per minute per hook (a node's rateLimitPerMinute overrides it) and per client IP. */
       rateLimits: { perHook: number; perIp: number };
+      /** Large payloads are stored once and the event carries a reference. @default all inline */
+      payloads?: PayloadClaims;
     },
   ) {}
 
@@ -113,7 +117,7 @@ export class ReceiveWebhook {
     await this.limitRate(first.settings, req);
     const replayKey = await this.verify(first.settings, req);
     try {
-      return await this.fire(req, first.settings);
+      return await this.fire(req, first.trigger, first.settings);
     } catch (err) {
       // Nothing was recorded: the sender may send the same signed request again.
       if (replayKey) await this.forgetSignature(replayKey);
@@ -121,7 +125,11 @@ export class ReceiveWebhook {
     }
   }
 
-  private async fire(req: WebhookRequest, firstSettings: WebhookSettings): Promise<WebhookOutcome> {
+  private async fire(
+    req: WebhookRequest,
+    first: Trigger,
+    firstSettings: WebhookSettings,
+  ): Promise<WebhookOutcome> {
     const executionId = this.deps.newId();
     const payload = buildWebhookPayload({
       method: req.method,
@@ -129,6 +137,14 @@ export class ReceiveWebhook {
       query: req.query,
       body: req.body,
     });
+    // A large payload (or graph) is durable in the payload store before the firing commits, and
+    // so before the caller's answer; the event carries its reference.
+    const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
+      executionId,
+      payload,
+      graph: first.graph,
+    });
+    const unused = () => checked.release();
     let pending: PendingWebhookResponse | undefined;
     let outcome;
     try {
@@ -148,22 +164,26 @@ export class ReceiveWebhook {
           mode: 'webhook',
           triggerNodeId: nodeId,
           idempotencyKey: webhookFiringKey(trigger.workflowId, req.idempotencyKey ?? req.requestId),
-          payload,
-          graph: trigger.graph,
+          ...checked.payload,
+          // The graph checked in is the first read's; a version activated since travels inline.
+          ...(trigger.version === first.version ? checked.graph : { graph: trigger.graph }),
           triggeredAt: this.deps.now().toISOString(),
         };
         return firing;
       });
     } catch (err) {
       pending?.cancel();
+      await unused();
       throw err;
     }
     if (!outcome) {
       pending?.cancel();
+      await unused();
       throw new HookNotFoundError();
     }
     if (outcome.duplicate) {
       pending?.cancel();
+      await unused();
       this.deps.metrics.hookReceived('duplicate');
       return { kind: 'duplicate', executionId: outcome.executionId };
     }

@@ -2,6 +2,8 @@ import type { Logger } from '@flowgenie/platform';
 import { NotRunnableError, WorkflowNotFoundError } from '../domain/errors';
 import { manualFiringKey } from '../domain/idempotency';
 import type { FiringStore } from '../ports/firing-store';
+import type { PayloadClaims } from '../ports/payload-claims';
+import { checkInFiring } from './claim-check';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
 import type { WorkflowSpecSource } from '../ports/workflow-spec-source';
 import { manualSamplePayload, triggerOf } from './trigger-settings';
@@ -30,6 +32,8 @@ export class RunWorkflow {
       logger: Logger;
       newId: () => string;
       now: () => Date;
+      /** Large payloads are stored once and the event carries a reference. @default all inline */
+      payloads?: PayloadClaims;
     },
   ) {}
 
@@ -39,19 +43,32 @@ export class RunWorkflow {
     const node = triggerOf(spec.graph);
     if (!node) throw new NotRunnableError('the workflow has no trigger node to start from');
     const payload = cmd.payload !== undefined ? cmd.payload : (node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {};
-    const outcome = await this.deps.firings.record({
-      executionId: this.deps.newId(),
-      workflowId: cmd.workflowId,
-      ownerId: cmd.ownerId,
-      version: cmd.draft ? null : spec.version,
-      mode: 'manual',
-      triggerNodeId: node.id,
-      idempotencyKey: manualFiringKey(cmd.workflowId, cmd.idempotencyKey ?? cmd.requestId),
+    const executionId = this.deps.newId();
+    const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
+      executionId,
       payload,
       graph: spec.graph,
-      triggeredAt: this.deps.now().toISOString(),
     });
-    if (!outcome.duplicate) {
+    let outcome;
+    try {
+      outcome = await this.deps.firings.record({
+        executionId,
+        workflowId: cmd.workflowId,
+        ownerId: cmd.ownerId,
+        version: cmd.draft ? null : spec.version,
+        mode: 'manual',
+        triggerNodeId: node.id,
+        idempotencyKey: manualFiringKey(cmd.workflowId, cmd.idempotencyKey ?? cmd.requestId),
+        ...checked.payload,
+        ...checked.graph,
+        triggeredAt: this.deps.now().toISOString(),
+      });
+    } catch (err) {
+      await checked.release();
+      throw err;
+    }
+    if (outcome.duplicate) await checked.release();
+    else {
       this.deps.metrics.firingEmitted('manual');
       this.deps.logger.info({ workflowId: cmd.workflowId, executionId: outcome.executionId, draft: cmd.draft }, 'manual run triggered');
     }

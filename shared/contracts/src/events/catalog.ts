@@ -42,25 +42,56 @@ export const WorkflowDeleted = defineEvent({
 
 // ---- trigger (the only producer of workflow.triggered) ----
 export const TriggerModeSchema = z.enum(['webhook', 'schedule', 'manual']);
+
+/**
+ * A claim check: where a payload too large to travel inline was stored once (the payload store,
+ * `@flowgenie/messaging`'s `PayloadStore`), and its size. Whoever needs the data resolves it.
+ */
+export const PayloadRefSchema = z.object({
+  /** The store's key (a Postgres row locally, an S3 object key in AWS). */
+  key: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[A-Za-z0-9._\-/]+$/),
+  /** Size of the stored JSON text in bytes. */
+  bytes: z.number().int().nonnegative(),
+});
+export type PayloadRef = z.infer<typeof PayloadRefSchema>;
+
 export const WorkflowTriggered = defineEvent({
   type: 'workflow.triggered',
   version: 1,
-  data: z.object({
-    /** Chosen by the trigger service so a webhook can answer with it at once. */
-    executionId: uuid,
-    workflowId: uuid,
-    ownerId: uuid,
-    /** The published version run, or null for a test run of the current draft. */
-    version: z.number().int().positive().nullable(),
-    mode: TriggerModeSchema,
-    triggerNodeId: z.string(),
-    /** Caller's Idempotency-Key, a request id, or trigger id + scheduled time. */
-    idempotencyKey: z.string().min(1).max(300),
-    payload: z.unknown(),
-    /** The exact graph to run (the version's, or the draft's for a test run). */
-    graph: WorkflowGraphSchema,
-    triggeredAt: z.string().datetime(),
-  }),
+  data: z
+    .object({
+      /** Chosen by the trigger service so a webhook can answer with it at once. */
+      executionId: uuid,
+      workflowId: uuid,
+      ownerId: uuid,
+      /** The published version run, or null for a test run of the current draft. */
+      version: z.number().int().positive().nullable(),
+      mode: TriggerModeSchema,
+      triggerNodeId: z.string(),
+      /** Caller's Idempotency-Key, a request id, or trigger id + scheduled time. */
+      idempotencyKey: z.string().min(1).max(300),
+      /** The trigger's payload inline (small ones), or absent when `payloadRef` is set. */
+      payload: z.unknown().optional(),
+      /** Where a payload above the inline limit was stored (never together with `payload`). */
+      payloadRef: PayloadRefSchema.optional(),
+      /** The exact graph to run (the version's, or the draft's for a test run), when small. */
+      graph: WorkflowGraphSchema.optional(),
+      /** Where a graph above the inline limit was stored (exactly one of graph and graphRef). */
+      graphRef: PayloadRefSchema.optional(),
+      triggeredAt: z.string().datetime(),
+    })
+    .refine((d) => d.payloadRef === undefined || d.payload === undefined, {
+      message: 'payload and payloadRef are exclusive: a stored payload travels by reference only',
+      path: ['payloadRef'],
+    })
+    .refine((d) => (d.graph === undefined) !== (d.graphRef === undefined), {
+      message: 'exactly one of graph and graphRef is required',
+      path: ['graph'],
+    }),
 });
 
 // ---- execution ----

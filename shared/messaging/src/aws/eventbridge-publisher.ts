@@ -3,8 +3,35 @@ import type { PlatformEvent } from '@flowgenie/contracts';
 import { parseEvent } from '../envelope';
 import type { EventPublisher } from '../ports';
 
-/** PutEvents takes at most 10 entries per call. */
+/** PutEvents takes at most 10 entries per call... */
 const BATCH = 10;
+/** ...whose sizes together stay under 256 KB (an entry alone too). */
+export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+/** An event whose entry exceeds what EventBridge accepts: it can never be published as it is. */
+export class EventTooLargeError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `event ${eventType} ${eventId} is ${bytes} bytes, over EventBridge's ${PUT_EVENTS_MAX_BYTES}-byte entry limit: large data must travel by reference (payload store)`,
+    );
+    this.name = 'EventTooLargeError';
+  }
+}
+
+/** The entry's size as EventBridge counts it (Time 14 bytes; Source, DetailType, Detail in UTF-8). */
+export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
+  return (
+    (entry.Time ? 14 : 0) +
+    Buffer.byteLength(entry.Source ?? '') +
+    Buffer.byteLength(entry.DetailType ?? '') +
+    Buffer.byteLength(entry.Detail ?? '') +
+    (entry.Resources ?? []).reduce((n, r) => n + Buffer.byteLength(r), 0)
+  );
+}
 
 /**
  * Publishes to an EventBridge bus: `DetailType` = event type, `Source` = producing service,
@@ -31,9 +58,22 @@ export class EventBridgePublisher implements EventPublisher {
         Detail: JSON.stringify(event),
       } satisfies PutEventsRequestEntry;
     });
-    for (let i = 0; i < entries.length; i += BATCH) {
-      await this.putWithRetry(entries.slice(i, i + BATCH));
+    // Batches of at most 10 entries and 256 KB, in order. An entry over the limit alone is
+    // refused before anything of its batch is sent (the outbox keeps it, and says why).
+    let batch: PutEventsRequestEntry[] = [];
+    let bytes = 0;
+    for (const [i, entry] of entries.entries()) {
+      const size = putEventsEntrySize(entry);
+      if (size > PUT_EVENTS_MAX_BYTES) throw new EventTooLargeError(events[i].id, events[i].type, size);
+      if (batch.length === BATCH || bytes + size > PUT_EVENTS_MAX_BYTES) {
+        await this.putWithRetry(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(entry);
+      bytes += size;
     }
+    if (batch.length > 0) await this.putWithRetry(batch);
   }
 
   private async putWithRetry(batch: PutEventsRequestEntry[]): Promise<void> {

@@ -4,3 +4,4 @@ export * from './sqs-dead-letters';
 export * from './lambda-sqs-handler';
 export * from './service-lambda';
 export * from './sqs-message';
+export * from './s3-payload-store';

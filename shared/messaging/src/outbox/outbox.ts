@@ -263,3 +263,5 @@ export async function handleOnce<DB>(
     return true;
   });
 }
+
+export { PgPayloadStore, PAYLOAD_SCHEMA } from './pg-payload-store';

@@ -34,11 +34,13 @@ export function executionRoutes(deps: ExecutionRoutesDeps): Router {
   router.get('/:id/stream', (req, res) => streamExecution(req, res, deps));
 
   router.post('/:id/retry', async (req, res) => {
-    res.status(202).json(toDetailDto(await deps.retry.execute(req.params.id, userOf(req).id)));
+    const detail = await deps.retry.execute(req.params.id, userOf(req).id);
+    res.status(202).json(toDetailDto(await deps.queries.withTriggerPayload(detail)));
   });
 
   router.post('/:id/cancel', async (req, res) => {
-    res.status(202).json(toDetailDto(await deps.cancel.execute(req.params.id, userOf(req).id)));
+    const detail = await deps.cancel.execute(req.params.id, userOf(req).id);
+    res.status(202).json(toDetailDto(await deps.queries.withTriggerPayload(detail)));
   });
 
   return router;

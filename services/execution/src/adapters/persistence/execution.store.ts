@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
-import type { PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import type { PayloadRef, PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
 import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
@@ -104,7 +104,7 @@ export class PgExecutionStore implements ExecutionStore {
       .orderBy('id', 'desc')
       .limit(filter.limit + 1)
       .execute();
-    const items = rows.slice(0, filter.limit).map((r) => rowToExecution({ ...r, graph: null, trigger_payload: null }));
+    const items = rows.slice(0, filter.limit).map((r) => rowToExecution({ ...r, graph: null, trigger_payload: null, trigger_payload_ref: null }));
     const last = items[items.length - 1];
     return { items, next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
@@ -145,6 +145,7 @@ class PgExecutionTx implements ExecutionTx {
         idempotency_key: e.idempotencyKey,
         trigger_node_id: e.triggerNodeId,
         trigger_payload: json(e.triggerPayload),
+        trigger_payload_ref: json(e.triggerPayloadRef ?? undefined),
         graph: JSON.stringify(e.graph),
         error: json(e.error),
         correlation_id: e.correlationId,
@@ -263,7 +264,11 @@ async function stepsOf(db: Kysely<ExecutionDb>, executionId: string): Promise<St
   return rows.map(rowToStep);
 }
 
-type ExecutionRow = Omit<Selectable<ExecutionsTable>, 'graph' | 'trigger_payload'> & { graph: unknown; trigger_payload: unknown };
+type ExecutionRow = Omit<Selectable<ExecutionsTable>, 'graph' | 'trigger_payload' | 'trigger_payload_ref'> & {
+  graph: unknown;
+  trigger_payload: unknown;
+  trigger_payload_ref: unknown;
+};
 
 function rowToExecution(row: ExecutionRow): Execution {
   return {
@@ -276,6 +281,7 @@ function rowToExecution(row: ExecutionRow): Execution {
     idempotencyKey: row.idempotency_key,
     triggerNodeId: row.trigger_node_id,
     triggerPayload: row.trigger_payload ?? null,
+    triggerPayloadRef: (row.trigger_payload_ref ?? null) as PayloadRef | null,
     graph: (row.graph ?? { nodes: [], edges: [] }) as WorkflowGraph,
     error: (row.error ?? null) as ExecutionError | null,
     correlationId: row.correlation_id,

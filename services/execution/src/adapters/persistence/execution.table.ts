@@ -14,6 +14,8 @@ export interface ExecutionsTable {
   idempotency_key: string;
   trigger_node_id: string;
   trigger_payload: Json;
+  /** Where a large trigger payload is stored (then trigger_payload is null). */
+  trigger_payload_ref: Json;
   graph: ColumnType<unknown, string, string>;
   error: Json;
   correlation_id: string;

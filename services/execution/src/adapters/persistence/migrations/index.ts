@@ -59,7 +59,18 @@ const executions: Migration = {
   },
 };
 
+/** A trigger payload stored in the payload store (claim check): the execution keeps its reference. */
+const triggerPayloadRef: Migration = {
+  async up(db) {
+    await sql`alter table executions add column trigger_payload_ref jsonb`.execute(db);
+  },
+  async down(db) {
+    await sql`alter table executions drop column trigger_payload_ref`.execute(db);
+  },
+};
+
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_executions': executions,
+  '2026_12_01_000_trigger_payload_ref': triggerPayloadRef,
 };

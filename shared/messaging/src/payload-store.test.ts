@@ -1,0 +1,72 @@
+import { PayloadClaimCheck, type PayloadStore } from './payload-store';
+
+/** A store in memory that counts reads. */
+class CountingStore implements PayloadStore {
+  readonly rows = new Map<string, Buffer>();
+  reads = 0;
+  async put(key: string, body: Buffer) {
+    this.rows.set(key, body);
+  }
+  async get(key: string) {
+    this.reads += 1;
+    return this.rows.get(key);
+  }
+  async delete(keys: string[]) {
+    for (const k of keys) this.rows.delete(k);
+  }
+  async close() {}
+}
+
+const text = (kb: number) => ({ t: 'x'.repeat(kb * 1024) });
+
+describe('PayloadClaimCheck', () => {
+  it('reads a stored payload once while it stays in the bounded cache', async () => {
+    const store = new CountingStore();
+    const claims = new PayloadClaimCheck({
+      store,
+      inlineMaxBytes: 1024,
+      retentionMs: 1000,
+      cacheMaxBytes: 250 * 1024,
+    });
+    const a = await claims.checkIn(text(100), 'a');
+    const b = await claims.checkIn(text(100), 'b');
+    const c = await claims.checkIn(text(100), 'c');
+    await claims.resolve(a);
+    await claims.resolve(a);
+    expect(store.reads).toBe(1);
+    // Two fit in 250 KiB: reading b and c evicts a, the least recently used.
+    await claims.resolve(b);
+    await claims.resolve(c);
+    await claims.resolve(a);
+    expect(store.reads).toBe(4);
+  });
+
+  it('never serves a released payload from the cache', async () => {
+    const store = new CountingStore();
+    const claims = new PayloadClaimCheck({ store, inlineMaxBytes: 1024, retentionMs: 1000 });
+    const a = await claims.checkIn(text(10), 'a');
+    await expect(claims.resolve(a)).resolves.toEqual(text(10));
+    await claims.release(a);
+    await expect(claims.resolve(a)).rejects.toMatchObject({ code: 'payload_expired' });
+  });
+
+  it('stores with the retention as expiry, and leaves undefined and small values inline', async () => {
+    const puts: Date[] = [];
+    const store = new CountingStore();
+    store.put = async (key, body, opts?: { expiresAt: Date }) => {
+      puts.push(opts!.expiresAt);
+      store.rows.set(key, body);
+    };
+    const now = new Date('2026-12-01T00:00:00Z');
+    const claims = new PayloadClaimCheck({
+      store,
+      inlineMaxBytes: 1024,
+      retentionMs: 5000,
+      now: () => now,
+    });
+    await expect(claims.checkIn(undefined, 'u')).resolves.toEqual({ payload: undefined });
+    await expect(claims.checkIn({ a: 1 }, 's')).resolves.toEqual({ payload: { a: 1 } });
+    await claims.checkIn(text(2), 'big');
+    expect(puts).toEqual([new Date('2026-12-01T00:00:05Z')]);
+  });
+});
