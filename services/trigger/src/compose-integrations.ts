@@ -27,6 +27,7 @@ import { BullmqPolls } from './adapters/schedule/bullmq-polls';
 import { WebApiSlackTeamResolver } from './adapters/slack/slack-team-resolver';
 import type { Config } from './config';
 import type { FiringStore } from './ports/firing-store';
+import type { PayloadClaims } from './ports/payload-claims';
 import type { TriggerEventInbox, TriggerRepository } from './ports/trigger-repository';
 import type { TriggerMetrics } from './ports/trigger-metrics';
 
@@ -64,6 +65,8 @@ export async function composeIntegrationTriggers(deps: {
   metrics: TriggerMetrics;
   newId: () => string;
   now: () => Date;
+  /** The claim check of large payloads and graphs (default: inline). */
+  payloads?: PayloadClaims;
   /** Tests: where tokens come from (default: auth's internal endpoint). */
   connectionAccess?: ConnectionAccess;
 }) {
@@ -87,7 +90,14 @@ export async function composeIntegrationTriggers(deps: {
   const polls = new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger });
   const states = new KyselyTriggerStateStore(deps.db);
   const slackEvents = new KyselySlackEventStore(deps.db);
-  const fire = { firings: deps.firings, metrics: deps.metrics, newId: deps.newId, now };
+  const fire = {
+    firings: deps.firings,
+    metrics: deps.metrics,
+    newId: deps.newId,
+    now,
+    logger,
+    payloads: deps.payloads,
+  };
   const sync = new IntegrationTriggerSync({ inbox: deps.inbox, polls, logger, now });
   const poll = new PollTrigger({
     ...fire,

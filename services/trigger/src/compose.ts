@@ -136,6 +136,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     newId,
     now,
     connectionAccess: opts.connectionAccess,
+    payloads: payloads.claims,
   });
   const lifecycle = new WorkflowLifecycle({
     inbox,

@@ -123,8 +123,7 @@ export class PollTrigger {
     let duplicates = 0;
     for (const item of result.items) {
       const outcome = await fireItem(this.deps, {
-        workflowId,
-        type: trigger.type,
+        first: trigger,
         mode: 'schedule',
         itemKey: item.key,
         payload: item.payload,

@@ -121,8 +121,7 @@ export class ProcessSlackEvent {
         (await this.learnTeam(trigger.workflowId, parsed.settings.connectionId, trigger.ownerId));
       if (teamId !== stored.teamId) continue;
       const outcome = await fireItem(this.deps, {
-        workflowId: trigger.workflowId,
-        type: SLACK_TRIGGER,
+        first: trigger,
         mode: 'webhook',
         itemKey: eventId,
         payload: slackPayload(stored.eventId, stored.teamId, stored.body, event),
