@@ -226,6 +226,25 @@ describe('Slack Events API', () => {
     expect(await texts(withBots)).toEqual(['from a bot', 'in random']);
   });
 
+  it('sends a large event to the workflow by reference (claim check)', async () => {
+    const wf = await activeSlackTrigger();
+    const body = envelope(message('x'.repeat(120_000)));
+
+    expect((await postSignedToSlackApp(eventsUrl, body, SIGNING_SECRET)).status).toBe(200);
+
+    const [row] = await waitFor(
+      async () => {
+        const rows = await h.outboxOf(wf.workflowId);
+        return rows.length ? rows : undefined;
+      },
+      { message: 'the large event fired' },
+    );
+    const data = (row.envelope as { data: Record<string, unknown> }).data;
+    expect(data.payload).toBeUndefined();
+    expect(data.payloadRef).toEqual(expect.objectContaining({ key: expect.any(String) }));
+    expect(JSON.stringify(row.envelope).length).toBeLessThan(50_000);
+  });
+
   it('pauses a trigger whose connection is revoked instead of firing it', async () => {
     const wf = await activeSlackTrigger();
     connections.revoke(wf.connectionId);
