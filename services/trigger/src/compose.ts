@@ -24,6 +24,9 @@ import {
   EnvelopeSecrets,
 } from '@flowgenie/platform';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
+import type { ConnectionAccess } from '@flowgenie/integrations';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import { composeIntegrationTriggers } from './compose-integrations';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
 import { RunWorkflow } from './app/run-workflow';
@@ -56,6 +59,8 @@ export interface ComposeOptions {
   keySet?: JWTVerifyGetKey;
   /** Tests: where manual runs get their graph (default: the catalog's internal API). */
   specSource?: WorkflowSpecSource;
+  /** Tests: where Gmail, Calendar and Slack triggers get tokens (default: auth's internal endpoint). */
+  connectionAccess?: ConnectionAccess;
 }
 
 /**
@@ -68,6 +73,8 @@ export interface ComposeOptions {
  * const server = await service.start();
  */
 export async function compose(config: Config, opts: ComposeOptions = {}) {
+  // The trigger node types (and the actions) are read from the shared registry.
+  registerIntegrationNodeTypes();
   const logger =
     opts.logger ??
     createLogger({ service: 'trigger', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -116,12 +123,28 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
 
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);
+  const inbox = new KyselyTriggerEventInbox(db);
+  const integrations = await composeIntegrationTriggers({
+    config,
+    db,
+    redis,
+    logger,
+    inbox,
+    triggers,
+    firings,
+    metrics: triggerMetrics,
+    newId,
+    now,
+    connectionAccess: opts.connectionAccess,
+    payloads: payloads.claims,
+  });
   const lifecycle = new WorkflowLifecycle({
-    inbox: new KyselyTriggerEventInbox(db),
+    inbox,
     schedules,
     logger,
+    integrations: integrations.sync,
   });
-  const eventHandlers = workflowEventHandlers(lifecycle);
+  const eventHandlers = { ...workflowEventHandlers(lifecycle), ...integrations.handlers };
   const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
     warn: (m) => logger.warn(m),
   });
@@ -168,6 +191,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     keepRawBody: true,
     readiness: { db: () => pingDb(anyDb), redis: () => pingRedis(redis) },
   });
+  integrations.mountRoutes(app, verify);
   app.use(
     '/hooks',
     hookRoutes({
@@ -194,6 +218,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
     db,
     /** The schedule backend (tests inspect registered schedulers through it). */
     schedules,
+    /** Gmail, Calendar and Slack triggers (tests poll and inspect through it). */
+    integrations,
     /** Webhook callers currently waiting for an answer. */
     waiter,
     /** What the Lambda entry (lambda.ts) drives itself: the relay, and the handlers of its SQS records. */
@@ -204,6 +230,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
       await waiter.start();
       await relay.start();
       await schedules.start((tick) => fireSchedule.execute(tick));
+      await integrations.start();
       await consumer.start(eventHandlers);
       server = await startHttpServer(app, {
         port: config.PORT,
@@ -222,9 +249,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}) {
       if (started) {
         await consumer.stop();
         await schedules.stop();
+        await integrations.stop();
         await relay.stop();
       } else {
         await schedules.stop();
+        await integrations.stop();
       }
       await publisher.close();
       await payloads.store.close();

@@ -13,9 +13,12 @@ import {
   type TcpProxy,
   type TestDatabase,
 } from '@flowgenie/testing';
+import { Queue } from 'bullmq';
+import { POLLS_QUEUE } from '../src/adapters/schedule/bullmq-polls';
 import { compose, type TriggerService } from '../src/compose';
 import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
+import type { ConnectionAccess } from '@flowgenie/integrations';
 
 export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
 
@@ -74,6 +77,7 @@ export class TriggerHarness {
       specSource?: WorkflowSpecSource;
       /** A proxy the service's (not the test's) Postgres connections go through. */
       dbThrough?: TcpProxy;
+      connectionAccess?: ConnectionAccess;
     } = {},
   ): Promise<TriggerHarness> {
     const database = await createTestDatabase('trigger');
@@ -90,6 +94,7 @@ export class TriggerHarness {
       logger: silentLogger,
       keySet: opts.keySet,
       specSource: opts.specSource,
+      connectionAccess: opts.connectionAccess,
     });
     const server = await service.start();
     const redis = createRedis(TEST_REDIS_URL);
@@ -168,6 +173,33 @@ export class TriggerHarness {
           .executeTakeFirst(),
       { message: `event ${eventId} applied by the trigger consumer` },
     );
+  }
+
+  /**
+   * Waits until an activated polling trigger took its baseline and no poll of the service is
+   * queued or running (the next is an interval away), so a test's own polls are the only ones.
+   */
+  async pollsSettled(workflowId: string): Promise<void> {
+    await waitFor(
+      async () =>
+        (await this.service.integrations.states.find(workflowId))?.lastPolledAt ?? undefined,
+      { message: `the first poll of ${workflowId}` },
+    );
+    const queue = new Queue(POLLS_QUEUE, {
+      connection: this.redis,
+      prefix: this.config.REDIS_PREFIX,
+    });
+    try {
+      await waitFor(
+        async () => {
+          const c = await queue.getJobCounts('active', 'waiting', 'prioritized');
+          return c.active + c.waiting + c.prioritized === 0 || undefined;
+        },
+        { message: 'no poll queued or running' },
+      );
+    } finally {
+      await queue.close();
+    }
   }
 
   /** workflow.triggered events the execution side received for one workflow. */

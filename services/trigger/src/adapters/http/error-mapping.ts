@@ -21,6 +21,7 @@ const STATUS: Record<string, { status: number; code?: string }> = {
   rate_limited: { status: 429 },
   upstream_unavailable: { status: 503 },
   trigger_misconfigured: { status: 500 },
+  slack_not_configured: { status: 503 },
 };
 
 /** Express error middleware for TriggerError; anything else goes on to the platform's. */
