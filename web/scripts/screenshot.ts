@@ -253,6 +253,34 @@ async function mockApi(page: Page, signedIn: boolean) {
           },
         ],
       });
+    if (p === '/api/auth/google/config') return json(200, { enabled: true, fake: true });
+    if (p === '/api/connections')
+      return json(200, {
+        items: [
+          {
+            id: '11111111-1111-4111-8111-111111111111',
+            provider: 'google',
+            name: 'alice@example.com',
+            account: 'alice@example.com',
+            status: 'healthy',
+            statusReason: null,
+            scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+            createdAt: iso(2 * 86_400_000),
+            lastUsedAt: iso(300_000),
+          },
+          {
+            id: '22222222-2222-4222-8222-222222222222',
+            provider: 'slack',
+            name: 'FlowGenie Test (T0FAKETEAM)',
+            account: 'FlowGenie Test (T0FAKETEAM)',
+            status: 'revoked',
+            statusReason: 'token_revoked: the app was uninstalled from the workspace',
+            scopes: ['chat:write'],
+            createdAt: iso(86_400_000),
+            lastUsedAt: iso(7_200_000),
+          },
+        ],
+      });
     return json(404, { error: { code: 'not_found', message: `mock has no ${method} ${p}` } });
   });
 }
@@ -321,6 +349,7 @@ try {
       async (page) => void (await page.getByTestId('node-is_vip').click()),
     ],
     ['api-keys', '/account/api-keys', true],
+    ['connections', '/connections', true],
   ];
   for (const [name, path, signedIn, act] of shots) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -9,6 +9,11 @@ import { DATA_DIR, REPO_ROOT } from './paths';
 export const AUTH_KEY_FILE = 'auth-keys.key';
 /** The master key of secret config values (catalog and trigger: SECRETS_KEY_FILE), as the stack places it. */
 export const SECRETS_KEY_FILE = 'secrets.key';
+/**
+ * The token services present to each other on internal routes (INTERNAL_SERVICE_TOKEN_FILE, e.g.
+ * the executor asking auth for a connection's access token), as the stack places it.
+ */
+export const INTERNAL_TOKEN_FILE = 'internal.token';
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
 const REDIS = 'redis://127.0.0.1:6379';
 
@@ -100,7 +105,7 @@ export async function resetCheckout(
   log(`dropped database "${name}"`);
   await deleteRedisPrefix(settings.redisUrl, settings.redisPrefix);
   log(`deleted Redis keys under "${settings.redisPrefix}:"`);
-  for (const file of [AUTH_KEY_FILE, SECRETS_KEY_FILE]) {
+  for (const file of [AUTH_KEY_FILE, SECRETS_KEY_FILE, INTERNAL_TOKEN_FILE]) {
     fs.rmSync(path.join(settings.dataDir, file), { force: true });
     log(`deleted ${path.join(settings.dataDir, file)}`);
   }
@@ -119,4 +124,23 @@ export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promi
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Creates the internal service token file (32 random bytes, base64url, readable by this user only)
+ * unless it exists. The stack does it once before starting the services, which only read it.
+ *
+ * @example
+ * ensureInternalTokenFile('.data/internal.token') // true when it was created
+ */
+export function ensureInternalTokenFile(file: string): boolean {
+  if (fs.existsSync(file)) return false;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  return true;
 }

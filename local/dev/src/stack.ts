@@ -4,8 +4,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { Agent, fetch } from 'undici';
 import { ensureDatabase } from '@flowgenie/platform';
-import { checkoutSettings, SECRETS_KEY_FILE } from './checkout';
+import { FAKE_DEFAULTS } from '@flowgenie/local-fakes';
+import {
+  checkoutSettings,
+  ensureInternalTokenFile,
+  INTERNAL_TOKEN_FILE,
+  SECRETS_KEY_FILE,
+} from './checkout';
 import { ensureDevCerts, type DevCerts } from './certs';
+import { startFakeProviders, type FakeProvidersOptions, type RunningFakes } from './fakes';
 import { isPortOpen } from './infra';
 import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
 import { ManagedProcess, type ProcessExit } from './processes';
@@ -71,6 +78,12 @@ export interface StartStackOptions {
   onProgress?: (message: string) => void;
   /** How long each process may take to become ready. @default 60 s */
   readyTimeoutMs?: number;
+  /**
+   * Run the local fake Google and Slack and point every service at them (`FAKE_PROVIDERS=1 npm
+   * start`, the browser journey): client ids, secrets and base URLs come from the fakes and win
+   * over any set in the environment. `true` uses the default ports (3101, 3102).
+   */
+  fakeProviders?: boolean | FakeProvidersOptions;
 }
 
 export interface StackUrls {
@@ -90,6 +103,10 @@ export interface RunningStack {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /** The fake providers, when started with `fakeProviders`. */
+  fakes?: RunningFakes;
+  /** The internal service token file every service was given (INTERNAL_SERVICE_TOKEN_FILE). */
+  internalTokenFile: string;
   /** Applied migrations per schema, counted after every service was ready. */
   migrations: Record<string, number | null>;
   /** Resolves when a process exits without being asked to (the stack is then broken). */
@@ -149,8 +166,16 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const progress =
     options.onProgress ?? (options.quiet ? () => undefined : (m: string) => console.log(m));
 
+  const fakeOptions: FakeProvidersOptions | undefined =
+    options.fakeProviders === true ? {} : options.fakeProviders || undefined;
   const busy = [];
-  for (const [name, port] of Object.entries(ports)) {
+  const wanted: [string, number][] = Object.entries(ports);
+  if (fakeOptions) {
+    wanted.push(['fake Google', fakeOptions.googlePort ?? FAKE_DEFAULTS.googlePort]);
+    wanted.push(['fake Slack', fakeOptions.slackPort ?? FAKE_DEFAULTS.slackPort]);
+  }
+  for (const [name, port] of wanted) {
+    if (port === 0) continue;
     if (await isPortOpen('127.0.0.1', port, 500)) busy.push(`${name} ${port}`);
   }
   if (busy.length) {
@@ -176,6 +201,20 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     executor: local(ports.executor),
   };
 
+  const internalTokenFile =
+    process.env.INTERNAL_SERVICE_TOKEN_FILE ?? path.join(dataDir, INTERNAL_TOKEN_FILE);
+  if (!process.env.INTERNAL_SERVICE_TOKEN && ensureInternalTokenFile(internalTokenFile)) {
+    progress(`created the internal service token ${path.relative(REPO_ROOT, internalTokenFile)}`);
+  }
+  const fakes = fakeOptions
+    ? await startFakeProviders({ ...fakeOptions, publicBaseUrl: urls.gateway, certs })
+    : undefined;
+  if (fakes) {
+    progress(
+      `✓ FAKE Google ${fakes.google.url} and FAKE Slack ${fakes.slack.url} started: the services use them, not the real providers`,
+    );
+  }
+
   const common: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
@@ -189,6 +228,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     NODE_EXTRA_CA_CERTS: certs.caCert,
     AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: urls.catalog,
+    AUTH_INTERNAL_URL: urls.auth,
+    INTERNAL_SERVICE_TOKEN_FILE: internalTokenFile,
     PUBLIC_BASE_URL: urls.gateway,
     DATA_DIR: dataDir,
     // Beside auth's key file, so a checkout's keys and its database always go together.
@@ -196,6 +237,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     HTTP_CA_FILE: certs.caCert,
     EXECUTOR_METRICS_PORT: String(ports.executor),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...fakes?.env,
   };
   // Never let a shell's PORT or a parent's NODE_OPTIONS (e.g. a debugger) leak into every child.
   delete common.PORT;
@@ -256,6 +298,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     // All at once: each finishes its in-flight requests / steps on SIGTERM.
     await Promise.all(running.map((p) => p.stop()));
     await dispatcher.close().catch(() => undefined);
+    await fakes?.close().catch(() => undefined);
   };
   const onExit = (proc: ManagedProcess) =>
     proc.waitForExit().then((exit) => {
@@ -302,6 +345,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     redisUrl,
     redisPrefix,
     migrations,
+    fakes,
+    internalTokenFile,
     unexpectedExit,
     stop,
   };

@@ -5,11 +5,14 @@ import { ensureInfrastructure, MissingServiceError } from './infra';
 import { LOG_DIR, REPO_ROOT } from './paths';
 import { DEFAULT_PORTS, StackStartError, startStack, type RunningStack } from './stack';
 import { ensureWebBuilt } from './web';
+import { FAKE_DEFAULTS } from '@flowgenie/local-fakes';
 
 /**
  * `npm start`: Postgres and Redis (started when installed here), database, dev certificates,
  * the web build, then every service, the executor and the gateway. Ctrl-C stops them gracefully.
  * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty);
+ * FAKE_PROVIDERS=1 also runs the local fake Google and Slack (FAKE_GOOGLE_PORT, FAKE_SLACK_PORT) and
+ * points the services at them;
  * --skip-web starts without (re)building the web app; --reset first drops this checkout's database,
  * Redis keys and auth key file. Each checkout has its own database (see checkoutSettings).
  */
@@ -19,6 +22,12 @@ async function main(): Promise<void> {
   const settings = checkoutSettings(process.env);
   const { databaseUrl, redisUrl } = settings;
   const gatewayPort = Number(process.env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway);
+  const fakeProviders = ['1', 'true'].includes(process.env.FAKE_PROVIDERS ?? '')
+    ? {
+        googlePort: Number(process.env.FAKE_GOOGLE_PORT ?? FAKE_DEFAULTS.googlePort),
+        slackPort: Number(process.env.FAKE_SLACK_PORT ?? FAKE_DEFAULTS.slackPort),
+      }
+    : undefined;
   const log = (m: string) => console.log(m);
   const rel = (p: string) => path.relative(REPO_ROOT, p) || '.';
 
@@ -65,6 +74,7 @@ async function main(): Promise<void> {
       dataDir: settings.dataDir,
       ports: { gateway: gatewayPort },
       pretty,
+      fakeProviders,
       onProgress: (m) => log(`  ${m}`),
     });
   } catch (err) {
@@ -98,6 +108,30 @@ async function main(): Promise<void> {
   log(
     `  logs          ${rel(stack.logDir)}/<name>.log (JSON)${pretty ? '' : '; run with --pretty or LOG_FORMAT=pretty to see them here'}`,
   );
+  if (stack.fakes) {
+    const { google, slack, googleAccounts, slackChannels } = stack.fakes;
+    const ca = rel(stack.certs.caCert);
+    log('');
+    log(
+      '!! FAKE PROVIDERS (FAKE_PROVIDERS=1): Google and Slack are local fakes, not the real services.',
+    );
+    log('   Nothing reaches Google or Slack; the UI labels them "(fake)".');
+    log(
+      `  fake Google   ${google.url}  accounts ${googleAccounts.join(', ')} (a few emails in alice's inbox)`,
+    );
+    log(
+      `  fake Slack    ${slack.url}  workspace "${slack.team.name}", channels ${slackChannels.map((c) => `#${c}`).join(', ')}`,
+    );
+    log('  send alice an email:');
+    log(
+      `    curl --cacert ${ca} -X POST ${google.url}/__fake/gmail/deliver -H 'content-type: application/json' \\`,
+    );
+    log(
+      `      -d '{"email":"alice@example.com","from":"bob@example.com","to":"alice@example.com","subject":"Hello","text":"Hi Alice"}'`,
+    );
+    log(`  see #general:  curl --cacert ${ca} '${slack.url}/__fake/messages?channel=general'`);
+    log('  (local/fakes/README.md lists every control route)');
+  }
   log('Press Ctrl-C to stop.');
 
   const exit = await stack.unexpectedExit;

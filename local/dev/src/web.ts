@@ -54,10 +54,21 @@ export async function ensureWebBuilt(opts: {
   try {
     const code = await new Promise<number | null>((resolve) => {
       // flock: two processes (the start command, test suites) never write web/dist at once.
-      const child = spawn('flock', [path.join(os.tmpdir(), 'flowgenie-web-build.lock'), 'npm', 'run', 'build', '-w', '@flowgenie/web'], {
-        cwd: root,
-        stdio: ['ignore', out, out],
-      });
+      const child = spawn(
+        'flock',
+        [
+          path.join(os.tmpdir(), 'flowgenie-web-build.lock'),
+          'npm',
+          'run',
+          'build',
+          '-w',
+          '@flowgenie/web',
+        ],
+        {
+          cwd: root,
+          stdio: ['ignore', out, out],
+        },
+      );
       child.on('close', resolve);
       child.on('error', () => resolve(-1));
     });

@@ -8,6 +8,8 @@ import {
   AUTH_KEY_FILE,
   checkoutSettings,
   SECRETS_KEY_FILE,
+  INTERNAL_TOKEN_FILE,
+  ensureInternalTokenFile,
   explainStartFailure,
   resetCheckout,
 } from '../src/checkout';
@@ -112,6 +114,7 @@ describe('npm start -- --reset', () => {
     const dataDir = aCheckout('reset/.data');
     fs.writeFileSync(path.join(dataDir, AUTH_KEY_FILE), 'key');
     fs.writeFileSync(path.join(dataDir, SECRETS_KEY_FILE), 'key');
+    ensureInternalTokenFile(path.join(dataDir, INTERNAL_TOKEN_FILE));
     fs.writeFileSync(path.join(dataDir, 'unrelated.txt'), 'kept');
     await redis.set(`${prefix}:bull:steps:meta`, '1');
     await redis.set(`${otherPrefix}:bull:steps:meta`, '1');
@@ -146,11 +149,33 @@ describe('npm start -- --reset', () => {
         `deleted Redis keys under "${prefix}:"`,
         `deleted ${path.join(dataDir, AUTH_KEY_FILE)}`,
         `deleted ${path.join(dataDir, SECRETS_KEY_FILE)}`,
+        `deleted ${path.join(dataDir, INTERNAL_TOKEN_FILE)}`,
       ]);
     } finally {
       await redis.del(`${otherPrefix}:bull:steps:meta`);
       await database.drop();
       await neighbour.drop();
     }
+  });
+});
+
+describe('the internal service token file', () => {
+  it('is created once, readable by its owner only, and kept on the next start', () => {
+    const file = path.join(aCheckout('token/.data'), INTERNAL_TOKEN_FILE);
+    expect(ensureInternalTokenFile(file)).toBe(true);
+    const token = fs.readFileSync(file, 'utf8');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+
+    expect(ensureInternalTokenFile(file)).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe(token);
+  });
+
+  it('differs between checkouts', () => {
+    const a = path.join(aCheckout('token-a/.data'), INTERNAL_TOKEN_FILE);
+    const b = path.join(aCheckout('token-b/.data'), INTERNAL_TOKEN_FILE);
+    ensureInternalTokenFile(a);
+    ensureInternalTokenFile(b);
+    expect(fs.readFileSync(a, 'utf8')).not.toBe(fs.readFileSync(b, 'utf8'));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Starts the fake Google and the fake Slack on fixed ports with seeded accounts, for working on
- * one machine without the internet: `tsx local/fakes/src/main.ts` (later `FAKE_PROVIDERS=1 npm start`).
+ * one machine without the internet: `tsx local/fakes/src/main.ts` (`FAKE_PROVIDERS=1 npm start` runs
+ * them itself, see local/dev/src/fakes.ts).
  * Every value here is a fake for these fakes; none of them is a real credential.
  */
 import { createLogger, onShutdown } from '@flowgenie/platform';

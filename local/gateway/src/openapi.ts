@@ -35,6 +35,8 @@ const NAMED: [string, z.ZodType][] = [
   ['ConnectionList', c.ConnectionListResponseSchema],
   ['ConnectionOAuthStart', c.StartConnectionOAuthResponseSchema],
   ['ConnectionOptions', c.ConnectionOptionsResponseSchema],
+  ['TriggerStatus', c.TriggerStatusResponseSchema],
+  ['SlackEventsAnswer', c.SlackEventsAnswerSchema],
 ];
 
 type Json = Record<string, unknown>;

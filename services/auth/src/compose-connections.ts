@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { providerEndpointsFromEnv } from '@flowgenie/integrations';
+import { loadInternalServiceToken, providerEndpointsFromEnv } from '@flowgenie/integrations';
 import {
   EnvelopeSecrets,
   type Logger,
@@ -18,7 +19,6 @@ import { ListConnections } from './app/connections/list-connections';
 import { ReportConnection } from './app/connections/report-connection';
 import { StartConnectionOAuth } from './app/connections/start-connection-oauth';
 import { EnvelopeConnectionSecrets } from './adapters/crypto/envelope-connection-secrets';
-import { loadInternalServiceToken } from './adapters/crypto/internal-service-token';
 import { connectionRoutes, internalConnectionRoutes } from './adapters/http/connection.routes';
 import type { AuthDb } from './adapters/persistence/auth.tables';
 import { PgConnectionRepository } from './adapters/persistence/connection.repository';
@@ -90,7 +90,14 @@ export async function composeConnections(deps: {
     access,
     report: new ReportConnection(base),
   };
-  const serviceToken = await loadInternalServiceToken(config, { warn: (m) => logger.warn(m) });
+  const serviceToken = await loadInternalServiceToken(
+    {
+      INTERNAL_SERVICE_TOKEN: config.INTERNAL_SERVICE_TOKEN,
+      INTERNAL_SERVICE_TOKEN_FILE:
+        config.INTERNAL_SERVICE_TOKEN_FILE ?? path.join(config.DATA_DIR, 'internal.token'),
+    },
+    { warn: (m) => logger.warn(m) },
+  );
 
   return {
     publicRoutes: connectionRoutes(useCases, deps.verify, {

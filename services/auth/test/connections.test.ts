@@ -433,6 +433,14 @@ describe('connections', () => {
       expect(options.status).toBe(409);
       expect(options.body.error.code).toBe('connection_revoked');
 
+      const createdEventsOf = async (id: string) =>
+        (
+          await auth.query(
+            "select 1 from auth.outbox where type = 'connection.created' and envelope->'data'->>'connectionId' = $1",
+            [id],
+          )
+        ).length;
+      const createdBefore = await createdEventsOf(connectionId);
       const again = await connect(alice, { provider: 'google', reconnectId: connectionId });
       expect(again.connected).toBe(connectionId);
       const items = await list(alice);
@@ -444,6 +452,8 @@ describe('connections', () => {
         name: 'Work Gmail',
       });
       expect((await internal(connectionId, 'access', { ownerId: alice.user.id })).status).toBe(200);
+      // Usable again under the same id: announced, so triggers paused on it resume.
+      expect(await createdEventsOf(connectionId)).toBe(createdBefore + 1);
     });
 
     it('refuses an unknown, reused, foreign-browser, expired or denied state', async () => {

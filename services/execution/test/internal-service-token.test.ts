@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { PermanentStepError } from '@flowgenie/workflow';
-import {
-  internalConnectionAccess,
-  loadInternalServiceToken,
-} from '../src/adapters/connections/internal-service-token';
+import { loadInternalServiceToken } from '@flowgenie/integrations';
+import { internalConnectionAccess } from '../src/adapters/connections/internal-service-token';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-internal-token-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,5 +37,19 @@ describe('the internal service token', () => {
     expect((err as Error).message).toMatch(
       /internal service token could not be read .*fewer than 32 characters/,
     );
+  });
+});
+
+describe('the internal service token file, created by several services at once', () => {
+  it('gives every starter the same whole token and leaves no temporary files', async () => {
+    const file = path.join(dir, 'race', 'internal.token');
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        loadInternalServiceToken({ INTERNAL_SERVICE_TOKEN_FILE: file }),
+      ),
+    );
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]!.length).toBeGreaterThanOrEqual(32);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['internal.token']);
   });
 });

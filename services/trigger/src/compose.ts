@@ -10,6 +10,9 @@ import {
   type Wiring,
 } from '@flowgenie/runtime';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
+import type { ConnectionAccess } from '@flowgenie/integrations';
+import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
+import { composeIntegrationTriggers, type IntegrationTriggers } from './compose-integrations';
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
 import { RunWorkflow } from './app/run-workflow';
@@ -39,6 +42,8 @@ import type { WorkflowSpecSource } from './ports/workflow-spec-source';
 export interface TriggerOptions {
   /** Tests: where manual runs get their graph (default: the catalog's internal API). */
   specSource?: WorkflowSpecSource;
+  /** Tests: where Gmail, Calendar and Slack triggers get tokens (default: auth's internal endpoint). */
+  connectionAccess?: ConnectionAccess;
 }
 
 /**
@@ -49,6 +54,8 @@ async function wire(
   { config, db, redis, logger, metrics, verify }: Infra<Config, TriggerDb>,
   options: TriggerOptions,
 ) {
+  // The trigger node types (and the actions) are read from the shared registry.
+  registerIntegrationNodeTypes();
   const prefix = config.REDIS_PREFIX;
   // Request-path checks give up quickly when Redis is down (the use case then fails open).
   const guardRedis = createRedis(config.REDIS_URL, { use: 'request' });
@@ -66,18 +73,34 @@ async function wire(
 
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);
-  const lifecycle = new WorkflowLifecycle({
-    inbox: new KyselyTriggerEventInbox(db),
-    schedules,
-    logger,
-  });
-  const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
-    warn: (m) => logger.warn(m),
-  });
   // Large trigger payloads are stored once; workflow.triggered carries their reference.
   const payloads = await createPayloadClaimCheck(config, {
     db: db as unknown as Kysely<unknown>,
     logger,
+  });
+  const inbox = new KyselyTriggerEventInbox(db);
+  const integrations = await composeIntegrationTriggers({
+    config,
+    db,
+    redis,
+    logger,
+    inbox,
+    triggers,
+    firings,
+    metrics: triggerMetrics,
+    newId,
+    now,
+    connectionAccess: options.connectionAccess,
+    payloads: payloads.claims,
+  });
+  const lifecycle = new WorkflowLifecycle({
+    inbox,
+    schedules,
+    logger,
+    integrations: integrations.sync,
+  });
+  const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
+    warn: (m) => logger.warn(m),
   });
   const receiveWebhook = new ReceiveWebhook({
     triggers,
@@ -116,6 +139,8 @@ async function wire(
 
   return {
     routes: [
+      // Before the webhook routes: `/hooks/slack/events` is not a hook id.
+      ...integrations.routes(verify),
       [
         '/hooks',
         hookRoutes({
@@ -132,7 +157,7 @@ async function wire(
         runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
       ],
     ],
-    eventHandlers: workflowEventHandlers(lifecycle),
+    eventHandlers: { ...workflowEventHandlers(lifecycle), ...integrations.handlers },
     lifecycles: [
       { stop: () => closeRedis(guardRedis) },
       { stop: () => payloads.store.close() },
@@ -150,14 +175,22 @@ async function wire(
         start: () => schedules.start((tick) => fireSchedule.execute(tick)),
         stop: () => schedules.stop(),
       },
+      // Gmail and Calendar polls, the Slack events sweep (not in a Lambda either).
+      { start: () => integrations.start(), stop: () => integrations.stop() },
     ],
     expose: {
       /** The schedule backend (tests inspect registered schedulers through it). */
       schedules,
+      /** Gmail, Calendar and Slack triggers (tests poll and inspect through it). */
+      integrations,
       /** Webhook callers currently waiting for an answer. */
       waiter,
     },
-  } satisfies Wiring<{ schedules: BullmqSchedules; waiter: RedisWebhookResponseWaiter }>;
+  } satisfies Wiring<{
+    schedules: BullmqSchedules;
+    integrations: IntegrationTriggers;
+    waiter: RedisWebhookResponseWaiter;
+  }>;
 }
 
 /**

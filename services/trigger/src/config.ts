@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import {
   authEnv,
@@ -12,6 +13,9 @@ import {
 } from '@flowgenie/platform';
 
 const MAX_HOOK_BODY = 10 * 1024 * 1024;
+/** An unset or empty variable is absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const TriggerEnvSchema = z.object({
   ...baseEnv,
@@ -40,6 +44,19 @@ export const TriggerEnvSchema = z.object({
     .positive()
     .max(MAX_HOOK_BODY)
     .default(1024 * 1024),
+  /** The auth service's own address, where polling and Slack triggers get their connections' tokens. */
+  AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
+  /** Service-to-service token for auth's internal endpoints; else INTERNAL_SERVICE_TOKEN_FILE (created when missing). */
+  INTERNAL_SERVICE_TOKEN: optional(z.string().min(32, 'must be at least 32 characters')),
+  INTERNAL_SERVICE_TOKEN_FILE: z
+    .string()
+    .min(1)
+    .default(path.resolve(__dirname, '..', '..', '..', '.data', 'internal.token')),
+  /** Slack app signing secret: Slack events are refused (503) without it. */
+  SLACK_SIGNING_SECRET: optional(z.string().min(1)),
+  /** Google / Slack base URL override (the local fakes); unset: the real providers. */
+  GOOGLE_BASE_URL: optional(z.string().url()),
+  SLACK_BASE_URL: optional(z.string().url()),
 });
 
 export type Config = Readonly<z.infer<typeof TriggerEnvSchema>>;

@@ -6,6 +6,9 @@ import { LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/lo
 import { createLogger, createRedis, type Redis } from '@flowgenie/platform';
 import { TEST_REDIS_URL, waitFor, type TcpProxy } from '@flowgenie/testing';
 import { startService } from '@flowgenie/testing/service';
+import type { ConnectionAccess } from '@flowgenie/integrations';
+import { Queue } from 'bullmq';
+import { POLLS_QUEUE } from '../src/adapters/schedule/bullmq-polls';
 import { triggerService, type TriggerService } from '../src/compose';
 import type { Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
@@ -68,11 +71,17 @@ export class TriggerHarness {
       specSource?: WorkflowSpecSource;
       /** A proxy the service's (not the test's) Postgres connections go through. */
       dbThrough?: TcpProxy;
+      connectionAccess?: ConnectionAccess;
     } = {},
   ): Promise<TriggerHarness> {
     const running = await startService(triggerService, 'trigger', {
       env,
-      options: { logger: silentLogger, keySet: opts.keySet, specSource: opts.specSource },
+      options: {
+        logger: silentLogger,
+        keySet: opts.keySet,
+        specSource: opts.specSource,
+        connectionAccess: opts.connectionAccess,
+      },
       databaseUrl: opts.dbThrough && ((url) => opts.dbThrough!.urlThrough(url)),
     });
     const { server, host: service, config, prefix } = running;
@@ -83,15 +92,7 @@ export class TriggerHarness {
       prefix,
       logger: silentLogger,
     });
-    const harness = new TriggerHarness(
-      server.url,
-      service,
-      config,
-      redis,
-      bus,
-      execution,
-      running,
-    );
+    const harness = new TriggerHarness(server.url, service, config, redis, bus, execution, running);
     await execution.start({
       'workflow.triggered': async (event) => {
         harness.triggered.push(event);
@@ -152,6 +153,33 @@ export class TriggerHarness {
           .executeTakeFirst(),
       { message: `event ${eventId} applied by the trigger consumer` },
     );
+  }
+
+  /**
+   * Waits until an activated polling trigger took its baseline and no poll of the service is
+   * queued or running (the next is an interval away), so a test's own polls are the only ones.
+   */
+  async pollsSettled(workflowId: string): Promise<void> {
+    await waitFor(
+      async () =>
+        (await this.service.integrations.states.find(workflowId))?.lastPolledAt ?? undefined,
+      { message: `the first poll of ${workflowId}` },
+    );
+    const queue = new Queue(POLLS_QUEUE, {
+      connection: this.redis,
+      prefix: this.config.REDIS_PREFIX,
+    });
+    try {
+      await waitFor(
+        async () => {
+          const c = await queue.getJobCounts('active', 'waiting', 'prioritized');
+          return c.active + c.waiting + c.prioritized === 0 || undefined;
+        },
+        { message: 'no poll queued or running' },
+      );
+    } finally {
+      await queue.close();
+    }
   }
 
   /** workflow.triggered events the execution side received for one workflow. */

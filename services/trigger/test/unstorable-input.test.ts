@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-/** Every trigger route that takes a body: the webhook (any method) and manual runs. */
+/** Every trigger route that takes a body: the webhook (any method), Slack events and manual runs. */
 const ROUTES: Record<
   string,
   { method: string; path: () => string; body: Record<string, unknown>; field: string }
@@ -38,6 +38,13 @@ const ROUTES: Record<
     path: () => `/hooks/${hook.hookId}`,
     body: { order: { id: 1 } },
     field: 'customer',
+  },
+  // The app's JSON parser refuses these before the signature is even looked at.
+  'POST /hooks/slack/events': {
+    method: 'POST',
+    path: () => '/hooks/slack/events',
+    body: { type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'message' } },
+    field: 'event',
   },
   'POST /workflows/:id/runs': {
     method: 'POST',

@@ -103,4 +103,43 @@ describe('integration node types in the catalog', () => {
     expect(created.body.validation).toEqual({ ok: true, errors: [] });
     expect((await call('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
   });
+
+  it('lists the Gmail, Calendar and Slack triggers and refuses a trigger that could not work', async () => {
+    const types = (await call('GET', '/node-types')).body.items as {
+      type: string;
+      category: string;
+    }[];
+    for (const type of ['gmail_new_message', 'calendar_event', 'slack_event'])
+      expect(types).toContainEqual(expect.objectContaining({ type, category: 'trigger' }));
+
+    const triggered = (type: string, config: Record<string, unknown>) => ({
+      nodes: [
+        { id: 'when', type, position: { x: 0, y: 0 }, config },
+        {
+          id: 'then',
+          type: 'transform',
+          position: { x: 200, y: 0 },
+          config: { expression: 'trigger' },
+        },
+      ],
+      edges: [{ id: 'e1', source: 'when', sourceHandle: 'main', target: 'then' }],
+    });
+    const ok = await call('POST', '/workflows', {
+      name: 'new mail',
+      graph: triggered('gmail_new_message', { connectionId, query: 'from:boss is:unread' }),
+    });
+    expect(ok.body.validation).toEqual({ ok: true, errors: [] });
+    const slow = await call('POST', '/workflows', {
+      name: 'reminder',
+      graph: triggered('calendar_event', {
+        connectionId,
+        mode: 'starting_within',
+        minutesBefore: 5,
+        pollIntervalMinutes: 15,
+      }),
+    });
+    expect(slow.body.validation.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'when', path: 'nodes.0.config.pollIntervalMinutes' }),
+    );
+  });
 });

@@ -1,2 +1,3 @@
 export * from './providers';
 export * from './connection-access';
+export * from './service-token';

@@ -30,6 +30,9 @@ describe('integration node types', () => {
       'slack_list_channels',
       'calendar_create_event',
       'calendar_list_events',
+      'gmail_new_message',
+      'calendar_event',
+      'slack_event',
     ]);
   });
 

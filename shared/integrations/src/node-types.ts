@@ -1,12 +1,13 @@
 import { nodeTypes, type NodeType, type NodeTypeRegistry } from '@flowgenie/workflow';
 import { actionNodeTypes } from './actions';
+import { triggerNodeTypes } from './triggers';
 
 /**
- * Every node type the integrations add (Gmail, Slack, Google Calendar). Node-only: their `run`
+ * Every node type the integrations add (Gmail, Slack, Google Calendar actions and triggers). Node-only: their `run`
  * uses googleapis and @slack/web-api, so the browser gets them from GET /api/node-types, never
  * by import.
  */
-export const integrationNodeTypes: readonly NodeType[] = [...actionNodeTypes];
+export const integrationNodeTypes: readonly NodeType[] = [...actionNodeTypes, ...triggerNodeTypes];
 
 /**
  * Adds {@link integrationNodeTypes} to a registry (default: the shared one the catalog and the

@@ -43,6 +43,10 @@ function pruneOldRuns(): void {
 export async function startE2eStack(
   label: string,
   env: Record<string, string> = {},
+  opts: {
+    /** Run the fake Google and Slack (free ports) and point the services at them: `stack.fakes`. */
+    fakeProviders?: boolean;
+  } = {},
 ): Promise<E2eStack> {
   pruneOldRuns();
   const prefix = testRedisPrefix(label);
@@ -64,6 +68,7 @@ export async function startE2eStack(
       // The suite may run beside every other test suite on a small machine.
       readyTimeoutMs: 120_000,
       env: { HTTP_ALLOW_LOOPBACK: 'true', ...env },
+      fakeProviders: opts.fakeProviders ? { googlePort: 0, slackPort: 0 } : undefined,
     });
   } catch (err) {
     await db.drop().catch(() => undefined);

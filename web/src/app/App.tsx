@@ -6,6 +6,7 @@ import { WorkflowsPage } from '../features/workflows';
 import { EditorPage } from '../features/workflow-editor';
 import { ExecutionsPage, ExecutionPage } from '../features/executions';
 import { ApiKeysPage } from '../features/account';
+import { ConnectionsPage } from '../features/connections';
 import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { NotFoundPage } from './NotFoundPage';
@@ -35,6 +36,7 @@ export function App() {
           <Route path="/executions" element={<ExecutionsPage />} />
           <Route path="/executions/:executionId" element={<ExecutionPage />} />
           <Route path="/account/api-keys" element={<ApiKeysPage />} />
+          <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -1,3 +1,9 @@
+import type {
+  CONNECTION_FIELD_KEYWORD,
+  ConnectionFieldAnnotation,
+  OPTIONS_FIELD_KEYWORD,
+  OptionsFieldAnnotation,
+} from '@flowgenie/contracts';
 import type { JsonSchema } from './api-types';
 
 /** The input a JSON Schema node is edited with. */
@@ -12,6 +18,8 @@ export type FieldKind =
   | 'object'
   | 'record'
   | 'array'
+  | 'connection'
+  | 'options'
   | 'any';
 
 /** Follow a local `$ref` and unwrap `anyOf [X, null]`; `root` is the document holding `$defs`. */
@@ -64,7 +72,24 @@ export function isSecret(s: JsonSchema): boolean {
   return s.format === 'password' || s['x-secret'] === true;
 }
 
+/** `x-connection` (a connection id, picked from the user's connections). */
+export const CONNECTION_KEYWORD: typeof CONNECTION_FIELD_KEYWORD = 'x-connection';
+/** `x-options` (a value from a list loaded through the connection in a sibling field). */
+export const OPTIONS_KEYWORD: typeof OPTIONS_FIELD_KEYWORD = 'x-options';
+
+export function connectionAnnotation(s: JsonSchema): ConnectionFieldAnnotation | null {
+  const a = s[CONNECTION_KEYWORD] as ConnectionFieldAnnotation | undefined;
+  return a && typeof a === 'object' && Array.isArray(a.providers) ? a : null;
+}
+
+export function optionsAnnotation(s: JsonSchema): OptionsFieldAnnotation | null {
+  const a = s[OPTIONS_KEYWORD] as OptionsFieldAnnotation | undefined;
+  return a && typeof a === 'object' && typeof a.source === 'string' ? a : null;
+}
+
 export function fieldKind(s: JsonSchema): FieldKind {
+  if (connectionAnnotation(s)) return 'connection';
+  if (optionsAnnotation(s)) return 'options';
   if (enumValues(s)) return 'enum';
   const t = s.type;
   if (t === 'string') {

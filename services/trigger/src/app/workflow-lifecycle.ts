@@ -3,6 +3,8 @@ import type { Logger } from '@flowgenie/platform';
 import type { Trigger } from '../domain/trigger';
 import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
+import type { TriggerStateStore } from '../ports/trigger-state-store';
+import type { IntegrationTriggerSync } from './integration-lifecycle';
 import { scheduleSettings, triggerOf } from './trigger-settings';
 
 /**
@@ -18,6 +20,8 @@ export class WorkflowLifecycle {
       inbox: TriggerEventInbox;
       schedules: ScheduleRegistry;
       logger: Logger;
+      /** Gmail, Calendar and Slack triggers' state and polls (optional in unit tests). */
+      integrations?: IntegrationTriggerSync;
     },
   ) {}
 
@@ -36,22 +40,24 @@ export class WorkflowLifecycle {
       active: true,
       updatedAt: at,
     };
-    await this.deps.inbox.once(eventId, async (repo) => {
+    const applied = await this.deps.inbox.once(eventId, async (repo, states) => {
       await repo.saveIfNewer(trigger);
-      await this.syncSchedule(repo, data.workflowId);
+      await this.syncSchedule(repo, data.workflowId, states);
     });
+    if (applied) await this.deps.integrations?.activated(data.workflowId, node?.type);
   }
 
   /** workflow.deactivated and workflow.deleted: the hook answers 404 and the schedule stops. */
   async deactivated(eventId: string, at: Date, workflowId: string): Promise<void> {
-    await this.deps.inbox.once(eventId, async (repo) => {
+    await this.deps.inbox.once(eventId, async (repo, states) => {
       await repo.deactivateIfNewer(workflowId, at);
-      await this.syncSchedule(repo, workflowId);
+      await this.syncSchedule(repo, workflowId, states);
     });
   }
 
-  private async syncSchedule(repo: TriggerRepository, workflowId: string): Promise<void> {
+  private async syncSchedule(repo: TriggerRepository, workflowId: string, states?: TriggerStateStore): Promise<void> {
     const current = await repo.lockByWorkflowId(workflowId);
+    if (this.deps.integrations && states) await this.deps.integrations.sync(workflowId, current, states);
     if (current?.active && current.type === 'schedule') {
       let settings;
       try {

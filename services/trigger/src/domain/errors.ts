@@ -100,3 +100,11 @@ export class ReplayedRequestError extends TriggerError {
     );
   }
 }
+
+/** Slack events arrived but SLACK_SIGNING_SECRET is not set, so none can be trusted. */
+export class SlackNotConfiguredError extends TriggerError {
+  readonly code = 'slack_not_configured';
+  constructor() {
+    super('Slack events are not accepted: SLACK_SIGNING_SECRET is not set');
+  }
+}

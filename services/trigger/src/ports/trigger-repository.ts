@@ -1,4 +1,5 @@
 import type { Trigger } from '../domain/trigger';
+import type { TriggerStateStore } from './trigger-state-store';
 
 /**
  * Triggers by workflow. Writes keep the newest state only: an event older than the stored
@@ -24,5 +25,8 @@ export interface TriggerRepository {
  * repository bound to it. Resolves false when the event was already handled.
  */
 export interface TriggerEventInbox {
-  once(eventId: string, work: (repo: TriggerRepository) => Promise<void>): Promise<boolean>;
+  once(
+    eventId: string,
+    work: (repo: TriggerRepository, states?: TriggerStateStore) => Promise<void>,
+  ): Promise<boolean>;
 }

@@ -11,6 +11,12 @@ describe('routing table', () => {
     }
   });
 
+  it('sends connection changes to the trigger service (integration triggers pause and resume)', () => {
+    for (const type of ['connection.created', 'connection.revoked'] as const) {
+      expect(consumersOf(type)).toContain('trigger');
+    }
+  });
+
   it('sends every execution outcome, cancellation included, to the catalog', () => {
     for (const type of ['execution.started', 'execution.succeeded', 'execution.failed', 'execution.canceled'] as const) {
       expect(consumersOf(type)).toEqual(['workflow-catalog']);

@@ -4,3 +4,4 @@ export * from './api-workflows';
 export * from './api-executions';
 export * from './api-connections';
 export * from './api-google-sign-in';
+export * from './api-triggers';

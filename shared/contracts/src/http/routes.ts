@@ -26,6 +26,8 @@ import {
   RunAcceptedResponseSchema,
   RunWorkflowRequestSchema,
   ScheduleResponseSchema,
+  SlackEventsAnswerSchema,
+  TriggerStatusResponseSchema,
   SessionResponseSchema,
   TokenRequestSchema,
   UpdateWorkflowRequestSchema,
@@ -588,6 +590,45 @@ export const httpRoutes: HttpRoute[] = [
     },
   },
   // ---- trigger ----
+  {
+    service: 'trigger',
+    method: 'get',
+    path: '/api/workflows/{id}/trigger',
+    tag: 'workflows',
+    summary: 'Whether the workflow’s trigger is running, or paused and why',
+    description:
+      'Gmail, Calendar and Slack triggers pause when their connection is revoked, expired or lacks a permission (reconnect, or activate again, to resume).',
+    responses: {
+      200: { description: 'Trigger status', schema: TriggerStatusResponseSchema },
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'trigger',
+    method: 'post',
+    path: '/hooks/slack/events',
+    tag: 'hooks',
+    auth: false,
+    summary: 'Slack Events API request URL',
+    description:
+      'Signed by Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256(SLACK_SIGNING_SECRET, "v0:<timestamp>:<raw body>")>` and `X-Slack-Request-Timestamp` within 5 minutes; checked before anything is stored. ' +
+      'Answers `url_verification` with its challenge; each `event_callback` is kept once per `event_id` (retries are acknowledged and dropped) and fires every matching active `slack_event` trigger after the answer.',
+    anyBody: true,
+    headers: [
+      { name: 'X-Slack-Signature', description: 'Slack request signature (v0).' },
+      { name: 'X-Slack-Request-Timestamp', description: 'Unix seconds the signature was made at.' },
+    ],
+    responses: {
+      200: {
+        description: 'Challenge answered, or event acknowledged',
+        schema: SlackEventsAnswerSchema,
+      },
+      400: err('Not a JSON object, or an event without event_id / team_id'),
+      401: err('Missing, stale or wrong signature; nothing was stored'),
+      503: err('`slack_not_configured`: SLACK_SIGNING_SECRET is not set'),
+    },
+  },
   {
     service: 'trigger',
     method: 'post',

@@ -1,9 +1,11 @@
 import { cx } from '../../lib/cx';
+import { connectionAnnotation, optionsAnnotation } from '../../lib/json-schema';
 import { ExpressionInput } from '../expression-input';
 import { inputClass } from '../TextField';
 import { ArrayEditor } from './ArrayEditor';
 import { BooleanInput } from './BooleanInput';
 import { useForm } from './context';
+import { getIn } from './paths';
 import { EnumSelect } from './EnumSelect';
 import { JsonInput } from './JsonInput';
 import { NumberInput } from './NumberInput';
@@ -24,7 +26,7 @@ export function Control({
   describedBy,
   label,
 }: ControlProps) {
-  const { expressions } = useForm();
+  const { expressions, widgets, value: formValue } = useForm();
   const aria = {
     'aria-invalid': invalid || undefined,
     'aria-describedby': describedBy,
@@ -32,6 +34,36 @@ export function Control({
   };
   const cls = cx(inputClass, invalid && 'border-red-400');
   const dflt = schema.default;
+  const connection = kind === 'connection' ? connectionAnnotation(schema) : null;
+  if (connection && widgets.Connection) {
+    return (
+      <widgets.Connection
+        id={id}
+        value={typeof value === 'string' && value !== '' ? value : undefined}
+        onValue={onValue}
+        annotation={connection}
+        required={required}
+        invalid={invalid}
+        describedBy={describedBy}
+      />
+    );
+  }
+  const options = kind === 'options' ? optionsAnnotation(schema) : null;
+  if (options && widgets.Options) {
+    const sibling = getIn(formValue, [...path.slice(0, -1), options.connectionField]);
+    return (
+      <widgets.Options
+        id={id}
+        value={value}
+        onValue={onValue}
+        annotation={options}
+        connectionId={typeof sibling === 'string' && sibling !== '' ? sibling : undefined}
+        required={required}
+        invalid={invalid}
+        describedBy={describedBy}
+      />
+    );
+  }
   switch (kind) {
     case 'enum':
       return (
@@ -94,6 +126,8 @@ export function Control({
           required={required}
         />
       );
+    case 'connection':
+    case 'options':
     case 'string': {
       const long =
         schema.format !== 'uri' &&

@@ -55,7 +55,11 @@ export function Field({ name, schema, value, path, required, label }: FieldProps
   const kind = fieldKind(schema);
   const canExpress =
     expressions &&
-    (kind === 'number' || kind === 'integer' || kind === 'boolean' || kind === 'enum');
+    (kind === 'number' ||
+      kind === 'integer' ||
+      kind === 'boolean' ||
+      kind === 'enum' ||
+      kind === 'options');
   const [exprMode, setExprMode] = useState(
     typeof value === 'string' && hasTemplate(value) && canExpress,
   );

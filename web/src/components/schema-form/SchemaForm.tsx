@@ -4,7 +4,7 @@ import { FormContext, type FormContextValue } from './context';
 import { Control } from './Control';
 import { Field, ObjectFields } from './Field';
 import { setIn } from './paths';
-import type { FieldIssue } from './types';
+import type { FieldIssue, FormWidgets } from './types';
 
 export interface SchemaFormProps {
   /** The node type's `configSchema` (JSON Schema of an object). */
@@ -17,12 +17,17 @@ export interface SchemaFormProps {
   idPrefix: string;
   /** Allow `{{ }}` expressions (false for trigger settings, which are read before any data exists). */
   expressions?: boolean;
+  /** Inputs for connection (`x-connection`) and option-list (`x-options`) fields. */
+  widgets?: FormWidgets;
 }
+
+const NO_WIDGETS: FormWidgets = {};
 
 /**
  * A configuration form rendered from JSON Schema: text (with expressions), numbers, booleans,
  * enums, nested objects, key/value maps, arrays and free JSON; required marks, descriptions,
- * masked secrets, and validation messages under the fields they concern.
+ * masked secrets, connection pickers and lists loaded through a connection (through `widgets`),
+ * and validation messages under the fields they concern.
  */
 export function SchemaForm({
   schema,
@@ -31,6 +36,7 @@ export function SchemaForm({
   issues = [],
   idPrefix,
   expressions = true,
+  widgets = NO_WIDGETS,
 }: SchemaFormProps) {
   const root = resolveSchema(schema, schema);
   const ctx: FormContextValue = {
@@ -39,6 +45,8 @@ export function SchemaForm({
     issues,
     idPrefix,
     change: (path, v) => onChange(setIn(value, path, v) as Record<string, unknown>, path.join('.')),
+    value,
+    widgets,
     Field,
     Control,
   };

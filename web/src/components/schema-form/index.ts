@@ -1,2 +1,2 @@
 export { SchemaForm, type SchemaFormProps } from './SchemaForm';
-export type { FieldIssue } from './types';
+export type { ConnectionWidgetProps, FieldIssue, FormWidgets, OptionsWidgetProps } from './types';

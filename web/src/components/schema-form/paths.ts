@@ -16,3 +16,13 @@ export function setIn(target: unknown, path: readonly string[], value: unknown):
   const { [head]: _old, ...others } = obj;
   return child === undefined ? others : { ...obj, [head]: child };
 }
+
+/** The value at a path inside plain JSON, or undefined. */
+export function getIn(target: unknown, path: readonly string[]): unknown {
+  let cur = target;
+  for (const key of path) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}

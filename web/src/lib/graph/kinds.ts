@@ -1,6 +1,13 @@
 import type { KindInfo, NodeKind } from './types';
 
-const KNOWN_TRIGGERS = new Set(['webhook', 'schedule', 'manual']);
+const KNOWN_TRIGGERS = new Set([
+  'webhook',
+  'schedule',
+  'manual',
+  'gmail_new_message',
+  'calendar_event',
+  'slack_event',
+]);
 
 /** Draw a node as trigger / branch / action from its catalog entry (or its name if not loaded). */
 export function kindFor(nodeType: string, info?: KindInfo): NodeKind {

@@ -175,6 +175,10 @@ async function applyPatch(
   if (patch.status === 'revoked' && before.status !== 'revoked') {
     await emit(trx, 'connection.revoked', { connectionId: id, ownerId, provider: before.provider });
   }
+  // A reconnect (same id) makes it usable again: triggers paused on it resume.
+  if (patch.status === 'healthy' && before.status !== 'healthy') {
+    await emit(trx, 'connection.created', { connectionId: id, ownerId, provider: before.provider });
+  }
 }
 
 async function emit(

@@ -19,4 +19,5 @@ export const TRIGGER_ERROR_STATUS: ErrorStatusTable = {
   replayed: 409,
   upstream_unavailable: 503,
   trigger_misconfigured: 500,
+  slack_not_configured: 503,
 };

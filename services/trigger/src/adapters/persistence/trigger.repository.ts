@@ -2,6 +2,8 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { handleOnce } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { TriggerEventInbox, TriggerRepository } from '../../ports/trigger-repository';
+import type { TriggerStateStore } from '../../ports/trigger-state-store';
+import { KyselyTriggerStateStore } from './trigger-state.store';
 import type { TriggerDb, TriggersTable } from './tables';
 
 type Db = Kysely<TriggerDb> | Transaction<TriggerDb>;
@@ -96,7 +98,12 @@ export class KyselyTriggerEventInbox implements TriggerEventInbox {
     private readonly consumer = 'trigger',
   ) {}
 
-  once(eventId: string, work: (repo: TriggerRepository) => Promise<void>): Promise<boolean> {
-    return handleOnce(this.db, this.consumer, eventId, (trx) => work(new KyselyTriggerRepository(trx)));
+  once(
+    eventId: string,
+    work: (repo: TriggerRepository, states?: TriggerStateStore) => Promise<void>,
+  ): Promise<boolean> {
+    return handleOnce(this.db, this.consumer, eventId, (trx) =>
+      work(new KyselyTriggerRepository(trx), new KyselyTriggerStateStore(trx)),
+    );
   }
 }

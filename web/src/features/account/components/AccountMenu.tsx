@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useSessionStore } from '../../auth';
 
-/** The account menu in the top bar: who is signed in, API keys, sign out. Keyboard operable. */
+/** The account menu in the top bar: who is signed in, connections, API keys, sign out. Keyboard operable. */
 export function AccountMenu() {
   const user = useSessionStore((s) => s.user);
   const signOut = useSessionStore((s) => s.signOut);
@@ -74,6 +74,15 @@ export function AccountMenu() {
             Signed in as
             <div className="truncate text-sm font-medium text-slate-800">{user?.email}</div>
           </div>
+          <Link
+            role="menuitem"
+            to="/connections"
+            className={itemClass}
+            onClick={() => setOpen(false)}
+            data-testid="menu-connections"
+          >
+            Connections
+          </Link>
           <Link
             role="menuitem"
             to="/account/api-keys"

@@ -9,10 +9,14 @@ import { ExpressionContext } from '../../../components/expression-input';
 import { useExpressionContext } from '../hooks/useExpressionContext';
 import { useEditorStore } from '../store';
 import type { StepNodeData } from '../../../lib/graph';
-import { SchemaForm } from '../../../components/schema-form';
+import { SchemaForm, type FormWidgets } from '../../../components/schema-form';
+import { ConnectionPicker, OptionsSelect } from '../../connections';
 import { ScheduleDetails, WebhookDetails } from './TriggerDetails';
 
 type Tab = 'config' | 'run';
+
+/** Connection fields pick from the user's connections; option fields load lists through them. */
+const WIDGETS: FormWidgets = { Connection: ConnectionPicker, Options: OptionsSelect };
 
 export function NodePanel({ nodeId }: { nodeId: string }) {
   const data = useEditorStore((s) => s.nodes.find((n) => n.id === nodeId)?.data);
@@ -119,6 +123,7 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
                   issues={issues}
                   idPrefix={`cfg-${nodeId}`}
                   expressions={kind !== 'trigger'}
+                  widgets={WIDGETS}
                 />
               </ExpressionContext.Provider>
             ) : catalogReady ? (

@@ -33,8 +33,45 @@ const triggerTables: Migration = {
   },
 };
 
+const integrationTriggers: Migration = {
+  async up(db) {
+    await sql`
+      create table trigger_states (
+        workflow_id uuid primary key,
+        type text not null,
+        connection_id uuid,
+        status text not null check (status in ('active', 'paused')),
+        reason text,
+        cursor_key text not null,
+        cursor jsonb,
+        generation integer not null default 0,
+        team_id text,
+        last_polled_at timestamptz,
+        last_error text,
+        updated_at timestamptz not null
+      )`.execute(db);
+    await sql`create index trigger_states_connection on trigger_states (connection_id)`.execute(db);
+    await sql`
+      create table slack_events (
+        event_id text primary key,
+        team_id text not null,
+        body jsonb not null,
+        received_at timestamptz not null default now(),
+        processed_at timestamptz
+      )`.execute(db);
+    await sql`create index slack_events_unprocessed on slack_events (received_at) where processed_at is null`.execute(
+      db,
+    );
+  },
+  async down(db) {
+    await sql`drop table slack_events`.execute(db);
+    await sql`drop table trigger_states`.execute(db);
+  },
+};
+
 /** Migrations of the `trigger` schema, applied in name order. */
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_triggers_and_firings': triggerTables,
+  '2026_12_01_001_integration_triggers': integrationTriggers,
 };

@@ -1,0 +1,28 @@
+import { ProviderRequestError } from '../../ports/provider-sources';
+
+/** The HTTP status of a googleapis (gaxios) error, if it has one. */
+export function statusOf(err: unknown): number | undefined {
+  const e = err as { status?: unknown; code?: unknown; response?: { status?: unknown } };
+  const status = e?.response?.status ?? e?.status ?? e?.code;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** A googleapis failure as the poll use case understands it (no token in the message). */
+export function providerError(err: unknown, api: string): ProviderRequestError {
+  const status = statusOf(err);
+  const message =
+    `${api} answered ${status ?? 'no response'}: ${(err as Error)?.message ?? String(err)}`.slice(
+      0,
+      300,
+    );
+  if (status === 401) return new ProviderRequestError('unauthorized', message);
+  if (status === 403) {
+    const reason = JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? '');
+    // 403 also means "rate limited" on Google (rateLimitExceeded / userRateLimitExceeded).
+    if (/rateLimitExceeded|userRateLimitExceeded|quotaExceeded/.test(reason))
+      return new ProviderRequestError('rate_limited', message);
+    return new ProviderRequestError('forbidden', message);
+  }
+  if (status === 429) return new ProviderRequestError('rate_limited', message);
+  return new ProviderRequestError('unavailable', message);
+}
