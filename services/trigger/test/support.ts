@@ -10,7 +10,7 @@ import type { ConnectionAccess } from '@flowgenie/integrations';
 import { Queue } from 'bullmq';
 import { POLLS_QUEUE } from '../src/adapters/schedule/bullmq-polls';
 import { triggerService, type TriggerService } from '../src/compose';
-import type { Config } from '../src/config';
+import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
 
 export type TriggeredEvent = PlatformEvent<'workflow.triggered'>;
@@ -74,8 +74,10 @@ export class TriggerHarness {
       connectionAccess?: ConnectionAccess;
     } = {},
   ): Promise<TriggerHarness> {
+    // The trigger's own issuer and audience defaults (suites sign their tokens for them).
+    const defaults = loadTriggerConfig({});
     const running = await startService(triggerService, 'trigger', {
-      env,
+      env: { AUTH_ISSUER: defaults.AUTH_ISSUER, AUTH_AUDIENCE: defaults.AUTH_AUDIENCE, ...env },
       options: {
         logger: silentLogger,
         keySet: opts.keySet,
