@@ -18,7 +18,11 @@ module.exports = tseslint.config(
   {
     // The dependency direction of every service: domain and use cases know ports only, never an
     // adapter's library (docs/SERVICE-SHAPE.md).
-    files: ['services/*/src/domain/**/*.ts', 'services/*/src/app/**/*.ts', 'services/*/src/ports/**/*.ts'],
+    files: [
+      'services/*/src/domain/**/*.ts',
+      'services/*/src/app/**/*.ts',
+      'services/*/src/ports/**/*.ts',
+    ],
     ignores: ['**/*.test.ts', '**/*.test-support.ts'],
     rules: {
       'no-restricted-imports': [
@@ -26,12 +30,23 @@ module.exports = tseslint.config(
         {
           patterns: [
             {
-              group: ['express', 'kysely', 'bullmq', 'ioredis', 'pg', 'serverless-http', '@aws-sdk/*', 'undici'],
-              message: 'domain, app and ports stay free of I/O libraries: depend on a port, and put the library in an adapter.',
+              group: [
+                'express',
+                'kysely',
+                'bullmq',
+                'ioredis',
+                'pg',
+                'serverless-http',
+                '@aws-sdk/*',
+                'undici',
+              ],
+              message:
+                'domain, app and ports stay free of I/O libraries: depend on a port, and put the library in an adapter.',
             },
             {
               group: ['@flowgenie/messaging/*'],
-              message: 'use cases import the event port and envelope from @flowgenie/messaging, never an adapter subpath.',
+              message:
+                'use cases import the event port and envelope from @flowgenie/messaging, never an adapter subpath.',
             },
             {
               group: ['**/adapters/**', '../compose*', '../../compose*'],

@@ -6,7 +6,9 @@ const path = require('node:path');
 const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..');
-const roots = (process.argv.slice(2).length ? process.argv.slice(2) : ['services', 'shared', 'local', 'web/src']).map((r) => path.join(root, r));
+const roots = (
+  process.argv.slice(2).length ? process.argv.slice(2) : ['services', 'shared', 'local', 'web/src']
+).map((r) => path.join(root, r));
 const configFile = ts.readConfigFile(path.join(root, 'tsconfig.base.json'), ts.sys.readFile);
 const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
 
@@ -14,7 +16,8 @@ function sources(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return ['node_modules', 'dist', 'cdk.out'].includes(e.name) ? [] : sources(full);
+    if (e.isDirectory())
+      return ['node_modules', 'dist', 'cdk.out'].includes(e.name) ? [] : sources(full);
     return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
   });
 }

@@ -12,6 +12,7 @@ bash scripts/ensure-deps.sh
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
 echo "== import cycles"; node scripts/check-cycles.cjs
+echo "== format"; npx prettier --check . --log-level warn
 echo "== jest"; npx jest --ci --maxWorkers=2 "$@"
 if [ -d web/src ]; then
   echo "== web typecheck"; npm run typecheck --silent -w @flowgenie/web

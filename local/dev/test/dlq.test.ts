@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import pino from 'pino';
 import { createEvent } from '@flowgenie/messaging';
-import { LocalDeadLetterStore, LocalEventConsumer, LocalEventPublisher } from '@flowgenie/messaging/local';
+import {
+  LocalDeadLetterStore,
+  LocalEventConsumer,
+  LocalEventPublisher,
+} from '@flowgenie/messaging/local';
 import { createRedis, type Redis } from '@flowgenie/platform';
 import { TEST_REDIS_URL, testRedisPrefix, waitFor } from '@flowgenie/testing';
 import { runDlqCommand, UsageError } from '../src/dlq';

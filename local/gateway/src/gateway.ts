@@ -42,7 +42,6 @@ export const CONTENT_SECURITY_POLICY = {
   },
 };
 
-
 export interface Gateway {
   app: Express;
   start(): Promise<RunningServer>;

@@ -1,13 +1,23 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, baseEnv, busEnv, dbEnv, envBool, httpEnv, loadConfig as loadPlatformConfig, redisEnv } from '@flowgenie/platform';
+import {
+  authEnv,
+  baseEnv,
+  busEnv,
+  dbEnv,
+  envBool,
+  httpEnv,
+  loadConfig as loadPlatformConfig,
+  redisEnv,
+} from '@flowgenie/platform';
 
 /** The repository root (services/auth/src -> ../../..), home of the default data directory. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const positiveInt = z.coerce.number().int().positive();
 /** An empty variable counts as unset. */
-const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const ConfigSchema = z.object({
   ...baseEnv,
@@ -62,7 +72,10 @@ export const ConfigSchema = z.object({
   /** Comma-separated origins allowed to use the refresh cookie; unset = the origin of PUBLIC_BASE_URL. */
   AUTH_ALLOWED_ORIGINS: z
     .string()
-    .refine((v) => v.split(',').every((o) => o.trim() === '' || URL.canParse(o.trim())), 'must be comma-separated origins (https://host:port)')
+    .refine(
+      (v) => v.split(',').every((o) => o.trim() === '' || URL.canParse(o.trim())),
+      'must be comma-separated origins (https://host:port)',
+    )
     .optional(),
   REFRESH_TOKEN_TTL_DAYS: positiveInt.max(365).default(30),
   /**
@@ -102,7 +115,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** Origins whose requests may use the refresh cookie (refresh, logout). */
-export function allowedOrigins(config: Pick<Config, 'PUBLIC_BASE_URL' | 'AUTH_ALLOWED_ORIGINS'>): string[] {
+export function allowedOrigins(
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'AUTH_ALLOWED_ORIGINS'>,
+): string[] {
   if (config.AUTH_ALLOWED_ORIGINS) {
     return config.AUTH_ALLOWED_ORIGINS.split(',')
       .map((o) => o.trim())

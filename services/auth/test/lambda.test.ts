@@ -3,17 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@flowgenie/testing';
+import {
+  createTestDatabase,
+  testRedisPrefix,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '@flowgenie/testing';
 import type { HttpApiEvent } from '@flowgenie/runtime/lambda';
 import { createLambdaHandler } from '../src/lambda';
 
 /** An API Gateway HTTP API (payload 2.0) request; API Gateway passes cookies in `cookies`, not in a header. */
-function apiEvent(method: string, rawPath: string, opts: { body?: unknown; cookies?: string[] } = {}): HttpApiEvent {
+function apiEvent(
+  method: string,
+  rawPath: string,
+  opts: { body?: unknown; cookies?: string[] } = {},
+): HttpApiEvent {
   return {
     version: '2.0',
     rawPath,
     rawQueryString: '',
-    headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      ...(opts.body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(opts.cookies ? { cookies: opts.cookies } : {}),
     ...(opts.body ? { body: JSON.stringify(opts.body), isBase64Encoded: false } : {}),
     requestContext: { requestId: randomUUID(), http: { method, sourceIp: '198.51.100.7' } },
@@ -65,7 +77,11 @@ describe('the auth Lambda', () => {
 
   it('signs up a browser and refreshes its session with the cookie the response set', async () => {
     const email = `lambda-${randomUUID().slice(0, 8)}@example.test`;
-    const signedUp = await handler(apiEvent('POST', '/api/auth/signup', { body: { email, password: 'correct horse battery staple', client: 'browser' } }));
+    const signedUp = await handler(
+      apiEvent('POST', '/api/auth/signup', {
+        body: { email, password: 'correct horse battery staple', client: 'browser' },
+      }),
+    );
     expect(signedUp.statusCode).toBe(201);
     expect(JSON.parse(signedUp.body)).not.toHaveProperty('refreshToken');
     // HTTP API v2 answers carry Set-Cookie values in `cookies`.
@@ -73,8 +89,13 @@ describe('the auth Lambda', () => {
     expect(cookie).toMatch(/Path=\/;/);
     expect(cookie).toMatch(/HttpOnly/);
 
-    const refreshed = await handler(apiEvent('POST', '/api/auth/refresh', { cookies: [cookie!.split(';')[0]] }));
+    const refreshed = await handler(
+      apiEvent('POST', '/api/auth/refresh', { cookies: [cookie!.split(';')[0]] }),
+    );
     expect(refreshed.statusCode).toBe(200);
-    expect(JSON.parse(refreshed.body)).toMatchObject({ user: { email }, accessToken: expect.any(String) });
+    expect(JSON.parse(refreshed.body)).toMatchObject({
+      user: { email },
+      accessToken: expect.any(String),
+    });
   });
 });

@@ -12,8 +12,14 @@ describe('sign-in while Redis is away', () => {
     // Both are rate limited in Redis; without it they fail closed rather than unthrottled.
     for (const path of ['/auth/login', '/auth/signup']) {
       const started = Date.now();
-      const answer = await call(auth.url, 'POST', path, { body: { email: 'ann.redis@example.com', password: PASSWORD } });
-      expect({ path, status: answer.status, code: answer.body.error.code }).toEqual({ path, status: 503, code: 'service_unavailable' });
+      const answer = await call(auth.url, 'POST', path, {
+        body: { email: 'ann.redis@example.com', password: PASSWORD },
+      });
+      expect({ path, status: answer.status, code: answer.body.error.code }).toEqual({
+        path,
+        status: 503,
+        code: 'service_unavailable',
+      });
       expect(Date.now() - started).toBeLessThan(5000);
     }
     expect(await auth.query('select id from auth.users')).toEqual([]);

@@ -17,8 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => auth?.stop());
 
-const get = (path: string, opts: Parameters<typeof call>[3] = {}) => call(auth.url, 'GET', path, opts);
-const post = (path: string, opts: Parameters<typeof call>[3] = {}) => call(auth.url, 'POST', path, opts);
+const get = (path: string, opts: Parameters<typeof call>[3] = {}) =>
+  call(auth.url, 'GET', path, opts);
+const post = (path: string, opts: Parameters<typeof call>[3] = {}) =>
+  call(auth.url, 'POST', path, opts);
 
 /** Runs `act` with the service's clock `ms` ahead. */
 async function later<T>(ms: number, act: () => Promise<T>): Promise<T> {
@@ -33,11 +35,17 @@ async function later<T>(ms: number, act: () => Promise<T>): Promise<T> {
 describe('sign up, sign in, me', () => {
   it('signs up with a normalised email, sets the refresh cookie and answers /auth/me with the access token', async () => {
     // Act
-    const answer = await post('/auth/signup', { body: { email: '  Ann.Signup@Example.COM ', password: PASSWORD } });
+    const answer = await post('/auth/signup', {
+      body: { email: '  Ann.Signup@Example.COM ', password: PASSWORD },
+    });
     // Assess
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({
-      user: { id: expect.any(String), email: 'ann.signup@example.com', createdAt: expect.any(String) },
+      user: {
+        id: expect.any(String),
+        email: 'ann.signup@example.com',
+        createdAt: expect.any(String),
+      },
       accessToken: expect.any(String),
       expiresIn: 900,
       refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -58,7 +66,9 @@ describe('sign up, sign in, me', () => {
   });
 
   it('keeps the refresh token out of the body for a browser client, in the cookie only', async () => {
-    const answer = await post('/auth/signup', { body: { email: anEmail(), password: PASSWORD, client: 'browser' } });
+    const answer = await post('/auth/signup', {
+      body: { email: anEmail(), password: PASSWORD, client: 'browser' },
+    });
     expect(answer.status).toBe(201);
     expect(answer.body.refreshToken).toBeUndefined();
     expect(refreshCookieOf(answer)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -66,18 +76,23 @@ describe('sign up, sign in, me', () => {
 
   it('refuses a second account for the same email, whatever its case and spaces, without naming the email', async () => {
     const { email } = await signUp(auth.url);
-    const again = await post('/auth/signup', { body: { email: ` ${email.toUpperCase()} `, password: 'another password!' } });
+    const again = await post('/auth/signup', {
+      body: { email: ` ${email.toUpperCase()} `, password: 'another password!' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error).toEqual({
       code: 'signup_refused',
-      message: 'could not create an account with these details; if you already have an account, sign in instead',
+      message:
+        'could not create an account with these details; if you already have an account, sign in instead',
     });
     expect(again.cookies).toEqual([]);
   });
 
   it('signs in with the email typed differently and the right password', async () => {
     const user = await signUp(auth.url);
-    const answer = await post('/auth/login', { body: { email: user.email.toUpperCase(), password: PASSWORD } });
+    const answer = await post('/auth/login', {
+      body: { email: user.email.toUpperCase(), password: PASSWORD },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.user).toEqual(user.user);
     expect(answer.body.refreshToken).not.toBe(user.refreshToken);
@@ -87,12 +102,19 @@ describe('sign up, sign in, me', () => {
 
   it('answers an unknown email exactly like a wrong password', async () => {
     const user = await signUp(auth.url);
-    const wrongPassword = await post('/auth/login', { body: { email: user.email, password: 'not the password' } });
-    const unknownEmail = await post('/auth/login', { body: { email: anEmail('ghost'), password: 'not the password' } });
+    const wrongPassword = await post('/auth/login', {
+      body: { email: user.email, password: 'not the password' },
+    });
+    const unknownEmail = await post('/auth/login', {
+      body: { email: anEmail('ghost'), password: 'not the password' },
+    });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
     expect(unknownEmail.body).toEqual(wrongPassword.body);
-    expect(wrongPassword.body.error).toEqual({ code: 'invalid_credentials', message: 'email or password is incorrect' });
+    expect(wrongPassword.body.error).toEqual({
+      code: 'invalid_credentials',
+      message: 'email or password is incorrect',
+    });
     expect(wrongPassword.cookies).toEqual([]);
   });
 
@@ -121,16 +143,22 @@ describe('refresh tokens', () => {
     const rotated = await post('/auth/refresh', { body: { refreshToken: user.refreshToken } });
     expect(rotated.status).toBe(200);
     // Act: the old token again (a thief, or a replay), 21 s later
-    const reuse = await later(21_000, () => post('/auth/refresh', { body: { refreshToken: user.refreshToken } }));
+    const reuse = await later(21_000, () =>
+      post('/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+    );
     // Assess
     expect(reuse.status).toBe(401);
     expect(reuse.body.error.code).toBe('invalid_refresh_token');
     expect(reuse.body.error.message).toMatch(/already used/);
-    const newest = await post('/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+    const newest = await post('/auth/refresh', {
+      body: { refreshToken: rotated.body.refreshToken },
+    });
     expect(newest.status).toBe(401);
     // Another session of the same user is untouched.
     const other = await post('/auth/login', { body: { email: user.email, password: PASSWORD } });
-    expect((await post('/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(200);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status,
+    ).toBe(200);
   });
 
   it('signs nobody out when two tabs refresh with the same token at once: both get a working session', async () => {
@@ -138,8 +166,14 @@ describe('refresh tokens', () => {
     const user = await signUp(auth.url);
     // Act
     const answers = await Promise.all([
-      post('/auth/refresh', { cookie: `${REFRESH_COOKIE}=${user.refreshToken}`, origin: APP_ORIGIN }),
-      post('/auth/refresh', { cookie: `${REFRESH_COOKIE}=${user.refreshToken}`, origin: APP_ORIGIN }),
+      post('/auth/refresh', {
+        cookie: `${REFRESH_COOKIE}=${user.refreshToken}`,
+        origin: APP_ORIGIN,
+      }),
+      post('/auth/refresh', {
+        cookie: `${REFRESH_COOKIE}=${user.refreshToken}`,
+        origin: APP_ORIGIN,
+      }),
     ]);
     // Assess
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
@@ -148,7 +182,9 @@ describe('refresh tokens', () => {
     for (const next of [a, b]) {
       expect((await post('/auth/refresh', { body: { refreshToken: next } })).status).toBe(200);
     }
-    expect((await get('/auth/me', { token: answers[1].body.accessToken })).body.id).toBe(user.user.id);
+    expect((await get('/auth/me', { token: answers[1].body.accessToken })).body.id).toBe(
+      user.user.id,
+    );
   });
 
   it('answers a token rotated moments ago with another token of its family; a later reuse still revokes', async () => {
@@ -156,8 +192,12 @@ describe('refresh tokens', () => {
     const user = await signUp(auth.url);
     const first = await post('/auth/refresh', { body: { refreshToken: user.refreshToken } });
     // Act: the same old token 15 s later (a retried request whose answer was lost), then 25 s later
-    const withinGrace = await later(15_000, () => post('/auth/refresh', { body: { refreshToken: user.refreshToken } }));
-    const afterGrace = await later(25_000, () => post('/auth/refresh', { body: { refreshToken: user.refreshToken } }));
+    const withinGrace = await later(15_000, () =>
+      post('/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+    );
+    const afterGrace = await later(25_000, () =>
+      post('/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+    );
     // Assess
     expect(withinGrace.status).toBe(200);
     expect(withinGrace.body.refreshToken).not.toBe(first.body.refreshToken);
@@ -170,7 +210,10 @@ describe('refresh tokens', () => {
 
   it('refreshes from the cookie alone, answering as to a browser', async () => {
     const user = await signUp(auth.url);
-    const answer = await post('/auth/refresh', { cookie: `theme=dark; ${REFRESH_COOKIE}=${user.refreshToken}`, origin: APP_ORIGIN });
+    const answer = await post('/auth/refresh', {
+      cookie: `theme=dark; ${REFRESH_COOKIE}=${user.refreshToken}`,
+      origin: APP_ORIGIN,
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.refreshToken).toBeUndefined();
     expect(refreshCookieOf(answer)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -179,19 +222,32 @@ describe('refresh tokens', () => {
 
   it('still reads the cookie of before (fg_refresh, Path=/api/auth) once, and replaces it with the new one', async () => {
     const user = await signUp(auth.url);
-    const answer = await post('/auth/refresh', { cookie: `fg_refresh=${user.refreshToken}`, origin: APP_ORIGIN });
+    const answer = await post('/auth/refresh', {
+      cookie: `fg_refresh=${user.refreshToken}`,
+      origin: APP_ORIGIN,
+    });
     expect(answer.status).toBe(200);
     expect(refreshCookieOf(answer)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(answer.cookies.find((c) => c.startsWith('fg_refresh='))).toMatch(/^fg_refresh=; Path=\/api\/auth; Expires=Thu, 01 Jan 1970/);
+    expect(answer.cookies.find((c) => c.startsWith('fg_refresh='))).toMatch(
+      /^fg_refresh=; Path=\/api\/auth; Expires=Thu, 01 Jan 1970/,
+    );
   });
 
   it('refuses the cookie from another origin with 403 and rotates nothing', async () => {
     const user = await signUp(auth.url);
-    const answer = await post('/auth/refresh', { cookie: `${REFRESH_COOKIE}=${user.refreshToken}`, origin: 'https://evil.example' });
+    const answer = await post('/auth/refresh', {
+      cookie: `${REFRESH_COOKIE}=${user.refreshToken}`,
+      origin: 'https://evil.example',
+    });
     expect(answer.status).toBe(403);
-    expect(answer.body.error).toEqual({ code: 'origin_not_allowed', message: 'the session cookie cannot be used from https://evil.example' });
+    expect(answer.body.error).toEqual({
+      code: 'origin_not_allowed',
+      message: 'the session cookie cannot be used from https://evil.example',
+    });
     expect(answer.cookies).toEqual([]);
-    expect((await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(200);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(200);
   });
 
   it('refuses an unknown cookie token with 401 and clears the cookie', async () => {
@@ -226,25 +282,47 @@ describe('logout', () => {
     // Prepare
     const user = await signUp(auth.url);
     const rotated = await post('/auth/refresh', { body: { refreshToken: user.refreshToken } });
-    const otherSession = await post('/auth/login', { body: { email: user.email, password: PASSWORD } });
+    const otherSession = await post('/auth/login', {
+      body: { email: user.email, password: PASSWORD },
+    });
     // Act: no bearer token, as the web app sends it
-    const answer = await post('/auth/logout', { cookie: `${REFRESH_COOKIE}=${rotated.body.refreshToken}`, origin: APP_ORIGIN });
+    const answer = await post('/auth/logout', {
+      cookie: `${REFRESH_COOKIE}=${rotated.body.refreshToken}`,
+      origin: APP_ORIGIN,
+    });
     // Assess
     expect(answer.status).toBe(204);
     expect(refreshCookieOf(answer)).toBe('');
     expect(refreshCookieHeaderOf(answer)).toMatch(/Path=\/; Expires=Thu, 01 Jan 1970/);
     // The next page load's refresh finds no session.
-    expect((await post('/auth/refresh', { cookie: `${REFRESH_COOKIE}=${rotated.body.refreshToken}`, origin: APP_ORIGIN })).status).toBe(401);
-    expect((await post('/auth/refresh', { body: { refreshToken: otherSession.body.refreshToken } })).status).toBe(200);
+    expect(
+      (
+        await post('/auth/refresh', {
+          cookie: `${REFRESH_COOKIE}=${rotated.body.refreshToken}`,
+          origin: APP_ORIGIN,
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: otherSession.body.refreshToken } }))
+        .status,
+    ).toBe(200);
   });
 
   it('works with the access token alone, ending the session it belongs to and no other', async () => {
     const user = await signUp(auth.url);
-    const otherSession = await post('/auth/login', { body: { email: user.email, password: PASSWORD } });
+    const otherSession = await post('/auth/login', {
+      body: { email: user.email, password: PASSWORD },
+    });
     const answer = await post('/auth/logout', { token: user.accessToken });
     expect(answer.status).toBe(204);
-    expect((await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(401);
-    expect((await post('/auth/refresh', { body: { refreshToken: otherSession.body.refreshToken } })).status).toBe(200);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(401);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: otherSession.body.refreshToken } }))
+        .status,
+    ).toBe(200);
   });
 
   it('still signs out with the cookie when the access token beside it has expired', async () => {
@@ -255,24 +333,40 @@ describe('logout', () => {
     } finally {
       auth.clock.offsetMs = 0;
     }
-    const answer = await post('/auth/logout', { token: user.accessToken, cookie: `${REFRESH_COOKIE}=${user.refreshToken}`, origin: APP_ORIGIN });
+    const answer = await post('/auth/logout', {
+      token: user.accessToken,
+      cookie: `${REFRESH_COOKIE}=${user.refreshToken}`,
+      origin: APP_ORIGIN,
+    });
     expect(answer.status).toBe(204);
-    expect((await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(401);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(401);
   });
 
   it("does not revoke another user's session when given their refresh token beside one's own access token", async () => {
     const ann = await signUp(auth.url);
     const bob = await signUp(auth.url);
-    const answer = await post('/auth/logout', { token: ann.accessToken, body: { refreshToken: bob.refreshToken } });
+    const answer = await post('/auth/logout', {
+      token: ann.accessToken,
+      body: { refreshToken: bob.refreshToken },
+    });
     expect(answer.status).toBe(204);
-    expect((await post('/auth/refresh', { body: { refreshToken: bob.refreshToken } })).status).toBe(200);
+    expect((await post('/auth/refresh', { body: { refreshToken: bob.refreshToken } })).status).toBe(
+      200,
+    );
   });
 
   it('refuses the cookie from another origin with 403 and signs nobody out', async () => {
     const user = await signUp(auth.url);
-    const answer = await post('/auth/logout', { cookie: `${REFRESH_COOKIE}=${user.refreshToken}`, origin: 'https://evil.example' });
+    const answer = await post('/auth/logout', {
+      cookie: `${REFRESH_COOKIE}=${user.refreshToken}`,
+      origin: 'https://evil.example',
+    });
     expect(answer.status).toBe(403);
-    expect((await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(200);
+    expect(
+      (await post('/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(200);
   });
 
   it('answers an invalid bearer token without any refresh token with 401', async () => {
@@ -288,7 +382,13 @@ describe('logs', () => {
     await post('/auth/refresh', { body: { refreshToken: user.refreshToken } }); // reuse: logged as a warning
     const text = auth.logs.join('\n');
     expect(text).toMatch(/refresh token reused/);
-    for (const secret of [PASSWORD, 'a wrong password', user.accessToken, user.refreshToken, rotated.body.refreshToken]) {
+    for (const secret of [
+      PASSWORD,
+      'a wrong password',
+      user.accessToken,
+      user.refreshToken,
+      rotated.body.refreshToken,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -29,7 +29,15 @@ describe('JWKS', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
     expect(answer.body.keys).toEqual([
-      { kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' },
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: expect.any(String),
+        y: expect.any(String),
+        kid: expect.any(String),
+        alg: 'ES256',
+        use: 'sig',
+      },
     ]);
   });
 });
@@ -38,12 +46,17 @@ describe('access tokens', () => {
   it('are ES256 at+jwt with kid, iss, aud, sub, email, every scope, the session id, iat, exp (15 min) and jti', async () => {
     const user = await signUp(auth.url);
     const jwks = await call(auth.url, 'GET', '/.well-known/jwks.json');
-    expect(decodeProtectedHeader(user.accessToken)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: jwks.body.keys[0].kid });
+    expect(decodeProtectedHeader(user.accessToken)).toEqual({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: jwks.body.keys[0].kid,
+    });
     const claims = decodeJwt(user.accessToken);
     expect(claims).toEqual({
       sub: user.user.id,
       email: user.email,
-      scope: 'workflows:read workflows:write executions:read executions:write connections:read connections:write api-keys:manage',
+      scope:
+        'workflows:read workflows:write executions:read executions:write connections:read connections:write api-keys:manage',
       sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       iss: 'https://flowgenie.test/auth',
       aud: 'flowgenie-test',
@@ -57,11 +70,22 @@ describe('access tokens', () => {
 
   it("are accepted by the platform's createTokenVerifier reading this service's JWKS URL", async () => {
     const user = await signUp(auth.url);
-    const [family] = await auth.query<{ id: string }>('select id from auth.refresh_token_families where user_id = $1', [user.user.id]);
+    const [family] = await auth.query<{ id: string }>(
+      'select id from auth.refresh_token_families where user_id = $1',
+      [user.user.id],
+    );
     await expect(verifierFor(auth)(user.accessToken)).resolves.toEqual({
       id: user.user.id,
       email: user.email,
-      scopes: ['workflows:read', 'workflows:write', 'executions:read', 'executions:write', 'connections:read', 'connections:write', 'api-keys:manage'],
+      scopes: [
+        'workflows:read',
+        'workflows:write',
+        'executions:read',
+        'executions:write',
+        'connections:read',
+        'connections:write',
+        'api-keys:manage',
+      ],
       sessionId: family.id,
     });
   });
@@ -112,13 +136,22 @@ describe('access tokens', () => {
 describe('tokens signed with the stored key itself', () => {
   /** Opens the sealed signing key the way the service does, to craft tokens it would never issue. */
   async function storedKey() {
-    const [row] = await auth.query<{ kid: string; private_jwk_sealed: string }>('select kid, private_jwk_sealed from auth.signing_keys');
-    const secrets = await LocalFileSecretsKey.open(path.join(auth.config.DATA_DIR, 'auth-keys.key'));
-    const jwk = JSON.parse((await secrets.open(row.private_jwk_sealed, `auth.signing_key:${row.kid}`)).toString('utf8'));
+    const [row] = await auth.query<{ kid: string; private_jwk_sealed: string }>(
+      'select kid, private_jwk_sealed from auth.signing_keys',
+    );
+    const secrets = await LocalFileSecretsKey.open(
+      path.join(auth.config.DATA_DIR, 'auth-keys.key'),
+    );
+    const jwk = JSON.parse(
+      (await secrets.open(row.private_jwk_sealed, `auth.signing_key:${row.kid}`)).toString('utf8'),
+    );
     return { kid: row.kid, key: await importJWK(jwk, 'ES256') };
   }
 
-  async function craft(user: { id: string; email: string }, change: { typ?: string; iss?: string; aud?: string; exp?: number } = {}) {
+  async function craft(
+    user: { id: string; email: string },
+    change: { typ?: string; iss?: string; aud?: string; exp?: number } = {},
+  ) {
     const { kid, key } = await storedKey();
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ email: user.email })
@@ -139,7 +172,12 @@ describe('tokens signed with the stored key itself', () => {
   it('are refused with a past exp, another typ, issuer or audience', async () => {
     const user = await signUp(auth.url);
     const now = Math.floor(Date.now() / 1000);
-    for (const change of [{ exp: now - 5 }, { typ: 'JWT' }, { iss: 'https://evil.example' }, { aud: 'another-api' }]) {
+    for (const change of [
+      { exp: now - 5 },
+      { typ: 'JWT' },
+      { iss: 'https://evil.example' },
+      { aud: 'another-api' },
+    ]) {
       const answer = await me(await craft(user.user, change));
       expect({ change, status: answer.status }).toEqual({ change, status: 401 });
     }
@@ -150,9 +188,11 @@ describe('signing key storage', () => {
   it('creates the secrets key file 0600 on first boot and keeps the private key sealed in the database', async () => {
     const stat = await fs.stat(path.join(auth.config.DATA_DIR, 'auth-keys.key'));
     expect(stat.mode & 0o777).toBe(0o600);
-    const rows = await auth.query<{ kid: string; private_jwk_sealed: string; public_jwk: Record<string, unknown> }>(
-      'select kid, private_jwk_sealed, public_jwk from auth.signing_keys',
-    );
+    const rows = await auth.query<{
+      kid: string;
+      private_jwk_sealed: string;
+      public_jwk: Record<string, unknown>;
+    }>('select kid, private_jwk_sealed, public_jwk from auth.signing_keys');
     expect(rows).toHaveLength(1);
     expect(rows[0].private_jwk_sealed).toMatch(/^local-v1\./);
     expect(rows[0].private_jwk_sealed).not.toContain('"d"');

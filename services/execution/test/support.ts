@@ -409,7 +409,9 @@ export async function readStream(
  * Probes an executor's `/healthz` every 50 ms until the returned function is called; it resolves
  * with the slowest answer and every failed probe. A blocked event loop shows as both.
  */
-export function watchHealth(baseUrl: string): () => Promise<{ slowestMs: number; failures: string[] }> {
+export function watchHealth(
+  baseUrl: string,
+): () => Promise<{ slowestMs: number; failures: string[] }> {
   let slowestMs = 0;
   const failures: string[] = [];
   let running = true;

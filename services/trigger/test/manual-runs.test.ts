@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { CatalogWorkflowSpecSource } from '../src/adapters/http/catalog-spec-source';
-import { InvalidWorkflowError, NotRunnableError, UpstreamUnavailableError } from '../src/domain/errors';
+import {
+  InvalidWorkflowError,
+  NotRunnableError,
+  UpstreamUnavailableError,
+} from '../src/domain/errors';
 import type { RunSpec, WorkflowSpecSource } from '../src/ports/workflow-spec-source';
 import { ALL_TEST_SCOPES } from '@flowgenie/testing';
 import { graphWith, TriggerHarness } from './support';
@@ -12,9 +16,16 @@ import { graphWith, TriggerHarness } from './support';
 /** The catalog as the trigger sees it: workflows by (owner, id), published graph and draft. */
 class FakeSpecSource implements WorkflowSpecSource {
   readonly calls: Array<{ workflowId: string; ownerId: string; draft: boolean }> = [];
-  private readonly workflows = new Map<string, { ownerId: string; published: RunSpec; draft: RunSpec }>();
+  private readonly workflows = new Map<
+    string,
+    { ownerId: string; published: RunSpec; draft: RunSpec }
+  >();
 
-  add(ownerId: string, published: { graph: WorkflowGraph; version: number }, draftGraph: WorkflowGraph = published.graph): string {
+  add(
+    ownerId: string,
+    published: { graph: WorkflowGraph; version: number },
+    draftGraph: WorkflowGraph = published.graph,
+  ): string {
     const id = randomUUID();
     this.workflows.set(id, {
       ownerId,
@@ -24,7 +35,11 @@ class FakeSpecSource implements WorkflowSpecSource {
     return id;
   }
 
-  async getRunSpec(query: { workflowId: string; ownerId: string; draft: boolean }): Promise<RunSpec | undefined> {
+  async getRunSpec(query: {
+    workflowId: string;
+    ownerId: string;
+    draft: boolean;
+  }): Promise<RunSpec | undefined> {
     this.calls.push(query);
     const wf = this.workflows.get(query.workflowId);
     if (!wf || wf.ownerId !== query.ownerId) return undefined;
@@ -44,7 +59,10 @@ describe('manual runs', () => {
   let aliceToken: string;
   let bobToken: string;
 
-  async function tokenFor(user: { id: string; email: string }, scope = ALL_TEST_SCOPES): Promise<string> {
+  async function tokenFor(
+    user: { id: string; email: string },
+    scope = ALL_TEST_SCOPES,
+  ): Promise<string> {
     return new SignJWT({ email: user.email, scope })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'test' })
       .setSubject(user.id)
@@ -55,12 +73,20 @@ describe('manual runs', () => {
       .sign(signingKey);
   }
 
-  function run(workflowId: string, body: unknown, opts: { token?: string; headers?: Record<string, string> } = {}) {
+  function run(
+    workflowId: string,
+    body: unknown,
+    opts: { token?: string; headers?: Record<string, string> } = {},
+  ) {
     return fetch(`${h.url}/workflows/${workflowId}/runs`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(opts.token === undefined ? { authorization: `Bearer ${aliceToken}` } : opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.token === undefined
+          ? { authorization: `Bearer ${aliceToken}` }
+          : opts.token
+            ? { authorization: `Bearer ${opts.token}` }
+            : {}),
         ...opts.headers,
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -71,7 +97,10 @@ describe('manual runs', () => {
     const pair = await generateKeyPair('ES256');
     signingKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test', alg: 'ES256' };
-    h = await TriggerHarness.start({}, { keySet: createLocalJWKSet({ keys: [jwk] }), specSource: specs });
+    h = await TriggerHarness.start(
+      {},
+      { keySet: createLocalJWKSet({ keys: [jwk] }), specSource: specs },
+    );
     aliceToken = await tokenFor(alice);
     bobToken = await tokenFor(bob);
   });
@@ -84,7 +113,10 @@ describe('manual runs', () => {
     const res = await run(workflowId, { payload: { customer: 'c-1' } });
 
     expect(res.status).toBe(202);
-    const { executionId, statusUrl } = (await res.json()) as { executionId: string; statusUrl: string };
+    const { executionId, statusUrl } = (await res.json()) as {
+      executionId: string;
+      statusUrl: string;
+    };
     expect(statusUrl).toBe(`/api/executions/${executionId}`);
     const event = await h.waitForTriggered((e) => e.data.executionId === executionId);
     expect(event.data).toMatchObject({
@@ -100,8 +132,16 @@ describe('manual runs', () => {
   });
 
   it('runs the current draft with version null', async () => {
-    const draft = graphWith({ type: 'manual', id: 'go', config: { samplePayload: { sample: true } } });
-    const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 }, draft);
+    const draft = graphWith({
+      type: 'manual',
+      id: 'go',
+      config: { samplePayload: { sample: true } },
+    });
+    const workflowId = specs.add(
+      alice.id,
+      { graph: graphWith({ type: 'manual' }), version: 1 },
+      draft,
+    );
 
     const res = await run(workflowId, { draft: true });
 
@@ -109,13 +149,21 @@ describe('manual runs', () => {
     const { executionId } = (await res.json()) as { executionId: string };
     const event = await h.waitForTriggered((e) => e.data.executionId === executionId);
     // No payload given: the manual node's sample payload is used.
-    expect(event.data).toMatchObject({ version: null, triggerNodeId: 'go', graph: draft, payload: { sample: true } });
+    expect(event.data).toMatchObject({
+      version: null,
+      triggerNodeId: 'go',
+      graph: draft,
+      payload: { sample: true },
+    });
     expect(specs.calls).toContainEqual({ workflowId, ownerId: alice.id, draft: true });
   });
 
   it('accepts an empty body', async () => {
     const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 });
-    const res = await fetch(`${h.url}/workflows/${workflowId}/runs`, { method: 'POST', headers: { authorization: `Bearer ${aliceToken}` } });
+    const res = await fetch(`${h.url}/workflows/${workflowId}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${aliceToken}` },
+    });
     expect(res.status).toBe(202);
   });
 
@@ -138,7 +186,9 @@ describe('manual runs', () => {
     const res = await run(workflowId, {}, { token: readOnly });
 
     expect(res.status).toBe(403);
-    expect((await res.json()) as unknown).toMatchObject({ error: { code: 'insufficient_scope', message: expect.stringContaining('executions:write') } });
+    expect((await res.json()) as unknown).toMatchObject({
+      error: { code: 'insufficient_scope', message: expect.stringContaining('executions:write') },
+    });
     expect(await h.firingsOf(workflowId)).toHaveLength(0);
   });
 
@@ -164,7 +214,9 @@ describe('manual runs', () => {
     const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 });
     const res = await run(workflowId, body);
     expect(res.status).toBe(400);
-    const answer = (await res.json()) as { error: { code: string; details?: Array<{ path?: string }> } };
+    const answer = (await res.json()) as {
+      error: { code: string; details?: Array<{ path?: string }> };
+    };
     expect(answer.error.code).toBe('validation_failed');
     if (field) expect(answer.error.details?.map((d) => d.path)).toContain(field);
     expect(await h.firingsOf(workflowId)).toHaveLength(0);
@@ -173,7 +225,9 @@ describe('manual runs', () => {
   it('answers 400 to malformed JSON and to a non-JSON body', async () => {
     const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 });
     expect((await run(workflowId, '{"draft": tru')).status).toBe(400);
-    expect((await run(workflowId, 'draft=true', { headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect(
+      (await run(workflowId, 'draft=true', { headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(400);
   });
 
   it('answers 401 without a valid token', async () => {
@@ -194,7 +248,10 @@ describe('catalog run-spec client', () => {
     server = http.createServer((req, res) => {
       seen.push(req.url ?? '');
       const id = (req.url ?? '').split('/')[3];
-      const [status, body] = answers[id] ?? [404, { error: { code: 'not_found', message: 'workflow not found' } }];
+      const [status, body] = answers[id] ?? [
+        404,
+        { error: { code: 'not_found', message: 'workflow not found' } },
+      ];
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -220,12 +277,29 @@ describe('catalog run-spec client', () => {
     await expect(source.getRunSpec(q(randomUUID()))).resolves.toBeUndefined();
 
     const unpublished = randomUUID();
-    answers[unpublished] = [409, { error: { code: 'nothing_published', message: 'publish it first' } }];
-    await expect(source.getRunSpec(q(unpublished))).rejects.toThrow(new NotRunnableError('publish it first'));
+    answers[unpublished] = [
+      409,
+      { error: { code: 'nothing_published', message: 'publish it first' } },
+    ];
+    await expect(source.getRunSpec(q(unpublished))).rejects.toThrow(
+      new NotRunnableError('publish it first'),
+    );
 
     const broken = randomUUID();
-    answers[broken] = [400, { error: { code: 'validation_failed', message: 'graph invalid', details: [{ nodeId: 'x', message: 'bad' }] } }];
-    await expect(source.getRunSpec(q(broken))).rejects.toMatchObject({ constructor: InvalidWorkflowError, details: [{ nodeId: 'x', message: 'bad' }] });
+    answers[broken] = [
+      400,
+      {
+        error: {
+          code: 'validation_failed',
+          message: 'graph invalid',
+          details: [{ nodeId: 'x', message: 'bad' }],
+        },
+      },
+    ];
+    await expect(source.getRunSpec(q(broken))).rejects.toMatchObject({
+      constructor: InvalidWorkflowError,
+      details: [{ nodeId: 'x', message: 'bad' }],
+    });
 
     const failing = randomUUID();
     answers[failing] = [500, { error: { code: 'internal', message: 'x' } }];

@@ -19,33 +19,54 @@ describe('schedules', () => {
 
   it('fires a 6-field per-second schedule every second and stops after deactivation', async () => {
     // Prepare
-    const wf = await h.activate({ graph: graphWith({ type: 'schedule', id: 'tick', config: { cron: EVERY_SECOND, timezone: 'Europe/Paris' } }) });
+    const wf = await h.activate({
+      graph: graphWith({
+        type: 'schedule',
+        id: 'tick',
+        config: { cron: EVERY_SECOND, timezone: 'Europe/Paris' },
+      }),
+    });
 
     // Act: let it run
-    const fired = await waitFor(() => (h.triggeredFor(wf.workflowId).length >= 2 ? h.triggeredFor(wf.workflowId) : undefined), {
-      timeoutMs: 3500,
-      message: 'two schedule firings within ~3 s',
-    });
+    const fired = await waitFor(
+      () => (h.triggeredFor(wf.workflowId).length >= 2 ? h.triggeredFor(wf.workflowId) : undefined),
+      {
+        timeoutMs: 3500,
+        message: 'two schedule firings within ~3 s',
+      },
+    );
 
     // Assess: each firing carries its own planned second and a key built from it
     const [first, second] = fired;
     for (const e of [first, second]) {
       const payload = e.data.payload as { scheduledAt: string; timezone: string };
-      expect(e.data).toMatchObject({ mode: 'schedule', version: 1, triggerNodeId: 'tick', ownerId: wf.ownerId });
+      expect(e.data).toMatchObject({
+        mode: 'schedule',
+        version: 1,
+        triggerNodeId: 'tick',
+        ownerId: wf.ownerId,
+      });
       expect(payload.timezone).toBe('Europe/Paris');
       expect(new Date(payload.scheduledAt).getUTCMilliseconds()).toBe(0);
       expect(e.data.idempotencyKey).toBe(`schedule:${wf.workflowId}:1:${payload.scheduledAt}`);
     }
-    expect((first.data.payload as { scheduledAt: string }).scheduledAt).not.toBe((second.data.payload as { scheduledAt: string }).scheduledAt);
+    expect((first.data.payload as { scheduledAt: string }).scheduledAt).not.toBe(
+      (second.data.payload as { scheduledAt: string }).scheduledAt,
+    );
 
     // Act: deactivate
     await h.deactivate(wf);
-    await waitFor(async () => !(await h.service.schedules.list()).some((s) => s.workflowId === wf.workflowId), {
-      message: 'scheduler removed',
-    });
+    await waitFor(
+      async () => !(await h.service.schedules.list()).some((s) => s.workflowId === wf.workflowId),
+      {
+        message: 'scheduler removed',
+      },
+    );
     // Everything emitted before the deactivation committed has reached the execution side.
     const emitted = (await h.outboxOf(wf.workflowId)).length;
-    await waitFor(() => h.triggeredFor(wf.workflowId).length === emitted, { message: 'emitted firings delivered' });
+    await waitFor(() => h.triggeredFor(wf.workflowId).length === emitted, {
+      message: 'emitted firings delivered',
+    });
 
     // Assess: two more seconds bring no firing (absence needs a wait)
     await new Promise((r) => setTimeout(r, 2200));
@@ -54,34 +75,54 @@ describe('schedules', () => {
   });
 
   it('replaces the schedule of an older version when a new version is activated', async () => {
-    const wf = await h.activate({ graph: graphWith({ type: 'schedule', config: { cron: ONCE_A_YEAR, timezone: 'UTC' } }) });
+    const wf = await h.activate({
+      graph: graphWith({ type: 'schedule', config: { cron: ONCE_A_YEAR, timezone: 'UTC' } }),
+    });
     expect(await h.service.schedules.list()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ workflowId: wf.workflowId, pattern: ONCE_A_YEAR, tz: 'UTC' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ workflowId: wf.workflowId, pattern: ONCE_A_YEAR, tz: 'UTC' }),
+      ]),
     );
 
-    await h.activate({ ...wf, version: 2, graph: graphWith({ type: 'schedule', config: { cron: EVERY_SECOND, timezone: 'UTC' } }) });
+    await h.activate({
+      ...wf,
+      version: 2,
+      graph: graphWith({ type: 'schedule', config: { cron: EVERY_SECOND, timezone: 'UTC' } }),
+    });
 
     const mine = (await h.service.schedules.list()).filter((s) => s.workflowId === wf.workflowId);
     expect(mine).toEqual([expect.objectContaining({ pattern: EVERY_SECOND })]);
-    const event = await h.waitForTriggered((e) => e.data.workflowId === wf.workflowId, 'a firing of version 2');
+    const event = await h.waitForTriggered(
+      (e) => e.data.workflowId === wf.workflowId,
+      'a firing of version 2',
+    );
     expect(event.data.version).toBe(2);
     expect(event.data.idempotencyKey).toMatch(new RegExp(`^schedule:${wf.workflowId}:2:`));
 
     await h.deactivate(wf, 'workflow.deleted');
-    expect((await h.service.schedules.list()).some((s) => s.workflowId === wf.workflowId)).toBe(false);
+    expect((await h.service.schedules.list()).some((s) => s.workflowId === wf.workflowId)).toBe(
+      false,
+    );
   });
 
   it('runs a tick delivered twice for the same planned time only once', async () => {
     // Prepare: an active schedule that will not fire by itself during the test
-    const wf = await h.activate({ graph: graphWith({ type: 'schedule', config: { cron: ONCE_A_YEAR, timezone: 'UTC' } }) });
+    const wf = await h.activate({
+      graph: graphWith({ type: 'schedule', config: { cron: ONCE_A_YEAR, timezone: 'UTC' } }),
+    });
     const planned = Date.UTC(2030, 0, 1);
-    const queue = new Queue(SCHEDULES_QUEUE, { connection: h.redis, prefix: h.config.REDIS_PREFIX });
+    const queue = new Queue(SCHEDULES_QUEUE, {
+      connection: h.redis,
+      prefix: h.config.REDIS_PREFIX,
+    });
 
     // Act: the backend delivers the same planned tick twice (as after a redelivery)
     await queue.add('fire', { workflowId: wf.workflowId }, { jobId: 'dup-a', prevMillis: planned });
     await queue.add('fire', { workflowId: wf.workflowId }, { jobId: 'dup-b', prevMillis: planned });
     const done = async (id: string) => (await queue.getJobState(id)) === 'completed';
-    await waitFor(async () => (await done('dup-a')) && (await done('dup-b')), { message: 'both ticks processed' });
+    await waitFor(async () => (await done('dup-a')) && (await done('dup-b')), {
+      message: 'both ticks processed',
+    });
     await queue.close();
 
     // Assess

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { authEnv, secretsEnv, baseEnv, busEnv, dbEnv, httpEnv, loadConfig, redisEnv } from '@flowgenie/platform';
+import {
+  authEnv,
+  secretsEnv,
+  baseEnv,
+  busEnv,
+  dbEnv,
+  httpEnv,
+  loadConfig,
+  redisEnv,
+} from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
   ...baseEnv,

@@ -25,16 +25,26 @@ describe('catalog configuration as the AWS stacks give it', () => {
   });
 
   it('keeps an explicit DATABASE_URL over the parts', () => {
-    const config = loadCatalogConfig({ DATABASE_URL: 'postgres://app@10.0.0.5:5432/fg', DATABASE_HOST: 'elsewhere' });
+    const config = loadCatalogConfig({
+      DATABASE_URL: 'postgres://app@10.0.0.5:5432/fg',
+      DATABASE_HOST: 'elsewhere',
+    });
     expect(config.DATABASE_URL).toBe('postgres://app@10.0.0.5:5432/fg');
   });
 
   it('refuses a secret ARN without a password, a bad port, and the aws bus without its name', () => {
-    expect(() => loadCatalogConfig({ DATABASE_HOST: 'db', DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' })).toThrow(
-      /Secrets Manager is not built yet; set DATABASE_PASSWORD/,
+    expect(() =>
+      loadCatalogConfig({
+        DATABASE_HOST: 'db',
+        DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+      }),
+    ).toThrow(/Secrets Manager is not built yet; set DATABASE_PASSWORD/);
+    expect(() => loadCatalogConfig({ DATABASE_HOST: 'db', DATABASE_PORT: 'five' })).toThrow(
+      /DATABASE_PORT: must be a port number/,
     );
-    expect(() => loadCatalogConfig({ DATABASE_HOST: 'db', DATABASE_PORT: 'five' })).toThrow(/DATABASE_PORT: must be a port number/);
-    expect(() => loadCatalogConfig({ EVENT_BUS: 'aws' })).toThrow(/EVENT_BUS_NAME: required when EVENT_BUS=aws/);
+    expect(() => loadCatalogConfig({ EVENT_BUS: 'aws' })).toThrow(
+      /EVENT_BUS_NAME: required when EVENT_BUS=aws/,
+    );
     expect(() => loadCatalogConfig({ EVENT_BUS: 'kafka' })).toThrow(/EVENT_BUS/);
   });
 });

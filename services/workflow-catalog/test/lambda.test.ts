@@ -20,8 +20,15 @@ import { aWebhookGraph } from './helpers';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** An API Gateway HTTP API (payload 2.0) request as the `ANY /api/workflows/{proxy+}` route delivers it. */
-function apiEvent(method: string, path: string, opts: { token?: string; body?: unknown; query?: string } = {}): HttpApiEvent {
-  const headers: Record<string, string> = { host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'user-agent': 'jest' };
+function apiEvent(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; query?: string } = {},
+): HttpApiEvent {
+  const headers: Record<string, string> = {
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    'user-agent': 'jest',
+  };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   return {
@@ -29,7 +36,9 @@ function apiEvent(method: string, path: string, opts: { token?: string; body?: u
     rawPath: path,
     rawQueryString: opts.query ?? '',
     headers,
-    ...(opts.body !== undefined ? { body: Buffer.from(JSON.stringify(opts.body)).toString('base64'), isBase64Encoded: true } : {}),
+    ...(opts.body !== undefined
+      ? { body: Buffer.from(JSON.stringify(opts.body)).toString('base64'), isBase64Encoded: true }
+      : {}),
     requestContext: { requestId: randomUUID(), http: { method, sourceIp: '203.0.113.9' } },
   };
 }
@@ -40,7 +49,13 @@ const sqsRecord = (event: PlatformEvent | string) => ({
   body:
     typeof event === 'string'
       ? event
-      : JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': event.type, source: `flowgenie.${event.source}`, detail: event }),
+      : JSON.stringify({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': event.type,
+          source: `flowgenie.${event.source}`,
+          detail: event,
+        }),
 });
 
 describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
@@ -62,7 +77,8 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
       env: {
         EVENT_BUS: 'aws',
         EVENT_BUS_NAME: 'flowgenie-test',
-        QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-test-workflow-catalog',
+        QUEUE_URL:
+          'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-test-workflow-catalog',
         DATABASE_HOST: url.hostname,
         DATABASE_PORT: url.port || '5432',
         DATABASE_NAME: database.name,
@@ -102,7 +118,12 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
 
   it('serves the public API path through an HTTP API v2 event and publishes what the request wrote before returning', async () => {
     // Act: create and publish a workflow the way API Gateway calls the function.
-    const created = await handler(apiEvent('POST', '/api/workflows', { token, body: { name: 'From Lambda', graph: aWebhookGraph() } }));
+    const created = await handler(
+      apiEvent('POST', '/api/workflows', {
+        token,
+        body: { name: 'From Lambda', graph: aWebhookGraph() },
+      }),
+    );
     expect(created.statusCode).toBe(201);
     expect(created.headers['content-type']).toMatch(/^application\/json/);
     const { id } = json(created);
@@ -112,9 +133,16 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
     expect(published.statusCode).toBe(201);
     const entries = putEntries();
     expect(entries).toEqual([
-      expect.objectContaining({ EventBusName: 'flowgenie-test', DetailType: 'workflow.published', Source: 'flowgenie.workflow-catalog' }),
+      expect.objectContaining({
+        EventBusName: 'flowgenie-test',
+        DetailType: 'workflow.published',
+        Source: 'flowgenie.workflow-catalog',
+      }),
     ]);
-    expect(JSON.parse(entries[0].Detail!)).toMatchObject({ type: 'workflow.published', data: { workflowId: id, ownerId, version: 1 } });
+    expect(JSON.parse(entries[0].Detail!)).toMatchObject({
+      type: 'workflow.published',
+      data: { workflowId: id, ownerId, version: 1 },
+    });
 
     const listed = await handler(apiEvent('GET', '/api/workflows', { token, query: 'limit=5' }));
     expect(listed.statusCode).toBe(200);
@@ -125,13 +153,28 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
 
   it('applies an SQS batch of execution events, reports only the bad record as failed, and ignores a redelivery', async () => {
     // Prepare
-    const created = await handler(apiEvent('POST', '/api/workflows', { token, body: { name: 'Runs in AWS', graph: aWebhookGraph() } }));
+    const created = await handler(
+      apiEvent('POST', '/api/workflows', {
+        token,
+        body: { name: 'Runs in AWS', graph: aWebhookGraph() },
+      }),
+    );
     const workflowId = json(created).id as string;
     const ref = { executionId: randomUUID(), workflowId, ownerId };
-    const started = createEvent('execution.started', { ...ref, version: null, mode: 'manual', startedAt: '2026-06-01T10:00:00.000Z' }, { source: 'execution' });
-    const canceled = createEvent('execution.canceled', { ...ref, finishedAt: '2026-06-01T10:00:03.000Z', durationMs: 3000 }, { source: 'execution' });
+    const started = createEvent(
+      'execution.started',
+      { ...ref, version: null, mode: 'manual', startedAt: '2026-06-01T10:00:00.000Z' },
+      { source: 'execution' },
+    );
+    const canceled = createEvent(
+      'execution.canceled',
+      { ...ref, finishedAt: '2026-06-01T10:00:03.000Z', durationMs: 3000 },
+      { source: 'execution' },
+    );
     const good = [sqsRecord(started), sqsRecord(canceled)];
-    const bad = sqsRecord('{"detail-type":"execution.started","detail":{"type":"execution.started"}}');
+    const bad = sqsRecord(
+      '{"detail-type":"execution.started","detail":{"type":"execution.started"}}',
+    );
 
     // Act
     const result = await handler({ Records: [good[0], bad, good[1]] });
@@ -139,11 +182,18 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     const shown = json(await handler(apiEvent('GET', `/api/workflows/${workflowId}`, { token })));
-    expect(shown.lastExecution).toEqual({ id: ref.executionId, status: 'canceled', at: '2026-06-01T10:00:03.000Z' });
+    expect(shown.lastExecution).toEqual({
+      id: ref.executionId,
+      status: 'canceled',
+      at: '2026-06-01T10:00:03.000Z',
+    });
 
     // The queue redelivers the started record (at-least-once): handled, but it changes nothing.
     expect(await handler({ Records: [good[0]] })).toEqual({ batchItemFailures: [] });
-    expect(json(await handler(apiEvent('GET', `/api/workflows/${workflowId}`, { token }))).lastExecution.status).toBe('canceled');
+    expect(
+      json(await handler(apiEvent('GET', `/api/workflows/${workflowId}`, { token }))).lastExecution
+        .status,
+    ).toBe('canceled');
   });
 
   it('refuses to boot when DATABASE_SECRET_ARN is set without a password, saying secret resolution is not built yet', async () => {

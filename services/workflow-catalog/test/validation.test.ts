@@ -10,16 +10,31 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const call = (method: string, path: string, body?: unknown) => catalog.call(method, path, { token, body });
-const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, config });
-const edge = (id: string, source: string, target: string, sourceHandle = 'main') => ({ id, source, sourceHandle, target });
+const call = (method: string, path: string, body?: unknown) =>
+  catalog.call(method, path, { token, body });
+const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({
+  id,
+  type,
+  position: { x: 0, y: 0 },
+  config,
+});
+const edge = (id: string, source: string, target: string, sourceHandle = 'main') => ({
+  id,
+  source,
+  sourceHandle,
+  target,
+});
 
 /** A broken graph of each class, and the problem publish must report (node and path). */
 const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; message: RegExp }]> = [
   [
     'two triggers',
     {
-      nodes: [node('hook', 'webhook'), node('manual_start', 'manual'), node('shape', 'transform', { expression: 'trigger' })],
+      nodes: [
+        node('hook', 'webhook'),
+        node('manual_start', 'manual'),
+        node('shape', 'transform', { expression: 'trigger' }),
+      ],
       edges: [edge('e1', 'hook', 'shape'), edge('e2', 'manual_start', 'shape')],
     },
     { nodeId: 'manual_start', path: 'nodes.1.type', message: /trigger/ },
@@ -27,7 +42,11 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
   [
     'a cycle',
     {
-      nodes: [node('start', 'manual'), node('a', 'transform', { expression: 'trigger' }), node('b', 'transform', { expression: 'trigger' })],
+      nodes: [
+        node('start', 'manual'),
+        node('a', 'transform', { expression: 'trigger' }),
+        node('b', 'transform', { expression: 'trigger' }),
+      ],
       edges: [edge('e1', 'start', 'a'), edge('e2', 'a', 'b'), edge('e3', 'b', 'a')],
     },
     { path: 'nodes.1', message: /cycle/ },
@@ -51,7 +70,11 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
   [
     'an edge from an output the node does not have',
     {
-      nodes: [node('start', 'manual'), node('check', 'if', { condition: 'trigger.ok' }), node('shape', 'transform', { expression: 'trigger' })],
+      nodes: [
+        node('start', 'manual'),
+        node('check', 'if', { condition: 'trigger.ok' }),
+        node('shape', 'transform', { expression: 'trigger' }),
+      ],
       edges: [edge('e1', 'start', 'check'), edge('e2', 'check', 'shape', 'maybe')],
     },
     { nodeId: 'check', path: 'edges.1.sourceHandle', message: /maybe/ },
@@ -59,7 +82,10 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
   [
     'a bad config field',
     {
-      nodes: [node('start', 'manual'), node('call', 'http_request', { method: 'GET', url: 'not a url' })],
+      nodes: [
+        node('start', 'manual'),
+        node('call', 'http_request', { method: 'GET', url: 'not a url' }),
+      ],
       edges: [edge('e1', 'start', 'call')],
     },
     { nodeId: 'call', path: 'nodes.1.config.url', message: /URL/i },
@@ -85,32 +111,42 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
         node('yes', 'transform', { expression: '"yes"' }),
         node('no', 'http_request', { method: 'POST', url: 'https://example.com/{{ steps.yes }}' }),
       ],
-      edges: [edge('e1', 'start', 'check'), edge('e2', 'check', 'yes', 'true'), edge('e3', 'check', 'no', 'false')],
+      edges: [
+        edge('e1', 'start', 'check'),
+        edge('e2', 'check', 'yes', 'true'),
+        edge('e3', 'check', 'no', 'false'),
+      ],
     },
     { nodeId: 'no', path: 'nodes.3.config.url', message: /yes/ },
   ],
 ];
 
 describe('located validation errors', () => {
-  it.each(cases)('saves a draft with %s, then refuses to publish it, locating the problem', async (_label, graph, expected) => {
-    // Prepare: drafts may be incomplete, so saving works and shows the problem.
-    const created = await call('POST', '/workflows', { name: `broken: ${_label}`, graph });
-    expect(created.status).toBe(201);
-    expect(created.body.validation.ok).toBe(false);
-    const located = expect.objectContaining({ ...expected, message: expect.stringMatching(expected.message) });
-    expect(created.body.validation.errors).toContainEqual(located);
+  it.each(cases)(
+    'saves a draft with %s, then refuses to publish it, locating the problem',
+    async (_label, graph, expected) => {
+      // Prepare: drafts may be incomplete, so saving works and shows the problem.
+      const created = await call('POST', '/workflows', { name: `broken: ${_label}`, graph });
+      expect(created.status).toBe(201);
+      expect(created.body.validation.ok).toBe(false);
+      const located = expect.objectContaining({
+        ...expected,
+        message: expect.stringMatching(expected.message),
+      });
+      expect(created.body.validation.errors).toContainEqual(located);
 
-    // Act
-    const res = await call('POST', `/workflows/${created.body.id}/publish`);
+      // Act
+      const res = await call('POST', `/workflows/${created.body.id}/publish`);
 
-    // Assess: 400 with located details, and no version was made.
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details).toContainEqual(located);
-    const after = await call('GET', `/workflows/${created.body.id}`);
-    expect(after.body).toMatchObject({ latestVersion: null, draftChangedSincePublish: true });
-    expect((await call('GET', `/workflows/${created.body.id}/versions`)).body.items).toEqual([]);
-  });
+      // Assess: 400 with located details, and no version was made.
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details).toContainEqual(located);
+      const after = await call('GET', `/workflows/${created.body.id}`);
+      expect(after.body).toMatchObject({ latestVersion: null, draftChangedSincePublish: true });
+      expect((await call('GET', `/workflows/${created.body.id}/versions`)).body.items).toEqual([]);
+    },
+  );
 
   it('reports every problem of a graph at once', async () => {
     const graph = aGraph();
@@ -120,7 +156,9 @@ describe('located validation errors', () => {
     const res = await call('POST', `/workflows/${created.body.id}/validate`);
     expect(res.body.ok).toBe(false);
     const paths = res.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['nodes.2.type', 'nodes.3.type', 'edges.1.target']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['nodes.2.type', 'nodes.3.type', 'edges.1.target']),
+    );
   });
 
   it('publishes once the draft is fixed', async () => {

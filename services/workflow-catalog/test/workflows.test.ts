@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const asAlice = (method: string, path: string, body?: unknown) => catalog.call(method, path, { token: alice.token, body });
+const asAlice = (method: string, path: string, body?: unknown) =>
+  catalog.call(method, path, { token: alice.token, body });
 const create = async (body: Record<string, unknown>) => {
   const res = await asAlice('POST', '/workflows', body);
   expect(res.status).toBe(201);
@@ -32,7 +33,8 @@ describe('scopes', () => {
     // Prepare: one workflow made with Alice's full session token
     const existing = await create({ name: 'Made by the session' });
     const readOnly = await catalog.scopedToken(alice.userId, 'workflows:read executions:read');
-    const asReadOnly = (method: string, path: string, body?: unknown) => catalog.call(method, path, { token: readOnly, body });
+    const asReadOnly = (method: string, path: string, body?: unknown) =>
+      catalog.call(method, path, { token: readOnly, body });
     // Act
     const created = await asReadOnly('POST', '/workflows', { name: 'Made by a read-only key' });
     const renamed = await asReadOnly('PUT', `/workflows/${existing.id}`, { name: 'Renamed' });
@@ -42,13 +44,18 @@ describe('scopes', () => {
       expect(refused.status).toBe(403);
       expect(refused.body.error).toEqual({
         code: 'insufficient_scope',
-        message: 'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
+        message:
+          'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
       });
     }
     const list = await asReadOnly('GET', '/workflows');
     expect(list.status).toBe(200);
-    expect(list.body.items.map((w: { name: string }) => w.name)).not.toContain('Made by a read-only key');
-    expect((await asReadOnly('GET', `/workflows/${existing.id}`)).body.name).toBe('Made by the session');
+    expect(list.body.items.map((w: { name: string }) => w.name)).not.toContain(
+      'Made by a read-only key',
+    );
+    expect((await asReadOnly('GET', `/workflows/${existing.id}`)).body.name).toBe(
+      'Made by the session',
+    );
     expect((await asReadOnly('GET', '/node-types')).status).toBe(200);
   });
 
@@ -98,13 +105,18 @@ describe('create, read, update, delete', () => {
     expect(res.status).toBe(200);
     expect(res.body.graph.nodes).toHaveLength(3);
     expect(res.body.validation.ok).toBe(false);
-    expect(res.body.validation.errors).toContainEqual(expect.objectContaining({ nodeId: 'call', path: 'nodes.2.config.url' }));
+    expect(res.body.validation.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'call', path: 'nodes.2.config.url' }),
+    );
     expect((await asAlice('GET', `/workflows/${wf.id}`)).body.graph.nodes).toHaveLength(3);
   });
 
   it('updates name and description alone, keeping the graph', async () => {
     const wf = await create({ name: 'Before', graph: aGraph() });
-    const res = await asAlice('PUT', `/workflows/${wf.id}`, { name: '  After  ', description: 'new words' });
+    const res = await asAlice('PUT', `/workflows/${wf.id}`, {
+      name: '  After  ',
+      description: 'new words',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'After', description: 'new words', graph: wf.graph });
     expect(Date.parse(res.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(wf.updatedAt));
@@ -129,9 +141,21 @@ describe('bad input', () => {
     ['an empty name', { name: '   ' }, 'name'],
     ['a name that is not text', { name: 42 }, 'name'],
     ['a graph without edges', { name: 'x', graph: { nodes: [] } }, 'graph.edges'],
-    ['a node id that is not an identifier', { name: 'x', graph: { nodes: [{ id: 'no spaces', type: 'manual' }], edges: [] } }, 'graph.nodes.0.id'],
-    ['a node without a type', { name: 'x', graph: { nodes: [{ id: 'a' }], edges: [] } }, 'graph.nodes.0.type'],
-    ['an edge without a target', { name: 'x', graph: { nodes: [], edges: [{ id: 'e', source: 'a' }] } }, 'graph.edges.0.target'],
+    [
+      'a node id that is not an identifier',
+      { name: 'x', graph: { nodes: [{ id: 'no spaces', type: 'manual' }], edges: [] } },
+      'graph.nodes.0.id',
+    ],
+    [
+      'a node without a type',
+      { name: 'x', graph: { nodes: [{ id: 'a' }], edges: [] } },
+      'graph.nodes.0.type',
+    ],
+    [
+      'an edge without a target',
+      { name: 'x', graph: { nodes: [], edges: [{ id: 'e', source: 'a' }] } },
+      'graph.edges.0.target',
+    ],
   ])('refuses to create with %s, naming the field', async (_label, body, path) => {
     const before = (await asAlice('GET', '/workflows?limit=100')).body.items.length;
     const res = await asAlice('POST', '/workflows', body);
@@ -142,7 +166,10 @@ describe('bad input', () => {
   });
 
   it('refuses malformed JSON', async () => {
-    const res = await catalog.call('POST', '/workflows', { token: alice.token, rawBody: '{"name": ' });
+    const res = await catalog.call('POST', '/workflows', {
+      token: alice.token,
+      rawBody: '{"name": ',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('malformed_json');
   });
@@ -154,7 +181,9 @@ describe('bad input', () => {
       graph: { nodes: [{ id: 'start', type: 'manual', position: { x: 'left', y: 0 } }], edges: [] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toContainEqual(expect.objectContaining({ path: 'graph.nodes.0.position.x' }));
+    expect(res.body.error.details).toContainEqual(
+      expect.objectContaining({ path: 'graph.nodes.0.position.x' }),
+    );
     const after = (await asAlice('GET', `/workflows/${wf.id}`)).body;
     expect(after.name).toBe('Keep me');
     expect(after.graph).toEqual(wf.graph);
@@ -166,7 +195,12 @@ describe('bad input', () => {
     const graph = aGraph();
     graph.nodes[1].config = { expression: `"${'x'.repeat(19_000)}"` };
     graph.nodes.push(
-      ...Array.from({ length: 12 }, (_, i) => ({ id: `big${i}`, type: 'transform', position: { x: 0, y: 0 }, config: { expression: `"${'y'.repeat(19_000)}"` } })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        id: `big${i}`,
+        type: 'transform',
+        position: { x: 0, y: 0 },
+        config: { expression: `"${'y'.repeat(19_000)}"` },
+      })),
     );
     const res = await asAlice('PUT', `/workflows/${wf.id}`, { graph });
     expect(res.status).toBe(400);
@@ -201,13 +235,23 @@ describe('bad input', () => {
 
 describe('list', () => {
   let owner: { userId: string; token: string };
-  const names = ['Invoice sync', 'Slack digest', 'invoice reminders', 'CRM import', 'Weekly INVOICE report', '100% done_ok'];
+  const names = [
+    'Invoice sync',
+    'Slack digest',
+    'invoice reminders',
+    'CRM import',
+    'Weekly INVOICE report',
+    '100% done_ok',
+  ];
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     owner = await catalog.userToken();
     for (const name of names) {
-      const res = await catalog.call('POST', '/workflows', { token: owner.token, body: { name, graph: aGraph() } });
+      const res = await catalog.call('POST', '/workflows', {
+        token: owner.token,
+        body: { name, graph: aGraph() },
+      });
       ids[name] = res.body.id;
     }
     // Two of them published and active.
@@ -217,7 +261,8 @@ describe('list', () => {
     }
   });
 
-  const list = (query: string) => catalog.call('GET', `/workflows?${query}`, { token: owner.token });
+  const list = (query: string) =>
+    catalog.call('GET', `/workflows?${query}`, { token: owner.token });
 
   it('pages through every workflow exactly once, most recently changed first', async () => {
     const seen: Array<{ id: string; updatedAt: string }> = [];
@@ -240,32 +285,52 @@ describe('list', () => {
     const res = await list('limit=1');
     expect(res.body.items[0]).not.toHaveProperty('graph');
     expect(res.body.items[0]).toEqual(
-      expect.objectContaining({ id: expect.any(String), name: expect.any(String), hookPath: expect.any(String), validation: { ok: true, errors: [] } }),
+      expect.objectContaining({
+        id: expect.any(String),
+        name: expect.any(String),
+        hookPath: expect.any(String),
+        validation: { ok: true, errors: [] },
+      }),
     );
   });
 
   it('filters by a case-insensitive name substring', async () => {
     const res = await list('name=INVOICE');
-    expect(res.body.items.map((w: { name: string }) => w.name).sort()).toEqual(['Invoice sync', 'Weekly INVOICE report', 'invoice reminders'].sort());
+    expect(res.body.items.map((w: { name: string }) => w.name).sort()).toEqual(
+      ['Invoice sync', 'Weekly INVOICE report', 'invoice reminders'].sort(),
+    );
   });
 
   it('matches % and _ literally in the name filter', async () => {
-    expect((await list(`name=${encodeURIComponent('100%')}`)).body.items.map((w: { name: string }) => w.name)).toEqual(['100% done_ok']);
-    expect((await list('name=e_o')).body.items.map((w: { name: string }) => w.name)).toEqual(['100% done_ok']);
+    expect(
+      (await list(`name=${encodeURIComponent('100%')}`)).body.items.map(
+        (w: { name: string }) => w.name,
+      ),
+    ).toEqual(['100% done_ok']);
+    expect((await list('name=e_o')).body.items.map((w: { name: string }) => w.name)).toEqual([
+      '100% done_ok',
+    ]);
     expect((await list(`name=${encodeURIComponent('%')}`)).body.items).toHaveLength(1);
   });
 
   it('filters by active state, alone and with a name', async () => {
     const active = await list('active=true');
-    expect(active.body.items.map((w: { name: string }) => w.name).sort()).toEqual(['Slack digest', 'Weekly INVOICE report']);
+    expect(active.body.items.map((w: { name: string }) => w.name).sort()).toEqual([
+      'Slack digest',
+      'Weekly INVOICE report',
+    ]);
     expect((await list('active=false')).body.items).toHaveLength(4);
-    expect((await list('active=true&name=invoice')).body.items.map((w: { name: string }) => w.name)).toEqual(['Weekly INVOICE report']);
+    expect(
+      (await list('active=true&name=invoice')).body.items.map((w: { name: string }) => w.name),
+    ).toEqual(['Weekly INVOICE report']);
   });
 
   it('pages through a filtered list', async () => {
     const first = await list('name=invoice&limit=2');
     expect(first.body.items).toHaveLength(2);
-    const second = await list(`name=invoice&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await list(
+      `name=invoice&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
   });
@@ -297,7 +362,10 @@ describe('publish and versions', () => {
     expect(v1.body.version).toBe(1);
 
     // Editing back to the published graph is "no change since publish" again.
-    expect((await asAlice('PUT', `/workflows/${wf.id}`, { graph: aGraph() })).body.draftChangedSincePublish).toBe(false);
+    expect(
+      (await asAlice('PUT', `/workflows/${wf.id}`, { graph: aGraph() })).body
+        .draftChangedSincePublish,
+    ).toBe(false);
     await asAlice('PUT', `/workflows/${wf.id}`, { graph: draft });
 
     expect((await asAlice('POST', `/workflows/${wf.id}/publish`)).body.version).toBe(2);
@@ -311,7 +379,11 @@ describe('publish and versions', () => {
     const wf = await create({ name: 'Frozen', graph: aGraph() });
     await asAlice('POST', `/workflows/${wf.id}/publish`);
     await expect(
-      catalog.db.updateTable('workflow_versions').set({ graph: JSON.stringify({ nodes: [], edges: [] }) }).where('workflow_id', '=', wf.id).execute(),
+      catalog.db
+        .updateTable('workflow_versions')
+        .set({ graph: JSON.stringify({ nodes: [], edges: [] }) })
+        .where('workflow_id', '=', wf.id)
+        .execute(),
     ).rejects.toThrow(/immutable/);
   });
 
@@ -327,11 +399,19 @@ describe('publish and versions', () => {
   });
 
   it('validates the draft on demand without saving anything', async () => {
-    const wf = await create({ name: 'Check me', graph: { nodes: [{ id: 'x', type: 'nope', position: { x: 0, y: 0 }, config: {} }], edges: [] } });
+    const wf = await create({
+      name: 'Check me',
+      graph: {
+        nodes: [{ id: 'x', type: 'nope', position: { x: 0, y: 0 }, config: {} }],
+        edges: [],
+      },
+    });
     const res = await asAlice('POST', `/workflows/${wf.id}/validate`);
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ nodeId: 'x', path: 'nodes.0.type' }));
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'x', path: 'nodes.0.type' }),
+    );
   });
 });
 
@@ -383,7 +463,10 @@ describe("another user's workflow", () => {
     ['GET', '/export'],
     ['GET', '/schedule'],
   ])('answers 404 to %s %s and changes nothing', async (method, suffix) => {
-    const res = await catalog.call(method, `/workflows/${wfId}${suffix}`, { token: bob.token, body: method === 'PUT' ? { name: 'Bob was here' } : undefined });
+    const res = await catalog.call(method, `/workflows/${wfId}${suffix}`, {
+      token: bob.token,
+      body: method === 'PUT' ? { name: 'Bob was here' } : undefined,
+    });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
     expect((await asAlice('GET', `/workflows/${wfId}`)).body).toEqual(original);
@@ -412,7 +495,11 @@ describe('duplicate, export and import', () => {
   });
 
   it('round-trips through export and import with new ids, keeping node and edge ids', async () => {
-    const wf = await create({ name: 'Portable', description: 'goes places', graph: aWebhookGraph() });
+    const wf = await create({
+      name: 'Portable',
+      description: 'goes places',
+      graph: aWebhookGraph(),
+    });
     const exported = await asAlice('GET', `/workflows/${wf.id}/export`);
     expect(exported.status).toBe(200);
     expect(exported.body).toEqual({
@@ -426,19 +513,43 @@ describe('duplicate, export and import', () => {
     expect(JSON.stringify(exported.body)).not.toContain(wf.id);
     expect(JSON.stringify(exported.body)).not.toContain(wf.hookId);
 
-    const imported = await catalog.call('POST', '/workflows/import', { token: bob.token, body: exported.body });
+    const imported = await catalog.call('POST', '/workflows/import', {
+      token: bob.token,
+      body: exported.body,
+    });
     expect(imported.status).toBe(201);
-    expect(imported.body).toMatchObject({ name: 'Portable', description: 'goes places', graph: wf.graph, active: false, latestVersion: null });
+    expect(imported.body).toMatchObject({
+      name: 'Portable',
+      description: 'goes places',
+      graph: wf.graph,
+      active: false,
+      latestVersion: null,
+    });
     expect(imported.body.id).not.toBe(wf.id);
     expect(imported.body.hookId).not.toBe(wf.hookId);
     expect(imported.body.validation).toEqual({ ok: true, errors: [] });
-    expect((await catalog.call('GET', `/workflows/${imported.body.id}`, { token: bob.token })).status).toBe(200);
+    expect(
+      (await catalog.call('GET', `/workflows/${imported.body.id}`, { token: bob.token })).status,
+    ).toBe(200);
     expect((await asAlice('GET', `/workflows/${imported.body.id}`)).status).toBe(404);
   });
 
   it.each([
-    ['a foreign format', { format: 'n8n', formatVersion: 1, name: 'x', graph: { nodes: [], edges: [] } }, 'format'],
-    ['a future format version', { format: 'flowgenie.workflow', formatVersion: 2, name: 'x', graph: { nodes: [], edges: [] } }, 'formatVersion'],
+    [
+      'a foreign format',
+      { format: 'n8n', formatVersion: 1, name: 'x', graph: { nodes: [], edges: [] } },
+      'format',
+    ],
+    [
+      'a future format version',
+      {
+        format: 'flowgenie.workflow',
+        formatVersion: 2,
+        name: 'x',
+        graph: { nodes: [], edges: [] },
+      },
+      'formatVersion',
+    ],
     ['no graph', { format: 'flowgenie.workflow', formatVersion: 1, name: 'x' }, 'graph'],
   ])('refuses to import %s, naming the field', async (_label, body, path) => {
     const res = await asAlice('POST', '/workflows/import', body);
@@ -452,11 +563,21 @@ describe('node types', () => {
     const res = await asAlice('GET', '/node-types');
     expect(res.status).toBe(200);
     const types = res.body.items.map((t: { type: string }) => t.type);
-    expect(types).toEqual(expect.arrayContaining(['webhook', 'schedule', 'manual', 'http_request', 'transform', 'if']));
+    expect(types).toEqual(
+      expect.arrayContaining(['webhook', 'schedule', 'manual', 'http_request', 'transform', 'if']),
+    );
     const http = res.body.items.find((t: { type: string }) => t.type === 'http_request');
-    expect(http).toMatchObject({ version: 1, category: 'action', outputs: ['main'], configSchema: { type: 'object' } });
+    expect(http).toMatchObject({
+      version: 1,
+      category: 'action',
+      outputs: ['main'],
+      configSchema: { type: 'object' },
+    });
     expect(http.configSchema.properties).toHaveProperty('url');
-    expect(res.body.items.find((t: { type: string }) => t.type === 'if').outputs).toEqual(['true', 'false']);
+    expect(res.body.items.find((t: { type: string }) => t.type === 'if').outputs).toEqual([
+      'true',
+      'false',
+    ]);
   });
 });
 
@@ -473,11 +594,18 @@ describe('schedule preview', () => {
   });
 
   it('reads the cron in the trigger’s time zone and defaults to 5 times', async () => {
-    const wf = await create({ name: 'Paris mornings', graph: aScheduleGraph('0 9 * * *', 'Europe/Paris') });
+    const wf = await create({
+      name: 'Paris mornings',
+      graph: aScheduleGraph('0 9 * * *', 'Europe/Paris'),
+    });
     const res = await asAlice('GET', `/workflows/${wf.id}/schedule`);
     expect(res.body.nextFireTimes).toHaveLength(5);
     for (const t of res.body.nextFireTimes) {
-      const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(new Date(t));
+      const hour = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(t));
       expect(hour).toBe('09');
     }
   });
@@ -493,7 +621,9 @@ describe('schedule preview', () => {
     const wf = await create({ name: 'Broken cron', graph: aScheduleGraph('61 * * * *', 'UTC') });
     const res = await asAlice('GET', `/workflows/${wf.id}/schedule`);
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([expect.objectContaining({ nodeId: 'tick', path: 'config.cron' })]);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ nodeId: 'tick', path: 'config.cron' }),
+    ]);
   });
 
   it('refuses a count out of range, naming it', async () => {
@@ -507,37 +637,63 @@ describe('schedule preview', () => {
 describe('internal run spec', () => {
   it('gives the draft for a test run, and the active, else latest, version otherwise', async () => {
     const wf = await create({ name: 'Runnable', graph: aGraph() });
-    const spec = (query: string) => catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?${query}`);
+    const spec = (query: string) =>
+      catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?${query}`);
 
     const none = await spec(`ownerId=${alice.userId}`);
     expect(none.status).toBe(409);
     expect(none.body.error.code).toBe('nothing_published');
-    expect((await spec(`ownerId=${alice.userId}&draft=true`)).body).toEqual({ graph: wf.graph, version: null, name: 'Runnable' });
+    expect((await spec(`ownerId=${alice.userId}&draft=true`)).body).toEqual({
+      graph: wf.graph,
+      version: null,
+      name: 'Runnable',
+    });
 
     await asAlice('POST', `/workflows/${wf.id}/publish`);
     const v2graph = aGraph();
     v2graph.nodes[1].config = { expression: 'trigger' };
     await asAlice('PUT', `/workflows/${wf.id}`, { graph: v2graph });
     await asAlice('POST', `/workflows/${wf.id}/publish`);
-    expect((await spec(`ownerId=${alice.userId}`)).body).toEqual({ graph: v2graph, version: 2, name: 'Runnable' });
+    expect((await spec(`ownerId=${alice.userId}`)).body).toEqual({
+      graph: v2graph,
+      version: 2,
+      name: 'Runnable',
+    });
     await asAlice('POST', `/workflows/${wf.id}/activate`, { version: 1 });
-    expect((await spec(`ownerId=${alice.userId}&draft=false`)).body).toEqual({ graph: wf.graph, version: 1, name: 'Runnable' });
+    expect((await spec(`ownerId=${alice.userId}&draft=false`)).body).toEqual({
+      graph: wf.graph,
+      version: 1,
+      name: 'Runnable',
+    });
   });
 
   it('refuses a test run of an invalid draft with located errors', async () => {
     const wf = await create({ name: 'Broken', graph: { nodes: [], edges: [] } });
-    const res = await catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`);
+    const res = await catalog.call(
+      'GET',
+      `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.details.length).toBeGreaterThan(0);
     expect(res.body.error.details).toContainEqual(
-      expect.objectContaining({ path: 'nodes', message: expect.stringContaining('exactly one trigger') }),
+      expect.objectContaining({
+        path: 'nodes',
+        message: expect.stringContaining('exactly one trigger'),
+      }),
     );
   });
 
   it('answers 404 when the owner does not match and 400 without an owner', async () => {
     const wf = await create({ name: 'Private', graph: aGraph() });
-    expect((await catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?ownerId=${bob.userId}&draft=true`)).status).toBe(404);
+    expect(
+      (
+        await catalog.call(
+          'GET',
+          `/internal/workflows/${wf.id}/run-spec?ownerId=${bob.userId}&draft=true`,
+        )
+      ).status,
+    ).toBe(404);
     const missing = await catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?draft=true`);
     expect(missing.status).toBe(400);
     expect(missing.body.error.details).toContainEqual(expect.objectContaining({ path: 'ownerId' }));

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** Node ids are identifiers so expressions can say `steps.fetch_user.body`. */
 export const NodeIdSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must start with a letter or _ and hold only letters, digits and _ (max 64)');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+    'must start with a letter or _ and hold only letters, digits and _ (max 64)',
+  );
 
 export const RetryPolicySchema = z.object({
   /** Total attempts including the first (1 = no retry). */

@@ -31,7 +31,9 @@ describe('event bus adapters chosen by configuration', () => {
       EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-dev-trigger',
       REDIS_PREFIX: 'fg',
     } as const;
-    expect(createEventPublisher(config, { ...deps, eventBridge })).toBeInstanceOf(EventBridgePublisher);
+    expect(createEventPublisher(config, { ...deps, eventBridge })).toBeInstanceOf(
+      EventBridgePublisher,
+    );
     const consumer = createEventConsumer('trigger', config, { ...deps, sqs });
     expect(consumer).toBeInstanceOf(SqsEventConsumer);
     expect(consumer.consumer).toBe('trigger');
@@ -40,7 +42,12 @@ describe('event bus adapters chosen by configuration', () => {
   });
 
   it('takes the queue URL under the name cdk-constructs gives it (QUEUE_URL) and closes the client it made', async () => {
-    const config = { EVENT_BUS: 'aws', EVENT_BUS_NAME: 'b', QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', REDIS_PREFIX: 'fg' } as const;
+    const config = {
+      EVENT_BUS: 'aws',
+      EVENT_BUS_NAME: 'b',
+      QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+      REDIS_PREFIX: 'fg',
+    } as const;
     const destroy = jest.spyOn(SQSClient.prototype, 'destroy');
     const consumer = createEventConsumer('workflow-catalog', config, deps);
     await consumer.stop();
@@ -49,9 +56,15 @@ describe('event bus adapters chosen by configuration', () => {
   });
 
   it('names the missing variable when EVENT_BUS=aws lacks the bus or the queue', () => {
-    expect(() => createEventPublisher({ EVENT_BUS: 'aws', REDIS_PREFIX: 'fg' }, deps)).toThrow(/EVENT_BUS_NAME/);
-    expect(() => createEventConsumer('trigger', { EVENT_BUS: 'aws', EVENT_BUS_NAME: 'b', REDIS_PREFIX: 'fg' }, deps)).toThrow(
-      /EVENTS_QUEUE_URL .*consumer trigger/,
+    expect(() => createEventPublisher({ EVENT_BUS: 'aws', REDIS_PREFIX: 'fg' }, deps)).toThrow(
+      /EVENT_BUS_NAME/,
     );
+    expect(() =>
+      createEventConsumer(
+        'trigger',
+        { EVENT_BUS: 'aws', EVENT_BUS_NAME: 'b', REDIS_PREFIX: 'fg' },
+        deps,
+      ),
+    ).toThrow(/EVENTS_QUEUE_URL .*consumer trigger/);
   });
 });

@@ -14,7 +14,9 @@ import type { EventConsumer, EventPublisher } from './ports';
 
 /** The part of a service's configuration the factories read (`busEnv` + `redisEnv`'s prefix). */
 export type EventBusConfig = Pick<BusEnv, 'EVENT_BUS'> &
-  Partial<Pick<BusEnv, 'EVENT_BUS_NAME' | 'EVENTS_QUEUE_URL' | 'EVENTS_DLQ_URL' | 'QUEUE_URL'>> & { REDIS_PREFIX: string };
+  Partial<Pick<BusEnv, 'EVENT_BUS_NAME' | 'EVENTS_QUEUE_URL' | 'EVENTS_DLQ_URL' | 'QUEUE_URL'>> & {
+    REDIS_PREFIX: string;
+  };
 
 export interface EventBusDeps {
   /** The local bus's connection (a client created with `maxRetriesPerRequest: null`); unused with EVENT_BUS=aws. */
@@ -39,8 +41,12 @@ export function createEventPublisher(config: EventBusConfig, deps: EventBusDeps)
     case 'local':
       return new LocalEventPublisher({ connection: deps.redis, prefix: config.REDIS_PREFIX });
     case 'aws': {
-      if (!config.EVENT_BUS_NAME) throw new Error('EVENT_BUS=aws needs EVENT_BUS_NAME (the EventBridge bus)');
-      return new EventBridgePublisher({ client: deps.eventBridge ?? new EventBridgeClient({}), busName: config.EVENT_BUS_NAME });
+      if (!config.EVENT_BUS_NAME)
+        throw new Error('EVENT_BUS=aws needs EVENT_BUS_NAME (the EventBridge bus)');
+      return new EventBridgePublisher({
+        client: deps.eventBridge ?? new EventBridgeClient({}),
+        busName: config.EVENT_BUS_NAME,
+      });
     }
   }
 }
@@ -55,15 +61,31 @@ export function createEventPublisher(config: EventBusConfig, deps: EventBusDeps)
  * const consumer = createEventConsumer('workflow-catalog', config, { redis, logger });
  * await consumer.start(handlers);
  */
-export function createEventConsumer(consumer: ConsumerName, config: EventBusConfig, deps: EventBusDeps): EventConsumer {
+export function createEventConsumer(
+  consumer: ConsumerName,
+  config: EventBusConfig,
+  deps: EventBusDeps,
+): EventConsumer {
   switch (config.EVENT_BUS) {
     case 'local':
-      return new LocalEventConsumer(consumer, { connection: deps.redis, prefix: config.REDIS_PREFIX, logger: deps.logger });
+      return new LocalEventConsumer(consumer, {
+        connection: deps.redis,
+        prefix: config.REDIS_PREFIX,
+        logger: deps.logger,
+      });
     case 'aws': {
       const queueUrl = config.EVENTS_QUEUE_URL ?? config.QUEUE_URL;
-      if (!queueUrl) throw new Error(`EVENT_BUS=aws needs EVENTS_QUEUE_URL (the SQS queue of consumer ${consumer})`);
+      if (!queueUrl)
+        throw new Error(
+          `EVENT_BUS=aws needs EVENTS_QUEUE_URL (the SQS queue of consumer ${consumer})`,
+        );
       const client = deps.sqs ?? new SQSClient({});
-      const sqs = new SqsEventConsumer(consumer, { client, queueUrl, deadLetterQueueUrl: config.EVENTS_DLQ_URL, logger: deps.logger });
+      const sqs = new SqsEventConsumer(consumer, {
+        client,
+        queueUrl,
+        deadLetterQueueUrl: config.EVENTS_DLQ_URL,
+        logger: deps.logger,
+      });
       if (deps.sqs) return sqs;
       // The client is ours: close its sockets with the consumer.
       return {
@@ -93,13 +115,21 @@ export interface PayloadStoreDeps {
  * @example
  * const store = await createPayloadStore(config, { db, logger });
  */
-export async function createPayloadStore(config: PayloadEnv, deps: PayloadStoreDeps): Promise<PayloadStore> {
+export async function createPayloadStore(
+  config: PayloadEnv,
+  deps: PayloadStoreDeps,
+): Promise<PayloadStore> {
   switch (config.PAYLOAD_STORE) {
     case 'local':
       return PgPayloadStore.open(deps.db, { logger: deps.logger });
     case 's3': {
-      if (!config.PAYLOAD_BUCKET) throw new Error('PAYLOAD_STORE=s3 needs PAYLOAD_BUCKET (the S3 bucket of large payloads)');
-      return new S3PayloadStore({ client: deps.s3 ?? new S3Client({}), bucket: config.PAYLOAD_BUCKET, ownsClient: !deps.s3 });
+      if (!config.PAYLOAD_BUCKET)
+        throw new Error('PAYLOAD_STORE=s3 needs PAYLOAD_BUCKET (the S3 bucket of large payloads)');
+      return new S3PayloadStore({
+        client: deps.s3 ?? new S3Client({}),
+        bucket: config.PAYLOAD_BUCKET,
+        ownsClient: !deps.s3,
+      });
     }
   }
 }

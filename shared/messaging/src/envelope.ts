@@ -41,15 +41,19 @@ export function createEvent<T extends EventType>(
 /** Validates an envelope and its data against the catalog; throws InvalidEventError. */
 export function parseEvent(raw: unknown): PlatformEvent {
   const envelope = EventEnvelopeSchema.safeParse(raw);
-  if (!envelope.success) throw new InvalidEventError(`invalid event envelope: ${envelope.error.issues[0]?.message}`);
+  if (!envelope.success)
+    throw new InvalidEventError(`invalid event envelope: ${envelope.error.issues[0]?.message}`);
   const { type, version } = envelope.data;
   if (!isEventType(type)) throw new InvalidEventError(`unknown event type ${type}`);
   const def = eventCatalog[type];
-  if (def.version !== version) throw new InvalidEventError(`unsupported version ${version} of ${type}`);
+  if (def.version !== version)
+    throw new InvalidEventError(`unsupported version ${version} of ${type}`);
   const data = def.data.safeParse(envelope.data.data);
   if (!data.success) {
     const issue = data.error.issues[0];
-    throw new InvalidEventError(`invalid ${type} data at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new InvalidEventError(
+      `invalid ${type} data at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
   }
   return { ...envelope.data, type, data: data.data } as PlatformEvent;
 }

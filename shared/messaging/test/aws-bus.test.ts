@@ -2,13 +2,31 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSqsServer } from 'local-aws-sqs';
-import { consumerNames, consumersOf, routingTable, type ConsumerName, type EventType } from '@flowgenie/contracts';
+import {
+  consumerNames,
+  consumersOf,
+  routingTable,
+  type ConsumerName,
+  type EventType,
+} from '@flowgenie/contracts';
 import { createLogger } from '@flowgenie/platform';
 import { createEvent } from '../src';
-import { EventBridgePublisher, EventTooLargeError, putEventsEntrySize, SqsDeadLetterStore, SqsEventConsumer, createSqsBatchHandler } from '../src/aws';
+import {
+  EventBridgePublisher,
+  EventTooLargeError,
+  putEventsEntrySize,
+  SqsDeadLetterStore,
+  SqsEventConsumer,
+  createSqsBatchHandler,
+} from '../src/aws';
 import { describeEventBus } from '../src/testing/conformance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -18,7 +36,11 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let sqsServer: Server;
 let endpoint: string;
 beforeAll(async () => {
-  sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
+  sqsServer = await createSqsServer({
+    port: 0,
+    hostname: '127.0.0.1',
+    emulateQueueCreationLifecycle: false,
+  });
   endpoint = `http://127.0.0.1:${(sqsServer.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((r) => sqsServer.close(() => r())));
@@ -30,15 +52,37 @@ afterAll(() => new Promise<void>((r) => sqsServer.close(() => r())));
  */
 function routeLikeEventBridge(sqs: SQSClient, queues: Record<ConsumerName, { queueUrl: string }>) {
   const eventBridge = mockClient(EventBridgeClient);
-  eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: { DetailType: string; Source: string; Detail: string }[] }) => {
-    for (const entry of input.Entries) {
-      const wrapped = { version: '0', id: randomUUID(), 'detail-type': entry.DetailType, source: entry.Source, account: '123456789012', time: new Date().toISOString(), region: 'eu-west-1', resources: [], detail: JSON.parse(entry.Detail) };
-      for (const consumer of consumersOf(entry.DetailType as EventType)) {
-        await sqs.send(new SendMessageCommand({ QueueUrl: queues[consumer].queueUrl, MessageBody: JSON.stringify(wrapped) }));
-      }
-    }
-    return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: randomUUID() })) };
-  });
+  eventBridge
+    .on(PutEventsCommand)
+    .callsFake(
+      async (input: { Entries: { DetailType: string; Source: string; Detail: string }[] }) => {
+        for (const entry of input.Entries) {
+          const wrapped = {
+            version: '0',
+            id: randomUUID(),
+            'detail-type': entry.DetailType,
+            source: entry.Source,
+            account: '123456789012',
+            time: new Date().toISOString(),
+            region: 'eu-west-1',
+            resources: [],
+            detail: JSON.parse(entry.Detail),
+          };
+          for (const consumer of consumersOf(entry.DetailType as EventType)) {
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: queues[consumer].queueUrl,
+                MessageBody: JSON.stringify(wrapped),
+              }),
+            );
+          }
+        }
+        return {
+          FailedEntryCount: 0,
+          Entries: input.Entries.map(() => ({ EventId: randomUUID() })),
+        };
+      },
+    );
   return eventBridge;
 }
 
@@ -48,24 +92,45 @@ describeEventBus('AWS (EventBridge rules -> SQS, real SQS wire protocol)', async
   const queues = {} as Record<ConsumerName, { queueUrl: string; dlqUrl: string }>;
   for (const consumer of consumerNames) {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${run}-${consumer}-dlq` }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
+    const dlqArn = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes!.QueueArn;
     const main = await sqs.send(
       new CreateQueueCommand({
         QueueName: `${run}-${consumer}`,
-        Attributes: { VisibilityTimeout: '3', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+        Attributes: {
+          VisibilityTimeout: '3',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+        },
       }),
     );
     queues[consumer] = { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
   }
   const eventBridge = routeLikeEventBridge(sqs, queues);
-  const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'flowgenie-test' });
+  const publisher = new EventBridgePublisher({
+    client: new EventBridgeClient({ region: 'eu-west-1', credentials }),
+    busName: 'flowgenie-test',
+  });
   return {
     publisher,
     deadLetters: new SqsDeadLetterStore({ client: sqs, queues }),
     consumer: (name) =>
-      new SqsEventConsumer(name, { client: sqs, queueUrl: queues[name].queueUrl, deadLetterQueueUrl: queues[name].dlqUrl, logger, waitTimeSeconds: 1 }),
+      new SqsEventConsumer(name, {
+        client: sqs,
+        queueUrl: queues[name].queueUrl,
+        deadLetterQueueUrl: queues[name].dlqUrl,
+        logger,
+        waitTimeSeconds: 1,
+      }),
     publishRaw: async (consumer, message) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queues[consumer].queueUrl, MessageBody: JSON.stringify({ 'detail-type': 'x', detail: message }) }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queues[consumer].queueUrl,
+          MessageBody: JSON.stringify({ 'detail-type': 'x', detail: message }),
+        }),
+      );
     },
     close: async () => {
       eventBridge.restore();
@@ -76,25 +141,43 @@ describeEventBus('AWS (EventBridge rules -> SQS, real SQS wire protocol)', async
 
 describe('EventBridge publisher', () => {
   afterEach(() => mockClient(EventBridgeClient).restore());
-  const event = () => createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 'workflow-catalog' });
+  const event = () =>
+    createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 'workflow-catalog' },
+    );
 
   it('sends batches of at most 10 entries with the event type as DetailType', async () => {
     const eb = mockClient(EventBridgeClient);
     eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'bus' });
+    const publisher = new EventBridgePublisher({
+      client: new EventBridgeClient({ region: 'eu-west-1', credentials }),
+      busName: 'bus',
+    });
     await publisher.publish(Array.from({ length: 23 }, event));
     const sizes = eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length);
     expect(sizes).toEqual([10, 10, 3]);
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
-    expect(entry).toMatchObject({ EventBusName: 'bus', DetailType: 'workflow.deleted', Source: 'flowgenie.workflow-catalog' });
+    expect(entry).toMatchObject({
+      EventBusName: 'bus',
+      DetailType: 'workflow.deleted',
+      Source: 'flowgenie.workflow-catalog',
+    });
     expect(routingTable.trigger).toContain(entry.DetailType);
   });
 
   it('keeps every request under 256 KB and refuses an entry larger than that by itself', async () => {
     const eb = mockClient(EventBridgeClient);
     eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'bus' });
-    const graph = { nodes: [{ id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: {} }], edges: [] };
+    const publisher = new EventBridgePublisher({
+      client: new EventBridgeClient({ region: 'eu-west-1', credentials }),
+      busName: 'bus',
+    });
+    const graph = {
+      nodes: [{ id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: {} }],
+      edges: [],
+    };
     const triggered = (kb: number) =>
       createEvent(
         'workflow.triggered',
@@ -122,7 +205,16 @@ describe('EventBridge publisher', () => {
     eb.resetHistory();
     const huge = triggered(300);
     await expect(publisher.publish([event(), huge])).rejects.toThrow(
-      new EventTooLargeError(huge.id, 'workflow.triggered', putEventsEntrySize({ Time: new Date(), Source: 'flowgenie.trigger', DetailType: 'workflow.triggered', Detail: JSON.stringify(huge) })),
+      new EventTooLargeError(
+        huge.id,
+        'workflow.triggered',
+        putEventsEntrySize({
+          Time: new Date(),
+          Source: 'flowgenie.trigger',
+          DetailType: 'workflow.triggered',
+          Detail: JSON.stringify(huge),
+        }),
+      ),
     );
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -130,9 +222,19 @@ describe('EventBridge publisher', () => {
   it('retries only the entries EventBridge reports as failed', async () => {
     const eb = mockClient(EventBridgeClient);
     eb.on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }] })
+      .resolvesOnce({
+        FailedEntryCount: 1,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' },
+        ],
+      })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }] });
-    const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'bus', retryDelayMs: 1 });
+    const publisher = new EventBridgePublisher({
+      client: new EventBridgeClient({ region: 'eu-west-1', credentials }),
+      busName: 'bus',
+      retryDelayMs: 1,
+    });
     const events = [event(), event()];
     await publisher.publish(events);
     const calls = eb.commandCalls(PutEventsCommand);
@@ -142,8 +244,16 @@ describe('EventBridge publisher', () => {
 
   it('throws when entries keep failing, so the outbox keeps them', async () => {
     const eb = mockClient(EventBridgeClient);
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }] });
-    const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'eu-west-1', credentials }), busName: 'bus', retryDelayMs: 1, maxAttempts: 3 });
+    eb.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }],
+    });
+    const publisher = new EventBridgePublisher({
+      client: new EventBridgeClient({ region: 'eu-west-1', credentials }),
+      busName: 'bus',
+      retryDelayMs: 1,
+      maxAttempts: 3,
+    });
     await expect(publisher.publish([event()])).rejects.toThrow(/InternalFailure/);
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(3);
   });
@@ -151,8 +261,16 @@ describe('EventBridge publisher', () => {
 
 describe('Lambda SQS batch handler', () => {
   it('reports only the records that failed, so only they are redelivered', async () => {
-    const good = createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 't' });
-    const failing = createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 't' });
+    const good = createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 't' },
+    );
+    const failing = createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 't' },
+    );
     const handled: string[] = [];
     const handler = createSqsBatchHandler(logger, {
       'workflow.deleted': async (e) => {

@@ -1,7 +1,12 @@
 import { Queue } from 'bullmq';
 import { createLogger, createRedis } from '@flowgenie/platform';
 import { testRedisPrefix, TEST_REDIS_URL } from '@flowgenie/testing';
-import { LocalDeadLetterStore, LocalEventConsumer, LocalEventPublisher, consumerQueueName } from '../src/local';
+import {
+  LocalDeadLetterStore,
+  LocalEventConsumer,
+  LocalEventPublisher,
+  consumerQueueName,
+} from '../src/local';
 import { describeEventBus } from '../src/testing/conformance';
 
 const logger = createLogger({ service: 'test', level: 'silent' });

@@ -4,7 +4,13 @@ import type { PlatformEvent } from '@flowgenie/contracts';
 import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
 import { createTestDatabase, startTcpProxy, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { createEvent, type EventPublisher } from '../src';
-import { appendToOutbox, handleOnce, messagingMigration, OutboxRelay, type MessagingTables } from '../src/outbox/outbox';
+import {
+  appendToOutbox,
+  handleOnce,
+  messagingMigration,
+  OutboxRelay,
+  type MessagingTables,
+} from '../src/outbox/outbox';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 

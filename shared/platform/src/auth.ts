@@ -56,7 +56,12 @@ export type TokenVerifier = (token: string) => Promise<AuthenticatedUser>;
  * app.use('/workflows', requireAuth(verify), routes);
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
-  const keySet = opts.keySet ?? createRemoteJWKSet(new URL(opts.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 5_000 });
+  const keySet =
+    opts.keySet ??
+    createRemoteJWKSet(new URL(opts.jwksUrl), {
+      cacheMaxAge: 10 * 60_000,
+      cooldownDuration: 5_000,
+    });
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keySet, {
@@ -70,13 +75,23 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         throw new Error('token is missing sub or email');
       }
       const scope = typeof payload.scope === 'string' ? payload.scope : '';
-      const user: AuthenticatedUser = { id: payload.sub, email: payload.email, scopes: scope.split(' ').filter(Boolean) };
+      const user: AuthenticatedUser = {
+        id: payload.sub,
+        email: payload.email,
+        scopes: scope.split(' ').filter(Boolean),
+      };
       if (typeof payload.sid === 'string') user.sessionId = payload.sid;
       return user;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWT_EXPIRED' || code?.startsWith('ERR_J')) {
-        throw new UnauthorizedError(code === 'ERR_JWT_EXPIRED' ? 'access token expired' : 'invalid access token');
+      if (
+        code === 'ERR_JWKS_NO_MATCHING_KEY' ||
+        code === 'ERR_JWT_EXPIRED' ||
+        code?.startsWith('ERR_J')
+      ) {
+        throw new UnauthorizedError(
+          code === 'ERR_JWT_EXPIRED' ? 'access token expired' : 'invalid access token',
+        );
       }
       if (err instanceof UnauthorizedError) throw err;
       // JWKS unreachable and similar: still the caller cannot be trusted.
@@ -119,7 +134,10 @@ export function requireScopes(...scopes: string[]) {
       next();
       return;
     }
-    res.setHeader('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`);
+    res.setHeader(
+      'WWW-Authenticate',
+      `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`,
+    );
     next(
       new InsufficientScopeError(
         `this access token lacks the ${missing.map((s) => `"${s}"`).join(', ')} scope${missing.length > 1 ? 's' : ''}; ` +

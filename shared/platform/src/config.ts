@@ -12,7 +12,10 @@ import { z } from 'zod';
  * @example
  * const config = loadConfig(z.object({ ...httpEnv, ...dbEnv }), process.env);
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): Readonly<z.infer<S>> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): Readonly<z.infer<S>> {
   const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : {};
   const lines: string[] = [];
   let input: Record<string, string | undefined> = env;
@@ -23,7 +26,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    lines.push(...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`));
+    lines.push(
+      ...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   } else {
     lines.push(...busProblems(parsed.data as Partial<BusEnv>));
   }
@@ -37,7 +42,10 @@ const present = (v: string | undefined): v is string => v !== undefined && v !==
  * DATABASE_URL as given, or built from DATABASE_HOST (+ PORT, NAME, USER, PASSWORD) when it is
  * absent: how the AWS stacks describe the database. Returns the problems found, one per line.
  */
-function withDatabaseUrl(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; problems: string[] } {
+function withDatabaseUrl(env: Record<string, string | undefined>): {
+  env: Record<string, string | undefined>;
+  problems: string[];
+} {
   if (present(env.DATABASE_URL)) return { env, problems: [] };
   if (present(env.DATABASE_SECRET_ARN) && !present(env.DATABASE_PASSWORD)) {
     return {
@@ -50,17 +58,24 @@ function withDatabaseUrl(env: Record<string, string | undefined>): { env: Record
   }
   if (!present(env.DATABASE_HOST)) return { env, problems: [] };
   const port = env.DATABASE_PORT ?? '5432';
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return { env, problems: ['  DATABASE_PORT: must be a port number'] };
-  const host = env.DATABASE_HOST.includes(':') && !env.DATABASE_HOST.startsWith('[') ? `[${env.DATABASE_HOST}]` : env.DATABASE_HOST;
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535)
+    return { env, problems: ['  DATABASE_PORT: must be a port number'] };
+  const host =
+    env.DATABASE_HOST.includes(':') && !env.DATABASE_HOST.startsWith('[')
+      ? `[${env.DATABASE_HOST}]`
+      : env.DATABASE_HOST;
   const enc = encodeURIComponent;
   const user = env.DATABASE_USER || 'postgres';
-  const auth = present(env.DATABASE_PASSWORD) ? `${enc(user)}:${enc(env.DATABASE_PASSWORD)}` : enc(user);
+  const auth = present(env.DATABASE_PASSWORD)
+    ? `${enc(user)}:${enc(env.DATABASE_PASSWORD)}`
+    : enc(user);
   const url = `postgres://${auth}@${host}:${port}/${enc(env.DATABASE_NAME || 'flowgenie')}`;
   return { env: { ...env, DATABASE_URL: url }, problems: [] };
 }
 
 function busProblems(config: Partial<BusEnv>): string[] {
-  if (config.EVENT_BUS === 'aws' && !config.EVENT_BUS_NAME) return ['  EVENT_BUS_NAME: required when EVENT_BUS=aws'];
+  if (config.EVENT_BUS === 'aws' && !config.EVENT_BUS_NAME)
+    return ['  EVENT_BUS_NAME: required when EVENT_BUS=aws'];
   return [];
 }
 
@@ -81,7 +96,12 @@ export const httpEnv = {
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   /** JSON body limit in bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(10 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(10 * 1024 * 1024)
+    .default(1024 * 1024),
 };
 /**
  * The database: DATABASE_URL, or (when it is absent) the parts the AWS stacks hand over, from
@@ -160,6 +180,9 @@ export const authEnv = {
  * secrets unreadable: set them again in the builder.
  */
 export const secretsEnv = {
-  SECRETS_KEY_FILE: z.string().min(1).default(path.resolve(__dirname, '..', '..', '..', '.data', 'secrets.key')),
+  SECRETS_KEY_FILE: z
+    .string()
+    .min(1)
+    .default(path.resolve(__dirname, '..', '..', '..', '.data', 'secrets.key')),
 };
 export const envBool = bool;

@@ -50,7 +50,10 @@ export function createLogger(opts: {
     timestamp: pino.stdTimeFunctions.isoTime,
     transport:
       opts.format === 'pretty'
-        ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+        ? {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          }
         : undefined,
   });
 }

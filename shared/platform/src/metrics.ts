@@ -18,12 +18,20 @@ export function createMetrics(service: string) {
   return {
     registry,
     httpDuration,
-    histogram: <L extends string>(name: string, help: string, labelNames: L[], buckets?: number[]) =>
-      new Histogram({ name, help, labelNames, buckets, registers: [registry] }),
+    histogram: <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      buckets?: number[],
+    ) => new Histogram({ name, help, labelNames, buckets, registers: [registry] }),
     counter: <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter({ name, help, labelNames, registers: [registry] }),
-    gauge: <L extends string>(name: string, help: string, labelNames: L[], collect?: (this: Gauge<L>) => void | Promise<void>) =>
-      new Gauge({ name, help, labelNames, registers: [registry], collect }),
+    gauge: <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      collect?: (this: Gauge<L>) => void | Promise<void>,
+    ) => new Gauge({ name, help, labelNames, registers: [registry], collect }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

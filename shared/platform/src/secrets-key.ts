@@ -35,17 +35,25 @@ export class LocalFileSecretsKey implements SecretsKey {
   }
 
   /** Reads the key file, creating it (and its directory) when missing. */
-  static async open(file: string, opts: { warn?: (message: string) => void } = {}): Promise<LocalFileSecretsKey> {
+  static async open(
+    file: string,
+    opts: { warn?: (message: string) => void } = {},
+  ): Promise<LocalFileSecretsKey> {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     try {
       // `wx`: of two processes creating the file at once, one writes and the other reads it.
-      await fs.writeFile(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      await fs.writeFile(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, {
+        mode: 0o600,
+        flag: 'wx',
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const stat = await fs.stat(file);
     if ((stat.mode & 0o077) !== 0) {
-      opts.warn?.(`secrets key file ${file} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
+      opts.warn?.(
+        `secrets key file ${file} is readable by other users (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      );
     }
     const key = Buffer.from((await fs.readFile(file, 'utf8')).trim(), 'base64');
     if (key.length !== KEY_BYTES) {
@@ -65,9 +73,12 @@ export class LocalFileSecretsKey implements SecretsKey {
 
   async open(sealed: string, context: string): Promise<Buffer> {
     const [format, fingerprint, iv, tag, ciphertext] = sealed.split('.');
-    if (format !== FORMAT || ciphertext === undefined) throw new Error(`not a ${FORMAT} sealed value`);
+    if (format !== FORMAT || ciphertext === undefined)
+      throw new Error(`not a ${FORMAT} sealed value`);
     if (fingerprint !== this.fingerprint) {
-      throw new Error(`value was sealed under another key (fingerprint ${fingerprint}, ${this.file} has ${this.fingerprint})`);
+      throw new Error(
+        `value was sealed under another key (fingerprint ${fingerprint}, ${this.file} has ${this.fingerprint})`,
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(context, 'utf8'));
@@ -92,7 +103,10 @@ export class EnvelopeSecrets {
   constructor(private readonly master: SecretsKey) {}
 
   /** Envelope secrets under the master key in a local key file (created 0600 when missing). */
-  static async fromKeyFile(file: string, opts: { warn?: (message: string) => void } = {}): Promise<EnvelopeSecrets> {
+  static async fromKeyFile(
+    file: string,
+    opts: { warn?: (message: string) => void } = {},
+  ): Promise<EnvelopeSecrets> {
     return new EnvelopeSecrets(await LocalFileSecretsKey.open(file, opts));
   }
 
@@ -115,10 +129,16 @@ export class EnvelopeSecrets {
     if (!EnvelopeSecrets.isSealed(sealed)) throw new Error('not an envelope-sealed value');
     const [wrapped, iv, tag, ciphertext] = sealed.slice(ENVELOPE_PREFIX.length).split(':');
     if (ciphertext === undefined) throw new Error('malformed envelope-sealed value');
-    const dataKey = await this.master.open(Buffer.from(wrapped, 'base64url').toString('utf8'), `envelope:${context}`);
+    const dataKey = await this.master.open(
+      Buffer.from(wrapped, 'base64url').toString('utf8'),
+      `envelope:${context}`,
+    );
     const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(Buffer.from(ciphertext, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
   }
 }

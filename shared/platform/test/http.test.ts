@@ -31,7 +31,12 @@ describe('platform HTTP defaults', () => {
     privateKey = pair.privateKey;
     otherKey = (await generateKeyPair('ES256')).privateKey;
     const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
-    const verify = createTokenVerifier({ jwksUrl: 'https://unused.test/jwks', issuer, audience, keySet: createLocalJWKSet({ keys: [jwk] }) });
+    const verify = createTokenVerifier({
+      jwksUrl: 'https://unused.test/jwks',
+      issuer,
+      audience,
+      keySet: createLocalJWKSet({ keys: [jwk] }),
+    });
     const app = createHttpApp({ logger, bodyLimitBytes: 1000 });
     app.post('/things', (req, res) => {
       const body = parseOrThrow(z.object({ name: z.string().min(1) }), req.body);
@@ -51,7 +56,10 @@ describe('platform HTTP defaults', () => {
   });
   afterAll(() => server.close());
 
-  const sign = (claims: Record<string, unknown>, opts: { key?: PrivateKey; typ?: string; exp?: string | number } = {}) =>
+  const sign = (
+    claims: Record<string, unknown>,
+    opts: { key?: PrivateKey; typ?: string; exp?: string | number } = {},
+  ) =>
     new SignJWT({ email: 'a@example.com', ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: opts.typ ?? 'at+jwt' })
       .setSubject('user-1')
@@ -65,13 +73,21 @@ describe('platform HTTP defaults', () => {
     fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('answers malformed JSON with 400 and a message', async () => {
-    const res = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    const res = await fetch(`${server.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).error.code).toBe('malformed_json');
   });
 
   it('names the failing field of a body that fails its schema', async () => {
-    const res = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":""}' });
+    const res = await fetch(`${server.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":""}',
+    });
     expect(res.status).toBe(400);
     const { error } = await json(res);
     expect(error.details[0].path).toBe('name');
@@ -79,7 +95,11 @@ describe('platform HTTP defaults', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const res = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(2000) }) });
+    const res = await fetch(`${server.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(2000) }),
+    });
     expect(res.status).toBe(413);
   });
 
@@ -101,18 +121,34 @@ describe('platform HTTP defaults', () => {
     const readOnly = await sign({ scope: 'workflows:read executions:read' });
     const read = await get('/workflows', readOnly);
     expect(read.status).toBe(200);
-    expect(await json(read)).toEqual({ method: 'GET', scopes: ['workflows:read', 'executions:read'] });
+    expect(await json(read)).toEqual({
+      method: 'GET',
+      scopes: ['workflows:read', 'executions:read'],
+    });
 
-    const write = await fetch(`${server.url}/workflows`, { method: 'POST', headers: { authorization: `Bearer ${readOnly}` } });
+    const write = await fetch(`${server.url}/workflows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readOnly}` },
+    });
     expect(write.status).toBe(403);
     expect((await json(write)).error).toEqual({
       code: 'insufficient_scope',
-      message: 'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
+      message:
+        'this access token lacks the "workflows:write" scope; use a session or an API key created with it',
     });
-    expect(write.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="workflows:write"');
+    expect(write.headers.get('www-authenticate')).toBe(
+      'Bearer error="insufficient_scope", scope="workflows:write"',
+    );
 
     const full = await sign({ scope: 'workflows:read workflows:write' });
-    expect((await fetch(`${server.url}/workflows`, { method: 'POST', headers: { authorization: `Bearer ${full}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.url}/workflows`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${full}` },
+        })
+      ).status,
+    ).toBe(200);
     // No scope claim: nothing a scoped route allows.
     expect((await get('/workflows', await sign({}))).status).toBe(403);
   });
@@ -122,16 +158,26 @@ describe('platform HTTP defaults', () => {
     ['expired', async () => sign({}, { exp: Math.floor(Date.now() / 1000) - 60 })],
     ['signed by another key', async () => sign({}, { key: otherKey })],
     ['of another token type', async () => sign({}, { typ: 'JWT' })],
-    ['tampered', async () => {
-      const [h, p, s] = (await sign({})).split('.');
-      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      return [h, Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'), s].join('.');
-    }],
-    ['alg none', async () => {
-      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const now = Math.floor(Date.now() / 1000);
-      return `${enc({ alg: 'none', typ: 'at+jwt' })}.${enc({ sub: 'user-1', email: 'a@example.com', iss: issuer, aud: audience, iat: now, exp: now + 600 })}.`;
-    }],
+    [
+      'tampered',
+      async () => {
+        const [h, p, s] = (await sign({})).split('.');
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+        return [
+          h,
+          Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url'),
+          s,
+        ].join('.');
+      },
+    ],
+    [
+      'alg none',
+      async () => {
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        return `${enc({ alg: 'none', typ: 'at+jwt' })}.${enc({ sub: 'user-1', email: 'a@example.com', iss: issuer, aud: audience, iat: now, exp: now + 600 })}.`;
+      },
+    ],
   ])('rejects a %s token with 401', async (_label, token) => {
     const res = await get('/me', await token());
     expect(res.status).toBe(401);

@@ -100,5 +100,17 @@ export {
   unstorableBodies,
 } from './hostile-json';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
-export { ALL_TEST_SCOPES, createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from './tokens';
-export { httpClient, type CallOptions, type HttpAnswer, type HttpCall, type Json } from './http-client';
+export {
+  ALL_TEST_SCOPES,
+  createTestTokens,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestTokens,
+} from './tokens';
+export {
+  httpClient,
+  type CallOptions,
+  type HttpAnswer,
+  type HttpCall,
+  type Json,
+} from './http-client';

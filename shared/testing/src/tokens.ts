@@ -26,13 +26,19 @@ export interface TestTokens {
  * await compose(config, { keySet: tokens.keySet });
  * const { userId, token } = await tokens.userToken();
  */
-export async function createTestTokens(opts: { issuer?: string; audience?: string; kid?: string } = {}): Promise<TestTokens> {
+export async function createTestTokens(
+  opts: { issuer?: string; audience?: string; kid?: string } = {},
+): Promise<TestTokens> {
   const issuer = opts.issuer ?? TEST_ISSUER;
   const audience = opts.audience ?? TEST_AUDIENCE;
   const kid = opts.kid ?? 'test-key';
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  const sign = (userId: string, email = `${userId.slice(0, 8)}@example.test`, scope = ALL_TEST_SCOPES) =>
+  const sign = (
+    userId: string,
+    email = `${userId.slice(0, 8)}@example.test`,
+    scope = ALL_TEST_SCOPES,
+  ) =>
     new SignJWT({ email, scope })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
       .setSubject(userId)

@@ -36,7 +36,16 @@ export class SessionIssuer {
       issuedAt: now,
       expiresAt: refreshExpiresAt,
     });
-    const access = await this.deps.accessTokens.issue(user, now, { scopes: SESSION_SCOPES, sessionId: familyId });
-    return { user, accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt };
+    const access = await this.deps.accessTokens.issue(user, now, {
+      scopes: SESSION_SCOPES,
+      sessionId: familyId,
+    });
+    return {
+      user,
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      refreshExpiresAt,
+    };
   }
 }

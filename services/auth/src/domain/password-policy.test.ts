@@ -7,8 +7,12 @@ describe('passwordProblem', () => {
   });
 
   it('rejects a password one character too short or too long', () => {
-    expect(passwordProblem('a'.repeat(PASSWORD_MIN_LENGTH - 1))).toBe('must be at least 10 characters');
-    expect(passwordProblem('a'.repeat(PASSWORD_MAX_LENGTH + 1))).toBe('must be at most 200 characters');
+    expect(passwordProblem('a'.repeat(PASSWORD_MIN_LENGTH - 1))).toBe(
+      'must be at least 10 characters',
+    );
+    expect(passwordProblem('a'.repeat(PASSWORD_MAX_LENGTH + 1))).toBe(
+      'must be at most 200 characters',
+    );
   });
 
   it('counts an emoji as one character', () => {

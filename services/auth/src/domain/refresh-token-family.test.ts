@@ -25,21 +25,38 @@ describe('decideRefresh', () => {
   });
 
   it('gives no grace to a revoked family', () => {
-    expect(decideRefresh({ ...fresh, usedAt: now, familyRevokedAt: now }, now, 20_000)).toEqual({ kind: 'rejected', reason: 'revoked' });
+    expect(decideRefresh({ ...fresh, usedAt: now, familyRevokedAt: now }, now, 20_000)).toEqual({
+      kind: 'rejected',
+      reason: 'revoked',
+    });
   });
 
   it('still reports reuse when the rotated token has since expired', () => {
-    expect(decideRefresh({ ...fresh, usedAt: earlier, expiresAt: earlier }, now)).toEqual({ kind: 'reuse_detected' });
+    expect(decideRefresh({ ...fresh, usedAt: earlier, expiresAt: earlier }, now)).toEqual({
+      kind: 'reuse_detected',
+    });
   });
 
   it('rejects any token of a revoked family without detecting reuse again', () => {
-    expect(decideRefresh({ ...fresh, familyRevokedAt: earlier }, now)).toEqual({ kind: 'rejected', reason: 'revoked' });
-    expect(decideRefresh({ ...fresh, usedAt: earlier, familyRevokedAt: earlier }, now)).toEqual({ kind: 'rejected', reason: 'revoked' });
+    expect(decideRefresh({ ...fresh, familyRevokedAt: earlier }, now)).toEqual({
+      kind: 'rejected',
+      reason: 'revoked',
+    });
+    expect(decideRefresh({ ...fresh, usedAt: earlier, familyRevokedAt: earlier }, now)).toEqual({
+      kind: 'rejected',
+      reason: 'revoked',
+    });
   });
 
   it('rejects an expired token, at the exact expiry instant too', () => {
-    expect(decideRefresh({ ...fresh, expiresAt: earlier }, now)).toEqual({ kind: 'rejected', reason: 'expired' });
-    expect(decideRefresh({ ...fresh, expiresAt: now }, now)).toEqual({ kind: 'rejected', reason: 'expired' });
+    expect(decideRefresh({ ...fresh, expiresAt: earlier }, now)).toEqual({
+      kind: 'rejected',
+      reason: 'expired',
+    });
+    expect(decideRefresh({ ...fresh, expiresAt: now }, now)).toEqual({
+      kind: 'rejected',
+      reason: 'expired',
+    });
   });
 
   it('rejects an unknown token', () => {

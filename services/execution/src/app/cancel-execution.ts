@@ -45,24 +45,34 @@ export class CancelExecution {
       const effects = noEffects();
       for (const id of await tx.unfinishedOfWorkflow(workflowId, ownerId)) {
         const execution = await tx.lockExecution(id);
-        if (execution && !isExecutionFinished(execution.status)) await cancelLocked(tx, execution, effects);
+        if (execution && !isExecutionFinished(execution.status))
+          await cancelLocked(tx, execution, effects);
       }
       return effects;
     });
     if (result.handled) {
       await runEffects(this.deps, result.value);
-      this.deps.logger.info({ workflowId, canceled: result.value.messages.length }, 'workflow deleted: executions canceled');
+      this.deps.logger.info(
+        { workflowId, canceled: result.value.messages.length },
+        'workflow deleted: executions canceled',
+      );
     }
   }
 }
 
 /** Cancels `execution` (its row locked by the caller) and announces it. */
-async function cancelLocked(tx: ExecutionTx, execution: Execution, effects: Effects): Promise<Effects> {
+async function cancelLocked(
+  tx: ExecutionTx,
+  execution: Execution,
+  effects: Effects,
+): Promise<Effects> {
   const { id } = execution;
   const now = new Date();
   const steps = await tx.steps(id);
   const open = steps.filter((s) => ACTIVE_STEP_STATUSES.has(s.status));
-  effects.removeJobs.push(...open.filter((s) => ENQUEUED_STEP_STATUSES.has(s.status) && s.jobId).map((s) => s.jobId!));
+  effects.removeJobs.push(
+    ...open.filter((s) => ENQUEUED_STEP_STATUSES.has(s.status) && s.jobId).map((s) => s.jobId!),
+  );
   await tx.updateSteps(
     id,
     open.map((s) => s.nodeId),
@@ -80,7 +90,12 @@ async function cancelLocked(tx: ExecutionTx, execution: Execution, effects: Effe
     },
     { correlationId: execution.correlationId },
   );
-  effects.messages.push({ kind: 'final', executionId: id, status: 'canceled', error: 'execution canceled' });
+  effects.messages.push({
+    kind: 'final',
+    executionId: id,
+    status: 'canceled',
+    error: 'execution canceled',
+  });
   effects.finished = 'canceled';
   return effects;
 }

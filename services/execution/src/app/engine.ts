@@ -50,7 +50,9 @@ export function jobFor(
 
 /** Job id of a step the planner queues in the execution's current run (first run or retry n). */
 export const plannedJobId = (execution: Pick<Execution, 'id' | 'retries'>, nodeId: string) =>
-  execution.retries > 0 ? retryJobId(execution.id, nodeId, execution.retries) : stepJobId(execution.id, nodeId);
+  execution.retries > 0
+    ? retryJobId(execution.id, nodeId, execution.retries)
+    : stepJobId(execution.id, nodeId);
 
 /**
  * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
@@ -67,11 +69,23 @@ export async function advance(
 ): Promise<Effects> {
   const steps = current ?? (await tx.steps(execution.id));
   const plan = planNext(execution.graph, steps);
-  if (plan.skip.length) await tx.updateSteps(execution.id, plan.skip, { status: 'skipped', finishedAt: now });
+  if (plan.skip.length)
+    await tx.updateSteps(execution.id, plan.skip, { status: 'skipped', finishedAt: now });
   for (const nodeId of plan.queue) {
     const jobId = plannedJobId(execution, nodeId);
-    await tx.updateSteps(execution.id, [nodeId], { status: 'queued', jobId, attempts: 0, error: null });
-    effects.jobs.push(jobFor(execution, steps.find((s) => s.nodeId === nodeId)!, jobId));
+    await tx.updateSteps(execution.id, [nodeId], {
+      status: 'queued',
+      jobId,
+      attempts: 0,
+      error: null,
+    });
+    effects.jobs.push(
+      jobFor(
+        execution,
+        steps.find((s) => s.nodeId === nodeId)!,
+        jobId,
+      ),
+    );
   }
   if (plan.finish) {
     const { status, error } = plan.finish;
@@ -102,20 +116,31 @@ export async function advance(
  * Runs the after-commit work. An enqueue failure is logged (the reaper re-drives the
  * execution later) or, with `throwOnEnqueueError`, thrown so the caller's message is redelivered.
  */
-export async function runEffects(deps: EngineDeps, effects: Effects, opts: { throwOnEnqueueError?: boolean } = {}): Promise<void> {
+export async function runEffects(
+  deps: EngineDeps,
+  effects: Effects,
+  opts: { throwOnEnqueueError?: boolean } = {},
+): Promise<void> {
   if (effects.removeJobs.length) {
-    await deps.queue.remove(effects.removeJobs).catch((err) => deps.logger.warn({ err }, 'removing step jobs failed'));
+    await deps.queue
+      .remove(effects.removeJobs)
+      .catch((err) => deps.logger.warn({ err }, 'removing step jobs failed'));
   }
   if (effects.jobs.length) {
     try {
       await deps.queue.enqueue(effects.jobs);
     } catch (err) {
       if (opts.throwOnEnqueueError) throw err;
-      deps.logger.error({ err, jobs: effects.jobs.map((j) => j.jobId) }, 'enqueueing steps failed; the reaper will re-drive them');
+      deps.logger.error(
+        { err, jobs: effects.jobs.map((j) => j.jobId) },
+        'enqueueing steps failed; the reaper will re-drive them',
+      );
     }
   }
   for (const message of effects.messages) {
-    await deps.responder.publish(message).catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
+    await deps.responder
+      .publish(message)
+      .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
   }
   if (effects.finished) deps.metrics.executionFinished(effects.finished);
 }

@@ -26,23 +26,42 @@ export class ReapExecutions {
     let redriven = 0;
     for (const id of await store.stale(cutoff, limit)) {
       const steps = await store.steps(id);
-      const jobIds = steps.filter((s) => ENQUEUED_STEP_STATUSES.has(s.status) && s.jobId).map((s) => s.jobId!);
+      const jobIds = steps
+        .filter((s) => ENQUEUED_STEP_STATUSES.has(s.status) && s.jobId)
+        .map((s) => s.jobId!);
       if ((await queue.live(jobIds)).size > 0) continue;
       const effects = await store.transaction(async (tx) => {
         const execution = await tx.lockExecution(id);
         // Changed since we looked (a worker made progress): not stuck.
-        if (!execution || execution.status !== 'running' || execution.updatedAt > cutoff) return undefined;
+        if (!execution || execution.status !== 'running' || execution.updatedAt > cutoff)
+          return undefined;
         const now = new Date();
         const effects = noEffects();
         for (const step of await tx.steps(id)) {
           if (!ENQUEUED_STEP_STATUSES.has(step.status)) continue;
           const log = step.attemptLog.map((e) =>
-            e.finishedAt ? e : { ...e, finishedAt: now.toISOString(), error: e.error ?? 'interrupted: the worker running it stopped', code: e.code ?? 'interrupted' },
+            e.finishedAt
+              ? e
+              : {
+                  ...e,
+                  finishedAt: now.toISOString(),
+                  error: e.error ?? 'interrupted: the worker running it stopped',
+                  code: e.code ?? 'interrupted',
+                },
           );
           const lost = step.status === 'running';
           if (lost && step.attempts >= step.retryPolicy.attempts) {
-            const error = { message: 'the worker running the last attempt stopped', code: 'worker_lost' };
-            await tx.updateSteps(id, [step.nodeId], { status: 'failed', error, finishedAt: now, attemptLog: log, runToken: null });
+            const error = {
+              message: 'the worker running the last attempt stopped',
+              code: 'worker_lost',
+            };
+            await tx.updateSteps(id, [step.nodeId], {
+              status: 'failed',
+              error,
+              finishedAt: now,
+              attemptLog: log,
+              runToken: null,
+            });
             continue;
           }
           const jobId = redriveJobId(id, step.nodeId, now.getTime());
@@ -57,7 +76,10 @@ export class ReapExecutions {
             jobFor(execution, step, jobId, {
               attemptOffset: waiting ? Math.max(0, step.attempts - 1) : step.attempts,
               resumed: waiting,
-              delayMs: waiting && step.resumeAt ? Math.max(0, step.resumeAt.getTime() - now.getTime()) : undefined,
+              delayMs:
+                waiting && step.resumeAt
+                  ? Math.max(0, step.resumeAt.getTime() - now.getTime())
+                  : undefined,
             }),
           );
         }
@@ -65,7 +87,10 @@ export class ReapExecutions {
       });
       if (!effects) continue;
       redriven += 1;
-      logger.warn({ executionId: id, jobs: effects.jobs.map((j) => j.jobId), finished: effects.finished }, 'stuck execution re-driven');
+      logger.warn(
+        { executionId: id, jobs: effects.jobs.map((j) => j.jobId), finished: effects.finished },
+        'stuck execution re-driven',
+      );
       await runEffects(this.deps, effects);
     }
     return redriven;

@@ -24,11 +24,14 @@ export class RetryExecution {
       const execution = await tx.lockExecution(id);
       if (!execution || execution.ownerId !== ownerId) throw new ExecutionNotFoundError(id);
       if (execution.status !== 'failed') {
-        throw new ExecutionConflictError(`only a failed execution can be retried; this one is ${execution.status}`);
+        throw new ExecutionConflictError(
+          `only a failed execution can be retried; this one is ${execution.status}`,
+        );
       }
       const steps = await tx.steps(id);
       const { rerun, reset } = retryPlan(execution.graph, steps);
-      if (rerun.length === 0) throw new ExecutionConflictError('the execution has no failed step to retry');
+      if (rerun.length === 0)
+        throw new ExecutionConflictError('the execution has no failed step to retry');
       const now = new Date();
       const retries = execution.retries + 1;
       await tx.updateExecution(id, { status: 'running', error: null, finishedAt: null, retries });
@@ -46,9 +49,16 @@ export class RetryExecution {
           jobId,
           runToken: null,
         });
-        effects.jobs.push(jobFor(execution, steps.find((s) => s.nodeId === nodeId)!, jobId));
+        effects.jobs.push(
+          jobFor(
+            execution,
+            steps.find((s) => s.nodeId === nodeId)!,
+            jobId,
+          ),
+        );
       }
-      if (reset.length) await tx.updateSteps(id, reset, { status: 'pending', finishedAt: null, jobId: null });
+      if (reset.length)
+        await tx.updateSteps(id, reset, { status: 'pending', finishedAt: null, jobId: null });
       await tx.emit('execution.started', {
         executionId: id,
         workflowId: execution.workflowId,
@@ -60,7 +70,10 @@ export class RetryExecution {
       return effects;
     });
     await runEffects(this.deps, effects);
-    this.deps.logger.info({ executionId: id, steps: effects.jobs.map((j) => j.data.nodeId) }, 'execution retried');
+    this.deps.logger.info(
+      { executionId: id, steps: effects.jobs.map((j) => j.data.nodeId) },
+      'execution retried',
+    );
     return (await this.deps.store.findDetail(id, ownerId))!;
   }
 }

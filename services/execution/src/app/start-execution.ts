@@ -30,7 +30,11 @@ export interface StartExecutionDeps extends EngineDeps {
 export class StartExecution {
   constructor(private readonly deps: StartExecutionDeps) {}
 
-  async execute(eventId: string, correlationId: string, triggered: EventData<'workflow.triggered'>): Promise<void> {
+  async execute(
+    eventId: string,
+    correlationId: string,
+    triggered: EventData<'workflow.triggered'>,
+  ): Promise<void> {
     const { store, logger } = this.deps;
     // A large graph travelled by reference: read it once here; the execution row keeps it (the
     // executor reads it with every step). A failure leaves the event to be redelivered.
@@ -73,7 +77,11 @@ export class StartExecution {
         // Nothing can run: the execution fails at once (its pending steps are skipped).
         const steps = data.graph.nodes.map((n) => n.id).filter((id) => id !== data.triggerNodeId);
         await tx.updateSteps(execution.id, steps, { status: 'skipped', finishedAt: now });
-        await tx.updateExecution(execution.id, { status: 'failed', error: { message: problem }, finishedAt: now });
+        await tx.updateExecution(execution.id, {
+          status: 'failed',
+          error: { message: problem },
+          finishedAt: now,
+        });
         await tx.emit('execution.failed', {
           executionId: execution.id,
           workflowId: execution.workflowId,
@@ -83,7 +91,12 @@ export class StartExecution {
           error: { message: problem },
         });
         const effects = noEffects();
-        effects.messages.push({ kind: 'final', executionId: execution.id, status: 'failed', error: problem });
+        effects.messages.push({
+          kind: 'final',
+          executionId: execution.id,
+          status: 'failed',
+          error: problem,
+        });
         effects.finished = 'failed';
         return effects;
       }
@@ -91,12 +104,18 @@ export class StartExecution {
     });
 
     if (result.handled && result.value) {
-      logger.info({ executionId: data.executionId, workflowId: data.workflowId, mode: data.mode }, 'execution started');
+      logger.info(
+        { executionId: data.executionId, workflowId: data.workflowId, mode: data.mode },
+        'execution started',
+      );
       this.deps.metrics.executionStarted();
       await runEffects(this.deps, result.value, { throwOnEnqueueError: true });
       return;
     }
-    logger.info({ executionId: data.executionId, idempotencyKey: data.idempotencyKey }, 'duplicate trigger ignored');
+    logger.info(
+      { executionId: data.executionId, idempotencyKey: data.idempotencyKey },
+      'duplicate trigger ignored',
+    );
     await this.ensureEnqueued(data.executionId);
   }
 
@@ -131,7 +150,9 @@ export class StartExecution {
       handle: isTrigger ? 'main' : null,
       startedAt: isTrigger ? now : null,
       finishedAt: isTrigger ? now : null,
-      attemptLog: isTrigger ? [{ attempt: 1, startedAt: now.toISOString(), finishedAt: now.toISOString() }] : [],
+      attemptLog: isTrigger
+        ? [{ attempt: 1, startedAt: now.toISOString(), finishedAt: now.toISOString() }]
+        : [],
       jobId: null,
       runToken: null,
       resumeAt: null,
@@ -149,7 +170,10 @@ export class StartExecution {
     try {
       return resolveRetryPolicy(this.deps.registry.get(node.type), node.retry);
     } catch (err) {
-      this.deps.logger.warn({ nodeId: node.id, err: (err as Error).message }, 'invalid retry policy; using defaults');
+      this.deps.logger.warn(
+        { nodeId: node.id, err: (err as Error).message },
+        'invalid retry policy; using defaults',
+      );
       return RetryPolicySchema.parse({});
     }
   }

@@ -1,4 +1,10 @@
-import { ExecutionStatusSchema, StepStatusSchema, type PayloadRef, type RetryPolicy, type WorkflowGraph } from '@flowgenie/contracts';
+import {
+  ExecutionStatusSchema,
+  StepStatusSchema,
+  type PayloadRef,
+  type RetryPolicy,
+  type WorkflowGraph,
+} from '@flowgenie/contracts';
 
 /** The statuses of the public API (the contract's lists), so the domain and the API cannot drift. */
 export const EXECUTION_STATUSES = ExecutionStatusSchema.options;
@@ -10,12 +16,32 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export type TriggerMode = 'webhook' | 'schedule' | 'manual';
 
 /** A step that will not change any more (until an execution retry resets failed ones). */
-export const FINISHED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'canceled']);
+export const FINISHED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
+  'succeeded',
+  'failed',
+  'skipped',
+  'canceled',
+]);
 /** A step with work outstanding: the execution is not finished while one exists. */
-export const ACTIVE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['pending', 'queued', 'running', 'retrying', 'waiting']);
+export const ACTIVE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
+  'pending',
+  'queued',
+  'running',
+  'retrying',
+  'waiting',
+]);
 /** A step that has (or must have) a job in the steps queue. */
-export const ENQUEUED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['queued', 'running', 'retrying', 'waiting']);
-export const FINISHED_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['succeeded', 'failed', 'canceled']);
+export const ENQUEUED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
+  'queued',
+  'running',
+  'retrying',
+  'waiting',
+]);
+export const FINISHED_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
+  'succeeded',
+  'failed',
+  'canceled',
+]);
 
 export const isStepFinished = (s: StepStatus) => FINISHED_STEP_STATUSES.has(s);
 export const isExecutionFinished = (s: ExecutionStatus) => FINISHED_EXECUTION_STATUSES.has(s);

@@ -1,6 +1,12 @@
 import { topologicalOrder } from '@flowgenie/workflow';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { ACTIVE_STEP_STATUSES, isStepFinished, type ExecutionError, type StepError, type StepStatus } from './execution';
+import {
+  ACTIVE_STEP_STATUSES,
+  isStepFinished,
+  type ExecutionError,
+  type StepError,
+  type StepStatus,
+} from './execution';
 
 /** What the planner needs to know about one step. */
 export interface StepState {
@@ -61,7 +67,10 @@ export function planNext(graph: GraphLike, steps: readonly StepState[]): Plan {
       .filter((s) => s.status === 'failed')
       .sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
     plan.finish = failed.length
-      ? { status: 'failed', error: { message: failed[0].error?.message ?? 'step failed', nodeId: failed[0].nodeId } }
+      ? {
+          status: 'failed',
+          error: { message: failed[0].error?.message ?? 'step failed', nodeId: failed[0].nodeId },
+        }
       : { status: 'succeeded', error: null };
   }
   return plan;
@@ -78,7 +87,8 @@ export function graphOrder(graph: GraphLike): string[] {
 
 /** Why a graph cannot be executed at all, or undefined when it can. */
 export function graphProblem(graph: GraphLike, triggerNodeId: string): string | undefined {
-  if (!graph.nodes.some((n) => n.id === triggerNodeId)) return `trigger node "${triggerNodeId}" is not in the graph`;
+  if (!graph.nodes.some((n) => n.id === triggerNodeId))
+    return `trigger node "${triggerNodeId}" is not in the graph`;
   try {
     topologicalOrder(graph);
   } catch (err) {
@@ -104,22 +114,33 @@ export function descendantsOf(graph: GraphLike, ids: readonly string[]): Set<str
  * What retrying a failed execution resets: its failed steps run again, and the steps skipped
  * below them go back to pending so the planner decides on them afresh.
  */
-export function retryPlan(graph: GraphLike, steps: readonly StepState[]): { rerun: string[]; reset: string[] } {
+export function retryPlan(
+  graph: GraphLike,
+  steps: readonly StepState[],
+): { rerun: string[]; reset: string[] } {
   const rerun = steps.filter((s) => s.status === 'failed').map((s) => s.nodeId);
   const below = descendantsOf(graph, rerun);
-  const reset = steps.filter((s) => s.status === 'skipped' && below.has(s.nodeId)).map((s) => s.nodeId);
+  const reset = steps
+    .filter((s) => s.status === 'skipped' && below.has(s.nodeId))
+    .map((s) => s.nodeId);
   return { rerun, reset };
 }
 
 /** Output of the last step that succeeded (what a webhook answers when no step responded). */
 export function lastOutput(
-  steps: readonly { nodeId: string; status: StepStatus; output: unknown; finishedAt: Date | null }[],
+  steps: readonly {
+    nodeId: string;
+    status: StepStatus;
+    output: unknown;
+    finishedAt: Date | null;
+  }[],
   triggerNodeId: string,
 ): unknown {
   const done = steps
     .filter((s) => s.status === 'succeeded')
     .sort((a, b) => {
-      if ((a.nodeId === triggerNodeId) !== (b.nodeId === triggerNodeId)) return a.nodeId === triggerNodeId ? 1 : -1;
+      if ((a.nodeId === triggerNodeId) !== (b.nodeId === triggerNodeId))
+        return a.nodeId === triggerNodeId ? 1 : -1;
       return (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0);
     });
   return done[0]?.output;

@@ -1,6 +1,10 @@
 /** What the executor counts (Prometheus locally). */
 export interface ExecutionMetrics {
-  stepFinished(type: string, outcome: 'succeeded' | 'failed' | 'retrying' | 'waiting' | 'discarded', seconds: number): void;
+  stepFinished(
+    type: string,
+    outcome: 'succeeded' | 'failed' | 'retrying' | 'waiting' | 'discarded',
+    seconds: number,
+  ): void;
   executionFinished(status: 'succeeded' | 'failed' | 'canceled'): void;
   executionStarted(): void;
 }

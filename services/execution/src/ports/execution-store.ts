@@ -3,7 +3,9 @@ import type { Execution, ExecutionDetail, ExecutionStatus, Step } from '../domai
 
 /** Changes to one step row (undefined fields are left alone). */
 export type StepPatch = Partial<Omit<Step, 'executionId' | 'nodeId' | 'type' | 'retryPolicy'>>;
-export type ExecutionPatch = Partial<Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>>;
+export type ExecutionPatch = Partial<
+  Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>
+>;
 
 /**
  * Reads and writes inside one database transaction. Every change to an execution or its steps
@@ -23,7 +25,11 @@ export interface ExecutionTx {
    * Records an event in this transaction's outbox (published after commit; a payload that fails the
    * event catalog fails the transaction). The correlation id defaults to the current request's or job's.
    */
-  emit<T extends EventType>(type: T, data: EventData<T>, opts?: { correlationId?: string }): Promise<void>;
+  emit<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    opts?: { correlationId?: string },
+  ): Promise<void>;
   /** Executions of a workflow still queued or running. */
   unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]>;
 }
@@ -61,11 +67,18 @@ export interface ExecutionStore {
    * Runs `fn` in a transaction at most once per (consumer, event id): a redelivered event is a
    * no-op (returns `{ handled: false }`).
    */
-  handleOnce<T>(consumer: string, eventId: string, fn: (tx: ExecutionTx) => Promise<T>): Promise<{ handled: true; value: T } | { handled: false }>;
+  handleOnce<T>(
+    consumer: string,
+    eventId: string,
+    fn: (tx: ExecutionTx) => Promise<T>,
+  ): Promise<{ handled: true; value: T } | { handled: false }>;
   /** The execution with its steps, if it belongs to `ownerId` (undefined owner: any). */
   findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined>;
   /** A cheap change marker of the execution (for streaming), if it belongs to `ownerId`. */
-  version(id: string, ownerId: string): Promise<{ updatedAt: Date; status: ExecutionStatus } | undefined>;
+  version(
+    id: string,
+    ownerId: string,
+  ): Promise<{ updatedAt: Date; status: ExecutionStatus } | undefined>;
   list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage>;
   /** Ids of running executions unchanged since `before` (oldest first). */
   stale(before: Date, limit: number): Promise<string[]>;

@@ -22,26 +22,32 @@ export class FireSchedule {
   ) {}
 
   async execute(tick: ScheduleTick): Promise<'fired' | 'duplicate' | 'skipped'> {
-    const outcome = await this.deps.firings.recordForTrigger({ workflowId: tick.workflowId }, (trigger) => {
-      if (!trigger?.active || trigger.type !== 'schedule') return undefined;
-      const node = triggerOf(trigger.graph);
-      if (!node) return undefined;
-      const settings = scheduleSettings(trigger.config);
-      return {
-        executionId: this.deps.newId(),
-        workflowId: trigger.workflowId,
-        ownerId: trigger.ownerId,
-        version: trigger.version,
-        mode: 'schedule',
-        triggerNodeId: node.id,
-        idempotencyKey: scheduleFiringKey(trigger.workflowId, trigger.version, tick.scheduledAt),
-        payload: { scheduledAt: tick.scheduledAt.toISOString(), timezone: settings.timezone },
-        graph: trigger.graph,
-        triggeredAt: this.deps.now().toISOString(),
-      };
-    });
+    const outcome = await this.deps.firings.recordForTrigger(
+      { workflowId: tick.workflowId },
+      (trigger) => {
+        if (!trigger?.active || trigger.type !== 'schedule') return undefined;
+        const node = triggerOf(trigger.graph);
+        if (!node) return undefined;
+        const settings = scheduleSettings(trigger.config);
+        return {
+          executionId: this.deps.newId(),
+          workflowId: trigger.workflowId,
+          ownerId: trigger.ownerId,
+          version: trigger.version,
+          mode: 'schedule',
+          triggerNodeId: node.id,
+          idempotencyKey: scheduleFiringKey(trigger.workflowId, trigger.version, tick.scheduledAt),
+          payload: { scheduledAt: tick.scheduledAt.toISOString(), timezone: settings.timezone },
+          graph: trigger.graph,
+          triggeredAt: this.deps.now().toISOString(),
+        };
+      },
+    );
     if (!outcome) {
-      this.deps.logger.debug({ workflowId: tick.workflowId }, 'schedule tick skipped: trigger inactive or gone');
+      this.deps.logger.debug(
+        { workflowId: tick.workflowId },
+        'schedule tick skipped: trigger inactive or gone',
+      );
       return 'skipped';
     }
     if (outcome.duplicate) return 'duplicate';

@@ -38,11 +38,18 @@ export class RunWorkflow {
   ) {}
 
   async execute(cmd: RunWorkflowCommand): Promise<{ executionId: string; duplicate: boolean }> {
-    const spec = await this.deps.specs.getRunSpec({ workflowId: cmd.workflowId, ownerId: cmd.ownerId, draft: cmd.draft });
+    const spec = await this.deps.specs.getRunSpec({
+      workflowId: cmd.workflowId,
+      ownerId: cmd.ownerId,
+      draft: cmd.draft,
+    });
     if (!spec) throw new WorkflowNotFoundError();
     const node = triggerOf(spec.graph);
     if (!node) throw new NotRunnableError('the workflow has no trigger node to start from');
-    const payload = cmd.payload !== undefined ? cmd.payload : (node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {};
+    const payload =
+      cmd.payload !== undefined
+        ? cmd.payload
+        : ((node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {});
     const executionId = this.deps.newId();
     const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
       executionId,
@@ -70,7 +77,10 @@ export class RunWorkflow {
     if (outcome.duplicate) await checked.release();
     else {
       this.deps.metrics.firingEmitted('manual');
-      this.deps.logger.info({ workflowId: cmd.workflowId, executionId: outcome.executionId, draft: cmd.draft }, 'manual run triggered');
+      this.deps.logger.info(
+        { workflowId: cmd.workflowId, executionId: outcome.executionId, draft: cmd.draft },
+        'manual run triggered',
+      );
     }
     return outcome;
   }

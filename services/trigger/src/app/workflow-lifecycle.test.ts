@@ -28,10 +28,20 @@ const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 describe('WorkflowLifecycle', () => {
   it('registers the schedule of an activated schedule workflow and replaces it on a new version', async () => {
     const { lifecycle, schedules, data } = setup();
-    await lifecycle.activated(randomUUID(), t(1), data(graph('schedule', { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' })));
-    expect([...schedules.schedules]).toEqual([[data(graph('manual', {})).workflowId, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' }]]);
+    await lifecycle.activated(
+      randomUUID(),
+      t(1),
+      data(graph('schedule', { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' })),
+    );
+    expect([...schedules.schedules]).toEqual([
+      [data(graph('manual', {})).workflowId, { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' }],
+    ]);
 
-    await lifecycle.activated(randomUUID(), t(2), data(graph('schedule', { cron: '*/5 * * * * *' }), 2));
+    await lifecycle.activated(
+      randomUUID(),
+      t(2),
+      data(graph('schedule', { cron: '*/5 * * * * *' }), 2),
+    );
     expect([...schedules.schedules.values()]).toEqual([{ cron: '*/5 * * * * *', timezone: 'UTC' }]);
   });
 
@@ -60,7 +70,9 @@ describe('WorkflowLifecycle', () => {
 
   it('keeps a workflow with an unusable cron without a schedule instead of failing the event', async () => {
     const { lifecycle, schedules, data } = setup();
-    await expect(lifecycle.activated(randomUUID(), t(1), data(graph('schedule', { cron: 'every day' })))).resolves.toBeUndefined();
+    await expect(
+      lifecycle.activated(randomUUID(), t(1), data(graph('schedule', { cron: 'every day' }))),
+    ).resolves.toBeUndefined();
     expect(schedules.schedules.size).toBe(0);
   });
 });

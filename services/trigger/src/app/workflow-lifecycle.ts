@@ -27,7 +27,11 @@ export class WorkflowLifecycle {
 
   async activated(eventId: string, at: Date, data: EventData<'workflow.activated'>): Promise<void> {
     const node = triggerOf(data.graph);
-    if (!node) this.deps.logger.warn({ workflowId: data.workflowId, version: data.version }, 'activated workflow has no trigger node');
+    if (!node)
+      this.deps.logger.warn(
+        { workflowId: data.workflowId, version: data.version },
+        'activated workflow has no trigger node',
+      );
     const trigger: Trigger = {
       workflowId: data.workflowId,
       ownerId: data.ownerId,
@@ -55,21 +59,32 @@ export class WorkflowLifecycle {
     });
   }
 
-  private async syncSchedule(repo: TriggerRepository, workflowId: string, states?: TriggerStateStore): Promise<void> {
+  private async syncSchedule(
+    repo: TriggerRepository,
+    workflowId: string,
+    states?: TriggerStateStore,
+  ): Promise<void> {
     const current = await repo.lockByWorkflowId(workflowId);
-    if (this.deps.integrations && states) await this.deps.integrations.sync(workflowId, current, states);
+    if (this.deps.integrations && states)
+      await this.deps.integrations.sync(workflowId, current, states);
     if (current?.active && current.type === 'schedule') {
       let settings;
       try {
         settings = scheduleSettings(current.config);
       } catch (err) {
         // Retrying cannot fix a config; the workflow simply has no working schedule.
-        this.deps.logger.error({ workflowId, err: (err as Error).message }, 'schedule not registered');
+        this.deps.logger.error(
+          { workflowId, err: (err as Error).message },
+          'schedule not registered',
+        );
         await this.deps.schedules.remove(workflowId);
         return;
       }
       await this.deps.schedules.upsert(workflowId, settings.cron, settings.timezone);
-      this.deps.logger.info({ workflowId, version: current.version, cron: settings.cron, timezone: settings.timezone }, 'schedule registered');
+      this.deps.logger.info(
+        { workflowId, version: current.version, cron: settings.cron, timezone: settings.timezone },
+        'schedule registered',
+      );
       return;
     }
     await this.deps.schedules.remove(workflowId);

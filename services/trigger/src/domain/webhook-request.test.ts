@@ -25,7 +25,9 @@ describe('webhook payload', () => {
   });
 
   it('gives null for a missing body', () => {
-    expect(buildWebhookPayload({ method: 'GET', headers: {}, query: {}, body: undefined }).body).toBeNull();
+    expect(
+      buildWebhookPayload({ method: 'GET', headers: {}, query: {}, body: undefined }).body,
+    ).toBeNull();
   });
 });
 
@@ -39,6 +41,8 @@ describe('idempotency keys', () => {
   });
 
   it('keys a schedule firing by workflow, version and planned time', () => {
-    expect(scheduleFiringKey('w-1', 3, new Date(Date.UTC(2026, 0, 5, 9)))).toBe('schedule:w-1:3:2026-01-05T09:00:00.000Z');
+    expect(scheduleFiringKey('w-1', 3, new Date(Date.UTC(2026, 0, 5, 9)))).toBe(
+      'schedule:w-1:3:2026-01-05T09:00:00.000Z',
+    );
   });
 });

@@ -17,7 +17,9 @@ export const STRIPPED_HEADERS: ReadonlySet<string> = new Set([
   'x-flowgenie-signature',
 ]);
 
-export function payloadHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function payloadHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
@@ -32,7 +34,8 @@ export function payloadQuery(query: unknown): Record<string, string | string[]> 
   if (!query || typeof query !== 'object') return out;
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
     if (typeof value === 'string') out[key] = value;
-    else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === 'string');
+    else if (Array.isArray(value))
+      out[key] = value.filter((v): v is string => typeof v === 'string');
   }
   return out;
 }

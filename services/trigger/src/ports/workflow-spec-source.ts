@@ -15,5 +15,9 @@ export interface RunSpec {
  * const spec = await specs.getRunSpec({ workflowId, ownerId: user.id, draft: false });
  */
 export interface WorkflowSpecSource {
-  getRunSpec(query: { workflowId: string; ownerId: string; draft: boolean }): Promise<RunSpec | undefined>;
+  getRunSpec(query: {
+    workflowId: string;
+    ownerId: string;
+    draft: boolean;
+  }): Promise<RunSpec | undefined>;
 }

@@ -10,7 +10,12 @@ export function deactivateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' |
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!current) throw new WorkflowNotFoundError();
       if (!current.active) return current;
-      const next: Workflow = { ...current, active: false, activeVersion: null, updatedAt: clock.now() };
+      const next: Workflow = {
+        ...current,
+        active: false,
+        activeVersion: null,
+        updatedAt: clock.now(),
+      };
       await tx.update(next);
       await tx.emit('workflow.deactivated', { workflowId: next.id, ownerId: next.ownerId });
       return next;

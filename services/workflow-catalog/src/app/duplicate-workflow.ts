@@ -10,6 +10,11 @@ export function duplicateWorkflow(deps: CatalogDeps) {
   return async (input: { ownerId: string; workflowId: string }): Promise<WorkflowDetails> => {
     const source = await deps.store.get(input.ownerId, input.workflowId);
     if (!source) throw new WorkflowNotFoundError();
-    return create({ ownerId: input.ownerId, name: copyName(source.name), description: source.description, graph: source.graph });
+    return create({
+      ownerId: input.ownerId,
+      name: copyName(source.name),
+      description: source.description,
+      graph: source.graph,
+    });
   };
 }

@@ -8,6 +8,9 @@ export function exportWorkflow({ store }: Pick<CatalogDeps, 'store'>) {
   return async (input: { ownerId: string; workflowId: string }): Promise<ExportDocument> => {
     const workflow = await store.get(input.ownerId, input.workflowId);
     if (!workflow) throw new WorkflowNotFoundError();
-    return toExportDocument({ ...workflow, graph: maskSecrets(workflow.graph) }, secretPaths(workflow.graph));
+    return toExportDocument(
+      { ...workflow, graph: maskSecrets(workflow.graph) },
+      secretPaths(workflow.graph),
+    );
   };
 }

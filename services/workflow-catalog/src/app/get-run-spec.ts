@@ -16,7 +16,11 @@ export interface RunSpec {
  * with located errors when it is not valid), otherwise the active version, else the latest one.
  */
 export function getRunSpec({ store }: Pick<CatalogDeps, 'store'>) {
-  return async (input: { ownerId: string; workflowId: string; draft: boolean }): Promise<RunSpec> => {
+  return async (input: {
+    ownerId: string;
+    workflowId: string;
+    draft: boolean;
+  }): Promise<RunSpec> => {
     const workflow = await store.get(input.ownerId, input.workflowId);
     if (!workflow) throw new WorkflowNotFoundError();
     if (input.draft) {

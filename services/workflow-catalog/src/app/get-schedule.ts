@@ -12,14 +12,22 @@ export function getSchedule({ store, clock }: Pick<CatalogDeps, 'store' | 'clock
     const trigger = triggerNode(workflow.graph);
     if (!trigger || trigger.type !== 'schedule') {
       throw new NotAScheduleError("the workflow's trigger is not a schedule", [
-        { ...(trigger ? { nodeId: trigger.id } : {}), path: 'graph.nodes', message: 'needs exactly one schedule trigger node' },
+        {
+          ...(trigger ? { nodeId: trigger.id } : {}),
+          path: 'graph.nodes',
+          message: 'needs exactly one schedule trigger node',
+        },
       ]);
     }
     const cron = trigger.config.cron;
     const timezone = trigger.config.timezone ?? 'UTC';
     if (typeof cron !== 'string' || typeof timezone !== 'string') {
       throw new InvalidInputError('the schedule has no cron expression', [
-        { nodeId: trigger.id, path: typeof cron !== 'string' ? 'config.cron' : 'config.timezone', message: 'must be a string' },
+        {
+          nodeId: trigger.id,
+          path: typeof cron !== 'string' ? 'config.cron' : 'config.timezone',
+          message: 'must be a string',
+        },
       ]);
     }
     try {
@@ -27,7 +35,9 @@ export function getSchedule({ store, clock }: Pick<CatalogDeps, 'store' | 'clock
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const path = /time zone/i.test(message) ? 'config.timezone' : 'config.cron';
-      throw new InvalidInputError(`the schedule is not valid: ${message}`, [{ nodeId: trigger.id, path, message }]);
+      throw new InvalidInputError(`the schedule is not valid: ${message}`, [
+        { nodeId: trigger.id, path, message },
+      ]);
     }
   };
 }

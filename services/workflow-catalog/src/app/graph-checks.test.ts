@@ -11,7 +11,13 @@ const registry = new NodeTypeRegistry(coreNodeTypes).register(
     category: 'action',
     displayName: 'Chat: post',
     description: 'Posts a message',
-    config: z.object({ channel: z.string(), token: z.string().min(8).meta({ ...secretField }) }),
+    config: z.object({
+      channel: z.string(),
+      token: z
+        .string()
+        .min(8)
+        .meta({ ...secretField }),
+    }),
     outputs: ['main'],
   }),
 );
@@ -28,7 +34,13 @@ describe('checkGraph and secrets', () => {
   it('tells the user a required secret has no value (as after an import)', () => {
     expect(checkGraph(graph({ channel: '#ops' }), registry)).toEqual({
       ok: false,
-      errors: [{ nodeId: 'post', path: 'nodes.1.config.token', message: expect.stringMatching(/^no secret is set/) }],
+      errors: [
+        {
+          nodeId: 'post',
+          path: 'nodes.1.config.token',
+          message: expect.stringMatching(/^no secret is set/),
+        },
+      ],
     });
   });
 
@@ -40,6 +52,9 @@ describe('checkGraph and secrets', () => {
   });
 
   it('accepts the graph once the secret is set', () => {
-    expect(checkGraph(graph({ channel: '#ops', token: 'xoxb-123456' }), registry)).toEqual({ ok: true, errors: [] });
+    expect(checkGraph(graph({ channel: '#ops', token: 'xoxb-123456' }), registry)).toEqual({
+      ok: true,
+      errors: [],
+    });
   });
 });

@@ -1,5 +1,11 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { isSecretSet, nodeTypes, secretFields, validateGraph, type NodeTypeRegistry } from '@flowgenie/workflow';
+import {
+  isSecretSet,
+  nodeTypes,
+  secretFields,
+  validateGraph,
+  type NodeTypeRegistry,
+} from '@flowgenie/workflow';
 import { InvalidGraphError, InvalidInputError, type ProblemDetail } from '../domain/errors';
 import { graphSizeBytes, MAX_GRAPH_BYTES } from '../domain/graph';
 import type { Workflow } from '../domain/workflow';
@@ -21,7 +27,10 @@ export interface WorkflowDetails {
  * A required secret that is not set says so plainly: secrets are write-only and left out of
  * exports, so after an import the user has to enter them again.
  */
-export function checkGraph(graph: WorkflowGraph, registry: NodeTypeRegistry = nodeTypes): GraphValidation {
+export function checkGraph(
+  graph: WorkflowGraph,
+  registry: NodeTypeRegistry = nodeTypes,
+): GraphValidation {
   const result = validateGraph(graph, { registry });
   if (result.ok) return { ok: true, errors: [] };
   return {
@@ -35,12 +44,21 @@ export function checkGraph(graph: WorkflowGraph, registry: NodeTypeRegistry = no
 }
 
 /** The message for a problem at `nodes.<i>.config.<field>` when that field is a secret with no value. */
-function unsetSecretMessage(graph: WorkflowGraph, path: string, registry: NodeTypeRegistry): string | undefined {
+function unsetSecretMessage(
+  graph: WorkflowGraph,
+  path: string,
+  registry: NodeTypeRegistry,
+): string | undefined {
   const match = /^nodes\.(\d+)\.config\.([^.]+)$/.exec(path);
   if (!match) return undefined;
   const node = graph.nodes[Number(match[1])];
   const field = match[2];
-  if (!node || isSecretSet(node.config[field]) || !secretFields(registry.get(node.type)).includes(field)) return undefined;
+  if (
+    !node ||
+    isSecretSet(node.config[field]) ||
+    !secretFields(registry.get(node.type)).includes(field)
+  )
+    return undefined;
   return 'no secret is set: enter it again (secrets are write-only and left out of exports)';
 }
 
@@ -55,7 +73,10 @@ export function assertGraphSize(graph: WorkflowGraph, field = 'graph'): void {
   const size = graphSizeBytes(graph);
   if (size > MAX_GRAPH_BYTES) {
     throw new InvalidInputError(`${field} is too large`, [
-      { path: field, message: `is ${size} bytes serialised; at most ${MAX_GRAPH_BYTES} are allowed` },
+      {
+        path: field,
+        message: `is ${size} bytes serialised; at most ${MAX_GRAPH_BYTES} are allowed`,
+      },
     ]);
   }
 }

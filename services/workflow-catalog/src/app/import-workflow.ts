@@ -11,5 +11,10 @@ import type { WorkflowDetails } from './graph-checks';
 export function importWorkflow(deps: CatalogDeps) {
   const create = createWorkflow(deps);
   return async (input: { ownerId: string; document: ImportDocument }): Promise<WorkflowDetails> =>
-    create({ ownerId: input.ownerId, name: input.document.name, description: input.document.description, graph: input.document.graph });
+    create({
+      ownerId: input.ownerId,
+      name: input.document.name,
+      description: input.document.description,
+      graph: input.document.graph,
+    });
 }

@@ -30,7 +30,10 @@ export function listWorkflows({ store }: Pick<CatalogDeps, 'store'>) {
     const last = page[page.length - 1];
     return {
       items: page.map(withValidation),
-      nextCursor: rows.length > input.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > input.limit && last
+          ? encodeCursor({ updatedAt: last.updatedAt, id: last.id })
+          : null,
     };
   };
 }

@@ -14,9 +14,19 @@ export function publishWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'c
       if (!workflow) throw new WorkflowNotFoundError();
       assertValidGraph(workflow.graph);
       const now = clock.now();
-      const version: WorkflowVersion = { workflowId: workflow.id, version: nextVersion(workflow), graph: workflow.graph, createdAt: now };
+      const version: WorkflowVersion = {
+        workflowId: workflow.id,
+        version: nextVersion(workflow),
+        graph: workflow.graph,
+        createdAt: now,
+      };
       await tx.insertVersion(version);
-      await tx.update({ ...workflow, latestVersion: version.version, draftChangedSincePublish: false, updatedAt: now });
+      await tx.update({
+        ...workflow,
+        latestVersion: version.version,
+        draftChangedSincePublish: false,
+        updatedAt: now,
+      });
       await tx.emit('workflow.published', {
         workflowId: workflow.id,
         ownerId: workflow.ownerId,

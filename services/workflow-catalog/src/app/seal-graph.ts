@@ -7,7 +7,10 @@ import type { SecretSealer } from '../ports/secret-sealer';
  * The graph with every clear secret value sealed, so no table, event or job ever holds it in
  * clear. A secret that is not acceptable is refused here: once sealed it can no longer be checked.
  */
-export async function sealGraph(graph: WorkflowGraph, secrets: SecretSealer): Promise<WorkflowGraph> {
+export async function sealGraph(
+  graph: WorkflowGraph,
+  secrets: SecretSealer,
+): Promise<WorkflowGraph> {
   const sealed = await sealSecrets(
     graph,
     (value) => secrets.seal(value, WORKFLOW_SECRET_CONTEXT),
@@ -16,7 +19,11 @@ export async function sealGraph(graph: WorkflowGraph, secrets: SecretSealer): Pr
   if (sealed.problems.length > 0) {
     throw new InvalidInputError(
       `invalid secret: ${sealed.problems[0].message}`,
-      sealed.problems.map((p) => ({ path: `graph.${p.path}`, nodeId: p.nodeId, message: p.message })),
+      sealed.problems.map((p) => ({
+        path: `graph.${p.path}`,
+        nodeId: p.nodeId,
+        message: p.message,
+      })),
     );
   }
   return sealed.graph;

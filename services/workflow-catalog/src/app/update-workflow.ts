@@ -19,7 +19,11 @@ export interface UpdateWorkflowInput {
 }
 
 /** Saves the draft (name, description, graph). Published versions never change. */
-export function updateWorkflow({ store, clock, secrets }: Pick<CatalogDeps, 'store' | 'clock' | 'secrets'>) {
+export function updateWorkflow({
+  store,
+  clock,
+  secrets,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'secrets'>) {
   return async (input: UpdateWorkflowInput): Promise<WorkflowDetails> => {
     if (input.graph) assertGraphSize(input.graph);
     // Sealed before the transaction: encryption is slow next to a row lock.
@@ -38,7 +42,10 @@ export function updateWorkflow({ store, clock, secrets }: Pick<CatalogDeps, 'sto
         updatedAt: clock.now(),
       };
       if (graph) {
-        const latest = current.latestVersion === null ? undefined : await tx.getVersion(current.id, current.latestVersion);
+        const latest =
+          current.latestVersion === null
+            ? undefined
+            : await tx.getVersion(current.id, current.latestVersion);
         next.draftChangedSincePublish = draftChangedSince(graph, latest?.graph ?? null);
       }
       await tx.update(next);

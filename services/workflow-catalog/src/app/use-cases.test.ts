@@ -2,7 +2,11 @@ import type { EventData, EventType, WorkflowGraph } from '@flowgenie/contracts';
 import { SECRET_PLACEHOLDER } from '@flowgenie/workflow';
 import { InvalidGraphError, NothingPublishedError } from '../domain/errors';
 import type { LastExecution, Workflow, WorkflowVersion } from '../domain/workflow';
-import type { WorkflowListQuery, WorkflowStore, WorkflowTransaction } from '../ports/workflow-store';
+import type {
+  WorkflowListQuery,
+  WorkflowStore,
+  WorkflowTransaction,
+} from '../ports/workflow-store';
 import { buildUseCases } from './use-cases';
 
 /** An in-memory WorkflowStore: committed state plus the events each committed transaction emitted. */
@@ -20,7 +24,9 @@ class InMemoryStore implements WorkflowStore {
     return [...this.workflows.values()].filter((w) => w.ownerId === q.ownerId).slice(0, q.limit);
   }
   async listVersions(workflowId: string) {
-    return [...this.versions.values()].filter((v) => v.workflowId === workflowId).sort((a, b) => b.version - a.version);
+    return [...this.versions.values()]
+      .filter((v) => v.workflowId === workflowId)
+      .sort((a, b) => b.version - a.version);
   }
   async getVersion(workflowId: string, version: number) {
     return this.versions.get(`${workflowId}/${version}`);
@@ -45,9 +51,11 @@ class InMemoryStore implements WorkflowStore {
         workflows.delete(id);
         for (const key of [...versions.keys()]) if (key.startsWith(`${id}/`)) versions.delete(key);
       },
-      insertVersion: async (v) => void versions.set(`${v.workflowId}/${v.version}`, structuredClone(v)),
+      insertVersion: async (v) =>
+        void versions.set(`${v.workflowId}/${v.version}`, structuredClone(v)),
       getVersion: async (id, n) => versions.get(`${id}/${n}`),
-      emit: async <T extends EventType>(type: T, data: EventData<T>) => void events.push({ type, data }),
+      emit: async <T extends EventType>(type: T, data: EventData<T>) =>
+        void events.push({ type, data }),
     };
     const result = await fn(tx);
     this.workflows = workflows;
@@ -72,9 +80,15 @@ const setup = () => {
   const uc = buildUseCases({
     store,
     clock: { now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, seq++)) },
-    ids: { workflowId: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`, hookId: () => `hook-${seq}-abcdefghijklmnop` },
+    ids: {
+      workflowId: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+      hookId: () => `hook-${seq}-abcdefghijklmnop`,
+    },
     // Reversible stand-in for the envelope: enough to see that stored values are not the clear ones.
-    secrets: { seal: async (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`, isSealed: (v: unknown) => typeof v === 'string' && v.startsWith('fgenv1:') },
+    secrets: {
+      seal: async (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`,
+      isSealed: (v: unknown) => typeof v === 'string' && v.startsWith('fgenv1:'),
+    },
   });
   return { store, uc };
 };
@@ -91,7 +105,9 @@ describe('publishing', () => {
   it('refuses an invalid draft, stores no version and emits nothing', async () => {
     const { store, uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x' });
-    await expect(uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(InvalidGraphError);
+    await expect(uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(
+      InvalidGraphError,
+    );
     expect(store.versions.size).toBe(0);
     expect(store.events).toEqual([]);
   });
@@ -115,7 +131,9 @@ describe('activation and deletion', () => {
   it('refuses to activate before anything is published', async () => {
     const { uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
-    await expect(uc.activateWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(NothingPublishedError);
+    await expect(uc.activateWorkflow({ ownerId: OWNER, workflowId: workflow.id })).rejects.toThrow(
+      NothingPublishedError,
+    );
   });
 
   it('deactivates before deleting an active workflow; an inactive one only announces the deletion', async () => {
@@ -127,7 +145,9 @@ describe('activation and deletion', () => {
     store.events = [];
     await uc.deleteWorkflow({ ownerId: OWNER, workflowId: a.id });
     await uc.deleteWorkflow({ ownerId: OWNER, workflowId: b.id });
-    expect(store.events.map((e) => `${e.type} ${(e.data as { workflowId: string }).workflowId}`)).toEqual([
+    expect(
+      store.events.map((e) => `${e.type} ${(e.data as { workflowId: string }).workflowId}`),
+    ).toEqual([
       `workflow.deactivated ${a.id}`,
       `workflow.deleted ${a.id}`,
       `workflow.deleted ${b.id}`,
@@ -146,10 +166,17 @@ describe('recording executions', () => {
   it('applies an event once, however often it is delivered', async () => {
     const { uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
-    const news = { eventId: 'ev-1', workflowId: workflow.id, ownerId: OWNER, execution: { id: 'x1', status: 'succeeded' as const, at: new Date('2026-02-01T00:00:00Z') } };
+    const news = {
+      eventId: 'ev-1',
+      workflowId: workflow.id,
+      ownerId: OWNER,
+      execution: { id: 'x1', status: 'succeeded' as const, at: new Date('2026-02-01T00:00:00Z') },
+    };
     expect(await uc.recordExecution(news)).toBe(true);
     expect(await uc.recordExecution(news)).toBe(false);
-    expect((await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).workflow.lastExecution).toEqual(news.execution);
+    expect(
+      (await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).workflow.lastExecution,
+    ).toEqual(news.execution);
   });
 });
 
@@ -157,22 +184,44 @@ describe('secrets', () => {
   const SECRET = 'an-hmac-secret-of-some-length';
   const signed = (hmacSecret?: string): WorkflowGraph => ({
     nodes: [
-      { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: { method: 'POST', ...(hmacSecret === undefined ? {} : { hmacSecret }) } },
-      { id: 'shape', type: 'transform', position: { x: 1, y: 0 }, config: { expression: 'trigger.body' } },
+      {
+        id: 'hook',
+        type: 'webhook',
+        position: { x: 0, y: 0 },
+        config: { method: 'POST', ...(hmacSecret === undefined ? {} : { hmacSecret }) },
+      },
+      {
+        id: 'shape',
+        type: 'transform',
+        position: { x: 1, y: 0 },
+        config: { expression: 'trigger.body' },
+      },
     ],
     edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'shape' }],
   });
 
   it('keeps the stored secret when a save sends the placeholder back', async () => {
     const { store, uc } = setup();
-    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
-    await uc.updateWorkflow({ ownerId: OWNER, workflowId: workflow.id, graph: signed(SECRET_PLACEHOLDER) });
+    const { workflow } = await uc.createWorkflow({
+      ownerId: OWNER,
+      name: 'x',
+      graph: signed(SECRET),
+    });
+    await uc.updateWorkflow({
+      ownerId: OWNER,
+      workflowId: workflow.id,
+      graph: signed(SECRET_PLACEHOLDER),
+    });
     expect(store.workflows.get(workflow.id)?.graph).toEqual(signed(sealedForm(SECRET)));
   });
 
   it('exports the placeholder and names the omitted secret; importing it leaves the secret unset', async () => {
     const { store, uc } = setup();
-    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
+    const { workflow } = await uc.createWorkflow({
+      ownerId: OWNER,
+      name: 'x',
+      graph: signed(SECRET),
+    });
     const document = await uc.exportWorkflow({ ownerId: OWNER, workflowId: workflow.id });
     expect(document.graph).toEqual(signed(SECRET_PLACEHOLDER));
     expect(document.secretsOmitted).toEqual([{ nodeId: 'hook', field: 'hmacSecret' }]);
@@ -183,8 +232,14 @@ describe('secrets', () => {
 
   it('announces the secret sealed when publishing (the trigger service opens it to verify signatures)', async () => {
     const { store, uc } = setup();
-    const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: signed(SECRET) });
+    const { workflow } = await uc.createWorkflow({
+      ownerId: OWNER,
+      name: 'x',
+      graph: signed(SECRET),
+    });
     await uc.publishWorkflow({ ownerId: OWNER, workflowId: workflow.id });
-    expect((store.events[0].data as { graph: WorkflowGraph }).graph).toEqual(signed(sealedForm(SECRET)));
+    expect((store.events[0].data as { graph: WorkflowGraph }).graph).toEqual(
+      signed(sealedForm(SECRET)),
+    );
   });
 });

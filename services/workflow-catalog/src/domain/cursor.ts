@@ -10,12 +10,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An opaque cursor for keyset pagination (clients must not build or read it). */
 export function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.updatedAt.toISOString(), position.id]), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify([position.updatedAt.toISOString(), position.id]),
+    'utf8',
+  ).toString('base64url');
 }
 
 /** @throws InvalidInputError naming `cursor` when it is not one this service made. */
 export function decodeCursor(cursor: string): ListPosition {
-  const invalid = () => new InvalidInputError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+  const invalid = () =>
+    new InvalidInputError('invalid cursor', [
+      { path: 'cursor', message: 'is not a cursor this API returned' },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

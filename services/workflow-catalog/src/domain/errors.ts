@@ -50,7 +50,10 @@ export class InvalidInputError extends CatalogError {
 export class InvalidGraphError extends CatalogError {
   readonly code = 'validation_failed';
   constructor(details: ProblemDetail[]) {
-    super(`the workflow is not valid: ${details[0]?.message ?? 'unknown problem'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`, details);
+    super(
+      `the workflow is not valid: ${details[0]?.message ?? 'unknown problem'}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`,
+      details,
+    );
   }
 }
 

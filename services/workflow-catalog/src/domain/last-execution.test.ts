@@ -2,7 +2,11 @@ import { shouldRecordExecution } from './last-execution';
 import type { LastExecution } from './workflow';
 
 const at = (iso: string) => new Date(iso);
-const exec = (id: string, status: LastExecution['status'], iso: string): LastExecution => ({ id, status, at: at(iso) });
+const exec = (id: string, status: LastExecution['status'], iso: string): LastExecution => ({
+  id,
+  status,
+  at: at(iso),
+});
 
 describe('shouldRecordExecution', () => {
   it('records the first execution a workflow ever sees', () => {
@@ -28,12 +32,16 @@ describe('shouldRecordExecution', () => {
 
   it('ignores an older event that arrives late (started after succeeded)', () => {
     const current = exec('a', 'succeeded', '2026-01-01T10:00:03Z');
-    expect(shouldRecordExecution(current, exec('a', 'running', '2026-01-01T10:00:00Z'))).toBe(false);
+    expect(shouldRecordExecution(current, exec('a', 'running', '2026-01-01T10:00:00Z'))).toBe(
+      false,
+    );
   });
 
   it('ignores a finished older execution once a newer one started', () => {
     const current = exec('b', 'running', '2026-01-01T11:00:00Z');
-    expect(shouldRecordExecution(current, exec('a', 'succeeded', '2026-01-01T10:59:59Z'))).toBe(false);
+    expect(shouldRecordExecution(current, exec('a', 'succeeded', '2026-01-01T10:59:59Z'))).toBe(
+      false,
+    );
   });
 
   it('lets a finished status win over running at the same instant, never the reverse', () => {

@@ -9,11 +9,18 @@ const FINISHED: readonly ExecutionStatus[] = ['succeeded', 'failed', 'canceled']
  * - for the same execution at the same instant, a finished status beats `running`, never the reverse.
  * Redelivery of an event already applied changes nothing.
  */
-export function shouldRecordExecution(current: LastExecution | null, incoming: LastExecution): boolean {
+export function shouldRecordExecution(
+  current: LastExecution | null,
+  incoming: LastExecution,
+): boolean {
   if (current === null) return true;
   const now = incoming.at.getTime();
   const then = current.at.getTime();
   if (now > then) return true;
   if (now < then) return false;
-  return incoming.id === current.id && FINISHED.includes(incoming.status) && !FINISHED.includes(current.status);
+  return (
+    incoming.id === current.id &&
+    FINISHED.includes(incoming.status) &&
+    !FINISHED.includes(current.status)
+  );
 }

@@ -1,12 +1,24 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { InvalidInputError, NothingPublishedError } from './errors';
 import { graphSizeBytes, MAX_GRAPH_BYTES, sameGraph } from './graph';
-import { chooseActivationVersion, copyName, draftChangedSince, NAME_MAX, nextVersion, runnableVersion } from './workflow';
+import {
+  chooseActivationVersion,
+  copyName,
+  draftChangedSince,
+  NAME_MAX,
+  nextVersion,
+  runnableVersion,
+} from './workflow';
 
 const graph = (url: string): WorkflowGraph => ({
   nodes: [
     { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-    { id: 'fetch', type: 'http_request', position: { x: 200, y: 0 }, config: { url, method: 'GET' } },
+    {
+      id: 'fetch',
+      type: 'http_request',
+      position: { x: 200, y: 0 },
+      config: { url, method: 'GET' },
+    },
   ],
   edges: [{ id: 'e1', source: 'start', sourceHandle: 'main', target: 'fetch' }],
 });
@@ -22,7 +34,9 @@ describe('activation version', () => {
 
   it('refuses when nothing was ever published', () => {
     expect(() => chooseActivationVersion({ latestVersion: null })).toThrow(NothingPublishedError);
-    expect(() => chooseActivationVersion({ latestVersion: null }, 1)).toThrow(NothingPublishedError);
+    expect(() => chooseActivationVersion({ latestVersion: null }, 1)).toThrow(
+      NothingPublishedError,
+    );
   });
 
   it('refuses a version that was never published, naming the field', () => {
@@ -31,7 +45,9 @@ describe('activation version', () => {
     try {
       attempt();
     } catch (err) {
-      expect((err as InvalidInputError).details).toEqual([expect.objectContaining({ path: 'version' })]);
+      expect((err as InvalidInputError).details).toEqual([
+        expect.objectContaining({ path: 'version' }),
+      ]);
     }
   });
 });
@@ -45,7 +61,9 @@ describe('versions', () => {
   it('runs the active version, else the latest, else refuses', () => {
     expect(runnableVersion({ activeVersion: 2, latestVersion: 4 })).toBe(2);
     expect(runnableVersion({ activeVersion: null, latestVersion: 4 })).toBe(4);
-    expect(() => runnableVersion({ activeVersion: null, latestVersion: null })).toThrow(NothingPublishedError);
+    expect(() => runnableVersion({ activeVersion: null, latestVersion: null })).toThrow(
+      NothingPublishedError,
+    );
   });
 });
 
@@ -57,7 +75,9 @@ describe('draft changed since publish', () => {
   it('is false when the draft equals the latest version, whatever the key order', () => {
     const published = graph('https://a.example');
     const reordered = JSON.parse(JSON.stringify(published), (_k, v) =>
-      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).reverse())
+        : v,
     ) as WorkflowGraph;
     expect(draftChangedSince(reordered, published)).toBe(false);
   });

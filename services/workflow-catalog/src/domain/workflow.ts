@@ -47,18 +47,30 @@ export interface WorkflowVersion {
  * Whether a draft has changes its latest published version lacks. A workflow never published
  * always has: its draft is not live anywhere.
  */
-export function draftChangedSince(draft: WorkflowGraph, latestPublished: WorkflowGraph | null): boolean {
+export function draftChangedSince(
+  draft: WorkflowGraph,
+  latestPublished: WorkflowGraph | null,
+): boolean {
   return latestPublished === null || !sameGraph(draft, latestPublished);
 }
 
 /** The version to activate: the one asked for, else the latest published. */
-export function chooseActivationVersion(workflow: Pick<Workflow, 'latestVersion'>, requested?: number): number {
+export function chooseActivationVersion(
+  workflow: Pick<Workflow, 'latestVersion'>,
+  requested?: number,
+): number {
   if (workflow.latestVersion === null) throw new NothingPublishedError();
   if (requested === undefined) return workflow.latestVersion;
   if (!Number.isInteger(requested) || requested < 1 || requested > workflow.latestVersion) {
-    throw new InvalidInputError(`version ${requested} does not exist (latest is ${workflow.latestVersion})`, [
-      { path: 'version', message: `must be a published version between 1 and ${workflow.latestVersion}` },
-    ]);
+    throw new InvalidInputError(
+      `version ${requested} does not exist (latest is ${workflow.latestVersion})`,
+      [
+        {
+          path: 'version',
+          message: `must be a published version between 1 and ${workflow.latestVersion}`,
+        },
+      ],
+    );
   }
   return requested;
 }
@@ -77,7 +89,9 @@ export function copyName(name: string): string {
 }
 
 /** The version a non-draft run uses: the active one, else the latest published. */
-export function runnableVersion(workflow: Pick<Workflow, 'activeVersion' | 'latestVersion'>): number {
+export function runnableVersion(
+  workflow: Pick<Workflow, 'activeVersion' | 'latestVersion'>,
+): number {
   const version = workflow.activeVersion ?? workflow.latestVersion;
   if (version === null) throw new NothingPublishedError();
   return version;

@@ -42,7 +42,10 @@ export interface WorkflowStore {
    * Like {@link transaction}, but at most once per inbound event id (the inbox): a redelivered
    * event runs nothing. Resolves false for a duplicate.
    */
-  transactionOnce(eventId: string, fn: (tx: WorkflowTransaction) => Promise<void>): Promise<boolean>;
+  transactionOnce(
+    eventId: string,
+    fn: (tx: WorkflowTransaction) => Promise<void>,
+  ): Promise<boolean>;
 }
 
 export interface WorkflowTransaction {

@@ -6,7 +6,11 @@ describe('routing table', () => {
   });
 
   it('sends activation changes to the trigger service', () => {
-    for (const type of ['workflow.activated', 'workflow.deactivated', 'workflow.deleted'] as const) {
+    for (const type of [
+      'workflow.activated',
+      'workflow.deactivated',
+      'workflow.deleted',
+    ] as const) {
       expect(consumersOf(type)).toContain('trigger');
     }
   });
@@ -18,7 +22,12 @@ describe('routing table', () => {
   });
 
   it('sends every execution outcome, cancellation included, to the catalog', () => {
-    for (const type of ['execution.started', 'execution.succeeded', 'execution.failed', 'execution.canceled'] as const) {
+    for (const type of [
+      'execution.started',
+      'execution.succeeded',
+      'execution.failed',
+      'execution.canceled',
+    ] as const) {
       expect(consumersOf(type)).toEqual(['workflow-catalog']);
     }
   });

@@ -5,9 +5,20 @@ import type { EventType } from './catalog';
  * by it and the CDK app creates one EventBridge rule per consumer from it, so they cannot disagree.
  */
 export const routingTable = {
-  trigger: ['workflow.activated', 'workflow.deactivated', 'workflow.deleted', 'connection.created', 'connection.revoked'],
+  trigger: [
+    'workflow.activated',
+    'workflow.deactivated',
+    'workflow.deleted',
+    'connection.created',
+    'connection.revoked',
+  ],
   execution: ['workflow.triggered', 'workflow.deleted'],
-  'workflow-catalog': ['execution.started', 'execution.succeeded', 'execution.failed', 'execution.canceled'],
+  'workflow-catalog': [
+    'execution.started',
+    'execution.succeeded',
+    'execution.failed',
+    'execution.canceled',
+  ],
   auth: [],
 } as const satisfies Record<string, readonly EventType[]>;
 

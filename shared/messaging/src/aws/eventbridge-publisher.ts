@@ -1,4 +1,8 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { parseEvent } from '../envelope';
 import type { EventPublisher } from '../ports';
@@ -44,7 +48,12 @@ export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
  */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
-    private readonly opts: { client: EventBridgeClient; busName: string; maxAttempts?: number; retryDelayMs?: number },
+    private readonly opts: {
+      client: EventBridgeClient;
+      busName: string;
+      maxAttempts?: number;
+      retryDelayMs?: number;
+    },
   ) {}
 
   async publish(events: PlatformEvent[]): Promise<void> {
@@ -64,7 +73,8 @@ export class EventBridgePublisher implements EventPublisher {
     let bytes = 0;
     for (const [i, entry] of entries.entries()) {
       const size = putEventsEntrySize(entry);
-      if (size > PUT_EVENTS_MAX_BYTES) throw new EventTooLargeError(events[i].id, events[i].type, size);
+      if (size > PUT_EVENTS_MAX_BYTES)
+        throw new EventTooLargeError(events[i].id, events[i].type, size);
       if (batch.length === BATCH || bytes + size > PUT_EVENTS_MAX_BYTES) {
         await this.putWithRetry(batch);
         batch = [];
@@ -86,7 +96,9 @@ export class EventBridgePublisher implements EventPublisher {
       const failed = pending.filter((_, i) => out.Entries?.[i]?.ErrorCode);
       if (attempt >= maxAttempts) {
         const first = out.Entries?.find((e) => e.ErrorCode);
-        throw new Error(`EventBridge rejected ${failed.length} event(s): ${first?.ErrorCode} ${first?.ErrorMessage ?? ''}`.trim());
+        throw new Error(
+          `EventBridge rejected ${failed.length} event(s): ${first?.ErrorCode} ${first?.ErrorMessage ?? ''}`.trim(),
+        );
       }
       pending = failed;
       await new Promise((r) => setTimeout(r, (this.opts.retryDelayMs ?? 100) * 2 ** (attempt - 1)));

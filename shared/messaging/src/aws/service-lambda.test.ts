@@ -32,7 +32,10 @@ function fakeService(opts: { failRelayStart?: boolean } = {}) {
     stop: async () => void calls.push('relay.stop'),
   };
   const eventHandlers = { 'workflow.deleted': async () => void calls.push('handled') };
-  return { calls, service: { app, relay, eventHandlers, stop: async () => void calls.push('service.stop') } };
+  return {
+    calls,
+    service: { app, relay, eventHandlers, stop: async () => void calls.push('service.stop') },
+  };
 }
 
 describe('a service as one Lambda', () => {
@@ -42,7 +45,11 @@ describe('a service as one Lambda', () => {
 
     const result = await handler(apiEvent('/api/workflows/w1'));
 
-    expect(result).toMatchObject({ statusCode: 200, body: '/workflows/w1', cookies: ['sid=1; HttpOnly'] });
+    expect(result).toMatchObject({
+      statusCode: 200,
+      body: '/workflows/w1',
+      cookies: ['sid=1; HttpOnly'],
+    });
     expect(result.headers['set-cookie']).toBeUndefined();
     expect(calls).toEqual(['relay.start', 'relay.drain']);
     await handler.close();

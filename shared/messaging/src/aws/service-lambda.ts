@@ -2,7 +2,11 @@ import serverless from 'serverless-http';
 import type { Logger } from '@flowgenie/platform';
 import type { EventHandlers } from '../ports';
 import type { OutboxRelay } from '../outbox/outbox';
-import { createSqsBatchHandler, type SqsBatchEvent, type SqsBatchResponse } from './lambda-sqs-handler';
+import {
+  createSqsBatchHandler,
+  type SqsBatchEvent,
+  type SqsBatchResponse,
+} from './lambda-sqs-handler';
 
 /** The parts of an API Gateway HTTP API (payload 2.0) request we rely on (no @types/aws-lambda). */
 export interface HttpApiEvent {
@@ -52,7 +56,8 @@ export interface ServiceLambdaOptions<S extends LambdaService> {
 }
 
 /** `/api/x/...` is the app's `/x/...` (as behind the local gateway); any other path is kept. */
-export const stripApiPrefix = (rawPath: string) => (/^\/api(?=\/)/.test(rawPath) ? rawPath.slice('/api'.length) : rawPath);
+export const stripApiPrefix = (rawPath: string) =>
+  /^\/api(?=\/)/.test(rawPath) ? rawPath.slice('/api'.length) : rawPath;
 
 /** HTTP API v2 takes Set-Cookie in `cookies`; serverless-http leaves a lone one in `headers`. */
 function cookiesApart(result: HttpApiResult): HttpApiResult {
@@ -60,7 +65,8 @@ function cookiesApart(result: HttpApiResult): HttpApiResult {
   return lone === undefined ? result : { ...result, headers, cookies: [...result.cookies, lone] };
 }
 
-const isSqsBatch = (event: LambdaEvent): event is SqsBatchEvent => Array.isArray((event as SqsBatchEvent).Records);
+const isSqsBatch = (event: LambdaEvent): event is SqsBatchEvent =>
+  Array.isArray((event as SqsBatchEvent).Records);
 
 /**
  * A service as one Lambda: the HTTP API's requests (payload 2.0) go to its app, and the SQS
@@ -97,7 +103,9 @@ export function createServiceLambda<S extends LambdaService>(opts: ServiceLambda
       service,
       logger,
       http: async (event: HttpApiEvent, context: object) =>
-        cookiesApart((await http({ ...event, rawPath: appPath(event.rawPath) }, context)) as HttpApiResult),
+        cookiesApart(
+          (await http({ ...event, rawPath: appPath(event.rawPath) }, context)) as HttpApiResult,
+        ),
       sqs: handlers ? createSqsBatchHandler(logger, handlers) : undefined,
     };
   }
@@ -109,7 +117,9 @@ export function createServiceLambda<S extends LambdaService>(opts: ServiceLambda
     });
     const { http, sqs, service, logger } = await booted;
     try {
-      return sqs && isSqsBatch(event) ? await sqs(event) : await http(event as HttpApiEvent, context);
+      return sqs && isSqsBatch(event)
+        ? await sqs(event)
+        : await http(event as HttpApiEvent, context);
     } finally {
       // Left in the outbox on failure: the running relay or the next invocation publishes it.
       await service.relay

@@ -72,10 +72,20 @@ export class SqsEventConsumer implements EventConsumer {
     try {
       event = eventFromSqsBody(message.Body);
     } catch (err) {
-      logger.error({ err: (err as Error).message, messageId: message.MessageId }, 'invalid event: dead-lettering');
+      logger.error(
+        { err: (err as Error).message, messageId: message.MessageId },
+        'invalid event: dead-lettering',
+      );
       if (this.opts.deadLetterQueueUrl) {
-        await client.send(new SendMessageCommand({ QueueUrl: this.opts.deadLetterQueueUrl, MessageBody: message.Body ?? '' }));
-        await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        await client.send(
+          new SendMessageCommand({
+            QueueUrl: this.opts.deadLetterQueueUrl,
+            MessageBody: message.Body ?? '',
+          }),
+        );
+        await client.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
       }
       if (!(err instanceof InvalidEventError)) throw err;
       return;
@@ -83,11 +93,16 @@ export class SqsEventConsumer implements EventConsumer {
     const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
     try {
       if (handle) await runWithCorrelation(event.correlationId, () => handle(event));
-      await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      await client.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
     } catch (err) {
       // Not deleted: SQS redelivers it after the queue's visibility timeout, and after
       // maxReceiveCount receives its redrive policy moves it to the DLQ.
-      logger.warn({ err, eventId: event.id, type: event.type }, 'event handler failed; SQS will redeliver');
+      logger.warn(
+        { err, eventId: event.id, type: event.type },
+        'event handler failed; SQS will redeliver',
+      );
     }
   }
 

@@ -1,4 +1,10 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { ConsumerName, PlatformEvent } from '@flowgenie/contracts';
 import type { DeadLetter, DeadLetterStore } from '../ports';
 import { eventFromSqsBody } from './sqs-message';
@@ -8,7 +14,10 @@ import { eventFromSqsBody } from './sqs-message';
  */
 export class SqsDeadLetterStore implements DeadLetterStore {
   constructor(
-    private readonly opts: { client: SQSClient; queues: Partial<Record<ConsumerName, { queueUrl: string; dlqUrl: string }>> },
+    private readonly opts: {
+      client: SQSClient;
+      queues: Partial<Record<ConsumerName, { queueUrl: string; dlqUrl: string }>>;
+    },
   ) {}
 
   private urls(consumer: ConsumerName) {
@@ -53,7 +62,12 @@ export class SqsDeadLetterStore implements DeadLetterStore {
     // A message another reader holds is invisible for a moment: look a few times before giving up.
     for (let round = 0; round < 3; round++) {
       const out = await this.opts.client.send(
-        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1 }),
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 30,
+          WaitTimeSeconds: 1,
+        }),
       );
       const messages = out.Messages ?? [];
       const message = messages.find((m) => m.MessageId === id);
@@ -62,12 +76,22 @@ export class SqsDeadLetterStore implements DeadLetterStore {
         messages
           .filter((m) => m.MessageId !== id)
           .map((m) =>
-            this.opts.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+            this.opts.client.send(
+              new ChangeMessageVisibilityCommand({
+                QueueUrl: dlqUrl,
+                ReceiptHandle: m.ReceiptHandle,
+                VisibilityTimeout: 0,
+              }),
+            ),
           ),
       );
       if (message) {
-        await this.opts.client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }));
-        await this.opts.client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
+        await this.opts.client.send(
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }),
+        );
+        await this.opts.client.send(
+          new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
         return true;
       }
     }

@@ -22,7 +22,11 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 30_000) => {
 };
 
 const deleted = () =>
-  createEvent('workflow.deleted', { workflowId: randomUUID(), ownerId: randomUUID() }, { source: 'test' });
+  createEvent(
+    'workflow.deleted',
+    { workflowId: randomUUID(), ownerId: randomUUID() },
+    { source: 'test' },
+  );
 
 /**
  * The behaviour every event-bus adapter must show (local BullMQ, AWS EventBridge + SQS).
@@ -46,7 +50,10 @@ export function describeEventBus(name: string, make: () => Promise<BusUnderTest>
     /** Waits until the consumer's dead letters number `count`, and returns that listing. */
     const deadLettersOf = async (consumer: ConsumerName, count: number) => {
       let letters: DeadLetter[] = [];
-      await until(async () => (letters = await bus.deadLetters.list(consumer)).length === count, 40_000);
+      await until(
+        async () => (letters = await bus.deadLetters.list(consumer)).length === count,
+        40_000,
+      );
       return letters;
     };
     const start = async (name: ConsumerName, handlers: Parameters<EventConsumer['start']>[0]) => {
@@ -71,7 +78,9 @@ export function describeEventBus(name: string, make: () => Promise<BusUnderTest>
     it('does not deliver an event to a consumer that is not routed its type', async () => {
       const seen: string[] = [];
       await start('workflow-catalog', { 'workflow.deleted': async (e) => void seen.push(e.id) });
-      await start('trigger', { 'workflow.deleted': async (e) => void seen.push(`trigger:${e.id}`) });
+      await start('trigger', {
+        'workflow.deleted': async (e) => void seen.push(`trigger:${e.id}`),
+      });
       const event = deleted();
       await bus.publisher.publish([event]);
       await until(() => seen.length === 1);

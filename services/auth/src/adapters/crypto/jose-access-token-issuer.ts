@@ -13,7 +13,12 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYPE } from '@flowgenie/platform';
 import type { User } from '../../domain/user';
-import type { AccessGrant, AccessToken, AccessTokenIssuer, PublicKeySet } from '../../ports/access-token-issuer';
+import type {
+  AccessGrant,
+  AccessToken,
+  AccessTokenIssuer,
+  PublicKeySet,
+} from '../../ports/access-token-issuer';
 import type { SecretsKey } from '../../ports/secrets-key';
 import type { SigningKeyStore, StoredSigningKey } from '../../ports/signing-key-store';
 
@@ -49,7 +54,11 @@ export class JoseAccessTokenIssuer implements AccessTokenIssuer {
     const active = await opts.store.activeOrCreate(() => generateSigningKey(opts.secrets));
     let privateJwk: JWK;
     try {
-      privateJwk = JSON.parse((await opts.secrets.open(active.sealedPrivateJwk, sealContext(active.kid))).toString('utf8')) as JWK;
+      privateJwk = JSON.parse(
+        (await opts.secrets.open(active.sealedPrivateJwk, sealContext(active.kid))).toString(
+          'utf8',
+        ),
+      ) as JWK;
     } catch (err) {
       throw new Error(
         `cannot decrypt the stored signing key ${active.kid}: the secrets key differs from the one that sealed it ` +
@@ -63,7 +72,11 @@ export class JoseAccessTokenIssuer implements AccessTokenIssuer {
     return new JoseAccessTokenIssuer(opts, active.kid, privateKey, jwks);
   }
 
-  async issue(user: Pick<User, 'id' | 'email'>, issuedAt: Date, grant: AccessGrant): Promise<AccessToken> {
+  async issue(
+    user: Pick<User, 'id' | 'email'>,
+    issuedAt: Date,
+    grant: AccessGrant,
+  ): Promise<AccessToken> {
     const iat = Math.floor(issuedAt.getTime() / 1000);
     const ttlSeconds = Math.min(grant.ttlSeconds ?? this.opts.ttlSeconds, this.opts.ttlSeconds);
     const claims: Record<string, string> = { email: user.email, scope: grant.scopes.join(' ') };
@@ -105,7 +118,10 @@ async function generateSigningKey(secrets: SecretsKey): Promise<StoredSigningKey
     kid,
     alg: ACCESS_TOKEN_ALG,
     publicJwk: { ...publicJwk, kid, alg: ACCESS_TOKEN_ALG, use: 'sig' },
-    sealedPrivateJwk: await secrets.seal(Buffer.from(JSON.stringify(privateJwk), 'utf8'), sealContext(kid)),
+    sealedPrivateJwk: await secrets.seal(
+      Buffer.from(JSON.stringify(privateJwk), 'utf8'),
+      sealContext(kid),
+    ),
     createdAt: new Date(),
   };
 }

@@ -1,6 +1,12 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { KEY_MANAGEMENT_SCOPE } from '@flowgenie/contracts';
-import { InsufficientScopeError, parseOrThrow, requireAuth, userOf, type TokenVerifier } from '@flowgenie/platform';
+import {
+  InsufficientScopeError,
+  parseOrThrow,
+  requireAuth,
+  userOf,
+  type TokenVerifier,
+} from '@flowgenie/platform';
 import type { CreateApiKey } from '../../app/create-api-key';
 import type { ExchangeApiKey } from '../../app/exchange-api-key';
 import type { GetCurrentUser } from '../../app/get-current-user';
@@ -16,7 +22,14 @@ import { InvalidRefreshTokenError } from '../../domain/errors';
 import type { User } from '../../domain/user';
 import { assertAllowedOrigin } from './origin-check';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie';
-import { CreateApiKeyBody, ExchangeApiKeyBody, LogInBody, LogOutBody, RefreshBody, SignUpBody } from './schemas';
+import {
+  CreateApiKeyBody,
+  ExchangeApiKeyBody,
+  LogInBody,
+  LogOutBody,
+  RefreshBody,
+  SignUpBody,
+} from './schemas';
 
 export interface AuthUseCases {
   signUp: SignUp;
@@ -32,7 +45,11 @@ export interface AuthUseCases {
 
 type Client = 'api' | 'browser';
 
-const userDto = (user: User) => ({ id: user.id, email: user.email, createdAt: user.createdAt.toISOString() });
+const userDto = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  createdAt: user.createdAt.toISOString(),
+});
 
 const apiKeyDto = (key: ApiKey) => ({
   id: key.id,
@@ -44,7 +61,13 @@ const apiKeyDto = (key: ApiKey) => ({
 });
 
 /** Cookie always; the refresh token in the body too unless the client is a browser. */
-function sendSession(req: Request, res: Response, status: number, session: Session, client: Client): void {
+function sendSession(
+  req: Request,
+  res: Response,
+  status: number,
+  session: Session,
+  client: Client,
+): void {
   setRefreshCookie(req, res, session.refreshToken, session.refreshExpiresAt);
   res.status(status).json({
     user: userDto(session.user),
@@ -60,7 +83,10 @@ function requireSignInSession(req: Request, res: Response, next: NextFunction): 
     next();
     return;
   }
-  res.setHeader('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${KEY_MANAGEMENT_SCOPE}"`);
+  res.setHeader(
+    'WWW-Authenticate',
+    `Bearer error="insufficient_scope", scope="${KEY_MANAGEMENT_SCOPE}"`,
+  );
   next(
     new InsufficientScopeError(
       'managing API keys needs a signed-in session: a token exchanged from an API key cannot list, create or revoke keys',
@@ -78,7 +104,11 @@ export interface AuthRouteOptions {
  * The `/auth` routes (`/api/auth` behind the gateway). Express 5 forwards a rejected handler's
  * error to the platform error middleware, which maps DomainError codes to statuses.
  */
-export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: AuthRouteOptions): Router {
+export function authRoutes(
+  useCases: AuthUseCases,
+  verify: TokenVerifier,
+  opts: AuthRouteOptions,
+): Router {
   const router = Router();
   const authenticated = requireAuth(verify);
   const keyManagement = [authenticated, requireSignInSession];
@@ -104,13 +134,21 @@ export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: 
 
   router.post('/signup', async (req, res) => {
     const body = parseOrThrow(SignUpBody, req.body ?? {});
-    const session = await useCases.signUp.execute({ email: body.email, password: body.password, ip: req.ip ?? 'unknown' });
+    const session = await useCases.signUp.execute({
+      email: body.email,
+      password: body.password,
+      ip: req.ip ?? 'unknown',
+    });
     sendSession(req, res, 201, session, body.client ?? 'api');
   });
 
   router.post('/login', async (req, res) => {
     const body = parseOrThrow(LogInBody, req.body ?? {});
-    const session = await useCases.logIn.execute({ email: body.email, password: body.password, ip: req.ip ?? 'unknown' });
+    const session = await useCases.logIn.execute({
+      email: body.email,
+      password: body.password,
+      ip: req.ip ?? 'unknown',
+    });
     sendSession(req, res, 200, session, body.client ?? 'api');
   });
 
@@ -119,7 +157,9 @@ export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: 
     const fromCookie = body.refreshToken === undefined;
     const refreshToken = body.refreshToken ?? readRefreshCookie(req);
     if (!refreshToken) {
-      throw new InvalidRefreshTokenError('no refresh token: send refreshToken in the body or the __Host-fg_refresh cookie');
+      throw new InvalidRefreshTokenError(
+        'no refresh token: send refreshToken in the body or the __Host-fg_refresh cookie',
+      );
     }
     if (fromCookie) assertAllowedOrigin(req, opts.allowedOrigins);
     let session: Session;
@@ -141,7 +181,8 @@ export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: 
   router.post('/logout', async (req, res) => {
     const body = parseOrThrow(LogOutBody, req.body ?? {});
     const cookieToken = readRefreshCookie(req);
-    if (body.refreshToken === undefined && cookieToken !== undefined) assertAllowedOrigin(req, opts.allowedOrigins);
+    if (body.refreshToken === undefined && cookieToken !== undefined)
+      assertAllowedOrigin(req, opts.allowedOrigins);
     const refreshToken = body.refreshToken ?? cookieToken;
     const caller = await callerOf(req, refreshToken === undefined);
     await useCases.logOut.execute({ refreshToken, caller });
@@ -155,7 +196,11 @@ export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: 
 
   router.post('/api-keys', ...keyManagement, async (req, res) => {
     const body = parseOrThrow(CreateApiKeyBody, req.body ?? {});
-    const { apiKey, key } = await useCases.createApiKey.execute({ userId: userOf(req).id, name: body.name, scopes: body.scopes });
+    const { apiKey, key } = await useCases.createApiKey.execute({
+      userId: userOf(req).id,
+      name: body.name,
+      scopes: body.scopes,
+    });
     const { lastUsedAt: _lastUsedAt, ...created } = apiKeyDto(apiKey);
     res.status(201).json({ ...created, key });
   });
@@ -172,7 +217,9 @@ export function authRoutes(useCases: AuthUseCases, verify: TokenVerifier, opts: 
 
   router.post('/token', async (req, res) => {
     const body = parseOrThrow(ExchangeApiKeyBody, req.body ?? {});
-    const { token, expiresIn, scopes } = await useCases.exchangeApiKey.execute({ apiKey: body.apiKey });
+    const { token, expiresIn, scopes } = await useCases.exchangeApiKey.execute({
+      apiKey: body.apiKey,
+    });
     res.json({ accessToken: token, expiresIn, scope: scopes.join(' ') });
   });
 

@@ -6,7 +6,8 @@ import type { ApiKeyRow, AuthDb } from './auth.tables';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const isResourceScope = (s: string): s is ResourceScope => (RESOURCE_SCOPES as readonly string[]).includes(s);
+const isResourceScope = (s: string): s is ResourceScope =>
+  (RESOURCE_SCOPES as readonly string[]).includes(s);
 
 function rowToApiKey(row: ApiKeyRow): ApiKey {
   return {
@@ -24,10 +25,22 @@ function rowToApiKey(row: ApiKeyRow): ApiKey {
 export class PgApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly db: Kysely<AuthDb>) {}
 
-  async create(input: { userId: string; name: string; prefix: string; keyHash: string; scopes: ResourceScope[] }): Promise<ApiKey> {
+  async create(input: {
+    userId: string;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    scopes: ResourceScope[];
+  }): Promise<ApiKey> {
     const row = await this.db
       .insertInto('api_keys')
-      .values({ user_id: input.userId, name: input.name, prefix: input.prefix, key_hash: input.keyHash, scopes: input.scopes })
+      .values({
+        user_id: input.userId,
+        name: input.name,
+        prefix: input.prefix,
+        key_hash: input.keyHash,
+        scopes: input.scopes,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return rowToApiKey(row);
@@ -59,7 +72,11 @@ export class PgApiKeyRepository implements ApiKeyRepository {
   }
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
     return row ? rowToApiKey(row) : null;
   }
 

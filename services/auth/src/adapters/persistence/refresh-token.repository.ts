@@ -11,7 +11,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class PgRefreshTokenRepository implements RefreshTokenRepository {
   constructor(private readonly db: Kysely<AuthDb>) {}
 
-  async startFamily(input: { userId: string; tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<string> {
+  async startFamily(input: {
+    userId: string;
+    tokenHash: string;
+    issuedAt: Date;
+    expiresAt: Date;
+  }): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
       const family = await trx
         .insertInto('refresh_token_families')
@@ -20,7 +25,12 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('refresh_tokens')
-        .values({ family_id: family.id, token_hash: input.tokenHash, issued_at: input.issuedAt, expires_at: input.expiresAt })
+        .values({
+          family_id: family.id,
+          token_hash: input.tokenHash,
+          issued_at: input.issuedAt,
+          expires_at: input.expiresAt,
+        })
         .execute();
       return family.id;
     });
@@ -44,7 +54,10 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
     };
   }
 
-  async rotate(tokenId: string, next: { tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<boolean> {
+  async rotate(
+    tokenId: string,
+    next: { tokenHash: string; issuedAt: Date; expiresAt: Date },
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       // The conditional update is the lock: of two concurrent rotations of one token, one matches.
       const used = await trx
@@ -65,13 +78,21 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
       if (!used) return false;
       await trx
         .insertInto('refresh_tokens')
-        .values({ family_id: used.family_id, token_hash: next.tokenHash, issued_at: next.issuedAt, expires_at: next.expiresAt })
+        .values({
+          family_id: used.family_id,
+          token_hash: next.tokenHash,
+          issued_at: next.issuedAt,
+          expires_at: next.expiresAt,
+        })
         .execute();
       return true;
     });
   }
 
-  async addToFamily(familyId: string, next: { tokenHash: string; issuedAt: Date; expiresAt: Date }): Promise<boolean> {
+  async addToFamily(
+    familyId: string,
+    next: { tokenHash: string; issuedAt: Date; expiresAt: Date },
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       // Locks the family row: a revocation running now either lands first (we add nothing) or waits for us.
       const family = await trx
@@ -84,13 +105,23 @@ export class PgRefreshTokenRepository implements RefreshTokenRepository {
       if (!family) return false;
       await trx
         .insertInto('refresh_tokens')
-        .values({ family_id: familyId, token_hash: next.tokenHash, issued_at: next.issuedAt, expires_at: next.expiresAt })
+        .values({
+          family_id: familyId,
+          token_hash: next.tokenHash,
+          issued_at: next.issuedAt,
+          expires_at: next.expiresAt,
+        })
         .execute();
       return true;
     });
   }
 
-  async revokeFamily(familyId: string, reason: FamilyRevocationReason, at: Date, userId?: string): Promise<void> {
+  async revokeFamily(
+    familyId: string,
+    reason: FamilyRevocationReason,
+    at: Date,
+    userId?: string,
+  ): Promise<void> {
     // A malformed id names no family; asking Postgres would be a cast error.
     if (!UUID.test(familyId)) return;
     let query = this.db

@@ -19,7 +19,12 @@ export class PgSigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<AuthDb>) {}
 
   async listPublished(): Promise<StoredSigningKey[]> {
-    const rows = await this.db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(rowToKey);
   }
 

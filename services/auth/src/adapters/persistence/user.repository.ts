@@ -27,7 +27,11 @@ export class PgUserRepository implements UserRepository {
   }
 
   async findCredentialsByEmail(email: string): Promise<UserCredentials | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email)
+      .executeTakeFirst();
     return row ? { user: rowToUser(row), passwordHash: row.password_hash } : null;
   }
 

@@ -1,5 +1,10 @@
 import { maskSecrets } from '@flowgenie/workflow';
-import { durationMs, type Execution, type ExecutionDetail, type Step } from '../../domain/execution';
+import {
+  durationMs,
+  type Execution,
+  type ExecutionDetail,
+  type Step,
+} from '../../domain/execution';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

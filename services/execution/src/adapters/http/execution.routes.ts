@@ -24,7 +24,10 @@ export function executionRoutes(deps: ExecutionRoutesDeps): Router {
   router.get('/', async (req, res) => {
     const filter = parseListQuery(req.query);
     const page = await deps.queries.list(userOf(req).id, filter);
-    res.json({ items: page.items.map(toSummaryDto), nextCursor: page.next ? encodeCursor(page.next) : null });
+    res.json({
+      items: page.items.map(toSummaryDto),
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    });
   });
 
   router.get('/:id', async (req, res) => {
@@ -50,7 +53,11 @@ export function executionRoutes(deps: ExecutionRoutesDeps): Router {
  * Server-sent events: `event: execution` with the whole Execution at once and after every
  * change (the row's change marker is polled), ending after the event that shows it finished.
  */
-async function streamExecution(req: Request, res: Response, deps: ExecutionRoutesDeps): Promise<void> {
+async function streamExecution(
+  req: Request,
+  res: Response,
+  deps: ExecutionRoutesDeps,
+): Promise<void> {
   const ownerId = userOf(req).id;
   const id = String(req.params.id);
   let detail: ExecutionDetail = await deps.queries.get(id, ownerId); // 404 before any byte is sent

@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
-import { WebhookResponseMessageSchema, webhookResponseChannel, type WebhookResponseMessage } from '@flowgenie/contracts';
+import {
+  WebhookResponseMessageSchema,
+  webhookResponseChannel,
+  type WebhookResponseMessage,
+} from '@flowgenie/contracts';
 import type { WebhookResponder } from '../../ports/webhook-responder';
 
 /** Publishes on `<prefix>:webhook-response:<executionId>`, where the trigger service listens. */
@@ -11,6 +15,9 @@ export class RedisWebhookResponder implements WebhookResponder {
 
   async publish(message: WebhookResponseMessage): Promise<void> {
     const checked = WebhookResponseMessageSchema.parse(message);
-    await this.redis.publish(webhookResponseChannel(this.prefix, checked.executionId), JSON.stringify(checked));
+    await this.redis.publish(
+      webhookResponseChannel(this.prefix, checked.executionId),
+      JSON.stringify(checked),
+    );
   }
 }

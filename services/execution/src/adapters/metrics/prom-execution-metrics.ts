@@ -18,15 +18,29 @@ export class PromExecutionMetrics implements ExecutionMetrics {
       ['type', 'outcome'],
       [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     );
-    this.executions = metrics.counter('executions_total', 'Executions by status reached (running = started)', ['status']);
+    this.executions = metrics.counter(
+      'executions_total',
+      'Executions by status reached (running = started)',
+      ['status'],
+    );
     if (queue) {
-      metrics.gauge('execution_steps_queue_depth', 'Jobs in the steps queue by state', ['state'], async function () {
-        const counts = await queue.counts();
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
-      });
-      metrics.gauge('execution_steps_oldest_waiting_seconds', 'Age of the step job waiting longest to start', [], async function () {
-        this.set((await queue.oldestWaitingAgeMs()) / 1000);
-      });
+      metrics.gauge(
+        'execution_steps_queue_depth',
+        'Jobs in the steps queue by state',
+        ['state'],
+        async function () {
+          const counts = await queue.counts();
+          for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+        },
+      );
+      metrics.gauge(
+        'execution_steps_oldest_waiting_seconds',
+        'Age of the step job waiting longest to start',
+        [],
+        async function () {
+          this.set((await queue.oldestWaitingAgeMs()) / 1000);
+        },
+      );
     }
   }
 

@@ -1,5 +1,12 @@
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
-import type { EventData, EventType, PayloadRef, PlatformEvent, RetryPolicy, WorkflowGraph } from '@flowgenie/contracts';
+import type {
+  EventData,
+  EventType,
+  PayloadRef,
+  PlatformEvent,
+  RetryPolicy,
+  WorkflowGraph,
+} from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
 import type {
@@ -78,7 +85,9 @@ export class PgExecutionStore implements ExecutionStore {
     if (!row) return undefined;
     const execution = rowToExecution(row);
     const order = new Map(graphOrder(execution.graph).map((nodeId, i) => [nodeId, i]));
-    const steps = (await this.steps(id)).sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+    const steps = (await this.steps(id)).sort(
+      (a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0),
+    );
     return { ...execution, steps };
   }
 
@@ -94,23 +103,35 @@ export class PgExecutionStore implements ExecutionStore {
   }
 
   async list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage> {
-    let query = this.db.selectFrom('executions').select(SUMMARY_COLUMNS).where('owner_id', '=', ownerId);
+    let query = this.db
+      .selectFrom('executions')
+      .select(SUMMARY_COLUMNS)
+      .where('owner_id', '=', ownerId);
     if (filter.workflowId) query = query.where('workflow_id', '=', filter.workflowId);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<=', filter.to);
     const cursor = filter.cursor;
     if (cursor) {
-      query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(cursor.createdAt, cursor.id)));
+      query = query.where((eb) =>
+        eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(cursor.createdAt, cursor.id)),
+      );
     }
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit + 1)
       .execute();
-    const items = rows.slice(0, filter.limit).map((r) => rowToExecution({ ...r, graph: null, trigger_payload: null, trigger_payload_ref: null }));
+    const items = rows
+      .slice(0, filter.limit)
+      .map((r) =>
+        rowToExecution({ ...r, graph: null, trigger_payload: null, trigger_payload_ref: null }),
+      );
     const last = items[items.length - 1];
-    return { items, next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    return {
+      items,
+      next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    };
   }
 
   async stale(before: Date, limit: number): Promise<string[]> {
@@ -196,7 +217,12 @@ class PgExecutionTx implements ExecutionTx {
 
   async lockExecution(id: string): Promise<Execution | undefined> {
     if (!UUID.test(id)) return undefined;
-    const row = await this.trx.selectFrom('executions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await this.trx
+      .selectFrom('executions')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) return undefined;
     // Every change to an execution or its steps passes here: updated_at is its last change.
     await this.trx
@@ -246,9 +272,16 @@ class PgExecutionTx implements ExecutionTx {
       .execute();
   }
 
-  async emit<T extends EventType>(type: T, data: EventData<T>, opts: { correlationId?: string } = {}): Promise<void> {
+  async emit<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    opts: { correlationId?: string } = {},
+  ): Promise<void> {
     // createEvent validates the data against the catalog: a bad event fails the whole transaction.
-    const event = createEvent(type, data, { source: EVENT_SOURCE, correlationId: opts.correlationId }) as PlatformEvent;
+    const event = createEvent(type, data, {
+      source: EVENT_SOURCE,
+      correlationId: opts.correlationId,
+    }) as PlatformEvent;
     await appendToOutbox(this.trx, this.schema, [event]);
   }
 
@@ -266,11 +299,19 @@ class PgExecutionTx implements ExecutionTx {
 
 async function stepsOf(db: Kysely<ExecutionDb>, executionId: string): Promise<Step[]> {
   if (!UUID.test(executionId)) return [];
-  const rows = await db.selectFrom('steps').selectAll().where('execution_id', '=', executionId).orderBy('node_id').execute();
+  const rows = await db
+    .selectFrom('steps')
+    .selectAll()
+    .where('execution_id', '=', executionId)
+    .orderBy('node_id')
+    .execute();
   return rows.map(rowToStep);
 }
 
-type ExecutionRow = Omit<Selectable<ExecutionsTable>, 'graph' | 'trigger_payload' | 'trigger_payload_ref'> & {
+type ExecutionRow = Omit<
+  Selectable<ExecutionsTable>,
+  'graph' | 'trigger_payload' | 'trigger_payload_ref'
+> & {
   graph: unknown;
   trigger_payload: unknown;
   trigger_payload_ref: unknown;

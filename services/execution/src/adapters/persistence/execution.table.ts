@@ -56,4 +56,5 @@ export interface ExecutionDb extends MessagingTables {
  * JSON text for a jsonb parameter. Always stringify: pg would send a JS array as a Postgres
  * array literal and a JS string as bare text, neither of which is JSON.
  */
-export const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+export const json = (value: unknown): string | null =>
+  value === undefined ? null : JSON.stringify(value);

@@ -1,7 +1,10 @@
 import { RetryableStepError } from '@flowgenie/workflow';
 import { stepBackoff } from './step-worker';
 
-const job = (delay: number, attemptOffset?: number) => ({ opts: { backoff: { delay } }, data: { executionId: 'e', nodeId: 'n', attemptOffset } });
+const job = (delay: number, attemptOffset?: number) => ({
+  opts: { backoff: { delay } },
+  data: { executionId: 'e', nodeId: 'n', attemptOffset },
+});
 
 describe('stepBackoff', () => {
   it('waits the fixed delay between attempts', () => {

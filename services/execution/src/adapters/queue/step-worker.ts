@@ -22,11 +22,20 @@ export interface StepWorkerOptions {
  * Delay before the next attempt of a step job: the node's fixed or exponential backoff with
  * jitter, raised to the remote's Retry-After when the attempt failed with one (429/503).
  */
-export function stepBackoff(attemptsMade: number, type: string | undefined, err: Error | undefined, job: { opts: { backoff?: unknown }; data?: unknown } | undefined): number {
+export function stepBackoff(
+  attemptsMade: number,
+  type: string | undefined,
+  err: Error | undefined,
+  job: { opts: { backoff?: unknown }; data?: unknown } | undefined,
+): number {
   const backoff = (job?.opts.backoff ?? {}) as { delay?: number };
   const offset = ((job?.data ?? {}) as StepJobData).attemptOffset ?? 0;
   const kind = type === BACKOFF_TYPES.fixed ? 'fixed' : 'exponential';
-  return retryDelayMs({ backoff: { type: kind, delayMs: backoff.delay ?? 1000 } }, attemptsMade + offset, err);
+  return retryDelayMs(
+    { backoff: { type: kind, delayMs: backoff.delay ?? 1000 } },
+    attemptsMade + offset,
+    err,
+  );
 }
 
 /**
@@ -56,7 +65,9 @@ export class StepWorker {
       settings: { backoffStrategy: stepBackoff },
     });
     this.worker.on('error', (err) => logger.error({ err }, 'step worker error'));
-    this.worker.on('stalled', (jobId) => logger.warn({ jobId }, 'step job stalled; another worker takes it over'));
+    this.worker.on('stalled', (jobId) =>
+      logger.warn({ jobId }, 'step job stalled; another worker takes it over'),
+    );
     await this.worker.waitUntilReady();
   }
 
@@ -74,7 +85,9 @@ export class StepWorker {
         case 'retry':
           throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
         case 'failed':
-          throw new UnrecoverableError(outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+          throw new UnrecoverableError(
+            outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+          );
       }
     });
   }

@@ -2,7 +2,9 @@ import { REDACTED, redactInput } from './redact';
 
 describe('redactInput', () => {
   it('hides fields marked secret and credential-like values, keeps the rest', () => {
-    const schema = { properties: { hmacSecret: { type: 'string', 'x-secret': true }, url: { type: 'string' } } };
+    const schema = {
+      properties: { hmacSecret: { type: 'string', 'x-secret': true }, url: { type: 'string' } },
+    };
     const input = redactInput(
       {
         hmacSecret: 'shh-very-secret',

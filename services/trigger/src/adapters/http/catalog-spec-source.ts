@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { ErrorResponseSchema, WorkflowGraphSchema } from '@flowgenie/contracts';
 import { CORRELATION_HEADER, currentCorrelationId } from '@flowgenie/platform';
-import { InvalidWorkflowError, NotRunnableError, UpstreamUnavailableError } from '../../domain/errors';
+import {
+  InvalidWorkflowError,
+  NotRunnableError,
+  UpstreamUnavailableError,
+} from '../../domain/errors';
 import type { RunSpec, WorkflowSpecSource } from '../../ports/workflow-spec-source';
 
 const RunSpecSchema = z.object({
@@ -25,7 +29,11 @@ export class CatalogWorkflowSpecSource implements WorkflowSpecSource {
     },
   ) {}
 
-  async getRunSpec(query: { workflowId: string; ownerId: string; draft: boolean }): Promise<RunSpec | undefined> {
+  async getRunSpec(query: {
+    workflowId: string;
+    ownerId: string;
+    draft: boolean;
+  }): Promise<RunSpec | undefined> {
     const params = new URLSearchParams({ ownerId: query.ownerId, draft: String(query.draft) });
     const url = `${this.opts.baseUrl.replace(/\/+$/, '')}/internal/workflows/${encodeURIComponent(query.workflowId)}/run-spec?${params}`;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -33,25 +41,37 @@ export class CatalogWorkflowSpecSource implements WorkflowSpecSource {
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
     let res: Response;
     try {
-      res = await (this.opts.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000) });
+      res = await (this.opts.fetch ?? fetch)(url, {
+        headers,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+      });
     } catch (err) {
       throw new UpstreamUnavailableError('the workflow catalog did not answer', { cause: err });
     }
     if (res.status === 404) return undefined;
     const text = await res.text();
-    if (res.status === 409) throw new NotRunnableError(errorOf(text)?.message ?? 'the workflow has nothing to run');
+    if (res.status === 409)
+      throw new NotRunnableError(errorOf(text)?.message ?? 'the workflow has nothing to run');
     if (res.status === 400) {
       const error = errorOf(text);
-      throw new InvalidWorkflowError(error?.message ?? 'the workflow cannot run as it stands', error?.details);
+      throw new InvalidWorkflowError(
+        error?.message ?? 'the workflow cannot run as it stands',
+        error?.details,
+      );
     }
     if (!res.ok) throw new UpstreamUnavailableError(`the workflow catalog answered ${res.status}`);
     let parsed;
     try {
       parsed = RunSpecSchema.safeParse(JSON.parse(text));
     } catch (err) {
-      throw new UpstreamUnavailableError('the workflow catalog answered with malformed JSON', { cause: err });
+      throw new UpstreamUnavailableError('the workflow catalog answered with malformed JSON', {
+        cause: err,
+      });
     }
-    if (!parsed.success) throw new UpstreamUnavailableError(`unexpected run-spec from the catalog: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new UpstreamUnavailableError(
+        `unexpected run-spec from the catalog: ${parsed.error.issues[0]?.message}`,
+      );
     return parsed.data;
   }
 }

@@ -25,11 +25,17 @@ export function sendAccepted(res: Response, executionId: string, publicBaseUrl: 
 }
 
 /** The executor's answer to a waiting webhook caller. */
-export function sendWebhookAnswer(res: Response, executionId: string, message: WebhookResponseMessage): void {
+export function sendWebhookAnswer(
+  res: Response,
+  executionId: string,
+  message: WebhookResponseMessage,
+): void {
   res.setHeader(EXECUTION_ID_HEADER, executionId);
   if (message.kind === 'final') {
     if (message.status === 'failed') {
-      res.status(500).json({ error: { code: 'execution_failed', message: message.error || 'the workflow failed' } });
+      res.status(500).json({
+        error: { code: 'execution_failed', message: message.error || 'the workflow failed' },
+      });
       return;
     }
     res.status(200).json({ executionId, status: message.status, output: message.output ?? null });

@@ -20,7 +20,10 @@ export class KyselyFiringStore implements FiringStore {
   ): Promise<FiringOutcome | undefined> {
     return this.db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('triggers').selectAll();
-      query = 'hookId' in by ? query.where('hook_id', '=', by.hookId) : query.where('workflow_id', '=', by.workflowId);
+      query =
+        'hookId' in by
+          ? query.where('hook_id', '=', by.hookId)
+          : query.where('workflow_id', '=', by.workflowId);
       // A share lock: firings run side by side, a deactivation waits for them (and they for it).
       const row = await query.forShare().executeTakeFirst();
       const firing = build(row && rowToTrigger(row));
@@ -33,7 +36,11 @@ export class KyselyFiringStore implements FiringStore {
 async function insertFiring(trx: Transaction<TriggerDb>, firing: Firing): Promise<FiringOutcome> {
   const inserted = await trx
     .insertInto('firings')
-    .values({ workflow_id: firing.workflowId, idempotency_key: firing.idempotencyKey, execution_id: firing.executionId })
+    .values({
+      workflow_id: firing.workflowId,
+      idempotency_key: firing.idempotencyKey,
+      execution_id: firing.executionId,
+    })
     .onConflict((oc) => oc.columns(['workflow_id', 'idempotency_key']).doNothing())
     .returning('execution_id')
     .executeTakeFirst();
@@ -47,6 +54,8 @@ async function insertFiring(trx: Transaction<TriggerDb>, firing: Firing): Promis
       .executeTakeFirstOrThrow();
     return { executionId: first.execution_id, duplicate: true };
   }
-  await appendToOutbox(trx, TRIGGER_SCHEMA, [createEvent('workflow.triggered', firing, { source: 'trigger' })]);
+  await appendToOutbox(trx, TRIGGER_SCHEMA, [
+    createEvent('workflow.triggered', firing, { source: 'trigger' }),
+  ]);
   return { executionId: firing.executionId, duplicate: false };
 }

@@ -28,12 +28,20 @@ export class KyselyTriggerRepository implements TriggerRepository {
   constructor(private readonly db: Db) {}
 
   async findByHookId(hookId: string): Promise<Trigger | undefined> {
-    const row = await this.db.selectFrom('triggers').selectAll().where('hook_id', '=', hookId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where('hook_id', '=', hookId)
+      .executeTakeFirst();
     return row && rowToTrigger(row);
   }
 
   async findByWorkflowId(workflowId: string): Promise<Trigger | undefined> {
-    const row = await this.db.selectFrom('triggers').selectAll().where('workflow_id', '=', workflowId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('triggers')
+      .selectAll()
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirst();
     return row && rowToTrigger(row);
   }
 

@@ -14,7 +14,11 @@ export function internalRoutes(uc: UseCases): Router {
     const query = parseOrThrow(RunSpecQuery, req.query, 'query');
     const id = req.params.id;
     if (!UUID.test(id)) throw new WorkflowNotFoundError();
-    const spec = await uc.getRunSpec({ ownerId: query.ownerId.toLowerCase(), workflowId: id.toLowerCase(), draft: query.draft });
+    const spec = await uc.getRunSpec({
+      ownerId: query.ownerId.toLowerCase(),
+      workflowId: id.toLowerCase(),
+      draft: query.draft,
+    });
     res.json(spec);
   });
   return router;

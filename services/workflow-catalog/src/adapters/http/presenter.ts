@@ -6,7 +6,10 @@ import type { WorkflowVersion } from '../../domain/workflow';
  * The Workflow of docs/API.md. Secrets are write-only: every graph in an answer shows
  * SECRET_PLACEHOLDER for each secret config field that is set.
  */
-export function workflowJson({ workflow: w, validation }: WorkflowDetails, opts: { withGraph?: boolean } = {}) {
+export function workflowJson(
+  { workflow: w, validation }: WorkflowDetails,
+  opts: { withGraph?: boolean } = {},
+) {
   return {
     id: w.id,
     name: w.name,
@@ -22,7 +25,11 @@ export function workflowJson({ workflow: w, validation }: WorkflowDetails, opts:
     draftChangedSincePublish: w.draftChangedSincePublish,
     validation: validationJson(validation),
     lastExecution: w.lastExecution
-      ? { id: w.lastExecution.id, status: w.lastExecution.status, at: w.lastExecution.at.toISOString() }
+      ? {
+          id: w.lastExecution.id,
+          status: w.lastExecution.status,
+          at: w.lastExecution.at.toISOString(),
+        }
       : null,
   };
 }

@@ -46,8 +46,15 @@ export function workflowRoutes(uc: UseCases): Router {
 
   router.get('/', async (req, res) => {
     const query = parseOrThrow(ListQuery, req.query, 'query');
-    const page = await uc.listWorkflows({ ownerId: ownerOf(req), ...query, cursor: query.cursor || undefined });
-    res.json({ items: page.items.map((d) => workflowJson(d, { withGraph: false })), nextCursor: page.nextCursor });
+    const page = await uc.listWorkflows({
+      ownerId: ownerOf(req),
+      ...query,
+      cursor: query.cursor || undefined,
+    });
+    res.json({
+      items: page.items.map((d) => workflowJson(d, { withGraph: false })),
+      nextCursor: page.nextCursor,
+    });
   });
 
   router.post('/import', async (req, res) => {
@@ -82,12 +89,18 @@ export function workflowRoutes(uc: UseCases): Router {
 
   router.get('/:id/versions', async (req, res) => {
     const items = await uc.listVersions(ref(req));
-    res.json({ items: items.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString() })) });
+    res.json({
+      items: items.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString() })),
+    });
   });
 
   router.get('/:id/versions/:version', async (req, res) => {
     const target = ref(req);
-    const { version } = parseOrThrow(z.object({ version: VersionParam }), { version: req.params.version }, 'path');
+    const { version } = parseOrThrow(
+      z.object({ version: VersionParam }),
+      { version: req.params.version },
+      'path',
+    );
     res.json(versionJson(await uc.getVersion({ ...target, version }), { withGraph: true }));
   });
 

@@ -2,8 +2,18 @@ import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { EventData, EventType, PlatformEvent } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
 import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
-import type { ExecutionStatus, LastExecution, Workflow, WorkflowVersion } from '../../domain/workflow';
-import type { VersionSummary, WorkflowListQuery, WorkflowStore, WorkflowTransaction } from '../../ports/workflow-store';
+import type {
+  ExecutionStatus,
+  LastExecution,
+  Workflow,
+  WorkflowVersion,
+} from '../../domain/workflow';
+import type {
+  VersionSummary,
+  WorkflowListQuery,
+  WorkflowStore,
+  WorkflowTransaction,
+} from '../../ports/workflow-store';
 import { CATALOG_SCHEMA, type CatalogDb, type WorkflowsTable } from './workflow.table';
 
 /** `source` of every event this service emits. */
@@ -32,7 +42,11 @@ export class PostgresWorkflowStore implements WorkflowStore {
       const { updatedAt, id } = query.after;
       q = q.where((eb) => eb(eb.refTuple('updated_at', 'id'), '<', eb.tuple(updatedAt, id)));
     }
-    const rows = await q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    const rows = await q
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit)
+      .execute();
     return rows.map(rowToWorkflow);
   }
 
@@ -54,8 +68,13 @@ export class PostgresWorkflowStore implements WorkflowStore {
     return this.db.transaction().execute((trx) => fn(new PostgresWorkflowTransaction(trx)));
   }
 
-  async transactionOnce(eventId: string, fn: (tx: WorkflowTransaction) => Promise<void>): Promise<boolean> {
-    return handleOnce(this.db, CONSUMER_NAME, eventId, (trx) => fn(new PostgresWorkflowTransaction(trx)));
+  async transactionOnce(
+    eventId: string,
+    fn: (tx: WorkflowTransaction) => Promise<void>,
+  ): Promise<boolean> {
+    return handleOnce(this.db, CONSUMER_NAME, eventId, (trx) =>
+      fn(new PostgresWorkflowTransaction(trx)),
+    );
   }
 }
 
@@ -80,13 +99,21 @@ class PostgresWorkflowTransaction implements WorkflowTransaction {
   }
 
   async update(workflow: Workflow): Promise<void> {
-    await this.trx.updateTable('workflows').set(mutableColumns(workflow)).where('id', '=', workflow.id).execute();
+    await this.trx
+      .updateTable('workflows')
+      .set(mutableColumns(workflow))
+      .where('id', '=', workflow.id)
+      .execute();
   }
 
   async setLastExecution(workflowId: string, execution: LastExecution): Promise<void> {
     await this.trx
       .updateTable('workflows')
-      .set({ last_execution_id: execution.id, last_execution_status: execution.status, last_execution_at: execution.at })
+      .set({
+        last_execution_id: execution.id,
+        last_execution_status: execution.status,
+        last_execution_at: execution.at,
+      })
       .where('id', '=', workflowId)
       .execute();
   }
@@ -118,21 +145,41 @@ class PostgresWorkflowTransaction implements WorkflowTransaction {
   }
 }
 
-async function findWorkflow(db: Executor, ownerId: string, id: string, lock: boolean): Promise<Workflow | undefined> {
-  let q = db.selectFrom('workflows').selectAll().where('id', '=', id).where('owner_id', '=', ownerId);
+async function findWorkflow(
+  db: Executor,
+  ownerId: string,
+  id: string,
+  lock: boolean,
+): Promise<Workflow | undefined> {
+  let q = db
+    .selectFrom('workflows')
+    .selectAll()
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row ? rowToWorkflow(row) : undefined;
 }
 
-async function findVersion(db: Executor, workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
+async function findVersion(
+  db: Executor,
+  workflowId: string,
+  version: number,
+): Promise<WorkflowVersion | undefined> {
   const row = await db
     .selectFrom('workflow_versions')
     .selectAll()
     .where('workflow_id', '=', workflowId)
     .where('version', '=', version)
     .executeTakeFirst();
-  return row ? { workflowId: row.workflow_id, version: row.version, graph: row.graph, createdAt: row.created_at } : undefined;
+  return row
+    ? {
+        workflowId: row.workflow_id,
+        version: row.version,
+        graph: row.graph,
+        createdAt: row.created_at,
+      }
+    : undefined;
 }
 
 function mutableColumns(w: Workflow) {
@@ -165,7 +212,11 @@ export function rowToWorkflow(row: Selectable<WorkflowsTable>): Workflow {
     draftChangedSincePublish: row.draft_changed_since_publish,
     lastExecution:
       row.last_execution_id && row.last_execution_status && row.last_execution_at
-        ? { id: row.last_execution_id, status: row.last_execution_status as ExecutionStatus, at: row.last_execution_at }
+        ? {
+            id: row.last_execution_id,
+            status: row.last_execution_status as ExecutionStatus,
+            at: row.last_execution_at,
+          }
         : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -28,7 +28,9 @@ export const authTablesMigration: Migration = {
         revoked_at timestamptz,
         revoked_reason text
       )`.execute(db);
-    await sql`create index refresh_token_families_user on refresh_token_families (user_id)`.execute(db);
+    await sql`create index refresh_token_families_user on refresh_token_families (user_id)`.execute(
+      db,
+    );
     await sql`
       create table refresh_tokens (
         id uuid primary key default gen_random_uuid(),
@@ -53,7 +55,13 @@ export const authTablesMigration: Migration = {
     await sql`create index api_keys_user on api_keys (user_id, created_at desc)`.execute(db);
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ['api_keys', 'refresh_tokens', 'refresh_token_families', 'signing_keys', 'users']) {
+    for (const table of [
+      'api_keys',
+      'refresh_tokens',
+      'refresh_token_families',
+      'signing_keys',
+      'users',
+    ]) {
       await sql`drop table ${sql.id(table)}`.execute(db);
     }
   },

@@ -26,10 +26,16 @@ const executions: Migration = {
         constraint executions_idempotency_key unique (workflow_id, idempotency_key)
       )`.execute(db);
     // Newest-first keyset pagination per owner, optionally per workflow.
-    await sql`create index executions_owner_created on executions (owner_id, created_at desc, id desc)`.execute(db);
-    await sql`create index executions_workflow_created on executions (workflow_id, created_at desc, id desc)`.execute(db);
+    await sql`create index executions_owner_created on executions (owner_id, created_at desc, id desc)`.execute(
+      db,
+    );
+    await sql`create index executions_workflow_created on executions (workflow_id, created_at desc, id desc)`.execute(
+      db,
+    );
     // The reaper's scan.
-    await sql`create index executions_unfinished on executions (updated_at) where status in ('queued', 'running')`.execute(db);
+    await sql`create index executions_unfinished on executions (updated_at) where status in ('queued', 'running')`.execute(
+      db,
+    );
     await sql`
       create table steps (
         execution_id uuid not null references executions (id) on delete cascade,

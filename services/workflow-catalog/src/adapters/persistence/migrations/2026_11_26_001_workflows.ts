@@ -23,7 +23,9 @@ export const workflowsMigration: Migration = {
         constraint active_version_published check (active_version is null or active_version <= latest_version)
       )`.execute(db);
     // The list: one owner's workflows, most recently changed first (keyset on updated_at, id).
-    await sql`create index workflows_owner_updated on workflows (owner_id, updated_at desc, id desc)`.execute(db);
+    await sql`create index workflows_owner_updated on workflows (owner_id, updated_at desc, id desc)`.execute(
+      db,
+    );
     await sql`
       create table workflow_versions (
         workflow_id uuid not null references workflows (id) on delete cascade,
