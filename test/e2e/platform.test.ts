@@ -570,6 +570,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
       for (const path of [
         `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`,
         `/internal/connections/${randomUUID()}/access`,
+        '/internal/connections/check',
         '/metrics',
         '/api/internal/x',
       ]) {

@@ -32,6 +32,8 @@ describe('resolveRoute', () => {
     '/internal/workflows/x/run-spec',
     '/internal/connections/c1/access',
     '/internal/connections/c1/report',
+    '/internal/connections/check',
+    '/api/internal/connections/check',
     '/api/internal/connections/c1/access',
     '/api/connections/c1/access',
     '/api/internal/x',

@@ -221,6 +221,8 @@ describe('local gateway', () => {
     for (const p of [
       '/internal/connections/00000000-0000-4000-8000-000000000000/access',
       '/internal/connections/00000000-0000-4000-8000-000000000000/report',
+      '/internal/connections/check',
+      '/api/internal/connections/check',
       '/api/internal/connections/00000000-0000-4000-8000-000000000000/access',
       '/api/connections/00000000-0000-4000-8000-000000000000/access',
     ]) {
@@ -231,9 +233,7 @@ describe('local gateway', () => {
       });
       expect(res.status).toBe(404);
     }
-    expect(
-      services.auth.seen.some((s) => s.url.includes('/access') || s.url.includes('/report')),
-    ).toBe(false);
+    expect(services.auth.seen.some((s) => /\/(access|report|check)\b/.test(s.url))).toBe(false);
   });
 
   it('answers 413 with a JSON error for a declared or streamed body over the limit, without reaching the service', async () => {

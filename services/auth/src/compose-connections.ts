@@ -10,6 +10,7 @@ import {
   type TokenVerifier,
 } from '@flowgenie/platform';
 import { AccessConnection } from './app/connections/access-connection';
+import { CheckConnections } from './app/connections/check-connections';
 import { CompleteConnectionOAuth } from './app/connections/complete-connection-oauth';
 import { CreateCredentialConnection } from './app/connections/create-credential-connection';
 import type { ConnectionDeps } from './app/connections/deps';
@@ -89,6 +90,7 @@ export async function composeConnections(deps: {
     options: new ListConnectionOptions({ ...base, access }),
     access,
     report: new ReportConnection(base),
+    check: new CheckConnections(base),
   };
   const serviceToken = await loadInternalServiceToken(
     {

@@ -829,6 +829,42 @@ describe('connections', () => {
       expect(events.map((e) => e.envelope.data.connectionId)).toContain(body.id);
     });
 
+    it('checks connections for the catalog without a secret, foreign ones as not_found', async () => {
+      const check = (body: unknown, token: string | null = SERVICE_TOKEN) =>
+        fetch(`${auth.url}/internal/connections/check`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+          },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, text: await res.text() }));
+      const items = [
+        { connectionId: aliceConnection, providers: ['http_bearer'] },
+        { connectionId: aliceConnection, providers: ['google'], scopes: [GMAIL_SEND] },
+        { connectionId: 'not-a-uuid', providers: ['google'] },
+      ];
+      const mine = await check({ ownerId: alice.user.id, items });
+      expect(mine.status).toBe(200);
+      expect(JSON.parse(mine.text)).toEqual({
+        items: [
+          { connectionId: aliceConnection, result: 'ok', provider: 'http_bearer' },
+          { connectionId: aliceConnection, result: 'wrong_provider', provider: 'http_bearer' },
+          { connectionId: 'not-a-uuid', result: 'not_found' },
+        ],
+      });
+      expect(mine.text).not.toContain('typed-bearer-SECRET');
+      const bobs = await check({ ownerId: bob.user.id, items: items.slice(0, 1) });
+      expect(JSON.parse(bobs.text)).toEqual({
+        items: [{ connectionId: aliceConnection, result: 'not_found' }],
+      });
+      for (const token of [null, 'wrong', alice.accessToken])
+        expect((await check({ ownerId: alice.user.id, items }, token)).status).toBe(401);
+      expect((await check({ ownerId: alice.user.id, items: [{ connectionId: 'x' }] })).status).toBe(
+        400,
+      );
+    });
+
     it('refuses the internal endpoints without the service token (401)', async () => {
       for (const token of [null, '', 'wrong', alice.accessToken, `${SERVICE_TOKEN}x`]) {
         const res = await internal(aliceConnection, 'access', { ownerId: alice.user.id }, token);

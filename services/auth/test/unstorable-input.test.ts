@@ -49,6 +49,10 @@ const ROUTES: Record<
     body: () => ({ ownerId: '00000000-0000-4000-8000-000000000000' }),
     field: 'ownerId',
   },
+  'POST /internal/connections/check': {
+    body: () => ({ ownerId: '00000000-0000-4000-8000-000000000000', items: [] }),
+    field: 'ownerId',
+  },
   'POST /internal/connections/:id/report': {
     body: () => ({
       ownerId: '00000000-0000-4000-8000-000000000000',

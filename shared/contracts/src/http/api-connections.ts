@@ -186,3 +186,56 @@ export const ConnectionReportRequestSchema = z.object({
   status: z.enum(['revoked', 'expired', 'error']),
   reason: z.string().max(500),
 });
+
+/**
+ * `POST /internal/connections/check` (same authentication): whether each connection id a workflow
+ * names would work for its step, without touching any credential (the catalog asks at publish and
+ * activation). Per item, in order: `ok`; `not_found` (unknown, or not `ownerId`'s: the two look the
+ * same); `wrong_provider` (with the connection's `provider`); `missing_scope` (with
+ * `missingScopes`, OAuth providers only); or the connection's broken status `revoked` / `expired` /
+ * `error` (with `reason`). Never a secret.
+ */
+export const INTERNAL_CONNECTION_CHECK_PATH = '/internal/connections/check';
+export const CONNECTION_CHECK_RESULTS = [
+  'ok',
+  'not_found',
+  'wrong_provider',
+  'missing_scope',
+  'revoked',
+  'expired',
+  'error',
+] as const;
+export type ConnectionCheckResult = (typeof CONNECTION_CHECK_RESULTS)[number];
+/** At most this many items per request (a workflow has at most a few hundred nodes). */
+export const MAX_CONNECTION_CHECK_ITEMS = 500;
+export const ConnectionCheckRequestSchema = z.object({
+  ownerId: z.uuid(),
+  items: z
+    .array(
+      z.object({
+        /** Any string: one that is not a connection id is `not_found`. */
+        connectionId: z.string().min(1).max(200),
+        /** The providers the step accepts (its `x-connection.providers`). */
+        providers: z.array(z.enum(CONNECTION_PROVIDERS)).min(1),
+        /** Scopes the step needs (its `x-connection.scopes`). */
+        scopes: z.array(z.string().min(1).max(500)).max(50).optional(),
+      }),
+    )
+    .max(MAX_CONNECTION_CHECK_ITEMS),
+});
+export type ConnectionCheckRequest = z.infer<typeof ConnectionCheckRequestSchema>;
+export const ConnectionCheckItemSchema = z.object({
+  connectionId: z.string(),
+  result: z.enum(CONNECTION_CHECK_RESULTS),
+  /** The connection's provider (not for `not_found`). */
+  provider: z.enum(CONNECTION_PROVIDERS).optional(),
+  /** For `missing_scope`: the scopes the grant lacks. */
+  missingScopes: z.array(z.string()).optional(),
+  /** For `revoked` / `expired` / `error`: why, when known. */
+  reason: z.string().nullable().optional(),
+});
+export type ConnectionCheckItem = z.infer<typeof ConnectionCheckItemSchema>;
+export const ConnectionCheckResponseSchema = z.object({
+  items: z.array(ConnectionCheckItemSchema),
+});
+export type ConnectionCheckResponse = z.infer<typeof ConnectionCheckResponseSchema>;

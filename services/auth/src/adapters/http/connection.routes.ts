@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import {
   CONNECTION_OPTION_SOURCES,
   ConnectionAccessRequestSchema,
+  ConnectionCheckRequestSchema,
   ConnectionReportRequestSchema,
   CreateCredentialConnectionRequestSchema,
   StartConnectionOAuthRequestSchema,
@@ -16,6 +17,7 @@ import {
   type TokenVerifier,
 } from '@flowgenie/platform';
 import type { AccessConnection } from '../../app/connections/access-connection';
+import type { CheckConnections } from '../../app/connections/check-connections';
 import type { CompleteConnectionOAuth } from '../../app/connections/complete-connection-oauth';
 import type { CreateCredentialConnection } from '../../app/connections/create-credential-connection';
 import type { DisconnectConnection } from '../../app/connections/disconnect-connection';
@@ -42,6 +44,7 @@ export interface ConnectionUseCases {
   options: ListConnectionOptions;
   access: AccessConnection;
   report: ReportConnection;
+  check: CheckConnections;
 }
 
 /**
@@ -165,7 +168,7 @@ export function connectionRoutes(
 }
 
 /**
- * `/internal/connections` for the executor and the trigger service (the gateway never routes
+ * `/internal/connections` for the executor, the trigger service and the catalog (the gateway never routes
  * `/internal`): service token, then the caller names the owner; another owner's id is 404.
  */
 export function internalConnectionRoutes(uc: ConnectionUseCases, serviceToken: string): Router {
@@ -174,6 +177,16 @@ export function internalConnectionRoutes(uc: ConnectionUseCases, serviceToken: s
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
+  });
+
+  // Credential-free: whether each connection a workflow names would work (the catalog, at publish).
+  router.post('/check', async (req, res) => {
+    const body = parseOrThrow(ConnectionCheckRequestSchema, req.body ?? {});
+    const items = await uc.check.execute({
+      ownerId: body.ownerId.toLowerCase(),
+      items: body.items,
+    });
+    res.json({ items });
   });
 
   router.post('/:id/access', async (req, res) => {
