@@ -6,6 +6,7 @@ import {
 } from '@flowgenie/platform';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
+import { httpConnectionChecker } from './adapters/connections/http-connection-checker';
 import { executionEventHandlers } from './adapters/messaging/execution-events';
 import { CATALOG_ERROR_STATUS } from './adapters/http/error-status';
 import { internalRoutes } from './adapters/http/internal.routes';
@@ -52,6 +53,8 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
       store: new PostgresWorkflowStore(db),
       clock: options.clock ?? systemClock,
       ids: randomIds,
+      // Publish and activation ask auth whether the connections steps name would work.
+      connections: httpConnectionChecker(config, { warn: (m) => logger.warn(m) }),
     });
     return {
       routes: [

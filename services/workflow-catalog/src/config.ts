@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import {
   authEnv,
@@ -21,6 +22,17 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Outbox relay fallback poll, for when a NOTIFY is missed (the relay is woken at each commit anyway). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** The auth service's own address: publish and activation check the workflow's connections there. */
+  AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
+  /** Service-to-service token for auth's internal endpoints; else INTERNAL_SERVICE_TOKEN_FILE (created when missing). */
+  INTERNAL_SERVICE_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  INTERNAL_SERVICE_TOKEN_FILE: z
+    .string()
+    .min(1)
+    .default(path.resolve(__dirname, '..', '..', '..', '.data', 'internal.token')),
 });
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

@@ -28,10 +28,13 @@ export interface TestCatalog {
  * Starts the real service (own database, own Redis prefix) on a free port, with access tokens
  * signed by a key pair of the test's own.
  */
-export async function startCatalog(label: string): Promise<TestCatalog> {
+export async function startCatalog(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestCatalog> {
   const tokens = await createTestTokens();
   const svc = await startService(catalogService, label, {
-    env: { OUTBOX_POLL_MS: '200' },
+    env: { OUTBOX_POLL_MS: '200', ...env },
     options: { keySet: tokens.keySet },
   });
   const db = createDb<CatalogDb>({ url: svc.database.url, schema: CATALOG_SCHEMA, max: 2 });

@@ -1,3 +1,4 @@
 export * from './providers';
 export * from './connection-access';
+export * from './connection-check';
 export * from './service-token';

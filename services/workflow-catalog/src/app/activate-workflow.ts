@@ -1,35 +1,60 @@
 import { VersionNotFoundError, WorkflowNotFoundError } from '../domain/errors';
-import { chooseActivationVersion, type Workflow } from '../domain/workflow';
+import { chooseActivationVersion, type Workflow, type WorkflowVersion } from '../domain/workflow';
+import { assertConnectionsWork } from './connection-checks';
 import type { CatalogDeps } from './deps';
 import { withValidation, type WorkflowDetails } from './graph-checks';
 
 /**
  * Makes a published version (default: the latest) the live one. workflow.activated carries what
- * the trigger service needs to register the trigger: name, version, graph and hook id.
+ * the trigger service needs to register the trigger: name, version, graph and hook id. A version
+ * whose connections would not work now (unknown, wrong provider, missing scope, revoked,
+ * expired) is refused with each located; auth is asked before the transaction (503 when it
+ * cannot answer).
  */
-export function activateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'clock'>) {
+export function activateWorkflow({
+  store,
+  clock,
+  connections,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections'>) {
+  const versionOf = async (
+    get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
+    workflow: Workflow,
+    requested?: number,
+  ) => {
+    const versionNumber = chooseActivationVersion(workflow, requested);
+    const version = await get(workflow.id, versionNumber);
+    if (!version) throw new VersionNotFoundError(versionNumber);
+    return version;
+  };
+
   return async (input: {
     ownerId: string;
     workflowId: string;
     version?: number;
   }): Promise<WorkflowDetails> => {
+    const before = await store.get(input.ownerId, input.workflowId);
+    if (!before) throw new WorkflowNotFoundError();
+    const checked = await versionOf((id, v) => store.getVersion(id, v), before, input.version);
+    await assertConnectionsWork(connections, input.ownerId, checked.graph, 'activate');
+
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!current) throw new WorkflowNotFoundError();
-      const versionNumber = chooseActivationVersion(current, input.version);
-      const version = await tx.getVersion(current.id, versionNumber);
-      if (!version) throw new VersionNotFoundError(versionNumber);
+      const version = await versionOf((id, v) => tx.getVersion(id, v), current, input.version);
+      // Published again since the check: check the version activated now.
+      if (version.version !== checked.version)
+        await assertConnectionsWork(connections, input.ownerId, version.graph, 'activate');
       const next: Workflow = {
         ...current,
         active: true,
-        activeVersion: versionNumber,
+        activeVersion: version.version,
         updatedAt: clock.now(),
       };
       await tx.update(next);
       await tx.emit('workflow.activated', {
         workflowId: next.id,
         ownerId: next.ownerId,
-        version: versionNumber,
+        version: version.version,
         name: next.name,
         hookId: next.hookId,
         graph: version.graph,

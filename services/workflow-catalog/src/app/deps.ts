@@ -1,4 +1,5 @@
 import type { Clock } from '../ports/clock';
+import type { ConnectionChecker } from '../ports/connection-checker';
 import type { IdGenerator } from '../ports/id-generator';
 import type { SecretSealer } from '../ports/secret-sealer';
 import type { WorkflowStore } from '../ports/workflow-store';
@@ -9,4 +10,6 @@ export interface CatalogDeps {
   clock: Clock;
   ids: IdGenerator;
   secrets: SecretSealer;
+  /** Whether the connections a workflow names work (auth), at publish, activation and validate. */
+  connections: ConnectionChecker;
 }

@@ -89,6 +89,11 @@ const setup = () => {
       seal: async (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`,
       isSealed: (v: unknown) => typeof v === 'string' && v.startsWith('fgenv1:'),
     },
+    // No graph here names a connection; the check against auth is covered in test/connection-checks.test.ts.
+    connections: {
+      check: async (_ownerId, items) =>
+        items.map((i) => ({ connectionId: i.connectionId, result: 'ok' as const })),
+    },
   });
   return { store, uc };
 };

@@ -4,6 +4,8 @@ import { DomainError } from '@flowgenie/platform/errors';
 export interface ProblemDetail {
   path?: string;
   nodeId?: string;
+  /** Machine-readable class of the problem (e.g. `unknown_connection`). */
+  code?: string;
   message: string;
 }
 
@@ -60,4 +62,14 @@ export class InvalidGraphError extends CatalogError {
 /** The schedule preview was asked for a workflow whose trigger is not a schedule. */
 export class NotAScheduleError extends CatalogError {
   readonly code = 'not_a_schedule';
+}
+
+/** The auth service could not say whether the workflow's connections work: try again shortly. */
+export class ConnectionsUnavailableError extends CatalogError {
+  readonly code = 'connections_unavailable';
+  /** Answered as `Retry-After`. */
+  readonly retryAfterSeconds = 5;
+  constructor(why: string) {
+    super(`cannot check the workflow's connections right now (${why}); try again in a few seconds`);
+  }
 }

@@ -5,6 +5,8 @@ import { WorkflowGraphSchema } from '../workflow-graph';
 export const ValidationIssueSchema = z.object({
   nodeId: z.string().optional(),
   path: z.string(),
+  /** Machine-readable class of the problem, when it has one (e.g. `unknown_connection`). */
+  code: z.string().optional(),
   message: z.string(),
 });
 

@@ -10,4 +10,6 @@ export const CATALOG_ERROR_STATUS: ErrorStatusTable = {
   nothing_published: 409,
   validation_failed: 400,
   not_a_schedule: 400,
+  // Retry-After comes from the error's retryAfterSeconds.
+  connections_unavailable: 503,
 };
