@@ -91,6 +91,11 @@ export function EditorToolbar({
           : 'Deactivated: triggers no longer start this workflow',
       );
     } catch (err) {
+      // e.g. a connection revoked since publishing: mark the steps too, as publish does.
+      if (on && err instanceof ApiError && err.status === 400 && err.details.length > 0)
+        setValidation(
+          err.details.map((d) => ({ nodeId: d.nodeId, path: d.path ?? '', message: d.message })),
+        );
       setError(activationErrorMessage(err));
     } finally {
       setBusy(null);
