@@ -136,6 +136,8 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   });
   const triggerFn = trigger.service.function;
   schedules.grantManageSchedules(triggerFn);
+  // One EventBridge Scheduler schedule per active schedule trigger; firings reach the inbox.
+  triggerFn.addEnvironment('SCHEDULES', 'aws');
   triggerFn.addEnvironment('SCHEDULE_GROUP_NAME', schedules.group.scheduleGroupName);
   triggerFn.addEnvironment('SCHEDULER_ROLE_ARN', schedules.role.roleArn);
   triggerFn.addEnvironment('SCHEDULE_TARGET_QUEUE_ARN', trigger.inbox.queue.queueArn);

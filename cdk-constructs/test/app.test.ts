@@ -273,11 +273,47 @@ describe('the FlowGenie CDK app', () => {
     trigger.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
+          SCHEDULES: 'aws',
           SCHEDULE_GROUP_NAME: Match.anyValue(),
-          SCHEDULER_ROLE_ARN: Match.anyValue(),
+          SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulesRole'), 'Arn'] },
+          SCHEDULE_TARGET_QUEUE_ARN: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('InboxQueue'), 'Arn'],
+          },
           EVENT_BUS: 'aws',
         }),
       },
+    });
+  });
+
+  it('lets the trigger function manage schedules in its group only, and pass only the scheduler role', () => {
+    const trigger = serviceTemplate('trigger');
+    const statements = Object.values(trigger.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } })
+          .Properties.PolicyDocument.Statement,
+    );
+    const actionsOf = (st: Record<string, unknown>) => [st.Action].flat() as string[];
+    const schedulerStatements = statements.filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('scheduler:')),
+    );
+    expect(schedulerStatements.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([
+        'scheduler:CreateSchedule',
+        'scheduler:UpdateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+      ]),
+    );
+    for (const st of schedulerStatements) {
+      // Only the schedules of the trigger group: arn:…:schedule/<group>/*, never a wildcard.
+      const resource = JSON.stringify(st.Resource);
+      expect(resource).toMatch(/schedule\/.*\/\*/);
+      expect(resource).not.toBe('"*"');
+    }
+    const passRole = statements.filter((st) => actionsOf(st).includes('iam:PassRole'));
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0].Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^SchedulesRole/), 'Arn'],
     });
   });
 

@@ -1,11 +1,15 @@
-import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
+import { createEventConsumer, type EventBusDeps } from '@flowgenie/messaging/factory';
+import { createHost, defineService, type HostOptions, type Lifecycle } from '@flowgenie/runtime';
 import { googleEndpoints, slackEndpoints, type ConnectionAccess } from '@flowgenie/integrations';
 import { stepConnections } from '@flowgenie/integrations/actions';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
 import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
+import { CancelExecution } from './app/cancel-execution';
 import { ReapExecutions } from './app/reap-executions';
 import { RunStep } from './app/run-step';
+import { CONSUMER, StartExecution } from './app/start-execution';
+import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { StepWorker } from './adapters/queue/step-worker';
@@ -21,6 +25,10 @@ export interface ExecutorOptions {
   connectionAccess?: ConnectionAccess;
   /** Worker name stored on the jobs it takes. */
   name?: string;
+  /** Tests: the SQS client of the execution inbox consumer (EVENT_BUS=aws). @default one from the environment */
+  eventsSqs?: EventBusDeps['sqs'];
+  /** Tests: seconds of that consumer's long poll. @default 20 */
+  eventsWaitSeconds?: number;
 }
 
 /** What tests read through the executor's host besides its core parts. */
@@ -33,7 +41,10 @@ export interface ExecutorParts {
 /**
  * The executor process as the host runs it: the BullMQ worker on the steps queue, the reaper that
  * re-drives stuck executions, the expression isolates, the outbox relay (execution.succeeded/
- * failed) and `/metrics`, `/healthz`, `/readyz` on EXECUTOR_METRICS_PORT. `stop()` waits for the
+ * failed) and `/metrics`, `/healthz`, `/readyz` on EXECUTOR_METRICS_PORT. With EVENT_BUS=aws it
+ * also long-polls the execution inbox (EVENTS_QUEUE_URL or QUEUE_URL): the execution API runs as
+ * a Lambda without an SQS event source, so here each workflow.triggered becomes an execution and
+ * each workflow.deleted cancels that workflow's runs (locally the API process consumes them). `stop()` waits for the
  * steps in flight; `stop({ force: true })` (tests: a worker that dies) stops at once, and its
  * running steps' jobs are taken over by another worker after STEP_LOCK_MS.
  */
@@ -87,6 +98,23 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     let reaperTimer: NodeJS.Timeout | undefined;
     let reaping: Promise<unknown> = Promise.resolve();
 
+    // Started last, stopped first: no new execution starts while the worker drains.
+    const inbox: Lifecycle[] = [];
+    if (config.EVENT_BUS === 'aws') {
+      const registry = options.registry ?? registerIntegrationNodeTypes();
+      const handlers = executionEventHandlers({
+        start: new StartExecution({ ...engine, store, registry, payloads }),
+        cancel: new CancelExecution({ ...engine, store }),
+      });
+      const consumer = createEventConsumer(CONSUMER, config, {
+        redis,
+        logger,
+        sqs: options.eventsSqs,
+        sqsWaitTimeSeconds: options.eventsWaitSeconds,
+      });
+      inbox.push({ start: () => consumer.start(handlers), stop: () => consumer.stop() });
+    }
+
     return {
       lifecycles: [
         closeAll,
@@ -106,6 +134,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
             await reaping;
           },
         },
+        ...inbox,
       ],
       onStarted: () =>
         logger.info({ concurrency: config.EXECUTOR_CONCURRENCY }, 'executor started'),

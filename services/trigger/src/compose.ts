@@ -22,6 +22,7 @@ import { TRIGGER_ERROR_STATUS } from './adapters/http/error-status';
 import { hookBodyErrorCounter, hookRoutes } from './adapters/http/hooks.routes';
 import { prometheusTriggerMetrics } from './adapters/http/prometheus-metrics';
 import { runRoutes } from './adapters/http/runs.routes';
+import { scheduleFiringHandlers } from './adapters/messaging/schedule-firing.handlers';
 import { workflowEventHandlers } from './adapters/messaging/workflow-events.handlers';
 import { KyselyFiringStore } from './adapters/persistence/firing.store';
 import { migrations } from './adapters/persistence/migrations';
@@ -30,13 +31,16 @@ import {
   KyselyTriggerEventInbox,
   KyselyTriggerRepository,
 } from './adapters/persistence/trigger.repository';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { BullmqSchedules } from './adapters/schedule/bullmq-schedules';
+import { EventBridgeSchedules } from './adapters/schedule/eventbridge-schedules';
 import { RedisWebhookResponseWaiter } from './adapters/webhook/redis-response-waiter';
 import {
   RedisSignatureReplayGuard,
   RedisWebhookRateLimiter,
 } from './adapters/webhook/redis-webhook-guards';
-import { loadTriggerConfig, type Config } from './config';
+import { loadTriggerConfig, schedulesBackend, type Config } from './config';
+import type { ScheduleRegistry } from './ports/schedule-registry';
 import type { WorkflowSpecSource } from './ports/workflow-spec-source';
 
 export interface TriggerOptions {
@@ -44,7 +48,14 @@ export interface TriggerOptions {
   specSource?: WorkflowSpecSource;
   /** Tests: where Gmail, Calendar and Slack triggers get tokens (default: auth's internal endpoint). */
   connectionAccess?: ConnectionAccess;
+  /** Tests: the EventBridge Scheduler client (SCHEDULES=aws). @default one from the environment */
+  scheduler?: SchedulerClient;
 }
+
+/** The schedule backend as tests and operators see it. */
+export type ScheduleBackend = ScheduleRegistry & {
+  list(): Promise<Array<{ workflowId: string }>>;
+};
 
 /**
  * The trigger service's adapters and use cases: the schedule backend, the webhook answer
@@ -66,7 +77,21 @@ async function wire(
   const now = () => new Date();
   const newId = () => randomUUID();
 
-  const schedules = new BullmqSchedules({ connection: redis, prefix, logger });
+  // Local: BullMQ job schedulers and their worker. AWS: EventBridge Scheduler schedules whose
+  // firings arrive on the trigger's queue as schedule.fired (handled below).
+  const local = schedulesBackend(config) === 'local';
+  const schedulerClient = local ? undefined : (options.scheduler ?? new SchedulerClient({}));
+  const bullmqSchedules = local
+    ? new BullmqSchedules({ connection: redis, prefix, logger })
+    : undefined;
+  const schedules: ScheduleBackend =
+    bullmqSchedules ??
+    new EventBridgeSchedules({
+      client: schedulerClient!,
+      groupName: config.SCHEDULE_GROUP_NAME!,
+      roleArn: config.SCHEDULER_ROLE_ARN!,
+      targetArn: config.SCHEDULE_TARGET_QUEUE_ARN!,
+    });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
   const specSource =
     options.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
@@ -157,7 +182,11 @@ async function wire(
         runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
       ],
     ],
-    eventHandlers: { ...workflowEventHandlers(lifecycle), ...integrations.handlers },
+    eventHandlers: {
+      ...workflowEventHandlers(lifecycle),
+      ...integrations.handlers,
+      ...scheduleFiringHandlers(fireSchedule),
+    },
     lifecycles: [
       { stop: () => closeRedis(guardRedis) },
       { stop: () => payloads.store.close() },
@@ -170,10 +199,13 @@ async function wire(
         stop: () => waiter.stop(),
         inLambda: true,
       },
-      // Not in a Lambda: a frozen function cannot fire schedules.
+      // Not in a Lambda: a frozen function cannot fire schedules (EventBridge Scheduler does).
       {
-        start: () => schedules.start((tick) => fireSchedule.execute(tick)),
-        stop: () => schedules.stop(),
+        start: () => bullmqSchedules?.start((tick) => fireSchedule.execute(tick)),
+        stop: async () => {
+          await bullmqSchedules?.stop();
+          schedulerClient?.destroy();
+        },
       },
       // Gmail and Calendar polls, the Slack events sweep (not in a Lambda either).
       { start: () => integrations.start(), stop: () => integrations.stop() },
@@ -187,7 +219,7 @@ async function wire(
       waiter,
     },
   } satisfies Wiring<{
-    schedules: BullmqSchedules;
+    schedules: ScheduleBackend;
     integrations: IntegrationTriggers;
     waiter: RedisWebhookResponseWaiter;
   }>;

@@ -57,11 +57,38 @@ export const TriggerEnvSchema = z.object({
   /** Google / Slack base URL override (the local fakes); unset: the real providers. */
   GOOGLE_BASE_URL: optional(z.string().url()),
   SLACK_BASE_URL: optional(z.string().url()),
+  /**
+   * Where schedule triggers run: `local` (BullMQ job schedulers on Redis) or `aws` (one
+   * EventBridge Scheduler schedule per workflow, firing into SCHEDULE_TARGET_QUEUE_ARN).
+   * Unset: `aws` with EVENT_BUS=aws, else `local`.
+   */
+  SCHEDULES: optional(z.enum(['local', 'aws'])),
+  /** EventBridge Scheduler: the schedule group the schedules are created in (SCHEDULES=aws). */
+  SCHEDULE_GROUP_NAME: optional(z.string().min(1).max(64)),
+  /** EventBridge Scheduler: the role Scheduler assumes to send a firing (SCHEDULES=aws). */
+  SCHEDULER_ROLE_ARN: optional(z.string().startsWith('arn:')),
+  /** EventBridge Scheduler: the trigger service's SQS queue firings are sent to (SCHEDULES=aws). */
+  SCHEDULE_TARGET_QUEUE_ARN: optional(z.string().startsWith('arn:')),
 });
 
 export type Config = Readonly<z.infer<typeof TriggerEnvSchema>>;
 
 /** Parses the trigger service's environment once (main.ts passes process.env, tests a literal). */
 export function loadTriggerConfig(env: Record<string, string | undefined>): Config {
-  return loadConfig(TriggerEnvSchema, env);
+  const config = loadConfig(TriggerEnvSchema, env);
+  if (schedulesBackend(config) === 'aws') {
+    const missing = (
+      ['SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_TARGET_QUEUE_ARN'] as const
+    ).filter((name) => !config[name]);
+    if (missing.length)
+      throw new Error(
+        `invalid configuration:\n${missing.map((name) => `  ${name}: required when schedules run on EventBridge Scheduler (SCHEDULES=aws, or EVENT_BUS=aws without SCHEDULES)`).join('\n')}`,
+      );
+  }
+  return config;
+}
+
+/** The schedule backend `config` asks for: SCHEDULES, else `aws` with EVENT_BUS=aws. */
+export function schedulesBackend(config: Pick<Config, 'SCHEDULES' | 'EVENT_BUS'>): 'local' | 'aws' {
+  return config.SCHEDULES ?? (config.EVENT_BUS === 'aws' ? 'aws' : 'local');
 }

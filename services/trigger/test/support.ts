@@ -9,7 +9,7 @@ import { startService } from '@flowgenie/testing/service';
 import type { ConnectionAccess } from '@flowgenie/integrations';
 import { Queue } from 'bullmq';
 import { POLLS_QUEUE } from '../src/adapters/schedule/bullmq-polls';
-import { triggerService, type TriggerService } from '../src/compose';
+import { triggerService, type TriggerOptions, type TriggerService } from '../src/compose';
 import { loadTriggerConfig, type Config } from '../src/config';
 import type { WorkflowSpecSource } from '../src/ports/workflow-spec-source';
 
@@ -72,6 +72,7 @@ export class TriggerHarness {
       /** A proxy the service's (not the test's) Postgres connections go through. */
       dbThrough?: TcpProxy;
       connectionAccess?: ConnectionAccess;
+      scheduler?: TriggerOptions['scheduler'];
     } = {},
   ): Promise<TriggerHarness> {
     // The trigger's own issuer and audience defaults (suites sign their tokens for them).
@@ -83,6 +84,7 @@ export class TriggerHarness {
         keySet: opts.keySet,
         specSource: opts.specSource,
         connectionAccess: opts.connectionAccess,
+        scheduler: opts.scheduler,
       },
       databaseUrl: opts.dbThrough && ((url) => opts.dbThrough!.urlThrough(url)),
     });

@@ -26,6 +26,8 @@ export interface EventBusDeps {
   eventBridge?: EventBridgeClient;
   /** AWS: the client to use. @default a client from the environment's region and credentials */
   sqs?: SQSClient;
+  /** AWS: seconds of the consumer's long poll (tests: a local SQS answers only at its end). @default 20 */
+  sqsWaitTimeSeconds?: number;
 }
 
 /**
@@ -85,6 +87,7 @@ export function createEventConsumer(
         queueUrl,
         deadLetterQueueUrl: config.EVENTS_DLQ_URL,
         logger: deps.logger,
+        waitTimeSeconds: deps.sqsWaitTimeSeconds,
       });
       if (deps.sqs) return sqs;
       // The client is ours: close its sockets with the consumer.

@@ -1,5 +1,6 @@
 import type { EventData } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
+import { UnsupportedScheduleError } from '../domain/errors';
 import type { Trigger } from '../domain/trigger';
 import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
@@ -80,7 +81,15 @@ export class WorkflowLifecycle {
         await this.deps.schedules.remove(workflowId);
         return;
       }
-      await this.deps.schedules.upsert(workflowId, settings.cron, settings.timezone);
+      try {
+        await this.deps.schedules.upsert(workflowId, settings.cron, settings.timezone);
+      } catch (err) {
+        if (!(err instanceof UnsupportedScheduleError)) throw err;
+        // The backend cannot express it (EventBridge Scheduler: seconds, day and weekday together).
+        this.deps.logger.error({ workflowId, err: err.message }, 'schedule not registered');
+        await this.deps.schedules.remove(workflowId);
+        return;
+      }
       this.deps.logger.info(
         { workflowId, version: current.version, cron: settings.cron, timezone: settings.timezone },
         'schedule registered',

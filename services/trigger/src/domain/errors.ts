@@ -108,3 +108,8 @@ export class SlackNotConfiguredError extends TriggerError {
     super('Slack events are not accepted: SLACK_SIGNING_SECRET is not set');
   }
 }
+
+/** A schedule the scheduling backend cannot express (EventBridge Scheduler: no seconds, no day-of-month and weekday together). */
+export class UnsupportedScheduleError extends TriggerError {
+  readonly code = 'unsupported_schedule';
+}

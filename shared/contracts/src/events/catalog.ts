@@ -142,6 +142,18 @@ export const ConnectionRevoked = defineEvent({
   data: z.object({ connectionId: uuid, ownerId: uuid, provider: z.string() }),
 });
 
+// ---- EventBridge Scheduler ----
+/**
+ * One firing of a workflow's schedule, sent by EventBridge Scheduler straight to the trigger
+ * service's queue (never published on the bus, so not in the routing table). `scheduledAt` is
+ * Scheduler's `<aws.scheduler.scheduled-time>`: a redelivered firing carries the same one.
+ */
+export const ScheduleFired = defineEvent({
+  type: 'schedule.fired',
+  version: 1,
+  data: z.object({ workflowId: uuid, scheduledAt: z.string().datetime({ offset: true }) }),
+});
+
 /** Every event the platform knows, by type. Validation on publish and on receipt uses this. */
 export const eventCatalog = {
   'workflow.published': WorkflowPublished,
@@ -155,6 +167,7 @@ export const eventCatalog = {
   'execution.canceled': ExecutionCanceled,
   'connection.created': ConnectionCreated,
   'connection.revoked': ConnectionRevoked,
+  'schedule.fired': ScheduleFired,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;
