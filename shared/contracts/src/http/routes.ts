@@ -25,6 +25,7 @@ import {
   RefreshRequestSchema,
   RunAcceptedResponseSchema,
   RunWorkflowRequestSchema,
+  ScheduleQuerySchema,
   ScheduleResponseSchema,
   SlackEventsAnswerSchema,
   TriggerStatusResponseSchema,
@@ -570,7 +571,7 @@ export const httpRoutes: HttpRoute[] = [
     path: '/api/workflows/{id}/schedule',
     tag: 'workflows',
     summary: 'Next firing times of a schedule trigger',
-    query: z.object({ count: z.coerce.number().int().min(1).max(50).default(5) }),
+    query: ScheduleQuerySchema,
     responses: {
       200: { description: 'Next firings', schema: ScheduleResponseSchema },
       400: err('Not a schedule workflow'),
@@ -802,4 +803,27 @@ export function routePattern(template: string): RegExp {
 /** The routes whose template matches a request path (any method), in catalog order. */
 export function matchRoutes(pathname: string): HttpRoute[] {
   return httpRoutes.filter((r) => routePattern(r.path).test(pathname));
+}
+
+/**
+ * The request schema of a catalog entry, for a router to parse with: `catalogSchema('post',
+ * '/api/workflows', 'body', CreateWorkflowRequestSchema)` answers that schema when it is the
+ * entry's `body`, and throws (at module load, so at startup) when the route is missing from the
+ * catalog or its entry names another schema. The schema passed in keeps the router typed; the
+ * check keeps the catalog (and so the OpenAPI document) the only place request rules live.
+ */
+export function catalogSchema<S extends z.ZodType>(
+  method: HttpMethod,
+  path: string,
+  part: 'body' | 'query',
+  schema: S,
+): S {
+  const route = httpRoutes.find((r) => r.method === method && r.path === path);
+  if (!route) throw new Error(`${method.toUpperCase()} ${path} is not in httpRoutes`);
+  if (route[part] !== schema) {
+    throw new Error(
+      `${method.toUpperCase()} ${path}: the router's ${part} schema is not the catalog entry's`,
+    );
+  }
+  return schema;
 }
