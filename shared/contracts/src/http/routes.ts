@@ -14,7 +14,9 @@ import {
   CreateApiKeyRequestSchema,
   CreateWorkflowRequestSchema,
   CreatedApiKeyResponseSchema,
-  CredentialsRequestSchema,
+  LogInRequestSchema,
+  LogOutRequestSchema,
+  SignUpRequestSchema,
   ExecutionListResponseSchema,
   ExecutionResponseSchema,
   JwksResponseSchema,
@@ -104,7 +106,7 @@ export const httpRoutes: HttpRoute[] = [
     summary: 'Create an account',
     description:
       'Sets the `__Host-fg_refresh` cookie (httpOnly, Secure, SameSite=Strict, Path=/). Limited per client address.',
-    body: CredentialsRequestSchema,
+    body: SignUpRequestSchema,
     responses: {
       201: { description: 'Signed up and signed in', schema: SessionResponseSchema },
       ...E400,
@@ -119,7 +121,7 @@ export const httpRoutes: HttpRoute[] = [
     tag: 'auth',
     auth: false,
     summary: 'Sign in',
-    body: CredentialsRequestSchema,
+    body: LogInRequestSchema,
     responses: {
       200: { description: 'Signed in', schema: SessionResponseSchema },
       ...E400,
@@ -155,6 +157,7 @@ export const httpRoutes: HttpRoute[] = [
     summary: 'Sign out (revokes the refresh token family)',
     description:
       'The session of the `__Host-fg_refresh` cookie or body `refreshToken`, else of the bearer token. Clears the cookie.',
+    body: LogOutRequestSchema,
     responses: {
       204: { description: 'Signed out' },
       401: err('Only an invalid bearer token was sent'),
