@@ -31,6 +31,7 @@ export const ExecutionStatusSchema = z.enum([
   'failed',
   'canceled',
 ]);
+export type ExecutionStatus = z.infer<typeof ExecutionStatusSchema>;
 export const StepStatusSchema = z.enum([
   'pending',
   'queued',
@@ -42,6 +43,7 @@ export const StepStatusSchema = z.enum([
   'canceled',
   'waiting',
 ]);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
 
 export const ExecutionStepResponseSchema = z.object({
   nodeId: z.string(),

@@ -12,6 +12,8 @@ export const ValidationResultSchema = z.object({
   ok: z.boolean(),
   errors: z.array(ValidationIssueSchema),
 });
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
+export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 
 export const LastExecutionSchema = z.object({
   id: z.uuid(),
