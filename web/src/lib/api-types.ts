@@ -4,6 +4,8 @@
  * type-only imports so nothing of zod reaches the bundle), so the web and the services agree.
  */
 import type {
+  ApiKeyResponse,
+  CreatedApiKeyResponse,
   WorkflowGraph,
   WorkflowNode,
   WorkflowEdge,
@@ -23,21 +25,8 @@ export type User = UserResponse;
 /** The web signs in with `client: 'browser'`: the refresh token stays in the cookie. */
 export type AuthResponse = Omit<SessionResponse, 'refreshToken'>;
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface CreatedApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  key: string;
-  createdAt: string;
-}
+export type ApiKey = ApiKeyResponse;
+export type CreatedApiKey = CreatedApiKeyResponse;
 
 export type ValidationError = ValidationIssue;
 export type Validation = ValidationResult;

@@ -173,6 +173,9 @@ export const CreatedApiKeyResponseSchema = z.object({
   scopes: z.array(z.enum(RESOURCE_SCOPES)),
 });
 
+export type ApiKeyResponse = z.infer<typeof ApiKeyResponseSchema>;
+export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponseSchema>;
+
 export const ApiKeyListResponseSchema = z.object({ items: z.array(ApiKeyResponseSchema) });
 
 export const TokenRequestSchema = z.object({
