@@ -147,8 +147,10 @@ export class RunStep {
               http: this.deps.http,
               logger: log,
               connections: this.deps.connections?.(execution.ownerId),
+              // Every entry before this attempt's own (the last), earlier rounds included: after
+              // a manual retry the count restarts at 1, but what those attempts did still counts.
               previousAttempts: step.attemptLog
-                .filter((e) => e.attempt < attempt)
+                .slice(0, -1)
                 .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
             })
           : {

@@ -320,9 +320,11 @@ const NOTHING_DONE = new Set(['rate_limited', 'connection_unavailable', 'waited'
 export function earlierAttemptMayHaveActed(
   ctx: Pick<StepContext<unknown>, 'attempt' | 'previousAttempts'>,
 ): boolean {
-  if (ctx.attempt <= 1) return false;
   const earlier = ctx.previousAttempts;
-  if (!earlier || earlier.length < ctx.attempt - 1) return true;
+  // Without a log, only the attempt number tells; with one, it may also hold the attempts of an
+  // execution's earlier run (a manual retry starts counting at 1 again).
+  if (!earlier) return ctx.attempt > 1;
+  if (earlier.length < ctx.attempt - 1) return true;
   return earlier.some((a) => !a.errorCode || !NOTHING_DONE.has(a.errorCode));
 }
 
