@@ -1,51 +1,35 @@
 /**
- * Shapes of the FlowGenie HTTP API as the browser sees them (docs/API.md). The workflow graph
- * itself comes from `@flowgenie/contracts`, so the editor and workflow-catalog agree on it.
+ * Shapes of the FlowGenie HTTP API as the browser sees them (docs/API.md). The workflow graph,
+ * users, sessions, statuses and validation results are the contract's types (`@flowgenie/contracts`,
+ * type-only imports so nothing of zod reaches the bundle), so the web and the services agree.
  */
-import type { WorkflowGraph, WorkflowNode, WorkflowEdge, ErrorDetail } from '@flowgenie/contracts';
+import type {
+  ApiKeyResponse,
+  CreatedApiKeyResponse,
+  WorkflowGraph,
+  WorkflowNode,
+  WorkflowEdge,
+  ErrorDetail,
+  ExecutionStatus,
+  SessionResponse,
+  StepStatus,
+  UserResponse,
+  ValidationIssue,
+  ValidationResult,
+} from '@flowgenie/contracts';
 
-export type { WorkflowGraph, WorkflowNode, WorkflowEdge, ErrorDetail };
+export type { WorkflowGraph, WorkflowNode, WorkflowEdge, ErrorDetail, ExecutionStatus, StepStatus };
 
-export interface User {
-  id: string;
-  email: string;
-  createdAt: string;
-}
+export type User = UserResponse;
 
-export interface AuthResponse {
-  user: User;
-  accessToken: string;
-  expiresIn: number;
-}
+/** The web signs in with `client: 'browser'`: the refresh token stays in the cookie. */
+export type AuthResponse = Omit<SessionResponse, 'refreshToken'>;
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type ApiKey = ApiKeyResponse;
+export type CreatedApiKey = CreatedApiKeyResponse;
 
-export interface CreatedApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  key: string;
-  createdAt: string;
-}
-
-export interface ValidationError {
-  nodeId?: string;
-  path: string;
-  message: string;
-}
-
-export interface Validation {
-  ok: boolean;
-  errors: ValidationError[];
-}
-
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export type ValidationError = ValidationIssue;
+export type Validation = ValidationResult;
 
 export interface Workflow {
   id: string;
@@ -83,17 +67,6 @@ export interface NodeTypeInfo {
   outputs: string[];
   outputSchema?: JsonSchema;
 }
-
-export type StepStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'retrying'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'canceled'
-  | 'waiting';
 
 export interface AttemptLogEntry {
   attempt: number;

@@ -1,9 +1,14 @@
-import type { WorkflowGraph } from '@flowgenie/contracts';
+import {
+  WORKFLOW_DESCRIPTION_MAX,
+  WORKFLOW_NAME_MAX,
+  type WorkflowGraph,
+} from '@flowgenie/contracts';
 import { InvalidInputError, NothingPublishedError } from './errors';
 import { sameGraph } from './graph';
 
-export const NAME_MAX = 200;
-export const DESCRIPTION_MAX = 2000;
+/** One value with the contract's request schemas (their `max`). */
+export const NAME_MAX = WORKFLOW_NAME_MAX;
+export const DESCRIPTION_MAX = WORKFLOW_DESCRIPTION_MAX;
 
 /** Status of an execution as the catalog remembers it (the last one of each workflow). */
 export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'canceled';

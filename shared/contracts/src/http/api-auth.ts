@@ -28,14 +28,77 @@ export type Scope = ResourceScope | typeof KEY_MANAGEMENT_SCOPE;
 /** A signed-in user's session may do everything. */
 export const SESSION_SCOPES: readonly Scope[] = [...RESOURCE_SCOPES, KEY_MANAGEMENT_SCOPE];
 
-export const CredentialsRequestSchema = z.object({
-  email: z.email().max(320).describe('Account email (case-insensitive).'),
-  password: z.string().min(10).max(200).describe('10 to 200 characters.'),
-  client: z
-    .enum(['api', 'browser'])
-    .optional()
-    .describe("'browser' keeps the refresh token out of the body (cookie only)."),
+/** A string field whose missing/wrong-type message reads well after the field name. */
+const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+
+/** Emails are compared and stored trimmed and lower-cased, so `Ann@X.io ` and `ann@x.io` are one account. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+export const EMAIL_MAX_LENGTH = 254;
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+/** Sign-in does not apply the new-password policy (it may change); this bound keeps hashing cheap to refuse. */
+export const LOGIN_PASSWORD_MAX_LENGTH = 1024;
+
+/**
+ * Why a new password is not acceptable, or null when it is. Lengths count characters (code points),
+ * so an emoji counts once. The upper bound keeps hashing cost bounded.
+ *
+ * @example
+ * passwordProblem('short') // 'must be at least 10 characters'
+ */
+export function passwordProblem(password: string): string | null {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (password.trim().length === 0) return 'must not be only whitespace';
+  return null;
+}
+
+const email = text()
+  .max(EMAIL_MAX_LENGTH * 2, 'is too long')
+  .transform(normaliseEmail)
+  .pipe(
+    z
+      .email({ message: 'must be an email address' })
+      .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`),
+  )
+  .describe(`Account email (case-insensitive, trimmed), at most ${EMAIL_MAX_LENGTH} characters.`);
+
+/** Where the refresh token goes: `browser` = only the httpOnly cookie, `api` = cookie and body. */
+const client = z
+  .enum(['api', 'browser'], { message: "must be 'api' or 'browser'" })
+  .optional()
+  .describe("'browser' keeps the refresh token out of the body (cookie only).");
+
+/** Sign-up: the new-password policy applies. */
+export const SignUpRequestSchema = z.object({
+  email,
+  password: text()
+    .superRefine((value, ctx) => {
+      const problem = passwordProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+    .describe(`${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not only whitespace.`),
+  client,
 });
+/** The sign-up body (kept under its first name). */
+export const CredentialsRequestSchema = SignUpRequestSchema;
+
+/** Sign-in: any non-empty password up to LOGIN_PASSWORD_MAX_LENGTH (older policies stay valid). */
+export const LogInRequestSchema = z.object({
+  email,
+  password: text()
+    .min(1, 'is required')
+    .max(LOGIN_PASSWORD_MAX_LENGTH, 'is too long')
+    .describe(`1 to ${LOGIN_PASSWORD_MAX_LENGTH} characters.`),
+  client,
+});
+
 export type CredentialsRequest = z.infer<typeof CredentialsRequestSchema>;
 
 export const UserResponseSchema = z.object({
@@ -56,18 +119,39 @@ export const SessionResponseSchema = z.object({
 });
 export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 
+const refreshToken = text().min(1, 'must not be empty').max(512, 'is too long');
+
 export const RefreshRequestSchema = z.object({
-  refreshToken: z.string().optional().describe('Else the fg_refresh cookie is used.'),
+  refreshToken: refreshToken.optional().describe('Else the fg_refresh cookie is used.'),
+  client,
 });
 
+export const LogOutRequestSchema = z.object({
+  refreshToken: refreshToken.optional().describe('Else the fg_refresh cookie is used.'),
+});
+
+const scopeList = RESOURCE_SCOPES.join(', ');
+
 export const CreateApiKeyRequestSchema = z.object({
-  name: z.string().min(1).max(100),
+  name: text().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   scopes: z
-    .array(z.enum(RESOURCE_SCOPES))
-    .min(1)
+    .array(
+      z
+        .string({ error: 'must be a string' })
+        .refine((s) => (RESOURCE_SCOPES as readonly string[]).includes(s), {
+          error: (issue) =>
+            issue.input === KEY_MANAGEMENT_SCOPE
+              ? `${KEY_MANAGEMENT_SCOPE} cannot be given to an API key (keys are managed from a signed-in session)`
+              : `must be one of ${scopeList}`,
+        })
+        .meta({ enum: [...RESOURCE_SCOPES] }),
+      { error: 'must be a list of scopes' },
+    )
+    .min(1, `must name at least one of ${scopeList}`)
+    .transform((scopes) => scopes as ResourceScope[])
     .optional()
     .describe(
-      `What tokens exchanged from this key may do; default all of ${RESOURCE_SCOPES.join(', ')}. Never api-keys:manage.`,
+      `What tokens exchanged from this key may do; default all of ${scopeList}. Never api-keys:manage.`,
     ),
 });
 
@@ -89,9 +173,14 @@ export const CreatedApiKeyResponseSchema = z.object({
   scopes: z.array(z.enum(RESOURCE_SCOPES)),
 });
 
+export type ApiKeyResponse = z.infer<typeof ApiKeyResponseSchema>;
+export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponseSchema>;
+
 export const ApiKeyListResponseSchema = z.object({ items: z.array(ApiKeyResponseSchema) });
 
-export const TokenRequestSchema = z.object({ apiKey: z.string().min(1) });
+export const TokenRequestSchema = z.object({
+  apiKey: text().min(1, 'must not be empty').max(512, 'is too long'),
+});
 
 export const AccessTokenResponseSchema = z.object({
   accessToken: z.string(),

@@ -3,13 +3,15 @@ import { WorkflowGraphSchema } from '../workflow-graph';
 import { TriggerModeSchema } from '../events/catalog';
 
 /** Request and response bodies of the trigger and execution services' public APIs. */
-export const RunWorkflowRequestSchema = z.object({
-  payload: z.unknown().optional().describe('Trigger payload seen by the workflow.'),
-  draft: z
-    .boolean()
-    .optional()
-    .describe('Run the current draft (a test run), even if not published.'),
-});
+export const RunWorkflowRequestSchema = z
+  .object({
+    payload: z.unknown().optional().describe('Trigger payload seen by the workflow.'),
+    draft: z
+      .boolean()
+      .default(false)
+      .describe('Run the current draft (a test run), even if not published.'),
+  })
+  .strict();
 
 export const RunAcceptedResponseSchema = z.object({
   executionId: z.uuid(),
@@ -29,6 +31,7 @@ export const ExecutionStatusSchema = z.enum([
   'failed',
   'canceled',
 ]);
+export type ExecutionStatus = z.infer<typeof ExecutionStatusSchema>;
 export const StepStatusSchema = z.enum([
   'pending',
   'queued',
@@ -40,6 +43,7 @@ export const StepStatusSchema = z.enum([
   'canceled',
   'waiting',
 ]);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
 
 export const ExecutionStepResponseSchema = z.object({
   nodeId: z.string(),
@@ -94,11 +98,31 @@ export const ExecutionListResponseSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const ListExecutionsQuerySchema = z.object({
-  workflowId: z.uuid().optional(),
-  status: ExecutionStatusSchema.optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().optional(),
-});
+const instant = z
+  .string()
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+    { message: 'must be an ISO 8601 date or date-time' },
+  )
+  .transform((v) => new Date(v))
+  .describe('An ISO 8601 date or date-time.');
+
+const EXECUTION_STATUS_LIST = ExecutionStatusSchema.options;
+
+export const ListExecutionsQuerySchema = z
+  .object({
+    workflowId: z.uuid({ error: 'must be a UUID' }).optional(),
+    status: z
+      .enum(EXECUTION_STATUS_LIST, { error: `must be one of ${EXECUTION_STATUS_LIST.join(', ')}` })
+      .optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(20),
+    cursor: z.string().max(500).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.to < q.from)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  });

@@ -14,6 +14,8 @@ export const ValidationResultSchema = z.object({
   ok: z.boolean(),
   errors: z.array(ValidationIssueSchema),
 });
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
+export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 
 export const LastExecutionSchema = z.object({
   id: z.uuid(),
@@ -53,15 +55,28 @@ export const WorkflowListResponseSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/** Longest workflow name and description (the catalog's domain uses the same values). */
+export const WORKFLOW_NAME_MAX = 200;
+export const WORKFLOW_DESCRIPTION_MAX = 2000;
+
+/** A workflow name, trimmed; blank is refused. */
+const WorkflowName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(WORKFLOW_NAME_MAX)
+  .describe(`1 to ${WORKFLOW_NAME_MAX} characters after trimming.`);
+const WorkflowDescription = z.string().max(WORKFLOW_DESCRIPTION_MAX);
+
 export const CreateWorkflowRequestSchema = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  name: WorkflowName,
+  description: WorkflowDescription.optional(),
   graph: WorkflowGraphSchema.optional(),
 });
 
 export const UpdateWorkflowRequestSchema = z.object({
-  name: z.string().min(1).max(200).optional(),
-  description: z.string().max(2000).optional(),
+  name: WorkflowName.optional(),
+  description: WorkflowDescription.optional(),
   graph: WorkflowGraphSchema.optional(),
 });
 
@@ -89,11 +104,12 @@ export const WorkflowVersionResponseSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+/** An export document, also the import body; its `secretsOmitted` list (informative) is dropped like any unknown key. */
 export const WorkflowExportSchema = z.object({
   format: z.literal('flowgenie.workflow'),
   formatVersion: z.literal(1),
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  name: WorkflowName,
+  description: WorkflowDescription.default(''),
   graph: WorkflowGraphSchema,
 });
 
@@ -112,9 +128,15 @@ export const NodeTypeListResponseSchema = z.object({ items: z.array(NodeTypeInfo
 
 export const ScheduleResponseSchema = z.object({ nextFireTimes: z.array(z.iso.datetime()) });
 
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const ListWorkflowsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().optional(),
-  name: z.string().optional().describe('Substring of the name.'),
-  active: z.enum(['true', 'false']).optional(),
+  cursor: z.string().max(500).optional(),
+  name: z.string().max(WORKFLOW_NAME_MAX).optional().describe('Substring of the name.'),
+  active: boolParam.optional(),
+});
+
+export const ScheduleQuerySchema = z.object({
+  count: z.coerce.number().int().min(1).max(50).default(5),
 });

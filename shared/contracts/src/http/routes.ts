@@ -14,7 +14,9 @@ import {
   CreateApiKeyRequestSchema,
   CreateWorkflowRequestSchema,
   CreatedApiKeyResponseSchema,
-  CredentialsRequestSchema,
+  LogInRequestSchema,
+  LogOutRequestSchema,
+  SignUpRequestSchema,
   ExecutionListResponseSchema,
   ExecutionResponseSchema,
   JwksResponseSchema,
@@ -25,6 +27,7 @@ import {
   RefreshRequestSchema,
   RunAcceptedResponseSchema,
   RunWorkflowRequestSchema,
+  ScheduleQuerySchema,
   ScheduleResponseSchema,
   SlackEventsAnswerSchema,
   TriggerStatusResponseSchema,
@@ -103,7 +106,7 @@ export const httpRoutes: HttpRoute[] = [
     summary: 'Create an account',
     description:
       'Sets the `__Host-fg_refresh` cookie (httpOnly, Secure, SameSite=Strict, Path=/). Limited per client address.',
-    body: CredentialsRequestSchema,
+    body: SignUpRequestSchema,
     responses: {
       201: { description: 'Signed up and signed in', schema: SessionResponseSchema },
       ...E400,
@@ -118,7 +121,7 @@ export const httpRoutes: HttpRoute[] = [
     tag: 'auth',
     auth: false,
     summary: 'Sign in',
-    body: CredentialsRequestSchema,
+    body: LogInRequestSchema,
     responses: {
       200: { description: 'Signed in', schema: SessionResponseSchema },
       ...E400,
@@ -154,6 +157,7 @@ export const httpRoutes: HttpRoute[] = [
     summary: 'Sign out (revokes the refresh token family)',
     description:
       'The session of the `__Host-fg_refresh` cookie or body `refreshToken`, else of the bearer token. Clears the cookie.',
+    body: LogOutRequestSchema,
     responses: {
       204: { description: 'Signed out' },
       401: err('Only an invalid bearer token was sent'),
@@ -570,7 +574,7 @@ export const httpRoutes: HttpRoute[] = [
     path: '/api/workflows/{id}/schedule',
     tag: 'workflows',
     summary: 'Next firing times of a schedule trigger',
-    query: z.object({ count: z.coerce.number().int().min(1).max(50).default(5) }),
+    query: ScheduleQuerySchema,
     responses: {
       200: { description: 'Next firings', schema: ScheduleResponseSchema },
       400: err('Not a schedule workflow'),
@@ -802,4 +806,27 @@ export function routePattern(template: string): RegExp {
 /** The routes whose template matches a request path (any method), in catalog order. */
 export function matchRoutes(pathname: string): HttpRoute[] {
   return httpRoutes.filter((r) => routePattern(r.path).test(pathname));
+}
+
+/**
+ * The request schema of a catalog entry, for a router to parse with: `catalogSchema('post',
+ * '/api/workflows', 'body', CreateWorkflowRequestSchema)` answers that schema when it is the
+ * entry's `body`, and throws (at module load, so at startup) when the route is missing from the
+ * catalog or its entry names another schema. The schema passed in keeps the router typed; the
+ * check keeps the catalog (and so the OpenAPI document) the only place request rules live.
+ */
+export function catalogSchema<S extends z.ZodType>(
+  method: HttpMethod,
+  path: string,
+  part: 'body' | 'query',
+  schema: S,
+): S {
+  const route = httpRoutes.find((r) => r.method === method && r.path === path);
+  if (!route) throw new Error(`${method.toUpperCase()} ${path} is not in httpRoutes`);
+  if (route[part] !== schema) {
+    throw new Error(
+      `${method.toUpperCase()} ${path}: the router's ${part} schema is not the catalog entry's`,
+    );
+  }
+  return schema;
 }

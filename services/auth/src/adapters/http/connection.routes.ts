@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import {
+  catalogSchema,
   CONNECTION_OPTION_SOURCES,
   ConnectionAccessRequestSchema,
   ConnectionCheckRequestSchema,
@@ -34,6 +35,20 @@ import {
 import { OAUTH_STATE_TTL_SECONDS } from '../../domain/connections/oauth';
 import { readCookie } from './refresh-cookie';
 import { requireServiceToken } from './service-token';
+
+/** The catalog entries' body schemas (`httpRoutes` in @flowgenie/contracts), checked at load. */
+const CreateConnectionBody = catalogSchema(
+  'post',
+  '/api/connections',
+  'body',
+  CreateCredentialConnectionRequestSchema,
+);
+const StartOAuthBody = catalogSchema(
+  'post',
+  '/api/connections/oauth/start',
+  'body',
+  StartConnectionOAuthRequestSchema,
+);
 
 export interface ConnectionUseCases {
   list: ListConnections;
@@ -124,13 +139,13 @@ export function connectionRoutes(
   });
 
   router.post('/', async (req, res) => {
-    const request = parseOrThrow(CreateCredentialConnectionRequestSchema, req.body ?? {});
+    const request = parseOrThrow(CreateConnectionBody, req.body ?? {});
     const created = await uc.createCredential.execute({ ownerId: userOf(req).id, request });
     res.status(201).json(connectionDto(created));
   });
 
   router.post('/oauth/start', async (req, res) => {
-    const request = parseOrThrow(StartConnectionOAuthRequestSchema, req.body ?? {});
+    const request = parseOrThrow(StartOAuthBody, req.body ?? {});
     const started = await uc.startOAuth.execute({ ownerId: userOf(req).id, request });
     res.cookie(OAUTH_BINDING_COOKIE, started.browserBinding, {
       httpOnly: true,

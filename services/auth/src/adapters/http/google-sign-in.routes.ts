@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
+  catalogSchema,
   KEY_MANAGEMENT_SCOPE,
   LinkGoogleRequestSchema,
   type GoogleSignInConfigResponse,
@@ -17,6 +18,14 @@ import type { SignInWithGoogle } from '../../app/sign-in-with-google';
 import { GoogleSignInDisabledError, GoogleSignInError } from '../../domain/google-sign-in-errors';
 import type { GooglePassport } from '../google/google-passport';
 import { setRefreshCookie } from './refresh-cookie';
+
+/** The catalog entry's body schema (`httpRoutes` in @flowgenie/contracts), checked at load. */
+const LinkGoogleBody = catalogSchema(
+  'post',
+  '/api/auth/google/link',
+  'body',
+  LinkGoogleRequestSchema,
+);
 
 export type GoogleSignInSetup =
   { enabled: true; fake: boolean; passport: GooglePassport } | { enabled: false; reason: string };
@@ -101,7 +110,7 @@ export function googleSignInRoutes(deps: GoogleSignInRouteDeps): Router {
   });
 
   router.post('/link', requireAuth(deps.verify), requireSignInSession, async (req, res) => {
-    const body = parseOrThrow(LinkGoogleRequestSchema, req.body ?? {});
+    const body = parseOrThrow(LinkGoogleBody, req.body ?? {});
     const { email } = await deps.link.execute({
       userId: userOf(req).id,
       linkToken: body.linkToken,

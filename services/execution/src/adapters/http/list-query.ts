@@ -1,35 +1,10 @@
 import { z } from 'zod';
 import { ValidationError, parseOrThrow } from '@flowgenie/platform';
-import { EXECUTION_STATUSES } from '../../domain/execution';
+import { catalogSchema, ListExecutionsQuerySchema } from '@flowgenie/contracts';
 import type { ExecutionCursor, ExecutionFilter } from '../../ports/execution-store';
 
-const instant = z
-  .string()
-  .refine(
-    (v) =>
-      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
-      !Number.isNaN(Date.parse(v)),
-    {
-      message: 'must be an ISO 8601 date or date-time',
-    },
-  )
-  .transform((v) => new Date(v));
-
-const ListQuerySchema = z
-  .object({
-    workflowId: z.uuid({ error: 'must be a UUID' }).optional(),
-    status: z
-      .enum(EXECUTION_STATUSES, { error: `must be one of ${EXECUTION_STATUSES.join(', ')}` })
-      .optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(20),
-    cursor: z.string().max(500).optional(),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.to < q.from)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  });
+/** The catalog entry's query schema (`httpRoutes` in @flowgenie/contracts). */
+const ListQuerySchema = catalogSchema('get', '/api/executions', 'query', ListExecutionsQuerySchema);
 
 /** Parses `?workflowId=&status=&from=&to=&limit=&cursor=`; a bad field answers 400 naming it. */
 export function parseListQuery(query: unknown): ExecutionFilter {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { catalogSchema, RunWorkflowRequestSchema } from '@flowgenie/contracts';
 import {
   parseOrThrow,
   requireAuth,
@@ -16,12 +16,13 @@ import { sendAccepted } from './respond';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const RunRequestSchema = z
-  .object({
-    payload: z.unknown().optional(),
-    draft: z.boolean().default(false),
-  })
-  .strict();
+/** The catalog entry's body schema (`httpRoutes` in @flowgenie/contracts). */
+export const RunRequestSchema = catalogSchema(
+  'post',
+  '/api/workflows/{id}/runs',
+  'body',
+  RunWorkflowRequestSchema,
+);
 
 function hasBody(req: Request): boolean {
   const length = Number(req.header('content-length') ?? 0);

@@ -1,51 +1,52 @@
 import { z } from 'zod';
-import { WorkflowGraphSchema } from '@flowgenie/contracts';
-import { DESCRIPTION_MAX, NAME_MAX } from '../../domain/workflow';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION } from '../../domain/export-document';
+import {
+  ActivateWorkflowRequestSchema,
+  catalogSchema,
+  CreateWorkflowRequestSchema,
+  ListWorkflowsQuerySchema,
+  ScheduleQuerySchema,
+  UpdateWorkflowRequestSchema,
+  WorkflowExportSchema,
+} from '@flowgenie/contracts';
 
-const Name = z.string().trim().min(1, 'must not be empty').max(NAME_MAX);
-const Description = z.string().max(DESCRIPTION_MAX);
-
-export const CreateWorkflowBody = z.object({
-  name: Name,
-  description: Description.optional(),
-  graph: WorkflowGraphSchema.optional(),
-});
-
-export const UpdateWorkflowBody = z.object({
-  name: Name.optional(),
-  description: Description.optional(),
-  graph: WorkflowGraphSchema.optional(),
-});
-
-export const ActivateBody = z.object({
-  version: z.number().int().positive().optional(),
-});
-
-/** An export document; its `secretsOmitted` list (informative) is dropped like any unknown key. */
-export const ImportBody = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  formatVersion: z.literal(EXPORT_FORMAT_VERSION),
-  name: Name,
-  description: Description.default(''),
-  graph: WorkflowGraphSchema,
-});
+/** The public routes parse with their catalog entry's schemas (`httpRoutes` in @flowgenie/contracts). */
+export const CreateWorkflowBody = catalogSchema(
+  'post',
+  '/api/workflows',
+  'body',
+  CreateWorkflowRequestSchema,
+);
+export const UpdateWorkflowBody = catalogSchema(
+  'put',
+  '/api/workflows/{id}',
+  'body',
+  UpdateWorkflowRequestSchema,
+);
+export const ActivateBody = catalogSchema(
+  'post',
+  '/api/workflows/{id}/activate',
+  'body',
+  ActivateWorkflowRequestSchema,
+);
+export const ImportBody = catalogSchema(
+  'post',
+  '/api/workflows/import',
+  'body',
+  WorkflowExportSchema,
+);
+export const ListQuery = catalogSchema('get', '/api/workflows', 'query', ListWorkflowsQuerySchema);
+export const ScheduleQuery = catalogSchema(
+  'get',
+  '/api/workflows/{id}/schedule',
+  'query',
+  ScheduleQuerySchema,
+);
 
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
-  name: z.string().max(NAME_MAX).optional(),
-  active: boolParam.optional(),
-});
-
-export const ScheduleQuery = z.object({
-  count: z.coerce.number().int().min(1).max(50).default(5),
-});
-
 export const VersionParam = z.coerce.number().int().positive();
 
+/** `/internal` (not in the public catalog). */
 export const RunSpecQuery = z.object({
   ownerId: z.string().uuid(),
   draft: boolParam.default(false),
