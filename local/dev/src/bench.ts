@@ -348,6 +348,7 @@ async function main(): Promise<void> {
   let caFile = process.env.BENCH_CA_FILE ?? path.join(CERTS_DIR, 'ca.pem');
   let profileDir: string | undefined;
   let ours: FlowGenieCellSummary[] = [];
+  const pidNames: Record<number, string> = {};
   try {
     if (!base) {
       await ensureInfrastructure({
@@ -385,13 +386,14 @@ async function main(): Promise<void> {
     }
     ours = await runFlowGenie(base, caFile, stack);
   } finally {
+    for (const [name, pid] of Object.entries(stack?.pids() ?? {})) pidNames[pid] = name;
     await stack?.stop();
     await db?.drop().catch(() => undefined);
     if (stack) await deleteRedisPrefix(stack.redisUrl, stack.redisPrefix).catch(() => undefined);
   }
   if (profileDir) {
     process.stdout.write(
-      `\n### CPU profiles (node --cpu-prof, whole process lifetime incl. start), top self time\n\n${summariseProfiles(profileDir, REPO_ROOT)}\nProfiles: ${path.relative(REPO_ROOT, profileDir)}\n`,
+      `\n### CPU profiles (node --cpu-prof, whole process lifetime incl. start), top self time\n\n${summariseProfiles(profileDir, REPO_ROOT, pidNames)}\nProfiles: ${path.relative(REPO_ROOT, profileDir)}\n`,
     );
   }
   if (PEER === 'n8n') {
