@@ -438,7 +438,8 @@ async function runFlowGenie(
   });
   api.token = session.accessToken;
 
-  const meter = new ResourceMeter(() => stack?.pids() ?? {});
+  const database = stack ? new URL(stack.databaseUrl).pathname.slice(1) : undefined;
+  const meter = new ResourceMeter(() => stack?.pids() ?? {}, database);
   const cores = os.availableParallelism();
   const hz = clockTicksPerSecond();
   // Idle: a few seconds after start and sign-up, before any load.
@@ -519,7 +520,7 @@ async function runFlowGenie(
   process.stdout.write(
     `\n### CPU ms per acknowledged execution, per process (${cores} cores, ${hz} ticks/s)\n\n` +
       'utime+stime from /proc/<pid>/stat before the first request and after the last acknowledged execution finished (the drain included). ' +
-      'postgres: every `postgres` process, redis: `redis-server`; both are shared with anything else using them on this machine. ' +
+      "postgres: the postmaster, background processes and the backends of the stack's own database (other databases' backends left out; against BENCH_URL every `postgres` process); redis: `redis-server`, shared with anything else using it. " +
       '"load generator": this bench process (HTTPS client). "other CPU %": busy CPU of the whole machine (/proc/stat) minus the measured processes and the load generator, as a share of all cores: high values mean noisy figures.' +
       (stack
         ? ''

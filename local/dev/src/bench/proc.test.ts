@@ -1,4 +1,9 @@
-import { parseMachineBusyTicks, parseProcStatTicks, parseStatusRssKb } from './proc';
+import {
+  parseMachineBusyTicks,
+  parseProcStatTicks,
+  parseStatusRssKb,
+  postgresBackendDatabase,
+} from './proc';
 
 describe('/proc parsing', () => {
   it('sums utime and stime of a process, even when its name holds spaces and parentheses', () => {
@@ -23,5 +28,19 @@ describe('/proc parsing', () => {
   it('reads VmRSS, and 0 when a process has none', () => {
     expect(parseStatusRssKb('Name:\tnode\nVmPeak:\t 999 kB\nVmRSS:\t  123456 kB\n')).toBe(123456);
     expect(parseStatusRssKb('Name:\tkthreadd\nState:\tS\n')).toBe(0);
+  });
+
+  it('tells a Postgres backend of one database from background processes', () => {
+    expect(
+      postgresBackendDatabase('postgres: 15/main: postgres fg_bench_1a 127.0.0.1(57250) idle\0\0'),
+    ).toBe('fg_bench_1a');
+    expect(postgresBackendDatabase('postgres: 15/main: postgres other [local] SELECT')).toBe(
+      'other',
+    );
+    expect(postgresBackendDatabase('postgres: 15/main: checkpointer ')).toBeUndefined();
+    expect(postgresBackendDatabase('postgres: 15/main: autovacuum launcher ')).toBeUndefined();
+    expect(
+      postgresBackendDatabase('/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql'),
+    ).toBeUndefined();
   });
 });

@@ -84,3 +84,28 @@ export function clockTicksPerSecond(): number {
   }
   return hz;
 }
+
+/**
+ * The database a Postgres backend serves, from its /proc/<pid>/cmdline (Postgres sets it to
+ * `postgres: <cluster>: <user> <database> <host>(<port>) <state>`); undefined for the postmaster
+ * and background processes (checkpointer, walwriter, autovacuum launcher…).
+ */
+export function postgresBackendDatabase(cmdline: string): string | undefined {
+  const m = /^postgres: (?:\S+: )?\S+ (\S+) (?:\[local\]|[\d.:a-fA-F]+\(\d+\))/.exec(
+    cmdline.replace(/\0/g, ' ').trim(),
+  );
+  return m?.[1];
+}
+
+/**
+ * Every `postgres` process, except backends serving another database than `database` (other
+ * checkouts' tests share the server): the postmaster and background processes stay in.
+ * Without a database, every one.
+ */
+export function postgresPids(database?: string): number[] {
+  return pidsNamed('postgres').filter((pid) => {
+    if (!database) return true;
+    const served = postgresBackendDatabase(readOr(`/proc/${pid}/cmdline`) ?? '');
+    return served === undefined || served === database;
+  });
+}

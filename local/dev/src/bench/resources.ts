@@ -1,10 +1,10 @@
-import { cpuTicks, machineBusyTicks, pidsNamed, rssKb } from './proc';
+import { cpuTicks, machineBusyTicks, pidsNamed, postgresPids, rssKb } from './proc';
 
 /**
- * CPU and memory of the stack under load: CPU ticks of each FlowGenie process, of every
- * `postgres` process and of `redis-server`, read before and after a cell, and RSS sampled while
- * it runs. Postgres and Redis are shared with whatever else uses them on the machine (other
- * checkouts' tests): their figures include that work, which the "other CPU" column cannot show.
+ * CPU and memory of the stack under load: CPU ticks of each FlowGenie process, of Postgres (its
+ * background processes and the backends of the stack's database) and of `redis-server`, read
+ * before and after a cell, and RSS sampled while it runs. Redis and Postgres's background
+ * processes are shared with whatever else uses them on the machine (other checkouts' tests).
  */
 
 export const POSTGRES = 'postgres';
@@ -38,6 +38,8 @@ export class ResourceMeter {
   constructor(
     /** The FlowGenie processes by name (re-read every time: a restarted process gets a new pid). */
     private readonly processes: () => Record<string, number | undefined>,
+    /** The stack's database: other databases' backends (other checkouts' tests) are left out. */
+    private readonly database?: string,
   ) {}
 
   snapshot(): CpuSnapshot {
@@ -45,9 +47,9 @@ export class ResourceMeter {
     for (const [name, pid] of Object.entries(this.processes())) {
       ticks[name] = pid ? cpuTicks(pid) : 0;
     }
-    // Every postgres process (postmaster, backends, background workers): backends come and go,
-    // so an exited one's ticks are lost; the pool keeps its connections open during a cell.
-    ticks[POSTGRES] = sumTicks(pidsNamed('postgres'));
+    // The postmaster, background workers and this database's backends: backends come and go, so
+    // an exited one's ticks are lost; the pools keep their connections open during a cell.
+    ticks[POSTGRES] = sumTicks(postgresPids(this.database));
     ticks[REDIS] = sumTicks(pidsNamed('redis-server'));
     const self = process.cpuUsage();
     return {
@@ -70,7 +72,7 @@ export class ResourceMeter {
   /** Postgres (every process) and Redis RSS in MiB; Postgres's shared buffers count once per process. */
   infraRssMiB(): Record<string, number> {
     return {
-      [POSTGRES]: pidsNamed('postgres').reduce((s, p) => s + rssKb(p), 0) / 1024,
+      [POSTGRES]: postgresPids(this.database).reduce((s, p) => s + rssKb(p), 0) / 1024,
       [REDIS]: pidsNamed('redis-server').reduce((s, p) => s + rssKb(p), 0) / 1024,
     };
   }
