@@ -29,14 +29,17 @@ const load = (name: string) => parseYaml(read(name)) as Workflow;
 const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
 
 describe('.github/workflows', () => {
-  it('ci.yml type checks, lints and tests on Node 20 against Postgres and Redis', () => {
+  it('ci.yml type checks, lints and tests on Node 20, 22 and 24 against Postgres and Redis', () => {
     const ci = load('ci.yml');
     expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
     const [job] = Object.values(ci.jobs);
     expect(job.services?.postgres.image).toMatch(/^postgres:15/);
     expect(job.services?.redis.image).toMatch(/^redis:7/);
     const setupNode = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
-    expect(String(setupNode?.with?.['node-version'])).toBe('20');
+    expect(String(setupNode?.with?.['node-version'])).toBe('${{ matrix.node }}');
+    const matrix = (job as unknown as { strategy?: { matrix?: { node?: number[] } } }).strategy
+      ?.matrix?.node;
+    expect(matrix).toEqual([20, 22, 24]);
     const commands = runs(job);
     const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm test'].map((c) =>
       commands.indexOf(c),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '@flowgenie/platform';
-import { createTokenVerifier, LocalFileSecretsKey } from '@flowgenie/platform';
+import { createTokenVerifier, openSecretsKey as openPlatformSecretsKey } from '@flowgenie/platform';
 import {
   createHost,
   defineService,
@@ -51,12 +51,14 @@ export interface AuthOptions {
 }
 
 async function openSecretsKey(config: Config, logger: Logger): Promise<SecretsKey> {
-  switch (config.SECRETS_KEY_PROVIDER) {
-    case 'local':
-      return LocalFileSecretsKey.open(path.join(config.DATA_DIR, SECRETS_KEY_FILE), {
-        warn: (m) => logger.warn(m),
-      });
-  }
+  return openPlatformSecretsKey(
+    {
+      provider: config.SECRETS_KEY_PROVIDER,
+      file: path.join(config.DATA_DIR, SECRETS_KEY_FILE),
+      kmsKeyId: config.SECRETS_KMS_KEY_ID,
+    },
+    { warn: (m) => logger.warn(m) },
+  );
 }
 
 /**

@@ -33,8 +33,12 @@ export const ConfigSchema = z.object({
    * in the database: losing it makes the stored signing key unreadable and the service refuses to boot.
    */
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.data')),
-  /** Where the key that encrypts secrets at rest comes from; `local` = the key file in DATA_DIR (KMS later). */
-  SECRETS_KEY_PROVIDER: z.enum(['local']).default('local'),
+  /**
+   * Where the key that encrypts secrets at rest (signing keys, connection tokens) comes from:
+   * `local` = the key file `auth-keys.key` in DATA_DIR; `kms` = AWS KMS under SECRETS_KMS_KEY_ID.
+   */
+  SECRETS_KEY_PROVIDER: z.enum(['local', 'kms']).default('local'),
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
   /**
    * Connections: the Slack app's OAuth client (unset: connecting Slack, or Google without
    * GOOGLE_CLIENT_ID, answers 409 provider_not_configured). Redirect URI of both providers:

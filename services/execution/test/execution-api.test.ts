@@ -341,6 +341,25 @@ describe('the executions API', () => {
     await svc.call('POST', `/executions/${executionId}/cancel`, { token: alice.token });
   });
 
+  it('keeps what started each run: a polled item and a pushed provider event are told apart', async () => {
+    const graph = {
+      nodes: [{ id: 'mail', type: 'manual', position: { x: 0, y: 0 }, config: {} }],
+      edges: [],
+    };
+    const polled = await svc.trigger({ ownerId: alice.userId, graph, mode: 'poll' });
+    const pushed = await svc.trigger({ ownerId: alice.userId, graph, mode: 'event' });
+    for (const [{ executionId }, mode] of [
+      [polled, 'poll'],
+      [pushed, 'event'],
+    ] as const) {
+      const execution = await svc.waitForExecution(executionId, alice.token);
+      expect(execution).toMatchObject({ status: 'succeeded', mode });
+    }
+    const list = await svc.call('GET', '/executions?limit=10', { token: alice.token });
+    const modes = list.body.items.map((e: Json) => e.mode);
+    expect(modes).toEqual(expect.arrayContaining(['poll', 'event']));
+  });
+
   it('requires a valid access token', async () => {
     expect((await svc.call('GET', '/executions')).status).toBe(401);
     expect((await svc.call('GET', '/executions', { token: 'not.a.token' })).status).toBe(401);

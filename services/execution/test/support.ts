@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import {
   webhookResponsePattern,
+  type TriggerMode,
   type WebhookResponseMessage,
   type WorkflowGraph,
 } from '@flowgenie/contracts';
@@ -81,7 +82,7 @@ export interface TriggerInput {
   executionId?: string;
   idempotencyKey?: string;
   eventId?: string;
-  mode?: 'webhook' | 'manual' | 'schedule';
+  mode?: TriggerMode;
   triggerNodeId?: string;
   correlationId?: string;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
-import { closeRedis, createRedis, EnvelopeSecrets } from '@flowgenie/platform';
+import { closeRedis, createRedis, EnvelopeSecrets, openEnvelopeSecrets } from '@flowgenie/platform';
 import {
   createHost,
   defineService,
@@ -99,7 +99,7 @@ async function wire(
     logger,
     integrations: integrations.sync,
   });
-  const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
+  const envelope = await openEnvelopeSecrets(config, {
     warn: (m) => logger.warn(m),
   });
   const receiveWebhook = new ReceiveWebhook({

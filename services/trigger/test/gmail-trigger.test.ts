@@ -94,7 +94,7 @@ describe('gmail_new_message trigger', () => {
       (e) => e.data.idempotencyKey === `gmail:${wf.workflowId}:${first.id}`,
     );
     expect(event.data).toMatchObject({
-      mode: 'schedule',
+      mode: 'poll',
       triggerNodeId: 'mail',
       ownerId: wf.ownerId,
       version: 1,

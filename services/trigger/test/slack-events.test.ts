@@ -164,7 +164,7 @@ describe('Slack Events API', () => {
       'the slack event fired',
     );
     expect(event.data).toMatchObject({
-      mode: 'webhook',
+      mode: 'event',
       triggerNodeId: 'slack',
       idempotencyKey: `slack:${wf.workflowId}:${body.event_id}`,
     });

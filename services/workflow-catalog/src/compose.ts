@@ -1,5 +1,6 @@
 import {
   EnvelopeSecrets,
+  openEnvelopeSecrets,
   requireAuth,
   requireScopes,
   requireScopesByMethod,
@@ -41,7 +42,7 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
     // Validation and GET /api/node-types know the Gmail, Slack and Calendar node types too.
     registerIntegrationNodeTypes();
     // Secret config values are sealed (envelope encryption) before they are stored or announced.
-    const envelope = await EnvelopeSecrets.fromKeyFile(config.SECRETS_KEY_FILE, {
+    const envelope = await openEnvelopeSecrets(config, {
       warn: (m) => logger.warn(m),
     });
     const useCases = buildUseCases({

@@ -180,6 +180,10 @@ export const authEnv = {
  * secrets unreadable: set them again in the builder.
  */
 export const secretsEnv = {
+  /** `local` (default): the key file SECRETS_KEY_FILE; `kms`: AWS KMS under SECRETS_KMS_KEY_ID. */
+  SECRETS_KEY_PROVIDER: z.enum(['local', 'kms']).default('local'),
+  /** The KMS key (id, ARN or `alias/…`) with SECRETS_KEY_PROVIDER=kms. */
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
   SECRETS_KEY_FILE: z
     .string()
     .min(1)

@@ -11,5 +11,6 @@ export * from './db';
 export * from './redis';
 export * from './lifecycle';
 export * from './secrets-key';
+export * from './secrets-key-factory';
 export * from './json-guard';
 export * from './unavailable';

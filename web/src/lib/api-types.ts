@@ -123,7 +123,7 @@ export interface Execution {
   workflowId: string;
   ownerId: string;
   version: number | null;
-  mode: 'webhook' | 'schedule' | 'manual';
+  mode: 'webhook' | 'schedule' | 'manual' | 'poll' | 'event';
   status: ExecutionStatus;
   triggerPayload?: unknown;
   error: { message: string; nodeId?: string } | null;

@@ -13,7 +13,7 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const STEP_STATUSES = StepStatusSchema.options;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export type TriggerMode = 'webhook' | 'schedule' | 'manual';
+export type TriggerMode = 'webhook' | 'schedule' | 'manual' | 'poll' | 'event';
 
 /** A step that will not change any more (until an execution retry resets failed ones). */
 export const FINISHED_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([

@@ -28,7 +28,7 @@ export async function fireItem(
   deps: FireItemDeps,
   input: {
     first: Trigger;
-    mode: 'schedule' | 'webhook';
+    mode: 'poll' | 'event';
     itemKey: string;
     payload: unknown;
   },

@@ -124,7 +124,7 @@ export class PollTrigger {
     for (const item of result.items) {
       const outcome = await fireItem(this.deps, {
         first: trigger,
-        mode: 'schedule',
+        mode: 'poll',
         itemKey: item.key,
         payload: item.payload,
       });

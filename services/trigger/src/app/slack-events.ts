@@ -122,7 +122,7 @@ export class ProcessSlackEvent {
       if (teamId !== stored.teamId) continue;
       const outcome = await fireItem(this.deps, {
         first: trigger,
-        mode: 'webhook',
+        mode: 'event',
         itemKey: eventId,
         payload: slackPayload(stored.eventId, stored.teamId, stored.body, event),
       });

@@ -15,5 +15,5 @@ export type HookOutcome =
 /** Counters the service exposes on /metrics. */
 export interface TriggerMetrics {
   hookReceived(outcome: HookOutcome): void;
-  firingEmitted(mode: 'webhook' | 'schedule' | 'manual'): void;
+  firingEmitted(mode: 'webhook' | 'schedule' | 'manual' | 'poll' | 'event'): void;
 }

@@ -41,7 +41,9 @@ export const WorkflowDeleted = defineEvent({
 });
 
 // ---- trigger (the only producer of workflow.triggered) ----
-export const TriggerModeSchema = z.enum(['webhook', 'schedule', 'manual']);
+/** What started an execution: `poll` a polling trigger's new item (Gmail, Calendar), `event` a provider's pushed event (Slack). */
+export const TriggerModeSchema = z.enum(['webhook', 'schedule', 'manual', 'poll', 'event']);
+export type TriggerMode = z.infer<typeof TriggerModeSchema>;
 
 /**
  * A claim check: where a payload too large to travel inline was stored once (the payload store,

@@ -32,6 +32,8 @@ const MODE_LABEL: Record<string, string> = {
   webhook: 'Webhook call',
   schedule: 'Schedule',
   manual: 'Manual run',
+  poll: 'New item found by polling',
+  event: 'Event pushed by the provider',
 };
 
 function ExecutionScreen({ id }: { id: string }) {

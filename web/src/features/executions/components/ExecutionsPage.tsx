@@ -21,6 +21,8 @@ const MODE_LABEL: Record<string, string> = {
   webhook: 'Webhook',
   schedule: 'Schedule',
   manual: 'Manual',
+  poll: 'New item (polled)',
+  event: 'Provider event',
 };
 
 /** Every execution across workflows, newest first, filterable by status and workflow. */

@@ -75,8 +75,25 @@ const triggerPayloadRef: Migration = {
   },
 };
 
+/** Polling triggers (`poll`) and pushed provider events (`event`) are told apart from schedules and webhooks. */
+const pollAndEventModes: Migration = {
+  async up(db) {
+    await sql`alter table executions drop constraint executions_mode_check`.execute(db);
+    await sql`alter table executions add constraint executions_mode_check
+      check (mode in ('webhook', 'schedule', 'manual', 'poll', 'event'))`.execute(db);
+  },
+  async down(db) {
+    await sql`update executions set mode = 'schedule' where mode = 'poll'`.execute(db);
+    await sql`update executions set mode = 'webhook' where mode = 'event'`.execute(db);
+    await sql`alter table executions drop constraint executions_mode_check`.execute(db);
+    await sql`alter table executions add constraint executions_mode_check
+      check (mode in ('webhook', 'schedule', 'manual'))`.execute(db);
+  },
+};
+
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_executions': executions,
   '2026_12_01_000_trigger_payload_ref': triggerPayloadRef,
+  '2026_12_01_001_poll_and_event_modes': pollAndEventModes,
 };
