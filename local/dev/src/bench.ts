@@ -1,24 +1,71 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from '@flowgenie/testing';
 import { ensureInfrastructure } from './infra';
 import { CERTS_DIR, DATA_DIR } from './paths';
 import { deleteRedisPrefix } from './checkout';
-import { DEFAULT_REDIS_URL, freePorts, startStack, type RunningStack } from './stack';
+import {
+  DEFAULT_REDIS_URL,
+  freePorts,
+  startStack,
+  STACK_PROCESSES,
+  type RunningStack,
+  type StackProcessName,
+} from './stack';
+import { summariseProfiles } from './bench/cpuprofile';
+import { runN8nPeer } from './bench/peer';
+import {
+  comparisonTable,
+  cpuTable,
+  memoryTable,
+  type CpuRow,
+  type FlowGenieCellSummary,
+} from './bench/report';
+import { cpuUsage, POSTGRES, REDIS, ResourceMeter } from './bench/resources';
+import { clockTicksPerSecond } from './bench/proc';
+import { REPO_ROOT } from './paths';
 
 /**
  * `npm run bench`: webhook -> transform (total = a + b) -> if (total > 10) -> respond, in both
- * response modes, at concurrency 1, 10 and 50 for BENCH_SECONDS each. Prints progress, then a
- * markdown table. Starts its own stack (fresh database, free ports) unless BENCH_URL is given
- * (then BENCH_CA_FILE, default certs/ca.pem, is trusted).
+ * response modes, at concurrency 1, 10 and 50 for BENCH_SECONDS each. Prints progress, then
+ * markdown tables: the cells, CPU ms per execution per process, memory, and (BENCH_PEER=n8n) the
+ * same cells for n8n with the ratios. Starts its own stack (fresh database, free ports) unless
+ * BENCH_URL is given (then BENCH_CA_FILE, default certs/ca.pem, is trusted, and only Postgres and
+ * Redis CPU can be attributed). See docs/BENCHMARKS.md.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
-const MODES = ['immediately', 'respond_node'] as const;
-type Mode = (typeof MODES)[number];
+const ALL_MODES = ['immediately', 'respond_node'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES: Mode[] = process.env.BENCH_MODES
+  ? process.env.BENCH_MODES.split(',').map((m) => {
+      if (!(ALL_MODES as readonly string[]).includes(m)) {
+        throw new Error(`BENCH_MODES: unknown mode "${m}" (one of ${ALL_MODES.join(', ')})`);
+      }
+      return m as Mode;
+    })
+  : [...ALL_MODES];
+const PEER = process.env.BENCH_PEER;
+const PEER_SCRIPT = path.resolve(
+  REPO_ROOT,
+  process.env.BENCH_PEER_SCRIPT ?? '../shared/peers/n8n-bench.sh',
+);
+/** BENCH_CPU_PROF=1: `node --cpu-prof` for these processes (BENCH_CPU_PROF_PROCESSES). */
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const CPU_PROF_PROCESSES = (process.env.BENCH_CPU_PROF_PROCESSES ?? 'execution,executor')
+  .split(',')
+  .map((n) => {
+    if (!(STACK_PROCESSES as readonly string[]).includes(n)) {
+      throw new Error(
+        `BENCH_CPU_PROF_PROCESSES: unknown process "${n}" (one of ${STACK_PROCESSES.join(', ')})`,
+      );
+    }
+    return n as StackProcessName;
+  });
 
 interface Cell {
   mode: Mode;
@@ -39,6 +86,8 @@ interface Cell {
   executionMsMean?: number;
   /** Executions running at once on average (Little's law: total execution time / load seconds). */
   inFlightMean?: number;
+  /** From the end of the load until every acknowledged execution finished. */
+  drainMs?: number;
 }
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -292,10 +341,14 @@ function table(cells: Cell[]): string {
 }
 
 async function main(): Promise<void> {
+  if (PEER && PEER !== 'n8n') throw new Error(`BENCH_PEER: unknown peer "${PEER}" (only n8n)`);
   let stack: RunningStack | undefined;
   let db: TestDatabase | undefined;
   let base = process.env.BENCH_URL;
   let caFile = process.env.BENCH_CA_FILE ?? path.join(CERTS_DIR, 'ca.pem');
+  let profileDir: string | undefined;
+  let ours: FlowGenieCellSummary[] = [];
+  const pidNames: Record<number, string> = {};
   try {
     if (!base) {
       await ensureInfrastructure({
@@ -307,6 +360,7 @@ async function main(): Promise<void> {
       db = await createTestDatabase('bench');
       const [auth, catalog, trigger, execution, executor, gateway] = await freePorts(6);
       const prefix = testRedisPrefix('bench');
+      if (CPU_PROF) profileDir = path.join(DATA_DIR, 'bench', prefix, 'cpu-prof');
       stack = await startStack({
         ports: { auth, catalog, trigger, execution, executor, gateway },
         databaseUrl: db.url,
@@ -321,72 +375,182 @@ async function main(): Promise<void> {
           WEBHOOK_RATE_LIMIT_PER_HOOK: '100000000',
           WEBHOOK_RATE_LIMIT_PER_IP: '100000000',
         },
+        nodeArgs: profileDir
+          ? Object.fromEntries(
+              CPU_PROF_PROCESSES.map((n) => [n, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]]),
+            )
+          : undefined,
       });
       base = stack.urls.gateway;
       caFile = stack.certs.caCert;
     }
-    const dispatcher = new Agent({
-      connect: { ca: fs.readFileSync(caFile) },
-      connections: 128,
-      keepAliveTimeout: 30_000,
-    });
-    const api = new Api(base, dispatcher);
-    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-    const session = await api.must<{ accessToken: string }>('POST', '/api/auth/signup', {
-      email,
-      password: 'benchmark password 123',
-    });
-    api.token = session.accessToken;
-
-    log(
-      `benchmark against ${base}: ${SECONDS}s per cell, concurrency ${CONCURRENCY.join('/')}, modes ${MODES.join('/')}`,
-    );
-    const cells: Cell[] = [];
-    for (const mode of MODES) {
-      for (const concurrency of CONCURRENCY) {
-        // Access tokens live 15 minutes: a fresh one per cell.
-        api.token = (
-          await api.must<{ accessToken: string }>('POST', '/api/auth/login', {
-            email,
-            password: 'benchmark password 123',
-          })
-        ).accessToken;
-        const wf = await activeHook(api, mode, concurrency);
-        log(`${mode}, concurrency ${concurrency}:`);
-        const cell = await load(api, wf.hookPath, mode, concurrency);
-        const items = await settle(api, wf.id, cell);
-        const ids = new Set(items.map((e) => e.id));
-        // Acknowledged executions found in the API: by id where the answer named one.
-        const found = [...cell.acknowledged].filter((id) => ids.has(id)).length;
-        const withoutId = cell.ackCount - cell.acknowledged.size;
-        cell.recorded = found + Math.min(withoutId, items.length - found);
-        cell.succeeded = items.filter((e) => e.status === 'succeeded').length;
-        cell.failed = items.filter((e) => e.status === 'failed').length;
-        await overhead(api, items, cell);
-        await api.call('POST', `/api/workflows/${wf.id}/deactivate`);
-        log(
-          `  done: ${cell.requests} requests, ${cell.ackCount} acknowledged, ${cell.recorded} recorded`,
-        );
-        cells.push(cell);
-      }
-    }
-    await dispatcher.close();
-    process.stdout.write(
-      `\n## FlowGenie benchmark (${new Date().toISOString()}, ${SECONDS}s per cell)\n\n`,
-    );
-    process.stdout.write(
-      'Workflow: webhook -> transform (total = a + b) -> if (total > 10) -> respond (in immediate mode a final transform, since a respond step is refused there). "acknowledged": 202 (immediately) or 200 (respond_node) answers; ' +
-        '"recorded": acknowledged executions found through the executions API once finished; "lost" = acknowledged − recorded. ' +
-        'Executor overhead: execution duration minus time inside steps, per executor-run step (the trigger step excluded; sample of up to 40 executions spread over the run). ' +
-        '"executions in flight": mean number running at once (total execution time / seconds). In immediately mode the 202 precedes the execution, so the load is open-loop: ' +
-        'even at concurrency 1 executions overlap and share the executor and the CPUs, and step time and overhead grow with that contention; in respond_node mode at concurrency 1 at most one runs.\n\n',
-    );
-    process.stdout.write(`${table(cells)}\n`);
+    ours = await runFlowGenie(base, caFile, stack);
   } finally {
+    for (const [name, pid] of Object.entries(stack?.pids() ?? {})) pidNames[pid] = name;
     await stack?.stop();
     await db?.drop().catch(() => undefined);
     if (stack) await deleteRedisPrefix(stack.redisUrl, stack.redisPrefix).catch(() => undefined);
   }
+  if (profileDir) {
+    process.stdout.write(
+      `\n### CPU profiles (node --cpu-prof, whole process lifetime incl. start), top self time\n\n${summariseProfiles(profileDir, REPO_ROOT, pidNames)}\nProfiles: ${path.relative(REPO_ROOT, profileDir)}\n`,
+    );
+  }
+  if (PEER === 'n8n') {
+    // After FlowGenie's stack has stopped, so the peer has the machine to itself.
+    const peer = await runN8nPeer({
+      script: PEER_SCRIPT,
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+      log,
+    });
+    if ('skipped' in peer) {
+      process.stdout.write(`\n**n8n peer skipped**: ${peer.skipped}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`\n${peer.summary}\n`);
+    process.stdout.write(
+      `\n### FlowGenie vs ${peer.version}, same run (sync = respond_node, async = immediately)\n\n` +
+        'CPU ms / request: FlowGenie sums every FlowGenie process plus Postgres and Redis per acknowledged execution; n8n its process tree (SQLite runs inside it) per completed request. ' +
+        `Idle RSS: n8n ${peer.idleRssMiB ?? '–'} MiB (process tree). "other CPU %": the rest of the machine during the cell; high values mean noisy figures.\n\n`,
+    );
+    process.stdout.write(`${comparisonTable(peer.version, ours, peer.rows)}\n`);
+  }
+}
+
+/** The FlowGenie cells against `base`; prints their tables and returns their summary for the peer comparison. */
+async function runFlowGenie(
+  base: string,
+  caFile: string,
+  stack: RunningStack | undefined,
+): Promise<FlowGenieCellSummary[]> {
+  const dispatcher = new Agent({
+    connect: { ca: fs.readFileSync(caFile) },
+    connections: 128,
+    keepAliveTimeout: 30_000,
+  });
+  const api = new Api(base, dispatcher);
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  const session = await api.must<{ accessToken: string }>('POST', '/api/auth/signup', {
+    email,
+    password: 'benchmark password 123',
+  });
+  api.token = session.accessToken;
+
+  const database = stack ? new URL(stack.databaseUrl).pathname.slice(1) : undefined;
+  const meter = new ResourceMeter(() => stack?.pids() ?? {}, database);
+  const cores = os.availableParallelism();
+  const hz = clockTicksPerSecond();
+  // Idle: a few seconds after start and sign-up, before any load.
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleRss = meter.rssMiB();
+  const infraIdle = meter.infraRssMiB();
+  const peakRss: Record<string, number> = {};
+  let peakTotal = 0;
+  const infraPeak: Record<string, number> = { ...infraIdle };
+
+  log(
+    `benchmark against ${base}: ${SECONDS}s per cell, concurrency ${CONCURRENCY.join('/')}, modes ${MODES.join('/')}`,
+  );
+  const cells: Cell[] = [];
+  const cpuRows: CpuRow[] = [];
+  for (const mode of MODES) {
+    for (const concurrency of CONCURRENCY) {
+      // Access tokens live 15 minutes: a fresh one per cell.
+      api.token = (
+        await api.must<{ accessToken: string }>('POST', '/api/auth/login', {
+          email,
+          password: 'benchmark password 123',
+        })
+      ).accessToken;
+      const wf = await activeHook(api, mode, concurrency);
+      log(`${mode}, concurrency ${concurrency}:`);
+      // CPU from the first request until the backlog drained (settle), RSS sampled meanwhile.
+      const before = meter.snapshot();
+      const sampler = meter.sampleRss();
+      const cell = await load(api, wf.hookPath, mode, concurrency);
+      const loadEnded = Date.now();
+      const items = await settle(api, wf.id, cell);
+      cell.drainMs = Date.now() - loadEnded;
+      const after = meter.snapshot();
+      const rss = sampler.stop();
+      for (const [name, mib] of Object.entries(rss.peak)) {
+        peakRss[name] = Math.max(peakRss[name] ?? 0, mib);
+      }
+      peakTotal = Math.max(peakTotal, rss.peakTotal);
+      for (const [name, mib] of Object.entries(meter.infraRssMiB())) {
+        infraPeak[name] = Math.max(infraPeak[name] ?? 0, mib);
+      }
+      cpuRows.push({
+        mode,
+        concurrency,
+        executions: cell.ackCount,
+        usage: cpuUsage(before, after, hz, cores),
+      });
+      const ids = new Set(items.map((e) => e.id));
+      // Acknowledged executions found in the API: by id where the answer named one.
+      const found = [...cell.acknowledged].filter((id) => ids.has(id)).length;
+      const withoutId = cell.ackCount - cell.acknowledged.size;
+      cell.recorded = found + Math.min(withoutId, items.length - found);
+      cell.succeeded = items.filter((e) => e.status === 'succeeded').length;
+      cell.failed = items.filter((e) => e.status === 'failed').length;
+      await overhead(api, items, cell);
+      await api.call('POST', `/api/workflows/${wf.id}/deactivate`);
+      log(
+        `  done: ${cell.requests} requests, ${cell.ackCount} acknowledged, ${cell.recorded} recorded`,
+      );
+      cells.push(cell);
+    }
+  }
+  await dispatcher.close();
+  process.stdout.write(
+    `\n## FlowGenie benchmark (${new Date().toISOString()}, ${SECONDS}s per cell)\n\n`,
+  );
+  process.stdout.write(
+    'Workflow: webhook -> transform (total = a + b) -> if (total > 10) -> respond (in immediate mode a final transform, since a respond step is refused there). "acknowledged": 202 (immediately) or 200 (respond_node) answers; ' +
+      '"recorded": acknowledged executions found through the executions API once finished; "lost" = acknowledged − recorded. ' +
+      'Executor overhead: execution duration minus time inside steps, per executor-run step (the trigger step excluded; sample of up to 40 executions spread over the run). ' +
+      '"executions in flight": mean number running at once (total execution time / seconds). In immediately mode the 202 precedes the execution, so the load is open-loop: ' +
+      'even at concurrency 1 executions overlap and share the executor and the CPUs, and step time and overhead grow with that contention; in respond_node mode at concurrency 1 at most one runs.\n\n',
+  );
+  process.stdout.write(`${table(cells)}\n`);
+
+  const processes = [...(stack ? STACK_PROCESSES : []), POSTGRES, REDIS];
+  process.stdout.write(
+    `\n### CPU ms per acknowledged execution, per process (${cores} cores, ${hz} ticks/s)\n\n` +
+      'utime+stime from /proc/<pid>/stat before the first request and after the last acknowledged execution finished (the drain included). ' +
+      "postgres: the postmaster, background processes and the backends of the stack's own database (other databases' backends left out; against BENCH_URL every `postgres` process); redis: `redis-server`, shared with anything else using it. " +
+      '"load generator": this bench process (HTTPS client). "other CPU %": busy CPU of the whole machine (/proc/stat) minus the measured processes and the load generator, as a share of all cores: high values mean noisy figures.' +
+      (stack
+        ? ''
+        : ' Against BENCH_URL the FlowGenie processes are not known: only Postgres and Redis are measured.') +
+      '\n\n',
+  );
+  process.stdout.write(`${cpuTable(cpuRows, processes)}\n`);
+  if (stack) {
+    process.stdout.write(
+      '\n### Memory (RSS, MiB): idle before the first cell, peak sampled every 0.5 s during the cells\n\n' +
+        'Postgres and Redis are shared with the rest of the machine; Postgres counts its shared buffers once per process, so its RSS sum overstates it.\n\n',
+    );
+    process.stdout.write(
+      `${memoryTable(idleRss, peakRss, peakTotal, { idle: infraIdle, peak: infraPeak })}\n`,
+    );
+  }
+  return cells.map((c, i) => {
+    const sorted = [...c.latencies].sort((a, b) => a - b);
+    const usage = cpuRows[i].usage;
+    return {
+      variant: c.mode === 'respond_node' ? 'sync' : 'async',
+      concurrency: c.concurrency,
+      rps: c.requests / c.seconds,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      cpuMsPerExecution: c.ackCount > 0 ? usage.totalMs / c.ackCount : NaN,
+      drainMs: c.drainMs ?? NaN,
+      otherPct: usage.otherPct,
+    };
+  });
 }
 
 main().catch((err) => {

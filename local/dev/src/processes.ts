@@ -42,6 +42,8 @@ export class ManagedProcess {
     private readonly env: NodeJS.ProcessEnv,
     logDir: string,
     private readonly output: LogOutput,
+    /** Extra Node options before the loader (e.g. `--cpu-prof`). */
+    private readonly nodeArgs: string[] = [],
   ) {
     this.logFile = path.join(logDir, `${name}.log`);
     if (output.pretty) {
@@ -62,7 +64,7 @@ export class ManagedProcess {
     this.stream = fs.createWriteStream(this.logFile, { flags: 'a' });
     // Own process group: a Ctrl-C in the terminal reaches only the start command, which then
     // sends each child one SIGTERM (a second signal would make a service exit at once).
-    this.child = spawn(process.execPath, ['--import', 'tsx', this.entry], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', this.entry], {
       cwd: REPO_ROOT,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],

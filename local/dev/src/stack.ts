@@ -84,6 +84,8 @@ export interface StartStackOptions {
    * over any set in the environment. `true` uses the default ports (3101, 3102).
    */
   fakeProviders?: boolean | FakeProvidersOptions;
+  /** Extra Node options per process (e.g. `--cpu-prof` for the bench's profiles). */
+  nodeArgs?: Partial<Record<StackProcessName, string[]>>;
 }
 
 export interface StackUrls {
@@ -109,6 +111,8 @@ export interface RunningStack {
   internalTokenFile: string;
   /** Applied migrations per schema, counted after every service was ready. */
   migrations: Record<string, number | null>;
+  /** The operating-system pid of each running process (for CPU and memory figures). */
+  pids(): Partial<Record<StackProcessName, number>>;
   /** Resolves when a process exits without being asked to (the stack is then broken). */
   unexpectedExit: Promise<ProcessExit>;
   /** SIGTERM to every process (in-flight requests and steps finish), then waits for all. */
@@ -277,7 +281,14 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const make = (name: StackProcessName) => {
     const spec = specs[name];
     const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides };
-    const proc = new ManagedProcess(name, path.join(REPO_ROOT, spec.entry), env, logDir, output);
+    const proc = new ManagedProcess(
+      name,
+      path.join(REPO_ROOT, spec.entry),
+      env,
+      logDir,
+      output,
+      options.nodeArgs?.[name],
+    );
     processes.set(name, proc);
     return proc;
   };
@@ -349,6 +360,11 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     internalTokenFile,
     unexpectedExit,
     stop,
+    pids: () => {
+      const pids: Partial<Record<StackProcessName, number>> = {};
+      for (const [name, proc] of processes) if (proc.pid && !proc.exited) pids[name] = proc.pid;
+      return pids;
+    },
   };
 }
 

@@ -1,0 +1,120 @@
+import type { PeerRow } from './peer';
+import type { CpuUsage } from './resources';
+
+/** Markdown tables of the bench's CPU, memory and peer figures (pure: figures in, text out). */
+
+export const fmt = (n: number | undefined, digits = 1): string =>
+  n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
+
+export function markdownTable(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+export interface CpuRow {
+  mode: string;
+  concurrency: number;
+  /** Acknowledged executions of the cell (the divisor). */
+  executions: number;
+  usage: CpuUsage;
+}
+
+/** CPU ms per acknowledged execution, one column per process, then the total and the noise. */
+export function cpuTable(rows: CpuRow[], processes: string[]): string {
+  const head = [
+    'mode',
+    'concurrency',
+    'executions',
+    ...processes,
+    'total CPU ms / execution',
+    'load generator ms / execution',
+    'measured s',
+    'other CPU %',
+  ];
+  return markdownTable(
+    head,
+    rows.map((r) => {
+      const per = (ms: number) => fmt(r.executions > 0 ? ms / r.executions : NaN, 2);
+      return [
+        r.mode,
+        String(r.concurrency),
+        String(r.executions),
+        ...processes.map((p) => per(r.usage.ms[p] ?? NaN)),
+        per(r.usage.totalMs),
+        per(r.usage.loadGeneratorMs),
+        fmt(r.usage.wallMs / 1000),
+        fmt(r.usage.otherPct, 0),
+      ];
+    }),
+  );
+}
+
+/** RSS (MiB) of each process idle (before load) and at its peak during the cells. */
+export function memoryTable(
+  idle: Record<string, number>,
+  peak: Record<string, number>,
+  peakTotal: number,
+  infra: { idle: Record<string, number>; peak: Record<string, number> },
+): string {
+  const names = Object.keys(idle);
+  const rows = names.map((n) => [n, fmt(idle[n], 0), fmt(peak[n], 0)]);
+  const idleTotal = names.reduce((s, n) => s + idle[n], 0);
+  rows.push(['**all FlowGenie processes**', fmt(idleTotal, 0), fmt(peakTotal, 0)]);
+  for (const n of Object.keys(infra.idle)) {
+    rows.push([`${n} (shared)`, fmt(infra.idle[n], 0), fmt(infra.peak[n], 0)]);
+  }
+  return markdownTable(['process', 'idle RSS MiB', 'peak RSS MiB'], rows);
+}
+
+export interface FlowGenieCellSummary {
+  variant: 'sync' | 'async';
+  concurrency: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerExecution: number;
+  drainMs: number;
+  otherPct: number;
+}
+
+/** FlowGenie beside the peer, cell by cell (sync = respond_node, async = immediately). */
+export function comparisonTable(
+  peerName: string,
+  ours: FlowGenieCellSummary[],
+  peer: PeerRow[],
+): string {
+  const rows: string[][] = [];
+  for (const o of ours) {
+    const p = peer.find((r) => r.variant === o.variant && r.concurrency === o.concurrency);
+    rows.push([
+      o.variant,
+      String(o.concurrency),
+      fmt(o.rps, 0),
+      fmt(p?.rps, 0),
+      p ? fmt(o.rps / p.rps, 2) : '–',
+      `${fmt(o.p50Ms)} / ${fmt(p?.p50Ms)}`,
+      `${fmt(o.p99Ms)} / ${fmt(p?.p99Ms)}`,
+      `${fmt(o.cpuMsPerExecution, 2)} / ${fmt(p?.cpuMsPerRequest, 2)}`,
+      `${fmt(o.drainMs, 0)} / ${fmt(p?.drainMs, 0)}`,
+      `${fmt(o.otherPct, 0)} / ${fmt(p?.otherPct, 0)}`,
+    ]);
+  }
+  return markdownTable(
+    [
+      'variant',
+      'concurrency',
+      'FlowGenie req/s',
+      `${peerName} req/s`,
+      'ratio (FlowGenie / peer)',
+      'p50 ms (FlowGenie / peer)',
+      'p99 ms (FlowGenie / peer)',
+      'CPU ms / request (FlowGenie / peer)',
+      'drain ms after load (FlowGenie / peer)',
+      'other CPU % (FlowGenie / peer)',
+    ],
+    rows,
+  );
+}

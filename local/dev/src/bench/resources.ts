@@ -1,0 +1,126 @@
+import { cpuTicks, machineBusyTicks, pidsNamed, postgresPids, rssKb } from './proc';
+
+/**
+ * CPU and memory of the stack under load: CPU ticks of each FlowGenie process, of Postgres (its
+ * background processes and the backends of the stack's database) and of `redis-server`, read
+ * before and after a cell, and RSS sampled while it runs. Redis and Postgres's background
+ * processes are shared with whatever else uses them on the machine (other checkouts' tests).
+ */
+
+export const POSTGRES = 'postgres';
+export const REDIS = 'redis';
+
+export interface CpuSnapshot {
+  /** Ticks per measured process (FlowGenie names, plus `postgres` and `redis`). */
+  ticks: Record<string, number>;
+  machineBusy: number;
+  /** This process's own CPU (the load generator), in microseconds. */
+  selfMicros: number;
+  at: number;
+}
+
+export interface CpuUsage {
+  /** CPU milliseconds per measured process over the interval. */
+  ms: Record<string, number>;
+  totalMs: number;
+  /** CPU ms the load generator (this process) used. */
+  loadGeneratorMs: number;
+  /** Busy share of all cores used by anything else on the machine, in % (noise indicator). */
+  otherPct: number;
+  wallMs: number;
+}
+
+export function sumTicks(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+}
+
+export class ResourceMeter {
+  constructor(
+    /** The FlowGenie processes by name (re-read every time: a restarted process gets a new pid). */
+    private readonly processes: () => Record<string, number | undefined>,
+    /** The stack's database: other databases' backends (other checkouts' tests) are left out. */
+    private readonly database?: string,
+  ) {}
+
+  snapshot(): CpuSnapshot {
+    const ticks: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.processes())) {
+      ticks[name] = pid ? cpuTicks(pid) : 0;
+    }
+    // The postmaster, background workers and this database's backends: backends come and go, so
+    // an exited one's ticks are lost; the pools keep their connections open during a cell.
+    ticks[POSTGRES] = sumTicks(postgresPids(this.database));
+    ticks[REDIS] = sumTicks(pidsNamed('redis-server'));
+    const self = process.cpuUsage();
+    return {
+      ticks,
+      machineBusy: machineBusyTicks(),
+      selfMicros: self.user + self.system,
+      at: Date.now(),
+    };
+  }
+
+  /** Current RSS in MiB of each FlowGenie process. */
+  rssMiB(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.processes())) {
+      out[name] = pid ? rssKb(pid) / 1024 : 0;
+    }
+    return out;
+  }
+
+  /** Postgres (every process) and Redis RSS in MiB; Postgres's shared buffers count once per process. */
+  infraRssMiB(): Record<string, number> {
+    return {
+      [POSTGRES]: postgresPids(this.database).reduce((s, p) => s + rssKb(p), 0) / 1024,
+      [REDIS]: pidsNamed('redis-server').reduce((s, p) => s + rssKb(p), 0) / 1024,
+    };
+  }
+
+  /** Samples RSS every `everyMs` until stopped; returns the peak per process and of their sum. */
+  sampleRss(everyMs = 500): { stop(): { peak: Record<string, number>; peakTotal: number } } {
+    const peak: Record<string, number> = {};
+    let peakTotal = 0;
+    const sample = () => {
+      const now = this.rssMiB();
+      let total = 0;
+      for (const [name, mib] of Object.entries(now)) {
+        peak[name] = Math.max(peak[name] ?? 0, mib);
+        total += mib;
+      }
+      peakTotal = Math.max(peakTotal, total);
+    };
+    sample();
+    const timer = setInterval(sample, everyMs);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        sample();
+        return { peak, peakTotal };
+      },
+    };
+  }
+}
+
+/** Pure: CPU use between two snapshots. */
+export function cpuUsage(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  hz: number,
+  cores: number,
+): CpuUsage {
+  const ms: Record<string, number> = {};
+  let totalMs = 0;
+  for (const name of Object.keys(after.ticks)) {
+    // A process restarted mid-cell reads lower after than before: count what the new one used.
+    const delta = after.ticks[name] - (before.ticks[name] ?? 0);
+    const used = ((delta >= 0 ? delta : after.ticks[name]) * 1000) / hz;
+    ms[name] = used;
+    totalMs += used;
+  }
+  const loadGeneratorMs = (after.selfMicros - before.selfMicros) / 1000;
+  const busyMs = ((after.machineBusy - before.machineBusy) * 1000) / hz;
+  const wallMs = Math.max(1, after.at - before.at);
+  const otherMs = Math.max(0, busyMs - totalMs - loadGeneratorMs);
+  return { ms, totalMs, loadGeneratorMs, otherPct: (otherMs * 100) / (wallMs * cores), wallMs };
+}
