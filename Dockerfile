@@ -35,6 +35,9 @@ RUN --mount=type=cache,target=/root/.npm npm ci --include=dev
 FROM base AS runtime
 COPY --from=deps --chown=node:node /app ./
 COPY --chown=node:node . .
+# The data folder (key files, the internal service token) is a volume shared by the services:
+# created here so the volume starts owned by the user the services run as.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 ENTRYPOINT ["node", "--import", "tsx"]
 CMD ["local/gateway/src/main.ts"]

@@ -41,6 +41,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: unknown[];
+  volumes?: Array<string | { source?: string; target?: string }>;
 }
 
 const platform = ['auth', 'workflow-catalog', 'trigger', 'execution', 'executor', 'gateway'];
@@ -113,6 +114,22 @@ describe('docker-compose.yml', () => {
       .filter((n) => n !== 'executor')
       .map((n) => services[n].environment?.PORT);
     expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('gives the services one data folder, so the key files and the internal token are the same for all', () => {
+    const mountOf = (name: string) =>
+      (services[name].volumes ?? [])
+        .map((v) => (typeof v === 'string' ? v.replace(/:rw$/, '') : `${v.source}:${v.target}`))
+        .find((v) => v.endsWith(':/app/.data'));
+    const mounts = ['auth', 'workflow-catalog', 'trigger', 'execution', 'executor'].map(mountOf);
+    expect(mounts[0]).toMatch(/^[\w-]+:\/app\/\.data$/);
+    expect(new Set(mounts)).toEqual(new Set([mounts[0]]));
+    for (const name of ['workflow-catalog', 'trigger', 'executor']) {
+      expect({ name, url: services[name].environment?.AUTH_INTERNAL_URL }).toEqual({
+        name,
+        url: 'http://auth:3001',
+      });
+    }
   });
 
   it('starts a process only once what it depends on is healthy', () => {
