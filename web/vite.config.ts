@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { precompress } from './scripts/precompress';
 
 // The gateway serves the built app and the API on one HTTPS origin. In development the Vite
 // server stands in for it: /api and /hooks go to the local gateway (self-signed dev certificate,
@@ -13,10 +14,32 @@ const proxy = {
 };
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   server: { port: 5173, proxy },
   preview: { port: 4173, proxy },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Maps are written for debugging a build but not referenced from the bundles, and the
+    // gateway never serves *.map.
+    sourcemap: 'hidden',
+    chunkSizeWarningLimit: 400,
+    rolldownOptions: {
+      output: {
+        // Each route is a lazy chunk (app/App.tsx); libraries go to a few long-lived chunks.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
+            },
+            { name: 'xyflow', test: /node_modules[\\/](@xyflow|d3-[^\\/]+|classcat)[\\/]/ },
+            { name: 'jsonata', test: /node_modules[\\/]jsonata[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],

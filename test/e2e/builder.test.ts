@@ -125,7 +125,7 @@ describe('the visual builder, in a browser', () => {
     expect(await page.locator('.react-flow__edge').count()).toBe(2);
 
     await builder.select(hook);
-    await builder.field('Respond').selectOption({ label: 'respond_node' });
+    await builder.field('Respond').selectOption({ label: 'From a "Respond to webhook" step' });
 
     await builder.select(http);
     await builder.field('URL').fill(`${greeting.url}/greeting`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { Agent, fetch } from 'undici';
 import pino from 'pino';
@@ -353,5 +354,51 @@ describe('local gateway', () => {
     const asset = await get('/assets/app-1234abcd.js');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await get('/assets/missing.js')).status).toBe(404);
+  });
+
+  it('serves precompressed assets with their encoding and cache headers, and never a source map', async () => {
+    const js = `export const answer = ${JSON.stringify('x'.repeat(5000))};\n`;
+    const file = path.join(webDist, 'assets', 'page-5678efgh.js');
+    fs.writeFileSync(file, js);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(js));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(js));
+    fs.writeFileSync(`${file}.map`, '{"version":3,"sources":["secret.ts"]}');
+    fs.writeFileSync(path.join(webDist, 'app.js.map'), '{}');
+
+    const br = await get('/assets/page-5678efgh.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(br.status).toBe(200);
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('content-type')).toMatch(/javascript/);
+    expect(br.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Number(br.headers.get('content-length'))).toBeLessThan(js.length / 10);
+    expect(await br.text()).toBe(js); // undici decodes it: the bytes are the file
+
+    const gz = await get('/assets/page-5678efgh.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(await gz.text()).toBe(js);
+
+    const plain = await get('/assets/page-5678efgh.js', {
+      headers: { 'accept-encoding': 'identity, br;q=0' },
+    });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(await plain.text()).toBe(js);
+
+    for (const p of [
+      '/assets/page-5678efgh.js.map',
+      '/app.js.map',
+      '/assets/PAGE-5678efgh.js.MAP',
+    ]) {
+      const res = await get(p);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('secret.ts');
+    }
+
+    const index = await get('/executions', { headers: { accept: 'text/html' } });
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(await index.text()).toContain('<div id="root">');
   });
 });

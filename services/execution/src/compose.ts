@@ -22,6 +22,8 @@ export interface ExecutionOptions {
   registry?: Pick<NodeTypeRegistry, 'get'>;
   /** SSE poll interval. @default 250 */
   streamPollMs?: number;
+  /** How long a stream waits for a just-accepted execution to exist before a 404. @default 10000 */
+  streamWaitMs?: number;
 }
 
 /**
@@ -59,7 +61,13 @@ export const executionService = defineService<
           '/executions',
           requireAuth(verify),
           requireScopesByMethod('executions'),
-          executionRoutes({ queries, retry, cancel, streamPollMs: options.streamPollMs }),
+          executionRoutes({
+            queries,
+            retry,
+            cancel,
+            streamPollMs: options.streamPollMs,
+            streamWaitMs: options.streamWaitMs,
+          }),
         ],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),

@@ -471,6 +471,24 @@ describe('the executions API', () => {
     expect(JSON.stringify(stream.events)).not.toContain(sealed);
   });
 
+  it('a stream opened before the accepted run exists waits for it instead of answering 404', async () => {
+    const executionId = randomUUID();
+    const streaming = readStream(`${svc.url}/executions/${executionId}/stream`, alice.token);
+    await new Promise((r) => setTimeout(r, 300)); // the stream is waiting: the run is not published yet
+    await svc.trigger({ executionId, ownerId: alice.userId, graph: slowGraph(50), mode: 'manual' });
+    const stream = await streaming;
+    expect(stream.status).toBe(200);
+    expect(stream.events[0]).toMatchObject({ id: executionId });
+    expect(stream.events.at(-1)).toMatchObject({ id: executionId, status: 'succeeded' });
+
+    // An id that never appears is still a 404, once the wait (3 s in these tests) is over.
+    const started = Date.now();
+    expect(
+      (await readStream(`${svc.url}/executions/${randomUUID()}/stream`, alice.token)).status,
+    ).toBe(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+  });
+
   it('streams the execution on every change and ends when it finishes', async () => {
     const { executionId } = await svc.trigger({
       ownerId: alice.userId,

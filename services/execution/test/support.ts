@@ -117,7 +117,12 @@ export async function startExecutionService(
   };
   const config = loadConfig(env);
   const logger = createLogger({ service: 'execution-test', level: env.LOG_LEVEL });
-  const service = await compose(config, { logger, keySet: tokens.keySet, streamPollMs: 20 });
+  const service = await compose(config, {
+    logger,
+    keySet: tokens.keySet,
+    streamPollMs: 20,
+    streamWaitMs: 3_000,
+  });
   const executors: Executor[] = [];
   const metricsUrls: string[] = [];
   const redis = createRedis(TEST_REDIS_URL);

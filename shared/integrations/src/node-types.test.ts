@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { NodeTypeRegistry, coreNodeTypes, validateGraph } from '@flowgenie/workflow';
+import {
+  ENUM_LABELS_KEYWORD,
+  NodeTypeRegistry,
+  coreNodeTypes,
+  validateGraph,
+} from '@flowgenie/workflow';
 import { integrationNodeTypes, registerIntegrationNodeTypes } from './node-types';
 
 const registry = registerIntegrationNodeTypes(new NodeTypeRegistry(coreNodeTypes));
@@ -20,7 +25,47 @@ function errorsOf(type: string, config: Record<string, unknown>) {
   return result.ok ? [] : result.errors.map((e) => ({ path: e.path, message: e.message }));
 }
 
+/** Every `enum` in a JSON Schema, with its path and labels. */
+function enumsOf(
+  schema: unknown,
+  path = '',
+): { path: string; values: unknown[]; labels: unknown }[] {
+  if (!schema || typeof schema !== 'object') return [];
+  const s = schema as Record<string, unknown>;
+  const found = Array.isArray(s.enum)
+    ? [{ path, values: s.enum as unknown[], labels: s[ENUM_LABELS_KEYWORD] }]
+    : [];
+  for (const [key, child] of Object.entries(s)) {
+    if (key === 'enum') continue;
+    found.push(...enumsOf(child, `${path}/${key}`));
+  }
+  return found;
+}
+
 describe('integration node types', () => {
+  it('labels every enum a user picks from: no raw `respond_node` or `externalOnly` in a dropdown', () => {
+    const missing: string[] = [];
+    for (const type of [...coreNodeTypes, ...integrationNodeTypes]) {
+      for (const e of enumsOf(registry.get(type.type)!.configSchema)) {
+        // Upper-case tokens (HTTP methods) read as they are.
+        if (e.values.every((v) => typeof v === 'string' && /^[A-Z]+$/.test(v))) continue;
+        const labels = (e.labels ?? {}) as Record<string, unknown>;
+        for (const v of e.values) {
+          const label = labels[String(v)];
+          if (typeof label !== 'string' || label.trim() === '' || label === v)
+            missing.push(`${type.type}${e.path} = ${String(v)}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    const webhook = registry.get('webhook')!.configSchema as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(webhook.properties.responseMode[ENUM_LABELS_KEYWORD]).toMatchObject({
+      respond_node: 'From a "Respond to webhook" step',
+    });
+  });
+
   it('registers once, and again without complaint', () => {
     expect(() => registerIntegrationNodeTypes(registry)).not.toThrow();
     expect(integrationNodeTypes.map((t) => t.type)).toEqual([

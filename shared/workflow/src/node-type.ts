@@ -179,3 +179,19 @@ export function defineNodeType<S extends z.ZodType>(def: NodeTypeDefinition<S>):
 
 /** Marks a config field as secret in its JSON Schema (masked input, redacted in the UI). */
 export const secretField = { format: 'password', 'x-secret': true } as const;
+
+/** JSON Schema keyword: the label a user reads for each value of an `enum`. */
+export const ENUM_LABELS_KEYWORD = 'x-enum-labels';
+
+/**
+ * Human labels of an enum's values, for `.meta()`: the builder's dropdown shows the label, the
+ * graph keeps the value. `z.enum(['a', 'b']).meta({ title, ...enumLabels({ a: 'A', b: 'B' }) })`.
+ */
+export function enumLabels<V extends string>(labels: Record<V, string>) {
+  return { [ENUM_LABELS_KEYWORD]: labels } as const;
+}
+
+/** JSON Schema keyword: the string is an IANA time zone (the builder offers a searchable list). */
+export const TIME_ZONE_KEYWORD = 'x-time-zone';
+/** Marks a string config field as an IANA time zone, for `.meta()`. */
+export const timeZoneField = { [TIME_ZONE_KEYWORD]: true } as const;

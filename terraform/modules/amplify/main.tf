@@ -6,7 +6,12 @@ locals {
     frontend = {
       phases = {
         preBuild = { commands = ["npm ci"] }
-        build    = { commands = [var.build_command] }
+        # Source maps are built hidden for local debugging; never publish them. Amplify compresses
+        # on its own, so the build's .br/.gz copies are dropped too.
+        build = { commands = [
+          var.build_command,
+          "find ${var.build_output_dir} \\( -name '*.map' -o -name '*.br' -o -name '*.gz' \\) -type f -delete",
+        ] }
       }
       artifacts = {
         baseDirectory = var.build_output_dir

@@ -1,15 +1,36 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Spinner } from '../components/Spinner';
 import { Toaster } from '../components/Toaster';
+import { ApiKeysPage } from '../features/account'; // small, and the account menu is on every page
 import { AuthPage, useSessionStore } from '../features/auth';
-import { WorkflowsPage } from '../features/workflows';
-import { EditorPage } from '../features/workflow-editor';
-import { ExecutionsPage, ExecutionPage } from '../features/executions';
-import { ApiKeysPage } from '../features/account';
-import { ConnectionsPage } from '../features/connections';
 import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { NotFoundPage } from './NotFoundPage';
+
+/** A page in its own chunk, loaded when its route is first visited (split by route). */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  const Lazy = lazy(async () => ({ default: (await load())[name] as ComponentType }));
+  return function Page() {
+    return (
+      <Suspense
+        fallback={
+          <div className="p-6">
+            <Spinner label="Loading…" />
+          </div>
+        }
+      >
+        <Lazy />
+      </Suspense>
+    );
+  };
+}
+
+const WorkflowsPage = page(() => import('../features/workflows'), 'WorkflowsPage');
+const EditorPage = page(() => import('../features/workflow-editor'), 'EditorPage');
+const ExecutionsPage = page(() => import('../features/executions'), 'ExecutionsPage');
+const ExecutionPage = page(() => import('../features/executions'), 'ExecutionPage');
+const ConnectionsPage = page(() => import('../features/connections'), 'ConnectionsPage');
 
 export function App() {
   const bootstrap = useSessionStore((s) => s.bootstrap);

@@ -15,6 +15,7 @@ export type FieldKind =
   | 'integer'
   | 'boolean'
   | 'enum'
+  | 'timezone'
   | 'object'
   | 'record'
   | 'array'
@@ -68,6 +69,22 @@ export function enumValues(s: JsonSchema): unknown[] | null {
   return Array.isArray(union) ? enumFromUnion(union) : null;
 }
 
+/**
+ * What a user reads for one enum value: its `x-enum-labels` entry, else the `title` of the
+ * matching `oneOf`/`anyOf` `const` option, else the value itself.
+ */
+export function enumLabel(s: JsonSchema, value: unknown): string {
+  const labels = s['x-enum-labels'];
+  if (labels && typeof labels === 'object') {
+    const label = (labels as Record<string, unknown>)[String(value)];
+    if (typeof label === 'string' && label !== '') return label;
+  }
+  const union = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
+  const option = Array.isArray(union) ? union.find((u) => u && u.const === value) : undefined;
+  if (option && typeof option.title === 'string') return option.title;
+  return String(value);
+}
+
 export function isSecret(s: JsonSchema): boolean {
   return s.format === 'password' || s['x-secret'] === true;
 }
@@ -94,6 +111,7 @@ export function fieldKind(s: JsonSchema): FieldKind {
   const t = s.type;
   if (t === 'string') {
     if (isSecret(s)) return 'secret';
+    if (s['x-time-zone'] === true) return 'timezone';
     if (s['x-expression'] === true) return 'expression';
     return 'string';
   }

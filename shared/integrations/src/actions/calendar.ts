@@ -1,6 +1,12 @@
 import { calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import { z } from 'zod';
-import { defineNodeType, isValidTimeZone, type StepContext } from '@flowgenie/workflow';
+import {
+  defineNodeType,
+  enumLabels,
+  isValidTimeZone,
+  timeZoneField,
+  type StepContext,
+} from '@flowgenie/workflow';
 import { addressList, connectionField, optionsMeta, parseMailbox, splitAddresses } from './fields';
 import {
   base32hex,
@@ -55,6 +61,7 @@ const timeZone = z
   .meta({
     title: 'Time zone',
     description: 'IANA time zone of the start and end, e.g. Europe/Paris. Default: the calendar’s.',
+    ...timeZoneField,
   });
 
 export const CalendarCreateEventConfigSchema = z
@@ -88,10 +95,18 @@ export const CalendarCreateEventConfigSchema = z
       'Attendees',
       'Email addresses of the guests, separated by commas.',
     ).optional(),
-    sendUpdates: z.enum(['none', 'all', 'externalOnly']).default('none').meta({
-      title: 'Notify guests',
-      description: 'Whether Google emails the invitation to the guests.',
-    }),
+    sendUpdates: z
+      .enum(['none', 'all', 'externalOnly'])
+      .default('none')
+      .meta({
+        title: 'Notify guests',
+        description: 'Whether Google emails the invitation to the guests.',
+        ...enumLabels({
+          none: 'Nobody',
+          all: 'All guests',
+          externalOnly: 'Only guests outside your organization',
+        }),
+      }),
   })
   .superRefine((c, ctx) => {
     const check = (field: 'start' | 'end') => {

@@ -1,4 +1,4 @@
-import { defineNodeType } from '@flowgenie/workflow';
+import { defineNodeType, enumLabels } from '@flowgenie/workflow';
 import { z } from 'zod';
 import { connectionField, optionsFrom, passTrigger, pollIntervalField } from './fields';
 
@@ -52,11 +52,19 @@ export const CalendarEventConfigSchema = z
         description: 'The calendar to watch (default: the account’s primary calendar).',
         ...optionsFrom('google.calendars'),
       }),
-    mode: z.enum(CALENDAR_TRIGGER_MODES).default('created').meta({
-      title: 'When',
-      description:
-        'created: an event is added; updated: an existing event changes (or is cancelled); starting_within: an event starts within the given minutes (once per event and start time).',
-    }),
+    mode: z
+      .enum(CALENDAR_TRIGGER_MODES)
+      .default('created')
+      .meta({
+        title: 'When',
+        description:
+          'An event is added; an existing event changes (or is cancelled); or an event starts within the given minutes (once per event and start time).',
+        ...enumLabels({
+          created: 'An event is added',
+          updated: 'An event changes or is cancelled',
+          starting_within: 'An event starts soon',
+        }),
+      }),
     minutesBefore: z.number().int().min(1).max(10_080).default(15).meta({
       title: 'Minutes before start',
       description: 'For starting_within: how long before an event starts the workflow runs.',

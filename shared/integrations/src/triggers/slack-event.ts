@@ -1,4 +1,4 @@
-import { defineNodeType } from '@flowgenie/workflow';
+import { defineNodeType, enumLabels } from '@flowgenie/workflow';
 import { z } from 'zod';
 import { connectionField, optionsFrom, passTrigger } from './fields';
 
@@ -33,7 +33,17 @@ export const SlackEventConfigSchema = z.object({
     description: 'Only events from this connected workspace start the workflow.',
   }),
   eventTypes: z
-    .array(z.enum(SLACK_TRIGGER_EVENT_TYPES))
+    .array(
+      z.enum(SLACK_TRIGGER_EVENT_TYPES).meta(
+        enumLabels({
+          message: 'A message is posted',
+          app_mention: 'The app is mentioned',
+          reaction_added: 'A reaction is added',
+          member_joined_channel: 'Someone joins a channel',
+          channel_created: 'A channel is created',
+        }),
+      ),
+    )
     .min(1)
     .default(['message'])
     .meta({ title: 'Events', description: 'Which Slack event types start the workflow.' }),

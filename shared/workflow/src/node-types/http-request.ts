@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConnectionAuth } from '@flowgenie/contracts';
 import { PermanentStepError, RetryableStepError } from '../errors';
-import { defineNodeType } from '../node-type';
+import { defineNodeType, enumLabels } from '../node-type';
 import { parseRetryAfter } from '../retry';
 import { safeHttpRequest, type SafeResponse } from '../safe-http';
 
@@ -41,10 +41,14 @@ export const HttpRequestConfigSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({})
       .meta({ title: 'Query', description: 'Query parameters appended to the URL.' }),
-    bodyType: z.enum(['json', 'text', 'none']).default('json').meta({
-      title: 'Body type',
-      description: 'json: body sent as JSON; text: sent as plain text; none: no body.',
-    }),
+    bodyType: z
+      .enum(['json', 'text', 'none'])
+      .default('json')
+      .meta({
+        title: 'Body type',
+        description: 'How the body is sent.',
+        ...enumLabels({ json: 'JSON', text: 'Plain text', none: 'No body' }),
+      }),
     body: z.unknown().optional().meta({ title: 'Body', description: 'Request body.' }),
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000).meta({
       title: 'Timeout (ms)',

@@ -1,7 +1,14 @@
 import { SEALED_SECRET_PREFIX } from '@flowgenie/contracts';
 import { z } from 'zod';
 import { cronError, isValidTimeZone } from '../cron';
-import { defineNodeType, secretField, type StepContext, type StepResult } from '../node-type';
+import {
+  defineNodeType,
+  enumLabels,
+  secretField,
+  timeZoneField,
+  type StepContext,
+  type StepResult,
+} from '../node-type';
 
 /** Trigger nodes pass the trigger payload through as their output. */
 const passTrigger = async (ctx: StepContext<unknown>): Promise<StepResult> => ({
@@ -30,12 +37,23 @@ export const webhookNode = defineNodeType({
     method: z
       .enum(['POST', 'GET', 'ANY'])
       .default('POST')
-      .meta({ title: 'HTTP method', description: 'Which request method starts the workflow.' }),
-    responseMode: z.enum(['immediately', 'respond_node']).default('immediately').meta({
-      title: 'Respond',
-      description:
-        'immediately: answer 202 with the execution id at once; respond_node: wait for a "Respond to webhook" step.',
-    }),
+      .meta({
+        title: 'HTTP method',
+        description: 'Which request method starts the workflow.',
+        ...enumLabels({ POST: 'POST', GET: 'GET', ANY: 'Any method' }),
+      }),
+    responseMode: z
+      .enum(['immediately', 'respond_node'])
+      .default('immediately')
+      .meta({
+        title: 'Respond',
+        description:
+          'At once: answer 202 with the execution id. From a "Respond to webhook" step: wait for that step and answer what it sets.',
+        ...enumLabels({
+          immediately: 'At once (202 with the execution id)',
+          respond_node: 'From a "Respond to webhook" step',
+        }),
+      }),
     hmacSecret: z
       .string()
       // Stored sealed (encrypted); a clear value is 16-256 characters.
@@ -90,7 +108,11 @@ export const scheduleNode = defineNodeType({
       .string()
       .default('UTC')
       .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
-      .meta({ title: 'Time zone', description: 'IANA time zone the cron is read in.' }),
+      .meta({
+        title: 'Time zone',
+        description: 'IANA time zone the cron is read in.',
+        ...timeZoneField,
+      }),
   }),
   outputs: ['main'],
   outputSchema: z.toJSONSchema(SchedulePayloadSchema) as Record<string, unknown>,

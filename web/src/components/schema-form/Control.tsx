@@ -11,6 +11,7 @@ import { JsonInput } from './JsonInput';
 import { NumberInput } from './NumberInput';
 import { RecordEditor } from './RecordEditor';
 import { SecretInput } from './SecretInput';
+import { TimeZoneInput } from './TimeZoneInput';
 import type { ControlProps } from './types';
 
 /** The input for one value, chosen by its field kind (see `fieldKind` in lib/json-schema). */
@@ -73,6 +74,18 @@ export function Control({
           value={value}
           onValue={onValue}
           required={required}
+          className={cls}
+          aria={aria}
+        />
+      );
+    case 'timezone':
+      return (
+        <TimeZoneInput
+          id={id}
+          value={typeof value === 'string' ? value : undefined}
+          onValue={onValue}
+          required={required}
+          placeholder={dflt === undefined ? undefined : String(dflt)}
           className={cls}
           aria={aria}
         />

@@ -1,8 +1,11 @@
 import type { JsonSchema } from '../../lib/api-types';
-import { enumValues } from '../../lib/json-schema';
+import { enumLabel, enumValues } from '../../lib/json-schema';
 import type { Aria } from './types';
 
-/** One of a schema's `enum` / `const` values; the default is marked, unset is offered when allowed. */
+/**
+ * One of a schema's `enum` / `const` values, shown by label (`x-enum-labels` or a `oneOf` option's
+ * `title`); the default is marked, unset is offered when allowed.
+ */
 export function EnumSelect({
   id,
   schema,
@@ -37,7 +40,7 @@ export function EnumSelect({
       )}
       {values.map((v, i) => (
         <option key={i} value={String(i)}>
-          {String(v)}
+          {enumLabel(schema, v)}
           {v === dflt ? ' (default)' : ''}
         </option>
       ))}

@@ -59,6 +59,7 @@ export function Field({ name, schema, value, path, required, label }: FieldProps
       kind === 'integer' ||
       kind === 'boolean' ||
       kind === 'enum' ||
+      kind === 'timezone' ||
       kind === 'options');
   const [exprMode, setExprMode] = useState(
     typeof value === 'string' && hasTemplate(value) && canExpress,

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { userOf } from '@flowgenie/platform';
+import { ExecutionNotFoundError } from '../../domain/errors';
 import { isExecutionFinished, type ExecutionDetail } from '../../domain/execution';
 import type { CancelExecution } from '../../app/cancel-execution';
 import type { ExecutionQueries } from '../../app/queries';
@@ -13,6 +14,11 @@ export interface ExecutionRoutesDeps {
   cancel: CancelExecution;
   /** How often a stream looks for changes. @default 250 */
   streamPollMs?: number;
+  /**
+   * How long a stream waits for an execution that does not exist yet (the run was just accepted
+   * and `workflow.triggered` is still on its way) before answering 404. @default 10000
+   */
+  streamWaitMs?: number;
   /** Comment line sent to keep idle proxies from closing a stream. @default 15000 */
   streamHeartbeatMs?: number;
 }
@@ -60,7 +66,10 @@ async function streamExecution(
 ): Promise<void> {
   const ownerId = userOf(req).id;
   const id = String(req.params.id);
-  let detail: ExecutionDetail = await deps.queries.get(id, ownerId); // 404 before any byte is sent
+  // 404 before any byte is sent, once the execution has not appeared within streamWaitMs.
+  const first = await waitForExecution(res, id, ownerId, deps);
+  if (!first) return;
+  let detail: ExecutionDetail = first;
   res.status(200);
   res.setHeader('content-type', 'text/event-stream; charset=utf-8');
   res.setHeader('cache-control', 'no-cache, no-transform');
@@ -106,5 +115,38 @@ async function streamExecution(
   } finally {
     req.off('close', stop);
     if (!res.writableEnded) res.end();
+  }
+}
+
+/**
+ * The execution, waiting up to `streamWaitMs` for it to be created: a client that opens the
+ * stream right after `POST /runs` answered 202 gets the stream, not a 404. Another user's id
+ * waits the same and is 404, like an unknown one. Undefined when the client left first.
+ */
+async function waitForExecution(
+  res: Response,
+  id: string,
+  ownerId: string,
+  deps: ExecutionRoutesDeps,
+): Promise<ExecutionDetail | undefined> {
+  const deadline = Date.now() + (deps.streamWaitMs ?? 10_000);
+  const pollMs = deps.streamPollMs ?? 250;
+  let gone = false;
+  const onClose = () => {
+    gone = true;
+  };
+  res.on('close', onClose);
+  try {
+    for (;;) {
+      try {
+        return await deps.queries.get(id, ownerId);
+      } catch (err) {
+        if (!(err instanceof ExecutionNotFoundError) || Date.now() >= deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+      if (gone) return undefined;
+    }
+  } finally {
+    res.off('close', onClose);
   }
 }
