@@ -8,6 +8,8 @@ import type { RetryExecution } from '../../app/retry-execution';
 import { toDetailDto, toSummaryDto } from './execution.dto';
 import { encodeCursor, parseListQuery } from './list-query';
 
+const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface ExecutionRoutesDeps {
   queries: ExecutionQueries;
   retry: RetryExecution;
@@ -129,6 +131,8 @@ async function waitForExecution(
   ownerId: string,
   deps: ExecutionRoutesDeps,
 ): Promise<ExecutionDetail | undefined> {
+  // An id that is not a UUID never names an execution: 404 at once, not after the wait.
+  if (!EXECUTION_ID.test(id)) throw new ExecutionNotFoundError(id);
   const deadline = Date.now() + (deps.streamWaitMs ?? 10_000);
   const pollMs = deps.streamPollMs ?? 250;
   let gone = false;
