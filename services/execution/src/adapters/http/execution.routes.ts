@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { isUuid } from '@flowgenie/contracts';
 import { userOf } from '@flowgenie/platform';
 import { ExecutionNotFoundError } from '../../domain/errors';
 import { isExecutionFinished, type ExecutionDetail } from '../../domain/execution';
@@ -7,8 +8,6 @@ import type { ExecutionQueries } from '../../app/queries';
 import type { RetryExecution } from '../../app/retry-execution';
 import { toDetailDto, toSummaryDto } from './execution.dto';
 import { encodeCursor, parseListQuery } from './list-query';
-
-const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ExecutionRoutesDeps {
   queries: ExecutionQueries;
@@ -132,7 +131,7 @@ async function waitForExecution(
   deps: ExecutionRoutesDeps,
 ): Promise<ExecutionDetail | undefined> {
   // An id that is not a UUID never names an execution: 404 at once, not after the wait.
-  if (!EXECUTION_ID.test(id)) throw new ExecutionNotFoundError(id);
+  if (!isUuid(id)) throw new ExecutionNotFoundError(id);
   const deadline = Date.now() + (deps.streamWaitMs ?? 10_000);
   const pollMs = deps.streamPollMs ?? 250;
   let gone = false;
