@@ -7,8 +7,8 @@ import { startTestServer, type TestServer } from './support/servers';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
+import { prepareBrowserTest, SCREENSHOTS, signUp, withFailureScreenshot } from './browser/journey';
 import { startGreetingServer, type GreetingServer } from './browser/greeting-server';
-import { ensureWebBuilt } from '@flowgenie/local-dev';
 
 // One user journey through the visual builder in a real headless Chromium, against the whole
 // platform started by startStack (4 services, executor, gateway serving web/dist).
@@ -16,7 +16,6 @@ import { ensureWebBuilt } from '@flowgenie/local-dev';
 jest.setTimeout(240_000);
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 const DOCS_SCREENSHOT = path.join(REPO_ROOT, 'docs', 'images', 'builder.png');
 
 describe('the visual builder, in a browser', () => {
@@ -31,15 +30,11 @@ describe('the visual builder, in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    fs.rmSync(path.join(SCREENSHOTS, 'failure.png'), { force: true });
+    await prepareBrowserTest();
+    fs.rmSync(path.join(SCREENSHOTS, 'builder-failure.png'), { force: true });
     // The API answers after a second, so the HTTP step is visibly running for a while.
     greeting = await startGreetingServer(1000);
     failing = await startTestServer();
-    // Build the SPA before the gateway starts serving it (a no-op when web/dist is fresh).
-    const logFile = path.join(REPO_ROOT, '.data', 'e2e', 'web-build.log');
-    const built = await ensureWebBuilt({ logFile, log: () => undefined });
-    if (built === 'failed') throw new Error(`building the web app failed: see ${logFile}`);
     e2e = await startE2eStack('builder');
     origin = e2e.stack.urls.gateway;
     chrome = await launchDevBrowser({
@@ -64,16 +59,7 @@ describe('the visual builder, in a browser', () => {
     page.screenshot({ path: path.join(SCREENSHOTS, name), animations: 'disabled' });
 
   it('builds, runs, publishes and debugs a webhook workflow', async () => {
-    try {
-      await journey();
-    } catch (err) {
-      // what the page showed when it failed, next to the stack's logs
-      await shot('failure.png').catch(() => undefined);
-      throw new Error(
-        `${(err as Error).message}\n(screen: ${SCREENSHOTS}/failure.png, logs: ${e2e.logDir})`,
-        { cause: err },
-      );
-    }
+    await withFailureScreenshot('builder', { page: () => page, logDir: e2e.logDir }, journey);
     expect(pageErrors).toEqual([]);
   });
 
@@ -98,11 +84,7 @@ describe('the visual builder, in a browser', () => {
 
   async function journey() {
     // 1. Sign up, land on the workflows list, create a workflow.
-    await page.goto(`${origin}/signup`);
-    await page.getByTestId('auth-email').fill('ada@example.com');
-    await page.getByTestId('auth-password').fill('correct horse battery staple');
-    await page.getByTestId('auth-submit').click();
-    await page.waitForURL(`${origin}/workflows`);
+    await signUp(page, origin, 'ada@example.com');
     await page.getByText('No workflows yet').waitFor();
 
     await page.getByTestId('workflow-create').click();

@@ -1,17 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt } from '@flowgenie/local-dev';
 import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
+import { prepareBrowserTest, withFailureScreenshot } from './browser/journey';
 
 // Sign in with Google in a real headless Chromium: the button on the sign-in page, the fake
 // Google's consent page, the callback through the gateway, and the SPA picking the session up.
 jest.setTimeout(240_000);
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 const CLIENT_ID = 'flowgenie-e2e.apps.googleusercontent.com';
 const CLIENT_SECRET = 'flowgenie-e2e-google-secret';
 const PASSWORD = 'correct horse battery staple';
@@ -25,7 +21,7 @@ describe('Sign in with Google, in a browser', () => {
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await prepareBrowserTest();
     google = await startFakeGoogle({
       accounts: [
         { email: 'grace@example.com', name: 'Grace Hopper' },
@@ -36,9 +32,6 @@ describe('Sign in with Google, in a browser', () => {
         { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ['https://localhost:*'] },
       ],
     });
-    const logFile = path.join(REPO_ROOT, '.data', 'e2e', 'web-build.log');
-    const built = await ensureWebBuilt({ logFile, log: () => undefined });
-    if (built === 'failed') throw new Error(`building the web app failed: see ${logFile}`);
     e2e = await startE2eStack('gsignin', {
       GOOGLE_CLIENT_ID: CLIENT_ID,
       GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
@@ -79,22 +72,8 @@ describe('Sign in with Google, in a browser', () => {
     await page.locator('#allow').click();
   }
 
-  async function guarded(name: string, act: () => Promise<void>) {
-    try {
-      await act();
-    } catch (err) {
-      await pages
-        .at(-1)
-        ?.screenshot({ path: path.join(SCREENSHOTS, `${name}-failure.png`) })
-        .catch(() => undefined);
-      throw new Error(
-        `${(err as Error).message}\n(screen: ${SCREENSHOTS}/${name}-failure.png, logs: ${e2e.logDir})`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
+  const guarded = (name: string, act: () => Promise<void>) =>
+    withFailureScreenshot(name, { page: () => pages.at(-1), logDir: e2e.logDir }, act);
 
   it('clicks the button, approves on Google and lands signed in; a reload keeps the session', async () => {
     await guarded('google-sign-in', async () => {

@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from '@flowgenie/testing';
-import { ensureWebBuilt, type RunningFakes } from '@flowgenie/local-dev';
+import type { RunningFakes } from '@flowgenie/local-dev';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains, until } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
+import { prepareBrowserTest, SCREENSHOTS, signUp, withFailureScreenshot } from './browser/journey';
 
 // "New Gmail message -> Slack post", built and run by a user in a real headless Chromium against
 // the whole platform started with the fake Google and Slack (FAKE_PROVIDERS=1 npm start does the
@@ -14,9 +14,6 @@ import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 // publish, activate, and an email delivered to the fake Gmail ends up in the fake Slack.
 // Gmail is polled (at most once a minute), so the run itself can take a minute to start.
 jest.setTimeout(360_000);
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 
 describe('new Gmail message -> Slack post, through the builder, against the fake providers', () => {
   let e2e: E2eStack;
@@ -28,10 +25,7 @@ describe('new Gmail message -> Slack post, through the builder, against the fake
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    const logFile = path.join(REPO_ROOT, '.data', 'e2e', 'web-build.log');
-    const built = await ensureWebBuilt({ logFile, log: () => undefined });
-    if (built === 'failed') throw new Error(`building the web app failed: see ${logFile}`);
+    await prepareBrowserTest();
     e2e = await startE2eStack('integrations', {}, { fakeProviders: true });
     fakes = e2e.stack.fakes!;
     origin = e2e.stack.urls.gateway;
@@ -52,27 +46,13 @@ describe('new Gmail message -> Slack post, through the builder, against the fake
   });
 
   it('connects Google and Slack, builds the workflow, and a new email is posted to Slack', async () => {
-    try {
-      await journey();
-    } catch (err) {
-      await page
-        .screenshot({ path: path.join(SCREENSHOTS, 'integrations-failure.png') })
-        .catch(() => undefined);
-      throw new Error(
-        `${(err as Error).message}\n(screen: ${SCREENSHOTS}/integrations-failure.png, logs: ${e2e.logDir})`,
-        { cause: err },
-      );
-    }
+    await withFailureScreenshot('integrations', { page: () => page, logDir: e2e.logDir }, journey);
     expect(pageErrors).toEqual([]);
   });
 
   async function journey() {
     // 1. Sign up, open Connections from the account menu: the providers are labelled fake.
-    await page.goto(`${origin}/signup`);
-    await page.getByTestId('auth-email').fill('ada@example.com');
-    await page.getByTestId('auth-password').fill('correct horse battery staple');
-    await page.getByTestId('auth-submit').click();
-    await page.waitForURL(`${origin}/workflows`);
+    await signUp(page, origin, 'ada@example.com');
     await page.getByTestId('account-menu').click();
     await page.getByTestId('menu-connections').click();
     await page.waitForURL(`${origin}/connections`);

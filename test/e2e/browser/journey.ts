@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ensureWebBuilt } from '@flowgenie/local-dev';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** Where the browser tests leave their screenshots (and a `<name>-failure.png` when one fails). */
+export const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
+
+/**
+ * What every browser test needs before its stack starts: the screenshots directory, and web/dist
+ * built for the gateway to serve (a no-op when it is fresh).
+ */
+export async function prepareBrowserTest(): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const logFile = path.join(REPO_ROOT, '.data', 'e2e', 'web-build.log');
+  const built = await ensureWebBuilt({ logFile, log: () => undefined });
+  if (built === 'failed') throw new Error(`building the web app failed: see ${logFile}`);
+}
+
+/**
+ * Runs `act`; when it fails, saves what `page()` showed as `<name>-failure.png` and rethrows with
+ * where to find that screenshot and the stack's logs.
+ */
+export async function withFailureScreenshot(
+  name: string,
+  opts: { page: () => Page | undefined; logDir: string },
+  act: () => Promise<void>,
+): Promise<void> {
+  try {
+    await act();
+  } catch (err) {
+    const file = path.join(SCREENSHOTS, `${name}-failure.png`);
+    await opts
+      .page()
+      ?.screenshot({ path: file, animations: 'disabled' })
+      .catch(() => undefined);
+    throw new Error(`${(err as Error).message}\n(screen: ${file}, logs: ${opts.logDir})`, {
+      cause: err,
+    });
+  }
+}
+
+/** Signs up with email and password on the SPA and waits for the workflows list. */
+export async function signUp(
+  page: Page,
+  origin: string,
+  email: string,
+  password = 'correct horse battery staple',
+): Promise<void> {
+  await page.goto(`${origin}/signup`);
+  await page.getByTestId('auth-email').fill(email);
+  await page.getByTestId('auth-password').fill(password);
+  await page.getByTestId('auth-submit').click();
+  await page.waitForURL(`${origin}/workflows`);
+}
