@@ -10,6 +10,7 @@ import type { ApiKey, CreatedApiKey } from '../../../lib/api-types';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { toast } from '../../../stores/toasts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api';
+import { TableHead } from '../../../components/TableHead';
 
 export function ApiKeysPage() {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -142,17 +143,7 @@ export function ApiKeysPage() {
         {keys && keys.length > 0 && (
           <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-sm" data-testid="api-keys-table">
-              <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
-                <tr>
-                  <th className="px-3 py-2 font-medium">Name</th>
-                  <th className="px-3 py-2 font-medium">Key</th>
-                  <th className="px-3 py-2 font-medium">Created</th>
-                  <th className="px-3 py-2 font-medium">Last used</th>
-                  <th className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Key', 'Created', 'Last used']} actions dense />
               <tbody>
                 {keys.map((k) => (
                   <tr key={k.id} className="border-t border-slate-100">

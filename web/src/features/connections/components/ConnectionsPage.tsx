@@ -21,6 +21,7 @@ import {
 } from '../providers';
 import { useConnectionsStore } from '../store';
 import { CredentialForm } from './CredentialForm';
+import { TableHead } from '../../../components/TableHead';
 
 const STATUS_STYLE: Record<ConnectionResponse['status'], string> = {
   healthy: 'bg-emerald-100 text-emerald-800',
@@ -219,18 +220,11 @@ export function ConnectionsPage() {
         {items && items.length > 0 && (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-sm" data-testid="connections-table">
-              <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
-                <tr>
-                  <th className="px-3 py-2 font-medium">Name</th>
-                  <th className="px-3 py-2 font-medium">Provider</th>
-                  <th className="px-3 py-2 font-medium">Account</th>
-                  <th className="px-3 py-2 font-medium">Status</th>
-                  <th className="px-3 py-2 font-medium">Last used</th>
-                  <th className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={['Name', 'Provider', 'Account', 'Status', 'Last used']}
+                actions
+                dense
+              />
               <tbody>
                 {items.map((c) => (
                   <tr

@@ -15,6 +15,7 @@ import {
 import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format';
 import { listWorkflows } from '../../workflows';
 import { listExecutions } from '../api';
+import { TableHead } from '../../../components/TableHead';
 
 const STATUSES: ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 const MODE_LABEL: Record<string, string> = {
@@ -152,16 +153,9 @@ export function ExecutionsPage() {
 
       <div className="mt-5 overflow-hidden rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="executions-table">
-          <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
-            <tr>
-              <th className="px-4 py-2 font-medium">Status</th>
-              <th className="px-4 py-2 font-medium">Workflow</th>
-              <th className="px-4 py-2 font-medium">Trigger</th>
-              <th className="px-4 py-2 font-medium">Started</th>
-              <th className="px-4 py-2 font-medium">Duration</th>
-              <th className="px-4 py-2 font-medium">Version</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={['Status', 'Workflow', 'Trigger', 'Started', 'Duration', 'Version']}
+          />
           <tbody>
             {items?.map((e) => (
               <tr

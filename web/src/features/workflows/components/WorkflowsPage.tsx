@@ -20,6 +20,7 @@ import {
   duplicateWorkflow,
   listWorkflows,
 } from '../api';
+import { TableHead } from '../../../components/TableHead';
 
 export function WorkflowsPage() {
   const navigate = useNavigate();
@@ -138,17 +139,7 @@ export function WorkflowsPage() {
 
       <div className="mt-5 overflow-hidden rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="workflows-table">
-          <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase">
-            <tr>
-              <th className="px-4 py-2 font-medium">Name</th>
-              <th className="px-4 py-2 font-medium">Active</th>
-              <th className="px-4 py-2 font-medium">Last run</th>
-              <th className="px-4 py-2 font-medium">Updated</th>
-              <th className="px-4 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Active', 'Last run', 'Updated']} actions />
           <tbody>
             {items?.map((wf) => (
               <tr
