@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative } from '../../../lib/format';
 import { toast } from '../../../stores/toasts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api';
 import { TableHead } from '../../../components/TableHead';
+import { useConfirm } from '../../../components/useConfirm';
 
 export function ApiKeysPage() {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -19,9 +20,6 @@ export function ApiKeysPage() {
   const [createError, setCreateError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [revokeBusy, setRevokeBusy] = useState(false);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -56,21 +54,13 @@ export function ApiKeysPage() {
     }
   };
 
-  const revoke = async () => {
-    if (!revoking) return;
-    setRevokeBusy(true);
-    setRevokeError(null);
-    try {
-      await revokeApiKey(revoking.id);
-      toast.success(`Revoked "${revoking.name}"`);
-      setRevoking(null);
-      await load();
-    } catch (err) {
-      setRevokeError(describeError(err));
-    } finally {
-      setRevokeBusy(false);
-    }
-  };
+  const revoke = useConfirm(
+    async (k: ApiKey) => {
+      await revokeApiKey(k.id);
+      toast.success(`Revoked "${k.name}"`);
+    },
+    () => load(),
+  );
 
   return (
     <div className="mx-auto max-w-3xl p-6">
@@ -158,7 +148,7 @@ export function ApiKeysPage() {
                         size="sm"
                         variant="ghost"
                         className="text-red-700"
-                        onClick={() => setRevoking(k)}
+                        onClick={() => revoke.ask(k)}
                         aria-label={`Revoke ${k.name}`}
                       >
                         Revoke
@@ -173,23 +163,16 @@ export function ApiKeysPage() {
       </section>
 
       <ConfirmDialog
-        open={revoking !== null}
+        {...revoke.dialog}
         title="Revoke API key?"
         message={
           <>
-            Scripts using <strong>{revoking?.name}</strong> will stop working at once. This cannot
-            be undone.
+            Scripts using <strong>{revoke.target?.name}</strong> will stop working at once. This
+            cannot be undone.
           </>
         }
         confirmLabel="Revoke key"
         danger
-        busy={revokeBusy}
-        error={revokeError}
-        onConfirm={() => void revoke()}
-        onCancel={() => {
-          setRevoking(null);
-          setRevokeError(null);
-        }}
       />
     </div>
   );

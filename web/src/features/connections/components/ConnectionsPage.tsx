@@ -22,6 +22,7 @@ import {
 import { useConnectionsStore } from '../store';
 import { CredentialForm } from './CredentialForm';
 import { TableHead } from '../../../components/TableHead';
+import { useConfirm } from '../../../components/useConfirm';
 
 const STATUS_STYLE: Record<ConnectionResponse['status'], string> = {
   healthy: 'bg-emerald-100 text-emerald-800',
@@ -50,9 +51,6 @@ export function ConnectionsPage() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [starting, setStarting] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
-  const [removing, setRemoving] = useState<ConnectionResponse | null>(null);
-  const [removeBusy, setRemoveBusy] = useState(false);
-  const [removeError, setRemoveError] = useState<string | null>(null);
   const [showForm, setShowForm] = useState(false);
   const handled = useRef(false);
 
@@ -94,21 +92,13 @@ export function ConnectionsPage() {
     }
   };
 
-  const remove = async () => {
-    if (!removing) return;
-    setRemoveBusy(true);
-    setRemoveError(null);
-    try {
-      await deleteConnection(removing.id);
-      toast.success(`Disconnected "${removing.name}"`);
-      setRemoving(null);
-      await load(true);
-    } catch (err) {
-      setRemoveError(describeError(err));
-    } finally {
-      setRemoveBusy(false);
-    }
-  };
+  const remove = useConfirm(
+    async (c: ConnectionResponse) => {
+      await deleteConnection(c.id);
+      toast.success(`Disconnected "${c.name}"`);
+    },
+    () => load(true),
+  );
 
   const connectedOne =
     notice?.kind === 'connected' ? items?.find((c) => c.id === notice.id) : undefined;
@@ -272,7 +262,7 @@ export function ConnectionsPage() {
                         size="sm"
                         variant="ghost"
                         className="text-red-700"
-                        onClick={() => setRemoving(c)}
+                        onClick={() => remove.ask(c)}
                         aria-label={`Disconnect ${c.name}`}
                         data-testid={`connection-disconnect-${c.id}`}
                       >
@@ -288,23 +278,16 @@ export function ConnectionsPage() {
       </section>
 
       <ConfirmDialog
-        open={removing !== null}
+        {...remove.dialog}
         title="Disconnect?"
         message={
           <>
-            Steps using <strong>{removing?.name}</strong> will fail until you choose another
+            Steps using <strong>{remove.target?.name}</strong> will fail until you choose another
             connection. Where the provider allows it, the grant is revoked there too.
           </>
         }
         confirmLabel="Disconnect"
         danger
-        busy={removeBusy}
-        error={removeError}
-        onConfirm={() => void remove()}
-        onCancel={() => {
-          setRemoving(null);
-          setRemoveError(null);
-        }}
       />
     </div>
   );
