@@ -7,7 +7,13 @@ import { startTestServer, type TestServer } from './support/servers';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
-import { prepareBrowserTest, SCREENSHOTS, signUp, withFailureScreenshot } from './browser/journey';
+import {
+  prepareBrowserTest,
+  SCREENSHOTS,
+  signUp,
+  watchedPage,
+  withFailureScreenshot,
+} from './browser/journey';
 import { startGreetingServer, type GreetingServer } from './browser/greeting-server';
 
 // One user journey through the visual builder in a real headless Chromium, against the whole
@@ -42,9 +48,7 @@ describe('the visual builder, in a browser', () => {
       caFile: e2e.stack.certs.caCert,
       viewport: { width: 1280, height: 800 },
     });
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page = await watchedPage(chrome.context, pageErrors);
     builder = new BuilderPage(page);
   }, 300_000);
 

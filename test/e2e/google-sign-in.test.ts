@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
-import { prepareBrowserTest, withFailureScreenshot } from './browser/journey';
+import { prepareBrowserTest, watchedPage, withFailureScreenshot } from './browser/journey';
 
 // Sign in with Google in a real headless Chromium: the button on the sign-in page, the fake
 // Google's consent page, the callback through the gateway, and the SPA picking the session up.
@@ -56,9 +56,7 @@ describe('Sign in with Google, in a browser', () => {
       viewport: { width: 1280, height: 800 },
       locale: 'en-US',
     });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    const page = await watchedPage(context, pageErrors);
     pages.push(page);
     return { page, context };
   }

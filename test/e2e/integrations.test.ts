@@ -5,7 +5,13 @@ import type { RunningFakes } from '@flowgenie/local-dev';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains, until } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
-import { prepareBrowserTest, SCREENSHOTS, signUp, withFailureScreenshot } from './browser/journey';
+import {
+  prepareBrowserTest,
+  SCREENSHOTS,
+  signUp,
+  watchedPage,
+  withFailureScreenshot,
+} from './browser/journey';
 
 // "New Gmail message -> Slack post", built and run by a user in a real headless Chromium against
 // the whole platform started with the fake Google and Slack (FAKE_PROVIDERS=1 npm start does the
@@ -34,9 +40,7 @@ describe('new Gmail message -> Slack post, through the builder, against the fake
       certFile: e2e.stack.certs.cert,
       caFile: e2e.stack.certs.caCert,
     });
-    page = await chrome.context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page = await watchedPage(chrome.context, pageErrors);
     builder = new BuilderPage(page);
   }, 300_000);
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '@flowgenie/local-dev';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -53,4 +53,15 @@ export async function signUp(
   await page.getByTestId('auth-password').fill(password);
   await page.getByTestId('auth-submit').click();
   await page.waitForURL(`${origin}/workflows`);
+}
+
+/**
+ * A new page in `context` that waits at most 20 s per step and records every uncaught exception of
+ * the SPA in `pageErrors` (the journeys assert it stays empty).
+ */
+export async function watchedPage(context: BrowserContext, pageErrors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  return page;
 }
