@@ -214,13 +214,16 @@ describe('gmail_new_message trigger', () => {
   it('with no search, fires for new inbox mail only', async () => {
     const wf = await activeGmailTrigger('');
     google.deliverEmail(ALICE, { from: 'anyone@example.org', subject: 'hello' });
-    google.deliverEmail(ALICE, {
+    const archived = google.deliverEmail(ALICE, {
       from: 'anyone@example.org',
       subject: 'archived',
       labelIds: ['CATEGORY_UPDATES'],
     });
+    google.clearRequests();
     await poll(wf.workflowId);
     expect(await subjectsFired(wf.workflowId)).toEqual(['hello']);
+    // Its labels are in the history already: the poll does not fetch mail that cannot fire.
+    expect(google.requests(`/gmail/v1/users/me/messages/${archived.id}`)).toEqual([]);
   });
 
   it('pauses with a visible reason when the connection is revoked, and resumes on reconnect', async () => {

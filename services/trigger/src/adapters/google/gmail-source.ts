@@ -54,8 +54,13 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
         if (statusOf(err) !== 404) throw err;
         return await this.fallback(gmail, input, cursor.since ?? now);
       }
-      if (added.size === 0) return { items: [], cursor: { historyId, since: now } };
-      const messages = await this.metadataOf(gmail, [...added.keys()]);
+      // Without a search only inbox mail counts: the history already names each message's
+      // labels, so mail that never reached the inbox (sent, filtered away) is not fetched.
+      const ids = [...added]
+        .filter(([, labels]) => input.settings.query || !labels.length || labels.includes('INBOX'))
+        .map(([id]) => id);
+      if (ids.length === 0) return { items: [], cursor: { historyId, since: now } };
+      const messages = await this.metadataOf(gmail, ids);
       const matching = input.settings.query
         ? await this.matchingQuery(gmail, input.settings.query, messages)
         : messages.filter((m) => (m.labelIds ?? []).includes('INBOX'));
