@@ -108,6 +108,8 @@ describe('gmail_new_message trigger', () => {
       receivedAt: expect.any(String),
       labelIds: expect.arrayContaining(['INBOX', 'UNREAD']),
       link: `https://mail.google.com/mail/u/0/#all/${first.id}`,
+      text: expect.stringContaining('see attached'),
+      html: '',
     });
 
     // A poll with nothing new fires nothing

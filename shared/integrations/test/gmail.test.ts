@@ -271,5 +271,38 @@ describe('gmail_search', () => {
     });
     expect(Number.isNaN(Date.parse(output.messages[0].date))).toBe(false);
     expect(fx.conns.accesses[0].requiredScopes).toEqual([GMAIL_READ_SCOPE]);
+    // Without includeBody the bodies are not fetched.
+    expect(output.messages[0]).not.toHaveProperty('text');
+  });
+
+  it('returns the text and HTML bodies when asked', async () => {
+    fx.fake.deliverEmail(ALICE, {
+      from: 'Billing <billing@shop.example>',
+      to: [ALICE],
+      subject: 'Invoice 7',
+      text: 'Amount due: 12 EUR',
+      html: '<p>Amount due: <b>12 EUR</b></p>',
+    });
+    const { result, error } = await runAttempt({
+      nodeType: gmailSearchNode,
+      config: {
+        connectionId: fx.connectionId,
+        query: 'from:billing@shop.example',
+        includeBody: true,
+      },
+      access: fx.conns.port,
+      apiUrls: { google: `${fx.fake.url}/` },
+    });
+    expect(error).toBeUndefined();
+    const output = result!.output as { messages: Record<string, string>[] };
+    expect(output.messages[0]).toMatchObject({
+      subject: 'Invoice 7',
+      text: expect.stringContaining('Amount due: 12 EUR'),
+      html: expect.stringContaining('<b>12 EUR</b>'),
+    });
+    const get = fx.fake
+      .requests('/gmail/v1/users/me/messages/')
+      .find((r) => r.method === 'GET' && r.path.startsWith('/gmail/v1/users/me/messages/'));
+    expect(get!.query).toMatchObject({ format: 'full' });
   });
 });

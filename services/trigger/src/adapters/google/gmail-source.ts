@@ -2,6 +2,7 @@ import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmai
 import type { GmailMessagePayload, GmailNewMessageConfig } from '@flowgenie/integrations/triggers';
 import type { PollInput, PollResult, PollSource, PolledItem } from '../../ports/provider-sources';
 import { googleStatus } from '@flowgenie/integrations/actions';
+import { gmailBodies } from '@flowgenie/integrations';
 import { providerError } from './google-errors';
 
 /** New messages looked at per poll (each is one messages.get); the rest waits for the next poll. */
@@ -9,7 +10,6 @@ const MAX_CANDIDATES = 100;
 const HISTORY_PAGE_SIZE = 100;
 /** Messages listed when the history is too old to read (404): newest first, deduped by key. */
 const FALLBACK_MAX_MESSAGES = 100;
-const HEADERS = ['From', 'To', 'Subject', 'Date'];
 
 interface GmailCursor {
   historyId: string;
@@ -110,8 +110,8 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
         const res = await gmail.users.messages.get({
           userId: 'me',
           id,
-          format: 'metadata',
-          metadataHeaders: HEADERS,
+          // `full`: headers and the bodies the workflow gets as `trigger.text` / `trigger.html`.
+          format: 'full',
         });
         out.push(res.data);
       } catch (err) {
@@ -189,6 +189,7 @@ function toItem(m: gmail_v1.Schema$Message): PolledItem {
     receivedAt: new Date(Number(m.internalDate ?? 0)).toISOString(),
     labelIds: m.labelIds ?? [],
     link: `https://mail.google.com/mail/u/0/#all/${m.id ?? ''}`,
+    ...gmailBodies(m.payload),
   };
   return { key: payload.id, payload };
 }
