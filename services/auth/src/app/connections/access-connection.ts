@@ -10,8 +10,10 @@ import {
   type ConnectionSecrets,
 } from '../../domain/connections/connection';
 import {
+  ConnectionExpiredError,
   ConnectionMissingScopeError,
   ConnectionNotFoundError,
+  ConnectionRevokedError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
   type ConnectionError,
@@ -23,6 +25,7 @@ import {
   findOrThrow,
   openSecrets,
   secretsContext,
+  unusableError,
   type ConnectionDeps,
 } from './deps';
 
@@ -129,11 +132,8 @@ export class AccessConnection {
         const secrets = await openSecrets(this.deps, current);
         const now = this.deps.clock.now();
         const usable = { connection, secrets };
-        try {
-          assertUsable(connection);
-        } catch (err) {
-          return { result: { error: err as ConnectionError } };
-        }
+        const unusable = unusableError(connection);
+        if (unusable) return { result: { error: unusable } };
         // Another caller (here or in another process) renewed it while this one waited for the lock.
         if (!this.mustRenew(usable, now, staleToken)) return { result: { ok: usable } };
         const stillWorks = connection.expiresAt === null || connection.expiresAt > now;
@@ -151,7 +151,7 @@ export class AccessConnection {
           if (stillWorks && staleToken === undefined) return { result: { ok: usable } };
           const reason = 'the access token expired and the provider gave no refresh token';
           const patch: ConnectionPatch = { status: 'expired', statusReason: reason };
-          return { patch, result: { error: errorOfStatus({ ...connection, ...patch }) } };
+          return { patch, result: { error: new ConnectionExpiredError(reason) } };
         }
         try {
           const tokens =
@@ -185,7 +185,7 @@ export class AccessConnection {
               { connectionId, provider: connection.provider, reason: err.reason },
               'connection revoked by the provider',
             );
-            return { patch, result: { error: errorOfStatus({ ...connection, ...patch }) } };
+            return { patch, result: { error: new ConnectionRevokedError(err.reason) } };
           }
           if (err instanceof ProviderRateLimitedError) {
             const patch: ConnectionPatch = {
@@ -219,13 +219,4 @@ export class AccessConnection {
 
 function tokenOf(secrets: ConnectionSecrets): string | undefined {
   return 'accessToken' in secrets ? secrets.accessToken : undefined;
-}
-
-function errorOfStatus(connection: Connection): ConnectionError {
-  try {
-    assertUsable(connection);
-  } catch (err) {
-    return err as ConnectionError;
-  }
-  throw new Error('connection is healthy');
 }
