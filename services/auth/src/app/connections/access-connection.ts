@@ -36,6 +36,12 @@ export interface UsableConnection {
 
 type Renewal = { ok: UsableConnection } | { error: ConnectionError };
 
+/** Sealed secrets as read and what they open to: no second decryption of the same value. */
+interface OpenedSecrets {
+  sealed: string;
+  secrets: ConnectionSecrets;
+}
+
 /** Seconds until `until`, at least 1. */
 const secondsUntil = (until: Date, now: Date) =>
   Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
@@ -94,7 +100,8 @@ export class AccessConnection {
     };
     const now = this.deps.clock.now();
     if (this.mustRenew(usable, now, opts.staleToken)) {
-      const renewal = await this.renewOnce(ownerId, connectionId, opts.staleToken);
+      const opened = { sealed: stored.sealedSecrets, secrets: usable.secrets };
+      const renewal = await this.renewOnce(ownerId, connectionId, opts.staleToken, opened);
       if ('error' in renewal) throw renewal.error;
       usable = renewal.ok;
     }
@@ -108,10 +115,15 @@ export class AccessConnection {
   }
 
   /** One renewal per connection at a time in this process; the lock covers the other processes. */
-  private renewOnce(ownerId: string, connectionId: string, staleToken?: string): Promise<Renewal> {
+  private renewOnce(
+    ownerId: string,
+    connectionId: string,
+    staleToken: string | undefined,
+    opened: OpenedSecrets,
+  ): Promise<Renewal> {
     let pending = this.inflight.get(connectionId);
     if (!pending) {
-      pending = this.renew(ownerId, connectionId, staleToken).finally(() =>
+      pending = this.renew(ownerId, connectionId, staleToken, opened).finally(() =>
         this.inflight.delete(connectionId),
       );
       this.inflight.set(connectionId, pending);
@@ -119,17 +131,22 @@ export class AccessConnection {
     return pending;
   }
 
+  /** `opened`: secrets the caller already opened; the row's are opened again only if they changed. */
   private async renew(
     ownerId: string,
     connectionId: string,
-    staleToken?: string,
+    staleToken: string | undefined,
+    opened: OpenedSecrets,
   ): Promise<Renewal> {
     const renewal = await this.deps.connections.withRenewalLock<Renewal>(
       ownerId,
       connectionId,
       async (current) => {
         const connection = current.connection;
-        const secrets = await openSecrets(this.deps, current);
+        const secrets =
+          current.sealedSecrets === opened.sealed
+            ? opened.secrets
+            : await openSecrets(this.deps, current);
         const now = this.deps.clock.now();
         const usable = { connection, secrets };
         const unusable = unusableError(connection);
