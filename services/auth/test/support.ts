@@ -3,19 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { Redis } from 'ioredis';
-import {
-  createTestDatabase,
-  httpClient,
-  testRedisPrefix,
-  TEST_REDIS_URL,
-  type HttpAnswer,
-  type Json,
-  type TestDatabase,
-} from '@flowgenie/testing';
+import { httpClient, type HttpAnswer, type Json } from '@flowgenie/testing';
+import { startService } from '@flowgenie/testing/service';
 import type { Logger } from '@flowgenie/platform';
-import { compose, type AuthService } from '../src/compose';
-import { loadConfig, type Config } from '../src/config';
+import { authService, type AuthService } from '../src/compose';
+import type { Config } from '../src/config';
 
 /** A clock tests can move; offset 0 = real time. */
 export class TestClock {
@@ -52,56 +44,43 @@ function memoryLogger(lines: string[]): Logger {
   );
 }
 
-export function configFor(
-  database: TestDatabase,
-  dataDir: string,
-  redisPrefix: string,
-  env: Record<string, string> = {},
-): Config {
-  return loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    AUTH_ISSUER: 'https://flowgenie.test/auth',
-    AUTH_AUDIENCE: 'flowgenie-test',
-    PUBLIC_BASE_URL: APP_ORIGIN,
-    ...FAST_ARGON2,
-    ...MANY_SIGNUPS,
-    ...env,
-  });
-}
+/** The auth service's test settings (the issuer and audience are @flowgenie/testing's). */
+const authTestEnv = (dataDir: string): Record<string, string> => ({
+  NODE_ENV: 'test',
+  DATA_DIR: dataDir,
+  PUBLIC_BASE_URL: APP_ORIGIN,
+  ...FAST_ARGON2,
+  ...MANY_SIGNUPS,
+});
 
 /** The auth service on a fresh database, Redis prefix and data directory, over plain HTTP on a free port. */
 export async function startAuth(
   label: string,
   env: Record<string, string> = {},
 ): Promise<TestAuth> {
-  const database = await createTestDatabase(`auth_${label}`);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'fg-auth-'));
   // Not created yet: the first boot makes the directory and the key file.
   const dataDir = path.join(tmp, 'data');
-  const config = configFor(database, dataDir, testRedisPrefix(`auth-${label}`), env);
   const clock = new TestClock();
   const logs: string[] = [];
-  const service = await compose(config, { logger: memoryLogger(logs), clock });
-  const server = await service.start();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const running = await startService(authService, `auth_${label}`, {
+    env: { ...authTestEnv(dataDir), ...env },
+    options: { logger: memoryLogger(logs), clock },
+  }).catch(async (err: unknown) => {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  });
+  const pool = new pg.Pool({ connectionString: running.database.url, max: 2 });
   return {
-    url: server.url,
-    config,
+    url: running.url,
+    config: running.config,
     clock,
     logs,
-    service,
+    service: running.host,
     query: async (text, values) => (await pool.query(text, values)).rows,
     async stop() {
-      await service.stop();
       await pool.end();
-      await database.drop();
-      await deleteRedisKeys(config.REDIS_PREFIX);
+      await running.close();
       await fs.rm(tmp, { recursive: true, force: true });
     },
   };
@@ -148,16 +127,6 @@ export function refreshCookieOf(answer: HttpAnswer): string | undefined {
   return header === undefined
     ? undefined
     : decodeURIComponent(header.slice(REFRESH_COOKIE.length + 1).split(';')[0]);
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 let seq = 0;

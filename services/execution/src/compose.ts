@@ -6,7 +6,6 @@ import { CancelExecution } from './app/cancel-execution';
 import { ExecutionQueries } from './app/queries';
 import { RetryExecution } from './app/retry-execution';
 import { CONSUMER, StartExecution } from './app/start-execution';
-import { EXECUTION_ERROR_STATUS } from './adapters/http/error-status';
 import { executionRoutes } from './adapters/http/execution.routes';
 import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
@@ -40,7 +39,7 @@ export const executionService = defineService<
   ...executionBase,
   name: 'execution',
   consumer: CONSUMER,
-  errors: EXECUTION_ERROR_STATUS,
+  // Its error codes (not_found, conflict) are the platform's own: no table of its own.
   async wire(infra, options) {
     const { logger, metrics, verify } = infra;
     const ports = await executionPorts(infra);

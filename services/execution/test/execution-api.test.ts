@@ -487,6 +487,13 @@ describe('the executions API', () => {
       (await readStream(`${svc.url}/executions/${randomUUID()}/stream`, alice.token)).status,
     ).toBe(404);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+
+    // An id that cannot be an execution's is 404 at once: nothing to wait for.
+    const malformed = Date.now();
+    expect((await readStream(`${svc.url}/executions/not-an-id/stream`, alice.token)).status).toBe(
+      404,
+    );
+    expect(Date.now() - malformed).toBeLessThan(1_000);
   });
 
   it('streams the execution on every change and ends when it finishes', async () => {

@@ -14,19 +14,15 @@ import { createEvent } from '@flowgenie/messaging';
 import { LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createDb, createLogger, createRedis, type Logger, type Redis } from '@flowgenie/platform';
 import {
-  createTestDatabase,
   createTestTokens,
-  deleteRedisKeys,
-  httpClient,
-  testRedisPrefix,
   TEST_AUDIENCE,
   TEST_ISSUER,
   TEST_REDIS_URL,
   waitFor,
   type TcpProxy,
-  type TestDatabase,
 } from '@flowgenie/testing';
-import { compose } from '../src/compose';
+import { startService } from '@flowgenie/testing/service';
+import { executionService, type compose } from '../src/compose';
 import { composeWorker } from '../src/compose-worker';
 import { loadConfig, SCHEMA, type Config } from '../src/config';
 import type { ExecutionDb } from '../src/adapters/persistence/execution.table';
@@ -100,29 +96,34 @@ export async function startExecutionService(
     through?: { db?: TcpProxy; redis?: TcpProxy };
   } = {},
 ): Promise<TestExecution> {
-  const database: TestDatabase = await createTestDatabase(label);
-  const prefix = testRedisPrefix(label);
   const tokens = await createTestTokens();
-  const env: Record<string, string> = {
-    DATABASE_URL: opts.through?.db?.urlThrough(database.url) ?? database.url,
+  const dbProxy = opts.through?.db;
+  const serviceEnv: Record<string, string> = {
     REDIS_URL: opts.through?.redis?.urlThrough(TEST_REDIS_URL) ?? TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    PORT: '0',
     EXECUTOR_METRICS_PORT: '0',
-    LOG_LEVEL: 'silent',
-    AUTH_ISSUER: TEST_ISSUER,
-    AUTH_AUDIENCE: TEST_AUDIENCE,
     HTTP_ALLOW_LOOPBACK: 'true',
     ...overrides,
   };
-  const config = loadConfig(env);
-  const logger = createLogger({ service: 'execution-test', level: env.LOG_LEVEL });
-  const service = await compose(config, {
-    logger,
-    keySet: tokens.keySet,
-    streamPollMs: 20,
-    streamWaitMs: 3_000,
+  const logger = createLogger({
+    service: 'execution-test',
+    level: serviceEnv.LOG_LEVEL ?? 'silent',
   });
+  const running = await startService(executionService, label, {
+    env: serviceEnv,
+    options: { logger, keySet: tokens.keySet, streamPollMs: 20, streamWaitMs: 3_000 },
+    databaseUrl: dbProxy && ((url) => dbProxy.urlThrough(url)),
+  });
+  const { config, prefix, database } = running;
+  // The whole environment, for executors in this process or in one of their own.
+  const env: Record<string, string> = {
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_PREFIX: prefix,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
+    ...serviceEnv,
+  };
   const executors: Executor[] = [];
   const metricsUrls: string[] = [];
   const redis = createRedis(TEST_REDIS_URL);
@@ -131,7 +132,6 @@ export async function startExecutionService(
   const db = createDb<ExecutionDb>({ url: database.url, schema: SCHEMA, max: 3 });
   const responses: WebhookResponseMessage[] = [];
   try {
-    const server = await service.start();
     await subscriber.psubscribe(webhookResponsePattern(prefix));
     subscriber.on('pmessage', (_pattern, _channel, message) => responses.push(JSON.parse(message)));
 
@@ -146,11 +146,11 @@ export async function startExecutionService(
     };
     if (opts.executor !== false) await startExecutor();
 
-    const call: TestExecution['call'] = httpClient(server.url);
+    const call: TestExecution['call'] = running.call;
 
     return {
-      url: server.url,
-      app: service.app,
+      url: running.url,
+      app: running.host.app,
       config,
       env,
       db,
@@ -215,23 +215,21 @@ export async function startExecutionService(
       },
       async close() {
         for (const executor of executors) await executor.stop();
-        await service.stop();
         await publisher.close();
         await subscriber.quit();
         await db.destroy();
-        await deleteRedisKeys(redis, prefix);
         await redis.quit();
-        await database.drop();
+        // Stops the service, deletes the prefix's Redis keys and drops the database.
+        await running.close();
       },
     };
   } catch (err) {
     for (const executor of executors) await executor.stop().catch(() => undefined);
-    await service.stop().catch(() => undefined);
     await subscriber.quit().catch(() => undefined);
     await publisher.close().catch(() => undefined);
     await redis.quit().catch(() => undefined);
     await db.destroy().catch(() => undefined);
-    await database.drop();
+    await running.close();
     throw err;
   }
 }

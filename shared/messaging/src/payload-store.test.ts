@@ -69,4 +69,16 @@ describe('PayloadClaimCheck', () => {
     await claims.checkIn(text(2), 'big');
     expect(puts).toEqual([new Date('2026-12-01T00:00:05Z')]);
   });
+
+  it('decides by UTF-8 bytes, not characters: 600 two-byte characters exceed a 1024-byte limit', async () => {
+    const store = new CountingStore();
+    const claims = new PayloadClaimCheck({ store, inlineMaxBytes: 1024, retentionMs: 1000 });
+    await expect(claims.checkIn('é'.repeat(500), 'fits')).resolves.toEqual({
+      payload: 'é'.repeat(500),
+    });
+    await expect(claims.checkIn('é'.repeat(600), 'over')).resolves.toEqual({
+      payloadRef: { key: 'over', bytes: 1202 },
+    });
+    expect([...store.rows.keys()]).toEqual(['over']);
+  });
 });

@@ -39,7 +39,10 @@ export interface PayloadClaimCheckOptions {
   inlineMaxBytes: number;
   /** How long a stored payload is kept (the execution history and retries read it meanwhile). */
   retentionMs: number;
-  /** Parsed payloads kept in memory for repeated reads (the steps of one execution). @default 32 MiB */
+  /**
+   * Bytes of stored JSON whose parsed payloads stay in memory for repeated reads (the steps of one
+   * execution); the parsed values take a few times as much heap. @default 32 MiB
+   */
   cacheMaxBytes?: number;
   now?: () => Date;
 }

@@ -217,6 +217,12 @@ describe('EventBridge publisher', () => {
       ),
     );
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+
+    // Nor is any earlier batch sent: the outbox would publish those again on every relay round.
+    await expect(
+      publisher.publish([...Array.from({ length: 11 }, () => event()), huge]),
+    ).rejects.toThrow(EventTooLargeError);
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('retries only the entries EventBridge reports as failed', async () => {

@@ -7,7 +7,8 @@ import { z } from 'zod';
  *
  * Schemas built from the shared fragments also get their cross-variable rules: `dbEnv` builds
  * DATABASE_URL from DATABASE_HOST/PORT/NAME/USER/PASSWORD when DATABASE_URL is absent, and
- * `busEnv` with EVENT_BUS=aws needs EVENT_BUS_NAME.
+ * EVENT_BUS=aws needs EVENT_BUS_NAME, PAYLOAD_STORE=s3 PAYLOAD_BUCKET, SECRETS_KEY_PROVIDER=kms
+ * SECRETS_KMS_KEY_ID.
  *
  * @example
  * const config = loadConfig(z.object({ ...httpEnv, ...dbEnv }), process.env);
@@ -30,7 +31,7 @@ export function loadConfig<S extends z.ZodType>(
       ...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   } else {
-    lines.push(...busProblems(parsed.data as Partial<BusEnv>));
+    lines.push(...crossProblems(parsed.data as Record<string, unknown>));
   }
   if (lines.length > 0) throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   return Object.freeze(parsed.data as z.infer<S>);
@@ -73,10 +74,17 @@ function withDatabaseUrl(env: Record<string, string | undefined>): {
   return { env: { ...env, DATABASE_URL: url }, problems: [] };
 }
 
-function busProblems(config: Partial<BusEnv>): string[] {
-  if (config.EVENT_BUS === 'aws' && !config.EVENT_BUS_NAME)
-    return ['  EVENT_BUS_NAME: required when EVENT_BUS=aws'];
-  return [];
+/** Variables another one's value makes necessary: the process stops at boot, naming each. */
+const REQUIRED_WITH: { name: string; when: string; value: string }[] = [
+  { name: 'EVENT_BUS_NAME', when: 'EVENT_BUS', value: 'aws' },
+  { name: 'PAYLOAD_BUCKET', when: 'PAYLOAD_STORE', value: 's3' },
+  { name: 'SECRETS_KMS_KEY_ID', when: 'SECRETS_KEY_PROVIDER', value: 'kms' },
+];
+
+function crossProblems(config: Record<string, unknown>): string[] {
+  return REQUIRED_WITH.filter((r) => config[r.when] === r.value && !config[r.name]).map(
+    (r) => `  ${r.name}: required when ${r.when}=${r.value}`,
+  );
 }
 
 const bool = z

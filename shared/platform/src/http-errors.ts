@@ -35,7 +35,8 @@ export const PLATFORM_ERROR_STATUS: ErrorStatusTable = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
-  rate_limited: { status: 429, headers: retryAfter },
+  // Retry-After from the error's retryAfterSeconds, as for any error that has one.
+  rate_limited: 429,
   service_unavailable: {
     status: 503,
     headers: () => ({ 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }),

@@ -18,9 +18,8 @@ export { stripApiPrefix } from '@flowgenie/messaging/aws';
  * createServiceLambda).
  *
  * @example
- * // services/workflow-catalog/src/lambda.ts
- * export const createLambdaHandler = (opts: { env: Env; options?: CatalogOptions }) => serviceLambda(catalogService, opts);
- * export const handler = serviceLambda(catalogService, { env: process.env });
+ * const handler = serviceLambda(catalogService, { env: process.env });
+ * // a service's lambda.ts uses lambdaEntry, which builds this
  */
 export function serviceLambda<C extends HostConfig, DB, O, X extends object>(
   def: ServiceDefinition<C, DB, O, X>,

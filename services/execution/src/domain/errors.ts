@@ -2,7 +2,7 @@ import { DomainError } from '@flowgenie/platform/errors';
 
 /**
  * Base of the errors the execution service throws on purpose: a stable `code` (and `details`,
- * `cause`), no HTTP status; adapters/http/error-status.ts says how each code answers.
+ * `cause`), no HTTP status; its codes are the platform's own (`not_found` 404, `conflict` 409).
  */
 export abstract class ExecutionError extends DomainError {}
 

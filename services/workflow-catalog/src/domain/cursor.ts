@@ -1,3 +1,4 @@
+import { isUuid } from '@flowgenie/contracts';
 import { InvalidInputError } from './errors';
 
 /** Position in the list order (updated_at desc, id desc): the last item of the previous page. */
@@ -5,8 +6,6 @@ export interface ListPosition {
   updatedAt: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An opaque cursor for keyset pagination (clients must not build or read it). */
 export function encodeCursor(position: ListPosition): string {
@@ -30,7 +29,7 @@ export function decodeCursor(cursor: string): ListPosition {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
   const [at, id] = parsed as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw invalid();
+  if (typeof at !== 'string' || !isUuid(id)) throw invalid();
   const updatedAt = new Date(at);
   if (Number.isNaN(updatedAt.getTime()) || updatedAt.toISOString() !== at) throw invalid();
   return { updatedAt, id };

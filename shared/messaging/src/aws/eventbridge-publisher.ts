@@ -67,21 +67,23 @@ export class EventBridgePublisher implements EventPublisher {
         Detail: JSON.stringify(event),
       } satisfies PutEventsRequestEntry;
     });
-    // Batches of at most 10 entries and 256 KB, in order. An entry over the limit alone is
-    // refused before anything of its batch is sent (the outbox keeps it, and says why).
+    // An entry over the limit is refused before any entry is sent: the outbox keeps them all (and
+    // says why) instead of publishing the ones before it again on every relay round.
+    const sizes = entries.map(putEventsEntrySize);
+    for (const [i, size] of sizes.entries())
+      if (size > PUT_EVENTS_MAX_BYTES)
+        throw new EventTooLargeError(events[i].id, events[i].type, size);
+    // Batches of at most 10 entries and 256 KB, in order.
     let batch: PutEventsRequestEntry[] = [];
     let bytes = 0;
     for (const [i, entry] of entries.entries()) {
-      const size = putEventsEntrySize(entry);
-      if (size > PUT_EVENTS_MAX_BYTES)
-        throw new EventTooLargeError(events[i].id, events[i].type, size);
-      if (batch.length === BATCH || bytes + size > PUT_EVENTS_MAX_BYTES) {
+      if (batch.length === BATCH || bytes + sizes[i] > PUT_EVENTS_MAX_BYTES) {
         await this.putWithRetry(batch);
         batch = [];
         bytes = 0;
       }
       batch.push(entry);
-      bytes += size;
+      bytes += sizes[i];
     }
     if (batch.length > 0) await this.putWithRetry(batch);
   }

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { isUuid } from '@flowgenie/contracts';
 import { userOf } from '@flowgenie/platform';
 import { ExecutionNotFoundError } from '../../domain/errors';
 import { isExecutionFinished, type ExecutionDetail } from '../../domain/execution';
@@ -129,6 +130,8 @@ async function waitForExecution(
   ownerId: string,
   deps: ExecutionRoutesDeps,
 ): Promise<ExecutionDetail | undefined> {
+  // An id that is not a UUID never names an execution: 404 at once, not after the wait.
+  if (!isUuid(id)) throw new ExecutionNotFoundError(id);
   const deadline = Date.now() + (deps.streamWaitMs ?? 10_000);
   const pollMs = deps.streamPollMs ?? 250;
   let gone = false;

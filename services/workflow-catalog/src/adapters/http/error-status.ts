@@ -5,10 +5,8 @@ import type { ErrorStatusTable } from '@flowgenie/platform';
  * platform's table: `not_found` 404, `validation_failed` 400…).
  */
 export const CATALOG_ERROR_STATUS: ErrorStatusTable = {
-  not_found: 404,
   version_not_found: 404,
   nothing_published: 409,
-  validation_failed: 400,
   not_a_schedule: 400,
   // Retry-After comes from the error's retryAfterSeconds.
   connections_unavailable: 503,

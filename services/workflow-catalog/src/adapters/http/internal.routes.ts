@@ -1,8 +1,9 @@
 import { Router } from 'express';
+import { isUuid } from '@flowgenie/contracts';
 import { parseOrThrow } from '@flowgenie/platform';
 import type { UseCases } from '../../app/use-cases';
 import { WorkflowNotFoundError } from '../../domain/errors';
-import { RunSpecQuery, UUID } from './schemas';
+import { RunSpecQuery } from './schemas';
 
 /**
  * `/internal`: for other services only (the gateway never routes it). No user token: the caller
@@ -13,7 +14,7 @@ export function internalRoutes(uc: UseCases): Router {
   router.get('/workflows/:id/run-spec', async (req, res) => {
     const query = parseOrThrow(RunSpecQuery, req.query, 'query');
     const id = req.params.id;
-    if (!UUID.test(id)) throw new WorkflowNotFoundError();
+    if (!isUuid(id)) throw new WorkflowNotFoundError();
     const spec = await uc.getRunSpec({
       ownerId: query.ownerId.toLowerCase(),
       workflowId: id.toLowerCase(),

@@ -51,5 +51,3 @@ export const RunSpecQuery = z.object({
   ownerId: z.string().uuid(),
   draft: boolParam.default(false),
 });
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { isUuid } from '@flowgenie/contracts';
 import { parseOrThrow, UnauthorizedError, userOf } from '@flowgenie/platform';
 import type { UseCases } from '../../app/use-cases';
 import { WorkflowNotFoundError } from '../../domain/errors';
@@ -11,21 +12,20 @@ import {
   ListQuery,
   ScheduleQuery,
   UpdateWorkflowBody,
-  UUID,
   VersionParam,
 } from './schemas';
 
 /** The caller's user id: every workflow belongs to one, and events name it as a uuid. */
 function ownerOf(req: Request): string {
   const { id } = userOf(req);
-  if (!UUID.test(id)) throw new UnauthorizedError('invalid access token');
+  if (!isUuid(id)) throw new UnauthorizedError('invalid access token');
   return id;
 }
 
 /** The `:id` path parameter; an id that cannot exist is just not found. */
 function workflowIdOf(req: Request): string {
   const id = req.params.id;
-  if (typeof id !== 'string' || !UUID.test(id)) throw new WorkflowNotFoundError();
+  if (!isUuid(id)) throw new WorkflowNotFoundError();
   return id.toLowerCase();
 }
 
