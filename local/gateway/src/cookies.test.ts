@@ -15,4 +15,13 @@ describe('withoutCookies', () => {
     expect(withoutCookies('x__Host-fg_refresh=1', AUTH_ONLY_COOKIES)).toBe('x__Host-fg_refresh=1');
     expect(withoutCookies(undefined, AUTH_ONLY_COOKIES)).toBeUndefined();
   });
+
+  it('drops the OAuth browser-binding cookies (connections and Google sign-in) too', () => {
+    expect(
+      withoutCookies(
+        'theme=dark; __Host-fg_oauth=bind; __Host-fg_google_state=handle',
+        AUTH_ONLY_COOKIES,
+      ),
+    ).toBe('theme=dark');
+  });
 });

@@ -177,6 +177,12 @@ describe('local gateway', () => {
     expect(services.auth.seen.at(-1)!.headers.cookie).toBe(cookie);
     await get('/api/workflows', { headers: { cookie: '__Host-fg_refresh=secret-token' } });
     expect(services.catalog.seen.at(-1)!.headers).not.toHaveProperty('cookie');
+    // The OAuth browser bindings (connections, Google sign-in) reach auth's callbacks only.
+    const bindings = '__Host-fg_oauth=bind; __Host-fg_google_state=handle';
+    await get('/api/workflows', { headers: { cookie: bindings } });
+    expect(services.catalog.seen.at(-1)!.headers).not.toHaveProperty('cookie');
+    await get('/api/connections/oauth/callback?state=s&code=c', { headers: { cookie: bindings } });
+    expect(services.auth.seen.at(-1)!.headers.cookie).toBe(bindings);
   });
 
   it('passes upstream headers such as Set-Cookie back', async () => {

@@ -207,6 +207,14 @@ describe('connections', () => {
     return res.body.items as Record<string, unknown>[];
   };
 
+  /** Stores typed-in credentials (POST /connections) as `user`. */
+  const createCredential = (user: Session, body: Record<string, unknown>) =>
+    call(auth.url, 'POST', '/connections', { token: user.accessToken, body });
+
+  /** The builder's options list of `source` through connection `id`, as `user`. */
+  const options = (user: Session, id: string, source: string) =>
+    call(auth.url, 'GET', `/connections/${id}/options/${source}`, { token: user.accessToken });
+
   const refreshRequests = () =>
     google
       .requests('/token')
@@ -288,49 +296,27 @@ describe('connections', () => {
     });
 
     it('loads calendars and labels through the connection', async () => {
-      const calendars = await call(
-        auth.url,
-        'GET',
-        `/connections/${connectionId}/options/google.calendars`,
-        { token: alice.accessToken },
-      );
+      const calendars = await options(alice, connectionId, 'google.calendars');
       expect(calendars.status).toBe(200);
       expect(calendars.body.items).toEqual([
         { value: ALICE, label: expect.stringContaining('(primary)') },
       ]);
-      const labels = await call(
-        auth.url,
-        'GET',
-        `/connections/${connectionId}/options/gmail.labels`,
-        { token: alice.accessToken },
-      );
+      const labels = await options(alice, connectionId, 'gmail.labels');
       expect(labels.status).toBe(200);
       expect(labels.body.items).toEqual(
         expect.arrayContaining([{ value: 'INBOX', label: 'INBOX' }]),
       );
-      const wrong = await call(
-        auth.url,
-        'GET',
-        `/connections/${connectionId}/options/slack.channels`,
-        { token: alice.accessToken },
-      );
+      const wrong = await options(alice, connectionId, 'slack.channels');
       expect(wrong.status).toBe(400);
       expect(wrong.body.error.details).toEqual([{ path: 'source', message: expect.any(String) }]);
-      const unknown = await call(auth.url, 'GET', `/connections/${connectionId}/options/nope`, {
-        token: alice.accessToken,
-      });
+      const unknown = await options(alice, connectionId, 'nope');
       expect(unknown.status).toBe(400);
     });
 
     it('renews a token the provider expired early, once, and keeps working', async () => {
       const before = refreshRequests();
       google.expireAccessTokens(ALICE);
-      const labels = await call(
-        auth.url,
-        'GET',
-        `/connections/${connectionId}/options/gmail.labels`,
-        { token: alice.accessToken },
-      );
+      const labels = await options(alice, connectionId, 'gmail.labels');
       expect(labels.status).toBe(200);
       expect(refreshRequests()).toBe(before + 1);
     });
@@ -424,14 +410,9 @@ describe('connections', () => {
         "select type from auth.outbox where type = 'connection.revoked'",
       );
       expect(events).toHaveLength(1);
-      const options = await call(
-        auth.url,
-        'GET',
-        `/connections/${connectionId}/options/gmail.labels`,
-        { token: alice.accessToken },
-      );
-      expect(options.status).toBe(409);
-      expect(options.body.error.code).toBe('connection_revoked');
+      const labels = await options(alice, connectionId, 'gmail.labels');
+      expect(labels.status).toBe(409);
+      expect(labels.body.error.code).toBe('connection_revoked');
 
       const createdEventsOf = async (id: string) =>
         (
@@ -536,9 +517,7 @@ describe('connections', () => {
         expiresAt: null,
       });
 
-      const channels = await call(auth.url, 'GET', `/connections/${id}/options/slack.channels`, {
-        token: alice.accessToken,
-      });
+      const channels = await options(alice, id, 'slack.channels');
       expect(channels.status).toBe(200);
       expect(channels.body.items).toEqual(
         expect.arrayContaining([
@@ -562,9 +541,7 @@ describe('connections', () => {
       const { connected: id } = await connect(alice, { provider: 'slack', name: 'Team' });
       const access = await internal(id!, 'access', { ownerId: alice.user.id });
       slack.revokeToken(access.body.auth.token);
-      const channels = await call(auth.url, 'GET', `/connections/${id}/options/slack.channels`, {
-        token: alice.accessToken,
-      });
+      const channels = await options(alice, id!, 'slack.channels');
       expect(channels.status).toBe(409);
       expect(channels.body.error.code).toBe('connection_revoked');
       expect((await list(alice)).find((c) => c.id === id)).toMatchObject({
@@ -645,14 +622,11 @@ describe('connections', () => {
     });
 
     it('stores typed-in credentials write-only and hands them to services', async () => {
-      const created = await call(auth.url, 'POST', '/connections', {
-        token: alice.accessToken,
-        body: {
-          provider: 'http_header',
-          name: 'Weather API',
-          headerName: 'X-Api-Key',
-          value: 'typed-bearer-SECRET',
-        },
+      const created = await createCredential(alice, {
+        provider: 'http_header',
+        name: 'Weather API',
+        headerName: 'X-Api-Key',
+        value: 'typed-bearer-SECRET',
       });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
@@ -691,7 +665,7 @@ describe('connections', () => {
       [{ provider: 'carrier_pigeon', name: 'x' }, 'provider'],
     ])('answers 400 naming the field for %j and stores nothing', async (body, field) => {
       const before = (await list(alice)).length;
-      const res = await call(auth.url, 'POST', '/connections', { token: alice.accessToken, body });
+      const res = await createCredential(alice, body);
       expect(res.status).toBe(400);
       expect(res.body.error.details).toEqual(
         expect.arrayContaining([expect.objectContaining({ path: field })]),
@@ -700,15 +674,12 @@ describe('connections', () => {
     });
 
     it('checks client credentials when created, fetches a token at use and renews it when it expires', async () => {
-      const refused = await call(auth.url, 'POST', '/connections', {
-        token: alice.accessToken,
-        body: {
-          provider: 'oauth2_client_credentials',
-          name: 'M2M',
-          tokenUrl: tokenServer.url,
-          clientId: 'cc-client',
-          clientSecret: 'wrong-secret',
-        },
+      const refused = await createCredential(alice, {
+        provider: 'oauth2_client_credentials',
+        name: 'M2M',
+        tokenUrl: tokenServer.url,
+        clientId: 'cc-client',
+        clientSecret: 'wrong-secret',
       });
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({
@@ -716,16 +687,13 @@ describe('connections', () => {
         details: [expect.objectContaining({ path: 'clientSecret' })],
       });
 
-      const created = await call(auth.url, 'POST', '/connections', {
-        token: alice.accessToken,
-        body: {
-          provider: 'oauth2_client_credentials',
-          name: 'M2M',
-          tokenUrl: tokenServer.url,
-          clientId: 'cc-client',
-          clientSecret: 'cc-secret-VALUE',
-          scope: 'read',
-        },
+      const created = await createCredential(alice, {
+        provider: 'oauth2_client_credentials',
+        name: 'M2M',
+        tokenUrl: tokenServer.url,
+        clientId: 'cc-client',
+        clientSecret: 'cc-secret-VALUE',
+        scope: 'read',
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
@@ -748,9 +716,10 @@ describe('connections', () => {
     let aliceConnection: string;
 
     beforeAll(async () => {
-      const created = await call(auth.url, 'POST', '/connections', {
-        token: alice.accessToken,
-        body: { provider: 'http_bearer', name: 'Alice only', token: 'typed-bearer-SECRET' },
+      const created = await createCredential(alice, {
+        provider: 'http_bearer',
+        name: 'Alice only',
+        token: 'typed-bearer-SECRET',
       });
       aliceConnection = created.body.id;
     });
@@ -762,13 +731,7 @@ describe('connections', () => {
       });
       expect(del.status).toBe(404);
       expect(del.body.error.code).toBe('connection_not_found');
-      expect(
-        (
-          await call(auth.url, 'GET', `/connections/${aliceConnection}/options/gmail.labels`, {
-            token: bob.accessToken,
-          })
-        ).status,
-      ).toBe(404);
+      expect((await options(bob, aliceConnection, 'gmail.labels')).status).toBe(404);
       expect(
         (
           await call(auth.url, 'POST', '/connections/oauth/start', {
@@ -810,14 +773,11 @@ describe('connections', () => {
         .catch((e: unknown) => e);
       expect(unauthorised).toMatchObject({ code: 'connection_unavailable' });
 
-      const { body } = await call(auth.url, 'POST', '/connections', {
-        token: alice.accessToken,
-        body: {
-          provider: 'http_query',
-          name: 'Reported',
-          parameter: 'key',
-          value: 'typed-bearer-SECRET',
-        },
+      const { body } = await createCredential(alice, {
+        provider: 'http_query',
+        name: 'Reported',
+        parameter: 'key',
+        value: 'typed-bearer-SECRET',
       });
       await client.report(body.id, alice.user.id, 'revoked', 'the API answered 401 invalid key');
       expect(await client.access(body.id, alice.user.id).catch((e: unknown) => e)).toMatchObject({

@@ -1,6 +1,6 @@
 import { createEventConsumer, type EventBusDeps } from '@flowgenie/messaging/factory';
 import { createHost, defineService, type HostOptions, type Lifecycle } from '@flowgenie/runtime';
-import { googleEndpoints, slackEndpoints, type ConnectionAccess } from '@flowgenie/integrations';
+import { providerEndpointsFromEnv, type ConnectionAccess } from '@flowgenie/integrations';
 import { stepConnections } from '@flowgenie/integrations/actions';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
@@ -65,12 +65,11 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     // Credentials come from auth's internal endpoint per attempt; they never enter job data or rows.
     const access = options.connectionAccess ?? (await internalConnectionAccess(config, logger));
     const gate = new RedisRateGate(redis, config.REDIS_PREFIX, logger);
-    const apiUrls = {
-      google: config.GOOGLE_BASE_URL
-        ? googleEndpoints(config.GOOGLE_BASE_URL).apiRootUrl
-        : undefined,
-      slack: config.SLACK_BASE_URL ? slackEndpoints(config.SLACK_BASE_URL).apiUrl : undefined,
-    };
+    const endpoints = providerEndpointsFromEnv({
+      GOOGLE_BASE_URL: config.GOOGLE_BASE_URL,
+      SLACK_BASE_URL: config.SLACK_BASE_URL,
+    });
+    const apiUrls = { google: endpoints.google.apiRootUrl, slack: endpoints.slack.apiUrl };
     const runStep = new RunStep({
       ...engine,
       store,

@@ -2,8 +2,7 @@ import type { RouteMount } from '@flowgenie/runtime';
 import type { Kysely } from 'kysely';
 import {
   ConnectionAccessError,
-  httpConnectionAccess,
-  loadInternalServiceToken,
+  internalConnectionAccess,
   providerEndpointsFromEnv,
   type ConnectionAccess,
 } from '@flowgenie/integrations';
@@ -40,15 +39,6 @@ const noServiceToken = (reason: string): ConnectionAccess => ({
   report: () => Promise.resolve(),
 });
 
-/** The service token (created in its file when missing, as auth and the executor do), or why not. */
-async function serviceToken(config: Config): Promise<{ token?: string; problem?: string }> {
-  try {
-    return { token: await loadInternalServiceToken(config) };
-  } catch (err) {
-    return { problem: `the internal service token could not be read (${(err as Error).message})` };
-  }
-}
-
 /**
  * The Gmail, Calendar and Slack triggers: state store, poll backend and worker, provider
  * adapters, the Slack Events endpoint, the trigger status route and the connection event
@@ -75,17 +65,15 @@ export async function composeIntegrationTriggers(deps: {
     GOOGLE_BASE_URL: config.GOOGLE_BASE_URL,
     SLACK_BASE_URL: config.SLACK_BASE_URL,
   });
-  const loaded = deps.connectionAccess ? {} : await serviceToken(config);
   const connections =
     deps.connectionAccess ??
-    (loaded.token
-      ? httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken: loaded.token })
-      : noServiceToken(loaded.problem ?? 'no internal service token'));
-  if (loaded.problem)
-    logger.error(
-      { file: config.INTERNAL_SERVICE_TOKEN_FILE },
-      `Gmail, Calendar and Slack triggers cannot reach their connections: ${loaded.problem}`,
-    );
+    (await internalConnectionAccess(config, (problem) => {
+      logger.error(
+        { file: config.INTERNAL_SERVICE_TOKEN_FILE },
+        `Gmail, Calendar and Slack triggers cannot reach their connections: ${problem}`,
+      );
+      return noServiceToken(problem);
+    }));
 
   const polls = new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger });
   const states = new KyselyTriggerStateStore(deps.db);

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
-import { createEvent } from '@flowgenie/messaging';
-import { LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createTestTokens, waitFor, type TestTokens } from '@flowgenie/testing';
 import { compose } from '../src/compose';
 import { FakeConnections } from './connections.test-double';
@@ -110,6 +108,8 @@ describe('gmail_new_message trigger', () => {
       receivedAt: expect.any(String),
       labelIds: expect.arrayContaining(['INBOX', 'UNREAD']),
       link: `https://mail.google.com/mail/u/0/#all/${first.id}`,
+      text: expect.stringContaining('see attached'),
+      html: '',
     });
 
     // A poll with nothing new fires nothing
@@ -214,13 +214,16 @@ describe('gmail_new_message trigger', () => {
   it('with no search, fires for new inbox mail only', async () => {
     const wf = await activeGmailTrigger('');
     google.deliverEmail(ALICE, { from: 'anyone@example.org', subject: 'hello' });
-    google.deliverEmail(ALICE, {
+    const archived = google.deliverEmail(ALICE, {
       from: 'anyone@example.org',
       subject: 'archived',
       labelIds: ['CATEGORY_UPDATES'],
     });
+    google.clearRequests();
     await poll(wf.workflowId);
     expect(await subjectsFired(wf.workflowId)).toEqual(['hello']);
+    // Its labels are in the history already: the poll does not fetch mail that cannot fire.
+    expect(google.requests(`/gmail/v1/users/me/messages/${archived.id}`)).toEqual([]);
   });
 
   it('pauses with a visible reason when the connection is revoked, and resumes on reconnect', async () => {
@@ -254,42 +257,22 @@ describe('gmail_new_message trigger', () => {
       reason: 'the connection was revoked: reconnect it',
       version: 1,
     });
-    expect(
-      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
-    ).toBe(false);
+    expect(await h.hasPoll(wf.workflowId)).toBe(false);
     // Another user sees nothing
     expect((await status(wf.workflowId, randomUUID())).status).toBe(404);
 
     // Act: the user reconnects (auth emits connection.created for the same id)
     connections.reconnect(wf.connectionId);
-    const bus = new LocalEventPublisher({ connection: h.redis, prefix: h.config.REDIS_PREFIX });
-    await bus.publish([
-      createEvent(
-        'connection.created',
-        { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' },
-        { source: 'auth' },
-      ),
-    ]);
-    await bus.close();
+    await h.connectionEvent('connection.created', wf);
     await waitFor(async () => (await status()).body.status === 'active', {
       message: 'trigger resumed',
     });
-    expect(
-      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
-    ).toBe(true);
+    expect(await h.hasPoll(wf.workflowId)).toBe(true);
   });
 
   it('pauses every trigger of a connection on connection.revoked and stops on deactivation', async () => {
     const wf = await activeGmailTrigger();
-    const bus = new LocalEventPublisher({ connection: h.redis, prefix: h.config.REDIS_PREFIX });
-    await bus.publish([
-      createEvent(
-        'connection.revoked',
-        { connectionId: wf.connectionId, ownerId: wf.ownerId, provider: 'google' },
-        { source: 'auth' },
-      ),
-    ]);
-    await bus.close();
+    await h.connectionEvent('connection.revoked', wf);
     await waitFor(
       async () => (await h.service.integrations.states.find(wf.workflowId))?.status === 'paused',
       {
@@ -301,9 +284,7 @@ describe('gmail_new_message trigger', () => {
 
     await h.deactivate(wf);
     expect(await h.service.integrations.states.find(wf.workflowId)).toBeUndefined();
-    expect(
-      (await h.service.integrations.polls.list()).some((p) => p.workflowId === wf.workflowId),
-    ).toBe(false);
+    expect(await h.hasPoll(wf.workflowId)).toBe(false);
     expect(await poll(wf.workflowId)).toEqual({ kind: 'skipped' });
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(0);
   });

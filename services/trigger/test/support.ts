@@ -145,6 +145,21 @@ export class TriggerHarness {
     await this.eventApplied(event.id);
   }
 
+  /** Publishes a connection event as auth does (the test waits for its effect). */
+  async connectionEvent(
+    type: 'connection.created' | 'connection.revoked',
+    { connectionId, ownerId }: { connectionId: string; ownerId: string },
+  ): Promise<void> {
+    await this.bus.publish([
+      createEvent(type, { connectionId, ownerId, provider: 'google' }, { source: 'auth' }),
+    ]);
+  }
+
+  /** Whether a repeating poll is registered for the workflow. */
+  async hasPoll(workflowId: string): Promise<boolean> {
+    return (await this.service.integrations.polls.list()).some((p) => p.workflowId === workflowId);
+  }
+
   /** The trigger service's inbox records every handled event: wait for this one. */
   private async eventApplied(eventId: string): Promise<void> {
     await waitFor(

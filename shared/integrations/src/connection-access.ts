@@ -4,6 +4,7 @@ import {
   INTERNAL_CONNECTION_REPORT_PATH,
   type ConnectionAccessResponse,
 } from '@flowgenie/contracts';
+import { internalAuthPost, type InternalAuthOptions } from './internal-auth-post';
 
 /**
  * Why a connection could not be used. `connection_unavailable` (auth did not answer, or answered
@@ -45,14 +46,8 @@ export interface ConnectionAccess {
   ): Promise<void>;
 }
 
-export interface HttpConnectionAccessOptions {
-  /** The auth service's own address (not the gateway's), e.g. https://127.0.0.1:3001. */
-  authUrl: string;
-  /** The shared service-to-service token. */
-  serviceToken: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
+/** Where auth is and the service token (see {@link InternalAuthOptions}). */
+export type HttpConnectionAccessOptions = InternalAuthOptions;
 
 const KNOWN_CODES = new Set<string>([
   'connection_not_found',
@@ -63,22 +58,11 @@ const KNOWN_CODES = new Set<string>([
 
 /** Calls auth's internal endpoints (docs/API.md, "Internal endpoints"). */
 export function httpConnectionAccess(options: HttpConnectionAccessOptions): ConnectionAccess {
-  const doFetch = options.fetch ?? fetch;
-  const base = options.authUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const postToAuth = internalAuthPost(options, 10_000);
 
   async function post(template: string, connectionId: string, body: unknown): Promise<Response> {
-    const url = base + template.replace('{id}', encodeURIComponent(connectionId));
     try {
-      return await doFetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${options.serviceToken}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await postToAuth(template.replace('{id}', encodeURIComponent(connectionId)), body);
     } catch (err) {
       throw new ConnectionAccessError(
         'connection_unavailable',

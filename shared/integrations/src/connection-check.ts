@@ -4,6 +4,7 @@ import {
   type ConnectionCheckItem,
   type ConnectionCheckRequest,
 } from '@flowgenie/contracts';
+import { internalAuthPost, type InternalAuthOptions } from './internal-auth-post';
 
 /** Auth did not answer, or answered something other than a check result: worth retrying. */
 export class ConnectionCheckUnavailableError extends Error {
@@ -19,34 +20,18 @@ export interface ConnectionCheck {
   check(ownerId: string, items: ConnectionCheckRequest['items']): Promise<ConnectionCheckItem[]>;
 }
 
-export interface HttpConnectionCheckOptions {
-  /** The auth service's own address (not the gateway's), e.g. https://127.0.0.1:3001. */
-  authUrl: string;
-  /** The shared service-to-service token. */
-  serviceToken: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
+/** Where auth is and the service token (see {@link InternalAuthOptions}). */
+export type HttpConnectionCheckOptions = InternalAuthOptions;
 
 /** Calls auth's `POST /internal/connections/check` (docs/API.md, "Internal endpoints"). */
 export function httpConnectionCheck(options: HttpConnectionCheckOptions): ConnectionCheck {
-  const doFetch = options.fetch ?? fetch;
-  const url = options.authUrl.replace(/\/+$/, '') + INTERNAL_CONNECTION_CHECK_PATH;
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const postToAuth = internalAuthPost(options, 5_000);
   return {
     async check(ownerId, items) {
       if (items.length === 0) return [];
       let res: Response;
       try {
-        res = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${options.serviceToken}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({ ownerId, items }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        res = await postToAuth(INTERNAL_CONNECTION_CHECK_PATH, { ownerId, items });
       } catch (err) {
         throw new ConnectionCheckUnavailableError(
           `the auth service did not answer: ${(err as Error).message}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { httpConnectionAccess, type ConnectionAccess } from './connection-access';
 
 /**
  * The service-to-service token for auth's internal endpoints, the one loader auth (which checks it),
@@ -36,4 +37,29 @@ export async function loadInternalServiceToken(
   if (token.length < 32)
     throw new Error(`internal service token file ${file} holds fewer than 32 characters`);
   return token;
+}
+
+/**
+ * Auth's internal access endpoint with the service token; when the token cannot be read, the
+ * access `unreadable` makes of the reason (each service refuses in its own way: the executor's
+ * steps fail for good, the trigger service's polls record it and try again).
+ *
+ * @example
+ * const access = await internalConnectionAccess(config, (reason) => refuseAll(reason));
+ */
+export async function internalConnectionAccess(
+  config: {
+    AUTH_INTERNAL_URL: string;
+    INTERNAL_SERVICE_TOKEN?: string;
+    INTERNAL_SERVICE_TOKEN_FILE: string;
+  },
+  unreadable: (reason: string) => ConnectionAccess,
+): Promise<ConnectionAccess> {
+  let serviceToken: string;
+  try {
+    serviceToken = await loadInternalServiceToken(config);
+  } catch (err) {
+    return unreadable(`the internal service token could not be read (${(err as Error).message})`);
+  }
+  return httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken });
 }

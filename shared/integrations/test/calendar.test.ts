@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
+import { startFakeGoogle } from '@flowgenie/local-fakes';
 import { PermanentStepError, RetryableStepError } from '@flowgenie/workflow';
 import {
   CALENDAR_EVENTS_SCOPE,
@@ -9,27 +9,19 @@ import {
   memoryRateGate,
   stepEventId,
 } from '../src/actions';
-import { fakeConnectionAccess, runAttempt } from './support';
+import { providerFixture, runAttempt } from './support';
 
 const ALICE = 'alice@example.com';
-let google: FakeGoogle;
-let conns: ReturnType<typeof fakeConnectionAccess>;
-let token: string;
-let connectionId: string;
-
-beforeAll(async () => {
-  google = await startFakeGoogle({ accounts: [{ email: ALICE }] });
-});
-afterAll(() => google.close());
-beforeEach(() => {
-  google.clearRequests();
-  conns = fakeConnectionAccess();
-  token = google.issueToken({
-    email: ALICE,
-    scopes: [CALENDAR_EVENTS_SCOPE, CALENDAR_READ_SCOPE],
-  }).accessToken;
-  connectionId = conns.add('google', token, ALICE);
-});
+const fx = providerFixture(
+  () => startFakeGoogle({ accounts: [{ email: ALICE }] }),
+  (google, conns) => {
+    const token = google.issueToken({
+      email: ALICE,
+      scopes: [CALENDAR_EVENTS_SCOPE, CALENDAR_READ_SCOPE],
+    }).accessToken;
+    return { token, connectionId: conns.add('google', token, ALICE) };
+  },
+);
 
 const create = (
   config: Record<string, unknown>,
@@ -37,9 +29,9 @@ const create = (
 ) =>
   runAttempt({
     nodeType: calendarCreateEventNode,
-    config: { connectionId, ...config },
-    access: conns.port,
-    apiUrls: { google: `${google.url}/` },
+    config: { connectionId: fx.connectionId, ...config },
+    access: fx.conns.port,
+    apiUrls: { google: `${fx.fake.url}/` },
     ...more,
   });
 
@@ -59,9 +51,9 @@ describe('calendar_create_event', () => {
       { executionId, nodeId: 'meet' },
     );
     expect(error).toBeUndefined();
-    const [insert] = google.requests('/calendar/v3/calendars/primary/events');
+    const [insert] = fx.fake.requests('/calendar/v3/calendars/primary/events');
     expect(insert.method).toBe('POST');
-    expect(insert.headers.authorization).toBe(`Bearer ${token}`);
+    expect(insert.headers.authorization).toBe(`Bearer ${fx.token}`);
     expect(insert.query).toMatchObject({ sendUpdates: 'all' });
     const id = stepEventId(executionId, 'meet');
     expect(id).toMatch(/^[a-v0-9]{5,1024}$/);
@@ -75,8 +67,8 @@ describe('calendar_create_event', () => {
     });
     const output = result!.output as { id: string; link: string; htmlLink: string };
     expect(output.id).toBe(id);
-    expect(output.link).toBe(google.calendarEvents(ALICE).find((e) => e.id === id)!.htmlLink);
-    expect(JSON.stringify(result)).not.toContain(token);
+    expect(output.link).toBe(fx.fake.calendarEvents(ALICE).find((e) => e.id === id)!.htmlLink);
+    expect(JSON.stringify(result)).not.toContain(fx.token);
   });
 
   it('creates an all-day event with dates', async () => {
@@ -87,7 +79,7 @@ describe('calendar_create_event', () => {
       end: '2030-04-03',
     });
     expect(error).toBeUndefined();
-    const [insert] = google.requests('/calendar/v3/calendars/primary/events');
+    const [insert] = fx.fake.requests('/calendar/v3/calendars/primary/events');
     expect(insert.body).toMatchObject({
       start: { date: '2030-04-01' },
       end: { date: '2030-04-03' },
@@ -101,29 +93,29 @@ describe('calendar_create_event', () => {
     const second = await create(config, { executionId, attempt: 2 });
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
-    const inserts = google
+    const inserts = fx.fake
       .requests('/calendar/v3/calendars/primary/events')
       .filter((r) => r.method === 'POST');
     expect(inserts.map((r) => r.status)).toEqual([200, 409]);
     expect(second.result!.output).toEqual(first.result!.output);
-    expect(google.calendarEvents(ALICE).filter((e) => e.summary === 'Once')).toHaveLength(1);
+    expect(fx.fake.calendarEvents(ALICE).filter((e) => e.summary === 'Once')).toHaveLength(1);
   });
 
   it('honours 429 Retry-After for the connection', async () => {
     const gate = memoryRateGate();
-    google.forceFailure({ pathPrefix: '/calendar/v3', status: 429, retryAfterSeconds: 12 });
+    fx.fake.forceFailure({ pathPrefix: '/calendar/v3', status: 429, retryAfterSeconds: 12 });
     const { error } = await create(
       { summary: 'x', start: '2030-05-01T09:00:00Z', end: '2030-05-01T10:00:00Z' },
       { gate },
     );
     expect(error).toBeInstanceOf(RetryableStepError);
     expect((error as RetryableStepError).retryAfterMs).toBe(12_000);
-    expect(await gate.blockedUntil(connectionId)).toBeGreaterThan(Date.now() + 10_000);
+    expect(await gate.blockedUntil(fx.connectionId)).toBeGreaterThan(Date.now() + 10_000);
   });
 
   it('an event Google refuses (400) fails for good with Google’s reason', async () => {
     // The schema cannot tell an offset-less end from a calendar's zone; Google can.
-    google.forceFailure({ pathPrefix: '/calendar/v3', status: 400 });
+    fx.fake.forceFailure({ pathPrefix: '/calendar/v3', status: 400 });
     const { error } = await create({
       summary: 'x',
       start: '2030-05-01T09:00:00Z',
@@ -145,15 +137,19 @@ describe('calendar_list_events', () => {
       { summary: 'Outside', start: '2032-01-01T09:00:00Z', end: '2032-01-01T10:00:00Z' },
       { nodeId: 'c' },
     );
-    google.clearRequests();
+    fx.fake.clearRequests();
     const { result, error } = await runAttempt({
       nodeType: calendarListEventsNode,
-      config: { connectionId, timeMin: '2031-01-01T00:00:00Z', timeMax: '2031-12-31T00:00:00Z' },
-      access: conns.port,
-      apiUrls: { google: `${google.url}/` },
+      config: {
+        connectionId: fx.connectionId,
+        timeMin: '2031-01-01T00:00:00Z',
+        timeMax: '2031-12-31T00:00:00Z',
+      },
+      access: fx.conns.port,
+      apiUrls: { google: `${fx.fake.url}/` },
     });
     expect(error).toBeUndefined();
-    const [list] = google.requests('/calendar/v3/calendars/primary/events');
+    const [list] = fx.fake.requests('/calendar/v3/calendars/primary/events');
     expect(list.query).toMatchObject({
       timeMin: '2031-01-01T00:00:00Z',
       timeMax: '2031-12-31T00:00:00Z',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
+import { startFakeGoogle } from '@flowgenie/local-fakes';
 import { PermanentStepError, RetryableStepError } from '@flowgenie/workflow';
 import {
   GMAIL_READ_SCOPE,
@@ -8,32 +8,20 @@ import {
   gmailSendNode,
   memoryRateGate,
 } from '../src/actions';
-import { fakeConnectionAccess, recordingLogger, runAttempt } from './support';
+import { recordingLogger, providerFixture, runAttempt } from './support';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
-let google: FakeGoogle;
-let conns: ReturnType<typeof fakeConnectionAccess>;
-let token: string;
-let connectionId: string;
-
-beforeAll(async () => {
-  google = await startFakeGoogle({
-    accounts: [{ email: ALICE }, { email: BOB }, { email: CAROL }],
-  });
-});
-afterAll(() => google.close());
-beforeEach(() => {
-  google.clearRequests();
-  conns = fakeConnectionAccess();
-  token = google.issueToken({
-    email: ALICE,
-    scopes: [GMAIL_SEND_SCOPE, GMAIL_READ_SCOPE],
-  }).accessToken;
-  connectionId = conns.add('google', token, ALICE, [GMAIL_SEND_SCOPE, GMAIL_READ_SCOPE]);
-});
+const fx = providerFixture(
+  () => startFakeGoogle({ accounts: [{ email: ALICE }, { email: BOB }, { email: CAROL }] }),
+  (google, conns) => {
+    const scopes = [GMAIL_SEND_SCOPE, GMAIL_READ_SCOPE];
+    const token = google.issueToken({ email: ALICE, scopes }).accessToken;
+    return { token, connectionId: conns.add('google', token, ALICE, scopes) };
+  },
+);
 
 const run = (
   config: Record<string, unknown>,
@@ -41,9 +29,9 @@ const run = (
 ) =>
   runAttempt({
     nodeType: gmailSendNode,
-    config: { connectionId, ...config },
-    access: conns.port,
-    apiUrls: { google: `${google.url}/` },
+    config: { connectionId: fx.connectionId, ...config },
+    access: fx.conns.port,
+    apiUrls: { google: `${fx.fake.url}/` },
     ...more,
   });
 
@@ -66,10 +54,10 @@ describe('gmail_send', () => {
       { logger },
     );
     expect(error).toBeUndefined();
-    const sends = google.requests('/gmail/v1/users/me/messages/send');
+    const sends = fx.fake.requests('/gmail/v1/users/me/messages/send');
     expect(sends).toHaveLength(1);
     expect(sends[0].method).toBe('POST');
-    expect(sends[0].headers.authorization).toBe(`Bearer ${token}`);
+    expect(sends[0].headers.authorization).toBe(`Bearer ${fx.token}`);
     const mime = decodeRaw((sends[0].body as { raw: string }).raw);
     expect(mime).toMatch(/^To: "Bob Example" <bob@example.com>$/m);
     expect(mime).toMatch(/^Cc: carol@example.com$/m);
@@ -85,16 +73,19 @@ describe('gmail_send', () => {
     expect(output.link).toBe(`https://mail.google.com/mail/u/0/#all/${output.id}`);
     expect(mime).toContain(`Message-ID: ${output.messageId}`);
     // Bob received it, with both bodies and the subject decoded.
-    const received = google.gmailMessages(BOB).find((m) => m.messageId === output.messageId);
+    const received = fx.fake.gmailMessages(BOB).find((m) => m.messageId === output.messageId);
     expect(received).toMatchObject({
       subject: 'Quarterly report ✓',
       text: expect.stringContaining('Plain body'),
     });
-    expect(google.gmailMessages(CAROL).some((m) => m.messageId === output.messageId)).toBe(true);
+    expect(fx.fake.gmailMessages(CAROL).some((m) => m.messageId === output.messageId)).toBe(true);
     // The token is in no output or log line.
-    expect(JSON.stringify(result)).not.toContain(token);
-    expect(logger.lines.join('\n')).not.toContain(token);
-    expect(conns.accesses[0]).toMatchObject({ connectionId, requiredScopes: [GMAIL_SEND_SCOPE] });
+    expect(JSON.stringify(result)).not.toContain(fx.token);
+    expect(logger.lines.join('\n')).not.toContain(fx.token);
+    expect(fx.conns.accesses[0]).toMatchObject({
+      connectionId: fx.connectionId,
+      requiredScopes: [GMAIL_SEND_SCOPE],
+    });
   });
 
   it('encodes long non-ASCII subjects and names in RFC 2047 words that come out whole, and folds long recipient lists', async () => {
@@ -106,12 +97,12 @@ describe('gmail_send', () => {
     const { result, error } = await run({ to, subject, text: 'x' });
     expect(error).toBeUndefined();
     const mime = decodeRaw(
-      (google.requests('/gmail/v1/users/me/messages/send')[0].body as { raw: string }).raw,
+      (fx.fake.requests('/gmail/v1/users/me/messages/send')[0].body as { raw: string }).raw,
     );
     for (const line of mime.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
     for (const word of mime.match(/=\?UTF-8\?B\?[^?]*\?=/g) ?? [])
       expect(word.length).toBeLessThanOrEqual(75);
-    const received = google
+    const received = fx.fake
       .gmailMessages(BOB)
       .find((m) => m.messageId === (result!.output as { messageId: string }).messageId)!;
     expect(received.subject).toBe(subject);
@@ -119,7 +110,7 @@ describe('gmail_send', () => {
   });
 
   it('replies in a thread: threadId in the request, In-Reply-To and References in the message', async () => {
-    const incoming = google.deliverEmail(ALICE, {
+    const incoming = fx.fake.deliverEmail(ALICE, {
       from: BOB,
       to: [ALICE],
       subject: 'Question',
@@ -134,7 +125,7 @@ describe('gmail_send', () => {
       inReplyTo: '<question.1@example.com>',
     });
     expect(error).toBeUndefined();
-    const send = google.requests('/gmail/v1/users/me/messages/send')[0];
+    const send = fx.fake.requests('/gmail/v1/users/me/messages/send')[0];
     expect((send.body as { threadId: string }).threadId).toBe(incoming.threadId);
     const mime = decodeRaw((send.body as { raw: string }).raw);
     expect(mime).toMatch(/^In-Reply-To: <question.1@example.com>$/m);
@@ -150,25 +141,25 @@ describe('gmail_send', () => {
     // Attempt 2 (the executor's next attempt after an interrupted one) of the same step.
     const second = await run(config, { executionId, attempt: 2 });
     expect(second.error).toBeUndefined();
-    expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
-    const search = google.requests('/gmail/v1/users/me/messages').find((r) => r.method === 'GET');
+    expect(fx.fake.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
+    const search = fx.fake.requests('/gmail/v1/users/me/messages').find((r) => r.method === 'GET');
     expect(String(search!.query.q)).toMatch(
       /^in:sent rfc822msgid:flowgenie\.[0-9a-v]+@example\.com$/,
     );
     expect(second.result!.output).toEqual(first.result!.output);
-    expect(google.gmailMessages(BOB).filter((m) => m.subject === 'Only once')).toHaveLength(1);
+    expect(fx.fake.gmailMessages(BOB).filter((m) => m.subject === 'Only once')).toHaveLength(1);
   });
 
   it('a retry whose earlier attempt sent nothing sends it', async () => {
     const { result, error } = await run({ to: BOB, subject: 'Late', text: 'x' }, { attempt: 3 });
     expect(error).toBeUndefined();
-    expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
+    expect(fx.fake.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
     expect((result!.output as { id: string }).id).toBeTruthy();
   });
 
   it('fails "outcome unknown" on a retry it cannot check, and sends nothing', async () => {
-    const sendOnly = google.issueToken({ email: ALICE, scopes: [GMAIL_SEND_SCOPE] }).accessToken;
-    const id = conns.add('google', sendOnly, ALICE, [GMAIL_SEND_SCOPE]);
+    const sendOnly = fx.fake.issueToken({ email: ALICE, scopes: [GMAIL_SEND_SCOPE] }).accessToken;
+    const id = fx.conns.add('google', sendOnly, ALICE, [GMAIL_SEND_SCOPE]);
     const { error } = await run(
       { connectionId: id, to: BOB, subject: 'x', text: 'x' },
       { attempt: 2 },
@@ -176,26 +167,26 @@ describe('gmail_send', () => {
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as PermanentStepError).code).toBe('outcome_unknown');
     expect((error as Error).message).toMatch(/^outcome unknown/);
-    expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(0);
+    expect(fx.fake.requests('/gmail/v1/users/me/messages/send')).toHaveLength(0);
   });
 
   it('sends without looking in Sent when the earlier attempts failed before sending (a rate limit)', async () => {
-    const sendOnly = google.issueToken({ email: ALICE, scopes: [GMAIL_SEND_SCOPE] }).accessToken;
-    const id = conns.add('google', sendOnly, ALICE, [GMAIL_SEND_SCOPE]);
+    const sendOnly = fx.fake.issueToken({ email: ALICE, scopes: [GMAIL_SEND_SCOPE] }).accessToken;
+    const id = fx.conns.add('google', sendOnly, ALICE, [GMAIL_SEND_SCOPE]);
     const { error } = await run(
       { connectionId: id, to: BOB, subject: 'after 429', text: 'x' },
       { attempt: 2, previousAttempts: [{ attempt: 1, errorCode: 'rate_limited' }] },
     );
     expect(error).toBeUndefined();
     expect(
-      google.requests('/gmail/v1/users/me/messages').filter((r) => r.method === 'GET'),
+      fx.fake.requests('/gmail/v1/users/me/messages').filter((r) => r.method === 'GET'),
     ).toHaveLength(0);
-    expect(google.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
+    expect(fx.fake.requests('/gmail/v1/users/me/messages/send')).toHaveLength(1);
   });
 
   it('honours 429 Retry-After: the step retries after it, and other steps on the connection wait (not counted as attempts) without calling Google', async () => {
     const gate = memoryRateGate();
-    google.forceFailure({
+    fx.fake.forceFailure({
       pathPrefix: '/gmail/v1/users/me/messages/send',
       status: 429,
       retryAfterSeconds: 30,
@@ -203,47 +194,47 @@ describe('gmail_send', () => {
     const first = await run({ to: BOB, subject: 'a', text: 'a' }, { gate });
     expect(first.error).toBeInstanceOf(RetryableStepError);
     expect((first.error as RetryableStepError).retryAfterMs).toBe(30_000);
-    google.clearRequests();
+    fx.fake.clearRequests();
     const other = await run({ to: CAROL, subject: 'b', text: 'b' }, { gate });
     // It waits (a delay, not a failed attempt) until the connection's block ends.
     expect(other.error).toBeUndefined();
-    expect(other.result!.delayUntil).toBe(await gate.blockedUntil(connectionId));
+    expect(other.result!.delayUntil).toBe(await gate.blockedUntil(fx.connectionId));
     expect(other.result!.delayUntil).toBeGreaterThan(Date.now() + 28_000);
-    expect(google.requests()).toHaveLength(0);
+    expect(fx.fake.requests()).toHaveLength(0);
   });
 
   it('retries a 5xx', async () => {
-    google.forceFailure({ pathPrefix: '/gmail/v1/users/me/messages/send', status: 503 });
+    fx.fake.forceFailure({ pathPrefix: '/gmail/v1/users/me/messages/send', status: 503 });
     const { error } = await run({ to: BOB, subject: 'a', text: 'a' });
     expect(error).toBeInstanceOf(RetryableStepError);
     expect((error as RetryableStepError).status).toBe(503);
   });
 
   it('a token Google refuses (401) is reported to auth and fails the step for good', async () => {
-    google.revokeToken(token);
+    fx.fake.revokeToken(fx.token);
     const { error } = await run({ to: BOB, subject: 'a', text: 'a' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toMatch(/reconnect it in Connections/);
-    expect(conns.reports).toEqual([
+    expect(fx.conns.reports).toEqual([
       expect.objectContaining({
-        connectionId,
+        connectionId: fx.connectionId,
         status: 'expired',
         reason: expect.stringContaining('401'),
       }),
     ]);
-    expect((error as Error).message).not.toContain(token);
+    expect((error as Error).message).not.toContain(fx.token);
   });
 
   it('a revoked connection fails with the reason, before anything is sent', async () => {
-    const revoked = conns.fail('connection_revoked');
+    const revoked = fx.conns.fail('connection_revoked');
     const { error } = await run({ connectionId: revoked, to: BOB, subject: 'a', text: 'a' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toBe('connection revoked: reconnect it in Connections');
-    expect(google.requests()).toHaveLength(0);
+    expect(fx.fake.requests()).toHaveLength(0);
   });
 
   it('refuses a connection of another provider', async () => {
-    const slack = conns.add('slack', 'xoxb-1');
+    const slack = fx.conns.add('slack', 'xoxb-1');
     const { error } = await run({ connectionId: slack, to: BOB, subject: 'a', text: 'a' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toMatch(/needs a Google connection/);
@@ -252,21 +243,21 @@ describe('gmail_send', () => {
 
 describe('gmail_search', () => {
   it('returns the matching messages with sender, subject, snippet, date and link', async () => {
-    google.deliverEmail(ALICE, {
+    fx.fake.deliverEmail(ALICE, {
       from: 'Shop <orders@shop.example>',
       to: [ALICE],
       subject: 'Order 42 shipped',
       text: 'Tracking 123',
     });
-    google.deliverEmail(ALICE, { from: BOB, to: [ALICE], subject: 'Lunch?', text: 'noon' });
+    fx.fake.deliverEmail(ALICE, { from: BOB, to: [ALICE], subject: 'Lunch?', text: 'noon' });
     const { result, error } = await runAttempt({
       nodeType: gmailSearchNode,
-      config: { connectionId, query: 'from:shop.example', maxResults: 5 },
-      access: conns.port,
-      apiUrls: { google: `${google.url}/` },
+      config: { connectionId: fx.connectionId, query: 'from:shop.example', maxResults: 5 },
+      access: fx.conns.port,
+      apiUrls: { google: `${fx.fake.url}/` },
     });
     expect(error).toBeUndefined();
-    const list = google
+    const list = fx.fake
       .requests('/gmail/v1/users/me/messages')
       .find((r) => r.path === '/gmail/v1/users/me/messages');
     expect(list!.query).toMatchObject({ q: 'from:shop.example', maxResults: '5' });
@@ -279,6 +270,39 @@ describe('gmail_search', () => {
       link: `https://mail.google.com/mail/u/0/#all/${output.messages[0].id}`,
     });
     expect(Number.isNaN(Date.parse(output.messages[0].date))).toBe(false);
-    expect(conns.accesses[0].requiredScopes).toEqual([GMAIL_READ_SCOPE]);
+    expect(fx.conns.accesses[0].requiredScopes).toEqual([GMAIL_READ_SCOPE]);
+    // Without includeBody the bodies are not fetched.
+    expect(output.messages[0]).not.toHaveProperty('text');
+  });
+
+  it('returns the text and HTML bodies when asked', async () => {
+    fx.fake.deliverEmail(ALICE, {
+      from: 'Billing <billing@shop.example>',
+      to: [ALICE],
+      subject: 'Invoice 7',
+      text: 'Amount due: 12 EUR',
+      html: '<p>Amount due: <b>12 EUR</b></p>',
+    });
+    const { result, error } = await runAttempt({
+      nodeType: gmailSearchNode,
+      config: {
+        connectionId: fx.connectionId,
+        query: 'from:billing@shop.example',
+        includeBody: true,
+      },
+      access: fx.conns.port,
+      apiUrls: { google: `${fx.fake.url}/` },
+    });
+    expect(error).toBeUndefined();
+    const output = result!.output as { messages: Record<string, string>[] };
+    expect(output.messages[0]).toMatchObject({
+      subject: 'Invoice 7',
+      text: expect.stringContaining('Amount due: 12 EUR'),
+      html: expect.stringContaining('<b>12 EUR</b>'),
+    });
+    const get = fx.fake
+      .requests('/gmail/v1/users/me/messages/')
+      .find((r) => r.method === 'GET' && r.path.startsWith('/gmail/v1/users/me/messages/'));
+    expect(get!.query).toMatchObject({ format: 'full' });
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeSlack, type FakeSlack } from '@flowgenie/local-fakes';
+import { startFakeSlack } from '@flowgenie/local-fakes';
 import { PermanentStepError, RetryableStepError } from '@flowgenie/workflow';
 import { memoryRateGate, slackListChannelsNode, slackPostMessageNode } from '../src/actions';
-import { fakeConnectionAccess, recordingLogger, runAttempt } from './support';
+import { recordingLogger, providerFixture, runAttempt } from './support';
 
 const APP = {
   clientId: '1111.2222',
@@ -20,29 +20,25 @@ const SCOPES = [
   'groups:read',
 ];
 
-let slack: FakeSlack;
-let conns: ReturnType<typeof fakeConnectionAccess>;
-let token: string;
-let connectionId: string;
-
-beforeAll(async () => {
-  slack = await startFakeSlack({
-    apps: [APP],
-    users: [{ id: 'U0ALICE', name: 'alice' }],
-    channels: [
-      { id: 'C0GENERAL', name: 'general' },
-      { id: 'C0RANDOM', name: 'random', botIsMember: false },
-      { id: 'G0SECRET', name: 'secret', isPrivate: true },
-    ],
-  });
-});
-afterAll(() => slack.close());
-beforeEach(() => {
-  slack.clearRequests();
-  conns = fakeConnectionAccess();
-  token = slack.issueToken({ scopes: SCOPES });
-  connectionId = conns.add('slack', token, 'FlowGenie Test (T0FAKETEAM)', SCOPES);
-});
+const fx = providerFixture(
+  () =>
+    startFakeSlack({
+      apps: [APP],
+      users: [{ id: 'U0ALICE', name: 'alice' }],
+      channels: [
+        { id: 'C0GENERAL', name: 'general' },
+        { id: 'C0RANDOM', name: 'random', botIsMember: false },
+        { id: 'G0SECRET', name: 'secret', isPrivate: true },
+      ],
+    }),
+  (slack, conns) => {
+    const token = slack.issueToken({ scopes: SCOPES });
+    return {
+      token,
+      connectionId: conns.add('slack', token, 'FlowGenie Test (T0FAKETEAM)', SCOPES),
+    };
+  },
+);
 
 const post = (
   config: Record<string, unknown>,
@@ -50,9 +46,9 @@ const post = (
 ) =>
   runAttempt({
     nodeType: slackPostMessageNode,
-    config: { connectionId, ...config },
-    access: conns.port,
-    apiUrls: { slack: slack.apiUrl },
+    config: { connectionId: fx.connectionId, ...config },
+    access: fx.conns.port,
+    apiUrls: { slack: fx.fake.apiUrl },
     ...more,
   });
 
@@ -66,35 +62,35 @@ describe('slack_post_message', () => {
       { executionId, nodeId: 'notify', logger },
     );
     expect(error).toBeUndefined();
-    const [call] = slack.calls('chat.postMessage');
+    const [call] = fx.fake.calls('chat.postMessage');
     expect(call.args).toMatchObject({ channel: 'C0GENERAL', text: 'New mail' });
     expect(JSON.parse(String(call.args.blocks))).toEqual(blocks);
     expect(JSON.parse(String(call.args.metadata))).toEqual({
       event_type: 'flowgenie_step',
       event_payload: { execution_id: executionId, step_id: 'notify' },
     });
-    const [request] = slack.requests().filter((r) => r.path === '/api/chat.postMessage');
-    expect(request.headers.authorization).toBe(`Bearer ${token}`);
+    const [request] = fx.fake.requests().filter((r) => r.path === '/api/chat.postMessage');
+    expect(request.headers.authorization).toBe(`Bearer ${fx.token}`);
     const output = result!.output as { channel: string; ts: string; link: string };
-    const [permalink] = slack.calls('chat.getPermalink');
+    const [permalink] = fx.fake.calls('chat.getPermalink');
     expect(permalink.args).toMatchObject({ channel: 'C0GENERAL', message_ts: output.ts });
     expect(output.link).toMatch(/\/archives\/C0GENERAL\/p\d+/);
     expect(
-      slack.messages('C0GENERAL').some((m) => m.ts === output.ts && m.text === 'New mail'),
+      fx.fake.messages('C0GENERAL').some((m) => m.ts === output.ts && m.text === 'New mail'),
     ).toBe(true);
-    expect(JSON.stringify(result)).not.toContain(token);
-    expect(logger.lines.join('\n')).not.toContain(token);
+    expect(JSON.stringify(result)).not.toContain(fx.token);
+    expect(logger.lines.join('\n')).not.toContain(fx.token);
   });
 
   it('replies in a thread with thread_ts', async () => {
-    const parent = await slack.userPostsMessage({ channel: 'C0GENERAL', text: 'question' });
+    const parent = await fx.fake.userPostsMessage({ channel: 'C0GENERAL', text: 'question' });
     const { result, error } = await post({
       channel: 'C0GENERAL',
       text: 'answer',
       threadTs: parent.ts,
     });
     expect(error).toBeUndefined();
-    expect(slack.calls('chat.postMessage')[0].args.thread_ts).toBe(parent.ts);
+    expect(fx.fake.calls('chat.postMessage')[0].args.thread_ts).toBe(parent.ts);
     expect(result!.output).toMatchObject({ threadTs: parent.ts });
   });
 
@@ -105,18 +101,20 @@ describe('slack_post_message', () => {
     const second = await post(config, { executionId, attempt: 2 });
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
-    expect(slack.calls('chat.postMessage')).toHaveLength(1);
-    const [history] = slack.calls('conversations.history');
+    expect(fx.fake.calls('chat.postMessage')).toHaveLength(1);
+    const [history] = fx.fake.calls('conversations.history');
     expect(history.args).toMatchObject({ channel: 'C0GENERAL', include_all_metadata: 'true' });
     expect(second.result!.output).toEqual(first.result!.output);
-    expect(slack.messages('C0GENERAL').filter((m) => m.text === 'exactly once')).toHaveLength(1);
+    expect(fx.fake.messages('C0GENERAL').filter((m) => m.text === 'exactly once')).toHaveLength(1);
     // A reply in a thread is looked for among the thread's replies.
-    const parent = await slack.userPostsMessage({ channel: 'C0GENERAL', text: 'thread' });
+    const parent = await fx.fake.userPostsMessage({ channel: 'C0GENERAL', text: 'thread' });
     const reply = { channel: 'C0GENERAL', text: 'in thread once', threadTs: parent.ts };
     await post(reply, { executionId, nodeId: 'r', attempt: 1 });
     await post(reply, { executionId, nodeId: 'r', attempt: 2 });
-    expect(slack.messages('C0GENERAL').filter((m) => m.text === 'in thread once')).toHaveLength(1);
-    expect(slack.calls('conversations.replies')[0].args).toMatchObject({
+    expect(fx.fake.messages('C0GENERAL').filter((m) => m.text === 'in thread once')).toHaveLength(
+      1,
+    );
+    expect(fx.fake.calls('conversations.replies')[0].args).toMatchObject({
       ts: parent.ts,
       include_all_metadata: 'true',
     });
@@ -126,7 +124,7 @@ describe('slack_post_message', () => {
     const { error } = await post({ channel: 'C0RANDOM', text: 'hi' }, { attempt: 2 });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as PermanentStepError).code).toBe('outcome_unknown');
-    expect(slack.calls('chat.postMessage')).toHaveLength(0);
+    expect(fx.fake.calls('chat.postMessage')).toHaveLength(0);
   });
 
   it('does not look for an earlier post when the earlier attempts are known to have posted nothing', async () => {
@@ -135,8 +133,8 @@ describe('slack_post_message', () => {
       { attempt: 2, previousAttempts: [{ attempt: 1, errorCode: 'rate_limited' }] },
     );
     expect(error).toBeUndefined();
-    expect(slack.calls('conversations.history')).toHaveLength(0);
-    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+    expect(fx.fake.calls('conversations.history')).toHaveLength(0);
+    expect(fx.fake.calls('chat.postMessage')).toHaveLength(1);
     // An interrupted earlier attempt may have posted: that one is looked for (and cannot be here).
     const again = await post(
       { channel: 'C0RANDOM', text: 'after a crash' },
@@ -152,7 +150,7 @@ describe('slack_post_message', () => {
   });
 
   it('a failure after the post went out (its link) is marked so that the retry looks for the post', async () => {
-    slack.forceRateLimit({ method: 'chat.getPermalink', retryAfterSeconds: 1 });
+    fx.fake.forceRateLimit({ method: 'chat.getPermalink', retryAfterSeconds: 1 });
     const { error } = await post({ channel: 'C0GENERAL', text: 'posted, link failed' });
     expect(error).toBeInstanceOf(RetryableStepError);
     expect((error as RetryableStepError).code).toBe('posted_link_failed');
@@ -161,34 +159,36 @@ describe('slack_post_message', () => {
 
   it('honours 429 Retry-After: the step retries after it and other steps on the connection wait without calling Slack', async () => {
     const gate = memoryRateGate();
-    slack.forceRateLimit({ method: 'chat.postMessage', retryAfterSeconds: 20 });
+    fx.fake.forceRateLimit({ method: 'chat.postMessage', retryAfterSeconds: 20 });
     const first = await post({ channel: 'C0GENERAL', text: 'a' }, { gate });
     expect(first.error).toBeInstanceOf(RetryableStepError);
     expect((first.error as RetryableStepError).retryAfterMs).toBe(20_000);
-    slack.clearRequests();
+    fx.fake.clearRequests();
     const other = await runAttempt({
       nodeType: slackListChannelsNode,
-      config: { connectionId },
-      access: conns.port,
-      apiUrls: { slack: slack.apiUrl },
+      config: { connectionId: fx.connectionId },
+      access: fx.conns.port,
+      apiUrls: { slack: fx.fake.apiUrl },
       gate,
     });
     expect(other.error).toBeUndefined();
     expect(other.result!.delayUntil).toBeGreaterThan(Date.now() + 18_000);
-    expect(slack.requests()).toHaveLength(0);
+    expect(fx.fake.requests()).toHaveLength(0);
   });
 
   it('a revoked token is reported to auth and fails the step for good', async () => {
-    slack.revokeToken(token);
+    fx.fake.revokeToken(fx.token);
     const { error } = await post({ channel: 'C0GENERAL', text: 'a' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toMatch(/token_revoked.*reconnect it in Connections/);
-    expect(conns.reports).toEqual([expect.objectContaining({ connectionId, status: 'revoked' })]);
+    expect(fx.conns.reports).toEqual([
+      expect.objectContaining({ connectionId: fx.connectionId, status: 'revoked' }),
+    ]);
   });
 
   it('says what to do when the app is not in the channel', async () => {
-    const narrow = slack.issueToken({ scopes: ['chat:write'] });
-    const id = conns.add('slack', narrow);
+    const narrow = fx.fake.issueToken({ scopes: ['chat:write'] });
+    const id = fx.conns.add('slack', narrow);
     const { error } = await post({ connectionId: id, channel: 'C0RANDOM', text: 'hi' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toBe(
@@ -197,7 +197,7 @@ describe('slack_post_message', () => {
   });
 
   it('a Slack error such as an archived channel fails for good with its name', async () => {
-    slack.forceError({ method: 'chat.postMessage', error: 'is_archived' });
+    fx.fake.forceError({ method: 'chat.postMessage', error: 'is_archived' });
     const { error } = await post({ channel: 'C0GENERAL', text: 'a' });
     expect(error).toBeInstanceOf(PermanentStepError);
     expect((error as Error).message).toMatch(/is_archived/);
@@ -208,12 +208,12 @@ describe('slack_list_channels', () => {
   it('lists the workspace’s channels with conversations.list', async () => {
     const { result, error } = await runAttempt({
       nodeType: slackListChannelsNode,
-      config: { connectionId, includePrivate: true },
-      access: conns.port,
-      apiUrls: { slack: slack.apiUrl },
+      config: { connectionId: fx.connectionId, includePrivate: true },
+      access: fx.conns.port,
+      apiUrls: { slack: fx.fake.apiUrl },
     });
     expect(error).toBeUndefined();
-    expect(slack.calls('conversations.list')[0].args).toMatchObject({
+    expect(fx.fake.calls('conversations.list')[0].args).toMatchObject({
       types: 'public_channel,private_channel',
       exclude_archived: 'true',
     });
@@ -222,6 +222,6 @@ describe('slack_list_channels', () => {
     };
     expect(output.channels.map((c) => c.id).sort()).toEqual(['C0GENERAL', 'C0RANDOM', 'G0SECRET']);
     expect(output.channels.find((c) => c.id === 'G0SECRET')!.isPrivate).toBe(true);
-    expect(conns.accesses[0].requiredScopes).toEqual(['channels:read', 'groups:read']);
+    expect(fx.conns.accesses[0].requiredScopes).toEqual(['channels:read', 'groups:read']);
   });
 });

@@ -116,3 +116,45 @@ export async function runAttempt(
     return { error };
   }
 }
+
+/** A provider fake as a suite uses it: its recorded requests cleared per test, closed at the end. */
+interface ProviderFake {
+  clearRequests(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up every provider suite shares: the fake started once for the file, and before each
+ * test its requests cleared, a fresh {@link fakeConnectionAccess} and one connection of `OWNER`
+ * holding a token the fake issued. Read the fields inside tests (they change per test).
+ *
+ * @example
+ * const fx = providerFixture(() => startFakeGoogle({ accounts: [{ email: ALICE }] }), (google, conns) => {
+ *   const token = google.issueToken({ email: ALICE, scopes }).accessToken;
+ *   return { token, connectionId: conns.add('google', token, ALICE, scopes) };
+ * });
+ */
+export function providerFixture<F extends ProviderFake>(
+  start: () => Promise<F>,
+  connect: (
+    fake: F,
+    conns: ReturnType<typeof fakeConnectionAccess>,
+  ) => { token: string; connectionId: string },
+) {
+  const fx = {} as {
+    fake: F;
+    conns: ReturnType<typeof fakeConnectionAccess>;
+    token: string;
+    connectionId: string;
+  };
+  beforeAll(async () => {
+    fx.fake = await start();
+  });
+  afterAll(() => fx.fake.close());
+  beforeEach(() => {
+    fx.fake.clearRequests();
+    fx.conns = fakeConnectionAccess();
+    Object.assign(fx, connect(fx.fake, fx.conns));
+  });
+  return fx;
+}

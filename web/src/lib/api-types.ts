@@ -13,6 +13,7 @@ import type {
   ExecutionStatus,
   SessionResponse,
   StepStatus,
+  TriggerMode,
   UserResponse,
   ValidationIssue,
   ValidationResult,
@@ -96,7 +97,7 @@ export interface Execution {
   workflowId: string;
   ownerId: string;
   version: number | null;
-  mode: 'webhook' | 'schedule' | 'manual' | 'poll' | 'event';
+  mode: TriggerMode;
   status: ExecutionStatus;
   triggerPayload?: unknown;
   error: { message: string; nodeId?: string } | null;

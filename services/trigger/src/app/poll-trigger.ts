@@ -65,8 +65,10 @@ export class PollTrigger {
 
   async execute(workflowId: string): Promise<PollOutcome> {
     const { triggers, states, logger } = this.deps;
-    const trigger = await triggers.findByWorkflowId(workflowId);
-    const state = await states.find(workflowId);
+    const [trigger, state] = await Promise.all([
+      triggers.findByWorkflowId(workflowId),
+      states.find(workflowId),
+    ]);
     if (!trigger?.active || !isPollingType(trigger.type) || !state) return { kind: 'skipped' };
     if (state.status === 'paused') return { kind: 'paused', reason: state.reason ?? 'paused' };
     const now = this.deps.now();

@@ -1,28 +1,6 @@
 import { z } from 'zod';
-import {
-  CONNECTION_FIELD_KEYWORD,
-  OPTIONS_FIELD_KEYWORD,
-  type ConnectionFieldAnnotation,
-  type ConnectionOptionSource,
-  type ConnectionProvider,
-  type OptionsFieldAnnotation,
-} from '@flowgenie/contracts';
 
-/** The `connectionId` field of an integration node: a picker of the user's connections. */
-export function connectionField(providers: ConnectionProvider[], scopes?: string[]) {
-  const annotation: ConnectionFieldAnnotation = { providers, ...(scopes ? { scopes } : {}) };
-  return z.uuid({ error: 'choose a connection' }).meta({
-    title: 'Connection',
-    description: `The ${providers.join(' or ')} connection this step acts as.`,
-    [CONNECTION_FIELD_KEYWORD]: annotation,
-  });
-}
-
-/** Marks a field whose value the builder picks from a list loaded through the connection. */
-export function optionsMeta(source: ConnectionOptionSource): Record<string, unknown> {
-  const annotation: OptionsFieldAnnotation = { source, connectionField: 'connectionId' };
-  return { [OPTIONS_FIELD_KEYWORD]: annotation };
-}
+export { connectionField, optionsMeta } from '../connection-fields';
 
 const NO_LINE_BREAKS = /^[^\r\n]*$/;
 /** A header value (subject, ids): line breaks would let a value add headers of its own. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { z } from 'zod';
 import { RetryableStepError, defineNodeType, type StepContext } from '@flowgenie/workflow';
+import { gmailBodies } from '../gmail-body';
 import { addressList, connectionField, headerText, parseMailbox, splitAddresses } from './fields';
 import {
   base32hex,
@@ -67,6 +68,9 @@ export interface GmailSendOutput {
   /** The RFC 5322 Message-ID the message was sent with (the same on every attempt). */
   messageId: string;
   link: string;
+  /** With `includeBody`: the text/plain and text/html bodies (empty when the message has none). */
+  text?: string;
+  html?: string;
 }
 
 /** The Message-ID a step's message carries: the same on every attempt, so a retry can find it in Sent. */
@@ -251,6 +255,10 @@ export const GmailSearchConfigSchema = z.object({
     .max(100)
     .default(10)
     .meta({ title: 'Max results', description: 'At most this many messages, newest first.' }),
+  includeBody: z.boolean().default(false).meta({
+    title: 'Include bodies',
+    description: 'Also return each message’s text and HTML body (one larger request per message).',
+  }),
 });
 
 export interface GmailSearchMessage {
@@ -284,9 +292,19 @@ export const gmailSearchNode = defineNodeType({
         items: {
           type: 'object',
           properties: Object.fromEntries(
-            ['id', 'threadId', 'from', 'to', 'subject', 'snippet', 'date', 'messageId', 'link'].map(
-              (k) => [k, { type: 'string' }],
-            ),
+            [
+              'id',
+              'threadId',
+              'from',
+              'to',
+              'subject',
+              'snippet',
+              'date',
+              'messageId',
+              'link',
+              'text',
+              'html',
+            ].map((k) => [k, { type: 'string' }]),
           ),
         },
       },
@@ -310,8 +328,12 @@ export const gmailSearchNode = defineNodeType({
           {
             userId: 'me',
             id: ref.id,
-            format: 'metadata',
-            metadataHeaders: ['From', 'To', 'Subject', 'Date', 'Message-ID'],
+            ...(config.includeBody
+              ? { format: 'full' }
+              : {
+                  format: 'metadata',
+                  metadataHeaders: ['From', 'To', 'Subject', 'Date', 'Message-ID'],
+                }),
           },
           { signal: ctx.signal },
         );
@@ -330,6 +352,7 @@ export const gmailSearchNode = defineNodeType({
             : header('Date'),
           messageId: header('Message-ID'),
           link: gmailLink(ref.id),
+          ...(config.includeBody ? gmailBodies(data.payload) : {}),
         });
       }
       return { output: { count: messages.length, messages } };

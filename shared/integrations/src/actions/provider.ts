@@ -179,7 +179,11 @@ export async function googleFailure(
       status,
     );
   }
-  const text = `${what}: Google answered ${status}: ${message}`;
+  return httpStatusError(`${what}: Google answered ${status}: ${message}`, status);
+}
+
+/** A provider's HTTP error status as a step error: 5xx and 408 are retried, the rest is final. */
+function httpStatusError(text: string, status: number): Error {
   if (status >= 500 || status === 408)
     return new RetryableStepError(text, { code: 'provider_error', status });
   return new PermanentStepError(text, { code: 'provider_error', status });
@@ -265,10 +269,7 @@ export async function slackFailure(
     }
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
-      const text = `${what}: Slack answered HTTP ${status}`;
-      if (status >= 500 || status === 408)
-        return new RetryableStepError(text, { code: 'provider_error', status });
-      return new PermanentStepError(text, { code: 'provider_error', status });
+      return httpStatusError(`${what}: Slack answered HTTP ${status}`, status);
     }
     default:
       return new RetryableStepError(`${what}: Slack could not be reached`, {

@@ -1,6 +1,6 @@
 import { defineNodeType, enumLabels } from '@flowgenie/workflow';
 import { z } from 'zod';
-import { connectionField, optionsFrom, passTrigger, pollIntervalField } from './fields';
+import { connectionField, optionsMeta, passTrigger, pollIntervalField } from './fields';
 
 export const CALENDAR_READ_SCOPE = 'https://www.googleapis.com/auth/calendar.readonly';
 
@@ -50,7 +50,7 @@ export const CalendarEventConfigSchema = z
       .meta({
         title: 'Calendar',
         description: 'The calendar to watch (default: the account’s primary calendar).',
-        ...optionsFrom('google.calendars'),
+        ...optionsMeta('google.calendars'),
       }),
     mode: z
       .enum(CALENDAR_TRIGGER_MODES)

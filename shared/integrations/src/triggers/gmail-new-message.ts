@@ -18,6 +18,9 @@ export const GmailMessagePayloadSchema = z.object({
   labelIds: z.array(z.string()),
   /** Opens the message in Gmail. */
   link: z.string(),
+  /** The text/plain and text/html bodies (empty when the message has none; cut at 100,000 characters). */
+  text: z.string(),
+  html: z.string(),
 });
 export type GmailMessagePayload = z.infer<typeof GmailMessagePayloadSchema>;
 

@@ -1,6 +1,6 @@
 import { defineNodeType, enumLabels } from '@flowgenie/workflow';
 import { z } from 'zod';
-import { connectionField, optionsFrom, passTrigger } from './fields';
+import { connectionField, optionsMeta, passTrigger } from './fields';
 
 export const SLACK_TRIGGER_EVENT_TYPES = [
   'message',
@@ -55,7 +55,7 @@ export const SlackEventConfigSchema = z.object({
     .meta({
       title: 'Channel',
       description: 'Only events in this channel (empty: any channel the app sees).',
-      ...optionsFrom('slack.channels'),
+      ...optionsMeta('slack.channels'),
     }),
   includeBotMessages: z.boolean().default(false).meta({
     title: 'Include bot messages',

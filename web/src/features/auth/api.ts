@@ -1,3 +1,4 @@
+import type { GoogleSignInConfigResponse, LinkGoogleResponse } from '@flowgenie/contracts';
 import { api } from '../../lib/api';
 import type { AuthResponse, User } from '../../lib/api-types';
 
@@ -36,14 +37,8 @@ export function me(): Promise<User> {
   return api.get<User>('/api/auth/me');
 }
 
-/** Whether "Sign in with Google" is offered (GET /api/auth/google/config). */
-export interface GoogleSignInConfig {
-  enabled: boolean;
-  /** Why it is off (e.g. GOOGLE_CLIENT_ID unset). */
-  reason?: string;
-  /** Google is the local fake (FAKE_PROVIDERS=1): the button says so. */
-  fake?: boolean;
-}
+/** Whether "Sign in with Google" is offered (GET /api/auth/google/config); `fake`: the local fake. */
+export type GoogleSignInConfig = GoogleSignInConfigResponse;
 
 export function googleSignInConfig(): Promise<GoogleSignInConfig> {
   return api.get<GoogleSignInConfig>('/api/auth/google/config', { auth: false });
@@ -53,6 +48,6 @@ export function googleSignInConfig(): Promise<GoogleSignInConfig> {
 export const GOOGLE_START_URL = '/api/auth/google/start';
 
 /** Links the Google account of a `/login?link=...` token to the user signed in just now. */
-export function linkGoogle(linkToken: string): Promise<{ linked: true; email: string }> {
-  return api.post<{ linked: true; email: string }>('/api/auth/google/link', { linkToken });
+export function linkGoogle(linkToken: string): Promise<LinkGoogleResponse> {
+  return api.post<LinkGoogleResponse>('/api/auth/google/link', { linkToken });
 }

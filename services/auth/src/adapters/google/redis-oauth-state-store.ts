@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import { ServiceUnavailableError, type Redis } from '@flowgenie/platform';
 import { readCookie } from '../http/refresh-cookie';
+import { RedisOneTimeValues } from '../redis/redis-one-time-values';
 
 /**
  * Binds a Google sign-in to the browser that started it. `__Host-`: Secure, Path=/, no Domain.
@@ -33,14 +34,14 @@ type VerifyCallback = (err: Error | null, verifier: string | false, info?: unkno
  * handles PKCE.
  */
 export class RedisOAuthStateStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly ttlSeconds = 600,
-  ) {}
+  private readonly verifiers: RedisOneTimeValues<{ verifier: string }>;
 
-  private key(handle: string): string {
-    return `${this.prefix}:auth:google-state:${handle}`;
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly ttlSeconds = 600,
+  ) {
+    this.verifiers = new RedisOneTimeValues(redis, `${prefix}:auth:google-state`);
   }
 
   store(
@@ -51,7 +52,7 @@ export class RedisOAuthStateStore {
     callback: StoreCallback,
   ): void {
     const handle = randomBytes(24).toString('base64url');
-    this.redis.set(this.key(handle), JSON.stringify({ verifier }), 'EX', this.ttlSeconds).then(
+    this.verifiers.put(handle, { verifier }, this.ttlSeconds).then(
       () => {
         (req.res as Response).cookie(GOOGLE_STATE_COOKIE, handle, {
           ...cookieOptions,
@@ -70,13 +71,13 @@ export class RedisOAuthStateStore {
       callback(null, false, { message: 'the sign-in state does not match this browser' });
       return;
     }
-    this.redis.getdel(this.key(providedState)).then(
+    this.verifiers.take(providedState).then(
       (value) => {
         if (!value) {
           callback(null, false, { message: 'the sign-in request expired or was already used' });
           return;
         }
-        callback(null, (JSON.parse(value) as { verifier: string }).verifier);
+        callback(null, value.verifier);
       },
       (err: unknown) => callback(unavailable(err), false),
     );

@@ -1,6 +1,9 @@
 import type { ErrorStatusTable } from '@flowgenie/platform';
 
-/** How each connections error code answers (part of AUTH_ERROR_STATUS; `connection_rate_limited` gets Retry-After from the error). */
+/**
+ * How each connections error code answers (part of AUTH_ERROR_STATUS; `connection_rate_limited` gets
+ * Retry-After from the error). `validation_failed` is the platform's (400).
+ */
 export const CONNECTION_ERROR_STATUS: ErrorStatusTable = {
   connection_not_found: 404,
   connection_revoked: 409,
@@ -14,5 +17,4 @@ export const CONNECTION_ERROR_STATUS: ErrorStatusTable = {
   provider_not_configured: 409,
   invalid_state: 400,
   access_denied: 400,
-  validation_failed: 400,
 };

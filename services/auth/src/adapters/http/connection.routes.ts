@@ -13,6 +13,7 @@ import {
 import {
   parseOrThrow,
   requireAuth,
+  ValidationError,
   requireScopesByMethod,
   userOf,
   type TokenVerifier,
@@ -27,11 +28,7 @@ import type { ListConnections } from '../../app/connections/list-connections';
 import type { ReportConnection } from '../../app/connections/report-connection';
 import type { StartConnectionOAuth } from '../../app/connections/start-connection-oauth';
 import type { Connection } from '../../domain/connections/connection';
-import {
-  ConnectionError,
-  ConnectionNotFoundError,
-  InvalidConnectionInputError,
-} from '../../domain/connections/errors';
+import { ConnectionError, ConnectionNotFoundError } from '../../domain/connections/errors';
 import { OAUTH_STATE_TTL_SECONDS } from '../../domain/connections/oauth';
 import { readCookie } from './refresh-cookie';
 import { requireServiceToken } from './service-token';
@@ -166,7 +163,7 @@ export function connectionRoutes(
     const connectionId = idOf(req);
     const source = String(req.params.source);
     if (!(CONNECTION_OPTION_SOURCES as readonly string[]).includes(source)) {
-      throw new InvalidConnectionInputError(`unknown options source ${source}`, [
+      throw new ValidationError(`unknown options source ${source}`, [
         { path: 'source', message: `must be one of ${CONNECTION_OPTION_SOURCES.join(', ')}` },
       ]);
     }

@@ -6,7 +6,11 @@ import {
   type SlackEndpoints,
 } from '@flowgenie/integrations';
 import { safeHttpRequest } from '@flowgenie/workflow/safe-http';
-import type { OAuthClientSecrets, ProviderTokens } from '../../domain/connections/connection';
+import {
+  hostOf as urlHost,
+  type OAuthClientSecrets,
+  type ProviderTokens,
+} from '../../domain/connections/connection';
 import {
   EndpointNotAllowedError,
   ProviderRateLimitedError,
@@ -54,13 +58,7 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
   return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil((at - now) / 1000));
 }
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the provider';
-  }
-};
+const hostOf = (url: string) => urlHost(url) ?? 'the provider';
 const short = (text: unknown) => String(text ?? '').slice(0, 200);
 const scopesOf = (scope: unknown, separator: RegExp) =>
   typeof scope === 'string'

@@ -10,8 +10,10 @@ import {
   type ConnectionSecrets,
 } from '../../domain/connections/connection';
 import {
+  ConnectionExpiredError,
   ConnectionMissingScopeError,
   ConnectionNotFoundError,
+  ConnectionRevokedError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
   type ConnectionError,
@@ -23,6 +25,7 @@ import {
   findOrThrow,
   openSecrets,
   secretsContext,
+  unusableError,
   type ConnectionDeps,
 } from './deps';
 
@@ -32,6 +35,12 @@ export interface UsableConnection {
 }
 
 type Renewal = { ok: UsableConnection } | { error: ConnectionError };
+
+/** Sealed secrets as read and what they open to: no second decryption of the same value. */
+interface OpenedSecrets {
+  sealed: string;
+  secrets: ConnectionSecrets;
+}
 
 /** Seconds until `until`, at least 1. */
 const secondsUntil = (until: Date, now: Date) =>
@@ -91,7 +100,8 @@ export class AccessConnection {
     };
     const now = this.deps.clock.now();
     if (this.mustRenew(usable, now, opts.staleToken)) {
-      const renewal = await this.renewOnce(ownerId, connectionId, opts.staleToken);
+      const opened = { sealed: stored.sealedSecrets, secrets: usable.secrets };
+      const renewal = await this.renewOnce(ownerId, connectionId, opts.staleToken, opened);
       if ('error' in renewal) throw renewal.error;
       usable = renewal.ok;
     }
@@ -105,10 +115,15 @@ export class AccessConnection {
   }
 
   /** One renewal per connection at a time in this process; the lock covers the other processes. */
-  private renewOnce(ownerId: string, connectionId: string, staleToken?: string): Promise<Renewal> {
+  private renewOnce(
+    ownerId: string,
+    connectionId: string,
+    staleToken: string | undefined,
+    opened: OpenedSecrets,
+  ): Promise<Renewal> {
     let pending = this.inflight.get(connectionId);
     if (!pending) {
-      pending = this.renew(ownerId, connectionId, staleToken).finally(() =>
+      pending = this.renew(ownerId, connectionId, staleToken, opened).finally(() =>
         this.inflight.delete(connectionId),
       );
       this.inflight.set(connectionId, pending);
@@ -116,24 +131,26 @@ export class AccessConnection {
     return pending;
   }
 
+  /** `opened`: secrets the caller already opened; the row's are opened again only if they changed. */
   private async renew(
     ownerId: string,
     connectionId: string,
-    staleToken?: string,
+    staleToken: string | undefined,
+    opened: OpenedSecrets,
   ): Promise<Renewal> {
     const renewal = await this.deps.connections.withRenewalLock<Renewal>(
       ownerId,
       connectionId,
       async (current) => {
         const connection = current.connection;
-        const secrets = await openSecrets(this.deps, current);
+        const secrets =
+          current.sealedSecrets === opened.sealed
+            ? opened.secrets
+            : await openSecrets(this.deps, current);
         const now = this.deps.clock.now();
         const usable = { connection, secrets };
-        try {
-          assertUsable(connection);
-        } catch (err) {
-          return { result: { error: err as ConnectionError } };
-        }
+        const unusable = unusableError(connection);
+        if (unusable) return { result: { error: unusable } };
         // Another caller (here or in another process) renewed it while this one waited for the lock.
         if (!this.mustRenew(usable, now, staleToken)) return { result: { ok: usable } };
         const stillWorks = connection.expiresAt === null || connection.expiresAt > now;
@@ -151,7 +168,7 @@ export class AccessConnection {
           if (stillWorks && staleToken === undefined) return { result: { ok: usable } };
           const reason = 'the access token expired and the provider gave no refresh token';
           const patch: ConnectionPatch = { status: 'expired', statusReason: reason };
-          return { patch, result: { error: errorOfStatus({ ...connection, ...patch }) } };
+          return { patch, result: { error: new ConnectionExpiredError(reason) } };
         }
         try {
           const tokens =
@@ -185,7 +202,7 @@ export class AccessConnection {
               { connectionId, provider: connection.provider, reason: err.reason },
               'connection revoked by the provider',
             );
-            return { patch, result: { error: errorOfStatus({ ...connection, ...patch }) } };
+            return { patch, result: { error: new ConnectionRevokedError(err.reason) } };
           }
           if (err instanceof ProviderRateLimitedError) {
             const patch: ConnectionPatch = {
@@ -219,13 +236,4 @@ export class AccessConnection {
 
 function tokenOf(secrets: ConnectionSecrets): string | undefined {
   return 'accessToken' in secrets ? secrets.accessToken : undefined;
-}
-
-function errorOfStatus(connection: Connection): ConnectionError {
-  try {
-    assertUsable(connection);
-  } catch (err) {
-    return err as ConnectionError;
-  }
-  throw new Error('connection is healthy');
 }

@@ -1,7 +1,6 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   expiryOf,
-  type Connection,
   type ConnectionSecrets,
   type ProviderTokens,
 } from '../../domain/connections/connection';
@@ -12,7 +11,7 @@ import {
 } from '../../domain/connections/oauth';
 import type { OAuthStateStore } from '../../ports/oauth-state-store';
 import type { GenericOAuthClient } from '../../ports/oauth-providers';
-import { secretsContext, type ConnectionDeps } from './deps';
+import { createConnection, secretsContext, type ConnectionDeps } from './deps';
 import { sha256 } from './start-connection-oauth';
 
 const sameText = (a: string, b: string) =>
@@ -102,27 +101,18 @@ export class CompleteConnectionOAuth {
       }
       // Deleted meanwhile: the grant becomes a new connection rather than being thrown away.
     }
-    const connection: Connection = {
-      id: randomUUID(),
-      ownerId: pending.ownerId,
-      provider: pending.provider,
-      name: pending.name ?? granted.account ?? pending.provider,
-      account: granted.account,
-      scopes: granted.scopes,
-      status: 'healthy',
-      statusReason: null,
-      expiresAt,
-      lastUsedAt: null,
-      createdAt: now,
-      retryAfter: null,
-    };
-    await this.deps.connections.create(
-      connection,
-      await this.deps.secrets.seal(secrets, secretsContext(connection.id)),
-    );
-    this.deps.log.info(
-      { connectionId: connection.id, ownerId: connection.ownerId, provider: connection.provider },
-      'connection created',
+    const connection = await createConnection(
+      this.deps,
+      {
+        ownerId: pending.ownerId,
+        provider: pending.provider,
+        name: pending.name ?? granted.account ?? pending.provider,
+        account: granted.account,
+        scopes: granted.scopes,
+        expiresAt,
+        createdAt: now,
+      },
+      secrets,
     );
     return { connectionId: connection.id };
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CreateCredentialConnectionRequest } from '@flowgenie/contracts';
 import {
   expiryOf,
@@ -8,7 +7,7 @@ import {
 } from '../../domain/connections/connection';
 import { EndpointNotAllowedError, ProviderRefusedError } from '../../domain/connections/errors';
 import { InvalidGrantError } from '../../domain/connections/oauth';
-import { secretsContext, type ConnectionDeps } from './deps';
+import { createConnection, type ConnectionDeps } from './deps';
 
 /**
  * Stores credentials the user typed in (bearer token, API key in a header or the query, basic auth,
@@ -83,28 +82,18 @@ export class CreateCredentialConnection {
         break;
       }
     }
-    const connection: Connection = {
-      id: randomUUID(),
-      ownerId: input.ownerId,
-      provider: request.provider,
-      name: request.name,
-      account,
-      scopes,
-      status: 'healthy',
-      statusReason: null,
-      expiresAt,
-      lastUsedAt: null,
-      createdAt: now,
-      retryAfter: null,
-    };
-    await this.deps.connections.create(
-      connection,
-      await this.deps.secrets.seal(secrets, secretsContext(connection.id)),
+    return createConnection(
+      this.deps,
+      {
+        ownerId: input.ownerId,
+        provider: request.provider,
+        name: request.name,
+        account,
+        scopes,
+        expiresAt,
+        createdAt: now,
+      },
+      secrets,
     );
-    this.deps.log.info(
-      { connectionId: connection.id, ownerId: connection.ownerId, provider: connection.provider },
-      'connection created',
-    );
-    return connection;
   }
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection, ConnectionSecrets } from '../../domain/connections/connection';
 import {
   ConnectionBrokenError,
   ConnectionExpiredError,
   ConnectionNotFoundError,
   ConnectionRevokedError,
+  type ConnectionError,
 } from '../../domain/connections/errors';
 import type { Clock } from '../../ports/clock';
 import type { ConnectionRepository, StoredConnection } from '../../ports/connection-repository';
@@ -27,6 +29,40 @@ export interface ConnectionDeps {
 /** The associated data a connection's sealed secrets are bound to. */
 export const secretsContext = (connectionId: string) => `connection:${connectionId}`;
 
+/** What a new connection is made of; the rest (id, status, last use) is the same for every new one. */
+export type NewConnectionFields = Pick<
+  Connection,
+  'ownerId' | 'provider' | 'name' | 'account' | 'scopes' | 'expiresAt' | 'createdAt'
+>;
+
+/**
+ * Stores a new, healthy connection with its sealed secrets (and, in the same transaction, its
+ * `connection.created` event) and logs it.
+ */
+export async function createConnection(
+  deps: ConnectionDeps,
+  fields: NewConnectionFields,
+  secrets: ConnectionSecrets,
+): Promise<Connection> {
+  const connection: Connection = {
+    id: randomUUID(),
+    ...fields,
+    status: 'healthy',
+    statusReason: null,
+    lastUsedAt: null,
+    retryAfter: null,
+  };
+  await deps.connections.create(
+    connection,
+    await deps.secrets.seal(secrets, secretsContext(connection.id)),
+  );
+  deps.log.info(
+    { connectionId: connection.id, ownerId: connection.ownerId, provider: connection.provider },
+    'connection created',
+  );
+  return connection;
+}
+
 export async function findOrThrow(
   deps: ConnectionDeps,
   ownerId: string,
@@ -44,16 +80,22 @@ export function openSecrets(
   return deps.secrets.open(stored.sealedSecrets, secretsContext(stored.connection.id));
 }
 
-/** Throws the error a broken connection answers with. */
-export function assertUsable(connection: Connection): void {
+/** The error a connection that is not healthy answers with; undefined when it is healthy. */
+export function unusableError(connection: Connection): ConnectionError | undefined {
   switch (connection.status) {
     case 'healthy':
-      return;
+      return undefined;
     case 'revoked':
-      throw new ConnectionRevokedError(connection.statusReason);
+      return new ConnectionRevokedError(connection.statusReason);
     case 'expired':
-      throw new ConnectionExpiredError(connection.statusReason);
+      return new ConnectionExpiredError(connection.statusReason);
     case 'error':
-      throw new ConnectionBrokenError(connection.statusReason);
+      return new ConnectionBrokenError(connection.statusReason);
   }
+}
+
+/** Throws the error a broken connection answers with. */
+export function assertUsable(connection: Connection): void {
+  const error = unusableError(connection);
+  if (error) throw error;
 }

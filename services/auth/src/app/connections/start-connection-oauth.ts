@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { StartConnectionOAuthRequest } from '@flowgenie/contracts';
+import type { ErrorDetail, StartConnectionOAuthRequest } from '@flowgenie/contracts';
+import { ValidationError } from '@flowgenie/platform/errors';
 import {
   ConnectionNotFoundError,
-  InvalidConnectionInputError,
   ProviderNotConfiguredError,
-  type ConnectionProblemDetail,
 } from '../../domain/connections/errors';
 import { OAUTH_STATE_TTL_SECONDS } from '../../domain/connections/oauth';
 import type { OAuthStateStore, PendingOAuth } from '../../ports/oauth-state-store';
@@ -51,7 +50,7 @@ export class StartConnectionOAuth {
       const stored = await this.deps.connections.find(input.ownerId, request.reconnectId);
       if (!stored) throw new ConnectionNotFoundError();
       if (stored.connection.provider !== request.provider) {
-        throw new InvalidConnectionInputError(
+        throw new ValidationError(
           `connection ${request.reconnectId} is a ${stored.connection.provider} connection`,
           [
             {
@@ -71,11 +70,11 @@ export class StartConnectionOAuth {
         clientId: request.clientId ?? existingClient?.clientId,
         clientSecret: request.clientSecret ?? existingClient?.clientSecret,
       };
-      const details: ConnectionProblemDetail[] = Object.entries(endpoints)
+      const details: ErrorDetail[] = Object.entries(endpoints)
         .filter(([, v]) => v === undefined)
         .map(([path]) => ({ path, message: 'required for oauth2_authorization_code' }));
       if (details.length > 0)
-        throw new InvalidConnectionInputError(
+        throw new ValidationError(
           `${details.map((d) => d.path).join(', ')} required for oauth2_authorization_code`,
           details,
         );

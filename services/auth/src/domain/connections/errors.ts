@@ -1,22 +1,12 @@
-import { DomainError } from '@flowgenie/platform/errors';
-
-/** Where a problem is: a dotted field path. */
-export interface ConnectionProblemDetail {
-  path?: string;
-  message: string;
-}
+import { DomainError, ValidationError } from '@flowgenie/platform/errors';
 
 /**
  * Base of the errors the connections use cases throw on purpose. Each carries a stable `code`; the
- * HTTP adapter (adapters/http/error-status.ts) owns the code → status table, so the domain
- * never speaks HTTP. Messages never contain a token or secret.
+ * HTTP adapter (adapters/http/connection-error-status.ts) owns the code → status table, so the domain
+ * never speaks HTTP. Messages never contain a token or secret. Bad input is the platform's
+ * `ValidationError` (`validation_failed`, 400).
  */
-export abstract class ConnectionError extends DomainError {
-  declare readonly details?: ConnectionProblemDetail[];
-  constructor(message: string, details?: ConnectionProblemDetail[]) {
-    super(message, details);
-  }
-}
+export abstract class ConnectionError extends DomainError {}
 
 /** Unknown id, or another user's connection: both look the same to the caller. */
 export class ConnectionNotFoundError extends ConnectionError {
@@ -103,14 +93,8 @@ export class OAuthDeniedError extends ConnectionError {
   }
 }
 
-/** Input that is well-formed JSON but not acceptable; `details` name each field. */
-export class InvalidConnectionInputError extends ConnectionError {
-  readonly code = 'validation_failed';
-}
-
 /** The options source does not fit the connection's provider. */
-export class UnsupportedOptionsSourceError extends ConnectionError {
-  readonly code = 'validation_failed';
+export class UnsupportedOptionsSourceError extends ValidationError {
   constructor(source: string, provider: string) {
     super(`options source ${source} is not available for a ${provider} connection`, [
       { path: 'source', message: `not available for ${provider}` },

@@ -1,6 +1,5 @@
 import {
-  httpConnectionAccess,
-  loadInternalServiceToken,
+  internalConnectionAccess as internalAccess,
   type ConnectionAccess,
 } from '@flowgenie/integrations';
 import type { Logger } from '@flowgenie/platform';
@@ -19,15 +18,12 @@ export async function internalConnectionAccess(
   },
   logger: Logger,
 ): Promise<ConnectionAccess> {
-  try {
-    const serviceToken = await loadInternalServiceToken(config);
-    return httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken });
-  } catch (err) {
-    const reason = `connections are unavailable: the internal service token could not be read (${(err as Error).message})`;
+  return internalAccess(config, (problem) => {
+    const reason = `connections are unavailable: ${problem}`;
     logger.error({ file: config.INTERNAL_SERVICE_TOKEN_FILE }, reason);
     const refuse = async (): Promise<never> => {
       throw new PermanentStepError(reason, { code: 'connections_unavailable' });
     };
     return { access: refuse, report: refuse };
-  }
+  });
 }

@@ -11,7 +11,8 @@ import {
   type CalendarEventLike,
 } from '../../domain/integration-trigger';
 import type { PollInput, PollResult, PollSource, PolledItem } from '../../ports/provider-sources';
-import { providerError, statusOf } from './google-errors';
+import { googleStatus } from '@flowgenie/integrations/actions';
+import { providerError } from './google-errors';
 
 /** A listing of more pages than this (250 events each) is refused rather than held in memory. */
 const MAX_PAGES = 40;
@@ -74,7 +75,7 @@ export class CalendarPollSource implements PollSource<CalendarEventConfig> {
       try {
         listed = await this.list(calendar, calendarId, cursor?.syncToken);
       } catch (err) {
-        if (statusOf(err) !== 410 || !cursor?.syncToken) throw err;
+        if (googleStatus(err) !== 410 || !cursor?.syncToken) throw err;
         listed = await this.list(calendar, calendarId, undefined);
       }
       const syncedAt =

@@ -1,14 +1,15 @@
 import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { GmailMessagePayload, GmailNewMessageConfig } from '@flowgenie/integrations/triggers';
 import type { PollInput, PollResult, PollSource, PolledItem } from '../../ports/provider-sources';
-import { providerError, statusOf } from './google-errors';
+import { googleStatus } from '@flowgenie/integrations/actions';
+import { gmailBodies } from '@flowgenie/integrations';
+import { providerError } from './google-errors';
 
 /** New messages looked at per poll (each is one messages.get); the rest waits for the next poll. */
 const MAX_CANDIDATES = 100;
 const HISTORY_PAGE_SIZE = 100;
 /** Messages listed when the history is too old to read (404): newest first, deduped by key. */
 const FALLBACK_MAX_MESSAGES = 100;
-const HEADERS = ['From', 'To', 'Subject', 'Date'];
 
 interface GmailCursor {
   historyId: string;
@@ -51,11 +52,16 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
       try {
         ({ added, historyId } = await this.history(gmail, cursor.historyId));
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (googleStatus(err) !== 404) throw err;
         return await this.fallback(gmail, input, cursor.since ?? now);
       }
-      if (added.size === 0) return { items: [], cursor: { historyId, since: now } };
-      const messages = await this.metadataOf(gmail, [...added.keys()]);
+      // Without a search only inbox mail counts: the history already names each message's
+      // labels, so mail that never reached the inbox (sent, filtered away) is not fetched.
+      const ids = [...added]
+        .filter(([, labels]) => input.settings.query || !labels.length || labels.includes('INBOX'))
+        .map(([id]) => id);
+      if (ids.length === 0) return { items: [], cursor: { historyId, since: now } };
+      const messages = await this.metadataOf(gmail, ids);
       const matching = input.settings.query
         ? await this.matchingQuery(gmail, input.settings.query, messages)
         : messages.filter((m) => (m.labelIds ?? []).includes('INBOX'));
@@ -104,13 +110,13 @@ export class GmailPollSource implements PollSource<GmailNewMessageConfig> {
         const res = await gmail.users.messages.get({
           userId: 'me',
           id,
-          format: 'metadata',
-          metadataHeaders: HEADERS,
+          // `full`: headers and the bodies the workflow gets as `trigger.text` / `trigger.html`.
+          format: 'full',
         });
         out.push(res.data);
       } catch (err) {
         // Deleted since it arrived: nothing to fire.
-        if (statusOf(err) !== 404) throw err;
+        if (googleStatus(err) !== 404) throw err;
       }
     }
     return out;
@@ -183,6 +189,7 @@ function toItem(m: gmail_v1.Schema$Message): PolledItem {
     receivedAt: new Date(Number(m.internalDate ?? 0)).toISOString(),
     labelIds: m.labelIds ?? [],
     link: `https://mail.google.com/mail/u/0/#all/${m.id ?? ''}`,
+    ...gmailBodies(m.payload),
   };
   return { key: payload.id, payload };
 }

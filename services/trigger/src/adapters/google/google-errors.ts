@@ -1,15 +1,9 @@
+import { googleStatus } from '@flowgenie/integrations/actions';
 import { ProviderRequestError } from '../../ports/provider-sources';
-
-/** The HTTP status of a googleapis (gaxios) error, if it has one. */
-export function statusOf(err: unknown): number | undefined {
-  const e = err as { status?: unknown; code?: unknown; response?: { status?: unknown } };
-  const status = e?.response?.status ?? e?.status ?? e?.code;
-  return typeof status === 'number' ? status : undefined;
-}
 
 /** A googleapis failure as the poll use case understands it (no token in the message). */
 export function providerError(err: unknown, api: string): ProviderRequestError {
-  const status = statusOf(err);
+  const status = googleStatus(err);
   const message =
     `${api} answered ${status ?? 'no response'}: ${(err as Error)?.message ?? String(err)}`.slice(
       0,

@@ -1,13 +1,10 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@flowgenie/platform';
 import type { ScheduleRegistry, ScheduleTick } from '../../ports/schedule-registry';
+import { BullmqJobSchedulers } from './bullmq-job-schedulers';
 
 export const SCHEDULES_QUEUE = 'schedules';
-
-interface ScheduleJobData {
-  workflowId: string;
-}
 
 /**
  * The local schedule backend: one BullMQ job scheduler per workflow (id = workflow id) on the
@@ -20,76 +17,45 @@ interface ScheduleJobData {
  * await schedules.upsert(workflowId, '*\/5 * * * * *', 'UTC');
  */
 export class BullmqSchedules implements ScheduleRegistry {
-  private readonly queue: Queue<ScheduleJobData>;
-  private worker?: Worker<ScheduleJobData>;
+  private readonly schedulers: BullmqJobSchedulers;
 
-  constructor(
-    private readonly opts: {
-      connection: Redis;
-      prefix: string;
-      logger: Logger;
-      concurrency?: number;
-    },
-  ) {
-    this.queue = new Queue<ScheduleJobData>(SCHEDULES_QUEUE, {
-      connection: opts.connection,
-      prefix: opts.prefix,
+  constructor(opts: { connection: Redis; prefix: string; logger: Logger; concurrency?: number }) {
+    this.schedulers = new BullmqJobSchedulers({
+      ...opts,
+      queue: SCHEDULES_QUEUE,
+      jobName: 'fire',
+      jobOptions: {
+        // A transient failure (database restart) retries the same tick; the firing key dedupes.
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+      },
+      what: 'schedule tick',
+      concurrency: opts.concurrency ?? 8,
     });
-    // Connection errors are reported once by the Redis client (createRedis); BullMQ reconnects.
-    this.queue.on('error', () => undefined);
   }
 
   async upsert(workflowId: string, cron: string, timezone: string): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      workflowId,
-      { pattern: cron, tz: timezone },
-      {
-        name: 'fire',
-        data: { workflowId },
-        opts: {
-          // A transient failure (database restart) retries the same tick; the firing key dedupes.
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 500 },
-          removeOnComplete: { age: 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-        },
-      },
-    );
+    await this.schedulers.upsert(workflowId, { pattern: cron, tz: timezone });
   }
 
   async remove(workflowId: string): Promise<void> {
-    await this.queue.removeJobScheduler(workflowId);
+    await this.schedulers.remove(workflowId);
   }
 
   /** Starts processing ticks; `onTick` throwing makes BullMQ retry the tick. */
   async start(onTick: (tick: ScheduleTick) => Promise<unknown>): Promise<void> {
-    this.worker = new Worker<ScheduleJobData>(
-      SCHEDULES_QUEUE,
-      async (job: Job<ScheduleJobData>) => {
-        await onTick({ workflowId: job.data.workflowId, scheduledAt: scheduledTimeOf(job) });
-      },
-      {
-        connection: this.opts.connection,
-        prefix: this.opts.prefix,
-        concurrency: this.opts.concurrency ?? 8,
-      },
+    await this.schedulers.start((job) =>
+      onTick({ workflowId: job.data.workflowId, scheduledAt: scheduledTimeOf(job) }),
     );
-    this.worker.on('failed', (job, err) =>
-      this.opts.logger.warn(
-        { workflowId: job?.data.workflowId, attempt: job?.attemptsMade, err: err.message },
-        'schedule tick failed',
-      ),
-    );
-    this.worker.on('error', (err) => this.opts.logger.error({ err }, 'schedule worker error'));
-    await this.worker.waitUntilReady();
   }
 
   /** Lists the registered schedulers (operators, tests). */
   async list(): Promise<
     Array<{ workflowId: string; pattern?: string | null; tz?: string | null; next?: number | null }>
   > {
-    const schedulers = await this.queue.getJobSchedulers();
-    return schedulers.map((s) => ({
+    return (await this.schedulers.list()).map((s) => ({
       workflowId: s.key,
       pattern: s.pattern,
       tz: s.tz,
@@ -99,9 +65,7 @@ export class BullmqSchedules implements ScheduleRegistry {
 
   /** Stops taking ticks (the one in progress finishes) and closes the queue. */
   async stop(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
-    await this.queue.close();
+    await this.schedulers.stop();
   }
 }
 

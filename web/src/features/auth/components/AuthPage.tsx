@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
+import type { GoogleSignInErrorCode } from '@flowgenie/contracts';
 import { Button } from '../../../components/Button';
 import { Banner, InlineError } from '../../../components/InlineError';
 import { TextField } from '../../../components/TextField';
@@ -15,7 +16,7 @@ interface Props {
 
 const MIN_PASSWORD = 10;
 
-/** What the Google callback's `?error=<code>` means to the user. */
+/** What the Google callback's `?error=<code>` means to the user (a message for every contract code). */
 const GOOGLE_ERRORS: Record<string, string> = {
   google_email_unverified:
     'Google has not verified the email address of that account. Verify it with Google, or sign in with your password.',
@@ -26,7 +27,7 @@ const GOOGLE_ERRORS: Record<string, string> = {
     'An account with this email is linked to a different Google account. Sign in with that one.',
   google_sign_in_disabled: 'Sign in with Google is not available.',
   google_sign_in_failed: 'Google sign-in failed. Please try again.',
-};
+} satisfies Record<GoogleSignInErrorCode, string>;
 
 /** After a password sign-in that proves the account, link the waiting Google account to it. */
 async function completeGoogleLink(linkToken: string) {
