@@ -81,6 +81,10 @@ export interface TriggerInput {
   mode?: TriggerMode;
   triggerNodeId?: string;
   correlationId?: string;
+  /** null: a draft test run (pins apply). @default 1 */
+  version?: number | null;
+  /** "Run this step" of a draft test run. */
+  runNode?: string;
 }
 
 /**
@@ -171,13 +175,14 @@ export async function startExecutionService(
             executionId,
             workflowId,
             ownerId: input.ownerId,
-            version: 1,
+            version: input.version === undefined ? 1 : input.version,
             mode: input.mode ?? 'webhook',
             triggerNodeId: input.triggerNodeId ?? input.graph.nodes[0].id,
             idempotencyKey: input.idempotencyKey ?? `req-${executionId}`,
             payload: input.payload ?? {},
             graph: input.graph,
             triggeredAt: new Date().toISOString(),
+            ...(input.runNode ? { runNode: input.runNode } : {}),
           },
           { source: 'trigger', id: input.eventId, correlationId: input.correlationId },
         );

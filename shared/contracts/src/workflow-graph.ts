@@ -29,6 +29,11 @@ export const WorkflowNodeSchema = z.object({
   position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
   config: z.record(z.string(), z.unknown()).default({}),
   retry: RetryPolicySchema.partial().optional(),
+  /**
+   * Sample output pinned on the step in the builder: draft test runs use it in place of running
+   * the step (the trigger's is the test payload). Published runs ignore pins (as n8n does).
+   */
+  pinnedData: z.unknown().optional(),
 });
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;
 

@@ -6,9 +6,10 @@ import {
   type WorkflowGraph,
   type WorkflowNode,
 } from '@flowgenie/contracts';
-import { resolveRetryPolicy, type NodeTypeRegistry } from '@flowgenie/workflow';
+import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Execution, Step } from '../domain/execution';
 import { graphProblem } from '../domain/plan';
+import { testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { advance, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
@@ -39,8 +40,13 @@ export class StartExecution {
     // A large graph travelled by reference: read it once here; the execution row keeps it (the
     // executor reads it with every step). A failure leaves the event to be redelivered.
     const data = { ...triggered, graph: await this.graphOf(triggered) };
+    const layout = await this.testRunLayoutOf(data);
     const result = await store.handleOnce(CONSUMER, eventId, async (tx) => {
       const now = new Date();
+      // "Run this step" without a pinned trigger sample reuses the last test run's trigger output.
+      const lastTrigger = data.runNode ? layout?.seeded.get(data.triggerNodeId) : undefined;
+      const inlinePayload = lastTrigger ? lastTrigger.output : (data.payload ?? null);
+      const payloadRef = lastTrigger ? null : (data.payloadRef ?? null);
       const execution: Execution = {
         id: data.executionId,
         ownerId: data.ownerId,
@@ -51,8 +57,8 @@ export class StartExecution {
         idempotencyKey: data.idempotencyKey,
         triggerNodeId: data.triggerNodeId,
         // A stored payload stays where it is (claim check): the execution keeps its reference only.
-        triggerPayload: data.payloadRef ? null : (data.payload ?? null),
-        triggerPayloadRef: data.payloadRef ?? null,
+        triggerPayload: payloadRef ? null : inlinePayload,
+        triggerPayloadRef: payloadRef,
         graph: data.graph,
         error: null,
         correlationId,
@@ -63,7 +69,9 @@ export class StartExecution {
         updatedAt: now,
       };
       if (!(await tx.insertExecution(execution))) return undefined;
-      await tx.insertSteps(data.graph.nodes.map((node) => this.initialStep(execution, node, now)));
+      await tx.insertSteps(
+        data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout)),
+      );
       await tx.emit('execution.started', {
         executionId: execution.id,
         workflowId: execution.workflowId,
@@ -72,14 +80,24 @@ export class StartExecution {
         mode: execution.mode,
         startedAt: now.toISOString(),
       });
-      const problem = graphProblem(data.graph, data.triggerNodeId);
+      const problem = graphProblem(data.graph, data.triggerNodeId) ?? layout?.problem?.message;
       if (problem) {
-        // Nothing can run: the execution fails at once (its pending steps are skipped).
-        const steps = data.graph.nodes.map((n) => n.id).filter((id) => id !== data.triggerNodeId);
+        // Nothing can run: the execution fails at once (its pending steps are skipped; the step
+        // asked for by "run this step" fails with the reason).
+        const target = layout?.problem?.nodeId;
+        const steps = (await tx.steps(execution.id))
+          .filter((s) => s.status === 'pending' && s.nodeId !== target)
+          .map((s) => s.nodeId);
         await tx.updateSteps(execution.id, steps, { status: 'skipped', finishedAt: now });
+        if (target)
+          await tx.updateSteps(execution.id, [target], {
+            status: 'failed',
+            error: { message: problem, code: 'missing_input_data' },
+            finishedAt: now,
+          });
         await tx.updateExecution(execution.id, {
           status: 'failed',
-          error: { message: problem },
+          error: { message: problem, ...(target ? { nodeId: target } : {}) },
           finishedAt: now,
         });
         await tx.emit('execution.failed', {
@@ -88,7 +106,7 @@ export class StartExecution {
           ownerId: execution.ownerId,
           finishedAt: now.toISOString(),
           durationMs: 0,
-          error: { message: problem },
+          error: { message: problem, ...(target ? { nodeId: target } : {}) },
         });
         const effects = noEffects();
         effects.messages.push({
@@ -132,9 +150,52 @@ export class StartExecution {
     if (jobs.length) await this.deps.queue.enqueue(jobs);
   }
 
-  private initialStep(execution: Execution, node: WorkflowNode, now: Date): Step {
+  /**
+   * A draft test run's layout (pinned steps, and for "run this step" the upstream data of the
+   * last test run); undefined for published runs, which ignore pins.
+   */
+  private async testRunLayoutOf(
+    data: EventData<'workflow.triggered'> & { graph: WorkflowGraph },
+  ): Promise<TestRunLayout | undefined> {
+    if (data.version !== null) return undefined;
+    const lastRun = data.runNode
+      ? await this.deps.store.lastTestOutputs(data.workflowId, data.ownerId, [
+          ...upstreamOf(data.graph, data.runNode),
+        ])
+      : new Map();
+    const layout = testRunLayout(data.graph, data.triggerNodeId, {
+      runNode: data.runNode,
+      lastRun,
+      outputsOf: (type) => this.deps.registry.get(type)?.outputs ?? ['main'],
+    });
+    // The trigger's own pin is already the payload (the trigger service put it there).
+    const triggerRun = lastRun.get(data.triggerNodeId);
+    const triggerPinned = data.graph.nodes.find((n) => n.id === data.triggerNodeId)?.pinnedData;
+    if (data.runNode && triggerRun && triggerPinned === undefined)
+      layout.seeded.set(data.triggerNodeId, { ...triggerRun, source: 'last_run' });
+    return layout;
+  }
+
+  private initialStep(
+    execution: Execution,
+    node: WorkflowNode,
+    now: Date,
+    layout?: TestRunLayout,
+  ): Step {
     const isTrigger = node.id === execution.triggerNodeId;
     const retryPolicy = this.policyOf(node);
+    const seeded = isTrigger ? undefined : layout?.seeded.get(node.id);
+    if (seeded || layout?.skipped.includes(node.id)) {
+      // Given its data (pinned, or the last test run's) instead of running: 0 attempts.
+      return {
+        ...this.pendingStep(execution, node, retryPolicy),
+        status: seeded ? 'succeeded' : 'skipped',
+        output: seeded ? seeded.output : null,
+        handle: seeded ? seeded.handle : null,
+        startedAt: seeded ? now : null,
+        finishedAt: now,
+      };
+    }
     return {
       executionId: execution.id,
       nodeId: node.id,
@@ -153,6 +214,28 @@ export class StartExecution {
       attemptLog: isTrigger
         ? [{ attempt: 1, startedAt: now.toISOString(), finishedAt: now.toISOString() }]
         : [],
+      jobId: null,
+      runToken: null,
+      resumeAt: null,
+    };
+  }
+
+  private pendingStep(execution: Execution, node: WorkflowNode, retryPolicy: RetryPolicy): Step {
+    return {
+      executionId: execution.id,
+      nodeId: node.id,
+      type: node.type,
+      status: 'pending',
+      attempts: 0,
+      maxAttempts: retryPolicy.attempts,
+      retryPolicy,
+      input: null,
+      output: null,
+      error: null,
+      handle: null,
+      startedAt: null,
+      finishedAt: null,
+      attemptLog: [],
       jobId: null,
       runToken: null,
       resumeAt: null,

@@ -84,4 +84,13 @@ export interface ExecutionStore {
   stale(before: Date, limit: number): Promise<string[]>;
   /** Steps of an execution (no lock). */
   steps(executionId: string): Promise<Step[]>;
+  /**
+   * For each of `nodeIds`, the output (and handle) of its latest succeeded step in a draft test
+   * run (version null) of the workflow; a trigger payload stored by reference is left out.
+   */
+  lastTestOutputs(
+    workflowId: string,
+    ownerId: string,
+    nodeIds: readonly string[],
+  ): Promise<Map<string, { output: unknown; handle: string }>>;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@flowgenie/platform';
-import { NotRunnableError, WorkflowNotFoundError } from '../domain/errors';
+import { InvalidRequestError, NotRunnableError, WorkflowNotFoundError } from '../domain/errors';
 import { manualFiringKey } from '../domain/idempotency';
 import type { FiringStore } from '../ports/firing-store';
 import type { PayloadClaims } from '../ports/payload-claims';
@@ -15,6 +15,8 @@ export interface RunWorkflowCommand {
   payload?: unknown;
   /** Run the current draft (a builder test run) instead of the active / latest published version. */
   draft: boolean;
+  /** Run only this step of the draft (upstream data comes from pins or the last test run). */
+  runNode?: string;
   idempotencyKey?: string;
   requestId: string;
 }
@@ -46,10 +48,24 @@ export class RunWorkflow {
     if (!spec) throw new WorkflowNotFoundError();
     const node = triggerOf(spec.graph);
     if (!node) throw new NotRunnableError('the workflow has no trigger node to start from');
+    if (cmd.runNode !== undefined) {
+      if (!cmd.draft) throw new InvalidRequestError('runNode needs draft: true', 'runNode');
+      if (cmd.runNode === node.id)
+        throw new InvalidRequestError(
+          'the trigger is not a step to run: listen for a test call, or pin sample data on it',
+          'runNode',
+        );
+      if (!spec.graph.nodes.some((n) => n.id === cmd.runNode))
+        throw new InvalidRequestError(`no step "${cmd.runNode}" in the draft`, 'runNode');
+    }
+    // A test run of the draft starts from the trigger's pinned sample when no payload is typed.
+    const pinned = cmd.draft
+      ? spec.graph.nodes.find((n) => n.id === node.id)?.pinnedData
+      : undefined;
     const payload =
       cmd.payload !== undefined
         ? cmd.payload
-        : ((node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {});
+        : (pinned ?? (node.type === 'manual' ? manualSamplePayload(node.config) : undefined) ?? {});
     const executionId = this.deps.newId();
     const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
       executionId,
@@ -69,6 +85,7 @@ export class RunWorkflow {
         ...checked.payload,
         ...checked.graph,
         triggeredAt: this.deps.now().toISOString(),
+        ...(cmd.runNode !== undefined ? { runNode: cmd.runNode } : {}),
       });
     } catch (err) {
       await checked.release();

@@ -85,6 +85,15 @@ export const WorkflowTriggered = defineEvent({
       /** Where a graph above the inline limit was stored (exactly one of graph and graphRef). */
       graphRef: PayloadRefSchema.optional(),
       triggeredAt: z.string().datetime(),
+      /**
+       * A draft test run of this one step: the steps above it get pinned or last-test-run data,
+       * the others are skipped (only with version null).
+       */
+      runNode: z.string().optional(),
+    })
+    .refine((d) => d.runNode === undefined || d.version === null, {
+      message: 'runNode is for draft test runs only',
+      path: ['runNode'],
     })
     .refine((d) => d.payloadRef === undefined || d.payload === undefined, {
       message: 'payload and payloadRef are exclusive: a stored payload travels by reference only',

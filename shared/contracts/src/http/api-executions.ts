@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkflowGraphSchema } from '../workflow-graph';
+import { NodeIdSchema, WorkflowGraphSchema } from '../workflow-graph';
 import { TriggerModeSchema } from '../events/catalog';
 
 /** Request and response bodies of the trigger and execution services' public APIs. */
@@ -10,8 +10,15 @@ export const RunWorkflowRequestSchema = z
       .boolean()
       .default(false)
       .describe('Run the current draft (a test run), even if not published.'),
+    runNode: NodeIdSchema.optional().describe(
+      'Run this one step of the draft (needs `draft: true`): its upstream steps are given their pinned data, else their output in the last test run, and are not run.',
+    ),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.runNode === undefined || body.draft, {
+    message: 'runNode runs one step of the draft: send draft: true with it',
+    path: ['runNode'],
+  });
 
 export const RunAcceptedResponseSchema = z.object({
   executionId: z.uuid(),

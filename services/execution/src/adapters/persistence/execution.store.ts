@@ -149,6 +149,30 @@ export class PgExecutionStore implements ExecutionStore {
   async steps(executionId: string): Promise<Step[]> {
     return stepsOf(this.db, executionId);
   }
+
+  async lastTestOutputs(workflowId: string, ownerId: string, nodeIds: readonly string[]) {
+    const found = new Map<string, { output: unknown; handle: string }>();
+    if (nodeIds.length === 0 || !UUID.test(workflowId)) return found;
+    const rows = await this.db
+      .selectFrom('steps as s')
+      .innerJoin('executions as e', 'e.id', 's.execution_id')
+      .distinctOn('s.node_id')
+      .select(['s.node_id', 's.output', 's.handle', 'e.trigger_node_id', 'e.trigger_payload_ref'])
+      .where('e.workflow_id', '=', workflowId)
+      .where('e.owner_id', '=', ownerId)
+      .where('e.version', 'is', null)
+      .where('s.status', '=', 'succeeded')
+      .where('s.node_id', 'in', [...nodeIds])
+      .orderBy('s.node_id')
+      .orderBy('s.finished_at', 'desc')
+      .execute();
+    for (const row of rows) {
+      const byReference = row.node_id === row.trigger_node_id && row.trigger_payload_ref != null;
+      if (!byReference)
+        found.set(row.node_id, { output: row.output ?? null, handle: row.handle ?? 'main' });
+    }
+    return found;
+  }
 }
 
 class PgExecutionTx implements ExecutionTx {

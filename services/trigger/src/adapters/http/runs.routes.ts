@@ -56,6 +56,7 @@ export function runRoutes(deps: {
         ownerId: user.id,
         payload: body.payload,
         draft: body.draft,
+        runNode: body.runNode,
         idempotencyKey,
         requestId: randomUUID(),
       });
