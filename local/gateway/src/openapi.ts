@@ -37,6 +37,8 @@ const NAMED: [string, z.ZodType][] = [
   ['ConnectionOptions', c.ConnectionOptionsResponseSchema],
   ['TriggerStatus', c.TriggerStatusResponseSchema],
   ['SlackEventsAnswer', c.SlackEventsAnswerSchema],
+  ['TestWebhookListener', c.TestWebhookListenerSchema],
+  ['TestWebhookCaptured', c.TestWebhookCapturedResponseSchema],
 ];
 
 type Json = Record<string, unknown>;

@@ -16,12 +16,15 @@ import { composeIntegrationTriggers, type IntegrationTriggers } from './compose-
 import { FireSchedule } from './app/fire-schedule';
 import { ReceiveWebhook } from './app/receive-webhook';
 import { RunWorkflow } from './app/run-workflow';
+import { TestWebhooks } from './app/test-webhook';
 import { WorkflowLifecycle } from './app/workflow-lifecycle';
 import { CatalogWorkflowSpecSource } from './adapters/http/catalog-spec-source';
 import { TRIGGER_ERROR_STATUS } from './adapters/http/error-status';
 import { hookBodyErrorCounter, hookRoutes } from './adapters/http/hooks.routes';
 import { prometheusTriggerMetrics } from './adapters/http/prometheus-metrics';
 import { runRoutes } from './adapters/http/runs.routes';
+import { testWebhookRoutes } from './adapters/http/test-webhook.routes';
+import { RedisTestListenerStore } from './adapters/webhook/redis-test-listeners';
 import { scheduleFiringHandlers } from './adapters/messaging/schedule-firing.handlers';
 import { workflowEventHandlers } from './adapters/messaging/workflow-events.handlers';
 import { KyselyFiringStore } from './adapters/persistence/firing.store';
@@ -160,6 +163,16 @@ async function wire(
     now,
     payloads: payloads.claims,
   });
+  const testWebhooks = new TestWebhooks({
+    specs: specSource,
+    listeners: new RedisTestListenerStore({ redis, prefix }),
+    run: runWorkflow,
+    logger,
+    newId,
+    now,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    listenSeconds: config.TEST_WEBHOOK_LISTEN_SECONDS,
+  });
   const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
 
   return {
@@ -173,6 +186,7 @@ async function wire(
           metrics: triggerMetrics,
           bodyLimitBytes: config.HOOK_BODY_LIMIT_BYTES,
           publicBaseUrl: config.PUBLIC_BASE_URL,
+          test: testWebhooks,
         }),
         // After the routes: errors only travel forward (body parser and hook route errors alike).
         hookBodyErrorCounter(triggerMetrics),
@@ -180,6 +194,7 @@ async function wire(
       [
         '/workflows',
         runRoutes({ run: runWorkflow, verify, publicBaseUrl: config.PUBLIC_BASE_URL }),
+        testWebhookRoutes({ test: testWebhooks, verify }),
       ],
     ],
     eventHandlers: {

@@ -33,6 +33,8 @@ export const TriggerEnvSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('https://localhost:8443'),
   /** How long a respond_node webhook holds the caller before answering 202 with the status URL. */
   WEBHOOK_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(30_000),
+  /** How long a builder's "listen for test event" test URL waits for its one call. */
+  TEST_WEBHOOK_LISTEN_SECONDS: z.coerce.number().int().min(1).max(900).default(120),
   /** Calls per minute one webhook accepts before answering 429 (a node's `rateLimitPerMinute` overrides it). */
   WEBHOOK_RATE_LIMIT_PER_HOOK: z.coerce.number().int().min(1).default(120),
   /** Calls per minute one client IP may make to all webhooks together before 429. */

@@ -113,3 +113,13 @@ export class SlackNotConfiguredError extends TriggerError {
 export class UnsupportedScheduleError extends TriggerError {
   readonly code = 'unsupported_schedule';
 }
+
+/** No test-webhook listener of this caller waits here (expired, stopped, already called, or another user's). */
+export class TestListenerNotFoundError extends TriggerError {
+  readonly code = 'test_listener_not_found';
+  constructor() {
+    super(
+      'no test listener at this address: it expired, was stopped, or already received its call',
+    );
+  }
+}

@@ -28,3 +28,38 @@ export const SlackEventsAnswerSchema = z.union([
   z.object({ challenge: z.string() }),
   z.object({ ok: z.literal(true) }),
 ]);
+
+/** `POST /api/workflows/{id}/test-webhook`: listen for one test call of the draft's webhook. */
+export const StartTestWebhookRequestSchema = z
+  .object({
+    run: z
+      .boolean()
+      .default(false)
+      .describe('Also run the draft with the captured request as its trigger payload.'),
+  })
+  .strict();
+
+/** A test-webhook listener: its URL, until when it waits, and the request it captured. */
+export const TestWebhookListenerSchema = z.object({
+  listenerId: z.uuid(),
+  workflowId: z.uuid(),
+  /** Call this URL (any method) once; the production `/hooks/{hookId}` is not involved. */
+  testUrl: z.string(),
+  status: z.enum(['waiting', 'captured', 'expired']),
+  expiresAt: z.iso.datetime(),
+  /** The captured request as the workflow sees it (`{method, headers, query, body}`, no credentials). */
+  sample: z.unknown().optional(),
+  capturedAt: z.iso.datetime().optional(),
+  /** The draft test run started with the sample (`run: true`). */
+  executionId: z.uuid().optional(),
+  /** Why the test run could not start, when it could not. */
+  runError: z.string().optional(),
+});
+export type TestWebhookListener = z.infer<typeof TestWebhookListenerSchema>;
+
+/** What a call to the test URL answers. */
+export const TestWebhookCapturedResponseSchema = z.object({
+  captured: z.literal(true),
+  message: z.string(),
+  executionId: z.uuid().optional(),
+});

@@ -8,6 +8,7 @@ import type { MethodNotAllowedError } from '../../domain/errors';
 export const TRIGGER_ERROR_STATUS: ErrorStatusTable = {
   hook_not_found: { status: 404, code: 'not_found' },
   workflow_not_found: { status: 404, code: 'not_found' },
+  test_listener_not_found: { status: 404, code: 'not_found' },
   method_not_allowed: {
     status: 405,
     headers: (err) => ({ Allow: (err as MethodNotAllowedError).allowed.join(', ') }),
