@@ -39,8 +39,14 @@ export function startRun(
   workflowId: string,
   payload: unknown,
   draft: boolean,
+  /** "Run this step": only this step of the draft runs, on its upstream steps' data. */
+  runNode?: string,
 ): Promise<{ executionId: string; statusUrl: string }> {
-  return api.post(`/api/workflows/${encodeURIComponent(workflowId)}/runs`, { payload, draft });
+  return api.post(`/api/workflows/${encodeURIComponent(workflowId)}/runs`, {
+    payload,
+    draft,
+    ...(runNode ? { runNode } : {}),
+  });
 }
 
 export function openExecutionStream(id: string, signal?: AbortSignal): Promise<Response> {

@@ -72,7 +72,7 @@ export interface EditorState {
   updateConfig: (nodeId: string, config: Record<string, unknown>, coalesceKey?: string) => void;
   updateNode: (
     nodeId: string,
-    patch: Partial<Pick<StepNodeData, 'name' | 'retry'>>,
+    patch: Partial<Pick<StepNodeData, 'name' | 'retry' | 'pinnedData'>>,
     coalesceKey?: string,
   ) => void;
   /** Change a node's id (its expression name); rewrites `steps.<old>` references. Returns an error or null. */

@@ -16,6 +16,7 @@ export function toApiGraph(
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
       config: n.data.config ?? {},
       ...(n.data.retry && Object.keys(n.data.retry).length > 0 ? { retry: n.data.retry } : {}),
+      ...(n.data.pinnedData !== undefined ? { pinnedData: n.data.pinnedData } : {}),
     })),
     edges: edges.map((e) => ({
       id: e.id,
@@ -62,6 +63,7 @@ export function fromApiGraph(
       ...(n.name ? { name: n.name } : {}),
       config: (n.config ?? {}) as Record<string, unknown>,
       ...(n.retry ? { retry: n.retry } : {}),
+      ...(n.pinnedData !== undefined ? { pinnedData: n.pinnedData } : {}),
     },
   }));
   const edges = apiEdges.map(toEditorEdge);

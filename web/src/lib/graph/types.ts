@@ -14,6 +14,8 @@ export interface StepNodeData extends Record<string, unknown> {
   name?: string;
   config: Record<string, unknown>;
   retry?: WorkflowNode['retry'];
+  /** Sample output pinned in the builder: draft test runs use it instead of running the step. */
+  pinnedData?: unknown;
 }
 
 export interface EditorNode {

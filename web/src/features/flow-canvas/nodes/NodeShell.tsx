@@ -68,7 +68,8 @@ function statusLine(
     case 'retrying':
       return `Retrying ${attempts}/${maxAttempts}`;
     case 'succeeded':
-      return `Succeeded · ${formatDuration(durationMs)}`;
+      // A test run gave this step its pinned (or earlier) data instead of running it.
+      return attempts === 0 ? 'Data reused, not run' : `Succeeded · ${formatDuration(durationMs)}`;
     case 'failed':
       return maxAttempts > 1 ? `Failed after ${attempts}/${maxAttempts}` : 'Failed';
     case 'queued':
@@ -141,6 +142,15 @@ export const NodeShell = memo(function NodeShell({
         >
           {statusLine(status, attempts, maxAttempts, durationMs)}
         </div>
+      )}
+      {data.pinnedData !== undefined && (
+        <span
+          className="absolute -top-2 left-3 rounded-full bg-violet-600 px-1.5 text-[11px] font-semibold text-white shadow"
+          title="Pinned data: test runs use it instead of running this step"
+          data-testid={`node-pinned-${id}`}
+        >
+          Pinned
+        </span>
       )}
       {issueCount > 0 && (
         <span

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Button } from '../../../components/Button';
@@ -16,6 +16,7 @@ import { localDraftKey, useAutosave, type LocalDraft } from '../hooks/useAutosav
 import { useEditorShortcuts } from '../hooks/useEditorShortcuts';
 import { useTestRun } from '../hooks/useTestRun';
 import { useEditorStore } from '../store';
+import { TestRunnerContext, type TestRunner } from '../testing';
 import { EditorToolbar } from './EditorToolbar';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
@@ -52,6 +53,10 @@ function EditorScreen({ workflowId }: { workflowId: string }) {
   const { watch } = useExecutionWatch();
   const testRun = useTestRun(workflowId, flush, watch);
   const onSave = useCallback(() => void flush(), [flush]);
+  const runner = useMemo<TestRunner>(
+    () => ({ run: testRun.run, watch, starting: testRun.starting, error: testRun.error }),
+    [testRun.run, watch, testRun.starting, testRun.error],
+  );
   useEditorShortcuts({ onSave, onAnnounce: setAnnouncement });
 
   const fetchAll = useCallback(async () => {
@@ -186,7 +191,9 @@ function EditorScreen({ workflowId }: { workflowId: string }) {
             <RunStatusBar />
           </div>
         </div>
-        <SidePanel />
+        <TestRunnerContext.Provider value={runner}>
+          <SidePanel />
+        </TestRunnerContext.Provider>
       </div>
       <RunDialog
         open={runOpen}

@@ -12,6 +12,7 @@ import type { StepNodeData } from '../../../lib/graph';
 import { SchemaForm, type FormWidgets } from '../../../components/schema-form';
 import { ConnectionPicker, OptionsSelect } from '../../connections';
 import { ScheduleDetails, WebhookDetails } from './TriggerDetails';
+import { PinnedDataSection, RunStepSection, TestWebhookSection } from '../testing';
 
 type Tab = 'config' | 'run';
 
@@ -108,8 +109,12 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
         {tab === 'config' ? (
           <div role="tabpanel" id="panel-config" aria-labelledby="tab-config" className="space-y-4">
             {kind === 'trigger' && data.nodeType === 'webhook' && (
-              <WebhookDetails config={data.config} />
+              <>
+                <WebhookDetails config={data.config} />
+                <TestWebhookSection nodeId={nodeId} />
+              </>
             )}
+            {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
             {kind === 'trigger' && data.nodeType === 'schedule' && (
               <ScheduleDetails config={data.config} />
             )}
@@ -136,7 +141,9 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
             {kind !== 'trigger' && <RetrySettings nodeId={nodeId} retry={data.retry} />}
           </div>
         ) : (
-          <div role="tabpanel" id="panel-run" aria-labelledby="tab-run">
+          <div role="tabpanel" id="panel-run" aria-labelledby="tab-run" className="space-y-4">
+            {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
+            <PinnedDataSection nodeId={nodeId} />
             <StepRunDetails
               step={step}
               emptyText="This step has not run yet. Click “Run once” to test the workflow with a sample payload."

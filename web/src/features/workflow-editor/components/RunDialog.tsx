@@ -52,7 +52,10 @@ export function RunDialog({
 
   const example = () => {
     const trigger = useEditorStore.getState().nodes.find((n) => n.type === 'trigger');
-    return JSON.stringify(examplePayload(trigger?.data.nodeType, trigger?.data.config), null, 2);
+    // A pinned (or captured) trigger sample is the best example there is.
+    const sample =
+      trigger?.data.pinnedData ?? examplePayload(trigger?.data.nodeType, trigger?.data.config);
+    return JSON.stringify(sample, null, 2);
   };
 
   useEffect(() => {

@@ -158,12 +158,13 @@ export function setConfig(
 export function patchNodeData(
   graph: EditorGraph,
   nodeId: string,
-  patch: Partial<Pick<StepNodeData, 'name' | 'retry'>>,
+  patch: Partial<Pick<StepNodeData, 'name' | 'retry' | 'pinnedData'>>,
 ): EditorGraph {
   return mapNode(graph, nodeId, (n) => {
     const data = { ...n.data, ...patch };
     if (!data.name) delete data.name;
     if (data.retry === undefined) delete data.retry;
+    if (data.pinnedData === undefined) delete data.pinnedData;
     return { ...n, data };
   });
 }

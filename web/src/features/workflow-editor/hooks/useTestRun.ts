@@ -16,7 +16,7 @@ export function useTestRun(
   const [error, setError] = useState<string | null>(null);
 
   const run = useCallback(
-    async (payload: unknown): Promise<boolean> => {
+    async (payload: unknown, runNode?: string): Promise<boolean> => {
       if (!workflowId) return false;
       setError(null);
       setStarting(true);
@@ -27,7 +27,7 @@ export function useTestRun(
           );
           return false;
         }
-        const { executionId } = await startRun(workflowId, payload, true);
+        const { executionId } = await startRun(workflowId, payload, true, runNode);
         const placeholder: Execution = {
           id: executionId,
           workflowId,
@@ -35,7 +35,7 @@ export function useTestRun(
           version: null,
           mode: 'manual',
           status: 'queued',
-          triggerPayload: payload,
+          triggerPayload: payload ?? null,
           error: null,
           createdAt: new Date().toISOString(),
           startedAt: null,
