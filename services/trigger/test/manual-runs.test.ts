@@ -158,6 +158,45 @@ describe('manual runs', () => {
     expect(specs.calls).toContainEqual({ workflowId, ownerId: alice.id, draft: true });
   });
 
+  it("runs one step of the draft (runNode), starting from the trigger's pinned sample", async () => {
+    const draft = graphWith({ type: 'webhook', id: 'hook' });
+    draft.nodes[0] = { ...draft.nodes[0], pinnedData: { body: { pinned: true } } };
+    const published = graphWith({ type: 'webhook', id: 'hook' });
+    const workflowId = specs.add(alice.id, { graph: published, version: 1 }, draft);
+
+    const res = await run(workflowId, { draft: true, runNode: 'shape' });
+
+    expect(res.status).toBe(202);
+    const { executionId } = (await res.json()) as { executionId: string };
+    const event = await h.waitForTriggered((e) => e.data.executionId === executionId);
+    expect(event.data).toMatchObject({
+      version: null,
+      runNode: 'shape',
+      payload: { body: { pinned: true } },
+    });
+  });
+
+  it('refuses a runNode that is not a step of the draft, the trigger, or without draft: 400', async () => {
+    const graph = graphWith({ type: 'webhook', id: 'hook' });
+    const workflowId = specs.add(alice.id, { graph, version: 1 });
+    const before = h.triggered.length;
+
+    for (const [body, message] of [
+      [{ draft: true, runNode: 'nope' }, 'no step "nope" in the draft'],
+      [{ draft: true, runNode: 'hook' }, 'the trigger is not a step to run'],
+      [{ runNode: 'shape' }, 'send draft: true with it'],
+    ] as const) {
+      const res = await run(workflowId, body);
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as {
+        error: { message: string; details: { path: string; message: string }[] };
+      };
+      expect(answer.error.details[0].path).toBe('runNode');
+      expect(answer.error.details[0].message).toContain(message);
+    }
+    expect(h.triggered.length).toBe(before);
+  });
+
   it('accepts an empty body', async () => {
     const workflowId = specs.add(alice.id, { graph: graphWith({ type: 'manual' }), version: 1 });
     const res = await fetch(`${h.url}/workflows/${workflowId}/runs`, {

@@ -121,7 +121,7 @@ describe('listening for a test webhook call', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ n: 1 }),
     });
-    const { executionId } = await call.json();
+    const { executionId } = (await call.json()) as { executionId: string };
 
     const event = await waitFor(() => h.triggered.find((e) => e.data.executionId === executionId));
     expect(event.data).toMatchObject({
@@ -148,7 +148,9 @@ describe('listening for a test webhook call', () => {
     expect(expired.sample).toBeUndefined();
     const late = await callTestUrl(listenerId);
     expect(late.status).toBe(404);
-    expect((await late.json()).error.message).toMatch(/expired, was stopped, or already received/);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(
+      /expired, was stopped, or already received/,
+    );
   });
 
   it('stops listening on cancel', async () => {

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { fetch } from 'undici';
+import { startE2eStack, type E2eStack } from './support/stack';
+import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
+import { launchDevBrowser, type DevBrowser } from './browser/chromium';
+import {
+  prepareBrowserTest,
+  SCREENSHOTS,
+  signUp,
+  watchedPage,
+  withFailureScreenshot,
+} from './browser/journey';
+
+// Testing step by step in a real headless Chromium against the whole platform: capture a real
+// webhook call as the trigger's sample, pin data on a step, and run one step on its own.
+jest.setTimeout(240_000);
+
+describe('testing a workflow step by step, in a browser', () => {
+  let e2e: E2eStack;
+  let chrome: DevBrowser;
+  let page: Page;
+  let builder: BuilderPage;
+  let origin: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await prepareBrowserTest();
+    fs.rmSync(path.join(SCREENSHOTS, 'step-testing-failure.png'), { force: true });
+    e2e = await startE2eStack('step-testing');
+    origin = e2e.stack.urls.gateway;
+    chrome = await launchDevBrowser({
+      certFile: e2e.stack.certs.cert,
+      caFile: e2e.stack.certs.caCert,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = await watchedPage(chrome.context, pageErrors);
+    builder = new BuilderPage(page);
+  }, 300_000);
+
+  afterAll(async () => {
+    await chrome?.close();
+    await e2e?.close();
+  });
+
+  it('captures a test webhook call, pins data and runs one step at a time', async () => {
+    await withFailureScreenshot('step-testing', { page: () => page, logDir: e2e.logDir }, journey);
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function journey() {
+    await signUp(page, origin, 'grace@example.com');
+    await page.getByTestId('workflow-create').click();
+    await page.getByTestId('create-workflow-name').fill('Order totals');
+    await page.getByTestId('create-workflow-submit').click();
+    await page.waitForURL(/\/workflows\/[^/]+$/);
+    await page.getByTestId('canvas-empty').waitFor();
+
+    // webhook → total (transform) → double (transform), never published.
+    const hook = await builder.dropFromPalette('webhook', { x: 150, y: 110 });
+    const total = await builder.dropFromPalette('transform', { x: 380, y: 280 });
+    const double = await builder.dropFromPalette('transform', { x: 610, y: 450 });
+    await builder.connect(hook, total);
+    await builder.connect(total, double);
+    await builder.select(total);
+    await builder.field('Expression').fill('{ "total": trigger.body.a + trigger.body.b }');
+    await builder.select(double);
+    await builder.field('Expression').fill(`{ "double": steps.${total}.total * 2 }`);
+    await builder.saved();
+
+    // 1. Nothing ran yet: "run this step" on `double` says its input has no data.
+    await textContains(builder.panel.getByTestId('run-step-missing'), total);
+
+    // 2. Listen for a test call on the trigger, call the test URL, see the captured sample.
+    await builder.select(hook);
+    await builder.configureTab();
+    await builder.panel.getByTestId('test-webhook-listen').click();
+    await builder.panel.getByText('Waiting for a call to the test URL…').waitFor();
+    const testUrl = (await builder.panel.getByTestId('test-webhook-url').textContent())!.trim();
+    expect(testUrl).toMatch(new RegExp(`^${origin}/hooks/test/[\\w-]+$`));
+    const res = await fetch(`${testUrl}?source=shop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-for-the-sample' },
+      body: JSON.stringify({ a: 2, b: 3 }),
+      dispatcher: e2e.client.dispatcher,
+    });
+    expect(res.status).toBe(200);
+    const sample = builder.panel.getByTestId('test-webhook-sample');
+    await textContains(sample, ['"POST"', 'source', 'shop']);
+    expect(await builder.panel.getByTestId('test-webhook-captured').textContent()).not.toContain(
+      'not-for-the-sample',
+    );
+    // The test URL took its one call.
+    expect(
+      (await fetch(testUrl, { method: 'POST', dispatcher: e2e.client.dispatcher })).status,
+    ).toBe(404);
+    await builder.panel.getByTestId('test-webhook-pin').click();
+    await builder.node(hook).getByTestId(`node-pinned-${hook}`).waitFor();
+
+    // 3. Run only `total`: it runs on the pinned sample; `double` does not run.
+    await builder.select(total);
+    await builder.panel.getByTestId('run-step-button').click();
+    await attributeBecomes(builder.node(total), 'data-status', 'succeeded');
+    await attributeBecomes(page.getByTestId('run-status'), 'data-status', 'succeeded');
+    expect(await builder.node(double).getAttribute('data-status')).toBe('skipped');
+    await builder.panel.getByTestId('tab-run-data').click();
+    await textContains(builder.panel.getByTestId('step-output'), ['total', '5']);
+
+    // 4. Pin typed data on `total`, then run `double` alone on it.
+    await builder.panel.getByTestId('pinned-data-edit').click();
+    await builder.panel.getByTestId('pinned-data-input').fill('{ "total": 100 }');
+    await builder.panel.getByTestId('pinned-data-save').click();
+    await textContains(builder.panel.getByTestId('pinned-data-value'), '100');
+    await builder.node(total).getByTestId(`node-pinned-${total}`).waitFor();
+    await builder.saved();
+
+    await builder.select(double);
+    await builder.panel.getByTestId('run-step-button').click();
+    await attributeBecomes(builder.node(double), 'data-status', 'succeeded');
+    await textContains(page.getByTestId(`node-status-${total}`), 'Data reused, not run');
+    await builder.panel.getByTestId('tab-run-data').click();
+    await textContains(builder.panel.getByTestId('step-output'), ['double', '200']);
+    await builder.restPointer();
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'step-testing.png'),
+      animations: 'disabled',
+    });
+
+    // 5. The step runs are test executions in the history.
+    await page.getByTestId('nav-executions').click();
+    await page.locator('[data-testid^="execution-row-"]').nth(1).waitFor();
+    expect(await page.locator('[data-testid^="execution-row-"]').count()).toBe(2);
+  }
+});
