@@ -145,7 +145,7 @@ export const NodeShell = memo(function NodeShell({
       )}
       {data.pinnedData !== undefined && (
         <span
-          className="absolute -top-2 left-3 rounded-full bg-violet-600 px-1.5 text-[11px] font-semibold text-white shadow"
+          className="absolute -top-2 right-5 rounded-full bg-violet-600 px-1.5 text-[11px] font-semibold text-white shadow"
           title="Pinned data: test runs use it instead of running this step"
           data-testid={`node-pinned-${id}`}
         >

@@ -46,6 +46,7 @@ export function RunStepSection({ nodeId }: { nodeId: string }) {
         <Button
           size="sm"
           variant="primary"
+          className="shrink-0 whitespace-nowrap"
           disabled={runner.starting}
           onClick={() => void runner.run(undefined, nodeId)}
           data-testid="run-step-button"
