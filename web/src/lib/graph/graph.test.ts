@@ -14,6 +14,8 @@ describe('workflow graph model (framework-free)', () => {
           position: { x: 0, y: 0 },
           config: {},
           retry: { attempts: 3 },
+          // Pinned sample data is kept with the draft (also a falsy pin).
+          pinnedData: 0,
         },
       ],
       edges: [
