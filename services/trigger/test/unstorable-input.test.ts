@@ -28,7 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-/** Every trigger route that takes a body: the webhook (any method), Slack events and manual runs. */
+/**
+ * Every trigger route that takes a body: the webhook (any method), the test webhook URL, Slack
+ * events, manual runs and starting a test-webhook listener.
+ */
 const ROUTES: Record<
   string,
   { method: string; path: () => string; body: Record<string, unknown>; field: string }
@@ -38,6 +41,19 @@ const ROUTES: Record<
     path: () => `/hooks/${hook.hookId}`,
     body: { order: { id: 1 } },
     field: 'customer',
+  },
+  // Refused before any listener is looked up (and so before one is used up).
+  'ALL /hooks/test/:listenerId': {
+    method: 'POST',
+    path: () => '/hooks/test/00000000-0000-4000-8000-000000000000',
+    body: { order: { id: 1 } },
+    field: 'customer',
+  },
+  'POST /workflows/:id/test-webhook': {
+    method: 'POST',
+    path: () => `/workflows/${hook.workflowId}/test-webhook`,
+    body: { run: false },
+    field: 'run',
   },
   // The app's JSON parser refuses these before the signature is even looked at.
   'POST /hooks/slack/events': {
