@@ -109,6 +109,12 @@ export interface StartStackOptions {
   nodeArgs?: Partial<Record<StackProcessName, string[]>>;
   /** One Node process for everything, or one per service (see StackMode). @default 'split' */
   processes?: StackMode;
+  /**
+   * `built`: the bundles in dist/ (built first when stale); `tsx`: the TypeScript entries through
+   * the tsx loader (FLOWGENIE_RUNTIME=tsx; slower to start, more memory; for comparisons).
+   * @default 'built'
+   */
+  runtime?: 'built' | 'tsx';
 }
 
 export interface StackUrls {
@@ -217,7 +223,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   }
 
   const mode = options.processes ?? 'split';
-  if ((await ensureBuilt()) === 'built') progress('built the processes into dist/ (esbuild)');
+  const runtime = options.runtime ?? 'built';
+  if (runtime === 'built' && (await ensureBuilt()) === 'built')
+    progress('built the processes into dist/ (esbuild)');
   const certs = await ensureDevCerts(options.certsDir ?? CERTS_DIR);
   if (certs.created)
     progress(`created dev certificates in ${path.relative(REPO_ROOT, certs.dir) || certs.dir}`);
@@ -322,7 +330,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides };
     const proc = new ManagedProcess(
       name,
-      path.join(DIST_DIR, `${name satisfies keyof typeof BUILD_ENTRIES}.js`),
+      runtime === 'built'
+        ? path.join(DIST_DIR, `${name satisfies keyof typeof BUILD_ENTRIES}.js`)
+        : path.join(REPO_ROOT, BUILD_ENTRIES[name]),
       env,
       logDir,
       output,

@@ -18,6 +18,7 @@ import { FAKE_DEFAULTS } from '@flowgenie/local-fakes';
  * the web build, then every service, the executor and the gateway. Ctrl-C stops them gracefully.
  * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty);
  * FLOWGENIE_PROCESSES=split runs one process per service (default `one`: all in one process);
+ * FLOWGENIE_RUNTIME=tsx runs the TypeScript sources through tsx instead of the bundles in dist/;
  * FAKE_PROVIDERS=1 also runs the local fake Google and Slack (FAKE_GOOGLE_PORT, FAKE_SLACK_PORT) and
  * points the services at them;
  * --skip-web starts without (re)building the web app; --reset first drops this checkout's database,
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       dataDir: settings.dataDir,
       ports: { gateway: gatewayPort },
       processes,
+      runtime: process.env.FLOWGENIE_RUNTIME === 'tsx' ? 'tsx' : 'built',
       pretty,
       fakeProviders,
       onProgress: (m) => log(`  ${m}`),
