@@ -1,7 +1,12 @@
 import { ensureBuilt } from './build';
 
-/** `tsx local/dev/src/build-cli.ts [--force]`: bundles the process entries into dist/ when stale. */
-ensureBuilt({ force: process.argv.includes('--force'), log: console.log }).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** `npm run build [-- --force]`: bundles the process entries into dist/ when a source changed. */
+ensureBuilt({ force: process.argv.includes('--force'), log: console.log }).then(
+  (result) => {
+    if (result === 'fresh') console.log('dist/ is up to date');
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
