@@ -144,7 +144,8 @@ function writeMeta(metafile: Metafile, startedAt: number): void {
 }
 
 async function acquireLock(): Promise<() => void> {
-  const deadline = Date.now() + 120_000;
+  // Another process is building: on a loaded 2-core machine that can take a minute or two.
+  const deadline = Date.now() + 600_000;
   for (;;) {
     try {
       fs.writeFileSync(LOCK_FILE, String(process.pid), { flag: 'wx' });
