@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1.7
 #
-# One image for every FlowGenie process. Workspace packages export ./src/index.ts and there is no
-# build step: the processes run their TypeScript entry points with tsx. The command picks the
-# process, e.g. `services/auth/src/main.ts` (see docker-compose.yml); the default is the gateway.
-# The same image runs the executor on ECS (cdk-constructs Executor).
+# One image for every FlowGenie process. The build bundles each process entry into dist/ with
+# esbuild (local/dev/src/build.ts; native and self-locating packages stay in node_modules), and the
+# processes run that JavaScript, not TypeScript through a loader. The command picks the process,
+# e.g. `dist/auth.js` (see docker-compose.yml; `dist/flowgenie.js` runs them all in one process);
+# the default is the gateway. The same image runs the executor on ECS (cdk-constructs Executor).
 
 ARG NODE_VERSION=20.19
 
@@ -27,7 +28,7 @@ FROM base AS deps
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
-# The lock file is written by npm 11 (allowScripts); tsx is a dev dependency the image needs.
+# The lock file is written by npm 11 (allowScripts); tsx and esbuild (dev dependencies) build dist/.
 RUN npm install -g npm@11
 COPY --from=manifests /app/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --include=dev
@@ -35,9 +36,10 @@ RUN --mount=type=cache,target=/root/.npm npm ci --include=dev
 FROM base AS runtime
 COPY --from=deps --chown=node:node /app ./
 COPY --chown=node:node . .
+RUN node --import tsx local/dev/src/build-cli.ts --force
 # The data folder (key files, the internal service token) is a volume shared by the services:
 # created here so the volume starts owned by the user the services run as.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
-ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["local/gateway/src/main.ts"]
+ENTRYPOINT ["node"]
+CMD ["dist/gateway.js"]

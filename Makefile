@@ -1,14 +1,22 @@
 # Shortcuts for the README's commands. Every target runs what the README says; nothing here is
 # needed to use FlowGenie (npm start and npm test are the two commands).
-.PHONY: dev dev-fake test synth deploy
+.PHONY: dev dev-split dev-fake build test synth deploy
 
 STAGE ?= dev
 # The executor image (pushed to ECR by the pipeline under the commit it was built from).
 IMAGE_TAG ?= $(shell git rev-parse HEAD)
 
-## dev: the whole platform on https://localhost:8443 (npm start)
+## dev: the whole platform on https://localhost:8443, every service in one process (npm start)
 dev:
 	npm start
+
+## dev-split: the same, one process per service (as in docker compose and AWS)
+dev-split:
+	FLOWGENIE_PROCESSES=split npm start
+
+## build: bundle the process entries into dist/ (npm start does it when a source changed)
+build:
+	npm run build
 
 ## dev-fake: the same, with the local fake Google and Slack
 dev-fake:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm start: install dependencies when node_modules is missing or package-lock.json changed since the
-# last install (hash kept in node_modules/.flowgenie-lock-hash), then start the whole local platform.
+# last install (hash kept in node_modules/.flowgenie-lock-hash), build the processes into dist/ when a
+# source changed, then start the whole local platform (FLOWGENIE_PROCESSES=split: one process per
+# service; default one process for all).
 # Arguments go to the start command, e.g. `npm start -- --pretty`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +15,7 @@ if [[ ! -d node_modules || ! -f $hash_file || "$(cat "$hash_file")" != "$lock_ha
   echo "$lock_hash" > "$hash_file"
 fi
 
-exec npx tsx local/dev/src/start.ts "$@"
+# The processes run as built JavaScript: bundle them into dist/ when a source changed (esbuild,
+# seconds), then run the start command itself from there too.
+node --import tsx local/dev/src/build-cli.ts
+exec node dist/start.js "$@"

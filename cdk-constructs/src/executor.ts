@@ -22,8 +22,8 @@ export interface ExecutorProps {
    */
   readonly imageTag: string;
   /**
-   * Command of the container (the image's entrypoint is `node --import tsx`).
-   * @default ['services/execution/src/main.worker.ts']
+   * Command of the container (the image's entrypoint is `node`; dist/ holds the built entries).
+   * @default ['dist/executor.js']
    */
   readonly command?: string[];
   /**
@@ -120,7 +120,7 @@ export class Executor extends Construct {
 
     this.container = this.taskDefinition.addContainer('executor', {
       image: ecs.ContainerImage.fromEcrRepository(repository, props.imageTag),
-      command: props.command ?? ['services/execution/src/main.worker.ts'],
+      command: props.command ?? ['dist/executor.js'],
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'executor', logGroup }),
       environment: {
         NODE_ENV: 'production',
@@ -130,7 +130,7 @@ export class Executor extends Construct {
         ...props.environment,
       },
       secrets: props.secrets,
-      // tsx caches its compiled output under the temp directory, so the root stays writable.
+      // Writable root: the image has not been run with a read-only one yet.
       readonlyRootFilesystem: false,
       stopTimeout: Duration.seconds(60),
     });

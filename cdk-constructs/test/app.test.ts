@@ -225,7 +225,7 @@ describe('the FlowGenie CDK app', () => {
     const image = JSON.stringify(container.Image);
     expect(image).toContain(repoParam);
     expect(image).toContain(':abc1234');
-    expect(container.Command).toEqual(['services/execution/src/main.worker.ts']);
+    expect(container.Command).toEqual(['dist/executor.js']);
     // The executor task role may receive and delete messages of the execution inbox.
     const taskRoleStatements = Object.values(execution.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p).includes('ExecutorTaskTaskRole'))

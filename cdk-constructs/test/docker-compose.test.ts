@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { BUILD_ENTRIES, type BuildEntry } from '../../local/dev/src/build';
 
 // docker-compose.yml is validated by a real Compose CLI (`config` needs no Docker daemon):
 // the Debian `docker-compose` package, or the v2 plugin as `docker compose` where that is what
@@ -46,12 +47,12 @@ interface Service {
 
 const platform = ['auth', 'workflow-catalog', 'trigger', 'execution', 'executor', 'gateway'];
 const entryPoints: Record<string, string> = {
-  auth: 'services/auth/src/main.ts',
-  'workflow-catalog': 'services/workflow-catalog/src/main.ts',
-  trigger: 'services/trigger/src/main.ts',
-  execution: 'services/execution/src/main.ts',
-  executor: 'services/execution/src/main.worker.ts',
-  gateway: 'local/gateway/src/main.ts',
+  auth: 'dist/auth.js',
+  'workflow-catalog': 'dist/workflow-catalog.js',
+  trigger: 'dist/trigger.js',
+  execution: 'dist/execution.js',
+  executor: 'dist/executor.js',
+  gateway: 'dist/gateway.js',
 };
 
 let services: Record<string, Service>;
@@ -93,10 +94,16 @@ describe('docker-compose.yml', () => {
       });
       expect({ name, command: s.command }).toEqual({ name, command: [entryPoints[name]] });
     }
-    // The image's entry point runs the command with tsx.
-    expect(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(
-      /ENTRYPOINT \["node", "--import", "tsx"\]/,
-    );
+    // The image builds dist/ and its entry point runs the command's built JavaScript with node.
+    const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN node --import tsx local\/dev\/src\/build-cli\.ts/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node"\]$/m);
+    for (const entry of Object.values(entryPoints)) {
+      expect({ entry, built: BUILD_ENTRIES[path.basename(entry, '.js') as BuildEntry] }).toEqual({
+        entry,
+        built: expect.stringMatching(/\.ts$/),
+      });
+    }
   });
 
   it('gives every platform process the database, Redis, JWKS and log settings', () => {

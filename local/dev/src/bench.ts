@@ -10,8 +10,9 @@ import { deleteRedisPrefix } from './checkout';
 import {
   DEFAULT_REDIS_URL,
   freePorts,
+  stackModeOf,
+  stackProcesses,
   startStack,
-  STACK_PROCESSES,
   type RunningStack,
   type StackProcessName,
 } from './stack';
@@ -54,14 +55,22 @@ const PEER_SCRIPT = path.resolve(
   REPO_ROOT,
   process.env.BENCH_PEER_SCRIPT ?? '../shared/peers/n8n-bench.sh',
 );
+/** BENCH_PROCESSES=one|split: the stack's process mode (default `one`, as `npm start`). */
+const PROCESS_MODE = stackModeOf(process.env.BENCH_PROCESSES, 'one');
+/** BENCH_RUNTIME=tsx: run the TypeScript sources through tsx instead of the bundles (comparisons). */
+const RUNTIME = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'built';
+const PROCESSES = stackProcesses(PROCESS_MODE);
 /** BENCH_CPU_PROF=1: `node --cpu-prof` for these processes (BENCH_CPU_PROF_PROCESSES). */
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-const CPU_PROF_PROCESSES = (process.env.BENCH_CPU_PROF_PROCESSES ?? 'execution,executor')
+const CPU_PROF_PROCESSES = (
+  process.env.BENCH_CPU_PROF_PROCESSES ??
+  (PROCESS_MODE === 'one' ? 'flowgenie' : 'execution,executor')
+)
   .split(',')
   .map((n) => {
-    if (!(STACK_PROCESSES as readonly string[]).includes(n)) {
+    if (!(PROCESSES as readonly string[]).includes(n)) {
       throw new Error(
-        `BENCH_CPU_PROF_PROCESSES: unknown process "${n}" (one of ${STACK_PROCESSES.join(', ')})`,
+        `BENCH_CPU_PROF_PROCESSES: unknown process "${n}" (one of ${PROCESSES.join(', ')})`,
       );
     }
     return n as StackProcessName;
@@ -344,6 +353,7 @@ async function main(): Promise<void> {
   if (PEER && PEER !== 'n8n') throw new Error(`BENCH_PEER: unknown peer "${PEER}" (only n8n)`);
   let stack: RunningStack | undefined;
   let db: TestDatabase | undefined;
+  let startupMs: number | undefined;
   let base = process.env.BENCH_URL;
   let caFile = process.env.BENCH_CA_FILE ?? path.join(CERTS_DIR, 'ca.pem');
   let profileDir: string | undefined;
@@ -361,7 +371,10 @@ async function main(): Promise<void> {
       const [auth, catalog, trigger, execution, executor, gateway] = await freePorts(6);
       const prefix = testRedisPrefix('bench');
       if (CPU_PROF) profileDir = path.join(DATA_DIR, 'bench', prefix, 'cpu-prof');
+      const startedAt = Date.now();
       stack = await startStack({
+        processes: PROCESS_MODE,
+        runtime: RUNTIME,
         ports: { auth, catalog, trigger, execution, executor, gateway },
         databaseUrl: db.url,
         redisPrefix: prefix,
@@ -381,10 +394,12 @@ async function main(): Promise<void> {
             )
           : undefined,
       });
+      startupMs = Date.now() - startedAt;
+      log(`  stack ready in ${(startupMs / 1000).toFixed(1)} s (${PROCESS_MODE}, ${RUNTIME})`);
       base = stack.urls.gateway;
       caFile = stack.certs.caCert;
     }
-    ours = await runFlowGenie(base, caFile, stack);
+    ours = await runFlowGenie(base, caFile, stack, startupMs);
   } finally {
     for (const [name, pid] of Object.entries(stack?.pids() ?? {})) pidNames[pid] = name;
     await stack?.stop();
@@ -424,6 +439,7 @@ async function runFlowGenie(
   base: string,
   caFile: string,
   stack: RunningStack | undefined,
+  startupMs: number | undefined,
 ): Promise<FlowGenieCellSummary[]> {
   const dispatcher = new Agent({
     connect: { ca: fs.readFileSync(caFile) },
@@ -507,6 +523,11 @@ async function runFlowGenie(
   process.stdout.write(
     `\n## FlowGenie benchmark (${new Date().toISOString()}, ${SECONDS}s per cell)\n\n`,
   );
+  if (stack) {
+    process.stdout.write(
+      `Stack: ${stack.mode === 'one' ? 'one process for every service and the gateway' : 'one process per service'} (BENCH_PROCESSES=${stack.mode}), ${RUNTIME === 'built' ? 'built JavaScript (dist/)' : 'TypeScript through tsx'}; ready ${((startupMs ?? 0) / 1000).toFixed(1)} s after the start (build check, migrations and every /readyz).\n\n`,
+    );
+  }
   process.stdout.write(
     'Workflow: webhook -> transform (total = a + b) -> if (total > 10) -> respond (in immediate mode a final transform, since a respond step is refused there). "acknowledged": 202 (immediately) or 200 (respond_node) answers; ' +
       '"recorded": acknowledged executions found through the executions API once finished; "lost" = acknowledged − recorded. ' +
@@ -516,7 +537,7 @@ async function runFlowGenie(
   );
   process.stdout.write(`${table(cells)}\n`);
 
-  const processes = [...(stack ? STACK_PROCESSES : []), POSTGRES, REDIS];
+  const processes = [...(stack ? PROCESSES : []), POSTGRES, REDIS];
   process.stdout.write(
     `\n### CPU ms per acknowledged execution, per process (${cores} cores, ${hz} ticks/s)\n\n` +
       'utime+stime from /proc/<pid>/stat before the first request and after the last acknowledged execution finished (the drain included). ' +

@@ -23,8 +23,9 @@ export interface LogOutput {
 }
 
 /**
- * One child process of the stack: `node --import tsx <entry>`, its JSON log appended to
- * `<logDir>/<name>.log`, the last lines kept for a crash report.
+ * One child process of the stack: `node <entry>` for a built entry (`dist/*.js`), `node --import
+ * tsx <entry>` for a TypeScript one, its JSON log appended to `<logDir>/<name>.log`, the last lines
+ * kept for a crash report.
  */
 export class ManagedProcess {
   readonly logFile: string;
@@ -64,7 +65,8 @@ export class ManagedProcess {
     this.stream = fs.createWriteStream(this.logFile, { flags: 'a' });
     // Own process group: a Ctrl-C in the terminal reaches only the start command, which then
     // sends each child one SIGTERM (a second signal would make a service exit at once).
-    this.child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', this.entry], {
+    const loader = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    this.child = spawn(process.execPath, [...this.nodeArgs, ...loader, this.entry], {
       cwd: REPO_ROOT,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],

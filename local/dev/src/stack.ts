@@ -16,6 +16,7 @@ import { startFakeProviders, type FakeProvidersOptions, type RunningFakes } from
 import { isPortOpen } from './infra';
 import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
 import { ManagedProcess, type ProcessExit } from './processes';
+import { BUILD_ENTRIES, DIST_DIR, ensureBuilt } from './build';
 
 /** The processes of the local stack, in start order. */
 export const STACK_PROCESSES = [
@@ -26,7 +27,27 @@ export const STACK_PROCESSES = [
   'executor',
   'gateway',
 ] as const;
-export type StackProcessName = (typeof STACK_PROCESSES)[number];
+/** The one process of the one-process mode (local/dev/src/one-process.ts). */
+export const ONE_PROCESS = 'flowgenie' as const;
+export type StackProcessName = (typeof STACK_PROCESSES)[number] | typeof ONE_PROCESS;
+
+/**
+ * `one`: every service, the executor and the gateway in one Node process (`npm start`'s default,
+ * least memory); `split`: one process each, as on AWS (a process can be killed on its own).
+ */
+export type StackMode = 'one' | 'split';
+
+/** The processes a stack of this mode runs. */
+export function stackProcesses(mode: StackMode): readonly StackProcessName[] {
+  return mode === 'one' ? [ONE_PROCESS] : STACK_PROCESSES;
+}
+
+/** `FLOWGENIE_PROCESSES` (or another variable) as a mode; `fallback` when unset. */
+export function stackModeOf(value: string | undefined, fallback: StackMode): StackMode {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'one' || value === 'split') return value;
+  throw new Error(`unknown process mode "${value}": one of one, split`);
+}
 
 export interface StackPorts {
   auth: number;
@@ -86,11 +107,20 @@ export interface StartStackOptions {
   fakeProviders?: boolean | FakeProvidersOptions;
   /** Extra Node options per process (e.g. `--cpu-prof` for the bench's profiles). */
   nodeArgs?: Partial<Record<StackProcessName, string[]>>;
+  /** One Node process for everything, or one per service (see StackMode). @default 'split' */
+  processes?: StackMode;
+  /**
+   * `built`: the bundles in dist/ (built first when stale); `tsx`: the TypeScript entries through
+   * the tsx loader (FLOWGENIE_RUNTIME=tsx; slower to start, more memory; for comparisons).
+   * @default 'built'
+   */
+  runtime?: 'built' | 'tsx';
 }
 
 export interface StackUrls {
   /** The public origin (https://localhost:<gateway port>). */
   gateway: string;
+  /** The services' own origins: HTTPS in the split mode, plain HTTP on loopback in the one-process mode. */
   auth: string;
   catalog: string;
   trigger: string;
@@ -99,6 +129,7 @@ export interface StackUrls {
 }
 
 export interface RunningStack {
+  mode: StackMode;
   urls: StackUrls;
   certs: DevCerts;
   logDir: string;
@@ -147,9 +178,12 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
- * Starts the whole local platform as child processes: the four services, the executor and the
- * gateway, each over HTTPS with the dev certificates, and waits until each answers `/readyz`.
- * The start command and the end-to-end tests both start the stack through this function.
+ * Starts the whole local platform from its built JavaScript (`dist/`, rebuilt first when a source
+ * changed): in the split mode the four services, the executor and the gateway as child processes,
+ * each over HTTPS with the dev certificates; in the one-process mode all of them in one child
+ * process, TLS at the gateway only. Waits until each process answers `/readyz` (the gateway's
+ * asks every service). The start command, the bench and the end-to-end tests all start the stack
+ * through this function.
  *
  * Needs Postgres and Redis already answering (see ensureInfrastructure).
  *
@@ -188,6 +222,10 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     );
   }
 
+  const mode = options.processes ?? 'split';
+  const runtime = options.runtime ?? 'built';
+  if (runtime === 'built' && (await ensureBuilt()) === 'built')
+    progress('built the processes into dist/ (esbuild)');
   const certs = await ensureDevCerts(options.certsDir ?? CERTS_DIR);
   if (certs.created)
     progress(`created dev certificates in ${path.relative(REPO_ROOT, certs.dir) || certs.dir}`);
@@ -196,13 +234,15 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   fs.mkdirSync(dataDir, { recursive: true });
 
   const local = (port: number) => `https://127.0.0.1:${port}`;
+  const service = (port: number) =>
+    mode === 'one' ? `http://127.0.0.1:${port}` : `https://127.0.0.1:${port}`;
   const urls: StackUrls = {
     gateway: `https://localhost:${ports.gateway}`,
-    auth: local(ports.auth),
-    catalog: local(ports.catalog),
-    trigger: local(ports.trigger),
-    execution: local(ports.execution),
-    executor: local(ports.executor),
+    auth: service(ports.auth),
+    catalog: service(ports.catalog),
+    trigger: service(ports.trigger),
+    execution: service(ports.execution),
+    executor: service(ports.executor),
   };
 
   const internalTokenFile =
@@ -250,27 +290,34 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
 
-  const specs: Record<StackProcessName, { entry: string; port: number; env?: NodeJS.ProcessEnv }> =
-    {
-      auth: { entry: 'services/auth/src/main.ts', port: ports.auth },
-      'workflow-catalog': { entry: 'services/workflow-catalog/src/main.ts', port: ports.catalog },
-      trigger: { entry: 'services/trigger/src/main.ts', port: ports.trigger },
-      execution: { entry: 'services/execution/src/main.ts', port: ports.execution },
-      executor: { entry: 'services/execution/src/main.worker.ts', port: ports.executor },
-      gateway: {
-        entry: 'local/gateway/src/main.ts',
-        port: ports.gateway,
-        env: {
-          AUTH_URL: urls.auth,
-          CATALOG_URL: urls.catalog,
-          TRIGGER_URL: urls.trigger,
-          EXECUTION_URL: urls.execution,
-          EXECUTOR_URL: urls.executor,
-          UPSTREAM_CA_FILE: certs.caCert,
-          WEB_DIST_DIR: path.join(REPO_ROOT, 'web', 'dist'),
-        },
+  const gatewayEnv = {
+    AUTH_URL: urls.auth,
+    CATALOG_URL: urls.catalog,
+    TRIGGER_URL: urls.trigger,
+    EXECUTION_URL: urls.execution,
+    EXECUTOR_URL: urls.executor,
+    UPSTREAM_CA_FILE: certs.caCert,
+    WEB_DIST_DIR: path.join(REPO_ROOT, 'web', 'dist'),
+  };
+  const specs: Record<StackProcessName, { port: number; env?: NodeJS.ProcessEnv }> = {
+    auth: { port: ports.auth },
+    'workflow-catalog': { port: ports.catalog },
+    trigger: { port: ports.trigger },
+    execution: { port: ports.execution },
+    executor: { port: ports.executor },
+    gateway: { port: ports.gateway, env: gatewayEnv },
+    // Its services listen where the split mode's would, plain HTTP on loopback (one-process.ts).
+    [ONE_PROCESS]: {
+      port: ports.gateway,
+      env: {
+        ...gatewayEnv,
+        AUTH_PORT: String(ports.auth),
+        CATALOG_PORT: String(ports.catalog),
+        TRIGGER_PORT: String(ports.trigger),
+        EXECUTION_PORT: String(ports.execution),
       },
-    };
+    },
+  };
 
   const output = {
     pretty: options.pretty ?? false,
@@ -283,7 +330,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides };
     const proc = new ManagedProcess(
       name,
-      path.join(REPO_ROOT, spec.entry),
+      runtime === 'built'
+        ? path.join(DIST_DIR, `${name satisfies keyof typeof BUILD_ENTRIES}.js`)
+        : path.join(REPO_ROOT, BUILD_ENTRIES[name]),
       env,
       logDir,
       output,
@@ -337,11 +386,16 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
   try {
     progress('starting services (each runs its migrations at boot)…');
-    // Services first (distinct schemas, so their migrations run side by side); the executor
-    // shares the execution schema, so it starts once the execution service has migrated it.
-    await launch(['auth', 'workflow-catalog', 'trigger', 'execution']);
-    await launch(['executor']);
-    await launch(['gateway']);
+    if (mode === 'one') {
+      // Its gateway's /readyz answers 200 once every service in it is ready.
+      await launch([ONE_PROCESS]);
+    } else {
+      // Services first (distinct schemas, so their migrations run side by side); the executor
+      // shares the execution schema, so it starts once the execution service has migrated it.
+      await launch(['auth', 'workflow-catalog', 'trigger', 'execution']);
+      await launch(['executor']);
+      await launch(['gateway']);
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -349,6 +403,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
   const migrations = await countMigrations(databaseUrl).catch(() => ({}));
   return {
+    mode,
     urls,
     certs,
     logDir,

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { checkoutSettings, databaseNameOf, explainStartFailure, resetCheckout } from './checkout';
 import { ensureInfrastructure, MissingServiceError } from './infra';
 import { LOG_DIR, REPO_ROOT } from './paths';
-import { DEFAULT_PORTS, StackStartError, startStack, type RunningStack } from './stack';
+import {
+  DEFAULT_PORTS,
+  stackModeOf,
+  StackStartError,
+  startStack,
+  type RunningStack,
+} from './stack';
 import { ensureWebBuilt } from './web';
 import { FAKE_DEFAULTS } from '@flowgenie/local-fakes';
 
@@ -11,6 +17,8 @@ import { FAKE_DEFAULTS } from '@flowgenie/local-fakes';
  * `npm start`: Postgres and Redis (started when installed here), database, dev certificates,
  * the web build, then every service, the executor and the gateway. Ctrl-C stops them gracefully.
  * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, GATEWAY_PORT, LOG_FORMAT=pretty (or --pretty);
+ * FLOWGENIE_PROCESSES=split runs one process per service (default `one`: all in one process);
+ * FLOWGENIE_RUNTIME=tsx runs the TypeScript sources through tsx instead of the bundles in dist/;
  * FAKE_PROVIDERS=1 also runs the local fake Google and Slack (FAKE_GOOGLE_PORT, FAKE_SLACK_PORT) and
  * points the services at them;
  * --skip-web starts without (re)building the web app; --reset first drops this checkout's database,
@@ -22,6 +30,7 @@ async function main(): Promise<void> {
   const settings = checkoutSettings(process.env);
   const { databaseUrl, redisUrl } = settings;
   const gatewayPort = Number(process.env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway);
+  const processes = stackModeOf(process.env.FLOWGENIE_PROCESSES, 'one');
   const fakeProviders = ['1', 'true'].includes(process.env.FAKE_PROVIDERS ?? '')
     ? {
         googlePort: Number(process.env.FAKE_GOOGLE_PORT ?? FAKE_DEFAULTS.googlePort),
@@ -73,6 +82,8 @@ async function main(): Promise<void> {
       redisPrefix: settings.redisPrefix,
       dataDir: settings.dataDir,
       ports: { gateway: gatewayPort },
+      processes,
+      runtime: process.env.FLOWGENIE_RUNTIME === 'tsx' ? 'tsx' : 'built',
       pretty,
       fakeProviders,
       onProgress: (m) => log(`  ${m}`),
@@ -100,6 +111,9 @@ async function main(): Promise<void> {
   log(`  ✓ migrations applied: ${migrated}`);
   log('');
   log(`FlowGenie is running at ${stack.urls.gateway}${webState}`);
+  log(
+    `  processes     ${processes === 'one' ? 'one (every service in one process; FLOWGENIE_PROCESSES=split for one each)' : 'split (one per service)'}`,
+  );
   log(`  API docs      ${stack.urls.gateway}/api/docs`);
   log(`  readiness     ${stack.urls.gateway}/readyz`);
   log(

@@ -90,7 +90,8 @@ export function createGateway(config: GatewayConfig, opts: { logger?: Logger } =
     }),
   );
 
-  app.use(correlationMiddleware({ logger }));
+  // The platform's access log: one line per request at info (the services log theirs at debug).
+  app.use(correlationMiddleware({ logger, requestLogLevel: 'info' }));
 
   // Routing first: proxied requests never touch a body parser, their bytes stream through.
   app.use((req, res, next) => {

@@ -107,10 +107,17 @@ const CORRELATION_ID = /^[\w.:-]{1,200}$/;
 
 /**
  * Takes the caller's `x-correlation-id` (or makes one), echoes it, runs the rest of the request
- * inside it, and logs one line per request with its latency (recorded in `metrics` when given).
+ * inside it, and logs one line per request with its latency (recorded in `metrics` when given):
+ * at `requestLogLevel` (default `debug`: one line per request is hot-path work in every service;
+ * the gateway keeps its access log at `info`), and at `warn` whatever the level for a 5xx answer.
  * Used by every service and by the local gateway, so an id flows unchanged from the edge inward.
  */
-export function correlationMiddleware(opts: { logger: Logger; metrics?: Metrics }): RequestHandler {
+export function correlationMiddleware(opts: {
+  logger: Logger;
+  metrics?: Metrics;
+  requestLogLevel?: 'info' | 'debug';
+}): RequestHandler {
+  const level = opts.requestLogLevel ?? 'debug';
   return (req, res, next) => {
     const incoming = req.header(CORRELATION_HEADER);
     const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
@@ -126,8 +133,10 @@ export function correlationMiddleware(opts: { logger: Logger; metrics?: Metrics 
       );
       const path = req.originalUrl.split('?')[0];
       if (QUIET_PATHS.has(path)) return;
+      const lineLevel = res.statusCode >= 500 ? 'warn' : level;
+      if (!opts.logger.isLevelEnabled(lineLevel)) return;
       runWithCorrelation(correlationId, () =>
-        opts.logger.info(
+        opts.logger[lineLevel](
           { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
           'request',
         ),

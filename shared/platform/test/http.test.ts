@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { exportJWK, generateKeyPair, createLocalJWKSet, SignJWT, type JWK } from 'jose';
 import { z } from 'zod';
 import {
@@ -181,5 +182,58 @@ describe('platform HTTP defaults', () => {
   ])('rejects a %s token with 401', async (_label, token) => {
     const res = await get('/me', await token());
     expect(res.status).toBe(401);
+  });
+});
+
+describe('request log lines', () => {
+  /** A service's app whose logger writes its lines here, at `level`. */
+  async function serve(level: string) {
+    const lines: { level: number; msg: string; status?: number }[] = [];
+    const captured = pino({ level }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = createHttpApp({ logger: captured });
+    app.get('/ok', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    finishHttpApp(app, { logger: captured });
+    const server = await startHttpServer(app, { port: 0 });
+    const requestLines = () => lines.filter((l) => l.msg === 'request');
+    return { server, requestLines };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it('logs a successful request at debug only, so an info-level service writes no line per request', async () => {
+    const info = await serve('info');
+    const debug = await serve('debug');
+    try {
+      await fetch(`${info.server.url}/ok`);
+      await fetch(`${debug.server.url}/ok`);
+      await settle();
+
+      expect(info.requestLines()).toEqual([]);
+      expect(debug.requestLines()).toEqual([
+        expect.objectContaining({ level: pino.levels.values.debug, status: 200 }),
+      ]);
+    } finally {
+      await info.server.close();
+      await debug.server.close();
+    }
+  });
+
+  it('logs a 5xx answer at warn whatever the level', async () => {
+    const { server, requestLines } = await serve('warn');
+    try {
+      const res = await fetch(`${server.url}/boom`);
+      await settle();
+
+      expect(res.status).toBe(500);
+      expect(requestLines()).toEqual([
+        expect.objectContaining({ level: pino.levels.values.warn, status: 500 }),
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   freePorts,
   startStack,
   type RunningStack,
+  type StackMode,
   type StackPorts,
 } from '@flowgenie/local-dev';
 import { GatewayClient } from './client';
@@ -46,6 +47,8 @@ export async function startE2eStack(
   opts: {
     /** Run the fake Google and Slack (free ports) and point the services at them: `stack.fakes`. */
     fakeProviders?: boolean;
+    /** One process per service (the default here: the AWS shape), or all in one. */
+    processes?: StackMode;
   } = {},
 ): Promise<E2eStack> {
   pruneOldRuns();
@@ -69,6 +72,7 @@ export async function startE2eStack(
       readyTimeoutMs: 120_000,
       env: { HTTP_ALLOW_LOOPBACK: 'true', ...env },
       fakeProviders: opts.fakeProviders ? { googlePort: 0, slackPort: 0 } : undefined,
+      processes: opts.processes ?? 'split',
     });
   } catch (err) {
     await db.drop().catch(() => undefined);

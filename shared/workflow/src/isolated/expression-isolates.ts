@@ -223,12 +223,16 @@ function stopped(pending: Pending, reason: string, code = 'D1012'): ExpressionEr
 }
 
 /**
- * The worker's code: the built `expression-worker.js` beside this file when there is one, else
- * the TypeScript source bundled once per process with esbuild (development, tests).
+ * The worker's code: the built `expression-worker.js` beside this file or beside the process's
+ * bundled entry (`dist/`, see local/dev/src/build.ts) when there is one, else the TypeScript
+ * source bundled once per process with esbuild (development, tests).
  */
 function workerEntry(): [string, { eval: boolean }] {
-  const built = path.join(__dirname, 'expression-worker.js');
-  if (fs.existsSync(built)) return [built, { eval: false }];
+  const mainDir = require.main?.filename ? path.dirname(require.main.filename) : undefined;
+  for (const dir of [__dirname, mainDir]) {
+    const built = dir && path.join(dir, 'expression-worker.js');
+    if (built && fs.existsSync(built)) return [built, { eval: false }];
+  }
   workerSource ??= buildSync({
     entryPoints: [path.join(__dirname, 'expression-worker.ts')],
     bundle: true,
