@@ -149,6 +149,11 @@ export const busEnv = {
   EVENTS_DLQ_URL: z.string().url().optional(),
   /** The name cdk-constructs gives the queue URL; used when EVENTS_QUEUE_URL is unset. */
   QUEUE_URL: z.string().url().optional(),
+  /**
+   * Seconds of the SQS consumer's long poll (EVENT_BUS=aws). 20 in AWS; a local SQS server
+   * answers only when the wait ends, so the local AWS-mode tests use 1.
+   */
+  SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
 };
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 

@@ -13,6 +13,7 @@ import {
   startStack,
   type RunningStack,
   type StackPorts,
+  type StartStackOptions,
 } from '@flowgenie/local-dev';
 import { GatewayClient } from './client';
 
@@ -46,6 +47,8 @@ export async function startE2eStack(
   opts: {
     /** Run the fake Google and Slack (free ports) and point the services at them: `stack.fakes`. */
     fakeProviders?: boolean;
+    /** Extra environment of single processes (startStack's `processEnv`). */
+    processEnv?: StartStackOptions['processEnv'];
   } = {},
 ): Promise<E2eStack> {
   pruneOldRuns();
@@ -68,6 +71,7 @@ export async function startE2eStack(
       // The suite may run beside every other test suite on a small machine.
       readyTimeoutMs: 120_000,
       env: { HTTP_ALLOW_LOOPBACK: 'true', ...env },
+      processEnv: opts.processEnv,
       fakeProviders: opts.fakeProviders ? { googlePort: 0, slackPort: 0 } : undefined,
     });
   } catch (err) {
