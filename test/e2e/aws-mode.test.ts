@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from './support/servers';
 import { startE2eStack, type E2eStack } from './support/stack';
 import { chain, graph } from './support/workflows';
 
-// The CDK synth (~15 s) and six processes on a busy machine; each flow waits on real work.
+// Six processes and a CDK synth on a busy machine; each flow waits on real work.
 jest.setTimeout(120_000);
 
 /**
@@ -24,10 +24,11 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge 
   let alice: Session;
 
   beforeAll(async () => {
-    rules = synthesizedInboxRules();
+    // The synth runs in its own process while the stack starts; events flow only once both are done.
+    const synth = synthesizedInboxRules();
     server = await startTestServer();
-    aws = await startLocalAws(rules, `e2e${Date.now().toString(36)}`);
-    e2e = await startE2eStack('e2e-aws', aws.env, {
+    aws = await startLocalAws(`e2e${Date.now().toString(36)}`);
+    const started = startE2eStack('e2e-aws', aws.env, {
       processEnv: {
         trigger: aws.queueEnv('trigger'),
         'workflow-catalog': aws.queueEnv('workflow-catalog'),
@@ -36,6 +37,12 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge 
         executor: aws.queueEnv('execution'),
       },
     });
+    const [synthesized, stack] = await Promise.allSettled([synth, started]);
+    if (stack.status === 'fulfilled') e2e = stack.value;
+    if (synthesized.status === 'rejected') throw synthesized.reason;
+    if (stack.status === 'rejected') throw stack.reason;
+    rules = synthesized.value;
+    aws.routeBy(rules);
     client = e2e.client;
     alice = await Session.signUp(client, `alice-aws-${Date.now()}@example.com`);
   }, 300_000);

@@ -1,12 +1,11 @@
-import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { App } from 'aws-cdk-lib';
 import { createSqsServer } from 'local-aws-sqs';
-import { buildApp, serviceNames, type ServiceName } from '@flowgenie/cdk-constructs';
+import { serviceNames, type ServiceName } from '@flowgenie/cdk-constructs';
 import {
   startFakeEventBridge,
   startFakeScheduler,
@@ -15,9 +14,7 @@ import {
   type FakeScheduler,
 } from '@flowgenie/local-fakes';
 
-type Template = {
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-};
+const execFileAsync = promisify(execFile);
 
 /** An inbox rule of the synthesized CDK app: the consumer whose queue it targets, and its pattern. */
 export interface InboxRule {
@@ -26,40 +23,19 @@ export interface InboxRule {
 }
 
 /**
- * The EventBridge rules the CDK app deploys, read from a synth of the real app (`buildApp`): every
- * `AWS::Events::Rule` of each service stack whose target is that stack's own SQS queue. The fake
- * bus routes by these, so a rule the CDK gets wrong (a missing event type, a wrong target) fails
- * the end-to-end flows.
+ * The EventBridge rules the CDK app deploys, read from a synth of the real app in a child process
+ * (synth-inbox-rules.ts): every rule of each service stack that targets that stack's SQS queue.
+ * The fake bus routes by these, so a rule the CDK gets wrong (a missing event type, another
+ * target) fails the end-to-end flows.
  */
-export function synthesizedInboxRules(): InboxRule[] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgenie-e2e-cdk-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const fixture = path.resolve(__dirname, '../../../cdk-constructs/test/fixtures/lambda.ts');
-    const stacks = buildApp(app, {
-      envName: 'e2e',
-      executorImageTag: 'e2e',
-      lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixture])),
-    });
-    const assembly = app.synth();
-    const rules: InboxRule[] = [];
-    for (const consumer of serviceNames) {
-      const template = assembly.getStackByName(stacks.services[consumer].stackName)
-        .template as Template;
-      for (const rule of Object.values(template.Resources)) {
-        if (rule.Type !== 'AWS::Events::Rule') continue;
-        const targets = (rule.Properties?.Targets ?? []) as Array<{ Arn?: unknown }>;
-        const toOwnQueue = targets.some((t) => {
-          const ref = (t.Arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
-          return ref !== undefined && template.Resources[ref[0]]?.Type === 'AWS::SQS::Queue';
-        });
-        if (toOwnQueue) rules.push({ consumer, pattern: rule.Properties?.EventPattern });
-      }
-    }
-    return rules;
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+export async function synthesizedInboxRules(): Promise<InboxRule[]> {
+  const script = path.join(__dirname, 'synth-inbox-rules.ts');
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script], {
+    cwd: path.resolve(__dirname, '../../..'),
+    maxBuffer: 10 * 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return JSON.parse(stdout) as InboxRule[];
 }
 
 export interface LocalAws {
@@ -70,6 +46,8 @@ export interface LocalAws {
   bus: FakeEventBridge;
   scheduler: FakeScheduler;
   scheduleGroup: string;
+  /** Routes the bus by these rules from now on. */
+  routeBy(rules: InboxRule[]): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +60,7 @@ const REGION = 'us-east-1';
  * Scheduler sending firings to the trigger's queue. The services reach them through the SDK's
  * own `AWS_ENDPOINT_URL_<SERVICE>` variables.
  */
-export async function startLocalAws(rules: InboxRule[], label: string): Promise<LocalAws> {
+export async function startLocalAws(label: string): Promise<LocalAws> {
   const sqsServer: Server = await createSqsServer({
     port: 0,
     hostname: '127.0.0.1',
@@ -116,14 +94,8 @@ export async function startLocalAws(rules: InboxRule[], label: string): Promise<
   }
   sqs.destroy();
   const busName = `${label}-bus`;
-  const busRules: FakeEventRule[] = rules.map((r) => ({
-    name: r.consumer,
-    pattern: r.pattern,
-    queueUrl: queues[r.consumer].url,
-  }));
   const bus = await startFakeEventBridge({
     busName,
-    rules: busRules,
     account: ACCOUNT,
     region: REGION,
   });
@@ -152,6 +124,15 @@ export async function startLocalAws(rules: InboxRule[], label: string): Promise<
     bus,
     scheduler,
     scheduleGroup,
+    routeBy(rules) {
+      bus.route(
+        rules.map((r): FakeEventRule => ({
+          name: r.consumer,
+          pattern: r.pattern,
+          queueUrl: queues[r.consumer].url,
+        })),
+      );
+    },
     async close() {
       await bus.close();
       await scheduler.close();

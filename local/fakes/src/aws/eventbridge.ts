@@ -16,7 +16,8 @@ export interface FakeEventRule {
 export interface FakeEventBridgeOptions extends FakeListenOptions {
   /** The bus PutEvents entries must name (EventBusName); others fail as on AWS. */
   busName: string;
-  rules: FakeEventRule[];
+  /** @default none yet: see `route` */
+  rules?: FakeEventRule[];
   account?: string;
   region?: string;
 }
@@ -24,6 +25,8 @@ export interface FakeEventBridgeOptions extends FakeListenOptions {
 export interface FakeEventBridge extends StartedFake {
   /** Every event accepted, with the rules it was delivered through. */
   readonly events: Array<{ event: BusEvent; rules: string[] }>;
+  /** Replaces the rules (events put before any rule are accepted and go nowhere, as on AWS). */
+  route(rules: FakeEventRule[]): void;
 }
 
 const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
@@ -44,6 +47,7 @@ const MAX_ENTRY_BYTES = 256 * 1024;
  */
 export async function startFakeEventBridge(opts: FakeEventBridgeOptions): Promise<FakeEventBridge> {
   const events: FakeEventBridge['events'] = [];
+  let rules = opts.rules ?? [];
   const account = opts.account ?? '000000000000';
   const region = opts.region ?? 'us-east-1';
   const app = express();
@@ -75,7 +79,7 @@ export async function startFakeEventBridge(opts: FakeEventBridgeOptions): Promis
         resources: entry.Resources ?? [],
         detail: JSON.parse(entry.Detail as string),
       };
-      const matched = opts.rules.filter((r) => matchesEventPattern(r.pattern, event));
+      const matched = rules.filter((r) => matchesEventPattern(r.pattern, event));
       try {
         for (const rule of matched) await sendToSqs(rule.queueUrl, JSON.stringify(event));
       } catch (err) {
@@ -91,7 +95,13 @@ export async function startFakeEventBridge(opts: FakeEventBridgeOptions): Promis
     });
   });
   const started = await listenFake(app, opts, () => undefined);
-  return { ...started, events };
+  return {
+    ...started,
+    events,
+    route(next) {
+      rules = [...next];
+    },
+  };
 }
 
 function entryProblem(
