@@ -158,6 +158,24 @@ export const busEnv = {
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 
 /**
+ * Where schedule triggers run: `local` (BullMQ job schedulers on Redis) or `aws` (EventBridge
+ * Scheduler). The trigger service registers them there; the catalog refuses at publish and
+ * activation a cron the backend cannot run.
+ */
+export const schedulesEnv = {
+  /** Unset: `aws` with EVENT_BUS=aws, else `local`. */
+  SCHEDULES: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'aws']).optional()),
+};
+
+/** The schedule backend `config` asks for: SCHEDULES, else `aws` with EVENT_BUS=aws. */
+export function schedulesBackend(config: {
+  SCHEDULES?: 'local' | 'aws';
+  EVENT_BUS: 'local' | 'aws';
+}): 'local' | 'aws' {
+  return config.SCHEDULES ?? (config.EVENT_BUS === 'aws' ? 'aws' : 'local');
+}
+
+/**
  * The claim check of large payloads (`@flowgenie/messaging`'s payload store): a trigger payload
  * (or graph) whose JSON exceeds PAYLOAD_INLINE_MAX_BYTES is stored once and travels by reference.
  */

@@ -1,5 +1,6 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import {
+  eventBridgeCronError,
   isSecretSet,
   nodeTypes,
   secretFields,
@@ -66,6 +67,30 @@ function unsetSecretMessage(
 export function assertValidGraph(graph: WorkflowGraph): void {
   const validation = checkGraph(graph);
   if (!validation.ok) throw new InvalidGraphError(validation.errors);
+}
+
+/**
+ * @throws InvalidGraphError locating each schedule trigger whose cron the schedule backend cannot
+ * run: EventBridge Scheduler (`aws`) fires at most once a minute and cannot combine a day of the
+ * month with a weekday. BullMQ (`local`) runs every valid cron.
+ */
+export function assertSchedulesRunnable(
+  graph: WorkflowGraph,
+  backend: 'local' | 'aws' = 'local',
+): void {
+  if (backend === 'local') return;
+  const problems: ProblemDetail[] = [];
+  graph.nodes.forEach((node, i) => {
+    if (node.type !== 'schedule' || typeof node.config.cron !== 'string') return;
+    const problem = eventBridgeCronError(node.config.cron);
+    if (problem)
+      problems.push({
+        nodeId: node.id,
+        path: `nodes.${i}.config.cron`,
+        message: `${problem} (schedules run on EventBridge Scheduler here)`,
+      });
+  });
+  if (problems.length) throw new InvalidGraphError(problems);
 }
 
 /** @throws InvalidInputError naming `field` when the graph is too large to travel in an event. */

@@ -9,7 +9,8 @@ import {
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { toEventBridgeCron } from '../../domain/eventbridge-cron';
+import { toEventBridgeCron, UnsupportedCronError } from '@flowgenie/workflow';
+import { UnsupportedScheduleError } from '../../domain/errors';
 import type { ScheduleRegistry } from '../../ports/schedule-registry';
 
 const NAME_PREFIX = 'wf-';
@@ -42,10 +43,17 @@ export class EventBridgeSchedules implements ScheduleRegistry {
   constructor(private readonly opts: EventBridgeSchedulesOptions) {}
 
   async upsert(workflowId: string, cron: string, timezone: string): Promise<void> {
+    let expression: string;
+    try {
+      expression = toEventBridgeCron(cron);
+    } catch (err) {
+      if (err instanceof UnsupportedCronError) throw new UnsupportedScheduleError(err.message);
+      throw err;
+    }
     const input: CreateScheduleCommandInput = {
       Name: scheduleName(workflowId),
       GroupName: this.opts.groupName,
-      ScheduleExpression: toEventBridgeCron(cron),
+      ScheduleExpression: expression,
       ScheduleExpressionTimezone: timezone,
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
