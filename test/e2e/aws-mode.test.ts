@@ -13,9 +13,10 @@ jest.setTimeout(120_000);
  * events go out by EventBridge PutEvents to a fake bus that routes them by the rules the CDK app
  * synthesizes into each consumer's SQS queue (a local SQS server), the services long-poll their
  * queues, and schedule triggers become EventBridge Scheduler schedules whose firings arrive on the
- * trigger's queue. The flows are the local bus's, with the same answers.
+ * trigger's queue; payloads and graphs above 1 KiB travel through S3 (PAYLOAD_STORE=s3). The flows
+ * are the local bus's, with the same answers.
  */
-describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge and Scheduler)', () => {
+describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge, Scheduler and S3)', () => {
   let rules: InboxRule[];
   let aws: LocalAws;
   let e2e: E2eStack;
@@ -137,7 +138,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge 
     expect(delivered('execution.succeeded').flatMap((e) => e.rules)).toEqual(['workflow-catalog']);
   });
 
-  it('answers an immediate-mode webhook with 202 and runs it', async () => {
+  it('answers an immediate-mode webhook with 202 and runs it, its large body travelling through S3', async () => {
     const wf = await activeWorkflow(
       'Echo over AWS',
       graph(
@@ -150,7 +151,8 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge 
     );
     await hookRegistered(wf.hookPath);
 
-    const res = await client.post(wf.hookPath, { body: { n: 7 } });
+    const body = { n: 7, note: 'x'.repeat(4096) };
+    const res = await client.post(wf.hookPath, { body });
 
     expect(res.status).toBe(202);
     const executionId = res.body.executionId as string;
@@ -162,7 +164,10 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge 
       { timeoutMs: 20_000, message: 'the immediate-mode run succeeded' },
     );
     const echo = done.steps.find((s: { nodeId: string }) => s.nodeId === 'echo');
-    expect(echo.output).toEqual({ n: 7 });
+    expect(echo.output).toEqual(body);
+    // Above PAYLOAD_INLINE_MAX_BYTES: stored in the bucket, the event carried its reference.
+    const stored = [...aws.s3.objects.entries()].filter(([key]) => key.includes('/payloads/'));
+    expect(stored.some(([, o]) => o.body.toString('utf8').includes(body.note))).toBe(true);
   });
 
   it('keeps a Scheduler schedule per active schedule trigger and runs each firing once', async () => {

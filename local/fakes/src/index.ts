@@ -39,3 +39,4 @@ export {
   type FakeSchedulerOptions,
 } from './aws/scheduler';
 export { matchesEventPattern, UnsupportedPatternError, type BusEvent } from './aws/event-pattern';
+export { startFakeS3, type FakeS3 } from './aws/s3';

@@ -11,6 +11,8 @@ import {
   startFakeScheduler,
   type FakeEventBridge,
   type FakeEventRule,
+  startFakeS3,
+  type FakeS3,
   type FakeScheduler,
 } from '@flowgenie/local-fakes';
 
@@ -45,6 +47,8 @@ export interface LocalAws {
   queueEnv(consumer: ServiceName): Record<string, string>;
   bus: FakeEventBridge;
   scheduler: FakeScheduler;
+  /** The payload bucket's objects (PAYLOAD_STORE=s3). */
+  s3: FakeS3;
   scheduleGroup: string;
   /** Routes the bus by these rules from now on. */
   routeBy(rules: InboxRule[]): void;
@@ -56,8 +60,8 @@ const REGION = 'us-east-1';
 
 /**
  * The AWS side of an `EVENT_BUS=aws` platform on loopback: the local SQS server with one queue
- * (and DLQ) per consumer, the fake EventBridge routing by `rules` into those queues, and the fake
- * Scheduler sending firings to the trigger's queue. The services reach them through the SDK's
+ * (and DLQ) per consumer, the fake EventBridge routing by `rules` into those queues, the fake
+ * Scheduler sending firings to the trigger's queue, and the fake S3 holding the payload bucket. The services reach them through the SDK's
  * own `AWS_ENDPOINT_URL_<SERVICE>` variables.
  */
 export async function startLocalAws(label: string): Promise<LocalAws> {
@@ -101,6 +105,8 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
   });
   const scheduler = await startFakeScheduler({ sqsEndpoint, account: ACCOUNT, region: REGION });
   const scheduleGroup = `${label}-triggers`;
+  const bucket = `${label}-payloads`;
+  const s3 = await startFakeS3({ buckets: [bucket] });
   return {
     env: {
       AWS_REGION: REGION,
@@ -109,6 +115,11 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      PAYLOAD_STORE: 's3',
+      PAYLOAD_BUCKET: bucket,
+      // The smallest inline limit: graphs and payloads above 1 KiB travel through S3.
+      PAYLOAD_INLINE_MAX_BYTES: '1024',
       EVENT_BUS: 'aws',
       EVENT_BUS_NAME: busName,
       SQS_WAIT_TIME_SECONDS: '1',
@@ -123,6 +134,7 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
     }),
     bus,
     scheduler,
+    s3,
     scheduleGroup,
     routeBy(rules) {
       bus.route(
@@ -136,6 +148,7 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
     async close() {
       await bus.close();
       await scheduler.close();
+      await s3.close();
       sqsServer.closeAllConnections();
       await new Promise<void>((r) => sqsServer.close(() => r()));
     },
