@@ -31,20 +31,23 @@ describe('schedules on EventBridge Scheduler (SCHEDULES=aws)', () => {
     ['a per-second cron', '* * * * * *', /fires at most once a minute/],
     ['a day of the month with a weekday', '0 9 1 * 1', /cannot combine a day of the month/],
   ])('refuses to publish %s with a located 400, making no version', async (_l, cron, message) => {
+    const located = [
+      { nodeId: 'tick', path: 'nodes.0.config.cron', message: expect.stringMatching(message) },
+    ];
+    // The draft saves, and its validation (what the builder shows) names the problem.
     const created = await call('POST', '/workflows', { name: cron, graph: scheduleGraph(cron) });
     expect(created.status).toBe(201);
+    expect(created.body.validation).toEqual({ ok: false, errors: located });
+    expect((await call('POST', `/workflows/${created.body.id}/validate`)).body).toMatchObject({
+      ok: false,
+      errors: located,
+    });
 
     const res = await call('POST', `/workflows/${created.body.id}/publish`);
 
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details).toEqual([
-      {
-        nodeId: 'tick',
-        path: 'nodes.0.config.cron',
-        message: expect.stringMatching(message),
-      },
-    ]);
+    expect(res.body.error.details).toEqual(located);
     expect((await call('GET', `/workflows/${created.body.id}/versions`)).body.items).toEqual([]);
   });
 
@@ -53,6 +56,7 @@ describe('schedules on EventBridge Scheduler (SCHEDULES=aws)', () => {
       name: 'weekdays',
       graph: scheduleGraph('0 9 * * 1-5'),
     });
+    expect(created.body.validation).toEqual({ ok: true, errors: [] });
     expect((await call('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
     const activated = await call('POST', `/workflows/${created.body.id}/activate`, {});
     expect(activated.status).toBe(200);
@@ -71,6 +75,7 @@ describe('schedules on BullMQ (the default)', () => {
         name: 'every second',
         graph: scheduleGraph('* * * * * *'),
       });
+      expect(created.body.validation).toEqual({ ok: true, errors: [] });
       expect((await call('POST', `/workflows/${created.body.id}/publish`)).status).toBe(201);
       expect((await call('POST', `/workflows/${created.body.id}/activate`, {})).status).toBe(200);
     } finally {

@@ -66,6 +66,6 @@ export function activateWorkflow({
       });
       return next;
     });
-    return withValidation(workflow);
+    return withValidation(workflow, scheduleBackend);
   };
 }
