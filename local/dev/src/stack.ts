@@ -86,6 +86,8 @@ export interface StartStackOptions {
   redisPrefix?: string;
   /** Extra environment for every process, applied last (e.g. HTTP_ALLOW_LOOPBACK). */
   env?: Record<string, string | undefined>;
+  /** Extra environment of one process, over `env` (e.g. each consumer's EVENTS_QUEUE_URL). */
+  processEnv?: Partial<Record<StackProcessName, Record<string, string | undefined>>>;
   /** Where each process's JSON log goes (`<logDir>/<name>.log`). @default .data/logs */
   logDir?: string;
   /** Local state (auth's key file). @default .data */
@@ -327,7 +329,10 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const processes = new Map<StackProcessName, ManagedProcess>();
   const make = (name: StackProcessName) => {
     const spec = specs[name];
-    const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides };
+    const own = Object.fromEntries(
+      Object.entries(options.processEnv?.[name] ?? {}).filter(([, v]) => v !== undefined),
+    ) as NodeJS.ProcessEnv;
+    const env = { ...common, PORT: String(spec.port), ...spec.env, ...overrides, ...own };
     const proc = new ManagedProcess(
       name,
       runtime === 'built'

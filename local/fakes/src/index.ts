@@ -26,3 +26,17 @@ export {
   type SlackDelivery,
 } from './slack/events';
 export { FAKE_DEFAULTS } from './defaults';
+export {
+  startFakeEventBridge,
+  type FakeEventBridge,
+  type FakeEventBridgeOptions,
+  type FakeEventRule,
+} from './aws/eventbridge';
+export {
+  startFakeScheduler,
+  type FakeScheduler,
+  type FakeSchedule,
+  type FakeSchedulerOptions,
+} from './aws/scheduler';
+export { matchesEventPattern, UnsupportedPatternError, type BusEvent } from './aws/event-pattern';
+export { startFakeS3, type FakeS3 } from './aws/s3';

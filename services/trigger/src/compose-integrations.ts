@@ -7,7 +7,8 @@ import {
   type ConnectionAccess,
 } from '@flowgenie/integrations';
 import type { EventHandlers } from '@flowgenie/messaging';
-import type { Logger, Redis, TokenVerifier } from '@flowgenie/platform';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { schedulesBackend, type Logger, type Redis, type TokenVerifier } from '@flowgenie/platform';
 import { GetTriggerStatus } from './app/get-trigger-status';
 import { IntegrationTriggerSync } from './app/integration-lifecycle';
 import { PollTrigger } from './app/poll-trigger';
@@ -23,6 +24,7 @@ import {
   KyselyTriggerStateStore,
 } from './adapters/persistence/trigger-state.store';
 import { BullmqPolls } from './adapters/schedule/bullmq-polls';
+import { EventBridgePolls } from './adapters/schedule/eventbridge-polls';
 import { WebApiSlackTeamResolver } from './adapters/slack/slack-team-resolver';
 import type { Config } from './config';
 import type { FiringStore } from './ports/firing-store';
@@ -59,6 +61,8 @@ export async function composeIntegrationTriggers(deps: {
   payloads?: PayloadClaims;
   /** Tests: where tokens come from (default: auth's internal endpoint). */
   connectionAccess?: ConnectionAccess;
+  /** EventBridge Scheduler (SCHEDULES=aws): polls are `rate()` schedules in the schedules' group. */
+  scheduler?: SchedulerClient;
 }) {
   const { config, logger, now } = deps;
   const endpoints = providerEndpointsFromEnv({
@@ -75,7 +79,23 @@ export async function composeIntegrationTriggers(deps: {
       return noServiceToken(problem);
     }));
 
-  const polls = new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger });
+  // Local: BullMQ job schedulers and their worker. AWS: Scheduler rate() schedules whose poll.due
+  // messages arrive on the trigger's queue (handled below).
+  const bullmqPolls =
+    schedulesBackend(config) === 'local'
+      ? new BullmqPolls({ connection: deps.redis, prefix: config.REDIS_PREFIX, logger })
+      : undefined;
+  const polls: BullmqPolls | EventBridgePolls =
+    bullmqPolls ??
+    new EventBridgePolls({
+      client: requireScheduler(deps.scheduler),
+      groupName: config.SCHEDULE_GROUP_NAME!,
+      roleArn: config.SCHEDULER_ROLE_ARN!,
+      targetArn: config.SCHEDULE_TARGET_QUEUE_ARN!,
+      logger,
+      // Bound below: the poll use case needs the registry to stop a paused trigger's polls.
+      pollNow: (workflowId) => poll.execute(workflowId),
+    });
   const states = new KyselyTriggerStateStore(deps.db);
   const slackEvents = new KyselySlackEventStore(deps.db);
   const fire = {
@@ -112,7 +132,13 @@ export async function composeIntegrationTriggers(deps: {
     logger,
   });
   const status = new GetTriggerStatus({ triggers: deps.triggers, states });
-  const handlers: EventHandlers = connectionEventHandlers(sync);
+  const handlers: EventHandlers = {
+    ...connectionEventHandlers(sync),
+    // EventBridge Scheduler's poll firings (SCHEDULES=aws).
+    'poll.due': async (event) => {
+      await poll.execute(event.data.workflowId);
+    },
+  };
   let sweep: NodeJS.Timeout | undefined;
 
   const recover = () =>
@@ -143,16 +169,21 @@ export async function composeIntegrationTriggers(deps: {
       ];
     },
     async start(): Promise<void> {
-      await polls.start((workflowId) => poll.execute(workflowId));
+      await bullmqPolls?.start((workflowId) => poll.execute(workflowId));
       void recover();
       sweep = setInterval(() => void recover(), SLACK_SWEEP_MS);
       sweep.unref();
     },
     async stop(): Promise<void> {
       if (sweep) clearInterval(sweep);
-      await polls.stop();
+      await bullmqPolls?.stop();
     },
   };
+}
+
+function requireScheduler(client: SchedulerClient | undefined): SchedulerClient {
+  if (!client) throw new Error('SCHEDULES=aws: the integration triggers need the Scheduler client');
+  return client;
 }
 
 export type IntegrationTriggers = Awaited<ReturnType<typeof composeIntegrationTriggers>>;

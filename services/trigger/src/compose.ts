@@ -120,6 +120,7 @@ async function wire(
     now,
     connectionAccess: options.connectionAccess,
     payloads: payloads.claims,
+    scheduler: schedulerClient,
   });
   const lifecycle = new WorkflowLifecycle({
     inbox,

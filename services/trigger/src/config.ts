@@ -10,6 +10,8 @@ import {
   loadConfig,
   payloadEnv,
   redisEnv,
+  schedulesBackend,
+  schedulesEnv,
 } from '@flowgenie/platform';
 
 const MAX_HOOK_BODY = 10 * 1024 * 1024;
@@ -59,12 +61,8 @@ export const TriggerEnvSchema = z.object({
   /** Google / Slack base URL override (the local fakes); unset: the real providers. */
   GOOGLE_BASE_URL: optional(z.string().url()),
   SLACK_BASE_URL: optional(z.string().url()),
-  /**
-   * Where schedule triggers run: `local` (BullMQ job schedulers on Redis) or `aws` (one
-   * EventBridge Scheduler schedule per workflow, firing into SCHEDULE_TARGET_QUEUE_ARN).
-   * Unset: `aws` with EVENT_BUS=aws, else `local`.
-   */
-  SCHEDULES: optional(z.enum(['local', 'aws'])),
+  /** `aws`: one EventBridge Scheduler schedule per workflow, firing into SCHEDULE_TARGET_QUEUE_ARN. */
+  ...schedulesEnv,
   /** EventBridge Scheduler: the schedule group the schedules are created in (SCHEDULES=aws). */
   SCHEDULE_GROUP_NAME: optional(z.string().min(1).max(64)),
   /** EventBridge Scheduler: the role Scheduler assumes to send a firing (SCHEDULES=aws). */
@@ -90,7 +88,4 @@ export function loadTriggerConfig(env: Record<string, string | undefined>): Conf
   return config;
 }
 
-/** The schedule backend `config` asks for: SCHEDULES, else `aws` with EVENT_BUS=aws. */
-export function schedulesBackend(config: Pick<Config, 'SCHEDULES' | 'EVENT_BUS'>): 'local' | 'aws' {
-  return config.SCHEDULES ?? (config.EVENT_BUS === 'aws' ? 'aws' : 'local');
-}
+export { schedulesBackend };

@@ -4,6 +4,7 @@ import {
   requireAuth,
   requireScopes,
   requireScopesByMethod,
+  schedulesBackend,
 } from '@flowgenie/platform';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
@@ -56,6 +57,7 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
       ids: randomIds,
       // Publish and activation ask auth whether the connections steps name would work.
       connections: httpConnectionChecker(config, { warn: (m) => logger.warn(m) }),
+      scheduleBackend: schedulesBackend(config),
     });
     return {
       routes: [

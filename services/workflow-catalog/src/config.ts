@@ -9,6 +9,7 @@ import {
   httpEnv,
   loadConfig,
   redisEnv,
+  schedulesEnv,
 } from '@flowgenie/platform';
 
 export const ConfigSchema = z.object({
@@ -19,6 +20,8 @@ export const ConfigSchema = z.object({
   ...busEnv,
   ...authEnv,
   ...secretsEnv,
+  /** The schedule backend (as the trigger service's): with `aws`, a cron it cannot run is refused at publish. */
+  ...schedulesEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Outbox relay fallback poll, for when a NOTIFY is missed (the relay is woken at each commit anyway). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

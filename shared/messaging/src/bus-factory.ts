@@ -14,7 +14,16 @@ import type { EventConsumer, EventPublisher } from './ports';
 
 /** The part of a service's configuration the factories read (`busEnv` + `redisEnv`'s prefix). */
 export type EventBusConfig = Pick<BusEnv, 'EVENT_BUS'> &
-  Partial<Pick<BusEnv, 'EVENT_BUS_NAME' | 'EVENTS_QUEUE_URL' | 'EVENTS_DLQ_URL' | 'QUEUE_URL'>> & {
+  Partial<
+    Pick<
+      BusEnv,
+      | 'EVENT_BUS_NAME'
+      | 'EVENTS_QUEUE_URL'
+      | 'EVENTS_DLQ_URL'
+      | 'QUEUE_URL'
+      | 'SQS_WAIT_TIME_SECONDS'
+    >
+  > & {
     REDIS_PREFIX: string;
   };
 
@@ -26,7 +35,7 @@ export interface EventBusDeps {
   eventBridge?: EventBridgeClient;
   /** AWS: the client to use. @default a client from the environment's region and credentials */
   sqs?: SQSClient;
-  /** AWS: seconds of the consumer's long poll (tests: a local SQS answers only at its end). @default 20 */
+  /** AWS: seconds of the consumer's long poll (tests: a local SQS answers only at its end). @default SQS_WAIT_TIME_SECONDS */
   sqsWaitTimeSeconds?: number;
 }
 
@@ -87,7 +96,7 @@ export function createEventConsumer(
         queueUrl,
         deadLetterQueueUrl: config.EVENTS_DLQ_URL,
         logger: deps.logger,
-        waitTimeSeconds: deps.sqsWaitTimeSeconds,
+        waitTimeSeconds: deps.sqsWaitTimeSeconds ?? config.SQS_WAIT_TIME_SECONDS,
       });
       if (deps.sqs) return sqs;
       // The client is ours: close its sockets with the consumer.

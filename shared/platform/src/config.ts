@@ -149,8 +149,31 @@ export const busEnv = {
   EVENTS_DLQ_URL: z.string().url().optional(),
   /** The name cdk-constructs gives the queue URL; used when EVENTS_QUEUE_URL is unset. */
   QUEUE_URL: z.string().url().optional(),
+  /**
+   * Seconds of the SQS consumer's long poll (EVENT_BUS=aws). 20 in AWS; a local SQS server
+   * answers only when the wait ends, so the local AWS-mode tests use 1.
+   */
+  SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
 };
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
+
+/**
+ * Where schedule triggers run: `local` (BullMQ job schedulers on Redis) or `aws` (EventBridge
+ * Scheduler). The trigger service registers them there; the catalog refuses at publish and
+ * activation a cron the backend cannot run.
+ */
+export const schedulesEnv = {
+  /** Unset: `aws` with EVENT_BUS=aws, else `local`. */
+  SCHEDULES: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'aws']).optional()),
+};
+
+/** The schedule backend `config` asks for: SCHEDULES, else `aws` with EVENT_BUS=aws. */
+export function schedulesBackend(config: {
+  SCHEDULES?: 'local' | 'aws';
+  EVENT_BUS: 'local' | 'aws';
+}): 'local' | 'aws' {
+  return config.SCHEDULES ?? (config.EVENT_BUS === 'aws' ? 'aws' : 'local');
+}
 
 /**
  * The claim check of large payloads (`@flowgenie/messaging`'s payload store): a trigger payload

@@ -4,6 +4,7 @@ export * from './ssrf';
 export * from './template';
 export * from './expressions';
 export * from './cron';
+export * from './eventbridge-cron';
 export * from './node-type';
 export * from './execute-step';
 export * from './safe-http';

@@ -14,6 +14,7 @@ import {
   type RunningStack,
   type StackMode,
   type StackPorts,
+  type StartStackOptions,
 } from '@flowgenie/local-dev';
 import { GatewayClient } from './client';
 
@@ -49,6 +50,8 @@ export async function startE2eStack(
     fakeProviders?: boolean;
     /** One process per service (the default here: the AWS shape), or all in one. */
     processes?: StackMode;
+    /** Extra environment of single processes (startStack's `processEnv`). */
+    processEnv?: StartStackOptions['processEnv'];
   } = {},
 ): Promise<E2eStack> {
   pruneOldRuns();
@@ -71,6 +74,7 @@ export async function startE2eStack(
       // The suite may run beside every other test suite on a small machine.
       readyTimeoutMs: 120_000,
       env: { HTTP_ALLOW_LOOPBACK: 'true', ...env },
+      processEnv: opts.processEnv,
       fakeProviders: opts.fakeProviders ? { googlePort: 0, slackPort: 0 } : undefined,
       processes: opts.processes ?? 'split',
     });

@@ -32,8 +32,8 @@ export class IntegrationTriggerSync {
     const now = this.deps.now();
     if (!current?.active || !isIntegrationType(current.type)) {
       // Deactivated or deleted: the cursor goes too, so a later activation starts from "now".
-      await states.remove(workflowId);
-      await this.deps.polls.remove(workflowId);
+      // Without a state there was never a poll (on AWS each removal is a Scheduler call).
+      if (await states.remove(workflowId)) await this.deps.polls.remove(workflowId);
       return;
     }
     const connectionId =

@@ -21,7 +21,8 @@ export interface TriggerStateStore {
     cursorKey: string;
     now: Date;
   }): Promise<void>;
-  remove(workflowId: string): Promise<void>;
+  /** Resolves whether the workflow had a state (only then can it have a poll to remove). */
+  remove(workflowId: string): Promise<boolean>;
   /** Resolves false when the state is gone (the trigger was deactivated meanwhile). */
   pause(workflowId: string, reason: string, now: Date): Promise<boolean>;
   /** Paused states of active triggers using this connection are made active again; their ids. */

@@ -2,20 +2,21 @@ import { VersionNotFoundError, WorkflowNotFoundError } from '../domain/errors';
 import { chooseActivationVersion, type Workflow, type WorkflowVersion } from '../domain/workflow';
 import { assertConnectionsWork } from './connection-checks';
 import type { CatalogDeps } from './deps';
-import { withValidation, type WorkflowDetails } from './graph-checks';
+import { assertSchedulesRunnable, withValidation, type WorkflowDetails } from './graph-checks';
 
 /**
  * Makes a published version (default: the latest) the live one. workflow.activated carries what
  * the trigger service needs to register the trigger: name, version, graph and hook id. A version
  * whose connections would not work now (unknown, wrong provider, missing scope, revoked,
- * expired) is refused with each located; auth is asked before the transaction (503 when it
+ * expired) is refused with each located, and so is a schedule the backend cannot run; auth is asked before the transaction (503 when it
  * cannot answer).
  */
 export function activateWorkflow({
   store,
   clock,
   connections,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections'>) {
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
   const versionOf = async (
     get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
     workflow: Workflow,
@@ -35,6 +36,8 @@ export function activateWorkflow({
     const before = await store.get(input.ownerId, input.workflowId);
     if (!before) throw new WorkflowNotFoundError();
     const checked = await versionOf((id, v) => store.getVersion(id, v), before, input.version);
+    // A version published before schedules moved to EventBridge Scheduler may hold a cron it cannot run.
+    assertSchedulesRunnable(checked.graph, scheduleBackend);
     await assertConnectionsWork(connections, input.ownerId, checked.graph, 'activate');
 
     const workflow = await store.transaction(async (tx) => {
@@ -42,8 +45,10 @@ export function activateWorkflow({
       if (!current) throw new WorkflowNotFoundError();
       const version = await versionOf((id, v) => tx.getVersion(id, v), current, input.version);
       // Published again since the check: check the version activated now.
-      if (version.version !== checked.version)
+      if (version.version !== checked.version) {
+        assertSchedulesRunnable(version.graph, scheduleBackend);
         await assertConnectionsWork(connections, input.ownerId, version.graph, 'activate');
+      }
       const next: Workflow = {
         ...current,
         active: true,
@@ -61,6 +66,6 @@ export function activateWorkflow({
       });
       return next;
     });
-    return withValidation(workflow);
+    return withValidation(workflow, scheduleBackend);
   };
 }

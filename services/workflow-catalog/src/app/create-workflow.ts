@@ -18,7 +18,7 @@ export interface CreateWorkflowInput {
 }
 
 /** Creates an inactive, unpublished workflow with a fresh hook id. */
-export function createWorkflow({ store, clock, ids, secrets }: CatalogDeps) {
+export function createWorkflow({ store, clock, ids, secrets, scheduleBackend }: CatalogDeps) {
   return async (input: CreateWorkflowInput): Promise<WorkflowDetails> => {
     const graph = await sealGraph(restoreSecrets(input.graph ?? emptyGraph(), null).graph, secrets);
     assertGraphSize(graph);
@@ -39,6 +39,6 @@ export function createWorkflow({ store, clock, ids, secrets }: CatalogDeps) {
       updatedAt: now,
     };
     await store.transaction((tx) => tx.insert(workflow));
-    return withValidation(workflow);
+    return withValidation(workflow, scheduleBackend);
   };
 }

@@ -4,7 +4,11 @@ import type { CatalogDeps } from './deps';
 import { withValidation, type WorkflowDetails } from './graph-checks';
 
 /** Stops the live version. Deactivating an inactive workflow changes nothing and emits nothing. */
-export function deactivateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' | 'clock'>) {
+export function deactivateWorkflow({
+  store,
+  clock,
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'scheduleBackend'>) {
   return async (input: { ownerId: string; workflowId: string }): Promise<WorkflowDetails> => {
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
@@ -20,6 +24,6 @@ export function deactivateWorkflow({ store, clock }: Pick<CatalogDeps, 'store' |
       await tx.emit('workflow.deactivated', { workflowId: next.id, ownerId: next.ownerId });
       return next;
     });
-    return withValidation(workflow);
+    return withValidation(workflow, scheduleBackend);
   };
 }

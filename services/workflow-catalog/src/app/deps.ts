@@ -12,4 +12,9 @@ export interface CatalogDeps {
   secrets: SecretSealer;
   /** Whether the connections a workflow names work (auth), at publish, activation and validate. */
   connections: ConnectionChecker;
+  /**
+   * Where schedule triggers will run: with `aws` (EventBridge Scheduler) a cron it cannot express
+   * is refused at publish and activation. @default 'local'
+   */
+  scheduleBackend?: 'local' | 'aws';
 }

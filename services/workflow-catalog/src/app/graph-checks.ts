@@ -1,5 +1,6 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import {
+  eventBridgeCronError,
   isSecretSet,
   nodeTypes,
   secretFields,
@@ -23,24 +24,26 @@ export interface WorkflowDetails {
 }
 
 /**
- * Full validation (node types, config, one trigger, no cycles, expressions reading upstream steps only).
+ * Full validation (node types, config, one trigger, no cycles, expressions reading upstream steps only),
+ * and schedules the schedule backend cannot run (see assertSchedulesRunnable).
  * A required secret that is not set says so plainly: secrets are write-only and left out of
  * exports, so after an import the user has to enter them again.
  */
 export function checkGraph(
   graph: WorkflowGraph,
   registry: NodeTypeRegistry = nodeTypes,
+  scheduleBackend: ScheduleBackend = 'local',
 ): GraphValidation {
   const result = validateGraph(graph, { registry });
-  if (result.ok) return { ok: true, errors: [] };
-  return {
-    ok: false,
-    errors: result.errors.map((e) => ({
-      ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }),
-      path: e.path,
-      message: unsetSecretMessage(graph, e.path, registry) ?? e.message,
-    })),
-  };
+  const errors: ProblemDetail[] = result.ok
+    ? []
+    : result.errors.map((e) => ({
+        ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }),
+        path: e.path,
+        message: unsetSecretMessage(graph, e.path, registry) ?? e.message,
+      }));
+  errors.push(...scheduleProblems(graph, scheduleBackend));
+  return { ok: errors.length === 0, errors };
 }
 
 /** The message for a problem at `nodes.<i>.config.<field>` when that field is a secret with no value. */
@@ -68,6 +71,38 @@ export function assertValidGraph(graph: WorkflowGraph): void {
   if (!validation.ok) throw new InvalidGraphError(validation.errors);
 }
 
+/**
+ * @throws InvalidGraphError locating each schedule trigger whose cron the schedule backend cannot
+ * run: EventBridge Scheduler (`aws`) fires at most once a minute and cannot combine a day of the
+ * month with a weekday. BullMQ (`local`) runs every valid cron.
+ */
+export function assertSchedulesRunnable(
+  graph: WorkflowGraph,
+  backend: ScheduleBackend = 'local',
+): void {
+  const problems = scheduleProblems(graph, backend);
+  if (problems.length) throw new InvalidGraphError(problems);
+}
+
+/** Where schedule triggers run (SCHEDULES): BullMQ (`local`) or EventBridge Scheduler (`aws`). */
+export type ScheduleBackend = 'local' | 'aws';
+
+function scheduleProblems(graph: WorkflowGraph, backend: ScheduleBackend): ProblemDetail[] {
+  if (backend === 'local' || !Array.isArray(graph.nodes)) return [];
+  const problems: ProblemDetail[] = [];
+  graph.nodes.forEach((node, i) => {
+    if (node?.type !== 'schedule' || typeof node.config?.cron !== 'string') return;
+    const problem = eventBridgeCronError(node.config.cron);
+    if (problem)
+      problems.push({
+        nodeId: node.id,
+        path: `nodes.${i}.config.cron`,
+        message: `${problem} (schedules run on EventBridge Scheduler here)`,
+      });
+  });
+  return problems;
+}
+
 /** @throws InvalidInputError naming `field` when the graph is too large to travel in an event. */
 export function assertGraphSize(graph: WorkflowGraph, field = 'graph'): void {
   const size = graphSizeBytes(graph);
@@ -81,6 +116,9 @@ export function assertGraphSize(graph: WorkflowGraph, field = 'graph'): void {
   }
 }
 
-export function withValidation(workflow: Workflow): WorkflowDetails {
-  return { workflow, validation: checkGraph(workflow.graph) };
+export function withValidation(
+  workflow: Workflow,
+  scheduleBackend: ScheduleBackend = 'local',
+): WorkflowDetails {
+  return { workflow, validation: checkGraph(workflow.graph, nodeTypes, scheduleBackend) };
 }

@@ -16,7 +16,10 @@ export interface WorkflowPage {
 }
 
 /** The owner's workflows, most recently changed first, a page at a time (keyset pagination). */
-export function listWorkflows({ store }: Pick<CatalogDeps, 'store'>) {
+export function listWorkflows({
+  store,
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'scheduleBackend'>) {
   return async (input: ListWorkflowsInput): Promise<WorkflowPage> => {
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
     const rows = await store.list({
@@ -29,7 +32,7 @@ export function listWorkflows({ store }: Pick<CatalogDeps, 'store'>) {
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(withValidation),
+      items: page.map((w) => withValidation(w, scheduleBackend)),
       nextCursor:
         rows.length > input.limit && last
           ? encodeCursor({ updatedAt: last.updatedAt, id: last.id })

@@ -2,11 +2,12 @@ import { WorkflowNotFoundError } from '../domain/errors';
 import { nextVersion, type WorkflowVersion } from '../domain/workflow';
 import { assertConnectionsWork } from './connection-checks';
 import type { CatalogDeps } from './deps';
-import { assertValidGraph } from './graph-checks';
+import { assertSchedulesRunnable, assertValidGraph } from './graph-checks';
 
 /**
  * Freezes the current draft as the next numbered version (immutable from then on) and announces
  * it with workflow.published. An invalid draft is refused with every problem located, and so is a
+ * schedule the schedule backend cannot run (EventBridge Scheduler: per-second crons), a
  * step naming a connection that is unknown (or another user's), of the wrong provider or lacking a
  * scope (auth is asked before the transaction; 503 when it cannot answer).
  */
@@ -14,17 +15,20 @@ export function publishWorkflow({
   store,
   clock,
   connections,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections'>) {
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
   return async (input: { ownerId: string; workflowId: string }): Promise<WorkflowVersion> => {
     const draft = await store.get(input.ownerId, input.workflowId);
     if (!draft) throw new WorkflowNotFoundError();
     assertValidGraph(draft.graph);
+    assertSchedulesRunnable(draft.graph, scheduleBackend);
     await assertConnectionsWork(connections, input.ownerId, draft.graph, 'publish');
     const checked = JSON.stringify(draft.graph);
     return store.transaction(async (tx) => {
       const workflow = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!workflow) throw new WorkflowNotFoundError();
       assertValidGraph(workflow.graph);
+      assertSchedulesRunnable(workflow.graph, scheduleBackend);
       // Saved again since the check: check what is published now.
       if (JSON.stringify(workflow.graph) !== checked)
         await assertConnectionsWork(connections, input.ownerId, workflow.graph, 'publish');

@@ -23,7 +23,8 @@ export function updateWorkflow({
   store,
   clock,
   secrets,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'secrets'>) {
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'secrets' | 'scheduleBackend'>) {
   return async (input: UpdateWorkflowInput): Promise<WorkflowDetails> => {
     if (input.graph) assertGraphSize(input.graph);
     // Sealed before the transaction: encryption is slow next to a row lock.
@@ -51,6 +52,6 @@ export function updateWorkflow({
       await tx.update(next);
       return next;
     });
-    return withValidation(workflow);
+    return withValidation(workflow, scheduleBackend);
   };
 }

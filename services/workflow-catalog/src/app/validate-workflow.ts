@@ -10,11 +10,12 @@ import { checkGraph, type GraphValidation } from './graph-checks';
 export function validateWorkflow({
   store,
   connections,
-}: Pick<CatalogDeps, 'store' | 'connections'>) {
+  scheduleBackend,
+}: Pick<CatalogDeps, 'store' | 'connections' | 'scheduleBackend'>) {
   return async (input: { ownerId: string; workflowId: string }): Promise<GraphValidation> => {
     const workflow = await store.get(input.ownerId, input.workflowId);
     if (!workflow) throw new WorkflowNotFoundError();
-    const validation = checkGraph(workflow.graph);
+    const validation = checkGraph(workflow.graph, undefined, scheduleBackend);
     const onConnections = await connectionProblems(
       connections,
       input.ownerId,

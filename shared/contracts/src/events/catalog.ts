@@ -163,6 +163,17 @@ export const ScheduleFired = defineEvent({
   data: z.object({ workflowId: uuid, scheduledAt: z.string().datetime({ offset: true }) }),
 });
 
+/**
+ * A Gmail or Calendar trigger's poll is due: sent by the trigger's EventBridge Scheduler `rate()`
+ * schedule (SCHEDULES=aws) straight to the trigger service's queue, like `schedule.fired`. A
+ * redelivery only polls again, which the firings' keys make harmless.
+ */
+export const PollDue = defineEvent({
+  type: 'poll.due',
+  version: 1,
+  data: z.object({ workflowId: uuid }),
+});
+
 /** Every event the platform knows, by type. Validation on publish and on receipt uses this. */
 export const eventCatalog = {
   'workflow.published': WorkflowPublished,
@@ -177,6 +188,7 @@ export const eventCatalog = {
   'connection.created': ConnectionCreated,
   'connection.revoked': ConnectionRevoked,
   'schedule.fired': ScheduleFired,
+  'poll.due': PollDue,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

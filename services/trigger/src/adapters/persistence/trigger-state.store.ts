@@ -77,8 +77,12 @@ export class KyselyTriggerStateStore implements TriggerStateStore {
       .execute();
   }
 
-  async remove(workflowId: string): Promise<void> {
-    await this.db.deleteFrom('trigger_states').where('workflow_id', '=', workflowId).execute();
+  async remove(workflowId: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('trigger_states')
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 
   async pause(workflowId: string, reason: string, now: Date): Promise<boolean> {

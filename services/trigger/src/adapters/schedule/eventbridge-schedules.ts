@@ -1,28 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ListSchedulesCommand,
-  ResourceNotFoundException,
-  UpdateScheduleCommand,
-  type CreateScheduleCommandInput,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
-import { toEventBridgeCron } from '../../domain/eventbridge-cron';
+import { toEventBridgeCron, UnsupportedCronError } from '@flowgenie/workflow';
+import { UnsupportedScheduleError } from '../../domain/errors';
 import type { ScheduleRegistry } from '../../ports/schedule-registry';
+import { SchedulerGroup, type SchedulerGroupOptions } from './scheduler-group';
 
 const NAME_PREFIX = 'wf-';
 
-export interface EventBridgeSchedulesOptions {
-  client: SchedulerClient;
-  /** The schedule group (SCHEDULE_GROUP_NAME). */
-  groupName: string;
-  /** The role Scheduler assumes to send a firing (SCHEDULER_ROLE_ARN). */
-  roleArn: string;
-  /** The trigger service's SQS queue (SCHEDULE_TARGET_QUEUE_ARN). */
-  targetArn: string;
-}
+export type EventBridgeSchedulesOptions = SchedulerGroupOptions;
 
 /**
  * The AWS schedule backend: one EventBridge Scheduler schedule per workflow (`wf-<workflow id>`
@@ -39,63 +23,38 @@ export interface EventBridgeSchedulesOptions {
  * await schedules.upsert(workflowId, '0 9 * * 1-5', 'Europe/Paris');
  */
 export class EventBridgeSchedules implements ScheduleRegistry {
-  constructor(private readonly opts: EventBridgeSchedulesOptions) {}
+  private readonly group: SchedulerGroup;
+
+  constructor(opts: EventBridgeSchedulesOptions) {
+    this.group = new SchedulerGroup(opts);
+  }
 
   async upsert(workflowId: string, cron: string, timezone: string): Promise<void> {
-    const input: CreateScheduleCommandInput = {
-      Name: scheduleName(workflowId),
-      GroupName: this.opts.groupName,
-      ScheduleExpression: toEventBridgeCron(cron),
-      ScheduleExpressionTimezone: timezone,
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
-      Description: `FlowGenie schedule trigger of workflow ${workflowId}`,
-      Target: {
-        Arn: this.opts.targetArn,
-        RoleArn: this.opts.roleArn,
-        Input: firingInput(workflowId),
-        // A firing the queue refused is retried for an hour; the firing key dedupes retries.
-        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 },
-      },
-    };
+    let expression: string;
     try {
-      await this.opts.client.send(new CreateScheduleCommand(input));
+      expression = toEventBridgeCron(cron);
     } catch (err) {
-      if (!isError(err, ConflictException, 'ConflictException')) throw err;
-      await this.opts.client.send(new UpdateScheduleCommand(input));
+      if (err instanceof UnsupportedCronError) throw new UnsupportedScheduleError(err.message);
+      throw err;
     }
+    await this.group.put({
+      name: scheduleName(workflowId),
+      expression,
+      timezone,
+      input: firingInput(workflowId),
+      description: `FlowGenie schedule trigger of workflow ${workflowId}`,
+    });
   }
 
   async remove(workflowId: string): Promise<void> {
-    try {
-      await this.opts.client.send(
-        new DeleteScheduleCommand({
-          Name: scheduleName(workflowId),
-          GroupName: this.opts.groupName,
-        }),
-      );
-    } catch (err) {
-      if (!isError(err, ResourceNotFoundException, 'ResourceNotFoundException')) throw err;
-    }
+    await this.group.delete(scheduleName(workflowId));
   }
 
   /** The workflows with a schedule in the group (operators, tests). */
   async list(): Promise<Array<{ workflowId: string }>> {
-    const out: Array<{ workflowId: string }> = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await this.opts.client.send(
-        new ListSchedulesCommand({
-          GroupName: this.opts.groupName,
-          NamePrefix: NAME_PREFIX,
-          NextToken,
-        }),
-      );
-      for (const s of page.Schedules ?? [])
-        if (s.Name) out.push({ workflowId: s.Name.slice(NAME_PREFIX.length) });
-      NextToken = page.NextToken;
-    } while (NextToken);
-    return out;
+    return (await this.group.names(NAME_PREFIX)).map((name) => ({
+      workflowId: name.slice(NAME_PREFIX.length),
+    }));
   }
 }
 
@@ -125,8 +84,4 @@ export function firingInput(workflowId: string): string {
       data: { workflowId, scheduledAt: '<aws.scheduler.scheduled-time>' },
     },
   });
-}
-
-function isError(err: unknown, type: abstract new (...args: never[]) => Error, name: string) {
-  return err instanceof type || (err as { name?: string } | undefined)?.name === name;
 }

@@ -1,5 +1,4 @@
-import { toEventBridgeCron } from './eventbridge-cron';
-import { UnsupportedScheduleError } from './errors';
+import { eventBridgeCronError, toEventBridgeCron, UnsupportedCronError } from './eventbridge-cron';
 
 describe('toEventBridgeCron', () => {
   it.each([
@@ -27,7 +26,12 @@ describe('toEventBridgeCron', () => {
     ['0 9 * * 1#2', /weekday "1#2" is not supported/],
     ['0 9 * *', /must have 5 fields/],
   ])('refuses "%s" with a message naming the field', (cron, message) => {
-    expect(() => toEventBridgeCron(cron)).toThrow(UnsupportedScheduleError);
+    expect(() => toEventBridgeCron(cron)).toThrow(UnsupportedCronError);
     expect(() => toEventBridgeCron(cron)).toThrow(message);
+    expect(eventBridgeCronError(cron)).toMatch(message);
+  });
+
+  it('finds nothing wrong with a cron it converts', () => {
+    expect(eventBridgeCronError('0 9 * * 1-5')).toBeUndefined();
   });
 });

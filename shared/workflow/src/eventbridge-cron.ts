@@ -1,4 +1,26 @@
-import { UnsupportedScheduleError } from './errors';
+/** A valid cron that EventBridge Scheduler cannot express; the message names the field. */
+export class UnsupportedCronError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedCronError';
+  }
+}
+
+/**
+ * Why EventBridge Scheduler cannot run `cron`, or undefined when it can: what the catalog tells
+ * a user at publish and activation when schedules run there (SCHEDULES=aws).
+ *
+ * @example eventBridgeCronError('* * * * * *') // 'cron "* * * * * *": EventBridge Scheduler fires at most once a minute, …'
+ */
+export function eventBridgeCronError(cron: string): string | undefined {
+  try {
+    toEventBridgeCron(cron);
+    return undefined;
+  } catch (err) {
+    if (err instanceof UnsupportedCronError) return err.message;
+    throw err;
+  }
+}
 
 const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 const DAY_NUMBER: Record<string, number> = Object.fromEntries(DAY_NAMES.map((d, i) => [d, i]));
@@ -13,20 +35,20 @@ const DAY_NUMBER: Record<string, number> = Object.fromEntries(DAY_NAMES.map((d, 
  * 0, and a day-of-month and a weekday restricted together (Scheduler needs `?` in one of them).
  * Weekdays are written as names (Scheduler numbers them 1 = Sunday, cron 0 = Sunday).
  *
- * @throws UnsupportedScheduleError
+ * @throws UnsupportedCronError
  * @example toEventBridgeCron('0 9 * * 1-5') // 'cron(0 9 ? * MON,TUE,WED,THU,FRI *)'
  * @example toEventBridgeCron('*\/15 * * * *') // 'cron(0/15 * * * ? *)'
  */
 export function toEventBridgeCron(cron: string): string {
   const fields = cron.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5 && fields.length !== 6)
-    throw new UnsupportedScheduleError(
+    throw new UnsupportedCronError(
       `cron "${cron}" must have 5 fields (minute hour day month weekday) or 6 (seconds first)`,
     );
   if (fields.length === 6) {
     const seconds = fields.shift()!;
     if (seconds !== '0' && seconds !== '00')
-      throw new UnsupportedScheduleError(
+      throw new UnsupportedCronError(
         `cron "${cron}": EventBridge Scheduler fires at most once a minute, so the seconds field must be 0 (got "${seconds}")`,
       );
   }
@@ -34,7 +56,7 @@ export function toEventBridgeCron(cron: string): string {
   const anyDom = dom === '*' || dom === '?';
   const anyDow = dow === '*' || dow === '?';
   if (!anyDom && !anyDow)
-    throw new UnsupportedScheduleError(
+    throw new UnsupportedCronError(
       `cron "${cron}": EventBridge Scheduler cannot combine a day of the month ("${dom}") with a weekday ("${dow}"); keep one of them "*"`,
     );
   const days = anyDow ? '?' : weekdays(dow, cron);
@@ -55,7 +77,7 @@ function weekdays(field: string, cron: string): string {
   for (const part of field.toUpperCase().split(',')) {
     const match = /^(\*|[0-7]|[A-Z]{3})(?:-([0-7]|[A-Z]{3}))?(?:\/(\d+))?$/.exec(part);
     if (!match)
-      throw new UnsupportedScheduleError(
+      throw new UnsupportedCronError(
         `cron "${cron}": weekday "${part}" is not supported by EventBridge Scheduler here (use numbers 0-7, names, ranges and steps)`,
       );
     const [, from, to, step] = match;
@@ -64,8 +86,7 @@ function weekdays(field: string, cron: string): string {
     // `5-7` and `FRI-SUN`: 7 (and 0 as an end) is the Sunday after Saturday.
     if (to && end < start) end += 7;
     const by = step ? Number(step) : 1;
-    if (by < 1)
-      throw new UnsupportedScheduleError(`cron "${cron}": weekday step must be at least 1`);
+    if (by < 1) throw new UnsupportedCronError(`cron "${cron}": weekday step must be at least 1`);
     for (let d = start; d <= end; d += by) days.add(d % 7);
   }
   return [...days]
@@ -77,7 +98,6 @@ function weekdays(field: string, cron: string): string {
 function day(value: string, cron: string): number {
   if (/^\d$/.test(value)) return Number(value) === 7 ? 7 : Number(value);
   const n = DAY_NUMBER[value];
-  if (n === undefined)
-    throw new UnsupportedScheduleError(`cron "${cron}": unknown weekday "${value}"`);
+  if (n === undefined) throw new UnsupportedCronError(`cron "${cron}": unknown weekday "${value}"`);
   return n;
 }
