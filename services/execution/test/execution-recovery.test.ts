@@ -209,6 +209,7 @@ describe('recovering from lost workers and lost jobs', () => {
     const server = await startTestServer(() => ({ status: 200, body: { ok: true } }));
     try {
       const user = await svc.userToken();
+      // fetch (HTTP) → after (transform: runs in memory, in fetch's job) → later (delay: a job of its own).
       const graph = httpGraph(`${server.url}/slow`, RETRY, {
         nodes: [
           {
@@ -217,8 +218,12 @@ describe('recovering from lost workers and lost jobs', () => {
             position: { x: 0, y: 0 },
             config: { expression: 'steps.fetch.body.ok' },
           },
+          { id: 'later', type: 'delay', position: { x: 0, y: 0 }, config: { ms: 0 } },
         ],
-        edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
+        edges: [
+          { id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' },
+          { id: 'e3', source: 'after', sourceHandle: 'main', target: 'later' },
+        ],
       });
       server.hold();
       const executor = await svc.startExecutor();
@@ -230,7 +235,8 @@ describe('recovering from lost workers and lost jobs', () => {
       await stopping;
       svc.executors.splice(0);
 
-      // The step that was running when the stop began has its result stored.
+      // The step that was running when the stop began has its result stored, and so has the
+      // in-memory step its job ran after it; the next job waits for an executor.
       const afterStop = (await svc.call('GET', `/executions/${executionId}`, { token: user.token }))
         .body;
       expect(stepOf(afterStop, 'fetch')).toMatchObject({
@@ -238,15 +244,95 @@ describe('recovering from lost workers and lost jobs', () => {
         attempts: 1,
         output: { status: 200 },
       });
-      expect(stepOf(afterStop, 'after').status).toBe('queued');
+      expect(stepOf(afterStop, 'after')).toMatchObject({ status: 'succeeded', output: true });
+      expect(stepOf(afterStop, 'later').status).toBe('queued');
 
       await svc.startExecutor();
       const execution = await svc.waitForExecution(executionId, user.token);
       expect(execution.status).toBe('succeeded');
-      expect(stepOf(execution, 'after').output).toBe(true);
+      expect(stepOf(execution, 'later').output).toEqual({ resumedAt: expect.any(String) });
       expect(server.requests).toHaveLength(1);
     } finally {
       server.release();
+      await server.close();
+      for (const executor of svc.executors.splice(0)) await executor.stop();
+    }
+  });
+
+  it('resumes a chain of in-memory steps cut short by a kill from the last recorded step, never re-sending the request before it', async () => {
+    const server = await startTestServer(() => ({ status: 200, body: { n: 21 } }));
+    // Long enough for the slow expression on a busy machine; the kill comes while it runs.
+    const slowExpressions = { EXPRESSION_TIMEOUT_MS: '30000' };
+    try {
+      const user = await svc.userToken();
+      const spawned = await spawnExecutor({ ...svc.env, ...slowExpressions });
+      child = spawned.child;
+      // fetch (HTTP) → slow (transform, seconds of work) → double (transform) → check (if).
+      const graph = httpGraph(`${server.url}/n`, RETRY, {
+        nodes: [
+          {
+            id: 'slow',
+            type: 'transform',
+            position: { x: 0, y: 0 },
+            config: { expression: '$count($distinct([1..30000])) + steps.fetch.body.n' },
+          },
+          {
+            id: 'double',
+            type: 'transform',
+            position: { x: 0, y: 0 },
+            config: { expression: 'steps.slow * 2' },
+          },
+          {
+            id: 'check',
+            type: 'if',
+            position: { x: 0, y: 0 },
+            config: { condition: 'steps.double > 10' },
+          },
+        ],
+        edges: [
+          { id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'slow' },
+          { id: 'e3', source: 'slow', sourceHandle: 'main', target: 'double' },
+          { id: 'e4', source: 'double', sourceHandle: 'main', target: 'check' },
+        ],
+      });
+      const { executionId } = await svc.trigger({ ownerId: user.userId, graph });
+      // Kill as soon as the chain after the recorded request has started its slow step.
+      await waitFor(
+        () =>
+          spawned
+            .output()
+            .split('\n')
+            .some((l) => l.includes('"step started"') && l.includes('"nodeId":"slow"')),
+        { timeoutMs: 20_000, message: 'the chain never started' },
+      );
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+
+      const cut = (await svc.call('GET', `/executions/${executionId}`, { token: user.token })).body;
+      expect(stepOf(cut, 'fetch')).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(['slow', 'double', 'check'].map((id) => stepOf(cut, id).status)).toEqual([
+        'queued',
+        'pending',
+        'pending',
+      ]);
+
+      await svc.startExecutor(slowExpressions);
+      const execution = await svc.waitForExecution(executionId, user.token, undefined, 30_000);
+      expect(execution.status).toBe('succeeded');
+      expect(stepOf(execution, 'slow')).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        output: 30_021,
+      });
+      // Nothing of the killed run was recorded: one attempt, its input and timing.
+      expect(stepOf(execution, 'slow').attemptLog).toEqual([
+        { attempt: 1, startedAt: expect.any(String), finishedAt: expect.any(String) },
+      ]);
+      expect(stepOf(execution, 'double')).toMatchObject({ status: 'succeeded', output: 60_042 });
+      expect(stepOf(execution, 'check')).toMatchObject({ status: 'succeeded', handle: 'true' });
+      expect(server.requests).toHaveLength(1);
+    } finally {
       await server.close();
       for (const executor of svc.executors.splice(0)) await executor.stop();
     }

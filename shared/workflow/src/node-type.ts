@@ -139,6 +139,13 @@ export interface NodeTypeDefinition<S extends z.ZodType = z.ZodType> {
    * wrapped in one `{{ }}`). `resolveConfig` leaves them alone; validation still checks them.
    */
   expressionFields?: readonly string[];
+  /**
+   * The step only computes over its input in memory: no request, no write, no credential, no
+   * delay (transform, if, respond). The executor may run a chain of such steps inside one job
+   * and record them in one write; a crash before that write runs them again, which is safe
+   * because they did nothing outside the execution. Leave unset for anything with effects.
+   */
+  inMemory?: boolean;
   /** Runs one attempt. Triggers return the trigger payload as their output. */
   run?(ctx: StepContext<z.output<S>>): Promise<StepResult>;
 }

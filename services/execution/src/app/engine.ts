@@ -14,6 +14,8 @@ export interface Effects {
   removeJobs: string[];
   messages: WebhookResponseMessage[];
   finished?: 'succeeded' | 'failed' | 'canceled';
+  /** The execution's steps as the planner left them (set by {@link advance}). */
+  steps?: Step[];
 }
 
 export const noEffects = (): Effects => ({ jobs: [], removeJobs: [], messages: [] });
@@ -28,7 +30,7 @@ export interface EngineDeps {
 /** A job that runs `step` (attempts left = its policy minus `attemptOffset`). */
 export function jobFor(
   execution: Pick<Execution, 'id' | 'correlationId'>,
-  step: Pick<Step, 'nodeId' | 'retryPolicy'>,
+  step: Pick<Step, 'nodeId' | 'type' | 'retryPolicy'>,
   jobId: string,
   extra: Partial<Pick<StepJobData, 'attemptOffset' | 'resumed'>> & { delayMs?: number } = {},
 ): StepJob {
@@ -38,6 +40,7 @@ export function jobFor(
     data: {
       executionId: execution.id,
       nodeId: step.nodeId,
+      type: step.type,
       correlationId: execution.correlationId,
       ...(offset ? { attemptOffset: offset } : {}),
       ...(extra.resumed ? { resumed: true } : {}),
@@ -55,9 +58,21 @@ export const plannedJobId = (execution: Pick<Execution, 'id' | 'retries'>, nodeI
     : stepJobId(execution.id, nodeId);
 
 /**
+ * Ready steps of an in-memory node type (transform, if, respond) that the job running `jobId`
+ * takes on itself: they are queued under its id, and it runs them after its commit instead of
+ * leaving each to a job of its own.
+ */
+export interface ChainOptions {
+  jobId: string;
+  inMemory(type: string): boolean;
+}
+
+/**
  * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
  * unreachable ones, and finishes the execution when nothing is left, appending
- * execution.succeeded/failed to the outbox. Returns what to do after commit.
+ * execution.succeeded/failed to the outbox. `written` are step rows the caller changed (already
+ * in `current`): they are saved with the planner's changes in one statement. Returns what to do
+ * after commit, and the steps as they now stand (`effects.steps`).
  */
 export async function advance(
   tx: ExecutionTx,
@@ -66,27 +81,27 @@ export async function advance(
   now = new Date(),
   /** The execution's steps as they stand in `tx`, when the caller has them (saves a read). */
   current?: Step[],
+  opts: { chain?: ChainOptions; written?: Step[] } = {},
 ): Promise<Effects> {
-  const steps = current ?? (await tx.steps(execution.id));
-  const plan = planNext(execution.graph, steps);
-  if (plan.skip.length)
-    await tx.updateSteps(execution.id, plan.skip, { status: 'skipped', finishedAt: now });
+  const byId = new Map((current ?? (await tx.steps(execution.id))).map((s) => [s.nodeId, s]));
+  const plan = planNext(execution.graph, [...byId.values()]);
+  const changed = new Map((opts.written ?? []).map((s) => [s.nodeId, s]));
+  const change = (step: Step) => {
+    byId.set(step.nodeId, step);
+    changed.set(step.nodeId, step);
+  };
+  for (const nodeId of plan.skip)
+    change({ ...byId.get(nodeId)!, status: 'skipped', finishedAt: now });
   for (const nodeId of plan.queue) {
-    const jobId = plannedJobId(execution, nodeId);
-    await tx.updateSteps(execution.id, [nodeId], {
-      status: 'queued',
-      jobId,
-      attempts: 0,
-      error: null,
-    });
-    effects.jobs.push(
-      jobFor(
-        execution,
-        steps.find((s) => s.nodeId === nodeId)!,
-        jobId,
-      ),
-    );
+    const step = byId.get(nodeId)!;
+    const chained = opts.chain?.inMemory(step.type) === true;
+    const jobId = chained ? opts.chain!.jobId : plannedJobId(execution, nodeId);
+    change({ ...step, status: 'queued', jobId, attempts: 0, error: null });
+    if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
   }
+  await tx.saveSteps(execution.id, [...changed.values()]);
+  const steps = [...byId.values()];
+  effects.steps = steps;
   if (plan.finish) {
     const { status, error } = plan.finish;
     await tx.updateExecution(execution.id, { status, error, finishedAt: now });
@@ -99,13 +114,12 @@ export async function advance(
     };
     if (status === 'succeeded') await tx.emit('execution.succeeded', base);
     else await tx.emit('execution.failed', { ...base, error: error ?? { message: 'failed' } });
-    const finalSteps = await tx.steps(execution.id);
     effects.messages.push({
       kind: 'final',
       executionId: execution.id,
       status,
       ...(error ? { error: error.message } : {}),
-      output: lastOutput(finalSteps, execution.triggerNodeId),
+      output: lastOutput(steps, execution.triggerNodeId),
     });
     effects.finished = status;
   }

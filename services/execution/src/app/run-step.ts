@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { WebhookResponseMessage } from '@flowgenie/contracts';
+import type { Logger } from '@flowgenie/platform';
 import {
   PermanentStepError,
   RetryableStepError,
   isRetryableError,
+  retryDelayMs,
   toStepErrorInfo,
   upstreamOf,
   type ExpressionEvaluator,
@@ -17,12 +20,23 @@ import {
   type Step,
   type StepError,
 } from '../domain/execution';
+import { graphOrder, planNext } from '../domain/plan';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
 import type { StepConnectionsFor } from '../ports/connections';
 import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
-import { advance, jobFor, noEffects, runEffects, type Effects, type EngineDeps } from './engine';
-import { runNode } from './steps/run-node';
+import type { StepJob } from '../ports/step-queue';
+import {
+  advance,
+  jobFor,
+  noEffects,
+  plannedJobId,
+  runEffects,
+  type ChainOptions,
+  type Effects,
+  type EngineDeps,
+} from './engine';
+import { runNode, type NodeRun } from './steps/run-node';
 
 export interface RunStepDeps extends EngineDeps {
   store: ExecutionStore;
@@ -62,16 +76,58 @@ export type RunStepOutcome =
  * type, stores input/output/error/timing, and lets the planner enqueue the next steps or finish
  * the execution. A result that arrives after the execution was canceled, or after another
  * worker took the step over, is discarded.
+ *
+ * Steps of an in-memory node type (transform, if, respond: see `inMemory`) skip the claim: the
+ * job runs its step and every in-memory step that becomes ready after it (a chain), then
+ * records them all in one transaction. Nothing is written before, so a crash runs the chain
+ * again, which they allow; a respond step ends a write so its answer goes out at once. A step
+ * with effects (HTTP, integrations, delay) keeps its own job with a record before and after,
+ * and the in-memory steps ready after it are queued under that job and chained once it is
+ * recorded (a job that finds them queued under its id after a crash picks up from there).
  */
 export class RunStep {
+  private readonly chain: ChainOptions['inMemory'] = (type) =>
+    this.deps.registry.get(type)?.inMemory === true;
+
   constructor(private readonly deps: RunStepDeps) {}
 
   async execute(job: StepJobRun): Promise<RunStepOutcome> {
+    const { executionId, nodeId } = job.data;
+    const log = this.deps.logger.child({ executionId, nodeId });
+    if (job.data.type !== undefined && !this.chain(job.data.type)) return this.runClaimed(job);
+    const seen = await this.deps.store.findDetail(executionId);
+    const step = seen?.steps.find((s) => s.nodeId === nodeId);
+    // A step with effects, or one a worker of an older version had claimed, runs claimed.
+    if (
+      seen?.status === 'running' &&
+      step?.jobId === job.jobId &&
+      ENQUEUED_STEP_STATUSES.has(step.status) &&
+      (!this.chain(step.type) || step.status === 'running')
+    )
+      return this.runClaimed(job);
+    if (!seen || seen.status !== 'running' || !seen.steps.some((s) => this.owns(job, s))) {
+      log.debug({ jobId: job.jobId }, 'stale step job discarded');
+      return { kind: 'done', status: 'discarded' };
+    }
+    return this.runChain(job, seen, seen.steps);
+  }
+
+  /** The step is an in-memory one queued under this job (its own step, or one chained after it). */
+  private owns(job: StepJobRun, step: Step): boolean {
+    return (
+      step.jobId === job.jobId &&
+      (step.status === 'queued' || step.status === 'retrying') &&
+      this.chain(step.type)
+    );
+  }
+
+  /** A step with effects: its attempt is recorded before it runs and its result after. */
+  private async runClaimed(job: StepJobRun): Promise<RunStepOutcome> {
     const { store } = this.deps;
     const { executionId, nodeId } = job.data;
+    const log = this.deps.logger.child({ executionId, nodeId });
     const token = randomUUID();
     const startedAt = new Date();
-    const log = this.deps.logger.child({ executionId, nodeId });
 
     // The attempt is committed before the node runs, so one cut short by a crash (its request
     // possibly sent) stays in the step's history and its attempt count.
@@ -82,7 +138,7 @@ export class RunStep {
       const steps = await tx.steps(executionId);
       const step = steps.find((s) => s.nodeId === nodeId);
       if (!step || step.jobId !== job.jobId || !ENQUEUED_STEP_STATUSES.has(step.status))
-        return undefined;
+        return { kind: 'stale' as const, execution, steps };
       const attempt = attemptNumber(job, step);
       const attemptLog = closeInterrupted(step.attemptLog, startedAt);
       if (step.status === 'running' && attempt > step.retryPolicy.attempts) {
@@ -97,7 +153,7 @@ export class RunStep {
         };
         await tx.updateSteps(executionId, [nodeId], failed);
         await advance(tx, execution, lostEffects, startedAt, withPatch(steps, nodeId, failed));
-        return { lost: true as const, type: step.type };
+        return { kind: 'lost' as const, type: step.type };
       }
       attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
       await tx.updateSteps(executionId, [nodeId], {
@@ -109,13 +165,22 @@ export class RunStep {
         resumeAt: null,
         attemptLog,
       });
-      return { lost: false as const, execution, step: { ...step, attemptLog }, steps, attempt };
+      return {
+        kind: 'claimed' as const,
+        execution,
+        step: { ...step, attemptLog },
+        steps,
+        attempt,
+      };
     });
-    if (!claim) {
+    if (!claim || claim.kind === 'stale') {
+      // Recorded before a crash, with the in-memory steps after it queued under this job.
+      if (claim?.steps.some((s) => this.owns(job, s)))
+        return this.runChain(job, claim.execution, claim.steps);
       log.debug({ jobId: job.jobId }, 'stale step job discarded');
       return { kind: 'done', status: 'discarded' };
     }
-    if (claim.lost) {
+    if (claim.kind === 'lost') {
       this.deps.metrics.stepFinished(claim.type, 'failed', 0);
       await runEffects(this.deps, lostEffects);
       log.warn({ code: WORKER_LOST.code }, 'step failed: its last allowed attempt was interrupted');
@@ -127,38 +192,7 @@ export class RunStep {
 
     const { execution, step, attempt } = claim;
     log.info({ type: step.type, attempt }, 'step started');
-    const node = execution.graph.nodes.find((n) => n.id === nodeId);
-    const nodeType = this.deps.registry.get(step.type);
-    const input = node && nodeType ? await this.inputOf(execution, claim.steps, nodeId) : undefined;
-    const run =
-      input && 'error' in input
-        ? { input: null, error: input.error }
-        : node && nodeType && input
-          ? await runNode({
-              nodeType,
-              node,
-              input: input.data,
-              executionId,
-              attempt,
-              resumed: job.data.resumed === true,
-              timeoutMs: step.retryPolicy.timeoutMs,
-              expressionTimeoutMs: this.deps.expressionTimeoutMs,
-              expressions: this.deps.expressions,
-              http: this.deps.http,
-              logger: log,
-              connections: this.deps.connections?.(execution.ownerId),
-              // Every entry before this attempt's own (the last), earlier rounds included: after
-              // a manual retry the count restarts at 1, but what those attempts did still counts.
-              previousAttempts: step.attemptLog
-                .slice(0, -1)
-                .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
-            })
-          : {
-              input: null,
-              error: new PermanentStepError(`unknown node type "${step.type}"`, {
-                code: 'unknown_node_type',
-              }),
-            };
+    const run = await this.runOne(execution, claim.steps, step, attempt, job.data.resumed, log);
 
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
@@ -168,6 +202,8 @@ export class RunStep {
         job.attemptsMade + 1 >= job.maxAttempts ||
         attempt >= step.retryPolicy.attempts);
     const effects = noEffects();
+    const chain = { jobId: job.jobId, inMemory: this.chain };
+    let recorded: Execution | undefined;
     const status = await store.transaction(async (tx) => {
       const current = await tx.lockExecution(executionId);
       const steps = await tx.steps(executionId);
@@ -180,6 +216,7 @@ export class RunStep {
         now.runToken !== token
       )
         return 'discarded' as const;
+      recorded = current;
       if (run.result)
         return this.storeSuccess(
           tx,
@@ -191,6 +228,7 @@ export class RunStep {
           attempt,
           finishedAt,
           effects,
+          chain,
         );
       const error = errorOf(run.error);
       const attemptLog = closeAttempt(now.attemptLog, attempt, finishedAt, error);
@@ -212,8 +250,11 @@ export class RunStep {
         runToken: null,
         finishedAt,
       };
-      await tx.updateSteps(executionId, [nodeId], failed);
-      await advance(tx, current, effects, finishedAt, withPatch(steps, nodeId, failed));
+      const after = withPatch(steps, nodeId, failed);
+      await advance(tx, current, effects, finishedAt, after, {
+        chain,
+        written: after.filter((s) => s.nodeId === nodeId),
+      });
       return 'failed' as const;
     });
 
@@ -233,6 +274,9 @@ export class RunStep {
       });
     }
     await runEffects(this.deps, effects);
+    // In-memory steps ready after this one were queued under this job: run them now.
+    if (recorded && effects.steps?.some((s) => this.owns(job, s)))
+      await this.runChain(job, recorded, effects.steps);
     if (status === 'succeeded' || status === 'waiting') {
       log.info({ ms: Math.round(seconds * 1000), status }, `step ${status}`);
       return { kind: 'done', status };
@@ -246,6 +290,222 @@ export class RunStep {
     return { kind: 'failed', error: run.error };
   }
 
+  /**
+   * Runs the in-memory steps queued under this job, and those that become ready after them,
+   * recording each run of them (a segment) in one transaction. A respond step ends a segment,
+   * so the caller gets its answer as soon as it is recorded.
+   */
+  private async runChain(
+    job: StepJobRun,
+    execution: Execution,
+    steps: Step[],
+  ): Promise<RunStepOutcome> {
+    let outcome: RunStepOutcome = { kind: 'done', status: 'succeeded' };
+    let current = steps;
+    while (current.some((s) => this.owns(job, s))) {
+      const segment = await this.runSegment(job, execution, current);
+      const effects = noEffects();
+      effects.jobs.push(...segment.jobs);
+      const recorded = await this.deps.store.transaction(async (tx) => {
+        const locked = await tx.lockExecution(execution.id);
+        if (!locked || locked.status !== 'running') return undefined;
+        const fresh = await tx.steps(execution.id);
+        // Unchanged since the chain read them: pending, or still queued under this job.
+        for (const step of segment.written.values()) {
+          const now = fresh.find((s) => s.nodeId === step.nodeId);
+          if (!now || (now.status !== 'pending' && !this.owns(job, now))) return undefined;
+        }
+        const merged = fresh.map((s) => segment.written.get(s.nodeId) ?? s);
+        await advance(tx, locked, effects, new Date(), merged, {
+          chain: { jobId: job.jobId, inMemory: this.chain },
+          written: [...segment.written.values()],
+        });
+        return locked;
+      });
+      for (const ran of segment.ran)
+        this.deps.metrics.stepFinished(
+          ran.step.type,
+          recorded ? ran.outcome : 'discarded',
+          ran.seconds,
+        );
+      if (!recorded) {
+        this.deps.logger
+          .child({ executionId: execution.id, nodeId: job.data.nodeId })
+          .info('step results discarded (execution canceled or steps taken over)');
+        return { kind: 'done', status: 'discarded' };
+      }
+      if (segment.respond) effects.messages.unshift(segment.respond);
+      await runEffects(this.deps, effects);
+      for (const ran of segment.ran)
+        logResult(ran.log, ran.step, ran.outcome, ran.seconds, ran.error);
+      if (segment.retry !== undefined) return { kind: 'retry', error: segment.retry };
+      if (segment.failed !== undefined) outcome = { kind: 'failed', error: segment.failed };
+      execution = recorded;
+      current = effects.steps ?? [];
+    }
+    return outcome;
+  }
+
+  /** Runs the in-memory steps of one segment; nothing is written here. */
+  private async runSegment(job: StepJobRun, execution: Execution, steps: Step[]) {
+    const order = new Map(graphOrder(execution.graph).map((id, i) => [id, i]));
+    const byId = new Map(steps.map((s) => [s.nodeId, s]));
+    const work = steps
+      .filter((s) => this.owns(job, s))
+      .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+    const segment = {
+      written: new Map<string, Step>(),
+      jobs: [] as StepJob[],
+      ran: [] as ChainedRun[],
+      respond: undefined as WebhookResponseMessage | undefined,
+      retry: undefined as unknown,
+      failed: undefined as unknown,
+    };
+    while (work.length > 0) {
+      const step = work.shift()!;
+      const own = step.nodeId === job.data.nodeId;
+      const log = this.deps.logger.child({ executionId: execution.id, nodeId: step.nodeId });
+      const startedAt = new Date();
+      const attempt = own ? attemptNumber(job, step) : step.attempts + 1;
+      const attemptLog = closeInterrupted(step.attemptLog, startedAt);
+      attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
+      log.info({ type: step.type, attempt }, 'step started');
+      const run = await this.runOne(
+        execution,
+        [...byId.values()],
+        { ...step, attemptLog },
+        attempt,
+        false,
+        log,
+      );
+      const finishedAt = new Date();
+      const base: Step = {
+        ...step,
+        attempts: attempt,
+        input: run.input,
+        startedAt: step.startedAt ?? startedAt,
+        runToken: null,
+        resumeAt: null,
+      };
+      const error =
+        run.result?.delayUntil !== undefined
+          ? new PermanentStepError(`node type "${step.type}" runs in memory and cannot wait`, {
+              code: 'invalid_node_type',
+            })
+          : run.error;
+      let next: Step;
+      let outcome: ChainedRun['outcome'];
+      if (run.result && error === undefined) {
+        outcome = 'succeeded';
+        next = {
+          ...base,
+          status: 'succeeded',
+          output: run.result.output ?? null,
+          handle: run.result.handle ?? 'main',
+          error: null,
+          attemptLog: closeAttempt(attemptLog, attempt, finishedAt),
+          finishedAt,
+        };
+      } else {
+        const stepError = errorOf(error);
+        const closed = closeAttempt(attemptLog, attempt, finishedAt, stepError);
+        const final =
+          !isRetryableError(error) ||
+          attempt >= step.retryPolicy.attempts ||
+          (own && job.attemptsMade + 1 >= job.maxAttempts);
+        if (final) {
+          outcome = 'failed';
+          next = { ...base, status: 'failed', error: stepError, attemptLog: closed, finishedAt };
+          if (own) segment.failed = error;
+        } else {
+          // The job's own step retries with the job (the queue's backoff); a chained one gets
+          // a job of its own that starts after the same backoff.
+          outcome = 'retrying';
+          const jobId = own ? job.jobId : plannedJobId(execution, step.nodeId);
+          next = { ...base, status: 'retrying', error: stepError, attemptLog: closed, jobId };
+          if (own) segment.retry = error;
+          else
+            segment.jobs.push(
+              jobFor(execution, step, jobId, {
+                attemptOffset: attempt,
+                delayMs: Math.max(1, retryDelayMs(step.retryPolicy, attempt, error)),
+              }),
+            );
+        }
+      }
+      byId.set(next.nodeId, next);
+      segment.written.set(next.nodeId, next);
+      const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
+      segment.ran.push({ step: next, outcome, seconds, error, log });
+      const response = outcome === 'succeeded' ? run.result?.webhookResponse : undefined;
+      if (response) {
+        segment.respond = {
+          kind: 'respond',
+          executionId: execution.id,
+          status: response.status,
+          headers: response.headers ?? {},
+          body: response.body,
+        };
+        break;
+      }
+      for (const id of planNext(execution.graph, [...byId.values()]).queue) {
+        const ready = byId.get(id)!;
+        if (ready.status !== 'pending' || !this.chain(ready.type)) continue;
+        const queued: Step = {
+          ...ready,
+          status: 'queued',
+          jobId: job.jobId,
+          attempts: 0,
+          error: null,
+        };
+        byId.set(id, queued);
+        work.push(queued);
+      }
+    }
+    return segment;
+  }
+
+  /** One attempt of `step` (its attempt log holding this attempt's open entry). */
+  private async runOne(
+    execution: Execution,
+    steps: Step[],
+    step: Step,
+    attempt: number,
+    resumed: boolean | undefined,
+    log: Logger,
+  ): Promise<NodeRun> {
+    const node = execution.graph.nodes.find((n) => n.id === step.nodeId);
+    const nodeType = this.deps.registry.get(step.type);
+    if (!node || !nodeType)
+      return {
+        input: null,
+        error: new PermanentStepError(`unknown node type "${step.type}"`, {
+          code: 'unknown_node_type',
+        }),
+      };
+    const input = await this.inputOf(execution, steps, step.nodeId);
+    if ('error' in input) return { input: null, error: input.error };
+    return runNode({
+      nodeType,
+      node,
+      input: input.data,
+      executionId: execution.id,
+      attempt,
+      resumed: resumed === true,
+      timeoutMs: step.retryPolicy.timeoutMs,
+      expressionTimeoutMs: this.deps.expressionTimeoutMs,
+      expressions: this.deps.expressions,
+      http: this.deps.http,
+      logger: log,
+      connections: this.deps.connections?.(execution.ownerId),
+      // Every entry before this attempt's own (the last), earlier rounds included: after a
+      // manual retry the count restarts at 1, but what those attempts did still counts.
+      previousAttempts: step.attemptLog
+        .slice(0, -1)
+        .map((e) => ({ attempt: e.attempt, errorCode: e.code })),
+    });
+  }
+
   private async storeSuccess(
     tx: ExecutionTx,
     execution: Execution,
@@ -256,6 +516,7 @@ export class RunStep {
     attempt: number,
     finishedAt: Date,
     effects: Effects,
+    chain: ChainOptions,
   ): Promise<'succeeded' | 'waiting'> {
     // A wait is not the attempt's end: its entry says so (`waited`), so the attempt that follows
     // knows this part did nothing.
@@ -296,8 +557,11 @@ export class RunStep {
       runToken: null,
       finishedAt,
     };
-    await tx.updateSteps(execution.id, [step.nodeId], succeeded);
-    await advance(tx, execution, effects, finishedAt, withPatch(steps, step.nodeId, succeeded));
+    const after = withPatch(steps, step.nodeId, succeeded);
+    await advance(tx, execution, effects, finishedAt, after, {
+      chain,
+      written: after.filter((s) => s.nodeId === step.nodeId),
+    });
     return 'succeeded';
   }
 
@@ -337,6 +601,32 @@ export class RunStep {
       outputs[execution.triggerNodeId] = trigger;
     return { data: { trigger, steps: outputs } };
   }
+}
+
+/** One step a chain ran, for its metrics and log lines once recorded. */
+interface ChainedRun {
+  step: Step;
+  outcome: 'succeeded' | 'failed' | 'retrying';
+  seconds: number;
+  error: unknown;
+  log: Logger;
+}
+
+function logResult(
+  log: Logger,
+  step: Step,
+  outcome: ChainedRun['outcome'],
+  seconds: number,
+  error: unknown,
+): void {
+  if (outcome === 'succeeded') {
+    log.info({ ms: Math.round(seconds * 1000), status: outcome }, `step ${outcome}`);
+    return;
+  }
+  const info = toStepErrorInfo(error);
+  if (outcome === 'retrying')
+    log.warn({ err: info.message, code: info.code }, 'step attempt failed; will retry');
+  else log.warn({ err: info.message, code: info.code, type: step.type }, 'step failed');
 }
 
 const WORKER_LOST: StepError = {

@@ -69,9 +69,8 @@ export class StartExecution {
         updatedAt: now,
       };
       if (!(await tx.insertExecution(execution))) return undefined;
-      await tx.insertSteps(
-        data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout)),
-      );
+      const steps = data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout));
+      await tx.insertSteps(steps);
       await tx.emit('execution.started', {
         executionId: execution.id,
         workflowId: execution.workflowId,
@@ -118,7 +117,7 @@ export class StartExecution {
         effects.finished = 'failed';
         return effects;
       }
-      return advance(tx, execution, noEffects(), now);
+      return advance(tx, execution, noEffects(), now, steps);
     });
 
     if (result.handled && result.value) {

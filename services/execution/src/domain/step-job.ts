@@ -15,6 +15,8 @@ export const redriveJobId = (executionId: string, nodeId: string, now: number) =
 export interface StepJobData {
   executionId: string;
   nodeId: string;
+  /** The step's node type, so the worker knows how to run it before reading anything. */
+  type?: string;
   /** Correlation id of the triggering event, so the step's log lines carry it. */
   correlationId?: string;
   /** Attempts already made before this job (a re-driven step keeps counting). */

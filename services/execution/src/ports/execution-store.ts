@@ -16,11 +16,16 @@ export interface ExecutionTx {
   /** Inserts the execution unless its id or (workflowId, idempotencyKey) exists; true if inserted. */
   insertExecution(execution: Execution): Promise<boolean>;
   insertSteps(steps: Step[]): Promise<void>;
-  /** Locks the execution row until commit (others wait); undefined if it does not exist. */
+  /**
+   * Locks the execution row until commit (others wait) and marks it changed; undefined if it
+   * does not exist. `updatedAt` is the last change before this one.
+   */
   lockExecution(id: string): Promise<Execution | undefined>;
   steps(executionId: string): Promise<Step[]>;
   updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
   updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;
+  /** Writes these steps' rows as given (status, attempts, input, output, timing...) in one go. */
+  saveSteps(executionId: string, steps: Step[]): Promise<void>;
   /**
    * Records an event in this transaction's outbox (published after commit; a payload that fails the
    * event catalog fails the transaction). The correlation id defaults to the current request's or job's.

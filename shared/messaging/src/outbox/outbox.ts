@@ -66,18 +66,13 @@ export async function appendToOutbox<DB>(
   events: PlatformEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const db = trx as unknown as Transaction<MessagingTables>;
-  await db
-    .insertInto('outbox')
-    .values(
-      events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        envelope: JSON.stringify(e) as unknown as PlatformEvent,
-      })),
-    )
-    .execute();
-  await sql`select pg_notify(${channelOf(schema)}, '')`.execute(db);
+  // One round trip: the rows, and the NOTIFY that wakes the relays at commit.
+  const rows = sql.join(
+    events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`),
+  );
+  await sql`
+    with inserted as (insert into outbox (id, type, envelope) values ${rows} returning id)
+    select pg_notify(${channelOf(schema)}, '')`.execute(trx);
 }
 
 /**
@@ -226,7 +221,8 @@ export class OutboxRelay {
         return rows.length;
       });
       total += count;
-      if (count === 0) return total;
+      // A short batch emptied the outbox: rows committed since then NOTIFY a new drain.
+      if (count < (this.opts.batchSize ?? 100)) return total;
     }
   }
 

@@ -56,6 +56,7 @@ export const transformNode = defineNodeType({
   }),
   outputs: ['main'],
   expressionFields: ['expression'],
+  inMemory: true,
   run: async (ctx) => ({ output: await evaluateField(ctx, 'expression', ctx.config.expression) }),
 });
 
@@ -78,6 +79,7 @@ export const ifNode = defineNodeType({
     required: ['result'],
   },
   expressionFields: ['condition'],
+  inMemory: true,
   run: async (ctx) => {
     const result = toBoolean(await evaluateField(ctx, 'condition', ctx.config.condition));
     return { output: { result }, handle: result ? 'true' : 'false' };
@@ -153,6 +155,8 @@ export const respondToWebhookNode = defineNodeType({
     type: 'object',
     properties: { status: { type: 'integer' }, headers: { type: 'object' }, body: {} },
   },
+  // The response is published by the executor once the step is recorded, not by the node.
+  inMemory: true,
   run: async (ctx) => {
     const response = {
       status: ctx.config.status,

@@ -241,20 +241,44 @@ class PgExecutionTx implements ExecutionTx {
 
   async lockExecution(id: string): Promise<Execution | undefined> {
     if (!UUID.test(id)) return undefined;
-    const row = await this.trx
-      .selectFrom('executions')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return undefined;
-    // Every change to an execution or its steps passes here: updated_at is its last change.
-    await this.trx
-      .updateTable('executions')
-      .set({ updated_at: sql<Date>`clock_timestamp()` })
-      .where('id', '=', id)
-      .execute();
-    return rowToExecution(row);
+    // One round trip: lock the row, and stamp updated_at (every change to an execution or its
+    // steps passes here, so it is the last change), returning the row as it was before.
+    const { rows } = await sql<ExecutionRow & { previous_updated_at: Date }>`
+      with previous as (select id, updated_at from executions where id = ${id} for update)
+      update executions e set updated_at = clock_timestamp() from previous p where e.id = p.id
+      returning e.*, p.updated_at as previous_updated_at`.execute(this.trx);
+    const row = rows[0];
+    return row ? rowToExecution({ ...row, updated_at: row.previous_updated_at }) : undefined;
+  }
+
+  async saveSteps(executionId: string, steps: Step[]): Promise<void> {
+    if (steps.length === 0) return;
+    // One statement for all the rows, whatever their number (a chain of steps, skips, queued).
+    const rows = steps.map((s) => ({
+      node_id: s.nodeId,
+      status: s.status,
+      attempts: s.attempts,
+      input: s.input ?? null,
+      output: s.output ?? null,
+      error: s.error ?? null,
+      handle: s.handle,
+      started_at: s.startedAt,
+      finished_at: s.finishedAt,
+      attempt_log: s.attemptLog,
+      job_id: s.jobId,
+      run_token: s.runToken,
+      resume_at: s.resumeAt,
+    }));
+    await sql`
+      update steps s set status = v.status, attempts = v.attempts, input = v.input,
+        output = v.output, error = v.error, handle = v.handle, started_at = v.started_at,
+        finished_at = v.finished_at, attempt_log = v.attempt_log, job_id = v.job_id,
+        run_token = v.run_token, resume_at = v.resume_at, updated_at = clock_timestamp()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text, status text,
+        attempts integer, input jsonb, output jsonb, error jsonb, handle text,
+        started_at timestamptz, finished_at timestamptz, attempt_log jsonb, job_id text,
+        run_token uuid, resume_at timestamptz)
+      where s.execution_id = ${executionId} and s.node_id = v.node_id`.execute(this.trx);
   }
 
   steps(executionId: string): Promise<Step[]> {
