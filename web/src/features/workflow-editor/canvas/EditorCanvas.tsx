@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
 import { Button } from '../../../components/Button';
-import { kindFor } from '../../../lib/graph';
+import { kindFor, outputsFor } from '../../../lib/graph';
 import { executionRuns } from '../../executions';
 import { FlowCanvas, type CanvasNode, type NodeValueSource } from '../../flow-canvas';
 import { useNodeTypesStore } from '../../node-types';
@@ -106,8 +106,15 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
 
   const pickAfter = (nodeType: string) => {
     if (!addingAfter) return;
-    const info = useNodeTypesStore.getState().byType[nodeType];
-    useEditorStore.getState().addNode(nodeType, kindFor(nodeType, info), { after: addingAfter });
+    const types = useNodeTypesStore.getState().byType;
+    const store = useEditorStore.getState();
+    const source = store.nodes.find((n) => n.id === addingAfter.nodeId);
+    const outputs = source
+      ? outputsFor(source.data.nodeType, types[source.data.nodeType])
+      : undefined;
+    store.addNode(nodeType, kindFor(nodeType, types[nodeType]), {
+      after: { ...addingAfter, outputs },
+    });
     setAddingAfter(null);
     onError(null);
   };
