@@ -21,3 +21,22 @@ export function exportFileName(name: string): string {
     .slice(0, 60);
   return `${base || 'workflow'}.flowgenie.json`;
 }
+
+export interface ImportProblem {
+  /** Where in the file: `graph.nodes.2.id`, or empty for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+/** A file's text as an import body, or the problems that keep it from being one. */
+export function parseImportFile(
+  text: string,
+): { document: unknown } | { problems: ImportProblem[] } {
+  try {
+    return { document: JSON.parse(text) as unknown };
+  } catch (err) {
+    return {
+      problems: [{ path: '', message: `this file is not JSON (${(err as Error).message})` }],
+    };
+  }
+}

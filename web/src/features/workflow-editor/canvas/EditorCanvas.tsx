@@ -5,7 +5,7 @@ import { kindFor, outputsFor } from '../../../lib/graph';
 import { executionRuns } from '../../executions';
 import { FlowCanvas, type CanvasNode, type NodeValueSource } from '../../flow-canvas';
 import { useNodeTypesStore } from '../../node-types';
-import { StepPicker } from '../components/StepPicker';
+import { StepPicker } from './StepPicker';
 import { DRAG_MIME, useAddNode } from '../hooks/useAddNode';
 import { useEditorStore } from '../store';
 

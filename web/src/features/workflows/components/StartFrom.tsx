@@ -5,28 +5,10 @@ import { InlineError } from '../../../components/InlineError';
 import { Spinner } from '../../../components/Spinner';
 import { ApiError, describeError } from '../../../lib/api-client';
 import { createFromTemplate, importWorkflow, listTemplates, type WorkflowTemplate } from '../api';
+import { parseImportFile, type ImportProblem } from '../download';
 
 /** Largest file the import reads (the catalog stores at most 200 KiB of graph). */
 const MAX_IMPORT_BYTES = 1024 * 1024;
-
-export interface ImportProblem {
-  /** Where in the file: `graph.nodes.2.id`, or empty for the file as a whole. */
-  path: string;
-  message: string;
-}
-
-/** A file's text as an import body, or the problems that keep it from being one. */
-export function parseImportFile(
-  text: string,
-): { document: unknown } | { problems: ImportProblem[] } {
-  try {
-    return { document: JSON.parse(text) as unknown };
-  } catch (err) {
-    return {
-      problems: [{ path: '', message: `this file is not JSON (${(err as Error).message})` }],
-    };
-  }
-}
 
 /**
  * "Import": reads a `.json` file exported from FlowGenie and creates a new draft from it. The
