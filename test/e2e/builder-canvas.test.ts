@@ -153,7 +153,11 @@ describe('the builder canvas and workflow files, in a browser', () => {
         expect(box.x).toBeGreaterThan(ifBox.x + ifBox.width * 0.5);
       }
       await builder.saved();
-      expect(await page.locator('.react-flow__edge').count()).toBe(4);
+      await until(
+        'the 4 connections drawn',
+        () => page.locator('.react-flow__edge').count(),
+        (n) => n === 4,
+      );
       await builder.restPointer();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas-plus.png') });
     });
@@ -203,12 +207,20 @@ describe('the builder canvas and workflow files, in a browser', () => {
         ['if_1', 'respond_to_webhook_1', 'respond_to_webhook_2', 'transform_1', 'webhook_1'].sort(),
       );
       expect(await page.getByTestId('note-text-note-1').inputValue()).toContain('over 100');
-      expect(await page.locator('.react-flow__edge').count()).toBe(4);
+      await until(
+        'the 4 connections drawn',
+        () => page.locator('.react-flow__edge').count(),
+        (n) => n === 4,
+      );
 
       // A bad file: nothing created, each problem located.
       await page.goto(`${origin}/workflows`);
-      await page.getByTestId('workflows-table').waitFor();
-      const rowsBefore = await page.locator('[data-testid^="workflow-row-"]').count();
+      // The original and the imported copy, once the list has loaded.
+      const rowsBefore = await until(
+        'the two workflows listed',
+        () => page.locator('[data-testid^="workflow-row-"]').count(),
+        (n) => n === 2,
+      );
       const bad = {
         ...doc,
         graph: { ...doc.graph, nodes: [{ ...doc.graph.nodes[0], id: '1st' }] },
