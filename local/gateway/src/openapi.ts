@@ -21,6 +21,8 @@ const NAMED: [string, z.ZodType][] = [
   ['PublishedVersion', c.PublishedVersionResponseSchema],
   ['VersionList', c.VersionListResponseSchema],
   ['WorkflowVersion', c.WorkflowVersionResponseSchema],
+  ['VersionDiff', c.VersionDiffResponseSchema],
+  ['WorkflowTemplateList', c.WorkflowTemplateListResponseSchema],
   ['WorkflowExport', c.WorkflowExportSchema],
   ['NodeType', c.NodeTypeInfoSchema],
   ['NodeTypeList', c.NodeTypeListResponseSchema],

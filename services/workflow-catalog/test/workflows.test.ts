@@ -457,6 +457,7 @@ describe("another user's workflow", () => {
     ['POST', '/publish'],
     ['GET', '/versions'],
     ['GET', '/versions/1'],
+    ['GET', '/versions/1/diff'],
     ['POST', '/activate'],
     ['POST', '/deactivate'],
     ['POST', '/duplicate'],

@@ -46,9 +46,26 @@ export const WorkflowEdgeSchema = z.object({
 });
 export type WorkflowEdge = z.infer<typeof WorkflowEdgeSchema>;
 
+/** Longest sticky note text. */
+export const NOTE_TEXT_MAX = 5000;
+
+/**
+ * A sticky note on the canvas: stored with the draft (and so in versions and exports), never
+ * executed and never validated as a step.
+ */
+export const WorkflowNoteSchema = z.object({
+  id: z.string().min(1).max(100),
+  text: z.string().max(NOTE_TEXT_MAX).default(''),
+  position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
+  width: z.number().min(80).max(2000).optional(),
+  height: z.number().min(40).max(2000).optional(),
+});
+export type WorkflowNote = z.infer<typeof WorkflowNoteSchema>;
+
 export const WorkflowGraphSchema = z.object({
   nodes: z.array(WorkflowNodeSchema).max(500),
   edges: z.array(WorkflowEdgeSchema).max(2000),
+  notes: z.array(WorkflowNoteSchema).max(200).optional(),
 });
 export type WorkflowGraph = z.infer<typeof WorkflowGraphSchema>;
 

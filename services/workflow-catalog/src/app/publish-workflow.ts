@@ -17,7 +17,12 @@ export function publishWorkflow({
   connections,
   scheduleBackend,
 }: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
-  return async (input: { ownerId: string; workflowId: string }): Promise<WorkflowVersion> => {
+  return async (input: {
+    ownerId: string;
+    workflowId: string;
+    /** Shown in the version history. */
+    publishedBy?: string;
+  }): Promise<WorkflowVersion> => {
     const draft = await store.get(input.ownerId, input.workflowId);
     if (!draft) throw new WorkflowNotFoundError();
     assertValidGraph(draft.graph);
@@ -38,6 +43,7 @@ export function publishWorkflow({
         version: nextVersion(workflow),
         graph: workflow.graph,
         createdAt: now,
+        publishedBy: input.publishedBy ?? null,
       };
       await tx.insertVersion(version);
       await tx.update({

@@ -2,6 +2,7 @@ import { activateWorkflow } from './activate-workflow';
 import { createWorkflow } from './create-workflow';
 import { deactivateWorkflow } from './deactivate-workflow';
 import { deleteWorkflow } from './delete-workflow';
+import { diffVersions } from './diff-versions';
 import type { CatalogDeps } from './deps';
 import { duplicateWorkflow } from './duplicate-workflow';
 import { exportWorkflow } from './export-workflow';
@@ -15,6 +16,7 @@ import { listVersions } from './list-versions';
 import { listWorkflows } from './list-workflows';
 import { publishWorkflow } from './publish-workflow';
 import { recordExecution } from './record-execution';
+import { createFromTemplate, listTemplates } from './templates';
 import { updateWorkflow } from './update-workflow';
 import { validateWorkflow } from './validate-workflow';
 
@@ -30,11 +32,14 @@ export function buildUseCases(deps: CatalogDeps) {
     publishWorkflow: publishWorkflow(deps),
     listVersions: listVersions(deps),
     getVersion: getVersion(deps),
+    diffVersions: diffVersions(deps),
     activateWorkflow: activateWorkflow(deps),
     deactivateWorkflow: deactivateWorkflow(deps),
     duplicateWorkflow: duplicateWorkflow(deps),
     exportWorkflow: exportWorkflow(deps),
     importWorkflow: importWorkflow(deps),
+    listTemplates: listTemplates(),
+    createFromTemplate: createFromTemplate(deps),
     listNodeTypes: listNodeTypes(),
     getSchedule: getSchedule(deps),
     getRunSpec: getRunSpec(deps),

@@ -46,6 +46,8 @@ export interface WorkflowVersion {
   version: number;
   graph: WorkflowGraph;
   createdAt: Date;
+  /** Who published it (account email, "(API key)" for a key's token); null for older versions. */
+  publishedBy: string | null;
 }
 
 /**

@@ -16,6 +16,7 @@ export interface WorkflowListQuery {
 export interface VersionSummary {
   version: number;
   createdAt: Date;
+  publishedBy: string | null;
 }
 
 /**

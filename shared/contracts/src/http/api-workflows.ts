@@ -94,8 +94,71 @@ export const PublishedVersionResponseSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+export const VersionSummarySchema = PublishedVersionResponseSchema.extend({
+  publishedBy: z
+    .string()
+    .nullable()
+    .describe(
+      'Who published: the account email, with " (API key)" for a key; null before this was recorded.',
+    ),
+});
+
 export const VersionListResponseSchema = z.object({
-  items: z.array(PublishedVersionResponseSchema),
+  items: z.array(VersionSummarySchema),
+});
+
+export const VersionDiffQuerySchema = z.object({
+  against: z
+    .union([z.literal('draft'), z.coerce.number().int().positive()])
+    .default('draft')
+    .describe('`draft` (default) or another version number.'),
+});
+
+const ChangedFieldSchema = z.object({
+  path: z.string().describe('e.g. `config.url`, `name`, `retry.attempts`'),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+
+export const VersionDiffResponseSchema = z.object({
+  from: z.object({ version: z.number().int().positive() }),
+  to: z.object({ version: z.number().int().positive().nullable().describe('null: the draft') }),
+  nodes: z.object({
+    added: z.array(z.object({ id: z.string(), type: z.string(), name: z.string().optional() })),
+    removed: z.array(z.object({ id: z.string(), type: z.string(), name: z.string().optional() })),
+    changed: z.array(
+      z.object({ id: z.string(), type: z.string(), changes: z.array(ChangedFieldSchema) }),
+    ),
+  }),
+  edges: z.object({
+    added: z.array(z.object({ source: z.string(), sourceHandle: z.string(), target: z.string() })),
+    removed: z.array(
+      z.object({ source: z.string(), sourceHandle: z.string(), target: z.string() }),
+    ),
+  }),
+  notes: z.object({
+    added: z.number().int(),
+    removed: z.number().int(),
+    changed: z.number().int(),
+  }),
+  /** Whether anything a run would see differs (moves and notes do not count). */
+  same: z.boolean(),
+});
+
+export const WorkflowTemplateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  graph: WorkflowGraphSchema,
+});
+
+export const WorkflowTemplateListResponseSchema = z.object({
+  items: z.array(WorkflowTemplateSchema),
+});
+
+export const CreateFromTemplateRequestSchema = z.object({
+  templateId: z.string().min(1).max(100),
+  name: WorkflowName.optional().describe('Default: the template’s name.'),
 });
 
 export const WorkflowVersionResponseSchema = z.object({

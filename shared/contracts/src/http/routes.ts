@@ -4,6 +4,10 @@ import { ErrorResponseSchema } from './errors';
 import {
   AccessTokenResponseSchema,
   ActivateWorkflowRequestSchema,
+  CreateFromTemplateRequestSchema,
+  VersionDiffQuerySchema,
+  VersionDiffResponseSchema,
+  WorkflowTemplateListResponseSchema,
   ApiKeyListResponseSchema,
   ConnectionListResponseSchema,
   ConnectionOptionsResponseSchema,
@@ -509,6 +513,22 @@ export const httpRoutes: HttpRoute[] = [
   },
   {
     service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/{id}/versions/{n}/diff',
+    tag: 'workflows',
+    summary: 'What changed from a published version to the draft or another version',
+    description:
+      'Steps added, removed and changed (each changed field with its value before and after; secrets show the placeholder), connections added and removed, sticky notes counted. Moving a step is not a change.',
+    query: VersionDiffQuerySchema,
+    responses: {
+      200: { description: 'The difference', schema: VersionDiffResponseSchema },
+      ...E400,
+      ...authed,
+      ...E404,
+    },
+  },
+  {
+    service: 'workflow-catalog',
     method: 'post',
     path: '/api/workflows/{id}/activate',
     tag: 'workflows',
@@ -567,6 +587,30 @@ export const httpRoutes: HttpRoute[] = [
     body: WorkflowExportSchema,
     responses: {
       201: { description: 'Imported', schema: WorkflowResponseSchema },
+      ...E400,
+      ...authed,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'get',
+    path: '/api/workflows/templates',
+    tag: 'workflows',
+    summary: 'Built-in templates to start a workflow from',
+    responses: {
+      200: { description: 'Templates', schema: WorkflowTemplateListResponseSchema },
+      ...authed,
+    },
+  },
+  {
+    service: 'workflow-catalog',
+    method: 'post',
+    path: '/api/workflows/from-template',
+    tag: 'workflows',
+    summary: 'Create a draft from a built-in template',
+    body: CreateFromTemplateRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: WorkflowResponseSchema },
       ...E400,
       ...authed,
     },

@@ -1,3 +1,14 @@
 export { FlowCanvas, type FlowCanvasProps } from './canvas/FlowCanvas';
-export type { CanvasMode, CanvasStatus, NodeValueSource, StepRun } from './status';
-export type { FlowNode, FlowEdge, TriggerFlowNode, ActionFlowNode, BranchFlowNode } from './types';
+export type { CanvasActions, CanvasMode, CanvasStatus, NodeValueSource, StepRun } from './status';
+export type {
+  FlowNode,
+  FlowEdge,
+  TriggerFlowNode,
+  ActionFlowNode,
+  BranchFlowNode,
+  CanvasNode,
+  NoteData,
+  NoteFlowNode,
+} from './types';
+export { isNoteId, NOTE_ID_PREFIX } from './types';
+export { READABLE_MIN_ZOOM } from './canvas/FlowCanvas';

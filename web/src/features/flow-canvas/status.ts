@@ -27,7 +27,15 @@ export interface CanvasStatus {
   issueCounts?: NodeValueSource<number>;
 }
 
-interface CanvasContextValue extends CanvasStatus {
+/** What the builder lets a node do on the canvas (absent in the execution viewer). */
+export interface CanvasActions {
+  /** The "+" on an output: pick a step to add after `nodeId`, connected from `handle`. */
+  onAddAfter?: (nodeId: string, handle: string) => void;
+  /** A sticky note's text was edited. */
+  onNoteText?: (noteId: string, text: string) => void;
+}
+
+interface CanvasContextValue extends CanvasStatus, CanvasActions {
   mode: CanvasMode;
 }
 
@@ -37,6 +45,11 @@ const noSubscription = () => () => undefined;
 
 export function useCanvasMode(): CanvasMode {
   return useContext(CanvasContext).mode;
+}
+
+export function useCanvasActions(): CanvasActions {
+  const { onAddAfter, onNoteText } = useContext(CanvasContext);
+  return { onAddAfter, onNoteText };
 }
 
 /** One value of a node's run step (pick a primitive). */

@@ -7,3 +7,15 @@ export type BranchFlowNode = Node<StepNodeData, 'branch'>;
 /** Canvas nodes: a discriminated union on the drawing kind; `data.nodeType` is the catalog type. */
 export type FlowNode = TriggerFlowNode | ActionFlowNode | BranchFlowNode;
 export type FlowEdge = Edge;
+
+/** A sticky note's data: text only, it is never a step. */
+export interface NoteData extends Record<string, unknown> {
+  text: string;
+}
+export type NoteFlowNode = Node<NoteData, 'note'> & { type: 'note' };
+/** Everything the canvas draws: steps and sticky notes. */
+export type CanvasNode = FlowNode | NoteFlowNode;
+
+/** Sticky note ids hold a "-", which no step id may (steps are named in expressions). */
+export const NOTE_ID_PREFIX = 'note-';
+export const isNoteId = (id: string) => id.startsWith(NOTE_ID_PREFIX);

@@ -267,3 +267,44 @@ describe('editor store', () => {
     expect(changed).toEqual(['n100']);
   });
 });
+
+describe('sticky notes in the editor store', () => {
+  beforeEach(() => {
+    store().reset();
+    load({ ...graph, notes: [{ id: 'note-1', text: 'why', position: { x: 5, y: 6 } }] });
+  });
+
+  it('loads notes apart from the steps and saves them with the graph', () => {
+    expect(store().nodes.map((n) => n.id)).toEqual(['hook', 'check', 'fetch']);
+    expect(store().notes.map((n) => [n.id, n.data.text])).toEqual([['note-1', 'why']]);
+    expect(store().toGraph().notes).toEqual([
+      { id: 'note-1', text: 'why', position: { x: 5, y: 6 } },
+    ]);
+  });
+
+  it('adds, edits and deletes notes as undoable changes that mark the draft unsaved', () => {
+    const id = store().addNote({ x: 10.4, y: 20 });
+    expect(id).toBe('note-2');
+    expect(store().lastAddedId).toBe('note-2');
+    store().setNoteText(id, 'second');
+    expect(store().saveState).toBe('unsaved');
+    expect(store().toGraph().notes?.[1]).toEqual({
+      id: 'note-2',
+      text: 'second',
+      position: { x: 10, y: 20 },
+    });
+    store().onNodesChange([{ type: 'select', id: 'note-1', selected: true }]);
+    expect(store().selectedNodeId).toBeNull();
+    store().deleteSelection();
+    expect(store().notes.map((n) => n.id)).toEqual(['note-2']);
+    expect(store().nodes).toHaveLength(3);
+    store().undo();
+    expect(store().notes.map((n) => n.id)).toEqual(['note-1', 'note-2']);
+  });
+
+  it('leaves `notes` out of a graph without any', () => {
+    store().reset();
+    load();
+    expect('notes' in store().toGraph()).toBe(false);
+  });
+});

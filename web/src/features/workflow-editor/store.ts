@@ -15,7 +15,14 @@ import {
   type NodeKind,
   type StepNodeData,
 } from '../../lib/graph';
-import type { FlowEdge, FlowNode } from '../flow-canvas';
+import {
+  isNoteId,
+  NOTE_ID_PREFIX,
+  type CanvasNode,
+  type FlowEdge,
+  type FlowNode,
+  type NoteFlowNode,
+} from '../flow-canvas';
 import * as edit from './graph/edits';
 import { EMPTY_VALIDATION, indexValidation, type ValidationIndex } from './graph/validation';
 
@@ -24,6 +31,25 @@ export type SaveState = 'saved' | 'saving' | 'unsaved' | 'offline' | 'error';
 interface Snapshot {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  notes?: NoteFlowNode[];
+}
+
+/** Sticky notes as the canvas draws them, from the API graph's `notes`. */
+function notesFrom(graph: Partial<WorkflowGraph> | null | undefined): NoteFlowNode[] {
+  return (graph?.notes ?? []).map((n) => ({
+    id: n.id,
+    type: 'note',
+    position: { x: n.position?.x ?? 0, y: n.position?.y ?? 0 },
+    data: { text: n.text ?? '' },
+  }));
+}
+
+function notesToApi(notes: readonly NoteFlowNode[]): NonNullable<WorkflowGraph['notes']> {
+  return notes.map((n) => ({
+    id: n.id,
+    text: n.data.text,
+    position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+  }));
 }
 
 export const HISTORY_LIMIT = 100;
@@ -37,6 +63,10 @@ export interface EditorState {
   meta: WorkflowSummary | null;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** Sticky notes: drawn on the canvas and saved with the draft, never steps. */
+  notes: NoteFlowNode[];
+  /** The step or note added last, for the canvas to bring into view. */
+  lastAddedId: string | null;
   /** The single selected node (the side panel shows it), null for none or several. */
   selectedNodeId: string | null;
   past: Snapshot[];
@@ -64,11 +94,14 @@ export interface EditorState {
   /** Replace the graph with one restored from this device (undoable, saved like an edit). */
   restoreGraph: (name: string, graph: Partial<WorkflowGraph>, kindOf: KindOf) => void;
   setName: (name: string) => void;
-  onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
+  onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect: (connection: Connection) => void;
   isValidConnection: (connection: Connection | FlowEdge) => boolean;
   addNode: (nodeType: string, kind: NodeKind, options?: edit.AddNodeOptions) => string;
+  /** Adds an empty sticky note at a canvas position; returns its id. */
+  addNote: (position: { x: number; y: number }) => string;
+  setNoteText: (noteId: string, text: string) => void;
   updateConfig: (nodeId: string, config: Record<string, unknown>, coalesceKey?: string) => void;
   updateNode: (
     nodeId: string,
@@ -97,6 +130,8 @@ const initial = {
   meta: null,
   nodes: [] as FlowNode[],
   edges: [] as FlowEdge[],
+  notes: [] as NoteFlowNode[],
+  lastAddedId: null as string | null,
   selectedNodeId: null,
   past: [] as Snapshot[],
   future: [] as Snapshot[],
@@ -133,7 +168,7 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       set({ lastHistory: { key: coalesceKey, at: now }, future: [] });
       return;
     }
-    const past = [...s.past, { nodes: s.nodes, edges: s.edges }];
+    const past = [...s.past, { nodes: s.nodes, edges: s.edges, notes: s.notes }];
     if (past.length > HISTORY_LIMIT) past.shift();
     set({ past, future: [], lastHistory: coalesceKey ? { key: coalesceKey, at: now } : null });
   };
@@ -146,7 +181,14 @@ export const useEditorStore = create<EditorState>()((set, get) => {
 
     load: (workflowId, name, graph, kindOf) => {
       const { nodes, edges } = fromApiGraph(graph, kindOf);
-      set({ ...initial, workflowId, name, nodes: nodes as FlowNode[], edges });
+      set({
+        ...initial,
+        workflowId,
+        name,
+        nodes: nodes as FlowNode[],
+        edges,
+        notes: notesFrom(graph),
+      });
     },
 
     reset: () => set({ ...initial }),
@@ -159,12 +201,31 @@ export const useEditorStore = create<EditorState>()((set, get) => {
     restoreGraph: (name, graph, kindOf) => {
       record();
       const { nodes, edges } = fromApiGraph(graph, kindOf);
-      changed({ name, nodes: nodes as FlowNode[], edges, selectedNodeId: null });
+      changed({
+        name,
+        nodes: nodes as FlowNode[],
+        edges,
+        notes: notesFrom(graph),
+        selectedNodeId: null,
+      });
     },
 
     setName: (name) => changed({ name }),
 
-    onNodesChange: (changes) => {
+    onNodesChange: (allChanges) => {
+      const changeId = (c: NodeChange<CanvasNode>) => (c.type === 'add' ? c.item.id : c.id);
+      const noteChanges = allChanges.filter((c) => isNoteId(changeId(c)));
+      if (noteChanges.length > 0) {
+        const moved = noteChanges.some(
+          (c) => (c.type === 'position' && !c.dragging) || c.type === 'remove',
+        );
+        if (noteChanges.some((c) => c.type === 'remove')) record();
+        const notes = applyNodeChanges<CanvasNode>(noteChanges, get().notes) as NoteFlowNode[];
+        if (moved) changed({ notes });
+        else set({ notes });
+      }
+      const changes = allChanges.filter((c) => !isNoteId(changeId(c))) as NodeChange<FlowNode>[];
+      if (changes.length === 0) return;
       const s = get();
       let needsSave = false;
       let dragging = s.dragging;
@@ -216,8 +277,29 @@ export const useEditorStore = create<EditorState>()((set, get) => {
     addNode: (nodeType, kind, options = {}) => {
       const { graph, id } = edit.addNode(asGraph(get()), nodeType, kind, options);
       record();
-      changed({ ...asCanvas(graph), selectedNodeId: id });
+      changed({ ...asCanvas(graph), selectedNodeId: id, lastAddedId: id });
       return id;
+    },
+
+    addNote: (position) => {
+      const s = get();
+      const taken = new Set(s.notes.map((n) => n.id));
+      let i = s.notes.length + 1;
+      while (taken.has(`${NOTE_ID_PREFIX}${i}`)) i++;
+      const id = `${NOTE_ID_PREFIX}${i}`;
+      record();
+      changed({
+        notes: [...s.notes, { id, type: 'note', position, data: { text: '' } }],
+        lastAddedId: id,
+      });
+      return id;
+    },
+
+    setNoteText: (noteId, text) => {
+      record(`note:${noteId}`);
+      changed({
+        notes: get().notes.map((n) => (n.id === noteId ? { ...n, data: { ...n.data, text } } : n)),
+      });
     },
 
     updateConfig: (nodeId, config, coalesceKey) => {
@@ -256,10 +338,13 @@ export const useEditorStore = create<EditorState>()((set, get) => {
     },
 
     deleteSelection: () => {
-      const next = edit.removeSelection(asGraph(get()));
-      if (!next) return;
+      const s = get();
+      const next = edit.removeSelection(asGraph(s));
+      const notes = s.notes.filter((n) => !n.selected);
+      const notesRemoved = notes.length !== s.notes.length;
+      if (!next && !notesRemoved) return;
       record();
-      changed({ ...asCanvas(next), selectedNodeId: null });
+      changed({ ...(next ? asCanvas(next) : {}), notes, selectedNodeId: null });
     },
 
     copySelection: () => {
@@ -288,9 +373,10 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       if (!prev) return;
       changed({
         past: s.past.slice(0, -1),
-        future: [...s.future, { nodes: s.nodes, edges: s.edges }],
+        future: [...s.future, { nodes: s.nodes, edges: s.edges, notes: s.notes }],
         nodes: prev.nodes,
         edges: prev.edges,
+        notes: prev.notes ?? s.notes,
         selectedNodeId: edit.singleSelected(prev.nodes),
         lastHistory: null,
         dragging: false,
@@ -303,9 +389,10 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       if (!next) return;
       changed({
         future: s.future.slice(0, -1),
-        past: [...s.past, { nodes: s.nodes, edges: s.edges }],
+        past: [...s.past, { nodes: s.nodes, edges: s.edges, notes: s.notes }],
         nodes: next.nodes,
         edges: next.edges,
+        notes: next.notes ?? s.notes,
         selectedNodeId: edit.singleSelected(next.nodes),
         lastHistory: null,
         dragging: false,
@@ -334,7 +421,12 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       });
     },
 
-    toGraph: () => toApiGraph(get().nodes, get().edges),
+    toGraph: () => {
+      const { nodes, edges, notes } = get();
+      const graph = toApiGraph(nodes, edges);
+      // No key at all without notes, so a draft without any compares equal to its versions.
+      return notes.length > 0 ? { ...graph, notes: notesToApi(notes) } : graph;
+    },
   };
 });
 

@@ -63,10 +63,82 @@ export function deactivateWorkflow(id: string): Promise<Workflow> {
   return api.post<Workflow>(path(id, '/deactivate'), {});
 }
 
-export function listVersions(
-  id: string,
-): Promise<{ items: { version: number; createdAt: string }[] }> {
+export interface VersionSummary {
+  version: number;
+  createdAt: string;
+  publishedBy: string | null;
+}
+
+export function listVersions(id: string): Promise<{ items: VersionSummary[] }> {
   return api.get(path(id, '/versions'));
+}
+
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface VersionDiff {
+  from: { version: number };
+  to: { version: number | null };
+  nodes: {
+    added: { id: string; type: string; name?: string }[];
+    removed: { id: string; type: string; name?: string }[];
+    changed: { id: string; type: string; changes: FieldChange[] }[];
+  };
+  edges: {
+    added: { source: string; sourceHandle: string; target: string }[];
+    removed: { source: string; sourceHandle: string; target: string }[];
+  };
+  notes: { added: number; removed: number; changed: number };
+  same: boolean;
+}
+
+/** What changed from published `version` to the draft or to another version. */
+export function diffVersion(
+  id: string,
+  version: number,
+  against: 'draft' | number = 'draft',
+): Promise<VersionDiff> {
+  return api.get(path(id, `/versions/${version}/diff`), { query: { against } });
+}
+
+/** A workflow as a portable document (docs/API.md: no ids, no secrets). */
+export interface WorkflowExport {
+  format: 'flowgenie.workflow';
+  formatVersion: 1;
+  name: string;
+  description: string;
+  graph: WorkflowGraph;
+  secretsOmitted: { nodeId: string; field: string }[];
+}
+
+export function exportWorkflow(id: string): Promise<WorkflowExport> {
+  return api.get(path(id, '/export'));
+}
+
+/** Sends a parsed file as is: the catalog checks it and locates each problem. */
+export function importWorkflow(document: unknown): Promise<Workflow> {
+  return api.post<Workflow>('/api/workflows/import', document);
+}
+
+export interface WorkflowTemplate {
+  id: string;
+  name: string;
+  description: string;
+  graph: WorkflowGraph;
+}
+
+export function listTemplates(): Promise<{ items: WorkflowTemplate[] }> {
+  return api.get('/api/workflows/templates');
+}
+
+export function createFromTemplate(templateId: string, name?: string): Promise<Workflow> {
+  return api.post<Workflow>('/api/workflows/from-template', {
+    templateId,
+    ...(name ? { name } : {}),
+  });
 }
 
 export function nextFireTimes(

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   ActivateWorkflowRequestSchema,
   catalogSchema,
+  CreateFromTemplateRequestSchema,
   CreateWorkflowRequestSchema,
   ListWorkflowsQuerySchema,
   ScheduleQuerySchema,
   UpdateWorkflowRequestSchema,
+  VersionDiffQuerySchema,
   WorkflowExportSchema,
 } from '@flowgenie/contracts';
 
@@ -33,6 +35,18 @@ export const ImportBody = catalogSchema(
   '/api/workflows/import',
   'body',
   WorkflowExportSchema,
+);
+export const FromTemplateBody = catalogSchema(
+  'post',
+  '/api/workflows/from-template',
+  'body',
+  CreateFromTemplateRequestSchema,
+);
+export const DiffQuery = catalogSchema(
+  'get',
+  '/api/workflows/{id}/versions/{n}/diff',
+  'query',
+  VersionDiffQuerySchema,
 );
 export const ListQuery = catalogSchema('get', '/api/workflows', 'query', ListWorkflowsQuerySchema);
 export const ScheduleQuery = catalogSchema(

@@ -8,12 +8,20 @@ import { workflowJson, validationJson, versionJson } from './presenter';
 import {
   ActivateBody,
   CreateWorkflowBody,
+  DiffQuery,
+  FromTemplateBody,
   ImportBody,
   ListQuery,
   ScheduleQuery,
   UpdateWorkflowBody,
   VersionParam,
 } from './schemas';
+
+/** Who the version history says published: the account, marked when an API key's token did it. */
+function publisherOf(req: Request): string {
+  const user = userOf(req);
+  return user.sessionId ? user.email : `${user.email} (API key)`;
+}
 
 /** The caller's user id: every workflow belongs to one, and events name it as a uuid. */
 function ownerOf(req: Request): string {
@@ -63,6 +71,16 @@ export function workflowRoutes(uc: UseCases): Router {
     res.status(201).json(workflowJson(details));
   });
 
+  router.get('/templates', (_req, res) => {
+    res.json({ items: uc.listTemplates() });
+  });
+
+  router.post('/from-template', async (req, res) => {
+    const body = parseOrThrow(FromTemplateBody, req.body ?? {});
+    const details = await uc.createFromTemplate({ ownerId: ownerOf(req), ...body });
+    res.status(201).json(workflowJson(details));
+  });
+
   router.get('/:id', async (req, res) => {
     res.json(workflowJson(await uc.getWorkflow(ref(req))));
   });
@@ -83,14 +101,18 @@ export function workflowRoutes(uc: UseCases): Router {
   });
 
   router.post('/:id/publish', async (req, res) => {
-    const version = await uc.publishWorkflow(ref(req));
+    const version = await uc.publishWorkflow({ ...ref(req), publishedBy: publisherOf(req) });
     res.status(201).json(versionJson(version));
   });
 
   router.get('/:id/versions', async (req, res) => {
     const items = await uc.listVersions(ref(req));
     res.json({
-      items: items.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString() })),
+      items: items.map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt.toISOString(),
+        publishedBy: v.publishedBy,
+      })),
     });
   });
 
@@ -102,6 +124,17 @@ export function workflowRoutes(uc: UseCases): Router {
       'path',
     );
     res.json(versionJson(await uc.getVersion({ ...target, version }), { withGraph: true }));
+  });
+
+  router.get('/:id/versions/:version/diff', async (req, res) => {
+    const target = ref(req);
+    const { version } = parseOrThrow(
+      z.object({ version: VersionParam }),
+      { version: req.params.version },
+      'path',
+    );
+    const { against } = parseOrThrow(DiffQuery, req.query, 'query');
+    res.json(await uc.diffVersions({ ...target, version, against }));
   });
 
   router.post('/:id/activate', async (req, res) => {

@@ -53,11 +53,15 @@ export class PostgresWorkflowStore implements WorkflowStore {
   async listVersions(workflowId: string): Promise<VersionSummary[]> {
     const rows = await this.db
       .selectFrom('workflow_versions')
-      .select(['version', 'created_at'])
+      .select(['version', 'created_at', 'published_by'])
       .where('workflow_id', '=', workflowId)
       .orderBy('version', 'desc')
       .execute();
-    return rows.map((r) => ({ version: r.version, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      version: r.version,
+      createdAt: r.created_at,
+      publishedBy: r.published_by,
+    }));
   }
 
   async getVersion(workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
@@ -130,6 +134,7 @@ class PostgresWorkflowTransaction implements WorkflowTransaction {
         version: version.version,
         graph: JSON.stringify(version.graph),
         created_at: version.createdAt,
+        published_by: version.publishedBy,
       })
       .execute();
   }
@@ -178,6 +183,7 @@ async function findVersion(
         version: row.version,
         graph: row.graph,
         createdAt: row.created_at,
+        publishedBy: row.published_by,
       }
     : undefined;
 }

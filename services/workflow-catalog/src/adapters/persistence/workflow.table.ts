@@ -28,6 +28,7 @@ export interface WorkflowVersionsTable {
   version: number;
   graph: JSONColumnType<WorkflowGraph>;
   created_at: Date;
+  published_by: string | null;
 }
 
 export interface CatalogDb extends MessagingTables {

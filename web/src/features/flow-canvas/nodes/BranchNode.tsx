@@ -5,6 +5,7 @@ import { outputsFor } from '../../../lib/graph';
 import { useNodeTypesStore } from '../../node-types';
 import { useCanvasMode, useStepRun } from '../status';
 import type { BranchFlowNode } from '../types';
+import { AddAfterButton } from './AddAfterButton';
 import { NodeShell } from './NodeShell';
 
 /** A step with labelled outputs (If: `true` / `false`); the branch taken on the last run is highlighted. */
@@ -44,6 +45,12 @@ export const BranchNode = memo(function BranchNode({
               isConnectable={mode === 'edit'}
               data-testid={`handle-${id}-${h}`}
               style={{ top: '50%', right: -13 }}
+            />
+            <AddAfterButton
+              nodeId={id}
+              handle={h}
+              title={data.name || id}
+              style={{ right: -48, top: 0 }}
             />
           </div>
         ))}

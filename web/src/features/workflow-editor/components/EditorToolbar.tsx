@@ -12,11 +12,15 @@ import {
   activateWorkflow,
   activationErrorMessage,
   deactivateWorkflow,
+  downloadJson,
+  exportFileName,
+  exportWorkflow,
   getWorkflow,
   publishWorkflow,
 } from '../../workflows';
 import { selectCanRedo, selectCanUndo, useEditorStore } from '../store';
 import { SaveIndicator } from './SaveIndicator';
+import { VersionHistory } from './VersionHistory';
 
 export function EditorToolbar({
   flush,
@@ -41,6 +45,7 @@ export function EditorToolbar({
   const { fitView } = useReactFlow();
   const [busy, setBusy] = useState<'publish' | 'activate' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
 
   if (!workflowId) return null;
 
@@ -76,6 +81,26 @@ export function EditorToolbar({
       }
     } finally {
       setBusy(null);
+    }
+  };
+
+  /** Saves pending edits first, so the file holds what the canvas shows. */
+  const exportFile = async () => {
+    setError(null);
+    try {
+      if (!(await flush())) {
+        setError('Not exported: the draft could not be saved (see the save status).');
+        return;
+      }
+      const doc = await exportWorkflow(workflowId);
+      downloadJson(exportFileName(doc.name), doc);
+      toast.success(
+        doc.secretsOmitted.length > 0
+          ? `Exported. ${doc.secretsOmitted.length} secret${doc.secretsOmitted.length === 1 ? ' was' : 's were'} left out: whoever imports it enters them again.`
+          : 'Exported (connections are referenced by id, never included)',
+      );
+    } catch (err) {
+      setError(`Not exported: ${describeError(err)}`);
     }
   };
 
@@ -177,6 +202,25 @@ export function EditorToolbar({
         >
           Fit
         </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => void exportFile()}
+          disabled={!hasNodes}
+          title="Download this workflow as a JSON file (no secrets, connections by reference)"
+          data-testid="export-button"
+        >
+          Export
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => setHistoryOpen(true)}
+          title="Published versions: changes, activate an older one"
+          data-testid="history-button"
+        >
+          History
+        </Button>
         <div className="ml-auto flex items-center gap-3">
           <span className="text-xs text-slate-500" data-testid="version-info">
             {versionText}
@@ -209,6 +253,7 @@ export function EditorToolbar({
           />
         </div>
       </div>
+      <VersionHistory open={historyOpen} onClose={() => setHistoryOpen(false)} />
       {error && (
         <Banner kind="error" className="mx-3 mb-2 flex items-start gap-2" testId="toolbar-error">
           <span className="flex-1">{error}</span>

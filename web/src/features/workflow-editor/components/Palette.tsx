@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { useReactFlow } from '@xyflow/react';
 import { Button } from '../../../components/Button';
 import { InlineError } from '../../../components/InlineError';
 import { Spinner } from '../../../components/Spinner';
@@ -19,17 +18,6 @@ export function Palette() {
   const [query, setQuery] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const addNode = useAddNode();
-  const { getNode, setCenter, getZoom } = useReactFlow();
-  const reveal = (id: string) =>
-    requestAnimationFrame(() => {
-      const n = getNode(id);
-      if (n)
-        void setCenter(n.position.x + 112, n.position.y + 40, {
-          zoom: Math.max(getZoom(), 0.6),
-          duration: 200,
-        });
-    });
-
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const matches = list.filter(
@@ -102,7 +90,6 @@ export function Palette() {
                     onClick={() => {
                       const res = addNode(t.type);
                       setAddError(res.ok ? null : res.error);
-                      if (res.ok) reveal(res.id);
                     }}
                     className="group w-full cursor-grab rounded-md border border-transparent px-2 py-1.5 text-left hover:border-slate-200 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-500 active:cursor-grabbing"
                   >
@@ -120,7 +107,8 @@ export function Palette() {
         ))}
       </div>
       <p className="border-t border-slate-100 p-3 text-[11px] leading-4 text-slate-400">
-        Del removes · Ctrl+C / Ctrl+V copy and paste · Ctrl+Z / Ctrl+Shift+Z undo and redo
+        “+” on a step’s output adds the next step · Del removes · Ctrl+C / Ctrl+V copy and paste ·
+        Ctrl+Z / Ctrl+Shift+Z undo and redo · on the canvas: arrows pan, + / − zoom, 0 fits
       </p>
     </aside>
   );

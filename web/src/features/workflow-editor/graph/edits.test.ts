@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { fromApiGraph, kindFor } from '../../../lib/graph';
+import { fromApiGraph, kindFor, LAYER_GAP, ROW_GAP } from '../../../lib/graph';
 import {
   addNode,
   canConnect,
@@ -164,6 +164,37 @@ describe('graph edits (framework-free)', () => {
       { x: 0, y: 0 },
       { x: 300, y: 0 },
       { x: 600, y: 0 },
+    ]);
+  });
+});
+
+describe('placing a step after a branch', () => {
+  const branching: EditorGraph = {
+    nodes: [
+      {
+        id: 'check',
+        type: 'branch',
+        position: { x: 0, y: 0 },
+        data: { nodeType: 'if', config: {} },
+      },
+    ],
+    edges: [],
+  };
+  const outputs = ['true', 'false'];
+
+  it('gives each output its own row (true above false) whichever is added first', () => {
+    const f = addNode(branching, 'transform', 'action', {
+      after: { nodeId: 'check', handle: 'false', outputs },
+    });
+    const t = addNode(f.graph, 'transform', 'action', {
+      after: { nodeId: 'check', handle: 'true', outputs },
+    });
+    const pos = (g: EditorGraph, id: string) => g.nodes.find((n) => n.id === id)!.position;
+    expect(pos(t.graph, f.id)).toEqual({ x: LAYER_GAP, y: ROW_GAP / 2 });
+    expect(pos(t.graph, t.id)).toEqual({ x: LAYER_GAP, y: -ROW_GAP / 2 });
+    expect(t.graph.edges.map((e) => `${e.sourceHandle}->${e.target}`)).toEqual([
+      `false->${f.id}`,
+      `true->${t.id}`,
     ]);
   });
 });

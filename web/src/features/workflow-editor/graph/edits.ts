@@ -31,8 +31,11 @@ export interface ConnectionRequest {
 
 export interface AddNodeOptions {
   position?: { x: number; y: number };
-  /** Place the node after this one and connect it from `handle`. */
-  after?: { nodeId: string; handle: string };
+  /**
+   * Place the node after this one and connect it from `handle`. With the node's `outputs`
+   * (If: true, false) each output gets its own row, in the order the outputs are drawn.
+   */
+  after?: { nodeId: string; handle: string; outputs?: readonly string[] };
 }
 
 /** How far each paste moves its copies from the originals (times the paste count). */
@@ -88,8 +91,25 @@ export function connect(graph: EditorGraph, c: ConnectionRequest): EditorGraph |
   return { nodes: graph.nodes, edges: [...graph.edges, edge] };
 }
 
-function newNodePosition(graph: EditorGraph, after: EditorNode | undefined) {
+function newNodePosition(
+  graph: EditorGraph,
+  after: EditorNode | undefined,
+  from?: AddNodeOptions['after'],
+) {
   if (after) {
+    const outputs = from?.outputs ?? [];
+    const index = from ? outputs.indexOf(from.handle) : -1;
+    if (outputs.length > 1 && index >= 0) {
+      // Rows centred on the node, one per output; more steps on one output stack below its row.
+      const onHandle = graph.edges.filter(
+        (e) => e.source === after.id && (e.sourceHandle ?? 'main') === from?.handle,
+      ).length;
+      const row = (index - (outputs.length - 1) / 2) * ROW_GAP;
+      return {
+        x: after.position.x + LAYER_GAP,
+        y: after.position.y + row + onHandle * outputs.length * ROW_GAP,
+      };
+    }
     const siblings = graph.edges.filter((e) => e.source === after.id).length;
     return { x: after.position.x + LAYER_GAP, y: after.position.y + siblings * ROW_GAP };
   }
@@ -118,7 +138,7 @@ export function addNode(
     graph.nodes.map((n) => n.id),
   );
   const after = options.after ? graph.nodes.find((n) => n.id === options.after?.nodeId) : undefined;
-  const position = options.position ?? newNodePosition(graph, after);
+  const position = options.position ?? newNodePosition(graph, after, options.after);
   const node: EditorNode = {
     id,
     type: kind,

@@ -25,7 +25,7 @@ export function useAddNode() {
         };
       }
     }
-    let after: { nodeId: string; handle: string } | undefined;
+    let after: { nodeId: string; handle: string; outputs: readonly string[] } | undefined;
     const selected = store.selectedNodeId
       ? store.nodes.find((n) => n.id === store.selectedNodeId)
       : undefined;
@@ -37,7 +37,11 @@ export function useAddNode() {
       const used = new Set(
         store.edges.filter((e) => e.source === selected.id).map((e) => e.sourceHandle ?? 'main'),
       );
-      after = { nodeId: selected.id, handle: outputs.find((h) => !used.has(h)) ?? outputs[0] };
+      after = {
+        nodeId: selected.id,
+        handle: outputs.find((h) => !used.has(h)) ?? outputs[0],
+        outputs,
+      };
     }
     const id = store.addNode(nodeType, kind, { position, after });
     return { ok: true, id };

@@ -35,7 +35,11 @@ export function useEditorShortcuts({ onSave, onAnnounce }: ShortcutHandlers = {}
         // only when the canvas (or nothing in particular) has focus, not a button elsewhere
         const el = e.target as HTMLElement | null;
         if (el && el !== document.body && !el.closest?.('.react-flow')) return;
-        if (store.nodes.some((n) => n.selected) || store.edges.some((ed) => ed.selected)) {
+        if (
+          store.nodes.some((n) => n.selected) ||
+          store.edges.some((ed) => ed.selected) ||
+          store.notes.some((n) => n.selected)
+        ) {
           e.preventDefault();
           store.deleteSelection();
           onAnnounce?.('Deleted the selection. Press Ctrl+Z to undo.');

@@ -21,6 +21,7 @@ import {
   listWorkflows,
 } from '../api';
 import { TableHead } from '../../../components/TableHead';
+import { ImportButton, TemplatesDialog } from './StartFrom';
 
 export function WorkflowsPage() {
   const navigate = useNavigate();
@@ -33,6 +34,7 @@ export function WorkflowsPage() {
   const [rowBusy, setRowBusy] = useState<Record<string, boolean>>({});
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [createOpen, setCreateOpen] = useState(false);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
   const [deleting, setDeleting] = useState<WorkflowSummary | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -132,6 +134,15 @@ export function WorkflowsPage() {
             data-testid="workflow-search"
           />
         </div>
+        <ImportButton
+          onImported={(id) => {
+            toast.success('Imported as a new draft');
+            navigate(`/workflows/${id}`);
+          }}
+        />
+        <Button onClick={() => setTemplatesOpen(true)} data-testid="workflow-from-template">
+          New from template
+        </Button>
         <Button variant="primary" onClick={() => setCreateOpen(true)} data-testid="workflow-create">
           New workflow
         </Button>
@@ -269,6 +280,14 @@ export function WorkflowsPage() {
         onClose={() => setCreateOpen(false)}
         onCreated={(id) => {
           setCreateOpen(false);
+          navigate(`/workflows/${id}`);
+        }}
+      />
+      <TemplatesDialog
+        open={templatesOpen}
+        onClose={() => setTemplatesOpen(false)}
+        onCreated={(id) => {
+          setTemplatesOpen(false);
           navigate(`/workflows/${id}`);
         }}
       />
