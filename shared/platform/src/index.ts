@@ -12,5 +12,6 @@ export * from './redis';
 export * from './lifecycle';
 export * from './secrets-key';
 export * from './secrets-key-factory';
+export * from './boot-secrets';
 export * from './json-guard';
 export * from './unavailable';
