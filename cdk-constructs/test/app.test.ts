@@ -470,6 +470,7 @@ describe('the FlowGenie CDK app', () => {
           DATABASE_SECRET_ARN: { Ref: expect.stringMatching(/^Foundationdbsecretarn/) },
           DATABASE_SSLMODE: 'verify-full',
           NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+          METRICS_EMF_NAMESPACE: 'FlowGenie/staging',
         }),
       });
       expect(vars).not.toHaveProperty('DATABASE_PASSWORD');

@@ -107,6 +107,8 @@ export class ServiceStack extends Stack {
       REDIS_URL: this.foundation.redisUrl,
       AUTH_JWKS_URL: props.authJwksUrl,
       INTERNAL_SERVICE_TOKEN_SECRET_ARN: props.internalServiceToken.secretArn,
+      // The services' counters, flushed as EMF log lines after every invocation.
+      METRICS_EMF_NAMESPACE: `FlowGenie/${props.stage.name}`,
       ...props.extraEnvironment,
     };
     if (props.authInternalUrl) environment.AUTH_INTERNAL_URL = props.authInternalUrl;

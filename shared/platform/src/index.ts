@@ -4,6 +4,7 @@ export * from './logging';
 export * from './errors';
 export * from './validation';
 export * from './metrics';
+export * from './emf';
 export * from './http';
 export * from './http-errors';
 export * from './auth';

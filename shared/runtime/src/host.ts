@@ -20,6 +20,7 @@ import {
   startHttpServer,
   type DatabasePassword,
   type Logger,
+  type Metrics,
   type Redis,
   type RunningServer,
 } from '@flowgenie/platform';
@@ -47,6 +48,8 @@ export interface HostCore<C extends HostConfig, DB> {
   app: Express;
   db: Kysely<DB>;
   redis: Redis;
+  /** The service's Prometheus registry and helpers (the Lambda entry flushes it as EMF). */
+  metrics: Metrics;
   /** The outbox relay (when the service has an outbox); the Lambda entry drives it itself. */
   relay?: OutboxRelay;
   /** The consumer's handlers; the Lambda entry gives them the SQS records. */
@@ -184,6 +187,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     app,
     db,
     redis,
+    metrics,
     relay,
     eventHandlers: wiring.eventHandlers,
     start() {

@@ -1,5 +1,5 @@
 import { createServiceLambda } from '@flowgenie/messaging/aws';
-import { resolveBootSecrets, type SecretReader } from '@flowgenie/platform';
+import { EmfExporter, resolveBootSecrets, type SecretReader } from '@flowgenie/platform';
 import { createHost, type HostOptions } from './host';
 import type { HostConfig, ServiceDefinition } from './service';
 
@@ -33,7 +33,20 @@ export function serviceLambda<C extends HostConfig, DB, O, X extends object>(
     secrets?: SecretReader;
   },
 ) {
+  const namespace = opts.env.METRICS_EMF_NAMESPACE;
+  const exporters = new WeakMap<object, EmfExporter>();
   return createServiceLambda({
+    // Nobody scrapes /metrics in a Lambda: the counters go to CloudWatch as EMF log lines.
+    afterInvocation: namespace
+      ? async (service) => {
+          let emf = exporters.get(service);
+          if (!emf) {
+            emf = new EmfExporter(service.metrics.registry, { namespace });
+            exporters.set(service, emf);
+          }
+          await emf.flush();
+        }
+      : undefined,
     compose: async () => {
       // Read at every (re)boot: a boot that failed on a stale password reads the secret again.
       const { env, database } = await resolveBootSecrets(opts.env, opts.secrets);
