@@ -65,6 +65,13 @@ export interface FlowGenieAppOptions {
    * @default - auth's default (the local gateway)
    */
   readonly spaOrigin?: string;
+  /**
+   * OAuth client ids (public values) of Sign in with Google / Google connections and of Slack.
+   * Each given id turns the provider on in auth, with its secret read from Secrets Manager.
+   * @default - the provider is off (auth answers 409 provider_not_configured)
+   */
+  readonly googleClientId?: string;
+  readonly slackClientId?: string;
 }
 
 export interface FlowGenieStacks {
@@ -127,10 +134,24 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     detailTypes: routingTable.auth,
     nodeModules: nativeModules.auth,
     secretsKey: platform.secretsKey,
-    extraEnvironment: options.spaOrigin
-      ? { PUBLIC_BASE_URL: options.spaOrigin, AUTH_ALLOWED_ORIGINS: options.spaOrigin }
-      : undefined,
+    extraEnvironment: {
+      ...(options.spaOrigin && {
+        PUBLIC_BASE_URL: options.spaOrigin,
+        AUTH_ALLOWED_ORIGINS: options.spaOrigin,
+      }),
+      ...(options.googleClientId && {
+        GOOGLE_CLIENT_ID: options.googleClientId,
+        GOOGLE_CLIENT_SECRET_ARN: platform.providerSecrets.google.secretArn,
+      }),
+      ...(options.slackClientId && {
+        SLACK_CLIENT_ID: options.slackClientId,
+        SLACK_CLIENT_SECRET_ARN: platform.providerSecrets.slack.secretArn,
+      }),
+    },
   });
+  const authFn = services.auth.service.function;
+  if (options.googleClientId) platform.providerSecrets.google.grantRead(authFn);
+  if (options.slackClientId) platform.providerSecrets.slack.grantRead(authFn);
   const internalUrl = services.auth.service.function.addFunctionUrl({
     authType: lambda.FunctionUrlAuthType.NONE,
   });
@@ -216,6 +237,8 @@ if (require.main === module) {
   const envName: string = app.node.tryGetContext('env') ?? process.env.FLOWGENIE_ENV ?? 'dev';
   const origins: string | undefined = app.node.tryGetContext('corsAllowOrigins');
   const spaOrigin: string | undefined = app.node.tryGetContext('spaOrigin');
+  const googleClientId: string | undefined = app.node.tryGetContext('googleClientId');
+  const slackClientId: string | undefined = app.node.tryGetContext('slackClientId');
   const executorImageTag: string | undefined =
     app.node.tryGetContext('executorImageTag') ?? process.env.EXECUTOR_IMAGE_TAG;
   if (!executorImageTag) {
@@ -229,6 +252,8 @@ if (require.main === module) {
     executorImageTag,
     corsAllowOrigins: origins ? origins.split(',').map((o) => o.trim()) : undefined,
     spaOrigin,
+    googleClientId,
+    slackClientId,
   });
   app.synth();
 }

@@ -78,6 +78,8 @@ beforeAll(() => {
   stacks = buildApp(app, {
     envName: 'staging',
     executorImageTag: 'abc1234',
+    spaOrigin: 'https://main.fgapp.amplifyapp.com',
+    googleClientId: 'fg-staging.apps.googleusercontent.com',
     lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
   });
   const assembly = app.synth();
@@ -516,6 +518,32 @@ describe('the FlowGenie CDK app', () => {
         ValueFrom: { 'Fn::ImportValue': expect.stringMatching(/Platform:.*InternalServiceToken/) },
       },
     ]);
+  });
+
+  it('turns on the providers given a client id, their secrets read from Secrets Manager by auth only, and points auth at the SPA origin', () => {
+    const auth = variablesOf(serviceTemplate('auth'));
+    expect(auth).toEqual(
+      expect.objectContaining({
+        PUBLIC_BASE_URL: 'https://main.fgapp.amplifyapp.com',
+        AUTH_ALLOWED_ORIGINS: 'https://main.fgapp.amplifyapp.com',
+        GOOGLE_CLIENT_ID: 'fg-staging.apps.googleusercontent.com',
+        GOOGLE_CLIENT_SECRET_ARN: {
+          'Fn::ImportValue': expect.stringMatching(/Platform:.*GoogleClientSecret/),
+        },
+      }),
+    );
+    // No Slack client id was given: Slack stays off, and its secret is not readable.
+    expect(Object.keys(auth).filter((k) => k.startsWith('SLACK_'))).toEqual([]);
+    const reads = (name: ServiceName) =>
+      statementsOf(serviceTemplate(name))
+        .filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'))
+        .map((st) => JSON.stringify(st.Resource));
+    expect(reads('auth').filter((r) => /ClientSecret/.test(r))).toEqual([
+      expect.stringMatching(/GoogleClientSecret/),
+    ]);
+    for (const name of serviceNames.filter((n) => n !== 'auth')) {
+      expect(reads(name).filter((r) => /ClientSecret/.test(r))).toEqual([]);
+    }
   });
 
   it('lets every function outlive the webhook wait, which ends before API Gateway gives up', () => {

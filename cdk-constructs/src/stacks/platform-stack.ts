@@ -17,6 +17,11 @@ export class PlatformStack extends Stack {
   public readonly secretsKey: kms.Key;
   public readonly internalServiceToken: secretsmanager.Secret;
   public readonly alarmTopic: sns.Topic;
+  /**
+   * The Google and Slack OAuth client secrets auth reads at boot. Created with a random
+   * placeholder: put the real value with `aws secretsmanager put-secret-value` (docs/DEPLOY.md).
+   */
+  public readonly providerSecrets: Record<'google' | 'slack', secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -33,6 +38,12 @@ export class PlatformStack extends Stack {
       description: "Token services present on auth's /internal endpoints",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    const placeholder = (provider: string) =>
+      new secretsmanager.Secret(this, `${provider}ClientSecret`, {
+        secretName: `flowgenie/${props.envName}/${provider.toLowerCase()}-client-secret`,
+        description: `${provider} OAuth client secret of FlowGenie (replace the placeholder)`,
+      });
+    this.providerSecrets = { google: placeholder('Google'), slack: placeholder('Slack') };
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       topicName: `flowgenie-${props.envName}-alarms`,
       displayName: `FlowGenie ${props.envName} alarms`,

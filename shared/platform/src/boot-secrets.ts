@@ -1,8 +1,9 @@
 /**
  * Secrets a process reads at boot instead of finding them in its environment (AWS Lambda has no
  * secret injection): the database credentials (`DATABASE_SECRET_ARN`, an RDS-managed secret with
- * `username` and `password`) and the internal service token (`INTERNAL_SERVICE_TOKEN_SECRET_ARN`,
- * a plain string). Locally none of these is set and nothing is read.
+ * `username` and `password`) and plain-string secrets (`INTERNAL_SERVICE_TOKEN_SECRET_ARN`,
+ * `GOOGLE_CLIENT_SECRET_ARN`, `SLACK_CLIENT_SECRET_ARN`). Locally none of these is set and nothing
+ * is read.
  */
 
 import type { SecretReader } from './secret-reader';
@@ -26,10 +27,17 @@ export interface ResolvedBootSecrets {
 
 const present = (v: string | undefined): v is string => v !== undefined && v !== '';
 
+/** Variables that may instead be read from a Secrets Manager secret, and the variable naming it. */
+export const PLAIN_SECRETS: Readonly<Record<string, string>> = {
+  INTERNAL_SERVICE_TOKEN: 'INTERNAL_SERVICE_TOKEN_SECRET_ARN',
+  GOOGLE_CLIENT_SECRET: 'GOOGLE_CLIENT_SECRET_ARN',
+  SLACK_CLIENT_SECRET: 'SLACK_CLIENT_SECRET_ARN',
+};
+
 /**
  * Fills in the secrets named by ARN in `env`, reading each once (the reader caches). An explicit
- * value wins: DATABASE_URL or DATABASE_PASSWORD over DATABASE_SECRET_ARN, INTERNAL_SERVICE_TOKEN
- * over INTERNAL_SERVICE_TOKEN_SECRET_ARN. `reader` defaults to Secrets Manager, whose SDK is loaded
+ * value wins: DATABASE_URL or DATABASE_PASSWORD over DATABASE_SECRET_ARN, a value over
+ * the ARN of its secret (PLAIN_SECRETS). `reader` defaults to Secrets Manager, whose SDK is loaded
  * only when a secret is named. A secret that cannot be read or parsed stops the boot, naming the
  * variable (never the value).
  *
@@ -47,11 +55,11 @@ export async function resolveBootSecrets(
     !present(env.DATABASE_PASSWORD)
       ? env.DATABASE_SECRET_ARN
       : undefined;
-  const tokenArn =
-    present(env.INTERNAL_SERVICE_TOKEN_SECRET_ARN) && !present(env.INTERNAL_SERVICE_TOKEN)
-      ? env.INTERNAL_SERVICE_TOKEN_SECRET_ARN
-      : undefined;
-  if (!dbArn && !tokenArn) return { env };
+  // Plain-string secrets, unless the value itself is set.
+  const plain = Object.entries(PLAIN_SECRETS).filter(
+    ([name, arnName]) => present(env[arnName]) && !present(env[name]),
+  );
+  if (!dbArn && plain.length === 0) return { env };
 
   const secrets = reader ?? (await defaultReader());
   const out: ResolvedBootSecrets = { env: { ...env } };
@@ -64,12 +72,8 @@ export async function resolveBootSecrets(
       rejected: () => secrets.forget(dbArn),
     };
   }
-  if (tokenArn) {
-    out.env.INTERNAL_SERVICE_TOKEN = await readOrExplain(
-      secrets,
-      tokenArn,
-      'INTERNAL_SERVICE_TOKEN_SECRET_ARN',
-    );
+  for (const [name, arnName] of plain) {
+    out.env[name] = await readOrExplain(secrets, env[arnName]!, arnName);
   }
   return out;
 }

@@ -89,18 +89,25 @@ describe('resolveBootSecrets (what a Lambda reads before it loads its configurat
         DATABASE_SECRET_ARN: DB_ARN,
         DATABASE_SSLMODE: 'verify-full',
         INTERNAL_SERVICE_TOKEN_SECRET_ARN: TOKEN_ARN,
+        GOOGLE_CLIENT_SECRET_ARN: TOKEN_ARN,
+        SLACK_CLIENT_SECRET: 'given-wins',
+        SLACK_CLIENT_SECRET_ARN: 'arn:never-read',
       },
       reader(),
     );
     expect(env.INTERNAL_SERVICE_TOKEN).toBe('internal-token-'.padEnd(40, 'x'));
+    expect(env.GOOGLE_CLIENT_SECRET).toBe('internal-token-'.padEnd(40, 'x'));
+    expect(env.SLACK_CLIENT_SECRET).toBe('given-wins');
     const config = loadConfig(z.object(dbEnv), env);
     const url = new URL(config.DATABASE_URL);
     expect(decodeURIComponent(url.username)).toBe('fg_admin');
     expect(decodeURIComponent(url.password)).toBe('p@ss:w/rd%?#');
     expect(url.searchParams.get('sslmode')).toBe('verify-full');
     expect(await database!.password()).toBe('p@ss:w/rd%?#');
-    // The secret was read once for the boot and the pool's first connection (cached).
-    expect(fake.reads()).toBe(2);
+    // Each secret was read once: the boot and the pool's first connection share the cache.
+    expect(
+      fake.sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId),
+    ).toEqual([DB_ARN, TOKEN_ARN]);
   });
 
   it('reads nothing when the values are given, or no secret is named (local runs)', async () => {
