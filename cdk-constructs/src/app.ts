@@ -158,6 +158,13 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   // https://<id>.lambda-url.<region>.on.aws/ without the trailing slash.
   const authInternalUrl = `https://${Fn.select(2, Fn.split('/', internalUrl.url))}`;
 
+  const triggerEnvironment: Record<string, string> = {
+    WEBHOOK_WAIT_TIMEOUT_MS: String(WEBHOOK_WAIT_MS),
+    // Slack events are verified with the app's signing secret (with a Slack app only).
+    ...(options.slackClientId && {
+      SLACK_SIGNING_SECRET_ARN: platform.providerSecrets.slackSigning.secretArn,
+    }),
+  };
   for (const name of serviceNames.filter((n) => n !== 'auth')) {
     services[name] = new ServiceStack(app, `${prefix}-${pascal(name)}`, {
       ...common,
@@ -170,8 +177,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       nodeModules: nativeModules[name],
       secretsKey: usesSecretsKey[name] ? platform.secretsKey : undefined,
       authInternalUrl,
-      extraEnvironment:
-        name === 'trigger' ? { WEBHOOK_WAIT_TIMEOUT_MS: String(WEBHOOK_WAIT_MS) } : undefined,
+      extraEnvironment: name === 'trigger' ? triggerEnvironment : undefined,
     });
   }
 
@@ -212,6 +218,8 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   foundation.payloadBucket.grantRead(executor.taskDefinition.taskRole, 'payloads/*');
 
   const trigger = services.trigger;
+  if (options.slackClientId)
+    platform.providerSecrets.slackSigning.grantRead(trigger.service.function);
   if (!trigger.inbox) throw new Error('the routing table gives the trigger service no events');
   const schedules = new Schedules(trigger, 'Schedules', {
     targetQueue: trigger.inbox.queue,

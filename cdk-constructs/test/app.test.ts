@@ -546,6 +546,37 @@ describe('the FlowGenie CDK app', () => {
     }
   });
 
+  it('with a Slack app, lets the trigger read the signing secret and auth the client secret, and nobody else', () => {
+    expect(JSON.stringify(variablesOf(serviceTemplate('trigger')))).not.toContain('SLACK');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const withSlack = buildApp(app, {
+      envName: 'dev',
+      executorImageTag: 'abc1234',
+      slackClientId: 'fg-slack-client',
+      lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+    });
+    const template = (name: ServiceName) => Template.fromStack(withSlack.services[name]);
+    const secretReads = (name: ServiceName) =>
+      statementsOf(template(name))
+        .filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'))
+        .map((st) => JSON.stringify(st.Resource))
+        .filter((r) => /Slack/.test(r));
+    expect(variablesOf(template('trigger'))).toEqual(
+      expect.objectContaining({
+        SLACK_SIGNING_SECRET_ARN: {
+          'Fn::ImportValue': expect.stringMatching(/Platform:.*SlackSigningSecret/),
+        },
+      }),
+    );
+    expect(variablesOf(template('auth'))).toEqual(
+      expect.objectContaining({ SLACK_CLIENT_ID: 'fg-slack-client' }),
+    );
+    expect(secretReads('trigger')).toEqual([expect.stringMatching(/SlackSigningSecret/)]);
+    expect(secretReads('auth')).toEqual([expect.stringMatching(/SlackClientSecret/)]);
+    expect(secretReads('workflow-catalog')).toEqual([]);
+    expect(secretReads('execution')).toEqual([]);
+  });
+
   it('lets every function outlive the webhook wait, which ends before API Gateway gives up', () => {
     const wait = Number(variablesOf(serviceTemplate('trigger')).WEBHOOK_WAIT_TIMEOUT_MS);
     expect(wait).toBeGreaterThan(0);

@@ -21,7 +21,10 @@ export class PlatformStack extends Stack {
    * The Google and Slack OAuth client secrets auth reads at boot. Created with a random
    * placeholder: put the real value with `aws secretsmanager put-secret-value` (docs/DEPLOY.md).
    */
-  public readonly providerSecrets: Record<'google' | 'slack', secretsmanager.Secret>;
+  public readonly providerSecrets: Record<
+    'google' | 'slack' | 'slackSigning',
+    secretsmanager.Secret
+  >;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -38,12 +41,24 @@ export class PlatformStack extends Stack {
       description: "Token services present on auth's /internal endpoints",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    const placeholder = (provider: string) =>
-      new secretsmanager.Secret(this, `${provider}ClientSecret`, {
-        secretName: `flowgenie/${props.envName}/${provider.toLowerCase()}-client-secret`,
-        description: `${provider} OAuth client secret of FlowGenie (replace the placeholder)`,
+    const placeholder = (id: string, name: string, what: string) =>
+      new secretsmanager.Secret(this, id, {
+        secretName: `flowgenie/${props.envName}/${name}`,
+        description: `${what} of FlowGenie (replace the placeholder)`,
       });
-    this.providerSecrets = { google: placeholder('Google'), slack: placeholder('Slack') };
+    this.providerSecrets = {
+      google: placeholder(
+        'GoogleClientSecret',
+        'google-client-secret',
+        'Google OAuth client secret',
+      ),
+      slack: placeholder('SlackClientSecret', 'slack-client-secret', 'Slack OAuth client secret'),
+      slackSigning: placeholder(
+        'SlackSigningSecret',
+        'slack-signing-secret',
+        'Slack app signing secret',
+      ),
+    };
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       topicName: `flowgenie-${props.envName}-alarms`,
       displayName: `FlowGenie ${props.envName} alarms`,
