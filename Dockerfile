@@ -34,6 +34,9 @@ COPY --from=manifests /app/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --include=dev
 
 FROM base AS runtime
+# RDS forces TLS and signs with its own CA: the executor on ECS verifies the database with this
+# bundle (NODE_EXTRA_CA_CERTS, set by the CDK; DATABASE_SSLMODE=verify-full).
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 COPY --from=deps --chown=node:node /app ./
 COPY --chown=node:node . .
 RUN node --import tsx local/dev/src/build-cli.ts --force

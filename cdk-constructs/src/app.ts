@@ -1,12 +1,15 @@
 import * as path from 'node:path';
-import { App, Tags, type Environment } from 'aws-cdk-lib';
+import { App, Fn, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
 import { Executor } from './executor';
 import { Schedules } from './schedules';
 import { ApiStack } from './stacks/api-stack';
 import { BusStack } from './stacks/bus-stack';
-import { ServiceStack } from './stacks/service-stack';
+import { PlatformStack } from './stacks/platform-stack';
+import { ServiceStack, WEBHOOK_WAIT_MS } from './stacks/service-stack';
+import { stageSettings, type StageName } from './stages';
 
 /** The four services; each is a consumer of the routing table. */
 export type ServiceName = ConsumerName;
@@ -17,12 +20,23 @@ export const serviceNames = [...consumerNames];
 /** Packages a service's Lambda bundle installs instead of bundling (native addons). */
 const nativeModules: Partial<Record<ServiceName, string[]>> = { auth: ['argon2'] };
 
+/** Services that seal or open secrets at rest with the KMS key (signing keys, connection and webhook secrets). */
+const usesSecretsKey: Record<ServiceName, boolean> = {
+  auth: true,
+  'workflow-catalog': true,
+  trigger: true,
+  execution: false,
+};
+
+/** Where the RDS CA bundle sits in the platform image (the Dockerfile adds it). */
+export const IMAGE_RDS_CA_BUNDLE = '/etc/ssl/certs/rds-global-bundle.pem';
+
 const pascal = (name: string) =>
   name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 export interface FlowGenieAppOptions {
-  /** Environment name: stack name part and SSM path (`/flowgenie/<envName>/...`). */
-  readonly envName: string;
+  /** The stage (`dev`, `staging`, `prod`): stack name part and SSM path (`/flowgenie/<stage>/...`). */
+  readonly envName: StageName | string;
   /**
    * Account and region of every stack.
    * @default - environment-agnostic stacks
@@ -45,9 +59,23 @@ export interface FlowGenieAppOptions {
    * @default - no CORS configuration
    */
   readonly corsAllowOrigins?: string[];
+  /**
+   * The SPA's origin (`https://<branch>.<app id>.amplifyapp.com` or a custom domain): auth's
+   * PUBLIC_BASE_URL (redirects after sign-in) and the origin the refresh cookie is honoured from.
+   * @default - auth's default (the local gateway)
+   */
+  readonly spaOrigin?: string;
+  /**
+   * OAuth client ids (public values) of Sign in with Google / Google connections and of Slack.
+   * Each given id turns the provider on in auth, with its secret read from Secrets Manager.
+   * @default - the provider is off (auth answers 409 provider_not_configured)
+   */
+  readonly googleClientId?: string;
+  readonly slackClientId?: string;
 }
 
 export interface FlowGenieStacks {
+  readonly platform: PlatformStack;
   readonly bus: BusStack;
   readonly api: ApiStack;
   readonly services: Record<ServiceName, ServiceStack>;
@@ -67,35 +95,89 @@ export interface FlowGenieStacks {
  * app.synth();
  */
 export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStacks {
-  const { envName, env } = options;
+  const { env } = options;
+  const stage = stageSettings(options.envName);
+  const envName = stage.name;
   const repoRoot = options.repoRoot ?? path.resolve(__dirname, '..', '..');
   const prefix = `FlowGenie-${envName}`;
 
+  const platform = new PlatformStack(app, `${prefix}-Platform`, { env, envName });
   const bus = new BusStack(app, `${prefix}-Bus`, { env, envName });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,
-    envName,
+    stage,
     corsAllowOrigins: options.corsAllowOrigins,
+    alarmTopic: platform.alarmTopic,
   });
   const authJwksUrl = `${api.httpApi.apiEndpoint}/.well-known/jwks.json`;
+  const common = {
+    env,
+    stage,
+    depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+    bus: bus.bus,
+    httpApi: api.httpApi,
+    authJwksUrl,
+    internalServiceToken: platform.internalServiceToken,
+    alarmTopic: platform.alarmTopic,
+  };
+  const entryOf = (name: ServiceName) =>
+    options.lambdaEntries?.[name] ?? path.join(repoRoot, 'services', name, 'src', 'lambda.ts');
 
+  // Auth first: the others call its internal endpoints through its function URL (the HTTP API
+  // never routes /internal; the service token guards it).
   const services = {} as Record<ServiceName, ServiceStack>;
-  for (const name of serviceNames) {
+  services.auth = new ServiceStack(app, `${prefix}-Auth`, {
+    ...common,
+    serviceName: 'auth',
+    entry: entryOf('auth'),
+    routes: routesOf('auth'),
+    detailTypes: routingTable.auth,
+    nodeModules: nativeModules.auth,
+    secretsKey: platform.secretsKey,
+    extraEnvironment: {
+      ...(options.spaOrigin && {
+        PUBLIC_BASE_URL: options.spaOrigin,
+        AUTH_ALLOWED_ORIGINS: options.spaOrigin,
+      }),
+      ...(options.googleClientId && {
+        GOOGLE_CLIENT_ID: options.googleClientId,
+        GOOGLE_CLIENT_SECRET_ARN: platform.providerSecrets.google.secretArn,
+      }),
+      ...(options.slackClientId && {
+        SLACK_CLIENT_ID: options.slackClientId,
+        SLACK_CLIENT_SECRET_ARN: platform.providerSecrets.slack.secretArn,
+      }),
+    },
+  });
+  const authFn = services.auth.service.function;
+  if (options.googleClientId) platform.providerSecrets.google.grantRead(authFn);
+  if (options.slackClientId) platform.providerSecrets.slack.grantRead(authFn);
+  const internalUrl = services.auth.service.function.addFunctionUrl({
+    authType: lambda.FunctionUrlAuthType.NONE,
+  });
+  // https://<id>.lambda-url.<region>.on.aws/ without the trailing slash.
+  const authInternalUrl = `https://${Fn.select(2, Fn.split('/', internalUrl.url))}`;
+
+  const triggerEnvironment: Record<string, string> = {
+    WEBHOOK_WAIT_TIMEOUT_MS: String(WEBHOOK_WAIT_MS),
+    // Slack events are verified with the app's signing secret (with a Slack app only).
+    ...(options.slackClientId && {
+      SLACK_SIGNING_SECRET_ARN: platform.providerSecrets.slackSigning.secretArn,
+    }),
+  };
+  for (const name of serviceNames.filter((n) => n !== 'auth')) {
     services[name] = new ServiceStack(app, `${prefix}-${pascal(name)}`, {
-      env,
-      envName,
+      ...common,
       serviceName: name,
-      entry:
-        options.lambdaEntries?.[name] ?? path.join(repoRoot, 'services', name, 'src', 'lambda.ts'),
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
-      bus: bus.bus,
-      httpApi: api.httpApi,
+      entry: entryOf(name),
       routes: routesOf(name),
       detailTypes: routingTable[name],
       // The executor long-polls the execution inbox: one workflow.triggered → one execution.
       consumeEventsInLambda: name !== 'execution',
-      authJwksUrl,
       nodeModules: nativeModules[name],
+      secretsKey: usesSecretsKey[name] ? platform.secretsKey : undefined,
+      authInternalUrl,
+      extraEnvironment: name === 'trigger' ? triggerEnvironment : undefined,
     });
   }
 
@@ -117,18 +199,27 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       DATABASE_PORT: foundation.databasePort,
       DATABASE_NAME: foundation.databaseName,
       AUTH_JWKS_URL: authJwksUrl,
+      AUTH_INTERNAL_URL: authInternalUrl,
+      // The task reads the secret itself (not injected at task start), so a rotation is followed.
+      DATABASE_SECRET_ARN: foundation.databaseSecret.secretArn,
+      DATABASE_SSLMODE: 'verify-full',
+      NODE_EXTRA_CA_CERTS: IMAGE_RDS_CA_BUNDLE,
       ...foundation.payloadEnvironment(),
     },
     secrets: {
-      DATABASE_USER: ecs.Secret.fromSecretsManager(foundation.databaseSecret, 'username'),
-      DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(foundation.databaseSecret, 'password'),
+      INTERNAL_SERVICE_TOKEN: ecs.Secret.fromSecretsManager(platform.internalServiceToken),
     },
+    logRetention: stage.logRetention,
   });
+  foundation.databaseSecret.grantRead(executor.taskDefinition.taskRole);
+  execution.alarms.onQueueLag(execution.inbox.queue, stage.executorLagThreshold);
   bus.bus.grantPutEventsTo(executor.taskDefinition.taskRole);
   // Steps read large trigger payloads stored by reference.
   foundation.payloadBucket.grantRead(executor.taskDefinition.taskRole, 'payloads/*');
 
   const trigger = services.trigger;
+  if (options.slackClientId)
+    platform.providerSecrets.slackSigning.grantRead(trigger.service.function);
   if (!trigger.inbox) throw new Error('the routing table gives the trigger service no events');
   const schedules = new Schedules(trigger, 'Schedules', {
     targetQueue: trigger.inbox.queue,
@@ -142,17 +233,20 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   triggerFn.addEnvironment('SCHEDULER_ROLE_ARN', schedules.role.roleArn);
   triggerFn.addEnvironment('SCHEDULE_TARGET_QUEUE_ARN', trigger.inbox.queue.queueArn);
 
-  for (const stack of [bus, api, ...Object.values(services)]) {
+  for (const stack of [platform, bus, api, ...Object.values(services)]) {
     Tags.of(stack).add('project', 'flowgenie');
     Tags.of(stack).add('environment', envName);
   }
-  return { bus, api, services, executor, schedules };
+  return { platform, bus, api, services, executor, schedules };
 }
 
 if (require.main === module) {
   const app = new App();
   const envName: string = app.node.tryGetContext('env') ?? process.env.FLOWGENIE_ENV ?? 'dev';
   const origins: string | undefined = app.node.tryGetContext('corsAllowOrigins');
+  const spaOrigin: string | undefined = app.node.tryGetContext('spaOrigin');
+  const googleClientId: string | undefined = app.node.tryGetContext('googleClientId');
+  const slackClientId: string | undefined = app.node.tryGetContext('slackClientId');
   const executorImageTag: string | undefined =
     app.node.tryGetContext('executorImageTag') ?? process.env.EXECUTOR_IMAGE_TAG;
   if (!executorImageTag) {
@@ -165,6 +259,9 @@ if (require.main === module) {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     executorImageTag,
     corsAllowOrigins: origins ? origins.split(',').map((o) => o.trim()) : undefined,
+    spaOrigin,
+    googleClientId,
+    slackClientId,
   });
   app.synth();
 }

@@ -4,8 +4,38 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { consumerNames, httpRoutes, routingTable } from '@flowgenie/contracts';
-import { buildApp, serviceNames, type FlowGenieStacks, type ServiceName } from '../src/app';
+import {
+  buildApp,
+  IMAGE_RDS_CA_BUNDLE,
+  serviceNames,
+  type FlowGenieStacks,
+  type ServiceName,
+} from '../src/app';
 import { foundationParameterKeys } from '../src/foundation';
+import { API_5XX_PERCENT_THRESHOLD } from '../src/stacks/api-stack';
+
+/** API Gateway HTTP APIs end every integration at 30 s; nothing raises it. */
+const HTTP_API_INTEGRATION_LIMIT_MS = 30_000;
+/** Actions IAM offers no resource-level permission for: they can only be granted on "*". */
+const ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'ecr:GetAuthorizationToken',
+]);
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const statementsOf = (template: Template): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) =>
+      (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+        .PolicyDocument.Statement,
+  );
+const actionsOf = (st: Statement) => [st.Action].flat();
+const variablesOf = (template: Template) =>
+  (
+    Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    }
+  ).Properties.Environment.Variables;
 
 // One synth of the whole app (with CloudFormation schema validation on) serves every test here:
 // a synth costs seconds and ~500 MB, so the suite shares it.
@@ -46,8 +76,10 @@ beforeAll(() => {
     },
   });
   stacks = buildApp(app, {
-    envName: 'test',
+    envName: 'staging',
     executorImageTag: 'abc1234',
+    spaOrigin: 'https://main.fgapp.amplifyapp.com',
+    googleClientId: 'fg-staging.apps.googleusercontent.com',
     lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
   });
   const assembly = app.synth();
@@ -55,7 +87,7 @@ beforeAll(() => {
     fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
   );
   templates = Object.fromEntries(
-    [stacks.bus, stacks.api, ...Object.values(stacks.services)].map((s) => [
+    [stacks.platform, stacks.bus, stacks.api, ...Object.values(stacks.services)].map((s) => [
       s.stackName,
       Template.fromStack(s),
     ]),
@@ -70,12 +102,13 @@ describe('the FlowGenie CDK app', () => {
   it('has a stack for the bus, the API and each consumer of the routing table', () => {
     expect(Object.keys(templates).sort()).toEqual(
       [
-        'FlowGenie-test-Bus',
-        'FlowGenie-test-Api',
-        'FlowGenie-test-Auth',
-        'FlowGenie-test-WorkflowCatalog',
-        'FlowGenie-test-Trigger',
-        'FlowGenie-test-Execution',
+        'FlowGenie-staging-Platform',
+        'FlowGenie-staging-Bus',
+        'FlowGenie-staging-Api',
+        'FlowGenie-staging-Auth',
+        'FlowGenie-staging-WorkflowCatalog',
+        'FlowGenie-staging-Trigger',
+        'FlowGenie-staging-Execution',
       ].sort(),
     );
     expect([...serviceNames].sort()).toEqual([...consumerNames].sort());
@@ -88,7 +121,7 @@ describe('the FlowGenie CDK app', () => {
 
   it("gives each consumer one rule on the bus with exactly the routing table's event types", () => {
     const busRef = Match.objectLike({
-      'Fn::ImportValue': Match.stringLikeRegexp('FlowGenie-test-Bus'),
+      'Fn::ImportValue': Match.stringLikeRegexp('FlowGenie-staging-Bus'),
     });
     for (const name of consumerNames) {
       const expected = [...routingTable[name]].sort();
@@ -177,7 +210,7 @@ describe('the FlowGenie CDK app', () => {
       for (const key of foundationParameterKeys.filter(
         (k) => k !== 'ecr-repository-name' && k !== 'payload-bucket-name',
       )) {
-        expect(ssmNames).toContain(`/flowgenie/test/${key}`);
+        expect(ssmNames).toContain(`/flowgenie/staging/${key}`);
       }
     }
     for (const [stackName, template] of Object.entries(templates)) {
@@ -204,7 +237,7 @@ describe('the FlowGenie CDK app', () => {
     const execution = serviceTemplate('execution');
     const params = execution.toJSON().Parameters as Record<string, { Default?: string }>;
     const repoParam = Object.entries(params).find(
-      ([, p]) => p.Default === '/flowgenie/test/ecr-repository-name',
+      ([, p]) => p.Default === '/flowgenie/staging/ecr-repository-name',
     )?.[0];
     expect(repoParam).toBeDefined();
     execution.hasResourceProperties('AWS::ECS::Service', {
@@ -258,7 +291,7 @@ describe('the FlowGenie CDK app', () => {
   it('gives the trigger service a schedule group whose role can only send to the trigger inbox', () => {
     const trigger = serviceTemplate('trigger');
     trigger.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
-      Name: 'flowgenie-test-triggers',
+      Name: 'flowgenie-staging-triggers',
     });
     trigger.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -336,7 +369,7 @@ describe('the FlowGenie CDK app', () => {
     const bucketParam = (name: ServiceName) =>
       Object.entries(
         serviceTemplate(name).toJSON().Parameters as Record<string, { Default?: string }>,
-      ).find(([, p]) => p.Default === '/flowgenie/test/payload-bucket-name')?.[0];
+      ).find(([, p]) => p.Default === '/flowgenie/staging/payload-bucket-name')?.[0];
 
     for (const name of ['trigger', 'execution'] as const) {
       serviceTemplate(name).hasResourceProperties('AWS::Lambda::Function', {
@@ -372,6 +405,280 @@ describe('the FlowGenie CDK app', () => {
       const fn = Object.values(serviceTemplate(name).findResources('AWS::Lambda::Function'));
       expect(JSON.stringify(fn)).not.toContain('PAYLOAD_STORE');
       expect(s3Actions(serviceTemplate(name), /./)).toEqual([]);
+    }
+  });
+
+  it('names every stack and resource after one of the stages dev, staging and prod, and refuses any other', () => {
+    for (const name of Object.keys(templates)) expect(name).toMatch(/^FlowGenie-staging-/);
+    expect(() => buildApp(new App(), { envName: 'test', executorImageTag: 'abc1234' })).toThrow(
+      'unknown stage "test": use one of dev, staging, prod',
+    );
+  });
+
+  it('keeps a rotating KMS key that outlives the stack, and lets only the services that seal secrets use it, for Encrypt and Decrypt only', () => {
+    const platform = templates[stacks.platform.stackName];
+    platform.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    platform.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/flowgenie-staging-secrets',
+    });
+    const keyImport = Match.objectLike({
+      'Fn::ImportValue': Match.stringLikeRegexp('Platform:.*SecretsKey'),
+    });
+    for (const name of serviceNames) {
+      const template = serviceTemplate(name);
+      const kmsStatements = statementsOf(template).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('kms:')),
+      );
+      if (name === 'execution') {
+        // Neither the execution Lambda nor the executor seals or opens a secret.
+        expect(kmsStatements).toEqual([]);
+        expect(variablesOf(template).SECRETS_KEY_PROVIDER).toBeUndefined();
+        continue;
+      }
+      expect({ name, actions: kmsStatements.flatMap(actionsOf).sort() }).toEqual({
+        name,
+        actions: ['kms:Decrypt', 'kms:Encrypt'],
+      });
+      expect(JSON.stringify(kmsStatements[0].Resource)).toMatch(/Platform:.*SecretsKey/);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            SECRETS_KEY_PROVIDER: 'kms',
+            SECRETS_KMS_KEY_ID: keyImport,
+          }),
+        },
+      });
+    }
+  });
+
+  it('gives every process the database secret and the internal token by ARN (read at boot), with TLS to the database', () => {
+    const tokenImport = Match.objectLike({
+      'Fn::ImportValue': Match.stringLikeRegexp('Platform:.*InternalServiceToken'),
+    });
+    templates[stacks.platform.stackName].hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'flowgenie/staging/internal-service-token',
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    for (const name of serviceNames) {
+      const template = serviceTemplate(name);
+      const vars = variablesOf(template);
+      expect({ name, vars }).toEqual({
+        name,
+        vars: expect.objectContaining({
+          DATABASE_SECRET_ARN: { Ref: expect.stringMatching(/^Foundationdbsecretarn/) },
+          DATABASE_SSLMODE: 'verify-full',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+          METRICS_EMF_NAMESPACE: 'FlowGenie/staging',
+        }),
+      });
+      expect(vars).not.toHaveProperty('DATABASE_PASSWORD');
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ INTERNAL_SERVICE_TOKEN_SECRET_ARN: tokenImport }),
+        },
+      });
+      const secretReads = statementsOf(template)
+        .filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'))
+        .map((st) => JSON.stringify(st.Resource));
+      expect(secretReads.some((r) => r.includes('Foundationdbsecretarn'))).toBe(true);
+      expect(secretReads.some((r) => r.includes('InternalServiceToken'))).toBe(true);
+      // The others reach auth's internal endpoints on its function URL, never through the API.
+      if (name !== 'auth') {
+        expect(JSON.stringify(vars.AUTH_INTERNAL_URL)).toContain('FunctionUrl');
+      }
+    }
+    serviceTemplate('auth').hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    const [taskDef] = Object.values(
+      serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
+    ) as Resources[string][];
+    const container = (
+      taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>
+    )[0];
+    const names = (container.Environment as Array<{ Name: string }>).map((e) => e.Name);
+    expect(names).toEqual(
+      expect.arrayContaining(['DATABASE_SECRET_ARN', 'DATABASE_SSLMODE', 'AUTH_INTERNAL_URL']),
+    );
+    expect(names).not.toContain('DATABASE_PASSWORD');
+    // The image holds the RDS CA bundle where the executor is told to find it.
+    const caPath = (container.Environment as Array<{ Name: string; Value: string }>).find(
+      (e) => e.Name === 'NODE_EXTRA_CA_CERTS',
+    )?.Value;
+    expect(caPath).toBe(IMAGE_RDS_CA_BUNDLE);
+    const dockerfile = fs.readFileSync(path.join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(
+      new RegExp(`^ADD .*global-bundle\\.pem ${IMAGE_RDS_CA_BUNDLE}$`, 'm'),
+    );
+    expect(container.Secrets).toEqual([
+      {
+        Name: 'INTERNAL_SERVICE_TOKEN',
+        ValueFrom: { 'Fn::ImportValue': expect.stringMatching(/Platform:.*InternalServiceToken/) },
+      },
+    ]);
+  });
+
+  it('turns on the providers given a client id, their secrets read from Secrets Manager by auth only, and points auth at the SPA origin', () => {
+    const auth = variablesOf(serviceTemplate('auth'));
+    expect(auth).toEqual(
+      expect.objectContaining({
+        PUBLIC_BASE_URL: 'https://main.fgapp.amplifyapp.com',
+        AUTH_ALLOWED_ORIGINS: 'https://main.fgapp.amplifyapp.com',
+        GOOGLE_CLIENT_ID: 'fg-staging.apps.googleusercontent.com',
+        GOOGLE_CLIENT_SECRET_ARN: {
+          'Fn::ImportValue': expect.stringMatching(/Platform:.*GoogleClientSecret/),
+        },
+      }),
+    );
+    // No Slack client id was given: Slack stays off, and its secret is not readable.
+    expect(Object.keys(auth).filter((k) => k.startsWith('SLACK_'))).toEqual([]);
+    const reads = (name: ServiceName) =>
+      statementsOf(serviceTemplate(name))
+        .filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'))
+        .map((st) => JSON.stringify(st.Resource));
+    expect(reads('auth').filter((r) => /ClientSecret/.test(r))).toEqual([
+      expect.stringMatching(/GoogleClientSecret/),
+    ]);
+    for (const name of serviceNames.filter((n) => n !== 'auth')) {
+      expect(reads(name).filter((r) => /ClientSecret/.test(r))).toEqual([]);
+    }
+  });
+
+  it('with a Slack app, lets the trigger read the signing secret and auth the client secret, and nobody else', () => {
+    expect(JSON.stringify(variablesOf(serviceTemplate('trigger')))).not.toContain('SLACK');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const withSlack = buildApp(app, {
+      envName: 'dev',
+      executorImageTag: 'abc1234',
+      slackClientId: 'fg-slack-client',
+      lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+    });
+    const template = (name: ServiceName) => Template.fromStack(withSlack.services[name]);
+    const secretReads = (name: ServiceName) =>
+      statementsOf(template(name))
+        .filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'))
+        .map((st) => JSON.stringify(st.Resource))
+        .filter((r) => /Slack/.test(r));
+    expect(variablesOf(template('trigger'))).toEqual(
+      expect.objectContaining({
+        SLACK_SIGNING_SECRET_ARN: {
+          'Fn::ImportValue': expect.stringMatching(/Platform:.*SlackSigningSecret/),
+        },
+      }),
+    );
+    expect(variablesOf(template('auth'))).toEqual(
+      expect.objectContaining({ SLACK_CLIENT_ID: 'fg-slack-client' }),
+    );
+    expect(secretReads('trigger')).toEqual([expect.stringMatching(/SlackSigningSecret/)]);
+    expect(secretReads('auth')).toEqual([expect.stringMatching(/SlackClientSecret/)]);
+    expect(secretReads('workflow-catalog')).toEqual([]);
+    expect(secretReads('execution')).toEqual([]);
+  });
+
+  it('lets every function outlive the webhook wait, which ends before API Gateway gives up', () => {
+    const wait = Number(variablesOf(serviceTemplate('trigger')).WEBHOOK_WAIT_TIMEOUT_MS);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThan(HTTP_API_INTEGRATION_LIMIT_MS);
+    for (const [id, fn] of Object.entries(resourcesOf('AWS::Lambda::Function'))) {
+      const timeoutMs = Number(fn.Properties?.Timeout) * 1000;
+      expect({ id, longerThanTheWait: timeoutMs > wait }).toEqual({ id, longerThanTheWait: true });
+    }
+  });
+
+  it('writes a JSON access log line per API request (no query string) and throttles the stage', () => {
+    const api = templates[stacks.api.stackName];
+    const [stage] = Object.values(
+      api.findResources('AWS::ApiGatewayV2::Stage'),
+    ) as Resources[string][];
+    expect(stage.Properties).toEqual(
+      expect.objectContaining({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^AccessLogs/), 'Arn'] },
+          Format: expect.any(String),
+        },
+      }),
+    );
+    const format = JSON.parse((stage.Properties?.AccessLogSettings as { Format: string }).Format);
+    expect(format).toEqual(
+      expect.objectContaining({ requestId: '$context.requestId', status: '$context.status' }),
+    );
+    expect(JSON.stringify(format)).not.toMatch(/querystring|header/i);
+    api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('alarms to one SNS topic on every DLQ, on every Lambda error and throttle, on executor lag and on the API 5xx rate', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    const topic = /Platform:.*Alarms/;
+    for (const [id, alarm] of Object.entries(alarms)) {
+      expect({ id, actions: JSON.stringify(alarm.Properties?.AlarmActions) }).toEqual({
+        id,
+        actions: expect.stringMatching(topic),
+      });
+    }
+    const watched = (metric: string, stack: string) =>
+      Object.entries(alarms)
+        .filter(([id, a]) => id.startsWith(`${stack}/`) && a.Properties?.MetricName === metric)
+        .map(([, a]) => JSON.stringify(a.Properties?.Dimensions));
+    // Every dead-letter queue of every stack.
+    for (const [id, q] of Object.entries(resourcesOf('AWS::SQS::Queue'))) {
+      const redrive = q.Properties?.RedrivePolicy as
+        { deadLetterTargetArn: { 'Fn::GetAtt': string[] } } | undefined;
+      if (!redrive) continue;
+      const [stack] = id.split('/');
+      const dlq = redrive.deadLetterTargetArn['Fn::GetAtt'][0];
+      expect({ id, watched: watched('ApproximateNumberOfMessagesVisible', stack).join() }).toEqual({
+        id,
+        watched: expect.stringContaining(dlq),
+      });
+    }
+    for (const name of serviceNames) {
+      const stack = stacks.services[name].stackName;
+      expect({
+        name,
+        errors: watched('Errors', stack).length,
+        throttles: watched('Throttles', stack).length,
+      }).toEqual({
+        name,
+        errors: 1,
+        throttles: 1,
+      });
+    }
+    const lag = watched('ApproximateAgeOfOldestMessage', stacks.services.execution.stackName);
+    expect(lag).toHaveLength(1);
+    expect(lag[0]).toContain('InboxQueue');
+    templates[stacks.api.stackName].hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: API_5XX_PERCENT_THRESHOLD,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('errors / requests') }),
+      ]),
+    });
+  });
+
+  it('grants nothing on "*" except the actions AWS offers no resource-level permission for, and no service-wide action', () => {
+    for (const [stack, template] of Object.entries(templates)) {
+      for (const st of statementsOf(template)) {
+        const actions = actionsOf(st);
+        for (const action of actions) {
+          expect({ stack, action }).not.toEqual({
+            stack,
+            action: expect.stringMatching(/^\*$|:\*$/),
+          });
+        }
+        if (JSON.stringify(st.Resource).includes('"*"') || st.Resource === '*') {
+          expect({
+            stack,
+            actions: actions.filter((a) => !ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE.has(a)),
+          }).toEqual({
+            stack,
+            actions: [],
+          });
+        }
+      }
     }
   });
 });

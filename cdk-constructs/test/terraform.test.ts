@@ -154,4 +154,13 @@ describe('terraform/', () => {
       name: '/flowgenie/${var.environment}/${each.key}',
     });
   });
+
+  it('proxies the API paths from the SPA origin before the SPA fallback, so /api/* never gets index.html', () => {
+    const main = fs.readFileSync(path.join(terraformDir, 'modules', 'amplify', 'main.tf'), 'utf8');
+    const proxy = main.indexOf('dynamic "custom_rule"');
+    const fallback = main.indexOf('target = "/index.html"');
+    expect(proxy).toBeGreaterThan(-1);
+    expect(fallback).toBeGreaterThan(proxy);
+    expect(main).toMatch(/api_paths\s*=\s*\["api", "hooks", ".well-known"\]/);
+  });
 });

@@ -63,9 +63,38 @@ describe('.github/workflows', () => {
     }
     const pr = infra.on.pull_request as { paths: string[] };
     expect(pr.paths).toEqual(expect.arrayContaining(['terraform/**', 'cdk-constructs/**']));
-    const deploy = infra.jobs.deploy;
-    expect(deploy.if).toContain("github.ref == 'refs/heads/main'");
-    expect(deploy.environment).toBe('dev');
+    expect(infra.jobs.plan.if).toContain("github.ref == 'refs/heads/main'");
+    expect(infra.jobs.deploy.needs).toBe('plan');
+  });
+
+  it('infra.yml deploys a stage chosen by hand only after approval, applying the saved plan and the reviewed assembly, then the SPA', () => {
+    const infra = load('infra.yml');
+    const dispatch = infra.on.workflow_dispatch as {
+      inputs: { stage: { type: string; options: string[] } };
+    };
+    expect(dispatch.inputs.stage).toEqual(
+      expect.objectContaining({ type: 'choice', options: ['dev', 'staging', 'prod'] }),
+    );
+    const { plan, deploy, spa } = infra.jobs;
+    // The plan is saved: Terraform's plan file, the synthesized assembly and the diff.
+    expect(runs(plan)).toContain('terraform plan -lock-timeout=5m -no-color -out=tfplan');
+    expect(runs(plan)).toContain('-o cdk.out');
+    expect(runs(plan)).toContain('cdk diff --app cdk.out');
+    const upload = plan.steps.find((st) => st.uses?.startsWith('actions/upload-artifact@'));
+    expect(String(upload?.with?.path)).toMatch(/tfplan[\s\S]*cdk\.out[\s\S]*cdk-diff\.txt/);
+    // Deploy waits for the stage environment's reviewers and applies exactly what was saved.
+    expect(deploy.environment).toBe("${{ inputs.stage || 'dev' }}");
+    expect(deploy.steps.some((st) => st.uses?.startsWith('actions/download-artifact@'))).toBe(true);
+    expect(runs(deploy)).toMatch(/terraform apply [^\n]*tfplan$/m);
+    expect(runs(deploy)).not.toContain('-auto-approve');
+    expect(runs(deploy)).toContain('cdk deploy --app cdk.out');
+    expect(runs(deploy)).not.toContain('cdk synth');
+    // The SPA is built and uploaded to the stage's Amplify app after the stacks.
+    expect(spa.needs).toBe('deploy');
+    expect(spa.environment).toBe(deploy.environment);
+    expect(runs(spa)).toContain('npm run build --workspace=web');
+    expect(runs(spa)).toContain('aws amplify create-deployment');
+    expect(runs(spa)).toContain('aws amplify start-deployment');
   });
 
   it('reaches AWS only through OIDC roles, with no keys or account IDs in the files', () => {

@@ -1,13 +1,29 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ServiceAlarms } from '../alarms';
 import { Foundation } from '../foundation';
 import { NodeService } from '../node-service';
 import { ServiceQueue } from '../service-queue';
+import type { StageSettings } from '../stages';
+
+/**
+ * How long a webhook caller waits for the workflow's answer behind API Gateway: under the HTTP
+ * API's 30 s integration limit (which cannot be raised), so the caller gets the answer or the
+ * 202 with the status URL, never API Gateway's 503.
+ */
+export const WEBHOOK_WAIT_MS = 25_000;
+/** Every function's timeout: above the webhook wait, so the function always gets to answer. */
+export const FUNCTION_TIMEOUT = Duration.seconds(35);
+/** RDS forces TLS; the Node.js 22 Lambda runtime holds the RDS CA bundle at this path. */
+export const LAMBDA_RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
 export interface ServiceStackProps extends StackProps {
-  readonly envName: string;
+  readonly stage: StageSettings;
   readonly serviceName: string;
   /** Absolute path of the service's Lambda handler file. */
   readonly entry: string;
@@ -36,6 +52,23 @@ export interface ServiceStackProps extends StackProps {
    * @default - the nearest package-lock.json
    */
   readonly depsLockFilePath?: string;
+  /**
+   * The KMS key secrets at rest are sealed with (SECRETS_KEY_PROVIDER=kms), for a service that
+   * seals or opens them; it may Encrypt and Decrypt with it, nothing else.
+   * @default - the service uses no secrets key
+   */
+  readonly secretsKey?: kms.IKey;
+  /** The internal service token (auth checks it, the others present it), read at boot. */
+  readonly internalServiceToken: secretsmanager.ISecret;
+  /**
+   * Base URL of auth's internal endpoints (`/internal/connections/*`).
+   * @default - none (the auth service itself)
+   */
+  readonly authInternalUrl?: string;
+  /** Where the service's alarms notify. */
+  readonly alarmTopic: sns.ITopic;
+  /** Variables of this service only. @default - none */
+  readonly extraEnvironment?: Record<string, string>;
 }
 
 /**
@@ -47,11 +80,12 @@ export class ServiceStack extends Stack {
   /** The inbox, when the service consumes at least one event type. */
   public readonly inbox?: ServiceQueue;
   public readonly service: NodeService;
+  public readonly alarms: ServiceAlarms;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const name = `flowgenie-${props.envName}-${props.serviceName}`;
-    this.foundation = new Foundation(this, 'Foundation', { envName: props.envName });
+    const name = `flowgenie-${props.stage.name}-${props.serviceName}`;
+    this.foundation = new Foundation(this, 'Foundation', { envName: props.stage.name });
 
     if (props.detailTypes.length > 0) {
       this.inbox = new ServiceQueue(this, 'Inbox', {
@@ -68,9 +102,20 @@ export class ServiceStack extends Stack {
       DATABASE_PORT: this.foundation.databasePort,
       DATABASE_NAME: this.foundation.databaseName,
       DATABASE_SECRET_ARN: this.foundation.databaseSecret.secretArn,
+      DATABASE_SSLMODE: 'verify-full',
+      NODE_EXTRA_CA_CERTS: LAMBDA_RDS_CA_BUNDLE,
       REDIS_URL: this.foundation.redisUrl,
       AUTH_JWKS_URL: props.authJwksUrl,
+      INTERNAL_SERVICE_TOKEN_SECRET_ARN: props.internalServiceToken.secretArn,
+      // The services' counters, flushed as EMF log lines after every invocation.
+      METRICS_EMF_NAMESPACE: `FlowGenie/${props.stage.name}`,
+      ...props.extraEnvironment,
     };
+    if (props.authInternalUrl) environment.AUTH_INTERNAL_URL = props.authInternalUrl;
+    if (props.secretsKey) {
+      environment.SECRETS_KEY_PROVIDER = 'kms';
+      environment.SECRETS_KMS_KEY_ID = props.secretsKey.keyArn;
+    }
     if (this.inbox) environment.QUEUE_URL = this.inbox.queue.queueUrl;
     // Large payloads by reference: the trigger stores them, the execution service reads them.
     const payloads = PAYLOAD_ACCESS[props.serviceName];
@@ -87,14 +132,24 @@ export class ServiceStack extends Stack {
       queue: (props.consumeEventsInLambda ?? true) ? this.inbox?.queue : undefined,
       nodeModules: props.nodeModules,
       depsLockFilePath: props.depsLockFilePath,
+      timeout: FUNCTION_TIMEOUT,
+      logRetention: props.stage.logRetention,
     });
-    props.bus.grantPutEventsTo(this.service.function);
-    this.foundation.databaseSecret.grantRead(this.service.function);
+    const fn = this.service.function;
+    props.bus.grantPutEventsTo(fn);
+    this.foundation.databaseSecret.grantRead(fn);
+    props.internalServiceToken.grantRead(fn);
+    // Explicit actions: grantEncryptDecrypt would add kms:ReEncrypt* and kms:GenerateDataKey*.
+    props.secretsKey?.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+
+    this.alarms = new ServiceAlarms(this, 'Alarms', { name, topic: props.alarmTopic });
+    this.alarms.onFunction(fn);
+    if (this.inbox?.deadLetterQueue) this.alarms.onDeadLetters(this.inbox.deadLetterQueue);
     if (payloads === 'write') {
-      this.foundation.payloadBucket.grantReadWrite(this.service.function, 'payloads/*');
-      this.foundation.payloadBucket.grantDelete(this.service.function, 'payloads/*');
+      this.foundation.payloadBucket.grantReadWrite(fn, 'payloads/*');
+      this.foundation.payloadBucket.grantDelete(fn, 'payloads/*');
     } else if (payloads === 'read') {
-      this.foundation.payloadBucket.grantRead(this.service.function, 'payloads/*');
+      this.foundation.payloadBucket.grantRead(fn, 'payloads/*');
     }
   }
 }

@@ -38,7 +38,7 @@ describe('catalog configuration as the AWS stacks give it', () => {
         DATABASE_HOST: 'db',
         DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
       }),
-    ).toThrow(/Secrets Manager is not built yet; set DATABASE_PASSWORD/);
+    ).toThrow(/DATABASE_SECRET_ARN: the secret was not read/);
     expect(() => loadCatalogConfig({ DATABASE_HOST: 'db', DATABASE_PORT: 'five' })).toThrow(
       /DATABASE_PORT: must be a port number/,
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
@@ -63,12 +64,13 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
   let database: TestDatabase;
   let handler: ReturnType<typeof createLambdaHandler>;
   let token: string;
+  let tokens: Awaited<ReturnType<typeof createTestTokens>>;
   let ownerId: string;
   const prefix = testRedisPrefix('catalog_lambda');
 
   beforeAll(async () => {
     database = await createTestDatabase('catalog_lambda');
-    const tokens = await createTestTokens();
+    tokens = await createTestTokens();
     ownerId = randomUUID();
     token = await tokens.sign(ownerId, 'lambda@example.test');
     const url = new URL(database.url);
@@ -196,20 +198,50 @@ describe('the catalog Lambda (EVENT_BUS=aws, database from its parts)', () => {
     ).toBe('canceled');
   });
 
-  it('refuses to boot when DATABASE_SECRET_ARN is set without a password, saying secret resolution is not built yet', async () => {
-    const unresolved = createLambdaHandler({
+  it('boots with the database credentials read from Secrets Manager (DATABASE_SECRET_ARN), once per cold start', async () => {
+    // Arrange: the RDS-managed secret as CDK names it; the function's environment has no password.
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-db-AbCdEf';
+    const secrets = mockClient(SecretsManagerClient);
+    const url = new URL(database.url);
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({
+      SecretString: JSON.stringify({
+        username: decodeURIComponent(url.username) || 'postgres',
+        password: 'from-secrets-manager',
+      }),
+    });
+    const fromSecret = createLambdaHandler({
       env: {
-        DATABASE_HOST: 'db.internal',
-        DATABASE_NAME: 'flowgenie',
-        DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-db-AbCdEf',
+        AWS_REGION: 'eu-west-1',
+        DATABASE_HOST: url.hostname,
+        DATABASE_PORT: url.port || '5432',
+        DATABASE_NAME: database.name,
+        DATABASE_SECRET_ARN: arn,
         EVENT_BUS: 'aws',
         EVENT_BUS_NAME: 'flowgenie-test',
+        QUEUE_URL:
+          'https://sqs.eu-west-1.amazonaws.com/123456789012/flowgenie-test-workflow-catalog',
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+        AUTH_ISSUER: TEST_ISSUER,
+        AUTH_AUDIENCE: TEST_AUDIENCE,
         LOG_LEVEL: 'silent',
       },
+      compose: { keySet: tokens.keySet },
     });
-    await expect(unresolved(apiEvent('GET', '/api/node-types', { token }))).rejects.toThrow(
-      /DATABASE_SECRET_ARN: reading the database password from Secrets Manager is not built yet/,
-    );
-    await unresolved.close();
+    try {
+      // Act: two invocations of one warm function.
+      const first = await fromSecret(apiEvent('GET', '/api/node-types', { token }));
+      const second = await fromSecret(apiEvent('GET', '/api/node-types', { token }));
+
+      // Assess: both answered; the secret was read for the boot and cached for the pool.
+      expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+      const reads = secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input);
+      expect(reads.length).toBeGreaterThanOrEqual(1);
+      expect(reads.length).toBeLessThanOrEqual(2);
+      expect(reads.every((input) => input.SecretId === arn)).toBe(true);
+    } finally {
+      await fromSecret.close();
+      secrets.restore();
+    }
   });
 });

@@ -52,8 +52,8 @@ function withDatabaseUrl(env: Record<string, string | undefined>): {
     return {
       env,
       problems: [
-        '  DATABASE_SECRET_ARN: reading the database password from Secrets Manager is not built yet; ' +
-          'set DATABASE_PASSWORD (or DATABASE_URL) in the environment instead',
+        '  DATABASE_SECRET_ARN: the secret was not read; a service entry resolves it with ' +
+          'resolveBootSecrets before loading its configuration (or set DATABASE_PASSWORD)',
       ],
     };
   }
@@ -70,9 +70,16 @@ function withDatabaseUrl(env: Record<string, string | undefined>): {
   const auth = present(env.DATABASE_PASSWORD)
     ? `${enc(user)}:${enc(env.DATABASE_PASSWORD)}`
     : enc(user);
-  const url = `postgres://${auth}@${host}:${port}/${enc(env.DATABASE_NAME || 'flowgenie')}`;
+  const sslmode = env.DATABASE_SSLMODE;
+  if (present(sslmode) && !SSL_MODES.includes(sslmode))
+    return { env, problems: [`  DATABASE_SSLMODE: one of ${SSL_MODES.join(', ')}`] };
+  const query = present(sslmode) ? `?sslmode=${sslmode}` : '';
+  const url = `postgres://${auth}@${host}:${port}/${enc(env.DATABASE_NAME || 'flowgenie')}${query}`;
   return { env: { ...env, DATABASE_URL: url }, problems: [] };
 }
+
+/** `verify-full`: TLS with the server's certificate checked (RDS forces TLS; its CA via NODE_EXTRA_CA_CERTS). */
+const SSL_MODES = ['disable', 'no-verify', 'require', 'verify-full'];
 
 /** Variables another one's value makes necessary: the process stops at boot, naming each. */
 const REQUIRED_WITH: { name: string; when: string; value: string }[] = [
@@ -113,8 +120,8 @@ export const httpEnv = {
 };
 /**
  * The database: DATABASE_URL, or (when it is absent) the parts the AWS stacks hand over, from
- * which `loadConfig` builds DATABASE_URL. DATABASE_SECRET_ARN without DATABASE_PASSWORD stops the
- * boot: resolving the secret from Secrets Manager is not built yet.
+ * which `loadConfig` builds DATABASE_URL. DATABASE_SECRET_ARN is read at boot by the service entry
+ * (`resolveBootSecrets`, Secrets Manager), which fills in DATABASE_USER and DATABASE_PASSWORD.
  */
 export const dbEnv = {
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowgenie'),
@@ -126,8 +133,10 @@ export const dbEnv = {
   /** @default postgres */
   DATABASE_USER: z.string().optional(),
   DATABASE_PASSWORD: z.string().optional(),
-  /** The RDS-managed secret holding `username` and `password` (not resolved yet: see above). */
+  /** The RDS-managed secret holding `username` and `password` (read at boot: see above). */
   DATABASE_SECRET_ARN: z.string().optional(),
+  /** TLS to the database when DATABASE_URL is built from the parts (`verify-full` on AWS). */
+  DATABASE_SSLMODE: z.string().optional(),
 };
 export const redisEnv = {
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

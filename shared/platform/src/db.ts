@@ -7,6 +7,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import pg from 'pg';
+import type { DatabasePassword } from './boot-secrets';
 import type { Logger } from './logging';
 
 // Postgres int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
@@ -26,13 +27,16 @@ export function createDb<DB>(opts: {
   schema: string;
   max?: number;
   logger?: Logger;
+  /** The password per new connection (a rotated secret); the URL's password is ignored then. */
+  password?: DatabasePassword;
 }): Kysely<DB> {
   const pool = new pg.Pool({
-    connectionString: opts.url,
+    ...connectionOf(opts.url, opts.password),
     max: opts.max ?? 10,
     options: `-c search_path=${quoteIdent(opts.schema)},public`,
     connectionTimeoutMillis: 5000,
   });
+  if (opts.password) retryRefusedPassword(pool, opts.password, opts.logger);
   const onError = (err: Error) =>
     opts.logger?.warn({ err: err.message }, 'database connection lost');
   // A lost connection must never crash the process. pg-pool forwards an idle client's error to
@@ -42,6 +46,51 @@ export function createDb<DB>(opts: {
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** SQLSTATE invalid_password: the server refused the password (e.g. it was rotated). */
+const INVALID_PASSWORD = '28P01';
+
+/**
+ * The pool's connection settings. With a password source, the URL is split into its parts: a
+ * connection string would override the password function with its own (absent) password.
+ */
+function connectionOf(url: string, password?: DatabasePassword): pg.PoolConfig {
+  if (!password) return { connectionString: url };
+  const u = new URL(url);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.slice(1)),
+    user: decodeURIComponent(u.username),
+    password: () => password.password(),
+    ssl: sslOf(u),
+  };
+}
+
+function sslOf(u: URL): pg.PoolConfig['ssl'] {
+  const mode = u.searchParams.get('sslmode');
+  if (!mode || mode === 'disable') return undefined;
+  return mode === 'no-verify' ? { rejectUnauthorized: false } : true;
+}
+
+/**
+ * When a new connection is refused for its password, the secret is read again and the connection
+ * tried once more: after a rotation no request fails, only the first connection waits for the read.
+ */
+function retryRefusedPassword(pool: pg.Pool, source: DatabasePassword, logger?: Logger): void {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const refused = (err: unknown) => (err as { code?: string }).code === INVALID_PASSWORD;
+  (pool as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+    try {
+      return await connect();
+    } catch (err) {
+      if (!refused(err)) throw err;
+      logger?.warn('database refused the password: reading the secret again');
+      source.rejected();
+      return connect();
+    }
+  };
 }
 
 export function quoteIdent(name: string): string {
@@ -114,6 +163,7 @@ export async function openMigratedDb<DB>(opts: {
   migrations: Migrations;
   max?: number;
   logger?: Logger;
+  password?: DatabasePassword;
 }): Promise<Kysely<DB>> {
   await ensureDatabase(opts.url);
   const db = createDb<DB>(opts);

@@ -16,8 +16,11 @@ import {
   openMigratedDb,
   pingDb,
   pingRedis,
+  resolveBootSecrets,
   startHttpServer,
+  type DatabasePassword,
   type Logger,
+  type Metrics,
   type Redis,
   type RunningServer,
 } from '@flowgenie/platform';
@@ -29,6 +32,11 @@ export interface HostOptions {
   logger?: Logger;
   /** Tests: verify access tokens against this key set instead of fetching the auth JWKS. */
   keySet?: JWTVerifyGetKey;
+  /**
+   * The database password per new connection, from a secret (`resolveBootSecrets`): a rotated
+   * password is read again when the database refuses the cached one.
+   */
+  database?: DatabasePassword;
 }
 
 /** One running service: its parts, and `start()`/`stop()`. */
@@ -40,6 +48,8 @@ export interface HostCore<C extends HostConfig, DB> {
   app: Express;
   db: Kysely<DB>;
   redis: Redis;
+  /** The service's Prometheus registry and helpers (the Lambda entry flushes it as EMF). */
+  metrics: Metrics;
   /** The outbox relay (when the service has an outbox); the Lambda entry drives it itself. */
   relay?: OutboxRelay;
   /** The consumer's handlers; the Lambda entry gives them the SQS records. */
@@ -86,6 +96,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     migrations: def.migrations,
     max: def.poolSize?.(config),
     logger,
+    password: options.database,
   });
   // The platform's schema-agnostic helpers (relay, readiness) take any database.
   const anyDb = db as unknown as Kysely<unknown>;
@@ -176,6 +187,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     app,
     db,
     redis,
+    metrics,
     relay,
     eventHandlers: wiring.eventHandlers,
     start() {
@@ -196,7 +208,8 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
 }
 
 /**
- * A service's process entry (main.ts): loads the config from the environment, builds the host,
+ * A service's process entry (main.ts): reads the secrets the environment names by ARN
+ * (`resolveBootSecrets`), loads the config from the environment, builds the host,
  * stops it on SIGINT/SIGTERM (in-flight work finishes first, within `shutdownTimeoutMs`), starts
  * it and logs `{url}` 'listening'. A failed boot prints the error and exits 1.
  *
@@ -213,7 +226,9 @@ export function runService<C extends HostConfig, DB, O, X extends object>(
   } = {},
 ): void {
   (async () => {
-    const host = await createHost(def, def.loadConfig(opts.env ?? process.env), opts.options);
+    const { env, database } = await resolveBootSecrets(opts.env ?? process.env);
+    const options = { ...opts.options, ...(database && { database }) } as HostOptions & O;
+    const host = await createHost(def, def.loadConfig(env), options);
     onShutdown(host.logger, () => host.stop(), opts.shutdownTimeoutMs);
     const server = await host.start();
     host.logger.info({ url: server.url }, 'listening');

@@ -1,4 +1,5 @@
 import { createServiceLambda } from '@flowgenie/messaging/aws';
+import { EmfExporter, resolveBootSecrets, type SecretReader } from '@flowgenie/platform';
 import { createHost, type HostOptions } from './host';
 import type { HostConfig, ServiceDefinition } from './service';
 
@@ -28,11 +29,29 @@ export function serviceLambda<C extends HostConfig, DB, O, X extends object>(
     options?: HostOptions & O;
     /** The app's path for the request's. @default `/api/...` is the app's `/...` */
     appPath?: (rawPath: string) => string;
+    /** Tests: where secrets named by ARN are read. @default AWS Secrets Manager */
+    secrets?: SecretReader;
   },
 ) {
+  const namespace = opts.env.METRICS_EMF_NAMESPACE;
+  const exporters = new WeakMap<object, EmfExporter>();
   return createServiceLambda({
+    // Nobody scrapes /metrics in a Lambda: the counters go to CloudWatch as EMF log lines.
+    afterInvocation: namespace
+      ? async (service) => {
+          let emf = exporters.get(service);
+          if (!emf) {
+            emf = new EmfExporter(service.metrics.registry, { namespace });
+            exporters.set(service, emf);
+          }
+          await emf.flush();
+        }
+      : undefined,
     compose: async () => {
-      const service = await createHost(def, def.loadConfig(opts.env), opts.options);
+      // Read at every (re)boot: a boot that failed on a stale password reads the secret again.
+      const { env, database } = await resolveBootSecrets(opts.env, opts.secrets);
+      const options = { ...opts.options, ...(database && { database }) } as HostOptions & O;
+      const service = await createHost(def, def.loadConfig(env), options);
       return { logger: service.logger, service };
     },
     start: (service) => service.startInLambda(),
@@ -56,6 +75,13 @@ export function lambdaEntry<C extends HostConfig, DB, O, X extends object>(
   const createLambdaHandler = (entry: {
     env: Record<string, string | undefined>;
     compose?: HostOptions & O;
-  }) => serviceLambda(def, { env: entry.env, options: entry.compose, appPath: opts.appPath });
+    secrets?: SecretReader;
+  }) =>
+    serviceLambda(def, {
+      env: entry.env,
+      options: entry.compose,
+      appPath: opts.appPath,
+      secrets: entry.secrets,
+    });
   return { createLambdaHandler, handler: createLambdaHandler({ env: process.env }) };
 }

@@ -63,4 +63,5 @@ module "amplify" {
   repository            = var.spa_repository
   access_token          = var.spa_access_token
   environment_variables = var.spa_environment_variables
+  api_url               = var.api_url
 }

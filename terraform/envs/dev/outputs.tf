@@ -12,3 +12,8 @@ output "spa_url" {
   description = "URL of the SPA on Amplify (allow it in the API's CORS origins)."
   value       = module.amplify.branch_url
 }
+
+output "amplify_app_id" {
+  description = "ID of the Amplify app the pipeline deploys the SPA to (aws amplify create-deployment)."
+  value       = module.amplify.app_id
+}

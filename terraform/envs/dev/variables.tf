@@ -45,3 +45,9 @@ variable "spa_environment_variables" {
   type        = map(string)
   default     = {}
 }
+
+variable "api_url" {
+  description = "The HTTP API's URL (CDK output FlowGenie-dev-Api.ApiUrl): Amplify proxies /api/*, /hooks/* and /.well-known/* to it. Null before the first CDK deploy."
+  type        = string
+  default     = null
+}

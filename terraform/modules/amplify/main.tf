@@ -1,5 +1,7 @@
 locals {
   common_tags = merge(var.tags, { module = "amplify" })
+  # Paths served by the API, never by the SPA.
+  api_paths = ["api", "hooks", ".well-known"]
 
   build_spec = yamlencode({
     version = 1
@@ -30,6 +32,19 @@ resource "aws_amplify_app" "this" {
   build_spec   = local.build_spec
 
   environment_variables = var.environment_variables
+
+  # The API on the SPA's own origin: Amplify proxies these paths to the HTTP API (status 200 is a
+  # reverse-proxy rewrite), so the browser sees one origin, the refresh cookie stays SameSite=Strict
+  # and no CORS is needed. Rules apply in order: these come before the SPA fallback below, which
+  # would otherwise answer index.html for /api/*.
+  dynamic "custom_rule" {
+    for_each = var.api_url == null ? [] : local.api_paths
+    content {
+      source = "/${custom_rule.value}/<*>"
+      target = "${trimsuffix(var.api_url, "/")}/${custom_rule.value}/<*>"
+      status = "200"
+    }
+  }
 
   # Single-page app: every path that is not a static file serves index.html (client-side routing).
   custom_rule {

@@ -51,3 +51,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "api_url" {
+  description = "The HTTP API's URL (the CDK output FlowGenie-<stage>-Api.ApiUrl). When set, /api/*, /hooks/* and /.well-known/* are proxied to it from the SPA's origin; null before the first CDK deploy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_url == null || can(regex("^https://", var.api_url))
+    error_message = "api_url must be an https:// URL."
+  }
+}

@@ -20,7 +20,7 @@ function inboxRules() {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     const fixture = path.resolve(__dirname, '../../../cdk-constructs/test/fixtures/lambda.ts');
     const stacks = buildApp(app, {
-      envName: 'e2e',
+      envName: 'dev',
       executorImageTag: 'e2e',
       lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixture])),
     });

@@ -53,6 +53,8 @@ export interface ServiceLambdaOptions<S extends LambdaService> {
   start?: (service: S) => Promise<void>;
   /** The app's path for the request's. @default `/api/...` is the app's `/...` (as behind the local gateway) */
   appPath?: (rawPath: string) => string;
+  /** Runs after every invocation, after the outbox drain (e.g. flushing metrics); its failure is logged. */
+  afterInvocation?: (service: S) => Promise<unknown>;
 }
 
 /** `/api/x/...` is the app's `/x/...` (as behind the local gateway); any other path is kept. */
@@ -125,6 +127,9 @@ export function createServiceLambda<S extends LambdaService>(opts: ServiceLambda
       await service.relay
         ?.drain()
         .catch((err: unknown) => logger.warn({ err }, 'outbox drain after invocation failed'));
+      await opts
+        .afterInvocation?.(service)
+        .catch((err: unknown) => logger.warn({ err }, 'after-invocation step failed'));
     }
   };
   return Object.assign(handler as LambdaHandler, {
