@@ -215,7 +215,7 @@ describe('recovering from lost workers and lost jobs', () => {
             id: 'after',
             type: 'transform',
             position: { x: 0, y: 0 },
-            config: { expression: 'steps.fetch.body.ok' },
+            config: { expression: '{{ steps.fetch.body.ok }}' },
           },
         ],
         edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],

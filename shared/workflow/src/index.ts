@@ -12,3 +12,4 @@ export * from './registry';
 export * from './graph';
 export * from './validate-graph';
 export * from './secrets';
+export * from './legacy-expressions';
