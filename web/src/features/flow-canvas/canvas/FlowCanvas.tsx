@@ -23,6 +23,8 @@ export interface FlowCanvasProps extends CanvasStatus {
   onEdgesChange?: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect?: (c: Connection) => void;
   isValidConnection?: IsValidConnection<FlowEdge>;
+  onConnectStart?: () => void;
+  onConnectEnd?: () => void;
   onNodeClick?: NodeMouseHandler<FlowNode>;
   onPaneClick?: () => void;
   onDrop?: (e: DragEvent<HTMLDivElement>) => void;
@@ -53,6 +55,8 @@ export function FlowCanvas({
   onEdgesChange,
   onConnect,
   isValidConnection,
+  onConnectStart,
+  onConnectEnd,
   onNodeClick,
   onPaneClick,
   onDrop,
@@ -75,6 +79,8 @@ export function FlowCanvas({
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
         onDrop={onDrop}

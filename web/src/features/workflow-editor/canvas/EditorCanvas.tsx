@@ -1,4 +1,4 @@
-import { useCallback, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import { Panel, useReactFlow } from '@xyflow/react';
 import { executionRuns } from '../../executions';
 import { FlowCanvas, type NodeValueSource } from '../../flow-canvas';
@@ -22,6 +22,19 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
   const onConnect = useEditorStore((s) => s.onConnect);
   const isValidConnection = useEditorStore((s) => s.isValidConnection);
+  const refusal = useEditorStore((s) => s.connectionRefusal);
+  const setRefusal = useEditorStore((s) => s.setConnectionRefusal);
+  const clearTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(clearTimer.current), []);
+  const onConnectStart = useCallback(() => {
+    clearTimeout(clearTimer.current);
+    setRefusal(null);
+  }, [setRefusal]);
+  // A refused drop leaves the reason on screen a moment: the user let go right on it.
+  const onConnectEnd = useCallback(() => {
+    clearTimeout(clearTimer.current);
+    clearTimer.current = setTimeout(() => setRefusal(null), 6000);
+  }, [setRefusal]);
   const { screenToFlowPosition } = useReactFlow();
   const addNode = useAddNode();
 
@@ -54,9 +67,21 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       isValidConnection={isValidConnection}
+      onConnectStart={onConnectStart}
+      onConnectEnd={onConnectEnd}
       onDrop={onDrop}
       onDragOver={onDragOver}
     >
+      <Panel position="top-center" className="pointer-events-none">
+        {/* Always mounted, so screen readers announce the reason when it appears. */}
+        <div role="status" aria-live="polite" data-testid="connection-refusal">
+          {refusal && (
+            <p className="max-w-md rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 shadow">
+              {refusal}
+            </p>
+          )}
+        </div>
+      </Panel>
       {nodes.length === 0 && (
         <Panel position="top-center" className="pointer-events-none mt-24">
           <div
