@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { create } from 'zustand';
 import {
   DATA_PATH_MIME,
   expressionFor,
@@ -6,6 +7,15 @@ import {
   useInsertionTarget,
   type Suggestion,
 } from '../../../components/expression-input';
+
+/**
+ * Whether the Input view shows beside a step's parameters (it widens the side panel, so on a
+ * narrow screen it starts closed and the user opens it).
+ */
+export const useInputViewOpen = create<{ open: boolean; toggle(): void }>((set) => ({
+  open: typeof window !== 'undefined' && window.innerWidth >= 1500,
+  toggle: () => set((s) => ({ open: !s.open })),
+}));
 
 /**
  * The Input view: what this step can use, from the trigger and each upstream step (the last

@@ -11,7 +11,7 @@ import { useEditorStore } from '../store';
 import type { StepNodeData } from '../../../lib/graph';
 import { SchemaForm, type FormWidgets } from '../../../components/schema-form';
 import { ConnectionPicker, OptionsSelect } from '../../connections';
-import { InputView } from './InputView';
+import { InputView, useInputViewOpen } from './InputView';
 import { ScheduleDetails, WebhookDetails } from './TriggerDetails';
 
 type Tab = 'config' | 'run';
@@ -32,6 +32,8 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
   const executionId = useExecutionStore((s) => s.execution?.id);
   const [tab, setTab] = useState<Tab>(hasRun ? 'run' : 'config');
   const exprCtx = useExpressionContext(nodeId);
+  const inputOpen = useInputViewOpen((s) => s.open);
+  const toggleInput = useInputViewOpen((s) => s.toggle);
 
   useEffect(() => {
     setTab(useExecutionStore.getState().steps[nodeId] ? 'run' : 'config');
@@ -61,7 +63,7 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
       />
       <ExpressionContext.Provider value={exprCtx}>
         <div className="flex min-h-0 flex-1">
-          {kind !== 'trigger' && (
+          {kind !== 'trigger' && inputOpen && (
             <section
               aria-labelledby="input-title"
               className="flex w-[300px] shrink-0 flex-col border-r border-slate-200"
@@ -78,55 +80,65 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
             </section>
           )}
           <div className="flex min-w-0 flex-1 flex-col">
-            <div
-              role="tablist"
-              aria-label="Step panel"
-              className="flex border-b border-slate-200 px-2"
-            >
-              <button
-                role="tab"
-                id="tab-config"
-                aria-selected={tab === 'config'}
-                aria-controls="panel-config"
-                className={tabClass('config')}
-                onClick={() => setTab('config')}
-              >
-                Parameters
-                {issues && issues.length > 0 && (
-                  <span
-                    className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
-                    aria-label={`${issues.length} problems`}
-                  >
-                    {issues.length}
-                  </span>
-                )}
-              </button>
-              <button
-                role="tab"
-                id="tab-run"
-                aria-selected={tab === 'run'}
-                aria-controls="panel-run"
-                className={tabClass('run')}
-                onClick={() => setTab('run')}
-                data-testid="tab-run-data"
-              >
-                Output
-                {step && (
-                  <span
-                    aria-hidden="true"
-                    className={cx(
-                      'ml-1.5 inline-block h-2 w-2 rounded-full',
-                      step.status === 'succeeded'
-                        ? 'bg-emerald-500'
-                        : step.status === 'failed'
-                          ? 'bg-red-500'
-                          : step.status === 'skipped'
-                            ? 'bg-slate-300'
-                            : 'bg-blue-500',
-                    )}
-                  />
-                )}
-              </button>
+            <div className="flex items-center border-b border-slate-200 px-2">
+              {kind !== 'trigger' && (
+                <button
+                  type="button"
+                  aria-expanded={inputOpen}
+                  onClick={toggleInput}
+                  data-testid="toggle-input-view"
+                  title="The data of earlier steps, to drag into parameters"
+                  className="mr-1 rounded px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                >
+                  {inputOpen ? '◂ Input' : 'Input ▸'}
+                </button>
+              )}
+              <div role="tablist" aria-label="Step panel" className="flex">
+                <button
+                  role="tab"
+                  id="tab-config"
+                  aria-selected={tab === 'config'}
+                  aria-controls="panel-config"
+                  className={tabClass('config')}
+                  onClick={() => setTab('config')}
+                >
+                  Parameters
+                  {issues && issues.length > 0 && (
+                    <span
+                      className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
+                      aria-label={`${issues.length} problems`}
+                    >
+                      {issues.length}
+                    </span>
+                  )}
+                </button>
+                <button
+                  role="tab"
+                  id="tab-run"
+                  aria-selected={tab === 'run'}
+                  aria-controls="panel-run"
+                  className={tabClass('run')}
+                  onClick={() => setTab('run')}
+                  data-testid="tab-run-data"
+                >
+                  Output
+                  {step && (
+                    <span
+                      aria-hidden="true"
+                      className={cx(
+                        'ml-1.5 inline-block h-2 w-2 rounded-full',
+                        step.status === 'succeeded'
+                          ? 'bg-emerald-500'
+                          : step.status === 'failed'
+                            ? 'bg-red-500'
+                            : step.status === 'skipped'
+                              ? 'bg-slate-300'
+                              : 'bg-blue-500',
+                      )}
+                    />
+                  )}
+                </button>
+              </div>
             </div>
             <div className="min-h-0 flex-1 overflow-y-auto p-4">
               {tab === 'config' ? (

@@ -6,15 +6,19 @@ import { cx } from '../../../lib/cx';
 import { formatDuration, formatRelative } from '../../../lib/format';
 import { useExecutionStore } from '../../executions';
 import { useEditorStore } from '../store';
+import { useInputViewOpen } from './InputView';
 import { NodePanel } from './NodePanel';
 
 /** Right-hand panel: the selected step, or the workflow overview (problems, last run). */
 export function SidePanel() {
   const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
   // A step (not the trigger) shows its Input beside its Parameters: the panel is wider then.
-  const withInput = useEditorStore(
-    (s) => s.nodes.find((n) => n.id === s.selectedNodeId)?.type !== 'trigger' && !!s.selectedNodeId,
-  );
+  const inputOpen = useInputViewOpen((s) => s.open);
+  const withInput =
+    useEditorStore(
+      (s) =>
+        !!s.selectedNodeId && s.nodes.find((n) => n.id === s.selectedNodeId)?.type !== 'trigger',
+    ) && inputOpen;
   return (
     <aside
       aria-label="Details"
