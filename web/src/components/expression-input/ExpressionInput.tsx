@@ -12,7 +12,7 @@ import { hasTemplate, previewField, valueType, type PreviewResult } from '../../
 import { previewValue } from '../../lib/format';
 import { inputClass } from '../TextField';
 import { useExpressionContextValue } from './context';
-import { useInsertionTarget } from './insertion';
+import { DATA_PATH_MIME, useInsertionTarget } from './insertion';
 import {
   applySuggestion,
   completionContext,
@@ -198,6 +198,25 @@ export function ExpressionInput({
         onFocus={() => {
           setFocused(true);
           register();
+        }}
+        onDragOver={(e) => {
+          if (plain || !e.dataTransfer.types.includes(DATA_PATH_MIME)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDrop={(e) => {
+          const text = plain ? '' : e.dataTransfer.getData(DATA_PATH_MIME);
+          if (!text) return;
+          // Inserted here rather than by the browser, so every browser (and a synthetic drag)
+          // puts it at the caret the field had, or at the end, and the edit goes through onChange.
+          e.preventDefault();
+          const el = e.currentTarget;
+          const focusedHere = document.activeElement === el;
+          const at = focusedHere ? el.selectionStart : value.length;
+          const end = focusedHere ? el.selectionEnd : at;
+          pendingCaret.current = at + text.length;
+          onChange(value.slice(0, at) + text + value.slice(end));
+          el.focus();
         }}
         onBlur={() => {
           setFocused(false);
