@@ -82,8 +82,8 @@ export function InputView() {
                         e.dataTransfer.setData(DATA_PATH_MIME, expressionFor(f.path));
                         e.dataTransfer.effectAllowed = 'copy';
                       }}
-                      // keep the parameter's caret: the click must not take focus from it
-                      onMouseDown={(e) => e.preventDefault()}
+                      // (no preventDefault on mousedown: it would stop the drag; the parameter
+                      // keeps its caret position when it loses focus anyway)
                       onClick={() => {
                         if (target) target.insert(expressionFor(f.path));
                         setHint(!target);
