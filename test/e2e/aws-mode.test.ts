@@ -100,7 +100,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
             type: 'transform',
             config: {
               expression:
-                '{ "greeting": "Hello " & steps.fetch_user.body.name, "score": steps.fetch_user.body.score * 2 }',
+                '{{ { "greeting": "Hello " & steps.fetch_user.body.name, "score": steps.fetch_user.body.score * 2 } }}',
             },
           },
           {
@@ -144,7 +144,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
       graph(
         [
           { id: 'hook', type: 'webhook', config: { responseMode: 'immediately' } },
-          { id: 'echo', type: 'transform', config: { expression: 'trigger.body' } },
+          { id: 'echo', type: 'transform', config: { expression: '{{ trigger.body }}' } },
         ],
         chain('hook', 'echo'),
       ),
@@ -183,7 +183,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
           {
             id: 'note',
             type: 'transform',
-            config: { expression: '{ "at": trigger.scheduledAt }' },
+            config: { expression: '{{ { "at": trigger.scheduledAt } }}' },
           },
         ],
         chain('tick', 'note'),

@@ -63,7 +63,7 @@ function graph(responseMode: 'immediately' | 'respond_node'): WorkflowGraph {
       position: { x: 200, y: 0 },
       config: {
         expression:
-          '{ "count": $count(trigger.body.items), "last": trigger.body.items[-1].id, "marker": trigger.body.marker, "fromStep": steps.hook.body.marker, "length": $length(trigger.body.items[0].text) }',
+          '{{ { "count": $count(trigger.body.items), "last": trigger.body.items[-1].id, "marker": trigger.body.marker, "fromStep": steps.hook.body.marker, "length": $length(trigger.body.items[0].text) } }}',
       },
     },
   ];

@@ -61,7 +61,7 @@ describe('the one-process mode (npm start default): every service in one Node pr
             {
               id: 'sum',
               type: 'transform',
-              config: { expression: '{ "total": trigger.body.a + trigger.body.b }' },
+              config: { expression: '{{ { "total": trigger.body.a + trigger.body.b } }}' },
             },
             {
               id: 'reply',

@@ -146,10 +146,10 @@ describe('FlowGenie end to end (through the gateway)', () => {
               type: 'transform',
               config: {
                 expression:
-                  '{ "greeting": "Hello " & steps.fetch_user.body.name, "score": steps.fetch_user.body.score * 2 }',
+                  '{{ { "greeting": "Hello " & steps.fetch_user.body.name, "score": steps.fetch_user.body.score * 2 } }}',
               },
             },
-            { id: 'high', type: 'if', config: { condition: 'steps.shape.score > 10' } },
+            { id: 'high', type: 'if', config: { condition: '{{ steps.shape.score > 10 }}' } },
             {
               id: 'reply',
               type: 'respond_to_webhook',
@@ -229,7 +229,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
               type: 'webhook',
               config: { responseMode: 'immediately', hmacSecret: secret },
             },
-            { id: 'echo', type: 'transform', config: { expression: 'trigger.body' } },
+            { id: 'echo', type: 'transform', config: { expression: '{{ trigger.body }}' } },
           ],
           chain('hook', 'echo'),
         ),
@@ -308,7 +308,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
               config: { url: `${server.url}/down` },
               retry: { attempts: 2, backoff: { type: 'fixed', delayMs: 100 } },
             },
-            { id: 'after', type: 'transform', config: { expression: '"never"' } },
+            { id: 'after', type: 'transform', config: { expression: '{{ "never" }}' } },
           ],
           chain('hook', 'call', 'after'),
         ),
@@ -344,7 +344,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
             {
               id: 'note',
               type: 'transform',
-              config: { expression: '{ "at": trigger.scheduledAt }' },
+              config: { expression: '{{ { "at": trigger.scheduledAt } }}' },
             },
           ],
           chain('tick', 'note'),
@@ -378,7 +378,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
         graph(
           [
             { id: 'hook', type: 'webhook', config: { responseMode: 'immediately' } },
-            { id: 'echo', type: 'transform', config: { expression: 'trigger.body' } },
+            { id: 'echo', type: 'transform', config: { expression: '{{ trigger.body }}' } },
           ],
           chain('hook', 'echo'),
         ),

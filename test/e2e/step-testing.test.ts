@@ -64,9 +64,9 @@ describe('testing a workflow step by step, in a browser', () => {
     await builder.connect(hook, total);
     await builder.connect(total, double);
     await builder.select(total);
-    await builder.field('Expression').fill('{ "total": trigger.body.a + trigger.body.b }');
+    await builder.field('Output').fill('{"total": {{ trigger.body.a + trigger.body.b }} }');
     await builder.select(double);
-    await builder.field('Expression').fill(`{ "double": steps.${total}.total * 2 }`);
+    await builder.field('Output').fill(`{"double": {{ steps.${total}.total * 2 }} }`);
     await builder.saved();
 
     // 1. Nothing ran yet: "run this step" on `double` says its input has no data.

@@ -151,12 +151,17 @@ function benchGraph(mode: Mode) {
   return {
     nodes: [
       node(TRIGGER_NODE, 'webhook', { responseMode: mode }, 0),
-      node('sum', 'transform', { expression: '{ "total": trigger.body.a + trigger.body.b }' }, 240),
-      node('big', 'if', { condition: 'steps.sum.total > 10' }, 480),
+      node(
+        'sum',
+        'transform',
+        { expression: '{{ { "total": trigger.body.a + trigger.body.b } }}' },
+        240,
+      ),
+      node('big', 'if', { condition: '{{ steps.sum.total > 10 }}' }, 480),
       // The catalog refuses a respond step behind an immediate webhook: a transform stands in for it.
       mode === 'respond_node'
         ? node('reply', 'respond_to_webhook', { status: 200, body: '{{ steps.sum }}' }, 720)
-        : node('reply', 'transform', { expression: 'steps.sum' }, 720),
+        : node('reply', 'transform', { expression: '{{ steps.sum }}' }, 720),
     ],
     edges: [
       { id: 'e1', source: TRIGGER_NODE, sourceHandle: 'main', target: 'sum' },

@@ -23,7 +23,12 @@ const slowGraph = (ms = 60_000) => ({
   nodes: [
     { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
     { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
-    { id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"done"' } },
+    {
+      id: 'after',
+      type: 'transform',
+      position: { x: 0, y: 0 },
+      config: { expression: '{{ "done" }}' },
+    },
   ],
   edges: [
     { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
@@ -63,7 +68,7 @@ describe('the executions API', () => {
           id: 'use',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: 'steps.fetch.body' },
+          config: { expression: '{{ steps.fetch.body }}' },
         },
       ],
       edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'use' }],
@@ -222,7 +227,12 @@ describe('the executions API', () => {
       slow.hold();
       const graph = httpGraph(`${slow.url}/slow`, NO_RETRY, {
         nodes: [
-          { id: 'after', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '1' } },
+          {
+            id: 'after',
+            type: 'transform',
+            position: { x: 0, y: 0 },
+            config: { expression: '{{ 1 }}' },
+          },
         ],
         edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
       });

@@ -48,14 +48,14 @@ describe('running a triggered workflow', () => {
           position: { x: 400, y: 0 },
           config: {
             expression:
-              '{ "name": steps.fetch.body.name, "loud": $uppercase(steps.fetch.body.name) }',
+              '{{ { "name": steps.fetch.body.name, "loud": $uppercase(steps.fetch.body.name) } }}',
           },
         },
         {
           id: 'check',
           type: 'if',
           position: { x: 600, y: 0 },
-          config: { condition: 'steps.shape.name = "Ada"' },
+          config: { condition: '{{ steps.shape.name = "Ada" }}' },
         },
         {
           id: 'respond',
@@ -183,31 +183,41 @@ describe('running a triggered workflow', () => {
     const graph = {
       nodes: [
         { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-        { id: 'gate', type: 'if', position: { x: 0, y: 0 }, config: { condition: 'trigger.go' } },
+        {
+          id: 'gate',
+          type: 'if',
+          position: { x: 0, y: 0 },
+          config: { condition: '{{ trigger.go }}' },
+        },
         {
           id: 'yes1',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: '"yes"' },
+          config: { expression: '{{ "yes" }}' },
         },
         {
           id: 'yes2',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: 'steps.yes1 & "!"' },
+          config: { expression: '{{ steps.yes1 & "!" }}' },
         },
-        { id: 'no1', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"no"' } },
+        {
+          id: 'no1',
+          type: 'transform',
+          position: { x: 0, y: 0 },
+          config: { expression: '{{ "no" }}' },
+        },
         {
           id: 'join',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: '[steps.yes2, steps.no1]' },
+          config: { expression: '{{ [steps.yes2, steps.no1] }}' },
         },
         {
           id: 'orphan',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: '"never"' },
+          config: { expression: '{{ "never" }}' },
         },
       ],
       edges: [
@@ -298,7 +308,7 @@ describe('running a triggered workflow', () => {
                 id: 'after',
                 type: 'transform',
                 position: { x: 0, y: 0 },
-                config: { expression: '1' },
+                config: { expression: '{{ 1 }}' },
               },
             ],
             edges: [{ id: 'e2', source: 'fetch', sourceHandle: 'main', target: 'after' }],
@@ -445,8 +455,8 @@ describe('running a triggered workflow', () => {
     const graph = {
       nodes: [
         { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-        { id: 'a', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '1' } },
-        { id: 'b', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '2' } },
+        { id: 'a', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '{{ 1 }}' } },
+        { id: 'b', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '{{ 2 }}' } },
       ],
       edges: [
         { id: 'e1', source: 'start', sourceHandle: 'main', target: 'a' },
@@ -535,7 +545,7 @@ describe('running a triggered workflow', () => {
           id: 'after',
           type: 'transform',
           position: { x: 0, y: 0 },
-          config: { expression: '"done"' },
+          config: { expression: '{{ "done" }}' },
         },
       ],
       edges: [

@@ -32,7 +32,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const graph: WorkflowGraph = {
   nodes: [
     { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-    { id: 'shape', type: 'transform', position: { x: 0, y: 0 }, config: { expression: '"done"' } },
+    {
+      id: 'shape',
+      type: 'transform',
+      position: { x: 0, y: 0 },
+      config: { expression: '{{ "done" }}' },
+    },
   ],
   edges: [{ id: 'a', source: 'start', sourceHandle: 'main', target: 'shape' }],
 };

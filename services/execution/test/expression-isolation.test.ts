@@ -16,7 +16,12 @@ const stepOf = (execution: Json, nodeId: string) =>
 const transformGraph = (expression: string): WorkflowGraph => ({
   nodes: [
     { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: {} },
-    { id: 'calc', type: 'transform', position: { x: 200, y: 0 }, config: { expression } },
+    {
+      id: 'calc',
+      type: 'transform',
+      position: { x: 200, y: 0 },
+      config: { expression: `{{ ${expression} }}` },
+    },
   ],
   edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'calc' }],
 });

@@ -40,7 +40,7 @@ const HOSTILE: Array<[name: string, type: string, config: Record<string, unknown
   [
     'a catastrophic regex in a transform',
     'transform',
-    { expression: '$match($pad("",40,"a") & "!", /(a|a)*$/)' },
+    { expression: '{{ $match($pad("",40,"a") & "!", /(a|a)*$/) }}' },
   ],
   [
     '$string of a huge object in a URL template',
@@ -50,7 +50,7 @@ const HOSTILE: Array<[name: string, type: string, config: Record<string, unknown
   [
     'a million huge strings in a condition',
     'if',
-    { condition: '$count([1..1000000].$pad("", 100000, "y")) > 0' },
+    { condition: '{{ $count([1..1000000].$pad("", 100000, "y")) > 0 }}' },
   ],
   [
     'a 100-million-character $pad in a response body',
@@ -121,7 +121,7 @@ describe('hostile expressions on an executor process', () => {
       const stopWatching = watchHealth(healthUrl);
       const hostile = runWorkflow(type, config);
       // Someone else's workflow, started while the hostile step runs.
-      const other = runWorkflow('transform', { expression: 'trigger.body.n * 2' }, { n: 21 });
+      const other = runWorkflow('transform', { expression: '{{ trigger.body.n * 2 }}' }, { n: 21 });
       const [{ execution }, { execution: neighbour }] = await Promise.all([hostile, other]);
       const health = await stopWatching();
 
@@ -153,7 +153,7 @@ describe('hostile expressions on an executor process', () => {
       // And right after, a normal workflow runs at once.
       const after = await runWorkflow(
         'transform',
-        { expression: '{"sum": $sum(trigger.body.items)}' },
+        { expression: '{{ {"sum": $sum(trigger.body.items)} }}' },
         { items: [1, 2, 3] },
       );
       expect(stepOf(after.execution, 'run').output).toEqual({ sum: 6 });
@@ -163,14 +163,14 @@ describe('hostile expressions on an executor process', () => {
 
   it('does not pick a stopped step up again after the executor restarts', async () => {
     const { execution } = await runWorkflow('transform', {
-      expression: '$count($distinct([1..1000000]))',
+      expression: '{{ $count($distinct([1..1000000])) }}',
     });
     expect(stepOf(execution, 'run')).toMatchObject({ status: 'failed', attempts: 1 });
 
     await killProcess();
     await startProcess();
     // The restarted executor runs new work (so it has looked at the queue) …
-    const { execution: fresh } = await runWorkflow('transform', { expression: '1 + 1' });
+    const { execution: fresh } = await runWorkflow('transform', { expression: '{{ 1 + 1 }}' });
     expect(fresh.status).toBe('succeeded');
 
     // … and leaves the failed step alone.

@@ -17,13 +17,13 @@ const hotPath = {
       id: 'sum',
       type: 'transform',
       position: { x: 200, y: 0 },
-      config: { expression: '{"total": trigger.body.a + trigger.body.b}' },
+      config: { expression: '{{ {"total": trigger.body.a + trigger.body.b} }}' },
     },
     {
       id: 'check',
       type: 'if',
       position: { x: 400, y: 0 },
-      config: { condition: 'steps.sum.total > 10' },
+      config: { condition: '{{ steps.sum.total > 10 }}' },
     },
     {
       id: 'respond',

@@ -19,9 +19,11 @@ function graph(pins: Record<string, unknown> = {}): WorkflowGraph {
   return {
     nodes: [
       node('start', 'manual', {}),
-      node('double', 'transform', { expression: '{ "n": trigger.n * 2 }' }),
-      node('check', 'if', { condition: 'steps.double.n > 10' }),
-      node('big', 'transform', { expression: '{ "label": "big " & $string(steps.double.n) }' }),
+      node('double', 'transform', { expression: '{{ { "n": trigger.n * 2 } }}' }),
+      node('check', 'if', { condition: '{{ steps.double.n > 10 }}' }),
+      node('big', 'transform', {
+        expression: '{{ { "label": "big " & $string(steps.double.n) } }}',
+      }),
       node('small', 'transform', { expression: '{ "label": "small" }' }),
     ],
     edges: [

@@ -31,7 +31,7 @@ export function graphWith(trigger: {
         id: 'shape',
         type: 'transform',
         position: { x: 200, y: 0 },
-        config: { expression: '{ "got": trigger }' },
+        config: { expression: '{{ { "got": trigger } }}' },
       },
     ],
     edges: [{ id: 'e1', source: id, sourceHandle: 'main', target: 'shape' }],

@@ -22,7 +22,7 @@ async function twoVersions() {
   const wf = created.body;
   expect((await asAlice('POST', `/workflows/${wf.id}/publish`)).status).toBe(201);
   const v2 = aGraph();
-  v2.nodes[1].config = { expression: '{ "n": trigger.n * 2 }' };
+  v2.nodes[1].config = { expression: '{{ { "n": trigger.n * 2 } }}' };
   v2.nodes[0].position = { x: 50, y: 50 };
   v2.nodes.push({
     id: 'more',
@@ -68,7 +68,7 @@ describe('version history', () => {
               {
                 path: 'config.expression',
                 before: '{ "n": trigger.n }',
-                after: '{ "n": trigger.n * 2 }',
+                after: '{{ { "n": trigger.n * 2 } }}',
               },
             ],
           },

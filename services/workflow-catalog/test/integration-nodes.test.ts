@@ -120,7 +120,7 @@ describe('integration node types in the catalog', () => {
           id: 'then',
           type: 'transform',
           position: { x: 200, y: 0 },
-          config: { expression: 'trigger' },
+          config: { expression: '{{ trigger }}' },
         },
       ],
       edges: [{ id: 'e1', source: 'when', sourceHandle: 'main', target: 'then' }],

@@ -9,7 +9,7 @@ const scheduleGraph = (cron: string): WorkflowGraph => ({
       id: 'note',
       type: 'transform',
       position: { x: 240, y: 0 },
-      config: { expression: '{ "at": trigger.scheduledAt }' },
+      config: { expression: '{{ { "at": trigger.scheduledAt } }}' },
     },
   ],
   edges: [{ id: 'e1', source: 'tick', sourceHandle: 'main', target: 'note' }],

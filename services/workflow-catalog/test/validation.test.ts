@@ -33,7 +33,7 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
       nodes: [
         node('hook', 'webhook'),
         node('manual_start', 'manual'),
-        node('shape', 'transform', { expression: 'trigger' }),
+        node('shape', 'transform', { expression: '{{ trigger }}' }),
       ],
       edges: [edge('e1', 'hook', 'shape'), edge('e2', 'manual_start', 'shape')],
     },
@@ -44,8 +44,8 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
     {
       nodes: [
         node('start', 'manual'),
-        node('a', 'transform', { expression: 'trigger' }),
-        node('b', 'transform', { expression: 'trigger' }),
+        node('a', 'transform', { expression: '{{ trigger }}' }),
+        node('b', 'transform', { expression: '{{ trigger }}' }),
       ],
       edges: [edge('e1', 'start', 'a'), edge('e2', 'a', 'b'), edge('e3', 'b', 'a')],
     },
@@ -62,7 +62,7 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
   [
     'an edge to a node that does not exist',
     {
-      nodes: [node('start', 'manual'), node('shape', 'transform', { expression: 'trigger' })],
+      nodes: [node('start', 'manual'), node('shape', 'transform', { expression: '{{ trigger }}' })],
       edges: [edge('e1', 'start', 'shape'), edge('e2', 'shape', 'ghost')],
     },
     { path: 'edges.1.target', message: /ghost/ },
@@ -72,8 +72,8 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
     {
       nodes: [
         node('start', 'manual'),
-        node('check', 'if', { condition: 'trigger.ok' }),
-        node('shape', 'transform', { expression: 'trigger' }),
+        node('check', 'if', { condition: '{{ trigger.ok }}' }),
+        node('shape', 'transform', { expression: '{{ trigger }}' }),
       ],
       edges: [edge('e1', 'start', 'check'), edge('e2', 'check', 'shape', 'maybe')],
     },
@@ -95,8 +95,8 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
     {
       nodes: [
         node('start', 'manual'),
-        node('first', 'transform', { expression: 'steps.second.value' }),
-        node('second', 'transform', { expression: 'trigger' }),
+        node('first', 'transform', { expression: '{{ steps.second.value }}' }),
+        node('second', 'transform', { expression: '{{ trigger }}' }),
       ],
       edges: [edge('e1', 'start', 'first'), edge('e2', 'first', 'second')],
     },
@@ -107,8 +107,8 @@ const cases: Array<[string, WorkflowGraph, { nodeId?: string; path: string; mess
     {
       nodes: [
         node('start', 'manual'),
-        node('check', 'if', { condition: 'trigger.ok' }),
-        node('yes', 'transform', { expression: '"yes"' }),
+        node('check', 'if', { condition: '{{ trigger.ok }}' }),
+        node('yes', 'transform', { expression: '{{ "yes" }}' }),
         node('no', 'http_request', { method: 'POST', url: 'https://example.com/{{ steps.yes }}' }),
       ],
       edges: [

@@ -352,7 +352,7 @@ describe('publish and versions', () => {
     expect(afterPublish).toMatchObject({ latestVersion: 1, draftChangedSincePublish: false });
 
     const draft = aGraph();
-    draft.nodes[1].config = { expression: '{ "doubled": trigger.n * 2 }' };
+    draft.nodes[1].config = { expression: '{{ { "doubled": trigger.n * 2 } }}' };
     const edited = await asAlice('PUT', `/workflows/${wf.id}`, { graph: draft });
     expect(edited.body.draftChangedSincePublish).toBe(true);
 
@@ -505,7 +505,7 @@ describe('duplicate, export and import', () => {
     expect(exported.status).toBe(200);
     expect(exported.body).toEqual({
       format: 'flowgenie.workflow',
-      formatVersion: 1,
+      formatVersion: 2,
       name: 'Portable',
       description: 'goes places',
       graph: wf.graph,
@@ -545,7 +545,7 @@ describe('duplicate, export and import', () => {
       'a future format version',
       {
         format: 'flowgenie.workflow',
-        formatVersion: 2,
+        formatVersion: 3,
         name: 'x',
         graph: { nodes: [], edges: [] },
       },
@@ -652,7 +652,7 @@ describe('internal run spec', () => {
 
     await asAlice('POST', `/workflows/${wf.id}/publish`);
     const v2graph = aGraph();
-    v2graph.nodes[1].config = { expression: 'trigger' };
+    v2graph.nodes[1].config = { expression: '{{ trigger }}' };
     await asAlice('PUT', `/workflows/${wf.id}`, { graph: v2graph });
     await asAlice('POST', `/workflows/${wf.id}/publish`);
     expect((await spec(`ownerId=${alice.userId}`)).body).toEqual({

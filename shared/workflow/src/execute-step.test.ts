@@ -24,20 +24,28 @@ const run = (type: string, config: Record<string, unknown>, extra?: Partial<Exec
   executeStep(getNodeType(type)!, { id: 'node', config }, ctx(extra));
 
 describe('executeStep with the core node types', () => {
-  it('transform returns its expression result as the output', async () => {
+  it('transform outputs the value of its single {{ }} with its type', async () => {
     const result = await run('transform', {
-      expression: '{ "name": trigger.body.name, "total": $sum(steps.fetch.body.items.price) }',
+      expression:
+        '{{ { "name": trigger.body.name, "total": $sum(steps.fetch.body.items.price) } }}',
     });
     expect(result).toEqual({ output: { name: 'Ada', total: 5 } });
   });
 
-  it('transform accepts an expression wrapped in {{ }} without evaluating it twice', async () => {
-    const result = await run('transform', { expression: '{{ "steps.fetch.status" }}' });
-    expect(result.output).toBe('steps.fetch.status');
+  it('transform parses JSON text with {{ }} values, and evaluates a {{ }} once', async () => {
+    const json = await run('transform', {
+      expression:
+        '{"name": "{{ trigger.body.name }}", "total": {{ $sum(steps.fetch.body.items.price) }} }',
+    });
+    expect(json.output).toEqual({ name: 'Ada', total: 5 });
+    const once = await run('transform', { expression: '{{ "steps.fetch.status" }}' });
+    expect(once.output).toBe('steps.fetch.status');
+    const text = await run('transform', { expression: 'steps.fetch.status' });
+    expect(text.output).toBe('steps.fetch.status');
   });
 
   it('if takes the "true" or "false" handle', async () => {
-    expect(await run('if', { condition: 'steps.fetch.status = 200' })).toEqual({
+    expect(await run('if', { condition: '{{ steps.fetch.status = 200 }}' })).toEqual({
       output: { result: true },
       handle: 'true',
     });
@@ -45,13 +53,23 @@ describe('executeStep with the core node types', () => {
       output: { result: false },
       handle: 'false',
     });
+    expect((await run('if', { condition: 'false' })).handle).toBe('false');
   });
 
   it('if fails permanently on a broken condition, naming it', async () => {
-    const err = await run('if', { condition: 'steps.fetch.status = ' }).catch((e) => e);
+    const err = await run('if', { condition: '{{ steps.fetch.status = }}' }).catch((e) => e);
     expect(err).toBeInstanceOf(PermanentStepError);
     expect(err.code).toBe('expression_error');
     expect(err.message).toContain('condition');
+  });
+
+  it('expressions read the run and the step: execution.id and execution.stepId', async () => {
+    const result = await executeStep(
+      getNodeType('transform')!,
+      { id: 'node', config: { expression: '{{ execution.id & "/" & execution.stepId }}' } },
+      ctx({ input: { ...ctx().input, execution: { id: 'exec-1', stepId: 'node' } } }),
+    );
+    expect(result.output).toBe('exec-1/node');
   });
 
   it('delay asks to be resumed later instead of sleeping, then completes when resumed', async () => {

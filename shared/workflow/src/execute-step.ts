@@ -1,6 +1,6 @@
 import { PermanentStepError, ExpressionError, StepWaitError } from './errors';
 import { inlineExpressions } from './expressions';
-import type { NodeType, StepContext, StepResult } from './node-type';
+import { jsonFieldsOf, type NodeType, type StepContext, type StepResult } from './node-type';
 
 /** Everything {@link executeStep} needs besides the node: the context minus `config`/`nodeId`. */
 export type ExecuteStepContext = Omit<StepContext, 'config' | 'nodeId'>;
@@ -80,7 +80,7 @@ export async function resolveNodeConfig(
   try {
     resolved = await (ctx.expressions ?? inlineExpressions).resolveConfig(rawConfig, ctx.input, {
       ...ctx.expressionLimits,
-      skipKeys: nodeType.expressionFields,
+      jsonKeys: jsonFieldsOf(nodeType, rawConfig),
     });
   } catch (err) {
     if (err instanceof ExpressionError) {

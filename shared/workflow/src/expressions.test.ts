@@ -81,15 +81,44 @@ describe('resolveConfig', () => {
     expect(out).toEqual({ v: { user: { name: 'Ada' } }, s: '}}' });
   });
 
-  it('leaves skipped keys untouched', async () => {
+  it('parses JSON fields once the values are inserted, each value JSON-encoded', async () => {
     const out = await resolveConfig(
-      { expression: '{{ trigger.body.name }}', other: '{{ trigger.body.age }}' },
-      data,
       {
-        skipKeys: ['expression'],
+        body: '{"total": {{ trigger.body.age }}, "who": "{{ trigger.body.name }} \\"{{ "a\\"b" }}\\"", "tags": {{ ["x"] }}, "none": {{ trigger.nope }} }',
+        note: '{"total": {{ trigger.body.age }} }',
       },
+      data,
+      { jsonKeys: ['body'] },
     );
-    expect(out).toEqual({ expression: '{{ trigger.body.name }}', other: 36 });
+    expect(out).toEqual({
+      body: { total: 36, who: 'Ada "a"b"', tags: ['x'], none: null },
+      // not a JSON field: text
+      note: '{"total": 36 }',
+    });
+  });
+
+  it('keeps a single {{ }} typed and plain text as text in a JSON field', async () => {
+    const out = await resolveConfig(
+      {
+        a: '{{ trigger.body.age }}',
+        b: 'age {{ trigger.body.age }}',
+        c: '{ not json',
+        d: '[1, 2]',
+      },
+      data,
+      { jsonKeys: ['a', 'b', 'c', 'd'] },
+    );
+    expect(out).toEqual({ a: 36, b: 'age 36', c: '{ not json', d: [1, 2] });
+  });
+
+  it('says so when JSON text with {{ }} does not parse once filled in', async () => {
+    const err = await resolveConfig({ body: '{"a": {{ trigger.body.age }} ' }, data, {
+      jsonKeys: ['body'],
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExpressionError);
+    expect((err as ExpressionError).message).toMatch(
+      /^body: is not valid JSON once the values are inserted/,
+    );
   });
 
   it('names the expression and the field when evaluation fails', async () => {
@@ -97,14 +126,15 @@ describe('resolveConfig', () => {
       (e) => e,
     );
     expect(err).toBeInstanceOf(ExpressionError);
-    expect(err.message).toContain('{{ $nope(1) }}');
+    expect(err.message).toContain('expression "$nope(1)" in headers.auth');
+    expect(err.message).not.toContain('{{');
     expect(err.message).toContain('headers.auth');
     expect(err.path).toBe('headers.auth');
   });
 
   it('reports syntax errors and unterminated templates clearly', async () => {
     await expect(resolveConfig({ url: '{{ steps.a( }}' }, data)).rejects.toThrow(
-      /expression \{\{ steps\.a\( \}\} in url: .*at character/,
+      /^expression "steps\.a\(" in url: .*at character/,
     );
     await expect(resolveConfig({ url: 'https://x/{{ steps.a' }, data)).rejects.toThrow(
       'url: unterminated "{{" at character 10',
@@ -121,7 +151,7 @@ describe('evaluateExpression limits', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(err).toBeInstanceOf(ExpressionError);
     expect(err.message).toBe(
-      'expression {{ ($f := function($x){ $f($x) }; $f(1)) }}: timed out after 200 ms',
+      'expression "($f := function($x){ $f($x) }; $f(1))": timed out after 200 ms',
     );
   });
 
@@ -131,7 +161,7 @@ describe('evaluateExpression limits', () => {
       const started = Date.now();
       const err = await failure(evaluateExpression(source, data, { timeoutMs: 100 + i }));
       expect(Date.now() - started).toBeLessThan(2000);
-      expect(err.message).toBe(`expression {{ ${source} }}: timed out after ${100 + i} ms`);
+      expect(err.message).toBe(`expression "${source}": timed out after ${100 + i} ms`);
     }
     await expect(evaluateExpression('trigger.body.age + 1', data)).resolves.toBe(37);
     await expect(evaluateExpression('trigger.body.age + 1', data)).resolves.toBe(37);
@@ -175,23 +205,17 @@ describe('parseExpressions', () => {
       plain: 'no expression',
       n: 5,
     });
-    expect(found.map(({ path, expression, kind }) => ({ path, expression, kind }))).toEqual([
-      { path: 'url', expression: 'steps.a.id', kind: 'template' },
-      { path: 'url', expression: 'trigger.b', kind: 'template' },
-      { path: 'headers.Authorization', expression: 'steps.auth.token', kind: 'template' },
-      { path: 'body.items.0', expression: 'steps.list.items', kind: 'template' },
+    expect(found.map(({ path, expression }) => ({ path, expression }))).toEqual([
+      { path: 'url', expression: 'steps.a.id' },
+      { path: 'url', expression: 'trigger.b' },
+      { path: 'headers.Authorization', expression: 'steps.auth.token' },
+      { path: 'body.items.0', expression: 'steps.list.items' },
     ]);
   });
 
-  it('treats raw JSONata fields as expressions, with or without {{ }}', () => {
-    const found = parseExpressions(
-      { condition: '{{ steps.a.ok }}', expression: 'steps.b.x + 1' },
-      { expressionFields: ['condition', 'expression'] },
-    );
-    expect(found.map((f) => [f.path, f.expression, f.kind])).toEqual([
-      ['condition', 'steps.a.ok', 'jsonata'],
-      ['expression', 'steps.b.x + 1', 'jsonata'],
-    ]);
+  it('treats every field the same: text without {{ }} holds no expression', () => {
+    const found = parseExpressions({ condition: '{{ steps.a.ok }}', expression: 'steps.b.x + 1' });
+    expect(found.map((f) => [f.path, f.expression])).toEqual([['condition', 'steps.a.ok']]);
   });
 
   it('reports syntax errors on the entry instead of throwing', () => {

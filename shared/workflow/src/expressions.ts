@@ -140,14 +140,20 @@ function acquireCompiled(
 }
 
 export interface ResolveOptions extends ExpressionLimits {
-  /** Top-level config keys left untouched (JSONata source the node evaluates itself). */
-  skipKeys?: readonly string[];
+  /**
+   * Top-level config keys that hold JSON (a request or response body, a transform's output).
+   * Text in such a field that looks like JSON (starts with `{` or `[`) is parsed after the
+   * expressions are inserted, each value JSON-encoded: escaped inside a JSON string, written as
+   * JSON elsewhere. So `{"total": {{ steps.sum.total }} }` gives an object with a number.
+   */
+  jsonKeys?: readonly string[];
 }
 
 /**
  * Deep-walk a node's config and evaluate every `{{ expr }}` in string values (object keys are
- * left alone). A string that is exactly one `{{ expr }}` takes the expression's raw value; in
- * mixed text each expression is interpolated (strings as is, `undefined` as '', others as JSON).
+ * left alone). A string that is exactly one `{{ expr }}` takes the expression's value with its
+ * type; in mixed text each expression is interpolated (strings as is, `undefined` as '', others
+ * as JSON), except in JSON fields (`jsonKeys`), see {@link ResolveOptions}.
  *
  * @throws ExpressionError naming the expression and the field path.
  * @example
@@ -161,9 +167,12 @@ export async function resolveConfig<T>(
   data: ExpressionData,
   options: ResolveOptions = {},
 ): Promise<T> {
-  const skip = new Set(options.skipKeys ?? []);
+  const json = new Set(options.jsonKeys ?? []);
   const walk = async (value: unknown, path: string[]): Promise<unknown> => {
-    if (typeof value === 'string') return resolveString(value, data, options, path.join('.'));
+    if (typeof value === 'string') {
+      const asJson = path.length === 1 && json.has(path[0]);
+      return resolveString(value, data, options, path.join('.'), asJson);
+    }
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       for (let i = 0; i < value.length; i += 1)
@@ -172,9 +181,7 @@ export async function resolveConfig<T>(
     }
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) {
-        out[key] = path.length === 0 && skip.has(key) ? v : await walk(v, [...path, key]);
-      }
+      for (const [key, v] of Object.entries(value)) out[key] = await walk(v, [...path, key]);
       return out;
     }
     return value;
@@ -182,35 +189,97 @@ export async function resolveConfig<T>(
   return (await walk(config, [])) as T;
 }
 
+/**
+ * The value of one template string: see {@link resolveConfig}. `json`: the field holds JSON, so
+ * text that looks like JSON is parsed after the values are inserted.
+ * @throws ExpressionError on a bad expression, or JSON text that does not parse once filled in.
+ */
+export async function resolveTemplate(
+  value: string,
+  data: ExpressionData,
+  options: ExpressionLimits & { path?: string; json?: boolean } = {},
+): Promise<unknown> {
+  return resolveString(value, data, options, options.path ?? '', options.json ?? false);
+}
+
 async function resolveString(
   value: string,
   data: ExpressionData,
   limits: ExpressionLimits,
   path: string,
+  json: boolean,
 ): Promise<unknown> {
-  if (!hasTemplate(value)) return value;
+  if (!hasTemplate(value)) return json ? parseJsonText(value, path, false) : value;
   const parts = parseTemplate(value, path);
   const sole = soleExpression(parts);
   if (sole !== undefined) return evaluateExpression(sole, data, { ...limits, path });
+  const jsonText = json && looksLikeJson(value);
   let out = '';
+  let inString = false;
   for (const part of parts) {
-    if (part.kind === 'text') out += part.value;
-    else out += stringify(await evaluateExpression(part.source, data, { ...limits, path }));
+    if (part.kind === 'text') {
+      out += part.value;
+      if (jsonText) inString = endsInsideJsonString(part.value, inString);
+      continue;
+    }
+    const v = await evaluateExpression(part.source, data, { ...limits, path });
+    if (!jsonText) out += stringify(v);
+    else if (inString) out += JSON.stringify(stringify(v)).slice(1, -1);
+    else out += v === undefined ? 'null' : JSON.stringify(v);
   }
-  return out;
+  return jsonText ? parseJsonText(out, path, true) : out;
 }
 
-/** Whether any string in `config` (top-level `skipKeys` aside) holds a `{{ }}`: nothing to evaluate otherwise. */
-export function containsTemplate(config: unknown, skipKeys: readonly string[] = []): boolean {
-  const skip = new Set(skipKeys);
-  const walk = (value: unknown, top: boolean): boolean => {
+/** Text a JSON field parses: it starts with `{` or `[` (anything else stays text). */
+function looksLikeJson(text: string): boolean {
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
+}
+
+/** Whether, after `text`, a JSON scanner that started inside a string (or not) is inside one. */
+function endsInsideJsonString(text: string, inString: boolean): boolean {
+  let inside = inString;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (inside && c === '\\') i += 1;
+    else if (c === '"') inside = !inside;
+  }
+  return inside;
+}
+
+function parseJsonText(text: string, path: string, filled: boolean): unknown {
+  if (!looksLikeJson(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // Plain text that merely starts with a brace stays text; only filled-in JSON must parse.
+    if (!filled) return text;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ExpressionError(
+      `${path ? `${path}: ` : ''}is not valid JSON once the values are inserted (${reason})`,
+      {
+        code: 'json',
+        expression: text,
+        path,
+        reason: `not valid JSON once the values are inserted (${reason})`,
+      },
+    );
+  }
+}
+
+/** Whether any string in `config` holds a `{{ }}`, or a JSON field holds JSON text: nothing to resolve otherwise. */
+export function containsTemplate(config: unknown, jsonKeys: readonly string[] = []): boolean {
+  const json = new Set(jsonKeys);
+  const walk = (value: unknown): boolean => {
     if (typeof value === 'string') return hasTemplate(value);
-    if (Array.isArray(value)) return value.some((v) => walk(v, false));
-    if (isPlainObject(value))
-      return Object.entries(value).some(([k, v]) => !(top && skip.has(k)) && walk(v, false));
+    if (Array.isArray(value)) return value.some(walk);
+    if (isPlainObject(value)) return Object.values(value).some(walk);
     return false;
   };
-  return walk(config, true);
+  if (!isPlainObject(config)) return walk(config);
+  return Object.entries(config).some(
+    ([k, v]) => walk(v) || (json.has(k) && typeof v === 'string' && looksLikeJson(v)),
+  );
 }
 
 /** Evaluates in the calling thread: JSONata's limits are cooperative, so use it only where a stall is harmless. */
@@ -229,37 +298,23 @@ function stringify(value: unknown): string {
 export interface FoundExpression {
   /** Dotted path of the field inside the config, e.g. `headers.Authorization` or `body.items.0`. */
   path: string;
-  /** The JSONata source (inside `{{ }}`, or the whole field for raw JSONata fields). */
+  /** The JSONata source inside `{{ }}`. */
   expression: string;
-  /** `template`: found inside `{{ }}`; `jsonata`: a field whose whole value is JSONata. */
-  kind: 'template' | 'jsonata';
   /** Set when the template or the expression does not parse. */
   error?: ExpressionError;
 }
 
 /**
- * Every expression in a config with its field path. Nothing is evaluated; syntax errors are
- * reported on the entry instead of thrown.
- *
- * @param options.expressionFields top-level keys holding raw JSONata (e.g. `if.condition`);
- *   their value may also be wrapped in one `{{ }}`.
+ * Every `{{ }}` expression in a config with its field path. Nothing is evaluated; syntax errors
+ * are reported on the entry instead of thrown.
  */
-export function parseExpressions(
-  config: unknown,
-  options: { expressionFields?: readonly string[] } = {},
-): FoundExpression[] {
+export function parseExpressions(config: unknown): FoundExpression[] {
   const found: FoundExpression[] = [];
-  const raw = new Set(options.expressionFields ?? []);
   const walk = (value: unknown, path: string[]) => {
-    const p = path.join('.');
-    if (typeof value === 'string') {
-      if (path.length === 1 && raw.has(path[0])) found.push(rawExpressionEntry(value, p));
-      else found.push(...templateEntries(value, p));
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, [...path, String(i)]));
-    } else if (isPlainObject(value)) {
+    if (typeof value === 'string') found.push(...templateEntries(value, path.join('.')));
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)]));
+    else if (isPlainObject(value))
       for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-    }
   };
   walk(config, []);
   return found;
@@ -270,19 +325,9 @@ function templateEntries(value: string, path: string): FoundExpression[] {
   try {
     return parseTemplate(value, path)
       .filter((p) => p.kind === 'expr')
-      .map((p) =>
-        withSyntaxCheck({ path, expression: (p as { source: string }).source, kind: 'template' }),
-      );
+      .map((p) => withSyntaxCheck({ path, expression: (p as { source: string }).source }));
   } catch (err) {
-    return [{ path, expression: value, kind: 'template', error: err as ExpressionError }];
-  }
-}
-
-function rawExpressionEntry(value: string, path: string): FoundExpression {
-  try {
-    return withSyntaxCheck({ path, expression: unwrapRawExpression(value, path), kind: 'jsonata' });
-  } catch (err) {
-    return { path, expression: value, kind: 'jsonata', error: err as ExpressionError };
+    return [{ path, expression: value, error: err as ExpressionError }];
   }
 }
 
@@ -293,24 +338,6 @@ function withSyntaxCheck(entry: FoundExpression): FoundExpression {
   } catch (err) {
     return { ...entry, error: err as ExpressionError };
   }
-}
-
-/**
- * The JSONata source of a raw-expression field: the field itself, or the inside of a single
- * `{{ }}` wrapping the whole field.
- * @throws ExpressionError when the field mixes text and `{{ }}`.
- */
-export function unwrapRawExpression(value: string, path?: string): string {
-  if (!hasTemplate(value)) return value.trim();
-  const parts = parseTemplate(value, path);
-  const sole = soleExpression(parts);
-  if (sole === undefined) {
-    throw new ExpressionError(
-      `${path ? `${path}: ` : ''}must be a JSONata expression or a single {{ }} expression, not text mixed with {{ }}`,
-      { code: 'template', expression: value, path },
-    );
-  }
-  return sole;
 }
 
 /**
@@ -367,7 +394,7 @@ function toExpressionError(
   const at =
     e.position !== undefined && code.startsWith('S') ? ` (at character ${e.position})` : '';
   const where = path ? ` in ${path}` : '';
-  return new ExpressionError(`expression {{ ${source} }}${where}: ${reason}${at}`, {
+  return new ExpressionError(`expression "${source}"${where}: ${reason}${at}`, {
     code,
     expression: source,
     path,

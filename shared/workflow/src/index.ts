@@ -13,3 +13,4 @@ export * from './registry';
 export * from './graph';
 export * from './validate-graph';
 export * from './secrets';
+export * from './legacy-expressions';

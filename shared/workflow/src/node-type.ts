@@ -60,7 +60,7 @@ export interface StepConnections {
  *
  * Contract with the executor:
  * - `config` is already expression-resolved and parsed by the node type's zod schema
- *   (defaults applied); fields listed in `expressionFields` stay JSONata source.
+ *   (defaults applied). Every string field is a template: see `resolveConfig`.
  * - `input` holds the trigger payload and the outputs of the steps that ran before this one.
  * - `signal` aborts when the executor gives up on the attempt (timeout, shutdown); `run` must stop.
  * - `attempt` starts at 1. `resumed` is true on the call that follows a `delayUntil` result.
@@ -79,7 +79,7 @@ export interface StepContext<C = Record<string, unknown>> {
   resumed?: boolean;
   logger?: StepLogger;
   http: HttpPolicy;
-  /** Limits for JSONata the node evaluates itself (transform, if). */
+  /** Limits for JSONata a node evaluates itself. */
   expressionLimits?: ExpressionLimits;
   /** Where JSONata runs. @default inlineExpressions (the calling thread) */
   expressions?: ExpressionEvaluator;
@@ -135,10 +135,15 @@ export interface NodeTypeDefinition<S extends z.ZodType = z.ZodType> {
   outputSchema?: JsonSchema;
   defaultRetry?: RetryPolicyOverride;
   /**
-   * Top-level config keys whose value is JSONata source that `run` evaluates itself (may be
-   * wrapped in one `{{ }}`). `resolveConfig` leaves them alone; validation still checks them.
+   * Top-level config keys holding JSON (a body, a computed value): text there that looks like
+   * JSON is parsed once its `{{ }}` values are inserted (see `ResolveOptions.jsonKeys`).
    */
-  expressionFields?: readonly string[];
+  jsonFields?: readonly string[] | ((rawConfig: Record<string, unknown>) => readonly string[]);
+  /**
+   * Top-level config keys that must be a `{{ }}` expression (or `true`/`false`): plain text
+   * there is a mistake (an If condition written without braces), so validation says so.
+   */
+  expressionOnlyFields?: readonly string[];
   /**
    * The step only computes over its input in memory: no request, no write, no credential, no
    * delay (transform, if, respond). The executor may run a chain of such steps inside one job
@@ -182,6 +187,15 @@ export function defineNodeType<S extends z.ZodType>(def: NodeTypeDefinition<S>):
     unrepresentable: 'any',
   }) as JsonSchema;
   return Object.freeze({ ...def, outputs: Object.freeze([...def.outputs]), configSchema });
+}
+
+/** The JSON fields of a node with this raw config (see {@link NodeTypeDefinition.jsonFields}). */
+export function jsonFieldsOf(
+  nodeType: Pick<NodeTypeDefinition, 'jsonFields'>,
+  rawConfig: Record<string, unknown>,
+): readonly string[] {
+  const f = nodeType.jsonFields;
+  return typeof f === 'function' ? f(rawConfig) : (f ?? []);
 }
 
 /** Marks a config field as secret in its JSON Schema (masked input, redacted in the UI). */

@@ -26,6 +26,7 @@ export function parseTemplate(value: string, path?: string): TemplatePart[] {
       expression: value,
       path,
       position,
+      reason: `${what} at character ${position}`,
     });
   });
 }

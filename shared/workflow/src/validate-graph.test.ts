@@ -13,7 +13,7 @@ function aWorkflow(patch: { nodes?: N[]; edges?: E[] } = {}) {
       type: 'http_request',
       config: { url: 'https://api.example.com/users/{{ trigger.body.id }}' },
     },
-    { id: 'check', type: 'if', config: { condition: 'steps.fetch.status = 200' } },
+    { id: 'check', type: 'if', config: { condition: '{{ steps.fetch.status = 200 }}' } },
     {
       id: 'notify',
       type: 'http_request',
@@ -260,7 +260,7 @@ describe('validateGraph', () => {
       url: 'https://hooks.example.com',
       body: { email: '{{ steps.fetch.body.email( }}' },
     };
-    g.nodes[2].config = { condition: 'steps.fetch.status = ' };
+    g.nodes[2].config = { condition: '{{ steps.fetch.status = }}' };
     const errors = errorsOf(g);
     expect(errors).toEqual([
       expect.objectContaining({
@@ -315,7 +315,9 @@ describe('validateGraph', () => {
       url: 'https://hooks.example.com/{{ execution.id }}',
       headers: { 'Idempotency-Key': '{{ execution.id }}-{{ execution.stepId }}' },
     };
-    g.nodes[2].config = { condition: '$exists(execution.id) and execution.stepId = "check"' };
+    g.nodes[2].config = {
+      condition: '{{ $exists(execution.id) and execution.stepId = "check" }}',
+    };
     expect(validateGraph(g)).toEqual({ ok: true });
   });
 
@@ -350,6 +352,9 @@ describe('validateGraph', () => {
         code: 'webhook_response_mismatch',
         path: 'nodes.0.config.responseMode',
         nodeId: 'hook',
+        // the builder's labels, not the stored value respond_node
+        message:
+          'the webhook answers immediately, so "reply" could never respond; set “Respond” to “From a "Respond to webhook" step”',
       }),
     ]);
     g.nodes[0].config = { responseMode: 'respond_node' };
@@ -367,5 +372,28 @@ describe('validateGraph', () => {
     expect(errorsOf(waiting)).toEqual([
       expect.objectContaining({ code: 'webhook_response_mismatch', nodeId: 'hook' }),
     ]);
+  });
+
+  it('words the problems of a fresh or empty field as one plain sentence naming the field', () => {
+    const g = aWorkflow();
+    g.nodes[1].config = {}; // a fresh HTTP request step
+    g.nodes[2].config = { condition: '' };
+    g.nodes.push({ id: 'calc', type: 'transform', config: {} });
+    g.edges.push({ id: 'e5', source: 'fetch', target: 'calc' });
+    expect(errorsOf(g).map((e) => [e.path, e.message])).toEqual([
+      ['nodes.1.config.url', 'URL is required'],
+      ['nodes.2.config.condition', 'Condition is required'],
+      ['nodes.5.config.expression', 'Output is required'],
+    ]);
+  });
+
+  it('asks for {{ }} around an If condition written as plain text', () => {
+    const g = aWorkflow();
+    g.nodes[2].config = { condition: 'steps.fetch.status = 200' };
+    expect(errorsOf(g).map((e) => e.message)).toEqual([
+      'Condition is plain text; write the expression in {{ }}, e.g. {{ steps.fetch.status = 200 }}',
+    ]);
+    g.nodes[2].config = { condition: 'true' };
+    expect(validateGraph(g)).toEqual({ ok: true });
   });
 });

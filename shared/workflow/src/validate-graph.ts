@@ -1,7 +1,8 @@
 import { WorkflowGraphSchema, type WorkflowGraph } from '@flowgenie/contracts';
 import { parseExpressions, referencedSteps, type FoundExpression } from './expressions';
 import { findCycle, upstreamOf } from './graph';
-import type { NodeType } from './node-type';
+import { hasTemplate } from './template';
+import { ENUM_LABELS_KEYWORD, type JsonSchema, type NodeType } from './node-type';
 import { nodeTypes, type NodeTypeRegistry } from './registry';
 
 export type GraphErrorCode =
@@ -232,11 +233,11 @@ class GraphChecker {
   private checkConfig(node: WorkflowGraph['nodes'][number], i: number, type: NodeType) {
     const at = (p: string) => `nodes.${i}.config${p ? `.${p}` : ''}`;
     const ids = { nodeId: node.id };
-    const found = parseExpressions(node.config, { expressionFields: type.expressionFields });
+    const found = parseExpressions(node.config);
     const upstream = new Set(upstreamOf(this.graph, node.id));
     const templated: FoundExpression[] = [];
     for (const expr of found) {
-      if (expr.kind === 'template' && type.category === 'trigger') {
+      if (type.category === 'trigger') {
         this.add(
           'expression_not_allowed',
           at(expr.path),
@@ -245,19 +246,34 @@ class GraphChecker {
         );
         continue;
       }
-      if (expr.kind === 'template') templated.push(expr);
+      templated.push(expr);
       if (expr.error) {
         this.add('invalid_expression', at(expr.path), expr.error.message, ids);
         continue;
       }
       this.checkReferences(node.id, upstream, expr, at(expr.path));
     }
+    for (const key of type.expressionOnlyFields ?? []) {
+      const v = node.config[key];
+      if (
+        typeof v === 'string' &&
+        v.trim() !== '' &&
+        !hasTemplate(v) &&
+        !/^(true|false)$/.test(v.trim())
+      )
+        this.add(
+          'invalid_config',
+          at(key),
+          `${fieldTitle(type.configSchema, [key])} is plain text; write the expression in {{ }}, e.g. {{ ${v.trim()} }}`,
+          ids,
+        );
+    }
     const result = type.config.safeParse(node.config);
     if (result.success) return;
     for (const issue of result.error.issues) {
       const path = issue.path.map(String).join('.');
       const dynamic = templated.some((e) => path === e.path || path.startsWith(`${e.path}.`));
-      if (!dynamic) this.add('invalid_config', at(path), issue.message, ids);
+      if (!dynamic) this.add('invalid_config', at(path), configIssueMessage(issue, type), ids);
     }
   }
 
@@ -318,7 +334,7 @@ class GraphChecker {
       this.add(
         'webhook_response_mismatch',
         at,
-        `the webhook answers immediately, so "${responders[0].n.id}" could never respond; set the response mode to respond_node`,
+        `the webhook answers immediately, so "${responders[0].n.id}" could never respond; set ${responseModeLabel(this.registry)}`,
         { nodeId: trigger.id },
       );
     }
@@ -333,4 +349,44 @@ class GraphChecker {
       );
     }
   }
+}
+
+/**
+ * What a user reads for a config problem: a missing value names the field ("URL is required")
+ * instead of zod's "Invalid input: expected string, received undefined".
+ */
+function configIssueMessage(
+  issue: { code: string; path: PropertyKey[]; message: string; input?: unknown },
+  type: NodeType,
+): string {
+  const missing =
+    issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+  if (!missing || issue.path.length === 0) return issue.message;
+  return `${fieldTitle(type.configSchema, issue.path.map(String))} is required`;
+}
+
+/** The title the builder shows for a config field, else its key in words. */
+function fieldTitle(schema: JsonSchema, path: string[]): string {
+  let s: JsonSchema | undefined = schema;
+  for (const key of path) {
+    const props = s?.properties as Record<string, JsonSchema> | undefined;
+    s = props?.[key];
+  }
+  if (typeof s?.title === 'string' && s.title) return s.title;
+  const last = path[path.length - 1] ?? 'value';
+  const words = last
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** `“Respond” to “From a …”`: the builder's label of the webhook's "wait for a Respond to webhook step" mode. */
+function responseModeLabel(registry: NodeTypeRegistry): string {
+  const mode = (
+    registry.get('webhook')?.configSchema.properties as Record<string, JsonSchema> | undefined
+  )?.responseMode;
+  const labels = mode?.[ENUM_LABELS_KEYWORD] as Record<string, string> | undefined;
+  const title = typeof mode?.title === 'string' ? mode.title : 'Response mode';
+  return `“${title}” to “${labels?.respond_node ?? 'respond_node'}”`;
 }

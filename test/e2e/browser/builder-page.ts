@@ -139,7 +139,7 @@ export class BuilderPage {
   }
 
   async configureTab(): Promise<void> {
-    await this.panel.getByRole('tab', { name: 'Configure' }).click();
+    await this.panel.getByRole('tab', { name: 'Parameters' }).click();
     await this.byTestId('config-form').waitFor();
   }
 

@@ -1,9 +1,8 @@
 import {
   ExpressionError,
   hasTemplate,
-  inlineExpressions,
+  resolveTemplate,
   soleExpression,
-  unwrapRawExpression,
   type ExpressionData,
   type TemplatePart,
 } from '@flowgenie/workflow/core';
@@ -17,29 +16,30 @@ export type PreviewResult =
 
 /**
  * What a field will become at run time, computed on sample data.
- * @param raw the field is JSONata source as a whole (e.g. `if.condition`), optionally in one `{{ }}`.
+ * @param json the field holds JSON (a body, a transform's output): JSON text is parsed once the
+ *   values are inserted, as the executor does.
  */
 export async function previewField(
   value: string,
   data: ExpressionData,
-  raw = false,
+  json = false,
 ): Promise<PreviewResult> {
   try {
-    if (raw) {
-      const source = unwrapRawExpression(value);
-      if (!source) return { ok: true, value: undefined, hasExpression: false };
-      return {
-        ok: true,
-        value: await inlineExpressions.evaluate(source, data),
-        hasExpression: true,
-      };
-    }
-    if (!hasTemplate(value)) return { ok: true, value, hasExpression: false };
-    const resolved = await inlineExpressions.resolveConfig({ value }, data);
-    return { ok: true, value: resolved.value, hasExpression: true };
+    const resolved = await resolveTemplate(value, data, { json });
+    return { ok: true, value: resolved, hasExpression: hasTemplate(value) };
   } catch (err) {
     return { ok: false, error: previewMessage(err) };
   }
+}
+
+/** The type a user reads beside a previewed value: `text`, `number`, `object`, `list`… */
+export function valueType(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `list of ${value.length}`;
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'object') return 'object';
+  return typeof value; // number, boolean
 }
 
 /** The reason alone: the field the message is shown under already says which expression it is. */

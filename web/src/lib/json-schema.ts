@@ -108,11 +108,12 @@ export function fieldKind(s: JsonSchema): FieldKind {
   if (connectionAnnotation(s)) return 'connection';
   if (optionsAnnotation(s)) return 'options';
   if (enumValues(s)) return 'enum';
+  // A computed value (transform's output, if's condition): any type once resolved.
+  if (s['x-expression'] === true) return 'expression';
   const t = s.type;
   if (t === 'string') {
     if (isSecret(s)) return 'secret';
     if (s['x-time-zone'] === true) return 'timezone';
-    if (s['x-expression'] === true) return 'expression';
     return 'string';
   }
   if (t === 'number') return 'number';

@@ -1,3 +1,4 @@
+import { upgradeExpressionSyntax } from '@flowgenie/workflow';
 import type { ImportDocument } from '../domain/export-document';
 import type { CatalogDeps } from './deps';
 import { createWorkflow } from './create-workflow';
@@ -6,7 +7,8 @@ import type { WorkflowDetails } from './graph-checks';
 /**
  * Creates a workflow from an exported document: new workflow id and hook id; node and edge ids
  * are kept because expressions refer to nodes by id. Secrets the export replaced by the
- * placeholder are stored unset; `validation` in the answer flags the required ones.
+ * placeholder are stored unset; `validation` in the answer flags the required ones. A version 1
+ * document's raw JSONata (transform, if) is rewritten to `{{ }}`, as the stored drafts were.
  */
 export function importWorkflow(deps: CatalogDeps) {
   const create = createWorkflow(deps);
@@ -15,6 +17,9 @@ export function importWorkflow(deps: CatalogDeps) {
       ownerId: input.ownerId,
       name: input.document.name,
       description: input.document.description,
-      graph: input.document.graph,
+      graph:
+        input.document.formatVersion === 1
+          ? upgradeExpressionSyntax(input.document.graph).graph
+          : input.document.graph,
     });
 }

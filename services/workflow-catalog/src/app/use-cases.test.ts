@@ -199,7 +199,7 @@ describe('secrets', () => {
         id: 'shape',
         type: 'transform',
         position: { x: 1, y: 0 },
-        config: { expression: 'trigger.body' },
+        config: { expression: '{{ trigger.body }}' },
       },
     ],
     edges: [{ id: 'e1', source: 'hook', sourceHandle: 'main', target: 'shape' }],
@@ -233,6 +233,23 @@ describe('secrets', () => {
     const imported = await uc.importWorkflow({ ownerId: OWNER, document });
     expect(store.workflows.get(imported.workflow.id)?.graph).toEqual(signed());
     expect(imported.validation.ok).toBe(true);
+  });
+
+  it('imports a version 1 document, rewriting its raw JSONata to {{ }}', async () => {
+    const { store, uc } = setup();
+    const legacy = signed();
+    legacy.nodes[1].config = { expression: 'trigger.body' };
+    const imported = await uc.importWorkflow({
+      ownerId: OWNER,
+      document: {
+        format: 'flowgenie.workflow',
+        formatVersion: 1,
+        name: 'old',
+        description: '',
+        graph: legacy,
+      },
+    });
+    expect(store.workflows.get(imported.workflow.id)?.graph).toEqual(signed());
   });
 
   it('announces the secret sealed when publishing (the trigger service opens it to verify signatures)', async () => {

@@ -2,7 +2,8 @@ import type { WorkflowGraph } from '@flowgenie/contracts';
 import type { Workflow } from './workflow';
 
 export const EXPORT_FORMAT = 'flowgenie.workflow';
-export const EXPORT_FORMAT_VERSION = 1;
+/** 2: one `{{ }}` syntax in every field (1: transform and if held raw JSONata). */
+export const EXPORT_FORMAT_VERSION = 2;
 
 /** A secret config field left out of an export: `graph.nodes[id = nodeId].config[field]`. */
 export interface OmittedSecret {
@@ -41,4 +42,6 @@ export function toExportDocument(
 }
 
 /** What an import reads: an export document (its `secretsOmitted` is informative only). */
-export type ImportDocument = Omit<ExportDocument, 'secretsOmitted'>;
+export type ImportDocument = Omit<ExportDocument, 'secretsOmitted' | 'formatVersion'> & {
+  formatVersion: 1 | typeof EXPORT_FORMAT_VERSION;
+};

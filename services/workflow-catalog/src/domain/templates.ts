@@ -35,7 +35,7 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
           id: 'shape',
           type: 'transform',
           position: { x: 300, y: 0 },
-          config: { expression: '{ "greeting": "Hello, " & trigger.body.name }' },
+          config: { expression: '{{ { "greeting": "Hello, " & trigger.body.name } }}' },
         },
         {
           id: 'reply',
@@ -92,7 +92,7 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
           id: 'is_big',
           type: 'if',
           position: { x: 300, y: 0 },
-          config: { condition: 'trigger.body.amount > 100' },
+          config: { condition: '{{ trigger.body.amount > 100 }}' },
         },
         {
           id: 'big',
@@ -164,7 +164,7 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
           id: 'pick',
           type: 'transform',
           position: { x: 600, y: 0 },
-          config: { expression: '{ "status": steps.fetch.status }' },
+          config: { expression: '{{ { "status": steps.fetch.status } }}' },
         },
       ],
       edges: [edge('start', 'fetch'), edge('fetch', 'pick')],

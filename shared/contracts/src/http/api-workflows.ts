@@ -167,10 +167,14 @@ export const WorkflowVersionResponseSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
-/** An export document, also the import body; its `secretsOmitted` list (informative) is dropped like any unknown key. */
+/**
+ * An export document, also the import body; its `secretsOmitted` list (informative) is dropped
+ * like any unknown key. Version 2: every config field is a `{{ }}` template; version 1 documents
+ * (transform/if as raw JSONata) are upgraded on import.
+ */
 export const WorkflowExportSchema = z.object({
   format: z.literal('flowgenie.workflow'),
-  formatVersion: z.literal(1),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   name: WorkflowName,
   description: WorkflowDescription.default(''),
   graph: WorkflowGraphSchema,

@@ -10,7 +10,12 @@ import {
 const graph = (type: string, config: Record<string, unknown>) => ({
   nodes: [
     { id: 't', type, position: { x: 0, y: 0 }, config },
-    { id: 'x', type: 'transform', position: { x: 1, y: 0 }, config: { expression: 'trigger' } },
+    {
+      id: 'x',
+      type: 'transform',
+      position: { x: 1, y: 0 },
+      config: { expression: '{{ trigger }}' },
+    },
   ],
   edges: [{ id: 'e', source: 't', sourceHandle: 'main', target: 'x' }],
 });

@@ -89,7 +89,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
 
   resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
     // Most configs hold no `{{ }}`: no round trip (and no copy of the step's input) for those.
-    if (!containsTemplate(config, options.skipKeys)) return Promise.resolve(config);
+    if (!containsTemplate(config, options.jsonKeys)) return Promise.resolve(config);
     const request: IsolateRequest = {
       id: this.nextId++,
       kind: 'resolveConfig',
@@ -212,7 +212,7 @@ function stopped(pending: Pending, reason: string, code = 'D1012'): ExpressionEr
   const { request } = pending;
   if (request.kind === 'evaluate') {
     const where = request.options.path ? ` in ${request.options.path}` : '';
-    return new ExpressionError(`expression {{ ${request.source} }}${where}: ${reason}`, {
+    return new ExpressionError(`expression "${request.source}"${where}: ${reason}`, {
       code,
       expression: request.source,
       path: request.options.path,

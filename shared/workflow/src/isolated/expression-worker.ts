@@ -37,7 +37,7 @@ function checkSize(value: unknown, maxChars: number, source: string, path?: stri
   const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
   if (size > maxChars) {
     throw new ExpressionError(
-      `expression {{ ${source} }}${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
+      `expression "${source}"${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
       {
         code: 'result_too_large',
         expression: source,
@@ -61,7 +61,7 @@ function toFailure(err: unknown, source: string): IsolateFailure {
   }
   const message = err instanceof Error ? err.message : String(err);
   return {
-    message: `expression {{ ${source} }}: ${message}`,
+    message: `expression "${source}": ${message}`,
     code: 'evaluation',
     expression: source,
   };

@@ -49,7 +49,12 @@ export const HttpRequestConfigSchema = z
         description: 'How the body is sent.',
         ...enumLabels({ json: 'JSON', text: 'Plain text', none: 'No body' }),
       }),
-    body: z.unknown().optional().meta({ title: 'Body', description: 'Request body.' }),
+    body: z.unknown().optional().meta({
+      title: 'Body',
+      description:
+        'Request body. With JSON, JSON text may hold {{ }} values: {"id": {{ trigger.body.id }} } is sent as JSON.',
+      'x-json': true,
+    }),
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000).meta({
       title: 'Timeout (ms)',
       description: 'Time limit for the whole request, redirects included.',
@@ -117,6 +122,8 @@ export const httpRequestNode = defineNodeType({
     },
     required: ['status', 'headers', 'body'],
   },
+  // A JSON body may be written as JSON text with {{ }} values; a text body stays text.
+  jsonFields: (raw) => (raw.bodyType === 'text' ? [] : ['body']),
   defaultRetry: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 } },
   run: async (ctx) => {
     const { config } = ctx;

@@ -1,27 +1,5 @@
 import { z } from 'zod';
-import { ExpressionError, PermanentStepError } from '../errors';
-import { inlineExpressions, unwrapRawExpression } from '../expressions';
-import { defineNodeType, type StepContext } from '../node-type';
-
-/** Evaluate a raw-expression config field; expression failures are permanent. */
-async function evaluateField(ctx: StepContext<unknown>, field: string, source: string) {
-  try {
-    const expression = unwrapRawExpression(source, field);
-    return await (ctx.expressions ?? inlineExpressions).evaluate(expression, ctx.input, {
-      ...ctx.expressionLimits,
-      path: field,
-    });
-  } catch (err) {
-    if (err instanceof ExpressionError) {
-      throw new PermanentStepError(err.message, {
-        code: 'expression_error',
-        details: { path: field, expression: err.expression, jsonataCode: err.code },
-        cause: err,
-      });
-    }
-    throw err;
-  }
-}
+import { defineNodeType } from '../node-type';
 
 /** JSONata's `$boolean` rules: empty strings/arrays/objects, 0, null and functions are false. */
 export function toBoolean(value: unknown): boolean {
@@ -34,30 +12,45 @@ export function toBoolean(value: unknown): boolean {
   return false;
 }
 
-const jsonataSource = (title: string, description: string) =>
+/**
+ * A field that must hold something: `title` names it in the message a user reads. Its value is
+ * any JSON once resolved (a `{{ }}` gives the expression's value with its type).
+ */
+const requiredValue = (title: string, description: string, placeholder: string, json: boolean) =>
   z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(20_000)
-    .meta({ title, description, 'x-expression': true });
+    .unknown()
+    // A missing key is zod's "nonoptional" issue (worded by validation); a value may be
+    // undefined once resolved (an expression that finds nothing).
+    .refine((v) => v !== '', { message: `${title} is required`, abort: true })
+    .refine((v) => typeof v !== 'string' || v.length <= 20_000, {
+      message: `${title} is longer than 20000 characters`,
+    })
+    .meta({
+      title,
+      description,
+      'x-expression': true,
+      'x-placeholder': placeholder,
+      ...(json ? { 'x-json': true } : {}),
+    });
 
 export const transformNode = defineNodeType({
   type: 'transform',
   version: 1,
   category: 'logic',
   displayName: 'Transform',
-  description: 'Computes a new value from the trigger and earlier steps with a JSONata expression.',
+  description: 'Computes a new value from the trigger and earlier steps. The value is the output.',
   config: z.object({
-    expression: jsonataSource(
-      'Expression',
-      'JSONata over { trigger, steps }, e.g. { "email": steps.fetch_user.body.email }. Its result is the output.',
+    expression: requiredValue(
+      'Output',
+      'The value this step outputs. One {{ }} gives the expression’s value with its type, e.g. {{ { "email": steps.fetch_user.body.email } }}; JSON text with {{ }} values gives JSON, e.g. {"total": {{ $sum(trigger.body.items.price) }} }.',
+      '{"total": {{ $sum(trigger.body.items.price) }} }',
+      true,
     ),
   }),
   outputs: ['main'],
-  expressionFields: ['expression'],
+  jsonFields: ['expression'],
   inMemory: true,
-  run: async (ctx) => ({ output: await evaluateField(ctx, 'expression', ctx.config.expression) }),
+  run: async (ctx) => ({ output: ctx.config.expression }),
 });
 
 export const ifNode = defineNodeType({
@@ -67,21 +60,24 @@ export const ifNode = defineNodeType({
   displayName: 'If',
   description: 'Continues on the "true" or the "false" branch depending on a condition.',
   config: z.object({
-    condition: jsonataSource(
+    condition: requiredValue(
       'Condition',
-      'JSONata (or one {{ }} expression) over { trigger, steps }, e.g. steps.fetch_user.status = 200.',
+      'One {{ }} expression, e.g. {{ steps.fetch_user.status = 200 }}. False, 0, "", "false", null and empty lists or objects count as false.',
+      '{{ steps.fetch_user.status = 200 }}',
+      false,
     ),
   }),
   outputs: ['true', 'false'],
+  expressionOnlyFields: ['condition'],
   outputSchema: {
     type: 'object',
-    properties: { result: { type: 'boolean' } },
+    properties: { result: { type: 'boolean', description: 'the condition’s value' } },
     required: ['result'],
   },
-  expressionFields: ['condition'],
   inMemory: true,
   run: async (ctx) => {
-    const result = toBoolean(await evaluateField(ctx, 'condition', ctx.config.condition));
+    const c = ctx.config.condition;
+    const result = c === 'false' ? false : toBoolean(c);
     return { output: { result }, handle: result ? 'true' : 'false' };
   },
 });
@@ -145,12 +141,15 @@ export const respondToWebhookNode = defineNodeType({
       .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid header name'), z.string())
       .default({})
       .meta({ title: 'Headers', description: 'Response headers.' }),
-    body: z
-      .unknown()
-      .optional()
-      .meta({ title: 'Body', description: 'Response body; objects are sent as JSON.' }),
+    body: z.unknown().optional().meta({
+      title: 'Body',
+      'x-json': true,
+      description:
+        'Response body. JSON (also JSON text with {{ }} values, e.g. {"total": {{ steps.sum.total }} }) is sent as application/json, other text as text/plain.',
+    }),
   }),
   outputs: ['main'],
+  jsonFields: ['body'],
   outputSchema: {
     type: 'object',
     properties: { status: { type: 'integer' }, headers: { type: 'object' }, body: {} },

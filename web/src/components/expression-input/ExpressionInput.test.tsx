@@ -20,12 +20,20 @@ const context: ExpressionContextValue = {
   dataSource: 'last run',
 };
 
-function Field({ raw = false, initial = '' }: { raw?: boolean; initial?: string }) {
+function Field({
+  json = false,
+  initial = '',
+  ctx = context,
+}: {
+  json?: boolean;
+  initial?: string;
+  ctx?: ExpressionContextValue;
+}) {
   const [value, setValue] = useState(initial);
   return (
-    <ExpressionContext.Provider value={context}>
+    <ExpressionContext.Provider value={ctx}>
       <label htmlFor="f">Field</label>
-      <ExpressionInput id="f" value={value} onChange={setValue} raw={raw} />
+      <ExpressionInput id="f" value={value} onChange={setValue} json={json} />
     </ExpressionContext.Provider>
   );
 }
@@ -98,18 +106,28 @@ describe('ExpressionInput', () => {
     await waitFor(() => expect(screen.getByTestId('expression-preview-error')).toBeInTheDocument());
   });
 
-  it('treats a raw JSONata field as an expression throughout', async () => {
-    const user = userEvent.setup();
-    render(<Field raw />);
-    const box = screen.getByLabelText('Field');
-    await user.type(box, 'steps.fetch_user.sta');
-    await user.keyboard('{Tab}');
-    expect(box).toHaveValue('steps.fetch_user.status');
-    await user.type(box, ' = 200');
-    await waitFor(() =>
-      expect(screen.getByTestId('expression-preview')).toHaveTextContent(
-        'Preview (last run): true',
-      ),
+  it('shows the value with its type, JSON in a JSON field', async () => {
+    render(
+      <Field
+        json
+        initial={'{"count": {{ trigger.body.count }}, "to": "{{ trigger.body.email }}"}'}
+      />,
     );
+    expect(await screen.findByTestId('expression-preview-type')).toHaveTextContent('object');
+    expect(screen.getByTestId('expression-preview-value')).toHaveTextContent(
+      '{"count":2,"to":"ann@example.com"}',
+    );
+  });
+
+  it('shows one expression’s value with its own type', async () => {
+    render(<Field initial="{{ trigger.body.count }}" />);
+    expect(await screen.findByTestId('expression-preview-type')).toHaveTextContent('number');
+    expect(screen.getByTestId('expression-preview-value')).toHaveTextContent('2');
+  });
+
+  it('reports a broken expression inline even before any run', async () => {
+    render(<Field initial="{{ steps.a. }}" ctx={{ ...context, data: null, dataSource: null }} />);
+    const error = await screen.findByTestId('expression-preview-error');
+    expect(error.textContent).toMatch(/^Unexpected end of expression/);
   });
 });

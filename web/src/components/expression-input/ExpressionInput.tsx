@@ -8,10 +8,11 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { cx } from '../../lib/cx';
-import { hasTemplate, previewField, type PreviewResult } from '../../lib/expressions';
+import { hasTemplate, previewField, valueType, type PreviewResult } from '../../lib/expressions';
 import { previewValue } from '../../lib/format';
 import { inputClass } from '../TextField';
 import { useExpressionContextValue } from './context';
+import { DATA_PATH_MIME, useInsertionTarget } from './insertion';
 import {
   applySuggestion,
   completionContext,
@@ -23,8 +24,8 @@ export interface ExpressionInputProps {
   id?: string;
   value: string;
   onChange: (value: string) => void;
-  /** The whole field is JSONata (e.g. an If condition), not text with `{{ }}`. */
-  raw?: boolean;
+  /** The field holds JSON: JSON text with `{{ }}` values becomes JSON (the preview says so). */
+  json?: boolean;
   multiline?: boolean;
   placeholder?: string;
   invalid?: boolean;
@@ -37,15 +38,16 @@ export interface ExpressionInputProps {
 }
 
 /**
- * A text field that understands expressions: typing `{{` (or anything in a raw JSONata field)
- * offers the trigger's fields and upstream steps' outputs; below it, a live preview of the value
- * on the last run's data.
+ * A text field that understands expressions: typing `{{` offers the trigger's fields and
+ * upstream steps' outputs; below it, a live preview of the value and its type on the last run's
+ * data, and any error inline. The Input view inserts into the field focused last (click), or
+ * wherever a path is dropped.
  */
 export function ExpressionInput({
   id,
   value,
   onChange,
-  raw = false,
+  json = false,
   multiline = false,
   placeholder,
   invalid,
@@ -64,6 +66,27 @@ export function ExpressionInput({
   const [active, setActive] = useState(0);
   const [focused, setFocused] = useState(false);
   const pendingCaret = useRef<number | null>(null);
+  const fieldId = useId();
+  const latest = useRef({ value, onChange });
+  latest.current = { value, onChange };
+  const setTarget = useInsertionTarget((s) => s.setTarget);
+  const clearTarget = useInsertionTarget((s) => s.clear);
+  useEffect(() => () => clearTarget(fieldId), [clearTarget, fieldId]);
+  const register = () => {
+    if (plain) return;
+    setTarget({
+      id: fieldId,
+      insert: (text) => {
+        const el = ref.current;
+        const current = latest.current.value;
+        const at = el && el.selectionStart !== null ? el.selectionStart : current.length;
+        const end = el && el.selectionEnd !== null ? el.selectionEnd : at;
+        pendingCaret.current = at + text.length;
+        latest.current.onChange(current.slice(0, at) + text + current.slice(end));
+        el?.focus();
+      },
+    });
+  };
 
   const options = useMemo(
     () => (ctx ? filterSuggestions(suggestions, ctx.token) : []),
@@ -83,16 +106,15 @@ export function ExpressionInput({
     const el = ref.current;
     if (!el) return;
     el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight + 2, multiline || raw ? 240 : 120)}px`;
-  }, [value, multiline, raw]);
+    el.style.height = `${Math.min(el.scrollHeight + 2, multiline ? 240 : 120)}px`;
+  }, [value, multiline]);
 
-  const refresh = (text: string, caret: number, explicit = false) => {
+  const refresh = (text: string, caret: number) => {
     if (plain) return;
-    const c = completionContext(text, caret, raw);
+    const c = completionContext(text, caret);
     setCtx(c);
     setActive(0);
-    // In a raw field only suggest once something is typed (or on Ctrl+Space).
-    setOpen(c !== null && (explicit || !raw || c.token.length > 0));
+    setOpen(c !== null);
   };
 
   const accept = (index: number) => {
@@ -102,14 +124,14 @@ export function ExpressionInput({
     pendingCaret.current = next.cursor;
     onChange(next.text);
     // keep suggesting deeper paths after a pick ("steps.a" → "steps.a.body")
-    setCtx(completionContext(next.text, next.cursor, raw));
+    setCtx(completionContext(next.text, next.cursor));
     setOpen(false);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === ' ' && e.ctrlKey) {
       e.preventDefault();
-      refresh(value, e.currentTarget.selectionStart ?? value.length, true);
+      refresh(value, e.currentTarget.selectionStart ?? value.length);
       return;
     }
     if (showList) {
@@ -135,26 +157,19 @@ export function ExpressionInput({
         return;
       }
     }
-    if (e.key === 'Enter' && !multiline && !raw) e.preventDefault();
+    if (e.key === 'Enter' && !multiline) e.preventDefault();
   };
 
-  const expressionLike = !plain && (raw || hasTemplate(value));
+  const expressionLike = !plain && hasTemplate(value);
   return (
     <div className="relative">
       <textarea
         ref={ref}
         id={id}
-        rows={multiline || raw ? 2 : 1}
+        rows={multiline ? 2 : 1}
         value={value}
         spellCheck={false}
-        placeholder={
-          placeholder ??
-          (raw
-            ? 'JSONata, e.g. steps.fetch.body.total > 100'
-            : plain
-              ? undefined
-              : 'Text, or {{ }} to insert data')
-        }
+        placeholder={placeholder ?? (plain ? undefined : 'Text, or {{ }} to insert data')}
         autoFocus={autoFocus}
         required={required}
         role="combobox"
@@ -180,7 +195,29 @@ export function ExpressionInput({
         }}
         onKeyDown={onKeyDown}
         onClick={(e) => refresh(value, e.currentTarget.selectionStart ?? value.length)}
-        onFocus={() => setFocused(true)}
+        onFocus={() => {
+          setFocused(true);
+          register();
+        }}
+        onDragOver={(e) => {
+          if (plain || !e.dataTransfer.types.includes(DATA_PATH_MIME)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDrop={(e) => {
+          const text = plain ? '' : e.dataTransfer.getData(DATA_PATH_MIME);
+          if (!text) return;
+          // Inserted here rather than by the browser, so every browser (and a synthetic drag)
+          // puts it at the caret the field had, or at the end, and the edit goes through onChange.
+          e.preventDefault();
+          const el = e.currentTarget;
+          const focusedHere = document.activeElement === el;
+          const at = focusedHere ? el.selectionStart : value.length;
+          const end = focusedHere ? el.selectionEnd : at;
+          pendingCaret.current = at + text.length;
+          onChange(value.slice(0, at) + text + value.slice(end));
+          el.focus();
+        }}
         onBlur={() => {
           setFocused(false);
           setOpen(false);
@@ -220,7 +257,7 @@ export function ExpressionInput({
         <ExpressionPreview
           id={previewId}
           value={value}
-          raw={raw}
+          json={json}
           data={data}
           dataSource={dataSource}
         />
@@ -232,25 +269,23 @@ export function ExpressionInput({
 function ExpressionPreview({
   id,
   value,
-  raw,
+  json,
   data,
   dataSource,
 }: {
   id: string;
   value: string;
-  raw: boolean;
+  json: boolean;
   data: ReturnType<typeof useExpressionContextValue>['data'];
   dataSource: string | null;
 }) {
   const [result, setResult] = useState<PreviewResult | null>(null);
   useEffect(() => {
-    if (!data) {
-      setResult(null);
-      return;
-    }
     let live = true;
+    // Without data the expressions still parse (or not): errors show before any run.
+    const on = data ?? { trigger: undefined, steps: {} };
     const t = setTimeout(() => {
-      void previewField(value, data, raw).then((r) => {
+      void previewField(value, on, json).then((r) => {
         if (live) setResult(r);
       });
     }, 120);
@@ -258,8 +293,20 @@ function ExpressionPreview({
       live = false;
       clearTimeout(t);
     };
-  }, [value, raw, data]);
+  }, [value, json, data]);
 
+  if (result && !result.ok) {
+    return (
+      <p
+        id={id}
+        aria-live="polite"
+        className="mt-1 text-xs text-red-700"
+        data-testid="expression-preview-error"
+      >
+        {result.error}
+      </p>
+    );
+  }
   if (!data) {
     return (
       <p id={id} className="mt-1 text-xs text-slate-400">
@@ -268,27 +315,29 @@ function ExpressionPreview({
     );
   }
   if (!result) return <p id={id} className="mt-1 h-4" />;
-  if (!result.ok) {
-    return (
-      <p id={id} className="mt-1 text-xs text-red-700" data-testid="expression-preview-error">
-        {result.error}
-      </p>
-    );
-  }
+  const type = valueType(result.value);
   return (
     <p
       id={id}
-      className="mt-1 truncate text-xs text-slate-500"
+      className="mt-1 flex gap-1 text-xs text-slate-500"
       data-testid="expression-preview"
       title={typeof result.value === 'string' ? result.value : previewValue(result.value, 2000)}
     >
-      <span className="text-slate-400">
-        {dataSource ? `Preview (${dataSource}): ` : 'Preview: '}
+      <span className="shrink-0 text-slate-400">
+        {dataSource ? `Preview (${dataSource}):` : 'Preview:'}
       </span>
-      <span className="font-mono text-slate-700">
+      <span
+        className="shrink-0 rounded bg-slate-100 px-1 text-slate-600"
+        data-testid="expression-preview-type"
+      >
+        {type}
+      </span>
+      <span className="truncate font-mono text-slate-700" data-testid="expression-preview-value">
         {result.value === undefined
-          ? 'undefined (nothing at this path)'
-          : previewValue(result.value, 200)}
+          ? '(nothing at this path)'
+          : typeof result.value === 'string'
+            ? JSON.stringify(result.value)
+            : previewValue(result.value, 200)}
       </span>
     </p>
   );

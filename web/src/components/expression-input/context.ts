@@ -9,6 +9,8 @@ export interface ExpressionContextValue {
   data: ExpressionData | null;
   /** Where the data came from, shown under previews. */
   dataSource: string | null;
+  /** The data a field can use, by source (the trigger, each upstream step), for the Input view. */
+  groups?: Array<{ root: string; label: string; fromRun: boolean }>;
 }
 
 export const EMPTY_EXPRESSION_CONTEXT: ExpressionContextValue = {

@@ -14,3 +14,9 @@ export {
   type DataSource,
   type Suggestion,
 } from './suggestions';
+export {
+  DATA_PATH_MIME,
+  expressionFor,
+  useInsertionTarget,
+  type InsertionTarget,
+} from './insertion';

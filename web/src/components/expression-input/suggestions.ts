@@ -162,19 +162,11 @@ export interface CompletionContext {
 const TOKEN = /[A-Za-z0-9_$.`[\]]*$/;
 
 /**
- * Where autocomplete applies at `cursor`. In a template field only inside an open `{{`; in a raw
- * JSONata field (`raw`) anywhere. Returns null when the caret is in plain text.
+ * Where autocomplete applies at `cursor`: inside an open `{{`. Returns null when the caret is in
+ * plain text.
  */
-export function completionContext(
-  text: string,
-  cursor: number,
-  raw = false,
-): CompletionContext | null {
+export function completionContext(text: string, cursor: number): CompletionContext | null {
   const before = text.slice(0, cursor);
-  if (raw) {
-    const token = TOKEN.exec(before)?.[0] ?? '';
-    return { from: cursor - token.length, to: cursor, token, needsClose: false, needsSpace: false };
-  }
   const open = before.lastIndexOf('{{');
   if (open < 0) return null;
   const inner = before.slice(open + 2);

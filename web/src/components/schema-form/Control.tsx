@@ -131,12 +131,18 @@ export function Control({
       return (
         <ExpressionInput
           id={id}
-          raw
-          value={typeof value === 'string' ? value : ''}
-          onChange={(v) => onValue(v)}
+          multiline
+          json={schema['x-json'] === true}
+          value={
+            typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value)
+          }
+          onChange={(v) => onValue(v === '' ? undefined : v)}
           invalid={invalid}
           describedBy={describedBy}
           required={required}
+          placeholder={
+            typeof schema['x-placeholder'] === 'string' ? schema['x-placeholder'] : undefined
+          }
         />
       );
     case 'connection':
@@ -177,6 +183,7 @@ export function Control({
       return (
         <JsonInput
           id={id}
+          json={schema['x-json'] === true}
           value={value}
           onValue={onValue}
           invalid={invalid}

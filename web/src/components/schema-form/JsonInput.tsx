@@ -9,8 +9,11 @@ export function JsonInput({
   onValue,
   invalid,
   describedBy,
+  json = false,
 }: {
   id: string;
+  /** The field holds JSON: JSON text with `{{ }}` values becomes JSON at run time. */
+  json?: boolean;
   value: unknown;
   onValue: (v: unknown) => void;
   invalid: boolean;
@@ -30,6 +33,7 @@ export function JsonInput({
         id={id}
         value={text}
         multiline
+        json={json}
         invalid={invalid}
         describedBy={describedBy}
         plain={!expressions}
@@ -45,7 +49,14 @@ export function JsonInput({
       />
       <p className="mt-1 text-xs text-slate-400">
         {expressions ? (
-          <>JSON value, or text. {'{{ }}'} expressions work inside strings.</>
+          json ? (
+            <>
+              JSON, or text. {'{{ }}'} values work anywhere: {'{"total": {{ steps.sum.total }} }'}{' '}
+              is sent as JSON.
+            </>
+          ) : (
+            <>JSON value, or text. {'{{ }}'} expressions work inside strings.</>
+          )
         ) : (
           'JSON value, or text.'
         )}

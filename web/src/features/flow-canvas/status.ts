@@ -18,7 +18,7 @@ export interface NodeValueSource<T> {
 export type StepRun = Pick<
   ExecutionStep,
   'status' | 'attempts' | 'maxAttempts' | 'durationMs' | 'handle'
->;
+> & { error?: ExecutionStep['error'] };
 
 export interface CanvasStatus {
   /** Run state per node: the builder's last test run, or the execution on view. */

@@ -14,7 +14,7 @@ const graph: WorkflowGraph = {
       id: 'check',
       type: 'if',
       position: { x: 300, y: 0 },
-      config: { condition: 'trigger.body.ok' },
+      config: { condition: '{{ trigger.body.ok }}' },
     },
     {
       id: 'fetch',
@@ -261,7 +261,7 @@ describe('editor store', () => {
     };
     load(big);
     const before = store().nodes;
-    store().updateConfig('n100', { expression: '1' });
+    store().updateConfig('n100', { expression: '{{ 1 }}' });
     const after = store().nodes;
     const changed = after.filter((n, i) => n !== before[i]).map((n) => n.id);
     expect(changed).toEqual(['n100']);

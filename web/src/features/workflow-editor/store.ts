@@ -98,6 +98,9 @@ export interface EditorState {
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect: (connection: Connection) => void;
   isValidConnection: (connection: Connection | FlowEdge) => boolean;
+  /** Why the connection being dragged is refused (shown while dragging), else null. */
+  connectionRefusal: string | null;
+  setConnectionRefusal: (message: string | null) => void;
   addNode: (nodeType: string, kind: NodeKind, options?: edit.AddNodeOptions) => string;
   /** Adds an empty sticky note at a canvas position; returns its id. */
   addNote: (position: { x: number; y: number }) => string;
@@ -265,7 +268,14 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       else set({ edges });
     },
 
-    isValidConnection: (c) => edit.canConnect(asGraph(get()), c),
+    isValidConnection: (c) => {
+      const problem = edit.connectionProblem(asGraph(get()), c);
+      if (problem !== get().connectionRefusal) set({ connectionRefusal: problem });
+      return problem === null;
+    },
+
+    connectionRefusal: null,
+    setConnectionRefusal: (message) => set({ connectionRefusal: message }),
 
     onConnect: (c) => {
       const next = edit.connect(asGraph(get()), c);

@@ -65,7 +65,10 @@ export function StepRunDetails({
         </StatusBadge>
         <span className="text-slate-500">{formatDuration(step.durationMs)}</span>
         <span className="text-slate-500">
-          Attempt {step.attempts || 0} of {step.maxAttempts || 1}
+          {step.status === 'failed' && step.attempts < step.maxAttempts
+            ? // refused for good: the remaining attempts were never going to help
+              `Not retried (attempt ${step.attempts || 1} of ${step.maxAttempts} allowed)`
+            : `Attempt ${step.attempts || 0} of ${step.maxAttempts || 1}`}
         </span>
         {step.handle && step.handle !== 'main' && (
           <span className="text-slate-500">

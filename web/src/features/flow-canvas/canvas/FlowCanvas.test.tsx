@@ -84,4 +84,23 @@ describe('FlowCanvas', () => {
     expect(screen.queryByTestId('node-issues-check')).not.toBeInTheDocument();
     expect(screen.getByRole('application', { name: 'Execution graph' })).toBeInTheDocument();
   });
+
+  it('says a refused step was not retried, with the reason, and counts spent retries', () => {
+    const runs = sourceOf<StepRun | undefined>(
+      {
+        start: run('failed', {
+          attempts: 1,
+          maxAttempts: 3,
+          error: { message: 'HTTP 404 Not Found', code: 'http_4xx' },
+        }),
+        check: run('failed', { attempts: 3, maxAttempts: 3, error: { message: 'timeout' } }),
+      },
+      undefined,
+    );
+    render(<Canvas runs={runs.source} />);
+    expect(screen.getByTestId('node-status-start')).toHaveTextContent(
+      'Failed, not retried: HTTP 404 Not Found',
+    );
+    expect(screen.getByTestId('node-status-check')).toHaveTextContent('Failed after 3 attempts');
+  });
 });

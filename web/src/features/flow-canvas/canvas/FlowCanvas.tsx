@@ -26,6 +26,8 @@ export interface FlowCanvasProps<N extends CanvasNode = CanvasNode>
   onEdgesChange?: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect?: (c: Connection) => void;
   isValidConnection?: IsValidConnection<FlowEdge>;
+  onConnectStart?: () => void;
+  onConnectEnd?: () => void;
   onNodeClick?: NodeMouseHandler<N>;
   onPaneClick?: () => void;
   onDrop?: (e: DragEvent<HTMLDivElement>) => void;
@@ -69,6 +71,8 @@ export function FlowCanvas<N extends CanvasNode = CanvasNode>({
   onEdgesChange,
   onConnect,
   isValidConnection,
+  onConnectStart,
+  onConnectEnd,
   onNodeClick,
   onPaneClick,
   onDrop,
@@ -96,6 +100,8 @@ export function FlowCanvas<N extends CanvasNode = CanvasNode>({
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
         onDrop={onDrop}

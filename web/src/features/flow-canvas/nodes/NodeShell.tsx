@@ -54,11 +54,13 @@ export interface NodeShellProps {
   children?: ReactNode;
 }
 
-function statusLine(
+/** What the node says about its step; `error` is the failure's message (a failed step). */
+export function statusLine(
   status: string,
   attempts: number,
   maxAttempts: number,
   durationMs: number | null | undefined,
+  error?: string,
 ): string {
   switch (status) {
     case 'running':
@@ -71,7 +73,11 @@ function statusLine(
       // A test run gave this step its pinned (or earlier) data instead of running it.
       return attempts === 0 ? 'Data reused, not run' : `Succeeded · ${formatDuration(durationMs)}`;
     case 'failed':
-      return maxAttempts > 1 ? `Failed after ${attempts}/${maxAttempts}` : 'Failed';
+      // Stopped before its attempts ran out: a refusal that retrying cannot change.
+      if (maxAttempts > 1 && attempts < maxAttempts)
+        return error ? `Failed, not retried: ${error}` : 'Failed, not retried';
+      if (maxAttempts > 1) return `Failed after ${attempts} attempts`;
+      return 'Failed';
     case 'queued':
       return 'Queued';
     case 'waiting':
@@ -102,6 +108,8 @@ export const NodeShell = memo(function NodeShell({
   const attempts = useStepRun(id, (run) => run?.attempts ?? 0);
   const maxAttempts = useStepRun(id, (run) => run?.maxAttempts ?? 0);
   const durationMs = useStepRun(id, (run) => run?.durationMs);
+  const error = useStepRun(id, (run) => run?.error?.message);
+  const line = status ? statusLine(status, attempts, maxAttempts, durationMs, error) : '';
   const issueCount = useIssueCount(id);
   const title = data.name || displayName || data.nodeType;
   const st = status ?? 'idle';
@@ -110,7 +118,7 @@ export const NodeShell = memo(function NodeShell({
       data-testid={`node-${id}`}
       data-status={st}
       data-kind={kind}
-      aria-label={`${title} (${displayName ?? data.nodeType})${status ? `, ${statusLine(status, attempts, maxAttempts, durationMs)}` : ''}${issueCount ? `, ${issueCount} problem${issueCount === 1 ? '' : 's'}` : ''}`}
+      aria-label={`${title} (${displayName ?? data.nodeType})${status ? `, ${line}` : ''}${issueCount ? `, ${issueCount} problem${issueCount === 1 ? '' : 's'}` : ''}`}
       className={cx(
         'relative w-56 rounded-lg border bg-white text-left shadow-sm transition-shadow',
         status ? STATUS_RING[status] : issueCount ? 'border-red-300' : 'border-slate-300',
@@ -139,8 +147,9 @@ export const NodeShell = memo(function NodeShell({
             STATUS_TEXT[status],
           )}
           data-testid={`node-status-${id}`}
+          title={line}
         >
-          {statusLine(status, attempts, maxAttempts, durationMs)}
+          {line}
         </div>
       )}
       {data.pinnedData !== undefined && (

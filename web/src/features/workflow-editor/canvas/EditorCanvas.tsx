@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
 import { Button } from '../../../components/Button';
 import { kindFor, outputsFor } from '../../../lib/graph';
@@ -66,6 +66,19 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
   const isValidConnection = useEditorStore((s) => s.isValidConnection);
   const addNote = useEditorStore((s) => s.addNote);
   const setNoteText = useEditorStore((s) => s.setNoteText);
+  const refusal = useEditorStore((s) => s.connectionRefusal);
+  const setRefusal = useEditorStore((s) => s.setConnectionRefusal);
+  const clearTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(clearTimer.current), []);
+  const onConnectStart = useCallback(() => {
+    clearTimeout(clearTimer.current);
+    setRefusal(null);
+  }, [setRefusal]);
+  // A refused drop leaves the reason on screen a moment: the user let go right on it.
+  const onConnectEnd = useCallback(() => {
+    clearTimeout(clearTimer.current);
+    clearTimer.current = setTimeout(() => setRefusal(null), 6000);
+  }, [setRefusal]);
   const { screenToFlowPosition } = useReactFlow();
   const store = useStoreApi();
   const addNode = useAddNode();
@@ -147,6 +160,8 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         onDrop={onDrop}
         onDragOver={onDragOver}
         onAddAfter={onAddAfter}
@@ -156,6 +171,16 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
           <Button size="sm" onClick={newNote} data-testid="add-note" title="Add a sticky note">
             + Note
           </Button>
+        </Panel>
+        <Panel position="top-center" className="pointer-events-none">
+          {/* Always mounted, so screen readers announce the reason when it appears. */}
+          <div role="status" aria-live="polite" data-testid="connection-refusal">
+            {refusal && (
+              <p className="max-w-md rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 shadow">
+                {refusal}
+              </p>
+            )}
+          </div>
         </Panel>
         {nodes.length === 0 && (
           <Panel position="top-center" className="pointer-events-none mt-24">

@@ -11,6 +11,7 @@ import { useEditorStore } from '../store';
 import type { StepNodeData } from '../../../lib/graph';
 import { SchemaForm, type FormWidgets } from '../../../components/schema-form';
 import { ConnectionPicker, OptionsSelect } from '../../connections';
+import { InputView, useInputViewOpen } from './InputView';
 import { ScheduleDetails, WebhookDetails } from './TriggerDetails';
 import { PinnedDataSection, RunStepSection, TestWebhookSection } from '../testing';
 
@@ -32,6 +33,8 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
   const executionId = useExecutionStore((s) => s.execution?.id);
   const [tab, setTab] = useState<Tab>(hasRun ? 'run' : 'config');
   const exprCtx = useExpressionContext(nodeId);
+  const inputOpen = useInputViewOpen((s) => s.open);
+  const toggleInput = useInputViewOpen((s) => s.toggle);
 
   useEffect(() => {
     setTab(useExecutionStore.getState().steps[nodeId] ? 'run' : 'config');
@@ -59,98 +62,137 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
         description={info?.description}
         onDelete={() => deleteNode(nodeId)}
       />
-      <div role="tablist" aria-label="Step panel" className="flex border-b border-slate-200 px-2">
-        <button
-          role="tab"
-          id="tab-config"
-          aria-selected={tab === 'config'}
-          aria-controls="panel-config"
-          className={tabClass('config')}
-          onClick={() => setTab('config')}
-        >
-          Configure
-          {issues && issues.length > 0 && (
-            <span
-              className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
-              aria-label={`${issues.length} problems`}
+      <ExpressionContext.Provider value={exprCtx}>
+        <div className="flex min-h-0 flex-1">
+          {kind !== 'trigger' && inputOpen && (
+            <section
+              aria-labelledby="input-title"
+              className="flex w-[300px] shrink-0 flex-col border-r border-slate-200"
             >
-              {issues.length}
-            </span>
+              <h2
+                id="input-title"
+                className="border-b border-slate-200 px-4 py-2 text-sm font-medium text-slate-700"
+              >
+                Input
+              </h2>
+              <div className="min-h-0 flex-1 overflow-y-auto p-3">
+                <InputView />
+              </div>
+            </section>
           )}
-        </button>
-        <button
-          role="tab"
-          id="tab-run"
-          aria-selected={tab === 'run'}
-          aria-controls="panel-run"
-          className={tabClass('run')}
-          onClick={() => setTab('run')}
-          data-testid="tab-run-data"
-        >
-          Last run
-          {step && (
-            <span
-              aria-hidden="true"
-              className={cx(
-                'ml-1.5 inline-block h-2 w-2 rounded-full',
-                step.status === 'succeeded'
-                  ? 'bg-emerald-500'
-                  : step.status === 'failed'
-                    ? 'bg-red-500'
-                    : step.status === 'skipped'
-                      ? 'bg-slate-300'
-                      : 'bg-blue-500',
+          <div className="flex min-w-0 flex-1 flex-col">
+            <div className="flex items-center border-b border-slate-200 px-2">
+              {kind !== 'trigger' && (
+                <button
+                  type="button"
+                  aria-expanded={inputOpen}
+                  onClick={toggleInput}
+                  data-testid="toggle-input-view"
+                  title="The data of earlier steps, to drag into parameters"
+                  className="mr-1 rounded px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                >
+                  {inputOpen ? '◂ Input' : 'Input ▸'}
+                </button>
               )}
-            />
-          )}
-        </button>
-      </div>
-      <div className="min-h-0 flex-1 overflow-y-auto p-4">
-        {tab === 'config' ? (
-          <div role="tabpanel" id="panel-config" aria-labelledby="tab-config" className="space-y-4">
-            {kind === 'trigger' && data.nodeType === 'webhook' && (
-              <>
-                <WebhookDetails config={data.config} />
-                <TestWebhookSection nodeId={nodeId} />
-              </>
-            )}
-            {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
-            {kind === 'trigger' && data.nodeType === 'schedule' && (
-              <ScheduleDetails config={data.config} />
-            )}
-            {info ? (
-              <ExpressionContext.Provider value={exprCtx}>
-                <SchemaForm
-                  key={nodeId}
-                  schema={info.configSchema}
-                  value={data.config}
-                  onChange={(next, path) => updateConfig(nodeId, next, path)}
-                  issues={issues}
-                  idPrefix={`cfg-${nodeId}`}
-                  expressions={kind !== 'trigger'}
-                  widgets={WIDGETS}
-                />
-              </ExpressionContext.Provider>
-            ) : catalogReady ? (
-              <InlineError
-                message={`The step type “${data.nodeType}” is not available on this server. Delete this step or replace it.`}
-              />
-            ) : (
-              <p className="text-sm text-slate-500">Loading this step’s settings…</p>
-            )}
-            {kind !== 'trigger' && <RetrySettings nodeId={nodeId} retry={data.retry} />}
+              <div role="tablist" aria-label="Step panel" className="flex">
+                <button
+                  role="tab"
+                  id="tab-config"
+                  aria-selected={tab === 'config'}
+                  aria-controls="panel-config"
+                  className={tabClass('config')}
+                  onClick={() => setTab('config')}
+                >
+                  Parameters
+                  {issues && issues.length > 0 && (
+                    <span
+                      className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
+                      aria-label={`${issues.length} problems`}
+                    >
+                      {issues.length}
+                    </span>
+                  )}
+                </button>
+                <button
+                  role="tab"
+                  id="tab-run"
+                  aria-selected={tab === 'run'}
+                  aria-controls="panel-run"
+                  className={tabClass('run')}
+                  onClick={() => setTab('run')}
+                  data-testid="tab-run-data"
+                >
+                  Output
+                  {step && (
+                    <span
+                      aria-hidden="true"
+                      className={cx(
+                        'ml-1.5 inline-block h-2 w-2 rounded-full',
+                        step.status === 'succeeded'
+                          ? 'bg-emerald-500'
+                          : step.status === 'failed'
+                            ? 'bg-red-500'
+                            : step.status === 'skipped'
+                              ? 'bg-slate-300'
+                              : 'bg-blue-500',
+                      )}
+                    />
+                  )}
+                </button>
+              </div>
+            </div>
+            <div className="min-h-0 flex-1 overflow-y-auto p-4">
+              {tab === 'config' ? (
+                <div
+                  role="tabpanel"
+                  id="panel-config"
+                  aria-labelledby="tab-config"
+                  className="space-y-4"
+                >
+                  {kind === 'trigger' && data.nodeType === 'webhook' && (
+                    <>
+                      <WebhookDetails config={data.config} />
+                      <TestWebhookSection nodeId={nodeId} />
+                    </>
+                  )}
+                  {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
+                  {kind === 'trigger' && data.nodeType === 'schedule' && (
+                    <ScheduleDetails config={data.config} />
+                  )}
+                  {info ? (
+                    <SchemaForm
+                      key={nodeId}
+                      schema={info.configSchema}
+                      value={data.config}
+                      onChange={(next, path) => updateConfig(nodeId, next, path)}
+                      issues={issues}
+                      idPrefix={`cfg-${nodeId}`}
+                      expressions={kind !== 'trigger'}
+                      widgets={WIDGETS}
+                    />
+                  ) : catalogReady ? (
+                    <InlineError
+                      message={`The step type “${data.nodeType}” is not available on this server. Delete this step or replace it.`}
+                    />
+                  ) : (
+                    <p className="text-sm text-slate-500">Loading this step’s settings…</p>
+                  )}
+                  {kind !== 'trigger' && <RetrySettings nodeId={nodeId} retry={data.retry} />}
+                </div>
+              ) : (
+                <div role="tabpanel" id="panel-run" aria-labelledby="tab-run" className="space-y-4">
+                  {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
+                  <PinnedDataSection nodeId={nodeId} />
+                  <StepRunDetails
+                    step={step}
+                    emptyText="This step has not run yet. Click “Run once” to test the workflow with a sample payload."
+                  />
+                </div>
+              )}
+            </div>
           </div>
-        ) : (
-          <div role="tabpanel" id="panel-run" aria-labelledby="tab-run" className="space-y-4">
-            {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
-            <PinnedDataSection nodeId={nodeId} />
-            <StepRunDetails
-              step={step}
-              emptyText="This step has not run yet. Click “Run once” to test the workflow with a sample payload."
-            />
-          </div>
-        )}
-      </div>
+        </div>
+      </ExpressionContext.Provider>
     </div>
   );
 }

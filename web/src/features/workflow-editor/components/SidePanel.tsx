@@ -2,18 +2,30 @@ import { Link } from 'react-router';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '../../../components/Button';
 import { StatusBadge } from '../../../components/StatusBadge';
+import { cx } from '../../../lib/cx';
 import { formatDuration, formatRelative } from '../../../lib/format';
 import { useExecutionStore } from '../../executions';
 import { useEditorStore } from '../store';
+import { useInputViewOpen } from './InputView';
 import { NodePanel } from './NodePanel';
 
 /** Right-hand panel: the selected step, or the workflow overview (problems, last run). */
 export function SidePanel() {
   const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
+  // A step (not the trigger) shows its Input beside its Parameters: the panel is wider then.
+  const inputOpen = useInputViewOpen((s) => s.open);
+  const withInput =
+    useEditorStore(
+      (s) =>
+        !!s.selectedNodeId && s.nodes.find((n) => n.id === s.selectedNodeId)?.type !== 'trigger',
+    ) && inputOpen;
   return (
     <aside
       aria-label="Details"
-      className="flex w-[380px] shrink-0 flex-col border-l border-slate-200 bg-white"
+      className={cx(
+        'flex shrink-0 flex-col border-l border-slate-200 bg-white',
+        withInput ? 'w-[680px] max-w-[60vw]' : 'w-[380px]',
+      )}
     >
       {selectedNodeId ? (
         <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />

@@ -4,6 +4,7 @@ import { fromApiGraph, kindFor, LAYER_GAP, ROW_GAP } from '../../../lib/graph';
 import {
   addNode,
   canConnect,
+  connectionProblem,
   connect,
   copySelection,
   paste,
@@ -57,6 +58,14 @@ describe('graph edits (framework-free)', () => {
     expect(canConnect(g, c('check', 'fetch', 'true'))).toBe(false);
     expect(canConnect(g, c('fetch', 'check'))).toBe(false);
     expect(connect(g, c('fetch', 'check'))).toBeNull();
+    // each refusal says why, in words shown while dragging
+    expect(connectionProblem(g, c('fetch', 'check'))).toBe(
+      'Not connected: “check” already runs before “fetch”, so this would make a loop. Workflows cannot loop back.',
+    );
+    expect(connectionProblem(g, c('fetch', 'hook'))).toMatch(/is the trigger/);
+    expect(connectionProblem(g, c('fetch', 'fetch'))).toBe('“fetch” cannot connect to itself.');
+    expect(connectionProblem(g, c('check', 'fetch', 'true'))).toMatch(/already connected/);
+    expect(connectionProblem(g, c('check', 'fetch', 'false'))).toBeNull();
 
     const next = connect(g, c('check', 'fetch', 'false'));
     expect(next && links(next)).toEqual([

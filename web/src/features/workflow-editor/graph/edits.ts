@@ -65,17 +65,34 @@ export function rewriteRefs(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-/** A connection is refused into a trigger, onto itself, twice from one handle, or into a cycle. */
-export function canConnect(graph: EditorGraph, c: ConnectionRequest): boolean {
-  if (!c.source || !c.target || c.source === c.target) return false;
+/**
+ * Why a connection is refused, in words a user reads while dragging it: into a trigger, onto
+ * itself, twice from one handle, or into a cycle. Null when it is allowed.
+ */
+export function connectionProblem(graph: EditorGraph, c: ConnectionRequest): string | null {
+  if (!c.source || !c.target) return 'Drop the connection on the input of a step.';
+  const name = (id: string) => {
+    const n = graph.nodes.find((x) => x.id === id);
+    return `“${n?.data.name || id}”`;
+  };
+  if (c.source === c.target) return `${name(c.source)} cannot connect to itself.`;
   const target = graph.nodes.find((n) => n.id === c.target);
-  if (!target || target.type === 'trigger') return false;
+  if (!target) return 'Drop the connection on the input of a step.';
+  if (target.type === 'trigger')
+    return `${name(c.target)} is the trigger: it starts the workflow, so nothing connects into it.`;
   const handle = c.sourceHandle ?? 'main';
   const duplicate = graph.edges.some(
     (e) => e.source === c.source && (e.sourceHandle ?? 'main') === handle && e.target === c.target,
   );
-  if (duplicate) return false;
-  return !wouldCreateCycle(c.source, c.target, graph.edges);
+  if (duplicate) return `${name(c.source)} is already connected to ${name(c.target)}.`;
+  if (wouldCreateCycle(c.source, c.target, graph.edges))
+    return `Not connected: ${name(c.target)} already runs before ${name(c.source)}, so this would make a loop. Workflows cannot loop back.`;
+  return null;
+}
+
+/** A connection is refused into a trigger, onto itself, twice from one handle, or into a cycle. */
+export function canConnect(graph: EditorGraph, c: ConnectionRequest): boolean {
+  return connectionProblem(graph, c) === null;
 }
 
 /** The graph with the connection added, or null when `canConnect` refuses it. */

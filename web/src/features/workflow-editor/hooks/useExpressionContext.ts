@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { JsonSchema } from '../../../lib/api-types';
 import type { ExpressionData } from '../../../lib/expressions';
 import { useExecutionStore } from '../../executions';
 import { useNodeTypesStore } from '../../node-types';
@@ -9,12 +10,15 @@ import {
   type DataSource,
   type ExpressionContextValue,
 } from '../../../components/expression-input';
+import { inferOutputSchema } from '../../../lib/output-schema';
 import { upstreamOf } from '../graph';
 import { useEditorStore } from '../store';
 
 /**
- * Autocomplete sources and preview data for one node's fields: the trigger and the steps that
- * can run before it, with values from the last run when there is one, else their output schemas.
+ * Autocomplete sources, the Input view and preview data for one node's fields: the trigger and
+ * the steps that can run before it, with values from the last run when there is one, else their
+ * output schemas (the node type's, or one read from the config: a transform's output keys, a
+ * manual trigger's sample).
  */
 export function useExpressionContext(nodeId: string | null): ExpressionContextValue {
   const edges = useEditorStore((s) => s.edges);
@@ -30,6 +34,14 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
       s.nodes.find((n) => n.type === 'trigger' && n.data.nodeType === 'manual')?.data.config
         .samplePayload,
   );
+  // Configs whose shape tells a step's output (transform, manual trigger), as stable strings.
+  const shapeConfigs = useEditorStore(
+    useShallow((s) =>
+      s.nodes
+        .filter((n) => n.data.nodeType === 'transform' || n.data.nodeType === 'manual')
+        .map((n) => `${n.id}\u0000${JSON.stringify(n.data.config)}`),
+    ),
+  );
   const execution = useExecutionStore((s) => s.execution);
   const byType = useNodeTypesStore((s) => s.byType);
 
@@ -39,6 +51,14 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
       return { id, kind, nodeType, name };
     });
     const steps = Object.fromEntries((execution?.steps ?? []).map((s) => [s.nodeId, s]));
+    const inferred = new Map<string, JsonSchema | undefined>();
+    for (const line of shapeConfigs) {
+      const [id, json] = line.split('\u0000');
+      const n = nodes.find((x) => x.id === id);
+      if (n) inferred.set(id, inferOutputSchema(n.nodeType, JSON.parse(json)));
+    }
+    const schemaOf = (id: string, nodeType: string) =>
+      inferred.get(id) ?? byType[nodeType]?.outputSchema;
     const trigger = nodes.find((n) => n.kind === 'trigger');
     const triggerStep = trigger ? steps[trigger.id] : undefined;
     let triggerValue: unknown;
@@ -65,7 +85,7 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
         label: t?.displayName ?? trigger.nodeType,
         value: triggerValue,
         hasValue: hasTrigger,
-        schema: t?.outputSchema,
+        schema: schemaOf(trigger.id, trigger.nodeType),
       });
     }
     const upstream = nodeId ? upstreamOf(nodeId, edges) : [];
@@ -84,14 +104,24 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
         label: `${n.name || t?.displayName || n.nodeType}`,
         value: step?.output,
         hasValue,
-        schema: t?.outputSchema,
+        schema: schemaOf(id, n.nodeType),
       });
     }
     if (trigger && trigger.id !== nodeId) sources.push(EXECUTION_SOURCE);
     const data: ExpressionData | null =
       hasTrigger || Object.keys(stepData).length > 0
-        ? { trigger: triggerValue, steps: stepData }
+        ? {
+            trigger: triggerValue,
+            steps: stepData,
+            // The run's id is known only from a run: a sample previews the step id alone.
+            execution: { id: execution?.id ?? '', stepId: nodeId ?? '' },
+          }
         : null;
-    return { suggestions: buildSuggestions(sources), data, dataSource };
-  }, [nodeInfo, edges, execution, byType, nodeId, triggerSample]);
+    const groups = sources.map((src) => ({
+      root: src.root,
+      label: src.label ?? src.root,
+      fromRun: src.hasValue,
+    }));
+    return { suggestions: buildSuggestions(sources), data, dataSource, groups };
+  }, [nodeInfo, shapeConfigs, edges, execution, byType, nodeId, triggerSample]);
 }

@@ -2,10 +2,12 @@ import { messagingMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { workflowsMigration } from './2026_11_26_001_workflows';
 import { versionPublisherMigration } from './2026_12_01_001_version_publisher';
+import { oneExpressionSyntaxMigration } from './2026_12_01_002_one_expression_syntax';
 
 /** This service's migrations, run in name order inside its own schema. */
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_workflows': workflowsMigration,
   '2026_12_01_001_version_publisher': versionPublisherMigration,
+  '2026_12_01_002_one_expression_syntax': oneExpressionSyntaxMigration,
 };
