@@ -186,7 +186,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       const doc = JSON.parse(file);
       expect(doc).toMatchObject({
         format: 'flowgenie.workflow',
-        formatVersion: 1,
+        formatVersion: 2,
         name: 'Plus buttons',
       });
       expect(doc.graph.nodes).toHaveLength(5);

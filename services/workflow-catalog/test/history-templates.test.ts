@@ -67,7 +67,7 @@ describe('version history', () => {
             changes: [
               {
                 path: 'config.expression',
-                before: '{ "n": trigger.n }',
+                before: '{{ { "n": trigger.n } }}',
                 after: '{{ { "n": trigger.n * 2 } }}',
               },
             ],
