@@ -43,6 +43,11 @@ const ROUTES: Record<
     }),
     field: 'description',
   },
+  'POST /workflows/from-template': {
+    path: () => '/workflows/from-template',
+    body: () => ({ templateId: 'webhook-transform-respond', name: 'from a template' }),
+    field: 'name',
+  },
   'PUT /workflows/:id': {
     path: () => `/workflows/${workflowId}`,
     body: () => ({ name: 'renamed' }),
