@@ -14,3 +14,4 @@ export * from './secrets-key';
 export * from './secrets-key-factory';
 export * from './json-guard';
 export * from './unavailable';
+export * from './service-token';

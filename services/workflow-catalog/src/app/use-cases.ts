@@ -14,7 +14,6 @@ import { listNodeTypes } from './list-node-types';
 import { listVersions } from './list-versions';
 import { listWorkflows } from './list-workflows';
 import { publishWorkflow } from './publish-workflow';
-import { recordExecution } from './record-execution';
 import { updateWorkflow } from './update-workflow';
 import { validateWorkflow } from './validate-workflow';
 
@@ -38,7 +37,6 @@ export function buildUseCases(deps: CatalogDeps) {
     listNodeTypes: listNodeTypes(),
     getSchedule: getSchedule(deps),
     getRunSpec: getRunSpec(deps),
-    recordExecution: recordExecution(deps),
   };
 }
 export type UseCases = ReturnType<typeof buildUseCases>;

@@ -1,9 +1,11 @@
 import { messagingMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { workflowsMigration } from './2026_11_26_001_workflows';
+import { dropLastExecutionMigration } from './2026_12_01_001_drop_last_execution';
 
 /** This service's migrations, run in name order inside its own schema. */
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_workflows': workflowsMigration,
+  '2026_12_01_001_drop_last_execution': dropLastExecutionMigration,
 };
