@@ -139,6 +139,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("points the catalog at the execution service's internal address (last runs of the workflows list)", () => {
+    const catalog = services['workflow-catalog'].environment ?? {};
+    const execution = services.execution.environment ?? {};
+    expect(catalog.EXECUTION_INTERNAL_URL).toBe(`http://execution:${execution.PORT}`);
+  });
+
   it('starts a process only once what it depends on is healthy', () => {
     for (const name of platform) {
       const deps = services[name].depends_on ?? {};

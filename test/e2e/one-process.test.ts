@@ -94,6 +94,12 @@ describe('the one-process mode (npm start default): every service in one Node pr
     expect(executions.body.items).toEqual([
       expect.objectContaining({ workflowId: wf.id, status: 'succeeded' }),
     ]);
+    // The workflows list asks the execution service (same process, over its internal address).
+    const listed = (await user.get('/api/workflows')).body.items;
+    expect(listed.find((w: { id: string }) => w.id === wf.id)).toMatchObject({
+      lastExecution: { id: executions.body.items[0].id, status: 'succeeded' },
+      lastExecutionKnown: true,
+    });
   });
 
   it('refuses a webhook body over the gateway limit with 413, as the split mode does', async () => {

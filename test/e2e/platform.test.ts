@@ -184,7 +184,13 @@ describe('FlowGenie end to end (through the gateway)', () => {
         ExecutionListResponseSchema,
         (await alice.get(`/api/executions?workflowId=${workflowId}`)).body,
       );
-      expectShape(WorkflowListResponseSchema, (await alice.get('/api/workflows')).body);
+      const list = (await alice.get('/api/workflows')).body;
+      expectShape(WorkflowListResponseSchema, list);
+      // The list reads the last run from the execution service (its internal address is wired).
+      expect(list.items.find((w: { id: string }) => w.id === workflowId)).toMatchObject({
+        lastExecution: { id: summary.id, status: 'succeeded' },
+        lastExecutionKnown: true,
+      });
       const steps = Object.fromEntries(
         (res.body.steps as { nodeId: string }[]).map((s) => [s.nodeId, s]),
       ) as Record<string, AnyJson>;
@@ -571,6 +577,7 @@ describe('FlowGenie end to end (through the gateway)', () => {
         `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`,
         `/internal/connections/${randomUUID()}/access`,
         '/internal/connections/check',
+        '/internal/executions/latest',
         '/metrics',
         '/api/internal/x',
       ]) {

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
     AUTH_INTERNAL_URL: urls.auth,
     CATALOG_INTERNAL_URL: urls.catalog,
+    EXECUTION_INTERNAL_URL: urls.execution,
   });
   const logger = createLogger({
     service: 'flowgenie',

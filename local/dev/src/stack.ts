@@ -274,6 +274,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     NODE_EXTRA_CA_CERTS: certs.caCert,
     AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
     CATALOG_INTERNAL_URL: urls.catalog,
+    EXECUTION_INTERNAL_URL: urls.execution,
     AUTH_INTERNAL_URL: urls.auth,
     INTERNAL_SERVICE_TOKEN_FILE: internalTokenFile,
     PUBLIC_BASE_URL: urls.gateway,

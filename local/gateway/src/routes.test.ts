@@ -33,6 +33,7 @@ describe('resolveRoute', () => {
     '/internal/connections/c1/access',
     '/internal/connections/c1/report',
     '/internal/connections/check',
+    '/internal/executions/latest',
     '/api/internal/connections/check',
     '/api/internal/connections/c1/access',
     '/api/connections/c1/access',

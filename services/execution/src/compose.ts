@@ -1,4 +1,5 @@
 import { requireAuth, requireScopesByMethod } from '@flowgenie/platform';
+import { loadInternalServiceToken } from '@flowgenie/integrations';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
@@ -7,6 +8,7 @@ import { ExecutionQueries } from './app/queries';
 import { RetryExecution } from './app/retry-execution';
 import { CONSUMER, StartExecution } from './app/start-execution';
 import { executionRoutes } from './adapters/http/execution.routes';
+import { internalExecutionRoutes } from './adapters/http/internal.routes';
 import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
@@ -54,6 +56,9 @@ export const executionService = defineService<
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });
     const queries = new ExecutionQueries(store, ports.payloads);
+    // `/internal/executions` checks the token auth checks on its own `/internal` (same file, same env).
+    const serviceToken = () =>
+      loadInternalServiceToken(infra.config, { warn: (m) => logger.warn(m) });
     return {
       routes: [
         [
@@ -68,6 +73,7 @@ export const executionService = defineService<
             streamWaitMs: options.streamWaitMs,
           }),
         ],
+        ['/internal/executions', internalExecutionRoutes(queries, serviceToken)],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),
       lifecycles: [ports.closeAll],

@@ -112,7 +112,7 @@ describe('an integration step whose worker dies mid-send', () => {
     const sent = google.gmailMessages(BOB).filter((m) => m.subject === 'Exactly once');
     expect(sent).toHaveLength(1);
     expect(step.output.messageId).toBe(sent[0].messageId);
-    // The dead worker's log lines (JSON, info level) hold no token.
+    // The dead worker's log lines (JSON, debug level) hold no token.
     expect(spawned.output()).toContain('step started');
     expect(spawned.output()).not.toContain(token);
     expect(JSON.stringify(execution)).not.toContain(token);

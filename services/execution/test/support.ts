@@ -258,7 +258,8 @@ export async function spawnExecutor(env: Record<string, string>): Promise<Spawne
     ['--import', 'tsx', path.join(REPO, 'services/execution/src/main.worker.ts')],
     {
       cwd: REPO,
-      env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      // Debug: tests wait for its per-step lines ("step started"), which are below info.
+      env: { ...process.env, ...env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -9,13 +9,13 @@ import {
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { httpConnectionChecker } from './adapters/connections/http-connection-checker';
-import { executionEventHandlers } from './adapters/messaging/execution-events';
+import { httpLastExecutions } from './adapters/executions/http-last-executions';
 import { CATALOG_ERROR_STATUS } from './adapters/http/error-status';
 import { internalRoutes } from './adapters/http/internal.routes';
 import { nodeTypeRoutes } from './adapters/http/node-type.routes';
 import { workflowRoutes } from './adapters/http/workflow.routes';
 import { migrations } from './adapters/persistence/migrations';
-import { CONSUMER_NAME, PostgresWorkflowStore } from './adapters/persistence/workflow.repository';
+import { PostgresWorkflowStore } from './adapters/persistence/workflow.repository';
 import { CATALOG_SCHEMA, type CatalogDb } from './adapters/persistence/workflow.table';
 import { randomIds } from './adapters/system/random-ids';
 import { systemClock } from './adapters/system/system-clock';
@@ -29,8 +29,8 @@ export interface CatalogOptions {
 }
 
 /**
- * The catalog as the host runs it: schema `workflow_catalog`, an outbox (workflow.* events), the
- * 'workflow-catalog' consumer (execution.* events), and the routes. See @flowgenie/runtime.
+ * The catalog as the host runs it: schema `workflow_catalog`, an outbox (workflow.* events) and
+ * the routes. It consumes no events: last runs are read from the execution service. See @flowgenie/runtime.
  */
 export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
   name: 'workflow-catalog',
@@ -38,7 +38,6 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
   schema: CATALOG_SCHEMA,
   migrations,
   outbox: true,
-  consumer: CONSUMER_NAME,
   errors: CATALOG_ERROR_STATUS,
   async wire({ config, db, logger, verify }, options) {
     // Validation and GET /api/node-types know the Gmail, Slack and Calendar node types too.
@@ -58,6 +57,8 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
       // Publish and activation ask auth whether the connections steps name would work.
       connections: httpConnectionChecker(config, { warn: (m) => logger.warn(m) }),
       scheduleBackend: schedulesBackend(config),
+      // The workflows list and detail ask the execution service for each workflow's last run.
+      lastExecutions: httpLastExecutions(config, { warn: (m) => logger.warn(m) }),
     });
     return {
       routes: [
@@ -76,7 +77,6 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
         ],
         ['/internal', internalRoutes(useCases)],
       ],
-      eventHandlers: executionEventHandlers(useCases.recordExecution, logger),
     };
   },
 });

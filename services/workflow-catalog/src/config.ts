@@ -27,6 +27,10 @@ export const ConfigSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** The auth service's own address: publish and activation check the workflow's connections there. */
   AUTH_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3001'),
+  /** The execution service's own address: the workflows list and detail read each workflow's last run there. */
+  EXECUTION_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3004'),
+  /** How long a list or detail waits for the execution service before showing the last run as unknown. */
+  EXECUTION_INTERNAL_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1500),
   /** Service-to-service token for auth's internal endpoints; else INTERNAL_SERVICE_TOKEN_FILE (created when missing). */
   INTERNAL_SERVICE_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),

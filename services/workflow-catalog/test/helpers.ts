@@ -34,7 +34,8 @@ export async function startCatalog(
 ): Promise<TestCatalog> {
   const tokens = await createTestTokens();
   const svc = await startService(catalogService, label, {
-    env: { OUTBOX_POLL_MS: '200', ...env },
+    // No execution service unless a test starts one: last runs are then unknown, refused at once.
+    env: { OUTBOX_POLL_MS: '200', EXECUTION_INTERNAL_URL: 'http://127.0.0.1:9', ...env },
     options: { keySet: tokens.keySet },
   });
   const db = createDb<CatalogDb>({ url: svc.database.url, schema: CATALOG_SCHEMA, max: 2 });

@@ -16,3 +16,4 @@ export * from './secrets-key-factory';
 export * from './boot-secrets';
 export * from './json-guard';
 export * from './unavailable';
+export * from './service-token';

@@ -47,6 +47,8 @@ export interface Workflow {
   draftChangedSincePublish: boolean;
   validation: Validation;
   lastExecution: { id: string; status: ExecutionStatus; at: string } | null;
+  /** False when the execution service did not answer in time: the last run is unknown. */
+  lastExecutionKnown: boolean;
 }
 
 export type WorkflowSummary = Omit<Workflow, 'graph'>;

@@ -1,5 +1,10 @@
 import type { ExecutionDetail } from '../domain/execution';
-import type { ExecutionFilter, ExecutionPage, ExecutionStore } from '../ports/execution-store';
+import type {
+  ExecutionFilter,
+  ExecutionPage,
+  ExecutionStore,
+  LatestExecution,
+} from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { ExecutionNotFoundError } from '../domain/errors';
 
@@ -46,6 +51,11 @@ export class ExecutionQueries {
 
   list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage> {
     return this.store.list(ownerId, filter);
+  }
+
+  /** The newest execution of each of these workflows of `ownerId` (the catalog's "last run"). */
+  latestOfWorkflows(ownerId: string, workflowIds: readonly string[]): Promise<LatestExecution[]> {
+    return this.store.latestOfWorkflows(ownerId, workflowIds);
   }
 
   /** Change marker for streaming: undefined when not (or no longer) visible to the caller. */

@@ -191,7 +191,7 @@ export class RunStep {
     }
 
     const { execution, step, attempt } = claim;
-    log.info({ type: step.type, attempt }, 'step started');
+    log.debug({ type: step.type, attempt }, 'step started');
     const run = await this.runOne(execution, claim.steps, step, attempt, job.data.resumed, log);
 
     const finishedAt = new Date();
@@ -278,7 +278,7 @@ export class RunStep {
     if (recorded && effects.steps?.some((s) => this.owns(job, s)))
       await this.runChain(job, recorded, effects.steps);
     if (status === 'succeeded' || status === 'waiting') {
-      log.info({ ms: Math.round(seconds * 1000), status }, `step ${status}`);
+      log.debug({ ms: Math.round(seconds * 1000), status }, `step ${status}`);
       return { kind: 'done', status };
     }
     const info = toStepErrorInfo(run.error);
@@ -369,7 +369,7 @@ export class RunStep {
       const attempt = own ? attemptNumber(job, step) : step.attempts + 1;
       const attemptLog = closeInterrupted(step.attemptLog, startedAt);
       attemptLog.push({ attempt, startedAt: startedAt.toISOString(), finishedAt: null });
-      log.info({ type: step.type, attempt }, 'step started');
+      log.debug({ type: step.type, attempt }, 'step started');
       const run = await this.runOne(
         execution,
         [...byId.values()],
@@ -620,7 +620,7 @@ function logResult(
   error: unknown,
 ): void {
   if (outcome === 'succeeded') {
-    log.info({ ms: Math.round(seconds * 1000), status: outcome }, `step ${outcome}`);
+    log.debug({ ms: Math.round(seconds * 1000), status: outcome }, `step ${outcome}`);
     return;
   }
   const info = toStepErrorInfo(error);

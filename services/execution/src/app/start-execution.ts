@@ -121,7 +121,9 @@ export class StartExecution {
     });
 
     if (result.handled && result.value) {
-      logger.info(
+      // Debug: one line per execution (and per step, in run-step) is CPU on the hot path; failures
+      // and retries stay at warn.
+      logger.debug(
         { executionId: data.executionId, workflowId: data.workflowId, mode: data.mode },
         'execution started',
       );

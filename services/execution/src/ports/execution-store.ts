@@ -39,6 +39,15 @@ export interface ExecutionTx {
   unfinishedOfWorkflow(workflowId: string, ownerId: string): Promise<string[]>;
 }
 
+/** A workflow's newest execution, as the catalog shows it ("last run"). */
+export interface LatestExecution {
+  workflowId: string;
+  id: string;
+  status: ExecutionStatus;
+  /** Finish time when finished, else start time, else creation time (queued). */
+  at: Date;
+}
+
 /** Keyset position in the newest-first list. */
 export interface ExecutionCursor {
   createdAt: Date;
@@ -85,6 +94,8 @@ export interface ExecutionStore {
     ownerId: string,
   ): Promise<{ updatedAt: Date; status: ExecutionStatus } | undefined>;
   list(ownerId: string, filter: ExecutionFilter): Promise<ExecutionPage>;
+  /** The newest execution (by creation) of each of these workflows of `ownerId`; none: left out. */
+  latestOfWorkflows(ownerId: string, workflowIds: readonly string[]): Promise<LatestExecution[]>;
   /** Ids of running executions unchanged since `before` (oldest first). */
   stale(before: Date, limit: number): Promise<string[]>;
   /** Steps of an execution (no lock). */

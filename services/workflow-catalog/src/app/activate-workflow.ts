@@ -3,6 +3,7 @@ import { chooseActivationVersion, type Workflow, type WorkflowVersion } from '..
 import { assertConnectionsWork } from './connection-checks';
 import type { CatalogDeps } from './deps';
 import { assertSchedulesRunnable, withValidation, type WorkflowDetails } from './graph-checks';
+import { withLastExecution } from './last-executions';
 
 /**
  * Makes a published version (default: the latest) the live one. workflow.activated carries what
@@ -16,7 +17,8 @@ export function activateWorkflow({
   clock,
   connections,
   scheduleBackend,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
+  lastExecutions,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend' | 'lastExecutions'>) {
   const versionOf = async (
     get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
     workflow: Workflow,
@@ -66,6 +68,6 @@ export function activateWorkflow({
       });
       return next;
     });
-    return withValidation(workflow, scheduleBackend);
+    return withLastExecution(lastExecutions, withValidation(workflow, scheduleBackend));
   };
 }

@@ -34,7 +34,6 @@ export function createWorkflow({ store, clock, ids, secrets, scheduleBackend }: 
       activeVersion: null,
       latestVersion: null,
       draftChangedSincePublish: true,
-      lastExecution: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -9,7 +9,7 @@ import {
 } from '@flowgenie/workflow';
 import { InvalidGraphError, InvalidInputError, type ProblemDetail } from '../domain/errors';
 import { graphSizeBytes, MAX_GRAPH_BYTES } from '../domain/graph';
-import type { Workflow } from '../domain/workflow';
+import type { LastExecution, Workflow } from '../domain/workflow';
 
 /** Outcome of full validation, as the API shows it next to a draft. */
 export interface GraphValidation {
@@ -21,6 +21,10 @@ export interface GraphValidation {
 export interface WorkflowDetails {
   workflow: Workflow;
   validation: GraphValidation;
+  /** Its newest execution (the execution service's), null when never run. */
+  lastExecution: LastExecution | null;
+  /** False when the execution service could not say (then `lastExecution` is null). */
+  lastExecutionKnown: boolean;
 }
 
 /**
@@ -120,5 +124,11 @@ export function withValidation(
   workflow: Workflow,
   scheduleBackend: ScheduleBackend = 'local',
 ): WorkflowDetails {
-  return { workflow, validation: checkGraph(workflow.graph, nodeTypes, scheduleBackend) };
+  return {
+    workflow,
+    validation: checkGraph(workflow.graph, nodeTypes, scheduleBackend),
+    // A workflow just created has never run; the others get theirs from withLastExecutions.
+    lastExecution: null,
+    lastExecutionKnown: true,
+  };
 }

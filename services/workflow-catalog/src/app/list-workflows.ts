@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import type { CatalogDeps } from './deps';
 import { withValidation, type WorkflowDetails } from './graph-checks';
+import { withLastExecutions } from './last-executions';
 
 export interface ListWorkflowsInput {
   ownerId: string;
@@ -19,7 +20,8 @@ export interface WorkflowPage {
 export function listWorkflows({
   store,
   scheduleBackend,
-}: Pick<CatalogDeps, 'store' | 'scheduleBackend'>) {
+  lastExecutions,
+}: Pick<CatalogDeps, 'store' | 'scheduleBackend' | 'lastExecutions'>) {
   return async (input: ListWorkflowsInput): Promise<WorkflowPage> => {
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
     const rows = await store.list({
@@ -32,7 +34,11 @@ export function listWorkflows({
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((w) => withValidation(w, scheduleBackend)),
+      items: await withLastExecutions(
+        lastExecutions,
+        input.ownerId,
+        page.map((w) => withValidation(w, scheduleBackend)),
+      ),
       nextCursor:
         rows.length > input.limit && last
           ? encodeCursor({ updatedAt: last.updatedAt, id: last.id })

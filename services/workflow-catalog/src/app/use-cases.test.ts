@@ -14,7 +14,6 @@ class InMemoryStore implements WorkflowStore {
   workflows = new Map<string, Workflow>();
   versions = new Map<string, WorkflowVersion>();
   events: Array<{ type: EventType; data: unknown }> = [];
-  handled = new Set<string>();
 
   async get(ownerId: string, id: string) {
     const wf = this.workflows.get(id);
@@ -43,10 +42,6 @@ class InMemoryStore implements WorkflowStore {
       },
       insert: async (w) => void workflows.set(w.id, structuredClone(w)),
       update: async (w) => void workflows.set(w.id, structuredClone(w)),
-      setLastExecution: async (id: string, execution: LastExecution) => {
-        const wf = workflows.get(id);
-        if (wf) workflows.set(id, { ...wf, lastExecution: execution });
-      },
       remove: async (id) => {
         workflows.delete(id);
         for (const key of [...versions.keys()]) if (key.startsWith(`${id}/`)) versions.delete(key);
@@ -63,19 +58,16 @@ class InMemoryStore implements WorkflowStore {
     this.events.push(...events);
     return result;
   }
-  async transactionOnce(eventId: string, fn: (tx: WorkflowTransaction) => Promise<void>) {
-    if (this.handled.has(eventId)) return false;
-    await this.transaction(fn);
-    this.handled.add(eventId);
-    return true;
-  }
 }
 
 /** What the test sealer below makes of a clear value. */
 const sealedForm = (v: string) => `fgenv1:${Buffer.from(v).toString('base64')}`;
 const OWNER = '6f1c2a8e-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 let seq = 0;
+/** The execution service's answer as the port gives it: `undefined` is "did not answer". */
+let lastRuns: Map<string, LastExecution> | undefined;
 const setup = () => {
+  lastRuns = new Map();
   const store = new InMemoryStore();
   const uc = buildUseCases({
     store,
@@ -93,6 +85,10 @@ const setup = () => {
     connections: {
       check: async (_ownerId, items) =>
         items.map((i) => ({ connectionId: i.connectionId, result: 'ok' as const })),
+    },
+    lastExecutions: {
+      of: async (_ownerId, ids) =>
+        lastRuns && new Map([...lastRuns].filter(([id]) => ids.includes(id))),
     },
   });
   return { store, uc };
@@ -167,21 +163,34 @@ describe('activation and deletion', () => {
   });
 });
 
-describe('recording executions', () => {
-  it('applies an event once, however often it is delivered', async () => {
+describe('last runs', () => {
+  it('shows each listed workflow with the last run the execution service reports', async () => {
+    const { uc } = setup();
+    const ran = (await uc.createWorkflow({ ownerId: OWNER, name: 'ran', graph: valid() })).workflow;
+    const idle = (await uc.createWorkflow({ ownerId: OWNER, name: 'idle', graph: valid() }))
+      .workflow;
+    const run = { id: 'x1', status: 'running' as const, at: new Date('2026-02-01T00:00:00Z') };
+    lastRuns!.set(ran.id, run);
+
+    const page = await uc.listWorkflows({ ownerId: OWNER, limit: 10 });
+    const byId = new Map(page.items.map((d) => [d.workflow.id, d]));
+    expect(byId.get(ran.id)).toMatchObject({ lastExecution: run, lastExecutionKnown: true });
+    expect(byId.get(idle.id)).toMatchObject({ lastExecution: null, lastExecutionKnown: true });
+  });
+
+  it('answers with the last run unknown when the execution service does not answer', async () => {
     const { uc } = setup();
     const { workflow } = await uc.createWorkflow({ ownerId: OWNER, name: 'x', graph: valid() });
-    const news = {
-      eventId: 'ev-1',
-      workflowId: workflow.id,
-      ownerId: OWNER,
-      execution: { id: 'x1', status: 'succeeded' as const, at: new Date('2026-02-01T00:00:00Z') },
-    };
-    expect(await uc.recordExecution(news)).toBe(true);
-    expect(await uc.recordExecution(news)).toBe(false);
-    expect(
-      (await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).workflow.lastExecution,
-    ).toEqual(news.execution);
+    lastRuns = undefined;
+
+    const page = await uc.listWorkflows({ ownerId: OWNER, limit: 10 });
+    expect(page.items.map((d) => [d.workflow.id, d.lastExecution, d.lastExecutionKnown])).toEqual([
+      [workflow.id, null, false],
+    ]);
+    expect(await uc.getWorkflow({ ownerId: OWNER, workflowId: workflow.id })).toMatchObject({
+      lastExecution: null,
+      lastExecutionKnown: false,
+    });
   });
 });
 

@@ -15,7 +15,6 @@ import { listNodeTypes } from './list-node-types';
 import { listVersions } from './list-versions';
 import { listWorkflows } from './list-workflows';
 import { publishWorkflow } from './publish-workflow';
-import { recordExecution } from './record-execution';
 import { createFromTemplate, listTemplates } from './templates';
 import { updateWorkflow } from './update-workflow';
 import { validateWorkflow } from './validate-workflow';
@@ -43,7 +42,6 @@ export function buildUseCases(deps: CatalogDeps) {
     listNodeTypes: listNodeTypes(),
     getSchedule: getSchedule(deps),
     getRunSpec: getRunSpec(deps),
-    recordExecution: recordExecution(deps),
   };
 }
 export type UseCases = ReturnType<typeof buildUseCases>;

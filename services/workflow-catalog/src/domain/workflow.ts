@@ -10,12 +10,14 @@ import { sameGraph } from './graph';
 export const NAME_MAX = WORKFLOW_NAME_MAX;
 export const DESCRIPTION_MAX = WORKFLOW_DESCRIPTION_MAX;
 
-/** Status of an execution as the catalog remembers it (the last one of each workflow). */
-export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'canceled';
+/** Status of a workflow's last execution, as the execution service reports it. */
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
+/** A workflow's newest execution ("last run"): owned by the execution service, read at each request. */
 export interface LastExecution {
   id: string;
   status: ExecutionStatus;
+  /** Finish time when finished, else start time (creation time while queued). */
   at: Date;
 }
 
@@ -35,7 +37,6 @@ export interface Workflow {
   latestVersion: number | null;
   /** True when the draft differs from the latest published version (or nothing is published). */
   draftChangedSincePublish: boolean;
-  lastExecution: LastExecution | null;
   createdAt: Date;
   updatedAt: Date;
 }

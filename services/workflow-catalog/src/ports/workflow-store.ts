@@ -1,6 +1,6 @@
 import type { EventData, EventType } from '@flowgenie/contracts';
 import type { ListPosition } from '../domain/cursor';
-import type { LastExecution, Workflow, WorkflowVersion } from '../domain/workflow';
+import type { Workflow, WorkflowVersion } from '../domain/workflow';
 
 export interface WorkflowListQuery {
   ownerId: string;
@@ -39,14 +39,6 @@ export interface WorkflowStore {
   getVersion(workflowId: string, version: number): Promise<WorkflowVersion | undefined>;
   /** Runs `fn` in one transaction: its writes and emitted events commit together or not at all. */
   transaction<T>(fn: (tx: WorkflowTransaction) => Promise<T>): Promise<T>;
-  /**
-   * Like {@link transaction}, but at most once per inbound event id (the inbox): a redelivered
-   * event runs nothing. Resolves false for a duplicate.
-   */
-  transactionOnce(
-    eventId: string,
-    fn: (tx: WorkflowTransaction) => Promise<void>,
-  ): Promise<boolean>;
 }
 
 export interface WorkflowTransaction {
@@ -55,7 +47,6 @@ export interface WorkflowTransaction {
   insert(workflow: Workflow): Promise<void>;
   /** Writes every mutable field of the workflow. */
   update(workflow: Workflow): Promise<void>;
-  setLastExecution(workflowId: string, execution: LastExecution): Promise<void>;
   /** Deletes the workflow and its versions. */
   remove(workflowId: string): Promise<void>;
   insertVersion(version: WorkflowVersion): Promise<void>;

@@ -13,12 +13,8 @@ export const routingTable = {
     'connection.revoked',
   ],
   execution: ['workflow.triggered', 'workflow.deleted'],
-  'workflow-catalog': [
-    'execution.started',
-    'execution.succeeded',
-    'execution.failed',
-    'execution.canceled',
-  ],
+  // The catalog reads last runs from the execution service (per list page), not from events.
+  'workflow-catalog': [],
   auth: [],
 } as const satisfies Record<string, readonly EventType[]>;
 

@@ -133,3 +133,32 @@ export const ListExecutionsQuerySchema = z
     if (q.from && q.to && q.to < q.from)
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
+
+/**
+ * `POST /internal/executions/latest` on the execution service (the gateway never routes
+ * `/internal`), with `Authorization: Bearer <internal service token>`: the newest execution of each
+ * of these workflows of `ownerId` (one indexed lookup per id). The catalog's workflows list and
+ * detail read their "last run" here rather than consuming every execution event.
+ */
+export const INTERNAL_LATEST_EXECUTIONS_PATH = '/internal/executions/latest';
+/** At most this many workflow ids per call (a page of the workflows list is at most 100). */
+export const LATEST_EXECUTIONS_MAX_IDS = 100;
+export const LatestExecutionsRequestSchema = z
+  .object({
+    ownerId: z.uuid(),
+    workflowIds: z.array(z.uuid()).max(LATEST_EXECUTIONS_MAX_IDS),
+  })
+  .strict();
+export const LatestExecutionsResponseSchema = z.object({
+  /** One item per workflow that has an execution; a workflow without any is left out. */
+  items: z.array(
+    z.object({
+      workflowId: z.uuid(),
+      id: z.uuid(),
+      status: ExecutionStatusSchema,
+      /** Finish time of a finished execution, else its start time (creation time while queued). */
+      at: z.iso.datetime(),
+    }),
+  ),
+});
+export type LatestExecutionsResponse = z.infer<typeof LatestExecutionsResponseSchema>;

@@ -35,7 +35,12 @@ const workflowFields = {
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   draftChangedSincePublish: z.boolean(),
-  lastExecution: LastExecutionSchema.nullable(),
+  lastExecution: LastExecutionSchema.nullable().describe(
+    "The workflow's newest execution (null: never run, or unknown when `lastExecutionKnown` is false).",
+  ),
+  lastExecutionKnown: z
+    .boolean()
+    .describe('False when the execution service did not answer in time: the last run is unknown.'),
 };
 
 export const WorkflowResponseSchema = z.object({

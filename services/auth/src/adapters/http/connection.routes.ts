@@ -15,6 +15,7 @@ import {
   requireAuth,
   ValidationError,
   requireScopesByMethod,
+  requireServiceToken,
   userOf,
   type TokenVerifier,
 } from '@flowgenie/platform';
@@ -31,7 +32,6 @@ import type { Connection } from '../../domain/connections/connection';
 import { ConnectionError, ConnectionNotFoundError } from '../../domain/connections/errors';
 import { OAUTH_STATE_TTL_SECONDS } from '../../domain/connections/oauth';
 import { readCookie } from './refresh-cookie';
-import { requireServiceToken } from './service-token';
 
 /** The catalog entries' body schemas (`httpRoutes` in @flowgenie/contracts), checked at load. */
 const CreateConnectionBody = catalogSchema(

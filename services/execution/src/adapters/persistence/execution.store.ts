@@ -27,6 +27,7 @@ import type {
   ExecutionPatch,
   ExecutionStore,
   ExecutionTx,
+  LatestExecution,
   StepPatch,
 } from '../../ports/execution-store';
 import { json, type ExecutionDb, type ExecutionsTable, type StepsTable } from './execution.table';
@@ -132,6 +133,36 @@ export class PgExecutionStore implements ExecutionStore {
       items,
       next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
     };
+  }
+
+  async latestOfWorkflows(
+    ownerId: string,
+    workflowIds: readonly string[],
+  ): Promise<LatestExecution[]> {
+    const ids = workflowIds.filter((id) => UUID.test(id));
+    if (ids.length === 0) return [];
+    // One probe of executions_workflow_created (workflow_id, created_at desc, id desc) per id.
+    const { rows } = await sql<{
+      workflow_id: string;
+      id: string;
+      status: string;
+      at: Date;
+    }>`
+      select w.id as workflow_id, e.id, e.status, coalesce(e.finished_at, e.started_at, e.created_at) as at
+      from unnest(${ids}::uuid[]) as w (id)
+      cross join lateral (
+        select id, status, finished_at, started_at, created_at
+        from ${sql.table(`${this.schema}.executions`)}
+        where workflow_id = w.id and owner_id = ${ownerId}
+        order by created_at desc, id desc
+        limit 1
+      ) e`.execute(this.db);
+    return rows.map((r) => ({
+      workflowId: r.workflow_id,
+      id: r.id,
+      status: r.status as ExecutionStatus,
+      at: r.at,
+    }));
   }
 
   async stale(before: Date, limit: number): Promise<string[]> {

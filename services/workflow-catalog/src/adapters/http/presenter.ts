@@ -7,7 +7,7 @@ import type { WorkflowVersion } from '../../domain/workflow';
  * SECRET_PLACEHOLDER for each secret config field that is set.
  */
 export function workflowJson(
-  { workflow: w, validation }: WorkflowDetails,
+  { workflow: w, validation, lastExecution, lastExecutionKnown }: WorkflowDetails,
   opts: { withGraph?: boolean } = {},
 ) {
   return {
@@ -24,13 +24,11 @@ export function workflowJson(
     updatedAt: w.updatedAt.toISOString(),
     draftChangedSincePublish: w.draftChangedSincePublish,
     validation: validationJson(validation),
-    lastExecution: w.lastExecution
-      ? {
-          id: w.lastExecution.id,
-          status: w.lastExecution.status,
-          at: w.lastExecution.at.toISOString(),
-        }
+    lastExecution: lastExecution
+      ? { id: lastExecution.id, status: lastExecution.status, at: lastExecution.at.toISOString() }
       : null,
+    // False when the execution service did not answer in time: the last run is unknown, not "never".
+    lastExecutionKnown,
   };
 }
 

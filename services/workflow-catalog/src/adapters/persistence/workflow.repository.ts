@@ -1,13 +1,8 @@
 import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { EventData, EventType, PlatformEvent } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
-import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
-import type {
-  ExecutionStatus,
-  LastExecution,
-  Workflow,
-  WorkflowVersion,
-} from '../../domain/workflow';
+import { appendToOutbox } from '@flowgenie/messaging/outbox';
+import type { Workflow, WorkflowVersion } from '../../domain/workflow';
 import type {
   VersionSummary,
   WorkflowListQuery,
@@ -18,8 +13,6 @@ import { CATALOG_SCHEMA, type CatalogDb, type WorkflowsTable } from './workflow.
 
 /** `source` of every event this service emits. */
 export const EVENT_SOURCE = 'workflow-catalog';
-/** Consumer name of this service's inbox (and its queue in the routing table). */
-export const CONSUMER_NAME = 'workflow-catalog';
 
 type Executor = Kysely<CatalogDb> | Transaction<CatalogDb>;
 
@@ -71,15 +64,6 @@ export class PostgresWorkflowStore implements WorkflowStore {
   async transaction<T>(fn: (tx: WorkflowTransaction) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(new PostgresWorkflowTransaction(trx)));
   }
-
-  async transactionOnce(
-    eventId: string,
-    fn: (tx: WorkflowTransaction) => Promise<void>,
-  ): Promise<boolean> {
-    return handleOnce(this.db, CONSUMER_NAME, eventId, (trx) =>
-      fn(new PostgresWorkflowTransaction(trx)),
-    );
-  }
 }
 
 class PostgresWorkflowTransaction implements WorkflowTransaction {
@@ -107,18 +91,6 @@ class PostgresWorkflowTransaction implements WorkflowTransaction {
       .updateTable('workflows')
       .set(mutableColumns(workflow))
       .where('id', '=', workflow.id)
-      .execute();
-  }
-
-  async setLastExecution(workflowId: string, execution: LastExecution): Promise<void> {
-    await this.trx
-      .updateTable('workflows')
-      .set({
-        last_execution_id: execution.id,
-        last_execution_status: execution.status,
-        last_execution_at: execution.at,
-      })
-      .where('id', '=', workflowId)
       .execute();
   }
 
@@ -197,9 +169,6 @@ function mutableColumns(w: Workflow) {
     active_version: w.activeVersion,
     latest_version: w.latestVersion,
     draft_changed_since_publish: w.draftChangedSincePublish,
-    last_execution_id: w.lastExecution?.id ?? null,
-    last_execution_status: w.lastExecution?.status ?? null,
-    last_execution_at: w.lastExecution?.at ?? null,
     updated_at: w.updatedAt,
   };
 }
@@ -216,14 +185,6 @@ export function rowToWorkflow(row: Selectable<WorkflowsTable>): Workflow {
     activeVersion: row.active_version,
     latestVersion: row.latest_version,
     draftChangedSincePublish: row.draft_changed_since_publish,
-    lastExecution:
-      row.last_execution_id && row.last_execution_status && row.last_execution_at
-        ? {
-            id: row.last_execution_id,
-            status: row.last_execution_status as ExecutionStatus,
-            at: row.last_execution_at,
-          }
-        : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -16,9 +16,6 @@ export interface WorkflowsTable {
   active_version: number | null;
   latest_version: number | null;
   draft_changed_since_publish: boolean;
-  last_execution_id: string | null;
-  last_execution_status: string | null;
-  last_execution_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }

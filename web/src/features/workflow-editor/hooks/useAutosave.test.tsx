@@ -18,6 +18,7 @@ const workflow = (name: string) => ({
   draftChangedSincePublish: true,
   validation: { ok: false, errors: [{ path: 'nodes', message: 'a workflow needs a trigger' }] },
   lastExecution: null,
+  lastExecutionKnown: true,
 });
 
 describe('useAutosave', () => {

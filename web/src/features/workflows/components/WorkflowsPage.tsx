@@ -198,6 +198,13 @@ export function WorkflowsPage() {
                         {formatRelative(wf.lastExecution.at)}
                       </span>
                     </Link>
+                  ) : wf.lastExecutionKnown === false ? (
+                    <span
+                      className="text-xs text-slate-400"
+                      title="The execution service did not answer: reload to try again"
+                    >
+                      Unknown
+                    </span>
                   ) : (
                     <span className="text-xs text-slate-400">Never run</span>
                   )}

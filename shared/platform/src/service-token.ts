@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from '@flowgenie/platform';
+import { sendError } from './http-errors';
 
 /**
  * Service-to-service authentication of `/internal`: `Authorization: Bearer <INTERNAL_SERVICE_TOKEN>`,
