@@ -77,11 +77,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
   };
 
   it('routes by the CDK rules: every consumer with events has exactly one rule', () => {
-    expect(rules.map((r) => r.consumer).sort()).toEqual([
-      'execution',
-      'trigger',
-      'workflow-catalog',
-    ]);
+    expect(rules.map((r) => r.consumer).sort()).toEqual(['execution', 'trigger']);
   });
 
   it('answers a respond_node webhook with the workflow’s reply, every event crossing the bus', async () => {
@@ -118,7 +114,8 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ greeting: 'Hello User ada', score: 24 });
-    // The run's end reaches the catalog's queue too (execution.succeeded → last run status).
+    // The run's end is published, and no service consumes it: the catalog reads last runs from
+    // the execution service instead.
     const [run] = await waitFor(async () => {
       const items = await executionsOf(wf.id);
       return items.length === 1 && items[0].status === 'succeeded' ? items : undefined;
@@ -135,7 +132,7 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
     await waitFor(() => (delivered('execution.succeeded').length ? true : undefined), {
       message: 'execution.succeeded published',
     });
-    expect(delivered('execution.succeeded').flatMap((e) => e.rules)).toEqual(['workflow-catalog']);
+    expect(delivered('execution.succeeded').flatMap((e) => e.rules)).toEqual([]);
   });
 
   it('answers an immediate-mode webhook with 202 and runs it, its large body travelling through S3', async () => {

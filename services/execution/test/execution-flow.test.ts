@@ -607,7 +607,8 @@ describe('running a triggered workflow', () => {
     });
     const logger = pino(
       {
-        level: 'info',
+        // A succeeding run's step lines are debug (hot path); this test reads them.
+        level: 'debug',
         mixin: () => (currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
       },
       sink,

@@ -22,8 +22,13 @@ const edge = (source: string, target: string, sourceHandle = 'main') => ({
 const hotPath = {
   nodes: [
     node('hook', 'webhook', { responseMode: 'respond_node' }),
-    node('sum', 'transform', { expression: '{"total": trigger.body.a + trigger.body.b}' }, 200),
-    node('check', 'if', { condition: 'steps.sum.total > 10' }, 400),
+    node(
+      'sum',
+      'transform',
+      { expression: '{"total": {{ trigger.body.a + trigger.body.b }} }' },
+      200,
+    ),
+    node('check', 'if', { condition: '{{ steps.sum.total > 10 }}' }, 400),
     node('respond', 'respond_to_webhook', { status: 200, body: '{{ steps.sum }}' }, 600),
   ],
   edges: [edge('hook', 'sum'), edge('sum', 'check'), edge('check', 'respond', 'true')],
@@ -33,7 +38,7 @@ const hotPath = {
 const failing = {
   nodes: [
     node('hook', 'webhook', {}),
-    node('boom', 'transform', { expression: '$error("no total")' }, 200),
+    node('boom', 'transform', { expression: '{{ $error("no total") }}' }, 200),
   ],
   edges: [edge('hook', 'boom')],
 } as WorkflowGraph;

@@ -66,7 +66,8 @@ export interface TestExecution {
     until?: (e: Json) => boolean,
     timeoutMs?: number,
   ): Promise<Json>;
-  outboxOf(executionId: string): Promise<{ type: string; data: Json }[]>;
+  /** This execution's outbox rows, oldest first; `published`: the relay has put it on the bus. */
+  outboxOf(executionId: string): Promise<{ type: string; data: Json; published: boolean }[]>;
   close(): Promise<void>;
 }
 
@@ -211,11 +212,15 @@ export async function startExecutionService(
       async outboxOf(executionId) {
         const rows = await db
           .selectFrom('outbox')
-          .select(['type', 'envelope'])
+          .select(['type', 'envelope', 'published_at'])
           .orderBy('created_at')
           .execute();
         return rows
-          .map((r) => ({ type: r.type, data: (r.envelope as Json).data }))
+          .map((r) => ({
+            type: r.type,
+            data: (r.envelope as Json).data,
+            published: r.published_at !== null,
+          }))
           .filter((e) => e.data.executionId === executionId);
       },
       async close() {
