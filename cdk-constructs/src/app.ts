@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { App, Fn, Tags, type Environment } from 'aws-cdk-lib';
+import { App, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
 import { Executor } from './executor';
 import { Schedules } from './schedules';
@@ -152,11 +151,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   const authFn = services.auth.service.function;
   if (options.googleClientId) platform.providerSecrets.google.grantRead(authFn);
   if (options.slackClientId) platform.providerSecrets.slack.grantRead(authFn);
-  const internalUrl = services.auth.service.function.addFunctionUrl({
-    authType: lambda.FunctionUrlAuthType.NONE,
-  });
-  // https://<id>.lambda-url.<region>.on.aws/ without the trailing slash.
-  const authInternalUrl = `https://${Fn.select(2, Fn.split('/', internalUrl.url))}`;
+  const authInternalUrl = services.auth.addInternalUrl();
 
   const triggerEnvironment: Record<string, string> = {
     WEBHOOK_WAIT_TIMEOUT_MS: String(WEBHOOK_WAIT_MS),
@@ -165,7 +160,27 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       SLACK_SIGNING_SECRET_ARN: platform.providerSecrets.slackSigning.secretArn,
     }),
   };
-  for (const name of serviceNames.filter((n) => n !== 'auth')) {
+  // The other services' internal endpoints, each on its function URL: the catalog reads last
+  // runs from the execution service, the trigger reads run specs from the catalog. A URL's owner
+  // is created before its caller, so each is an export of an existing stack (no cycle).
+  const internalUrls: Partial<Record<ServiceName, string>> = { auth: authInternalUrl };
+  const servesInternal: readonly ServiceName[] = ['execution', 'workflow-catalog'];
+  const internalUrlOf = (owner: ServiceName): string => {
+    const url = internalUrls[owner];
+    if (!url) throw new Error(`${owner}'s stack must be created before its internal callers`);
+    return url;
+  };
+  const extraEnvironment = (name: ServiceName): Record<string, string> | undefined => {
+    if (name === 'workflow-catalog') return { EXECUTION_INTERNAL_URL: internalUrlOf('execution') };
+    if (name === 'trigger')
+      return { ...triggerEnvironment, CATALOG_INTERNAL_URL: internalUrlOf('workflow-catalog') };
+    return undefined;
+  };
+  const creationOrder: ServiceName[] = ['execution', 'workflow-catalog', 'trigger'];
+  for (const name of [
+    ...creationOrder,
+    ...serviceNames.filter((n) => n !== 'auth' && !creationOrder.includes(n)),
+  ]) {
     services[name] = new ServiceStack(app, `${prefix}-${pascal(name)}`, {
       ...common,
       serviceName: name,
@@ -177,8 +192,9 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
       nodeModules: nativeModules[name],
       secretsKey: usesSecretsKey[name] ? platform.secretsKey : undefined,
       authInternalUrl,
-      extraEnvironment: name === 'trigger' ? triggerEnvironment : undefined,
+      extraEnvironment: extraEnvironment(name),
     });
+    if (servesInternal.includes(name)) internalUrls[name] = services[name].addInternalUrl();
   }
 
   const execution = services.execution;

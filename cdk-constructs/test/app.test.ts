@@ -492,6 +492,46 @@ describe('the FlowGenie CDK app', () => {
       }
     }
     serviceTemplate('auth').hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    // The catalog and the execution service serve their `/internal` routes on function URLs too
+    // (token-guarded): the trigger reads run specs from the catalog, the catalog reads last runs
+    // from the execution service, each from the other stack's function URL.
+    for (const owner of ['workflow-catalog', 'execution'] as const) {
+      serviceTemplate(owner).resourceCountIs('AWS::Lambda::Url', 1);
+      serviceTemplate(owner).hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    }
+    for (const name of ['trigger', 'auth'] as const)
+      serviceTemplate(name).resourceCountIs('AWS::Lambda::Url', name === 'auth' ? 1 : 0);
+    const urlImport = (owner: ServiceName) =>
+      expect.objectContaining({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            {
+              'Fn::Select': [
+                2,
+                {
+                  'Fn::Split': [
+                    '/',
+                    {
+                      'Fn::ImportValue': expect.stringMatching(
+                        new RegExp(`^${stacks.services[owner].stackName}:.*FunctionUrl`),
+                      ),
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        ],
+      });
+    expect(variablesOf(serviceTemplate('trigger')).CATALOG_INTERNAL_URL).toEqual(
+      urlImport('workflow-catalog'),
+    );
+    expect(variablesOf(serviceTemplate('workflow-catalog')).EXECUTION_INTERNAL_URL).toEqual(
+      urlImport('execution'),
+    );
+    expect(variablesOf(serviceTemplate('execution'))).not.toHaveProperty('CATALOG_INTERNAL_URL');
     const [taskDef] = Object.values(
       serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
     ) as Resources[string][];

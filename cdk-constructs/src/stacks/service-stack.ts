@@ -1,7 +1,8 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -151,6 +152,20 @@ export class ServiceStack extends Stack {
     } else if (payloads === 'read') {
       this.foundation.payloadBucket.grantRead(fn, 'payloads/*');
     }
+  }
+
+  /**
+   * A function URL where other services reach this service's `/internal` routes (the HTTP API
+   * never routes `/internal`). It is public (authType NONE, as a caller in another stack has no
+   * IAM signer): every `/internal` route requires the internal service token.
+   *
+   * @returns the base URL, `https://<id>.lambda-url.<region>.on.aws` (no trailing slash)
+   */
+  public addInternalUrl(): string {
+    const url = this.service.function.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+    });
+    return `https://${Fn.select(2, Fn.split('/', url.url))}`;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   type Wiring,
 } from '@flowgenie/runtime';
 import { WORKFLOW_SECRET_CONTEXT } from '@flowgenie/contracts';
-import type { ConnectionAccess } from '@flowgenie/integrations';
+import { loadInternalServiceToken, type ConnectionAccess } from '@flowgenie/integrations';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { composeIntegrationTriggers, type IntegrationTriggers } from './compose-integrations';
 import { FireSchedule } from './app/fire-schedule';
@@ -96,8 +96,20 @@ async function wire(
       targetArn: config.SCHEDULE_TARGET_QUEUE_ARN!,
     });
   const waiter = new RedisWebhookResponseWaiter({ redisUrl: config.REDIS_URL, prefix, logger });
+  // The catalog's run-spec route checks the token auth checks on its own `/internal` (same file, same env).
+  let serviceToken: Promise<string> | undefined;
   const specSource =
-    options.specSource ?? new CatalogWorkflowSpecSource({ baseUrl: config.CATALOG_INTERNAL_URL });
+    options.specSource ??
+    new CatalogWorkflowSpecSource({
+      baseUrl: config.CATALOG_INTERNAL_URL,
+      serviceToken: () =>
+        (serviceToken ??= loadInternalServiceToken(config, {
+          warn: (m) => logger.warn(m),
+        })).catch((err: unknown) => {
+          serviceToken = undefined;
+          throw err;
+        }),
+    });
 
   const triggers = new KyselyTriggerRepository(db);
   const firings = new KyselyFiringStore(db);

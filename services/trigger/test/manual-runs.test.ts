@@ -280,12 +280,15 @@ describe('catalog run-spec client', () => {
   let server: http.Server;
   let baseUrl: string;
   const seen: string[] = [];
+  const bearers: (string | undefined)[] = [];
+  const serviceToken = () => Promise.resolve('internal-service-token-for-spec-source-0123456789');
   const graph = graphWith({ type: 'manual' });
   const answers: Record<string, [number, unknown]> = {};
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       seen.push(req.url ?? '');
+      bearers.push(req.headers.authorization);
       const id = (req.url ?? '').split('/')[3];
       const [status, body] = answers[id] ?? [
         404,
@@ -302,16 +305,17 @@ describe('catalog run-spec client', () => {
     const id = randomUUID();
     const owner = randomUUID();
     answers[id] = [200, { graph, version: 4, name: 'Daily report' }];
-    const source = new CatalogWorkflowSpecSource({ baseUrl });
+    const source = new CatalogWorkflowSpecSource({ baseUrl, serviceToken });
 
     const spec = await source.getRunSpec({ workflowId: id, ownerId: owner, draft: true });
 
     expect(spec).toEqual({ graph, version: 4, name: 'Daily report' });
     expect(seen).toContain(`/internal/workflows/${id}/run-spec?ownerId=${owner}&draft=true`);
+    expect(bearers.at(-1)).toBe('Bearer internal-service-token-for-spec-source-0123456789');
   });
 
   it('maps 404 to "no such workflow", 409 and 400 to their errors, and anything else to unavailable', async () => {
-    const source = new CatalogWorkflowSpecSource({ baseUrl });
+    const source = new CatalogWorkflowSpecSource({ baseUrl, serviceToken });
     const q = (workflowId: string) => ({ workflowId, ownerId: randomUUID(), draft: false });
     await expect(source.getRunSpec(q(randomUUID()))).resolves.toBeUndefined();
 
@@ -344,7 +348,25 @@ describe('catalog run-spec client', () => {
     answers[failing] = [500, { error: { code: 'internal', message: 'x' } }];
     await expect(source.getRunSpec(q(failing))).rejects.toBeInstanceOf(UpstreamUnavailableError);
 
-    const down = new CatalogWorkflowSpecSource({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 });
+    const refused = randomUUID();
+    answers[refused] = [401, { error: { code: 'unauthorized', message: 'send the token' } }];
+    await expect(source.getRunSpec(q(refused))).rejects.toBeInstanceOf(UpstreamUnavailableError);
+
+    const down = new CatalogWorkflowSpecSource({
+      baseUrl: 'http://127.0.0.1:1',
+      serviceToken,
+      timeoutMs: 500,
+    });
     await expect(down.getRunSpec(q(randomUUID()))).rejects.toBeInstanceOf(UpstreamUnavailableError);
+
+    const asked = seen.length;
+    const tokenless = new CatalogWorkflowSpecSource({
+      baseUrl,
+      serviceToken: () => Promise.reject(new Error('EACCES: internal.token')),
+    });
+    await expect(tokenless.getRunSpec(q(unpublished))).rejects.toThrow(
+      'the internal service token cannot be read',
+    );
+    expect(seen).toHaveLength(asked);
   });
 });

@@ -6,6 +6,7 @@ import {
   requireScopesByMethod,
   schedulesBackend,
 } from '@flowgenie/platform';
+import { loadInternalServiceToken } from '@flowgenie/integrations';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { httpConnectionChecker } from './adapters/connections/http-connection-checker';
@@ -75,7 +76,13 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
           requireScopes('workflows:read'),
           nodeTypeRoutes(useCases),
         ],
-        ['/internal', internalRoutes(useCases)],
+        // The trigger's manual runs read run specs here with the token auth checks (same file, same env).
+        [
+          '/internal',
+          internalRoutes(useCases, () =>
+            loadInternalServiceToken(config, { warn: (m) => logger.warn(m) }),
+          ),
+        ],
       ],
     };
   },

@@ -21,8 +21,13 @@ export interface TestCatalog {
   /** A token for `userId` holding only `scope` (space-separated), as an API key with those scopes gets. */
   scopedToken(userId: string, scope: string): Promise<string>;
   call: HttpCall;
+  /** The internal service token its `/internal` routes expect (INTERNAL_SERVICE_TOKEN). */
+  serviceToken: string;
   close(): Promise<void>;
 }
+
+/** The catalog's internal service token in tests unless one names its own. */
+export const TEST_SERVICE_TOKEN = 'internal-service-token-for-catalog-helpers-0123456789';
 
 /**
  * Starts the real service (own database, own Redis prefix) on a free port, with access tokens
@@ -35,7 +40,12 @@ export async function startCatalog(
   const tokens = await createTestTokens();
   const svc = await startService(catalogService, label, {
     // No execution service unless a test starts one: last runs are then unknown, refused at once.
-    env: { OUTBOX_POLL_MS: '200', EXECUTION_INTERNAL_URL: 'http://127.0.0.1:9', ...env },
+    env: {
+      OUTBOX_POLL_MS: '200',
+      EXECUTION_INTERNAL_URL: 'http://127.0.0.1:9',
+      INTERNAL_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...env,
+    },
     options: { keySet: tokens.keySet },
   });
   const db = createDb<CatalogDb>({ url: svc.database.url, schema: CATALOG_SCHEMA, max: 2 });
@@ -50,6 +60,7 @@ export async function startCatalog(
     userToken: tokens.userToken,
     scopedToken: (userId, scope) => tokens.sign(userId, undefined, scope),
     call: svc.call,
+    serviceToken: svc.config.INTERNAL_SERVICE_TOKEN ?? TEST_SERVICE_TOKEN,
     async close() {
       await db.destroy();
       await redis.quit();

@@ -43,6 +43,7 @@ async function draftRunSpec(workflowId: string): Promise<{ graph: WorkflowGraph 
   const res = await catalog.call(
     'GET',
     `/internal/workflows/${workflowId}/run-spec?ownerId=${alice.userId}&draft=true`,
+    { token: catalog.serviceToken },
   );
   expect(res.status).toBe(200);
   return res.body;
@@ -227,6 +228,7 @@ describe('secret config fields are write-only', () => {
     const spec = await catalog.call(
       'GET',
       `/internal/workflows/${created.body.id}/run-spec?ownerId=${alice.userId}`,
+      { token: catalog.serviceToken },
     );
     expect(spec.status).toBe(200);
     expect(spec.body.version).toBe(1);

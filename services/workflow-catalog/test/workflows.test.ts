@@ -637,10 +637,31 @@ describe('schedule preview', () => {
 });
 
 describe('internal run spec', () => {
+  it('answers only to the internal service token: 401 without it or with a wrong one', async () => {
+    const wf = await create({ name: 'Guarded', graph: aGraph() });
+    const path = `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`;
+
+    const without = await catalog.call('GET', path);
+    expect(without.status).toBe(401);
+    expect(without.body.error.code).toBe('unauthorized');
+    expect(without.body).not.toHaveProperty('graph');
+    expect((await catalog.call('GET', path, { token: `${catalog.serviceToken}x` })).status).toBe(
+      401,
+    );
+    // A user's own access token is no service token either.
+    expect((await catalog.call('GET', path, { token: alice.token })).status).toBe(401);
+
+    const withToken = await catalog.call('GET', path, { token: catalog.serviceToken });
+    expect(withToken.status).toBe(200);
+    expect(withToken.body).toMatchObject({ name: 'Guarded', version: null });
+  });
+
   it('gives the draft for a test run, and the active, else latest, version otherwise', async () => {
     const wf = await create({ name: 'Runnable', graph: aGraph() });
     const spec = (query: string) =>
-      catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?${query}`);
+      catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?${query}`, {
+        token: catalog.serviceToken,
+      });
 
     const none = await spec(`ownerId=${alice.userId}`);
     expect(none.status).toBe(409);
@@ -674,6 +695,7 @@ describe('internal run spec', () => {
     const res = await catalog.call(
       'GET',
       `/internal/workflows/${wf.id}/run-spec?ownerId=${alice.userId}&draft=true`,
+      { token: catalog.serviceToken },
     );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
@@ -693,10 +715,13 @@ describe('internal run spec', () => {
         await catalog.call(
           'GET',
           `/internal/workflows/${wf.id}/run-spec?ownerId=${bob.userId}&draft=true`,
+          { token: catalog.serviceToken },
         )
       ).status,
     ).toBe(404);
-    const missing = await catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?draft=true`);
+    const missing = await catalog.call('GET', `/internal/workflows/${wf.id}/run-spec?draft=true`, {
+      token: catalog.serviceToken,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details).toContainEqual(expect.objectContaining({ path: 'ownerId' }));
   });

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendError } from './http-errors';
 
 /**
@@ -21,5 +21,30 @@ export function requireServiceToken(expected: string) {
       code: 'unauthorized',
       message: 'this endpoint is for FlowGenie services: send the internal service token',
     });
+  };
+}
+
+/**
+ * `requireServiceToken` with the token read when first needed (a file or a secret read at boot):
+ * until it can be read, 503, and the next request tries again.
+ *
+ * @example
+ * router.use(requireServiceTokenFrom(() => loadInternalServiceToken(config)));
+ */
+export function requireServiceTokenFrom(load: () => Promise<string>): RequestHandler {
+  let check: Promise<RequestHandler> | undefined;
+  return async (req, res, next) => {
+    let tokenCheck: RequestHandler;
+    try {
+      tokenCheck = await (check ??= load().then(requireServiceToken));
+    } catch (err) {
+      check = undefined;
+      sendError(res, 503, {
+        code: 'service_unavailable',
+        message: `the internal service token cannot be read: ${(err as Error).message}`,
+      });
+      return;
+    }
+    tokenCheck(req, res, next);
   };
 }

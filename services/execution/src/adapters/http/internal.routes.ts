@@ -1,6 +1,6 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { LatestExecutionsRequestSchema } from '@flowgenie/contracts';
-import { parseOrThrow, requireServiceToken, sendError } from '@flowgenie/platform';
+import { parseOrThrow, requireServiceTokenFrom } from '@flowgenie/platform';
 import type { ExecutionQueries } from '../../app/queries';
 
 /**
@@ -13,21 +13,7 @@ export function internalExecutionRoutes(
   serviceToken: () => Promise<string>,
 ): Router {
   const router = Router();
-  let check: Promise<RequestHandler> | undefined;
-  router.use(async (req, res, next) => {
-    let tokenCheck: RequestHandler;
-    try {
-      tokenCheck = await (check ??= serviceToken().then(requireServiceToken));
-    } catch (err) {
-      check = undefined;
-      sendError(res, 503, {
-        code: 'service_unavailable',
-        message: `the internal service token cannot be read: ${(err as Error).message}`,
-      });
-      return;
-    }
-    tokenCheck(req, res, next);
-  });
+  router.use(requireServiceTokenFrom(serviceToken));
   // POST /internal/executions/latest (INTERNAL_LATEST_EXECUTIONS_PATH): the catalog's "last run".
   router.post('/latest', async (req, res) => {
     const body = parseOrThrow(LatestExecutionsRequestSchema, req.body ?? {});

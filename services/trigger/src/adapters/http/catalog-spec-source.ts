@@ -16,7 +16,8 @@ const RunSpecSchema = z.object({
 
 /**
  * The catalog's internal endpoint `GET /internal/workflows/{id}/run-spec?ownerId=&draft=`
- * (HTTPS in the local stack: Node trusts the dev CA through NODE_EXTRA_CA_CERTS).
+ * (HTTPS in the local stack: Node trusts the dev CA through NODE_EXTRA_CA_CERTS), with the
+ * internal service token as bearer (a token that cannot be read is 503, as is a 401).
  * 404 -> undefined; 409 (nothing published) -> NotRunnableError; 400 (a draft with problems) ->
  * InvalidWorkflowError carrying the catalog's located details; anything else unexpected -> 503.
  */
@@ -24,6 +25,8 @@ export class CatalogWorkflowSpecSource implements WorkflowSpecSource {
   constructor(
     private readonly opts: {
       baseUrl: string;
+      /** The internal service token (INTERNAL_SERVICE_TOKEN, else its file). */
+      serviceToken: () => Promise<string>;
       timeoutMs?: number;
       fetch?: typeof fetch;
     },
@@ -36,7 +39,18 @@ export class CatalogWorkflowSpecSource implements WorkflowSpecSource {
   }): Promise<RunSpec | undefined> {
     const params = new URLSearchParams({ ownerId: query.ownerId, draft: String(query.draft) });
     const url = `${this.opts.baseUrl.replace(/\/+$/, '')}/internal/workflows/${encodeURIComponent(query.workflowId)}/run-spec?${params}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    let token: string;
+    try {
+      token = await this.opts.serviceToken();
+    } catch (err) {
+      throw new UpstreamUnavailableError('the internal service token cannot be read', {
+        cause: err,
+      });
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${token}`,
+    };
     const correlationId = currentCorrelationId();
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
     let res: Response;

@@ -1,16 +1,18 @@
 import { Router } from 'express';
 import { isUuid } from '@flowgenie/contracts';
-import { parseOrThrow } from '@flowgenie/platform';
+import { parseOrThrow, requireServiceTokenFrom } from '@flowgenie/platform';
 import type { UseCases } from '../../app/use-cases';
 import { WorkflowNotFoundError } from '../../domain/errors';
 import { RunSpecQuery } from './schemas';
 
 /**
- * `/internal`: for other services only (the gateway never routes it). No user token: the caller
- * names the owner, and a workflow of anyone else answers 404 exactly as for a user.
+ * `/internal`: for other services only (the gateway never routes it), behind the internal service
+ * token (read when first needed; 503 until it can be). No user token: the caller names the owner,
+ * and a workflow of anyone else answers 404 exactly as for a user.
  */
-export function internalRoutes(uc: UseCases): Router {
+export function internalRoutes(uc: UseCases, serviceToken: () => Promise<string>): Router {
   const router = Router();
+  router.use(requireServiceTokenFrom(serviceToken));
   router.get('/workflows/:id/run-spec', async (req, res) => {
     const query = parseOrThrow(RunSpecQuery, req.query, 'query');
     const id = req.params.id;
