@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { createEvent } from '@flowgenie/messaging';
-import { consumerQueueName } from '@flowgenie/messaging/local';
 import { waitFor } from '@flowgenie/testing';
 import {
   httpGraph,
