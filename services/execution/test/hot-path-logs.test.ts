@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { startExecutionService, type TestExecution } from './support';
+import { hotPathGraph, startExecutionService, type TestExecution } from './support';
 
 jest.setTimeout(60_000);
 
@@ -18,21 +18,7 @@ const edge = (source: string, target: string, sourceHandle = 'main') => ({
   target,
 });
 
-/** webhook → transform → if → respond: the bench's workflow. */
-const hotPath = {
-  nodes: [
-    node('hook', 'webhook', { responseMode: 'respond_node' }),
-    node(
-      'sum',
-      'transform',
-      { expression: '{"total": {{ trigger.body.a + trigger.body.b }} }' },
-      200,
-    ),
-    node('check', 'if', { condition: '{{ steps.sum.total > 10 }}' }, 400),
-    node('respond', 'respond_to_webhook', { status: 200, body: '{{ steps.sum }}' }, 600),
-  ],
-  edges: [edge('hook', 'sum'), edge('sum', 'check'), edge('check', 'respond', 'true')],
-} as WorkflowGraph;
+const hotPath = hotPathGraph();
 
 /** A transform whose expression fails at run time: the step fails for good. */
 const failing = {

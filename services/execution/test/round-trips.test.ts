@@ -1,43 +1,9 @@
 import pg from 'pg';
-import type { WorkflowGraph } from '@flowgenie/contracts';
-import { startExecutionService, type TestExecution } from './support';
+import { hotPathGraph, startExecutionService, type TestExecution } from './support';
 
 jest.setTimeout(120_000);
 
-/** webhook → transform → if → respond: the bench's workflow, every step in memory. */
-const hotPath = {
-  nodes: [
-    {
-      id: 'hook',
-      type: 'webhook',
-      position: { x: 0, y: 0 },
-      config: { responseMode: 'respond_node' },
-    },
-    {
-      id: 'sum',
-      type: 'transform',
-      position: { x: 200, y: 0 },
-      config: { expression: '{{ {"total": trigger.body.a + trigger.body.b} }}' },
-    },
-    {
-      id: 'check',
-      type: 'if',
-      position: { x: 400, y: 0 },
-      config: { condition: '{{ steps.sum.total > 10 }}' },
-    },
-    {
-      id: 'respond',
-      type: 'respond_to_webhook',
-      position: { x: 600, y: 0 },
-      config: { status: 200, body: '{{ steps.sum }}' },
-    },
-  ],
-  edges: [
-    { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'sum' },
-    { id: 'e2', source: 'sum', sourceHandle: 'main', target: 'check' },
-    { id: 'e3', source: 'check', sourceHandle: 'true', target: 'respond' },
-  ],
-} as WorkflowGraph;
+const hotPath = hotPathGraph();
 
 let svc: TestExecution;
 beforeAll(async () => {

@@ -449,3 +449,28 @@ export function watchHealth(
     return { slowestMs, failures };
   };
 }
+
+/** webhook → transform (total = a + b) → if (total > 10) → respond: the bench's workflow, every step in memory. */
+export function hotPathGraph(): WorkflowGraph {
+  const node = (id: string, type: string, x: number, config: Record<string, unknown>) => ({
+    id,
+    type,
+    position: { x, y: 0 },
+    config,
+  });
+  return {
+    nodes: [
+      node('hook', 'webhook', 0, { responseMode: 'respond_node' }),
+      node('sum', 'transform', 200, {
+        expression: '{"total": {{ trigger.body.a + trigger.body.b }} }',
+      }),
+      node('check', 'if', 400, { condition: '{{ steps.sum.total > 10 }}' }),
+      node('respond', 'respond_to_webhook', 600, { status: 200, body: '{{ steps.sum }}' }),
+    ],
+    edges: [
+      { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'sum' },
+      { id: 'e2', source: 'sum', sourceHandle: 'main', target: 'check' },
+      { id: 'e3', source: 'check', sourceHandle: 'true', target: 'respond' },
+    ],
+  };
+}

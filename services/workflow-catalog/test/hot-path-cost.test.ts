@@ -1,49 +1,19 @@
 import pg from 'pg';
 import { Queue } from 'bullmq';
-import type { WorkflowGraph } from '@flowgenie/contracts';
 import { consumerQueueName } from '@flowgenie/messaging/local';
 // The real execution service (API + executor), as its own tests start it.
-import { startExecutionService, type TestExecution } from '../../execution/test/support';
+import {
+  hotPathGraph,
+  startExecutionService,
+  type TestExecution,
+} from '../../execution/test/support';
 import { startCatalog, type TestCatalog } from './helpers';
 
 jest.setTimeout(120_000);
 
 const SERVICE_TOKEN = 'internal-service-token-for-hot-path-cost-0123456789';
 
-/** webhook → transform → if → respond: the bench's workflow. */
-const hotPath = {
-  nodes: [
-    {
-      id: 'hook',
-      type: 'webhook',
-      position: { x: 0, y: 0 },
-      config: { responseMode: 'respond_node' },
-    },
-    {
-      id: 'sum',
-      type: 'transform',
-      position: { x: 200, y: 0 },
-      config: { expression: '{"total": trigger.body.a + trigger.body.b}' },
-    },
-    {
-      id: 'check',
-      type: 'if',
-      position: { x: 400, y: 0 },
-      config: { condition: 'steps.sum.total > 10' },
-    },
-    {
-      id: 'respond',
-      type: 'respond_to_webhook',
-      position: { x: 600, y: 0 },
-      config: { status: 200, body: '{{ steps.sum }}' },
-    },
-  ],
-  edges: [
-    { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'sum' },
-    { id: 'e2', source: 'sum', sourceHandle: 'main', target: 'check' },
-    { id: 'e3', source: 'check', sourceHandle: 'true', target: 'respond' },
-  ],
-} as WorkflowGraph;
+const hotPath = hotPathGraph();
 
 let execution: TestExecution;
 let catalog: TestCatalog;
