@@ -226,10 +226,18 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   };
 
   const stepOutput = async (executionId: string, nodeId: string) => {
-    const { rows } = await sql<{ output: Json | null; status: string }>`
-      select output, status from execution.steps
+    const { rows } = await sql<{ output: Json | null; status: string; error: unknown }>`
+      select output, status, error from execution.steps
       where execution_id = ${executionId} and node_id = ${nodeId}`.execute(db);
     return rows[0];
+  };
+
+  /** The step once it succeeded; a failure ends the wait at once, with the step's error. */
+  const succeededStep = async (executionId: string, nodeId: string) => {
+    const step = await stepOutput(executionId, nodeId);
+    if (step?.status === 'failed')
+      throw new Error(`${nodeId} failed: ${JSON.stringify(step.error)}`);
+    return step?.status === 'succeeded' ? step : undefined;
   };
 
   it('stores a burst of 5 MB webhooks once: Redis holds references only, the steps see every field', async () => {
@@ -278,13 +286,10 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     // Assess: every execution succeeded and its transform read fields deep in the payload,
     // through `trigger` and through the trigger step's output.
     for (const [i, id] of ids.entries()) {
-      const sum = await waitFor(
-        async () => {
-          const step = await stepOutput(id, 'sum');
-          return step?.status === 'succeeded' ? step : undefined;
-        },
-        { message: `execution ${i} finished its transform`, timeoutMs: 90_000 },
-      );
+      const sum = await waitFor(() => succeededStep(id, 'sum'), {
+        message: `execution ${i} finished its transform`,
+        timeoutMs: 90_000,
+      });
       expect(sum.output).toEqual({
         count: 50,
         last: 'item-49',
@@ -357,13 +362,9 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     );
     expect(event.data.payloadRef).toBeUndefined();
     expect(event.data.payload).toMatchObject({ body: { marker: 5 } });
-    const sum = await waitFor(
-      async () => {
-        const step = await stepOutput(executionId, 'sum');
-        return step?.status === 'succeeded' ? step : undefined;
-      },
-      { message: 'small execution finished' },
-    );
+    const sum = await waitFor(() => succeededStep(executionId, 'sum'), {
+      message: 'small execution finished',
+    });
     expect(sum.output).toMatchObject({ count: 1, last: 'item-0', marker: 5, fromStep: 5 });
     const { rows } = await sql<{ key: string }>`
       select key from payloads.payloads where key = ${`triggered/${executionId}`}`.execute(db);
@@ -386,13 +387,9 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     expect(event.data.graphRef?.bytes).toBeGreaterThan(100_000);
     expect(event.data.payload).toMatchObject({ body: { marker: 9 } });
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(16 * 1024);
-    const pad = await waitFor(
-      async () => {
-        const step = await stepOutput(executionId, 'pad');
-        return step?.status === 'succeeded' ? step : undefined;
-      },
-      { message: 'big-graph execution finished' },
-    );
+    const pad = await waitFor(() => succeededStep(executionId, 'pad'), {
+      message: 'big-graph execution finished',
+    });
     expect((pad.output as { body: { pad: string } }).body.pad).toHaveLength(100_000);
     expect((await stepOutput(executionId, 'sum')).output).toMatchObject({ marker: 9, count: 0 });
   });
