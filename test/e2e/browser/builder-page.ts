@@ -107,7 +107,25 @@ export class BuilderPage {
         `${id} was not dropped under the pointer: drop ${JSON.stringify(drop)}, node ${JSON.stringify(box)}`,
       );
     }
+    await this.viewportSettled();
     return id;
+  }
+
+  /**
+   * Waits until the canvas stops moving: a step added near an edge is panned into view with a
+   * short animation, and a pointer aimed at a handle mid-pan misses it.
+   */
+  async viewportSettled(): Promise<void> {
+    const transform = () =>
+      this.canvas
+        .locator('.react-flow__viewport')
+        .evaluate((el) => (el as { style: { transform: string } }).style.transform);
+    let seen: string[] = [];
+    await until(
+      'the canvas to stop panning',
+      async () => (seen = [...seen.slice(-2), await transform()]),
+      (last) => last.length === 3 && last.every((t) => t === last[0]),
+    );
   }
 
   /** Drags a wire with the mouse from `source`'s output handle to `target`'s input handle. */
@@ -116,6 +134,7 @@ export class BuilderPage {
       `.react-flow__handle.source[data-nodeid="${source}"][data-handleid="${sourceHandle}"]`,
     );
     const to = this.canvas.locator(`.react-flow__handle.target[data-nodeid="${target}"]`);
+    await this.viewportSettled();
     const a = center((await from.boundingBox())!);
     const b = center((await to.boundingBox())!);
     const mouse = this.page.mouse;
