@@ -100,4 +100,56 @@ describe('the execution service and the executor during a database and Redis out
     expect(execution.status).toBe('succeeded');
     expect(executor.child.exitCode).toBeNull();
   });
+
+  it('runs a step whose job started while Postgres was cut once it is back, without waiting for the reaper', async () => {
+    const user = await svc.userToken();
+    executor ??= await spawnExecutor(svc.env);
+    // hook → wait 2 s → done: the wait's resume job comes due while the database is cut.
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: {
+        nodes: [
+          { id: 'hook', type: 'webhook', position: { x: 0, y: 0 }, config: {} },
+          {
+            id: 'wait',
+            type: 'delay',
+            position: { x: 200, y: 0 },
+            config: { ms: 2000 },
+            retry: { attempts: 1 },
+          },
+          {
+            id: 'done',
+            type: 'transform',
+            position: { x: 400, y: 0 },
+            config: { expression: '{{ { "ok": true } }}' },
+          },
+        ],
+        edges: [
+          { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'wait' },
+          { id: 'e2', source: 'wait', sourceHandle: 'main', target: 'done' },
+        ],
+      },
+    });
+    await svc.waitForExecution(executionId, user.token, (e) =>
+      e.steps.some(
+        (s: { nodeId: string; status: string }) => s.nodeId === 'wait' && s.status === 'waiting',
+      ),
+    );
+
+    pgProxy.cut();
+    await waitFor(() => /step job waits for the database or Redis/.test(executor!.output()), {
+      timeoutMs: 20_000,
+      message: 'the resume job never met the outage',
+    });
+    pgProxy.heal();
+
+    // The reaper would take 60 s (REAPER_STALE_MS); the waiting job is back within seconds.
+    const execution = await svc.waitForExecution(executionId, user.token, undefined, 20_000);
+    expect(execution.status).toBe('succeeded');
+    const wait = execution.steps.find((s: { nodeId: string }) => s.nodeId === 'wait');
+    expect(wait.attempts).toBe(1);
+    expect(execution.steps.find((s: { nodeId: string }) => s.nodeId === 'done').output).toEqual({
+      ok: true,
+    });
+  });
 });

@@ -23,4 +23,6 @@ export interface StepJobData {
   attemptOffset?: number;
   /** The job resumes a waiting (delay) step. */
   resumed?: boolean;
+  /** Times this job waited for Postgres or Redis to come back (its backoff grows with them). */
+  dependencyWaits?: number;
 }

@@ -1,6 +1,6 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runWithCorrelation, type Logger } from '@flowgenie/platform';
+import { isDependencyUnavailable, runWithCorrelation, type Logger } from '@flowgenie/platform';
 import { retryDelayMs } from '@flowgenie/workflow';
 import type { StepJobData } from '../../domain/step-job';
 import type { RunStep } from '../../app/run-step';
@@ -17,6 +17,9 @@ export interface StepWorkerOptions {
   /** Worker name stored on the jobs it takes (for debugging). */
   name?: string;
 }
+
+/** Wait before a step job tries again after Postgres or Redis was out of reach: 0.5 s doubling to 30 s. */
+export const dependencyWaitMs = (waits: number) => Math.min(30_000, 500 * 2 ** (waits - 1));
 
 /**
  * Delay before the next attempt of a step job: the node's fixed or exponential backoff with
@@ -53,22 +56,48 @@ export class StepWorker {
 
   async start(): Promise<void> {
     const { logger } = this.opts;
-    this.worker = new Worker<StepJobData, string>(STEPS_QUEUE, (job) => this.process(job), {
-      connection: this.opts.connection,
-      prefix: this.opts.prefix,
-      concurrency: this.opts.concurrency,
-      lockDuration: this.opts.lockDurationMs,
-      stalledInterval: this.opts.stalledIntervalMs,
-      // A step whose worker keeps dying is given up by BullMQ; the reaper then decides.
-      maxStalledCount: 2,
-      name: this.opts.name,
-      settings: { backoffStrategy: stepBackoff },
-    });
+    this.worker = new Worker<StepJobData, string>(
+      STEPS_QUEUE,
+      (job, token) => this.processOrWait(job, token),
+      {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        concurrency: this.opts.concurrency,
+        lockDuration: this.opts.lockDurationMs,
+        stalledInterval: this.opts.stalledIntervalMs,
+        // A step whose worker keeps dying is given up by BullMQ; the reaper then decides.
+        maxStalledCount: 2,
+        name: this.opts.name,
+        settings: { backoffStrategy: stepBackoff },
+      },
+    );
     this.worker.on('error', (err) => logger.error({ err }, 'step worker error'));
     this.worker.on('stalled', (jobId) =>
       logger.warn({ jobId }, 'step job stalled; another worker takes it over'),
     );
     await this.worker.waitUntilReady();
+  }
+
+  /**
+   * Postgres or Redis out of reach is not the step's failure: the job waits and tries again
+   * (without spending one of the step's attempts) instead of failing and leaving the execution
+   * to the reaper a minute later. What ran before the error was recorded as after a crash.
+   */
+  private async processOrWait(job: Job<StepJobData, string>, token?: string): Promise<string> {
+    try {
+      return await this.process(job);
+    } catch (err) {
+      if (!token || !isDependencyUnavailable(err)) throw err;
+      const waits = (job.data.dependencyWaits ?? 0) + 1;
+      const delayMs = dependencyWaitMs(waits);
+      this.opts.logger.warn(
+        { err, jobId: job.id, waits, delayMs },
+        'step job waits for the database or Redis',
+      );
+      await job.updateData({ ...job.data, dependencyWaits: waits });
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    }
   }
 
   private process(job: Job<StepJobData, string>): Promise<string> {
