@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookResponseMessage } from '@flowgenie/contracts';
-import type { Logger } from '@flowgenie/platform';
+import { isDependencyUnavailable, type Logger } from '@flowgenie/platform';
 import {
   PermanentStepError,
   RetryableStepError,
@@ -583,6 +583,8 @@ export class RunStep {
           payloadRef: execution.triggerPayloadRef,
         });
       } catch (err) {
+        // The database holding it is out of reach: the job waits for it, spending no attempt.
+        if (isDependencyUnavailable(err)) throw err;
         const code = (err as { code?: unknown }).code;
         const message = `trigger payload not readable: ${(err as Error).message}`;
         return {
