@@ -42,8 +42,11 @@ export interface StreamHandlerDeps {
   timing: StreamTiming;
 }
 
-/** The stream's route on the function URL: the same path the web app uses behind the API. */
-const STREAM_PATH = /^(?:\/api)?\/executions\/([^/]+)\/stream\/?$/;
+/**
+ * The stream's route on the function URL: the path the web app uses behind the API (a base URL
+ * ending in `/`, as the function URL output does, may double the first slash).
+ */
+const STREAM_PATH = /^\/+(?:api\/)?executions\/([^/]+)\/stream\/?$/;
 /** Reading an execution's stream needs what `GET /api/executions/{id}` needs. */
 const READ_SCOPE = 'executions:read';
 /** Stop this long before the function's timeout, so the reconnect hint always goes out. */
