@@ -2,7 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, type Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { createTestTokens, TEST_AUDIENCE, TEST_ISSUER, type TestTokens } from '@flowgenie/testing';
+import {
+  createTestTokens,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  waitFor,
+  type TestTokens,
+} from '@flowgenie/testing';
 import type { FunctionUrlEvent } from '../src/adapters/http/stream-lambda';
 import { createStreamEntry, streamify, type StreamingRuntime } from '../src/lambda-stream';
 import { readStream, startExecutionService, type Json, type TestExecution } from './support';
@@ -36,6 +42,8 @@ type StreamingHandler = (
  * every later byte on as it comes. A client that leaves closes the response stream.
  */
 async function startFunctionUrl(handler: StreamingHandler, remainingMs = 300_000) {
+  /** Invocations still running (the handler has not returned). */
+  let running = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://function.url');
     const headers: Record<string, string> = {};
@@ -65,16 +73,19 @@ async function startFunctionUrl(handler: StreamingHandler, remainingMs = 300_000
     stream.on('end', () => res.end());
     res.on('close', () => stream.destroy());
     const started = Date.now();
+    running += 1;
     handler(event, stream, { getRemainingTimeInMillis: () => remainingMs - (Date.now() - started) })
       .then(() => stream.end())
       .catch((err) => {
         res.statusCode = 502;
         res.end(String(err));
-      });
+      })
+      .finally(() => (running -= 1));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    running: () => running,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -144,7 +155,9 @@ describe('the execution stream on Lambda response streaming', () => {
   let functionUrl: string;
 
   /** The stream function over the execution service's database, behind a function URL. */
-  const startStream = async (env: Record<string, string> = {}, remainingMs?: number) => {
+  const startStream = async (env: Record<string, string> = {}, remainingMs?: number) =>
+    (await startStreamUrl(env, remainingMs)).url;
+  const startStreamUrl = async (env: Record<string, string> = {}, remainingMs?: number) => {
     const entry = createStreamEntry({
       env: {
         DATABASE_URL: svc.config.DATABASE_URL,
@@ -163,7 +176,7 @@ describe('the execution stream on Lambda response streaming', () => {
       remainingMs,
     );
     urls.push(url);
-    return url.url;
+    return url;
   };
 
   beforeAll(async () => {
@@ -323,6 +336,31 @@ describe('the execution stream on Lambda response streaming', () => {
     );
     expect(frames.at(-1)!.event).toBe('reconnect');
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('stops following the execution as soon as the client goes away', async () => {
+    const fnUrl = await startStreamUrl();
+    const ownerId = randomUUID();
+    const { executionId } = await svc.trigger({
+      ownerId,
+      graph: slowGraph(10_000),
+      mode: 'manual',
+    });
+    const aborter = new AbortController();
+    const res = await fetch(`${fnUrl.url}/api/executions/${executionId}/stream`, {
+      headers: { authorization: `Bearer ${await tokens.sign(ownerId)}` },
+      signal: aborter.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: execution');
+    expect(fnUrl.running()).toBe(1);
+
+    aborter.abort();
+
+    // The invocation ends within a few polls, not when the 10 s run does.
+    const left = Date.now();
+    await waitFor(() => fnUrl.running() === 0 || undefined, { timeoutMs: 2_000, intervalMs: 10 });
+    expect(Date.now() - left).toBeLessThan(1_000);
   });
 
   it('answers 404 on any other path and 405 on another method', async () => {
