@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ServiceAlarms } from './alarms';
 import type { Foundation } from './foundation';
 import { createNodeFunction } from './node-service';
+import { LAMBDA_RDS_CA_BUNDLE } from './stacks/service-stack';
 
 /** Headers a browser may send on a stream request (the bearer token, and what SSE clients add). */
 export const STREAM_ALLOWED_HEADERS = ['authorization', 'accept', 'cache-control', 'last-event-id'];
@@ -94,7 +95,7 @@ export class ExecutionStream extends Construct {
         DATABASE_NAME: foundation.databaseName,
         DATABASE_SECRET_ARN: foundation.databaseSecret.secretArn,
         DATABASE_SSLMODE: 'verify-full',
-        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        NODE_EXTRA_CA_CERTS: LAMBDA_RDS_CA_BUNDLE,
         AUTH_JWKS_URL: props.authJwksUrl,
         ...foundation.payloadEnvironment(),
         STREAM_POLL_MS: String(props.pollMs ?? 500),
