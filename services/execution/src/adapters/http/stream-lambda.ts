@@ -164,8 +164,9 @@ export function createStreamHandler(deps: () => Promise<StreamHandlerDeps>) {
       d.logger.error({ err }, 'unexpected error');
       reply(500, { code: 'internal', message: 'unexpected error' });
     } finally {
+      // The 'error' listener stays: a write error reported after the return (the client gone)
+      // must not become an uncaught exception that kills the instance.
       responseStream.off('close', stop);
-      responseStream.off('error', stop);
     }
   };
 }
