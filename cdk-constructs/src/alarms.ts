@@ -48,17 +48,24 @@ export class ServiceAlarms extends Construct {
 
   /** Any error or throttle of the function over 5 minutes. */
   onFunction(fn: lambda.IFunction): cloudwatch.Alarm[] {
-    const period = Duration.minutes(5);
     return [
-      this.add('Errors', fn.metricErrors({ period, statistic: 'Sum' }), {
-        threshold: 1,
-        description: 'the function failed (uncaught error or timeout)',
-      }),
-      this.add('Throttles', fn.metricThrottles({ period, statistic: 'Sum' }), {
+      this.onErrors(fn),
+      this.add('Throttles', fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), {
         threshold: 1,
         description: 'invocations were throttled (concurrency limit)',
       }),
     ];
+  }
+
+  /**
+   * Any error of the function over 5 minutes, for a function whose throttles are its design (its
+   * reserved concurrency is the limit, and its clients fall back).
+   */
+  onErrors(fn: lambda.IFunction): cloudwatch.Alarm {
+    return this.add('Errors', fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), {
+      threshold: 1,
+      description: 'the function failed (uncaught error or timeout)',
+    });
   }
 
   /** The oldest message of a queue a worker drains is older than `threshold`: the worker lags. */

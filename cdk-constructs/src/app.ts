@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { App, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
+import { ExecutionStream } from './execution-stream';
 import { Executor } from './executor';
 import { Schedules } from './schedules';
 import { ApiStack } from './stacks/api-stack';
@@ -51,6 +52,11 @@ export interface FlowGenieAppOptions {
    * @default - `<repoRoot>/services/<name>/src/lambda.ts`
    */
   readonly lambdaEntries?: Partial<Record<ServiceName, string>>;
+  /**
+   * The live execution stream's handler file (Lambda response streaming).
+   * @default - `<repoRoot>/services/execution/src/lambda-stream.ts`
+   */
+  readonly streamEntry?: string;
   /** Tag of the platform image the executor runs (the commit SHA the pipeline pushed). */
   readonly executorImageTag: string;
   /**
@@ -80,6 +86,7 @@ export interface FlowGenieStacks {
   readonly services: Record<ServiceName, ServiceStack>;
   readonly executor: Executor;
   readonly schedules: Schedules;
+  readonly stream: ExecutionStream;
 }
 
 /**
@@ -233,6 +240,22 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   // Steps read large trigger payloads stored by reference.
   foundation.payloadBucket.grantRead(executor.taskDefinition.taskRole, 'payloads/*');
 
+  // Live execution streams: API Gateway would buffer them, so they have a function URL of their own,
+  // open to the SPA's origin only (the pipeline passes it as corsAllowOrigins, else spaOrigin).
+  const stream = new ExecutionStream(execution, 'Stream', {
+    entry:
+      options.streamEntry ??
+      path.join(repoRoot, 'services', 'execution', 'src', 'lambda-stream.ts'),
+    name: `flowgenie-${envName}-execution-stream`,
+    foundation,
+    authJwksUrl,
+    reservedConcurrency: stage.streamConcurrency,
+    allowedOrigins: options.corsAllowOrigins ?? (options.spaOrigin ? [options.spaOrigin] : []),
+    alarmTopic: platform.alarmTopic,
+    logRetention: stage.logRetention,
+    depsLockFilePath: common.depsLockFilePath,
+  });
+
   const trigger = services.trigger;
   if (options.slackClientId)
     platform.providerSecrets.slackSigning.grantRead(trigger.service.function);
@@ -253,7 +276,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     Tags.of(stack).add('project', 'flowgenie');
     Tags.of(stack).add('environment', envName);
   }
-  return { platform, bus, api, services, executor, schedules };
+  return { platform, bus, api, services, executor, schedules, stream };
 }
 
 if (require.main === module) {

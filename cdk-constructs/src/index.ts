@@ -2,6 +2,7 @@ export * from './event-bus';
 export * from './service-queue';
 export * from './node-service';
 export * from './executor';
+export * from './execution-stream';
 export * from './schedules';
 export * from './foundation';
 export * from './stacks/bus-stack';

@@ -117,43 +117,7 @@ export class NodeService extends Construct {
       }
     }
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: `FlowGenie ${props.serviceName} service`,
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(15),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
-      vpc: props.vpc,
-      vpcSubnets: props.vpc ? { subnets: props.vpc.privateSubnets } : undefined,
-      securityGroups: props.vpc ? props.securityGroups : undefined,
-      depsLockFilePath: props.depsLockFilePath,
-      environment: {
-        SERVICE_NAME: props.serviceName,
-        NODE_OPTIONS: '--enable-source-maps',
-        LOG_LEVEL: props.logLevel ?? 'info',
-        ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        minify: true,
-        sourceMap: true,
-        // The v3 SDK is in the Node.js 22 runtime; bundling it would only grow the package.
-        externalModules: ['@aws-sdk/*'],
-        nodeModules: props.nodeModules,
-      },
-    });
+    this.function = createNodeFunction(this, props);
 
     if (props.queue) {
       this.function.addEventSource(
@@ -178,4 +142,60 @@ export class NodeService extends Construct {
       );
     });
   }
+}
+
+/** What {@link createNodeFunction} takes: NodeService's function settings. */
+export type NodeFunctionProps = Omit<
+  NodeServiceProps,
+  'httpApi' | 'routes' | 'queue' | 'queueBatchSize'
+>;
+
+/**
+ * A service's Lambda as every FlowGenie function is built: Node.js 22 on ARM64, bundled by the
+ * local esbuild (never Docker), JSON logs in its own log group, X-Ray on, in the VPC's private
+ * subnets when given one. Creates `Logs` and `Function` in `scope`.
+ *
+ * @example
+ * const fn = createNodeFunction(this, { serviceName: 'execution-stream', entry, timeout: Duration.minutes(5) });
+ */
+export function createNodeFunction(
+  scope: Construct,
+  props: NodeFunctionProps,
+): nodejs.NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new nodejs.NodejsFunction(scope, 'Function', {
+    description: `FlowGenie ${props.serviceName} service`,
+    entry: props.entry,
+    handler: props.handler ?? 'handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: props.architecture ?? lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.seconds(15),
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    tracing: lambda.Tracing.ACTIVE,
+    vpc: props.vpc,
+    vpcSubnets: props.vpc ? { subnets: props.vpc.privateSubnets } : undefined,
+    securityGroups: props.vpc ? props.securityGroups : undefined,
+    depsLockFilePath: props.depsLockFilePath,
+    environment: {
+      SERVICE_NAME: props.serviceName,
+      NODE_OPTIONS: '--enable-source-maps',
+      LOG_LEVEL: props.logLevel ?? 'info',
+      ...props.environment,
+    },
+    bundling: {
+      forceDockerBundling: false,
+      target: 'node22',
+      format: nodejs.OutputFormat.CJS,
+      minify: true,
+      sourceMap: true,
+      // The v3 SDK is in the Node.js 22 runtime; bundling it would only grow the package.
+      externalModules: ['@aws-sdk/*'],
+      nodeModules: props.nodeModules,
+    },
+  });
 }

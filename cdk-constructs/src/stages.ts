@@ -15,6 +15,11 @@ export interface StageSettings {
   readonly logRetention: logs.RetentionDays;
   /** An execution inbox message older than this raises the executor lag alarm. */
   readonly executorLagThreshold: Duration;
+  /**
+   * Live execution streams open at once (the stream function's reserved concurrency; beyond it
+   * the web app polls). Reserved from the account's concurrency, which must keep 100 unreserved.
+   */
+  readonly streamConcurrency: number;
 }
 
 const settings: Record<StageName, Omit<StageSettings, 'name'>> = {
@@ -23,18 +28,21 @@ const settings: Record<StageName, Omit<StageSettings, 'name'>> = {
     apiBurstLimit: 100,
     logRetention: logs.RetentionDays.ONE_WEEK,
     executorLagThreshold: Duration.minutes(5),
+    streamConcurrency: 10,
   },
   staging: {
     apiRateLimit: 100,
     apiBurstLimit: 200,
     logRetention: logs.RetentionDays.ONE_MONTH,
     executorLagThreshold: Duration.minutes(5),
+    streamConcurrency: 25,
   },
   prod: {
     apiRateLimit: 1000,
     apiBurstLimit: 2000,
     logRetention: logs.RetentionDays.THREE_MONTHS,
     executorLagThreshold: Duration.minutes(2),
+    streamConcurrency: 100,
   },
 };
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { consumerNames, httpRoutes, routingTable } from '@flowgenie/contracts';
 import {
@@ -11,6 +11,7 @@ import {
   type FlowGenieStacks,
   type ServiceName,
 } from '../src/app';
+import { STREAM_ALLOWED_HEADERS } from '../src/execution-stream';
 import { foundationParameterKeys } from '../src/foundation';
 import { API_5XX_PERCENT_THRESHOLD } from '../src/stacks/api-stack';
 
@@ -81,6 +82,7 @@ beforeAll(() => {
     spaOrigin: 'https://main.fgapp.amplifyapp.com',
     googleClientId: 'fg-staging.apps.googleusercontent.com',
     lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+    streamEntry: fixtureEntry,
   });
   const assembly = app.synth();
   validationReport = JSON.parse(
@@ -496,8 +498,12 @@ describe('the FlowGenie CDK app', () => {
     // (token-guarded): the trigger reads run specs from the catalog, the catalog reads last runs
     // from the execution service, each from the other stack's function URL.
     for (const owner of ['workflow-catalog', 'execution'] as const) {
-      serviceTemplate(owner).resourceCountIs('AWS::Lambda::Url', 1);
-      serviceTemplate(owner).hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+      // The execution stack's second URL is the live stream's (its own test below).
+      serviceTemplate(owner).resourceCountIs('AWS::Lambda::Url', owner === 'execution' ? 2 : 1);
+      serviceTemplate(owner).hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceFunction'), 'Arn'] },
+      });
     }
     for (const name of ['trigger', 'auth'] as const)
       serviceTemplate(name).resourceCountIs('AWS::Lambda::Url', name === 'auth' ? 1 : 0);
@@ -594,6 +600,7 @@ describe('the FlowGenie CDK app', () => {
       executorImageTag: 'abc1234',
       slackClientId: 'fg-slack-client',
       lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+      streamEntry: fixtureEntry,
     });
     const template = (name: ServiceName) => Template.fromStack(withSlack.services[name]);
     const secretReads = (name: ServiceName) =>
@@ -624,6 +631,93 @@ describe('the FlowGenie CDK app', () => {
     for (const [id, fn] of Object.entries(resourcesOf('AWS::Lambda::Function'))) {
       const timeoutMs = Number(fn.Properties?.Timeout) * 1000;
       expect({ id, longerThanTheWait: timeoutMs > wait }).toEqual({ id, longerThanTheWait: true });
+    }
+  });
+
+  it('serves live execution streams on a response-streaming function URL open to the SPA origin only, with reserved concurrency as its throttle', () => {
+    const template = serviceTemplate('execution');
+    const streamFn = stacks.services.execution.getLogicalId(
+      stacks.stream.function.node.defaultChild as CfnElement,
+    );
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      InvokeMode: 'RESPONSE_STREAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [streamFn, 'Arn'] },
+      Cors: {
+        AllowOrigins: ['https://main.fgapp.amplifyapp.com'],
+        AllowMethods: ['GET'],
+        AllowHeaders: STREAM_ALLOWED_HEADERS,
+        AllowCredentials: false,
+        MaxAge: 3600,
+      },
+    });
+    // The internal URL of the execution API stays buffered: only the stream streams.
+    const urls = Object.values(template.findResources('AWS::Lambda::Url')) as Resources[string][];
+    expect(urls.map((u) => u.Properties?.InvokeMode ?? 'BUFFERED').sort()).toEqual([
+      'BUFFERED',
+      'RESPONSE_STREAM',
+    ]);
+    const fn = template.findResources('AWS::Lambda::Function')[streamFn] as Resources[string];
+    const props = fn.Properties as {
+      ReservedConcurrentExecutions: number;
+      Timeout: number;
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(props.ReservedConcurrentExecutions).toBe(25);
+    const vars = props.Environment.Variables;
+    // The stream ends with its reconnect hint before the function would be cut off.
+    expect(Number(vars.STREAM_MAX_MS)).toBeLessThan(props.Timeout * 1000);
+    expect(Number(vars.STREAM_MAX_MS)).toBeGreaterThanOrEqual(60_000);
+    expect(vars).toEqual(
+      expect.objectContaining({
+        DATABASE_SECRET_ARN: { Ref: expect.stringMatching(/^Foundationdbsecretarn/) },
+        DATABASE_SSLMODE: 'verify-full',
+        PAYLOAD_STORE: 's3',
+        STREAM_DB_POOL_MAX: '1',
+      }),
+    );
+    // It verifies tokens against auth's JWKS on the API, like every service.
+    expect(JSON.stringify(vars.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    expect(vars.AUTH_JWKS_URL).toEqual(variablesOf(template).AUTH_JWKS_URL);
+    // It only reads: no bus, no queue, no service token.
+    for (const name of ['EVENT_BUS_NAME', 'QUEUE_URL', 'INTERNAL_SERVICE_TOKEN_SECRET_ARN'])
+      expect(vars).not.toHaveProperty(name);
+    template.hasOutput('StreamUrl', {
+      Value: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^StreamFunctionFunctionUrl'), 'FunctionUrl'],
+      },
+    });
+    // Its role reads the database secret and stored payloads, and writes nothing.
+    const role = (fn.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify((p as Resources[string]).Properties?.Roles).includes(role),
+    ) as Resources[string][];
+    const actions = policies.flatMap((p) =>
+      (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.flatMap(actionsOf),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 's3:GetObject*']),
+    );
+    expect(
+      actions
+        .filter((a) => !ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE.has(a))
+        .filter((a) => /Put|Delete|SendMessage|kms:/.test(a)),
+    ).toEqual([]);
+  });
+
+  it('refuses a stream origin that is a wildcard or not an origin', () => {
+    for (const origin of ['*', 'https://*.amplifyapp.com', 'https://main.fgapp.amplifyapp.com/']) {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      expect(() =>
+        buildApp(app, {
+          envName: 'dev',
+          executorImageTag: 'abc1234',
+          // Without corsAllowOrigins the stream is open to the SPA origin.
+          spaOrigin: origin,
+          lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+          streamEntry: fixtureEntry,
+        }),
+      ).toThrow(/must be a scheme and host/);
     }
   });
 
@@ -684,10 +778,15 @@ describe('the FlowGenie CDK app', () => {
         throttles: watched('Throttles', stack).length,
       }).toEqual({
         name,
-        errors: 1,
+        // The execution stack's stream function too, but not on its throttles: its reserved
+        // concurrency is the designed limit, and the web app polls beyond it.
+        errors: name === 'execution' ? 2 : 1,
         throttles: 1,
       });
     }
+    expect(
+      watched('Errors', stacks.services.execution.stackName).some((d) => d.includes('Stream')),
+    ).toBe(true);
     const lag = watched('ApproximateAgeOfOldestMessage', stacks.services.execution.stackName);
     expect(lag).toHaveLength(1);
     expect(lag[0]).toContain('InboxQueue');

@@ -7,6 +7,7 @@ const workflowsDir = path.resolve(__dirname, '..', '..', '.github', 'workflows')
 const read = (name: string) => fs.readFileSync(path.join(workflowsDir, name), 'utf8');
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -95,6 +96,17 @@ describe('.github/workflows', () => {
     expect(runs(spa)).toContain('npm run build --workspace=web');
     expect(runs(spa)).toContain('aws amplify create-deployment');
     expect(runs(spa)).toContain('aws amplify start-deployment');
+    // Live streams bypass API Gateway (which buffers): the build gets the stage's stream
+    // function URL, the StreamUrl output of the execution stack, before it runs.
+    const build = spa.steps.find((st) => st.name === 'Build the web app');
+    expect(build?.run).toMatch(
+      /VITE_STREAM_URL=\$\(aws cloudformation describe-stacks --stack-name "FlowGenie-\$\{FLOWGENIE_ENV\}-Execution"[\s\S]*OutputKey=='StreamUrl'[\s\S]*export VITE_STREAM_URL[\s\S]*npm run build --workspace=web/,
+    );
+    const signIn = spa.steps.findIndex((st) =>
+      st.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(signIn).toBeGreaterThanOrEqual(0);
+    expect(signIn).toBeLessThan(spa.steps.indexOf(build!));
   });
 
   it('reaches AWS only through OIDC roles, with no keys or account IDs in the files', () => {

@@ -10,7 +10,8 @@ import { executionService } from './compose';
  * cdk-constructs does not give this function the execution inbox (`consumeEventsInLambda: false`:
  * the executor is meant to consume it); should an SQS batch arrive anyway, its records go to the
  * same handlers as the long-running consumer's (workflow.triggered, workflow.deleted).
- * The SSE stream (`/executions/{id}/stream`) cannot stream through a buffered Lambda response.
+ * Behind the HTTP API the SSE stream (`/executions/{id}/stream`) is buffered: the live stream is
+ * `lambda-stream.ts`, a response-streaming function on its own function URL.
  *
  * `handler` is the function cdk-constructs' NodeService deploys; tests build their own with
  * `createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } })`.

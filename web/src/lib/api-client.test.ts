@@ -48,6 +48,45 @@ describe('ApiClient', () => {
     expect(api.accessToken).toBe('fresh');
   });
 
+  it('opens streams on the stream base URL with the bearer token and no cookies, refreshing through the API', async () => {
+    const calls: Array<{ url: string; credentials?: RequestCredentials; auth?: string }> = [];
+    const fetch = vi.fn(async (url: string, init?: RequestInit) => {
+      const header = (init?.headers as Record<string, string>).Authorization;
+      calls.push({ url, credentials: init?.credentials, auth: header });
+      if (url === '/api/auth/refresh') return json(200, auth('fresh'));
+      return header === 'Bearer fresh'
+        ? new Response('event: execution\ndata: {}\n\n', { status: 200 })
+        : json(401, { error: { code: 'unauthorized', message: 'expired' } });
+    });
+    const api = new ApiClient({
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      streamBaseUrl: 'https://abc.lambda-url.eu-west-1.on.aws/',
+    });
+    api.setAccessToken('stale');
+
+    const res = await api.stream('/api/executions/ex1/stream');
+
+    expect(res.status).toBe(200);
+    const stream = 'https://abc.lambda-url.eu-west-1.on.aws/api/executions/ex1/stream';
+    expect(calls).toEqual([
+      { url: stream, credentials: 'omit', auth: 'Bearer stale' },
+      { url: '/api/auth/refresh', credentials: 'include', auth: undefined },
+      { url: stream, credentials: 'omit', auth: 'Bearer fresh' },
+    ]);
+    // Everything else stays on the API.
+    await api.get('/api/x').catch(() => undefined);
+    expect(calls.at(-1)).toMatchObject({ url: '/api/x', credentials: 'include' });
+  });
+
+  it('opens streams on the API when no stream base URL is set', async () => {
+    const fetch = vi.fn(async () => new Response('', { status: 200 }));
+    const api = new ApiClient({ fetch, streamBaseUrl: '' });
+    await api.stream('/api/executions/ex1/stream');
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/executions/ex1/stream');
+    expect(init.credentials).toBe('include');
+  });
+
   it('reports an expired session when the refresh is refused', async () => {
     const fetch = vi.fn(async (url: string) =>
       url === '/api/auth/refresh'

@@ -39,10 +39,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined | null>;
+  /** Base URL of this request instead of the client's. */
+  baseUrl?: string;
 }
 
 export interface ApiClientOptions {
   baseUrl?: string;
+  /**
+   * Where {@link ApiClient.stream} goes when streams are served elsewhere than the API (on AWS,
+   * the stream function's URL: API Gateway would buffer them). Requests there carry the bearer
+   * token and no cookies. @default the API's base URL
+   */
+  streamBaseUrl?: string;
   fetch?: typeof fetch;
 }
 
@@ -65,12 +73,15 @@ export class ApiClient {
   private token: string | null = null;
   private refreshing: Promise<AuthResponse | null> | null = null;
   private readonly baseUrl: string;
+  private readonly streamBaseUrl?: string;
   private readonly fetchImpl: typeof fetch;
   private readonly expiredListeners = new Set<Listener<void>>();
   private readonly refreshedListeners = new Set<Listener<AuthResponse>>();
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '';
+    // A trailing slash (as the function URL output has) would double the path's.
+    this.streamBaseUrl = options.streamBaseUrl?.replace(/\/+$/, '') || undefined;
     this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
   }
 
@@ -166,14 +177,22 @@ export class ApiClient {
   /**
    * A raw authenticated response, for streaming (server-sent events): EventSource cannot send
    * an Authorization header, so streams are read with fetch. Non-2xx answers are returned as is.
+   * With a `streamBaseUrl` the request goes there (a 401 still refreshes through the API).
    */
   stream(path: string, signal?: AbortSignal): Promise<Response> {
-    return this.send('GET', path, { signal, headers: { Accept: 'text/event-stream' } });
+    return this.send('GET', path, {
+      signal,
+      headers: { Accept: 'text/event-stream' },
+      baseUrl: this.streamBaseUrl,
+    });
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const auth = options.auth ?? true;
-    const url = this.baseUrl + path + queryString(options.query);
+    const base = options.baseUrl ?? this.baseUrl;
+    const url = base + path + queryString(options.query);
+    // The refresh cookie belongs to the API's origin only: another origin gets no cookies.
+    const credentials: RequestCredentials = base === this.baseUrl ? 'include' : 'omit';
     const attempt = async () => {
       const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -182,7 +201,7 @@ export class ApiClient {
         return await this.fetchImpl(url, {
           method,
           headers,
-          credentials: 'include',
+          credentials,
           signal: options.signal,
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
         });

@@ -41,6 +41,31 @@ describe('watchExecution', () => {
     expect(getExecution).not.toHaveBeenCalled();
   });
 
+  it('reopens the stream when the server asks it to reconnect (its time limit), without polling', async () => {
+    const streams = [
+      new Response(
+        `event: execution\ndata: ${JSON.stringify(exec('running'))}\n\n` +
+          'retry: 1000\nevent: reconnect\ndata: {"id":"ex1"}\n\n',
+        { status: 200 },
+      ),
+      sseResponse([exec('running'), exec('succeeded')]),
+    ];
+    const openExecutionStream = vi.fn(async () => streams.shift()!);
+    const getExecution = vi.fn();
+    const modes: string[] = [];
+    const last = await watchExecution('ex1', {
+      signal: new AbortController().signal,
+      onUpdate: () => undefined,
+      onMode: (m) => modes.push(m),
+      deps: { getExecution, openExecutionStream },
+    });
+    expect(last?.status).toBe('succeeded');
+    expect(openExecutionStream).toHaveBeenCalledTimes(2);
+    expect(getExecution).not.toHaveBeenCalled();
+    expect(modes).not.toContain('polling');
+    expect(modes.at(-1)).toBe('done');
+  });
+
   it('polls while the new execution is not created yet (404), then finishes by polling', async () => {
     const answers: Array<Execution | Error> = [
       new ApiError(404, 'not_found', 'nope'),

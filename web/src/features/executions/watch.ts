@@ -16,6 +16,12 @@ export interface WatchOptions {
   deps?: { getExecution: typeof getExecution; openExecutionStream: typeof openExecutionStream };
 }
 
+/**
+ * Pause before reopening a stream the server ended with `event: reconnect` (its time limit on
+ * AWS); the new stream starts with the current state, so nothing is missed meanwhile.
+ */
+export const RECONNECT_DELAY_MS = 500;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -47,7 +53,7 @@ export async function watchExecution(id: string, options: WatchOptions): Promise
     return isTerminal(e.status);
   };
 
-  const tryStream = async (): Promise<'done' | 'fallback'> => {
+  const streamOnce = async (): Promise<'done' | 'fallback' | 'reconnect'> => {
     onMode('connecting');
     let res: Response;
     try {
@@ -64,6 +70,10 @@ export async function watchExecution(id: string, options: WatchOptions): Promise
     onMode('live');
     try {
       for await (const ev of readSse(res.body, signal)) {
+        if (ev.event === 'reconnect') {
+          await res.body.cancel().catch(() => undefined);
+          return signal.aborted ? 'done' : 'reconnect';
+        }
         if (ev.event !== 'execution' && ev.event !== 'message') continue;
         let parsed: Execution;
         try {
@@ -77,6 +87,15 @@ export async function watchExecution(id: string, options: WatchOptions): Promise
       if (signal.aborted) return 'done';
     }
     return signal.aborted ? 'done' : 'fallback';
+  };
+  /** Streams, reopening the stream each time the server asks for it, until done or it fails. */
+  const tryStream = async (): Promise<'done' | 'fallback'> => {
+    for (;;) {
+      const outcome = await streamOnce();
+      if (outcome !== 'reconnect') return outcome;
+      await sleep(RECONNECT_DELAY_MS, signal);
+      if (signal.aborted) return 'done';
+    }
   };
 
   if ((await tryStream()) === 'done') {
