@@ -71,10 +71,12 @@ export function functionUrlFetch(opts: FunctionUrlFetchOptions = {}): typeof fet
   };
 
   return async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    );
     const region = functionUrlRegion(url);
     if (!region) return send(input, init);
+    const request = new Request(input, init);
 
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
