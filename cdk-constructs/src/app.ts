@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { App, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
 import { ExecutionStream } from './execution-stream';
 import { Executor } from './executor';
@@ -130,7 +131,7 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     options.lambdaEntries?.[name] ?? path.join(repoRoot, 'services', name, 'src', 'lambda.ts');
 
   // Auth first: the others call its internal endpoints through its function URL (the HTTP API
-  // never routes /internal; the service token guards it).
+  // never routes /internal; IAM auth and the service token guard it).
   const services = {} as Record<ServiceName, ServiceStack>;
   services.auth = new ServiceStack(app, `${prefix}-Auth`, {
     ...common,
@@ -255,6 +256,18 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
     logRetention: stage.logRetention,
     depsLockFilePath: common.depsLockFilePath,
   });
+
+  // Who may call whose internal function URL (each signs with its own role): the catalog checks
+  // connections with auth and reads last runs from the execution service, the trigger reads run
+  // specs from the catalog and connections from auth, the executor connections from auth.
+  const catalogFn = services['workflow-catalog'].service.function;
+  const internalCallers: Partial<Record<ServiceName, iam.IGrantable[]>> = {
+    auth: [catalogFn, services.trigger.service.function, executor.taskDefinition.taskRole],
+    execution: [catalogFn],
+    'workflow-catalog': [services.trigger.service.function],
+  };
+  for (const owner of ['auth', ...servesInternal] as const)
+    for (const caller of internalCallers[owner] ?? []) services[owner].grantInternalInvoke(caller);
 
   const trigger = services.trigger;
   if (options.slackClientId)

@@ -493,15 +493,15 @@ describe('the FlowGenie CDK app', () => {
         expect(JSON.stringify(vars.AUTH_INTERNAL_URL)).toContain('FunctionUrl');
       }
     }
-    serviceTemplate('auth').hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    serviceTemplate('auth').hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
     // The catalog and the execution service serve their `/internal` routes on function URLs too
-    // (token-guarded): the trigger reads run specs from the catalog, the catalog reads last runs
-    // from the execution service, each from the other stack's function URL.
+    // (IAM-signed, token-guarded): the trigger reads run specs from the catalog, the catalog reads
+    // last runs from the execution service, each from the other stack's function URL.
     for (const owner of ['workflow-catalog', 'execution'] as const) {
       // The execution stack's second URL is the live stream's (its own test below).
       serviceTemplate(owner).resourceCountIs('AWS::Lambda::Url', owner === 'execution' ? 2 : 1);
       serviceTemplate(owner).hasResourceProperties('AWS::Lambda::Url', {
-        AuthType: 'NONE',
+        AuthType: 'AWS_IAM',
         TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceFunction'), 'Arn'] },
       });
     }
@@ -796,6 +796,68 @@ describe('the FlowGenie CDK app', () => {
         Match.objectLike({ Expression: Match.stringLikeRegexp('errors / requests') }),
       ]),
     });
+  });
+
+  it('lets exactly the calling roles invoke exactly the internal function URLs they call, and nobody else', () => {
+    const urls = resourcesOf('AWS::Lambda::Url');
+    expect(Object.values(urls).map((u) => u.Properties?.AuthType)).toEqual([
+      'AWS_IAM',
+      'AWS_IAM',
+      'AWS_IAM',
+    ]);
+    // No resource policy opens a function to a URL caller (public URLs would need one on "*").
+    for (const permission of Object.values(resourcesOf('AWS::Lambda::Permission'))) {
+      expect(permission.Properties?.Principal).toBe('apigateway.amazonaws.com');
+      expect(permission.Properties).not.toHaveProperty('FunctionUrlAuthType');
+    }
+    // Every identity grant to invoke a function, as "<calling role> -> <owner stack>".
+    const ownerOf = (resource: unknown) =>
+      /^(FlowGenie-staging-\w+):.*ServiceFunction.*Arn/.exec(
+        (resource as { 'Fn::ImportValue'?: string })['Fn::ImportValue'] ?? '',
+      )?.[1] ?? JSON.stringify(resource);
+    const grants: string[] = [];
+    for (const [stack, template] of Object.entries(templates)) {
+      for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+        const props = policy.Properties as {
+          Roles: { Ref: string }[];
+          PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] };
+        };
+        const role = props.Roles.map((r) => r.Ref.replace(/[0-9A-F]{8}$/, '')).join(',');
+        for (const st of props.PolicyDocument.Statement) {
+          const invoke = actionsOf(st).filter((a) => a.startsWith('lambda:Invoke'));
+          if (invoke.length === 0) continue;
+          expect(invoke).toHaveLength(1);
+          // InvokeFunction only through a function URL, InvokeFunctionUrl only with IAM auth.
+          expect(st.Condition).toEqual(
+            invoke[0] === 'lambda:InvokeFunctionUrl'
+              ? { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } }
+              : { Bool: { 'lambda:InvokedViaFunctionUrl': true } },
+          );
+          // Statements that differ only in resource are merged (policy minimization).
+          for (const resource of [st.Resource].flat())
+            grants.push(`${invoke[0]} ${stack}/${role} -> ${ownerOf(resource)}`);
+        }
+      }
+    }
+    const callers = {
+      'FlowGenie-staging-Auth': [
+        'FlowGenie-staging-WorkflowCatalog/ServiceFunctionServiceRole',
+        'FlowGenie-staging-Trigger/ServiceFunctionServiceRole',
+        'FlowGenie-staging-Execution/ExecutorTaskTaskRole',
+      ],
+      'FlowGenie-staging-Execution': [
+        'FlowGenie-staging-WorkflowCatalog/ServiceFunctionServiceRole',
+      ],
+      'FlowGenie-staging-WorkflowCatalog': ['FlowGenie-staging-Trigger/ServiceFunctionServiceRole'],
+    };
+    const expected = Object.entries(callers).flatMap(([owner, roles]) =>
+      roles.flatMap((role) =>
+        ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'].map(
+          (a) => `${a} ${role} -> ${owner}`,
+        ),
+      ),
+    );
+    expect(grants.sort()).toEqual(expected.sort());
   });
 
   it('grants nothing on "*" except the actions AWS offers no resource-level permission for, and no service-wide action', () => {

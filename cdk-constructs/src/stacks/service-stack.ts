@@ -1,6 +1,7 @@
 import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -156,16 +157,26 @@ export class ServiceStack extends Stack {
 
   /**
    * A function URL where other services reach this service's `/internal` routes (the HTTP API
-   * never routes `/internal`). It is public (authType NONE, as a caller in another stack has no
-   * IAM signer): every `/internal` route requires the internal service token.
+   * never routes `/internal`). `authType: AWS_IAM`: Lambda turns away, before the function runs,
+   * any call not SigV4-signed by a role given `grantInternalInvoke` (callers sign with
+   * `functionUrlFetch`); every `/internal` route still requires the internal service token too.
    *
    * @returns the base URL, `https://<id>.lambda-url.<region>.on.aws` (no trailing slash)
    */
   public addInternalUrl(): string {
     const url = this.service.function.addFunctionUrl({
-      authType: lambda.FunctionUrlAuthType.NONE,
+      authType: lambda.FunctionUrlAuthType.AWS_IAM,
     });
     return `https://${Fn.select(2, Fn.split('/', url.url))}`;
+  }
+
+  /**
+   * Lets `caller` (another service's function or the executor's task role) call this service's
+   * internal function URL: `lambda:InvokeFunctionUrl` (auth type AWS_IAM) and `lambda:InvokeFunction`
+   * (only via a function URL), both on this function's ARN alone, in the caller's role policy.
+   */
+  public grantInternalInvoke(caller: iam.IGrantable): void {
+    this.service.function.grantInvokeUrl(caller);
   }
 }
 

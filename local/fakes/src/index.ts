@@ -40,3 +40,9 @@ export {
 } from './aws/scheduler';
 export { matchesEventPattern, UnsupportedPatternError, type BusEvent } from './aws/event-pattern';
 export { startFakeS3, type FakeS3 } from './aws/s3';
+export { startFakeKms, type FakeKms, type FakeKmsOptions } from './aws/kms';
+export {
+  startFakeSecretsManager,
+  type FakeSecretsManager,
+  type FakeSecretsManagerOptions,
+} from './aws/secrets-manager';

@@ -4,6 +4,7 @@ import { providerEndpointsFromEnv, type ConnectionAccess } from '@flowgenie/inte
 import { stepConnections } from '@flowgenie/integrations/actions';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
+import { functionUrlFetch } from '@flowgenie/platform';
 import { ExpressionIsolates } from '@flowgenie/workflow/isolated';
 import { CancelExecution } from './app/cancel-execution';
 import { ReapExecutions } from './app/reap-executions';
@@ -63,7 +64,10 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,
     });
     // Credentials come from auth's internal endpoint per attempt; they never enter job data or rows.
-    const access = options.connectionAccess ?? (await internalConnectionAccess(config, logger));
+    // On AWS auth's function URL takes SigV4-signed calls only (functionUrlFetch signs them).
+    const access =
+      options.connectionAccess ??
+      (await internalConnectionAccess(config, logger, { fetch: functionUrlFetch() }));
     const gate = new RedisRateGate(redis, config.REDIS_PREFIX, logger);
     const endpoints = providerEndpointsFromEnv({
       GOOGLE_BASE_URL: config.GOOGLE_BASE_URL,

@@ -29,8 +29,9 @@ export interface ExecutionOptions {
 
 /**
  * The execution service's API process as the host runs it: `/executions` routes, the
- * 'execution' event consumer (workflow.triggered, workflow.deleted) and the outbox relay. Steps
- * run in the executor process (compose-worker.ts).
+ * 'execution' event consumer (workflow.triggered, workflow.deleted; with EVENT_BUS=local only:
+ * on AWS the executor consumes the inbox) and the outbox relay. Steps run in the executor
+ * process (compose-worker.ts).
  */
 export const executionService = defineService<
   Config,
@@ -41,6 +42,9 @@ export const executionService = defineService<
   ...executionBase,
   name: 'execution',
   consumer: CONSUMER,
+  // On AWS the ECS executor long-polls the execution inbox (compose-worker.ts); this process (and
+  // its Lambda, which has no SQS event source) only serves the API.
+  pollsInbox: (config) => config.EVENT_BUS !== 'aws',
   // Its error codes (not_found, conflict) are the platform's own: no table of its own.
   async wire(infra, options) {
     const { logger, metrics, verify } = infra;

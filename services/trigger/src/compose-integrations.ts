@@ -8,7 +8,13 @@ import {
 } from '@flowgenie/integrations';
 import type { EventHandlers } from '@flowgenie/messaging';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { schedulesBackend, type Logger, type Redis, type TokenVerifier } from '@flowgenie/platform';
+import {
+  functionUrlFetch,
+  schedulesBackend,
+  type Logger,
+  type Redis,
+  type TokenVerifier,
+} from '@flowgenie/platform';
 import { GetTriggerStatus } from './app/get-trigger-status';
 import { IntegrationTriggerSync } from './app/integration-lifecycle';
 import { PollTrigger } from './app/poll-trigger';
@@ -71,13 +77,18 @@ export async function composeIntegrationTriggers(deps: {
   });
   const connections =
     deps.connectionAccess ??
-    (await internalConnectionAccess(config, (problem) => {
-      logger.error(
-        { file: config.INTERNAL_SERVICE_TOKEN_FILE },
-        `Gmail, Calendar and Slack triggers cannot reach their connections: ${problem}`,
-      );
-      return noServiceToken(problem);
-    }));
+    (await internalConnectionAccess(
+      config,
+      (problem) => {
+        logger.error(
+          { file: config.INTERNAL_SERVICE_TOKEN_FILE },
+          `Gmail, Calendar and Slack triggers cannot reach their connections: ${problem}`,
+        );
+        return noServiceToken(problem);
+      },
+      // Auth's function URL takes SigV4-signed calls only (on AWS).
+      { fetch: functionUrlFetch() },
+    ));
 
   // Local: BullMQ job schedulers and their worker. AWS: Scheduler rate() schedules whose poll.due
   // messages arrive on the trigger's queue (handled below).

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
-import { closeRedis, createRedis, EnvelopeSecrets, openEnvelopeSecrets } from '@flowgenie/platform';
+import {
+  closeRedis,
+  createRedis,
+  EnvelopeSecrets,
+  functionUrlFetch,
+  openEnvelopeSecrets,
+} from '@flowgenie/platform';
 import {
   createHost,
   defineService,
@@ -102,6 +108,8 @@ async function wire(
     options.specSource ??
     new CatalogWorkflowSpecSource({
       baseUrl: config.CATALOG_INTERNAL_URL,
+      // The catalog's function URL takes SigV4-signed calls only (on AWS).
+      fetch: functionUrlFetch(),
       serviceToken: () =>
         (serviceToken ??= loadInternalServiceToken(config, {
           warn: (m) => logger.warn(m),

@@ -1,5 +1,6 @@
 import {
   EnvelopeSecrets,
+  functionUrlFetch,
   openEnvelopeSecrets,
   requireAuth,
   requireScopes,
@@ -47,6 +48,8 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
     const envelope = await openEnvelopeSecrets(config, {
       warn: (m) => logger.warn(m),
     });
+    // Auth's and the execution service's function URLs take SigV4-signed calls only (on AWS).
+    const internal = functionUrlFetch();
     const useCases = buildUseCases({
       secrets: {
         seal: (value, context) => envelope.seal(value, context),
@@ -56,10 +59,10 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
       clock: options.clock ?? systemClock,
       ids: randomIds,
       // Publish and activation ask auth whether the connections steps name would work.
-      connections: httpConnectionChecker(config, { warn: (m) => logger.warn(m) }),
+      connections: httpConnectionChecker(config, { warn: (m) => logger.warn(m), fetch: internal }),
       scheduleBackend: schedulesBackend(config),
       // The workflows list and detail ask the execution service for each workflow's last run.
-      lastExecutions: httpLastExecutions(config, { warn: (m) => logger.warn(m) }),
+      lastExecutions: httpLastExecutions(config, { warn: (m) => logger.warn(m), fetch: internal }),
     });
     return {
       routes: [

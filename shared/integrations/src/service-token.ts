@@ -54,6 +54,7 @@ export async function internalConnectionAccess(
     INTERNAL_SERVICE_TOKEN_FILE: string;
   },
   unreadable: (reason: string) => ConnectionAccess,
+  opts: { fetch?: typeof fetch } = {},
 ): Promise<ConnectionAccess> {
   let serviceToken: string;
   try {
@@ -61,5 +62,9 @@ export async function internalConnectionAccess(
   } catch (err) {
     return unreadable(`the internal service token could not be read (${(err as Error).message})`);
   }
-  return httpConnectionAccess({ authUrl: config.AUTH_INTERNAL_URL, serviceToken });
+  return httpConnectionAccess({
+    authUrl: config.AUTH_INTERNAL_URL,
+    serviceToken,
+    fetch: opts.fetch,
+  });
 }

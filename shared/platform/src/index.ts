@@ -17,3 +17,4 @@ export * from './boot-secrets';
 export * from './json-guard';
 export * from './unavailable';
 export * from './service-token';
+export * from './function-url-fetch';

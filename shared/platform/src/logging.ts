@@ -25,6 +25,9 @@ const REDACT = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
+  // The internal service token beside a SigV4 signature (functionUrlFetch).
+  'req.headers["x-flowgenie-service-token"]',
+  'headers["x-flowgenie-service-token"]',
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { requireServiceTokenFrom } from '../src';
+import { requireServiceTokenFrom, SERVICE_TOKEN_HEADER } from '../src';
 
 const TOKEN = 'internal-service-token-for-platform-tests-0123456789';
 
@@ -52,5 +52,18 @@ describe('requireServiceTokenFrom', () => {
     expect((await get(`${TOKEN}x`)).status).toBe(401);
     expect(await (await get(TOKEN)).json()).toEqual({ ok: true });
     expect(loads).toBe(before);
+  });
+
+  it('takes the token from x-flowgenie-service-token when Authorization holds a SigV4 signature', async () => {
+    readable = true;
+    const signed = (token: string) =>
+      fetch(url, {
+        headers: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=ASIA/20261201/eu-west-1/lambda/aws4_request',
+          [SERVICE_TOKEN_HEADER]: token,
+        },
+      });
+    expect((await signed(TOKEN)).status).toBe(200);
+    expect((await signed(`${TOKEN}x`)).status).toBe(401);
   });
 });

@@ -131,9 +131,10 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
         pollMs: config.OUTBOX_POLL_MS,
       });
     }
-    if (def.consumer) consumer = createEventConsumer(def.consumer, config, { redis, logger });
+    if (def.consumer && (def.pollsInbox?.(config) ?? true))
+      consumer = createEventConsumer(def.consumer, config, { redis, logger });
     wiring = await def.wire({ config, logger, db, redis, metrics, verify }, options);
-    if (wiring.eventHandlers && !consumer)
+    if (wiring.eventHandlers && !def.consumer)
       throw new Error(`${def.name} has event handlers but no consumer`);
   } catch (err) {
     await closeInfra();

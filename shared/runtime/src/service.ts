@@ -129,6 +129,12 @@ export interface ServiceDefinition<C extends HostConfig, DB, O, X extends object
   outbox?: boolean;
   /** Consumes the events the routing table sends to this consumer's queue, with `wire`'s `eventHandlers`. */
   consumer?: ConsumerName;
+  /**
+   * Whether the long-running process long-polls that queue itself (a Lambda never does: its SQS
+   * event source hands it the records). False where another process owns the queue.
+   * @default always
+   */
+  pollsInbox?(config: C): boolean;
   /** The service's code → status table (adapters/http/error-status.ts), over the platform's. */
   errors?: ErrorStatusTable;
   http?: {

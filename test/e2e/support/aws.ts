@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,9 +11,13 @@ import {
   startFakeScheduler,
   type FakeEventBridge,
   type FakeEventRule,
+  startFakeKms,
   startFakeS3,
+  startFakeSecretsManager,
+  type FakeKms,
   type FakeS3,
   type FakeScheduler,
+  type FakeSecretsManager,
 } from '@flowgenie/local-fakes';
 
 const execFileAsync = promisify(execFile);
@@ -43,8 +47,19 @@ export async function synthesizedInboxRules(): Promise<InboxRule[]> {
 export interface LocalAws {
   /** Environment every process gets: region, credentials, endpoints, bus, scheduler settings. */
   env: Record<string, string>;
-  /** Each consumer's EVENTS_QUEUE_URL (and its DLQ). */
-  queueEnv(consumer: ServiceName): Record<string, string>;
+  /**
+   * Each consumer's EVENTS_QUEUE_URL (and its DLQ) for the process `caller`: its queue URLs point
+   * at a recording proxy of the SQS server of its own, so `receivers` knows who polled what.
+   */
+  queueEnv(caller: string, consumer: ServiceName): Promise<Record<string, string>>;
+  /** The processes that have long-polled (ReceiveMessage) each consumer's queue. */
+  receivers(consumer: ServiceName): string[];
+  /** The secrets key (SECRETS_KEY_PROVIDER=kms, SECRETS_KMS_KEY_ID). */
+  kms: FakeKms;
+  /** The database credentials and the internal service token, named by ARN. */
+  secretsManager: FakeSecretsManager;
+  /** The ARNs the processes are given (DATABASE_SECRET_ARN, INTERNAL_SERVICE_TOKEN_SECRET_ARN). */
+  secretArns: { database: string; internalToken: string };
   bus: FakeEventBridge;
   scheduler: FakeScheduler;
   /** The payload bucket's objects (PAYLOAD_STORE=s3). */
@@ -107,6 +122,52 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
   const scheduleGroup = `${label}-triggers`;
   const bucket = `${label}-payloads`;
   const s3 = await startFakeS3({ buckets: [bucket] });
+  const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/6d1e0b4a-3c2f-4e5d-8a9b-${label.padEnd(12, '0').slice(0, 12)}`;
+  const kms = await startFakeKms({ keys: [{ arn: keyArn, alias: `alias/${label}-secrets` }] });
+  const secretArns = {
+    database: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${label}/db-AbCdEf`,
+    internalToken: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${label}/internal-service-token-GhIjKl`,
+  };
+  const secretsManager = await startFakeSecretsManager({
+    secrets: {
+      // Postgres on the test machine trusts loopback: the password is read, not checked.
+      [secretArns.database]: JSON.stringify({ username: 'postgres', password: `${label}-db-pass` }),
+      [secretArns.internalToken]: `${label}-internal-token-`.padEnd(64, 'x'),
+    },
+  });
+  const proxies: Server[] = [];
+  const polled = new Map<ServiceName, Set<string>>();
+  const consumerOfQueue = (queueUrl: unknown) =>
+    serviceNames.find((c) => typeof queueUrl === 'string' && queueUrl.endsWith(`/${label}-${c}`));
+  /** Forwards to the SQS server byte for byte, noting each ReceiveMessage's queue. */
+  const sqsProxyFor = async (caller: string): Promise<string> => {
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (req.headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage') {
+          const consumer = consumerOfQueue(
+            (JSON.parse(body.toString('utf8')) as { QueueUrl?: unknown }).QueueUrl,
+          );
+          if (consumer) polled.set(consumer, (polled.get(consumer) ?? new Set()).add(caller));
+        }
+        const upstream = http.request(
+          `${sqsEndpoint}${req.url ?? '/'}`,
+          { method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    proxies.push(proxy);
+    return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  };
   return {
     env: {
       AWS_REGION: REGION,
@@ -127,11 +188,23 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
       SCHEDULE_GROUP_NAME: scheduleGroup,
       SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/${label}-scheduler`,
       SCHEDULE_TARGET_QUEUE_ARN: queues.trigger.arn,
+      AWS_ENDPOINT_URL_KMS: kms.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      SECRETS_KEY_PROVIDER: 'kms',
+      SECRETS_KMS_KEY_ID: keyArn,
+      INTERNAL_SERVICE_TOKEN_SECRET_ARN: secretArns.internalToken,
     },
-    queueEnv: (consumer) => ({
-      EVENTS_QUEUE_URL: queues[consumer].url,
-      EVENTS_DLQ_URL: queues[consumer].dlq,
-    }),
+    async queueEnv(caller, consumer) {
+      const proxy = await sqsProxyFor(caller);
+      return {
+        EVENTS_QUEUE_URL: queues[consumer].url.replace(sqsEndpoint, proxy),
+        EVENTS_DLQ_URL: queues[consumer].dlq.replace(sqsEndpoint, proxy),
+      };
+    },
+    receivers: (consumer) => [...(polled.get(consumer) ?? [])].sort(),
+    kms,
+    secretsManager,
+    secretArns,
     bus,
     scheduler,
     s3,
@@ -149,6 +222,12 @@ export async function startLocalAws(label: string): Promise<LocalAws> {
       await bus.close();
       await scheduler.close();
       await s3.close();
+      await kms.close();
+      await secretsManager.close();
+      for (const proxy of proxies) {
+        proxy.closeAllConnections();
+        await new Promise<void>((r) => proxy.close(() => r()));
+      }
       sqsServer.closeAllConnections();
       await new Promise<void>((r) => sqsServer.close(() => r()));
     },

@@ -38,6 +38,19 @@ function pruneOldRuns(): void {
   }
 }
 
+function databaseParts(url: string, secretArn: string | undefined): Record<string, string> {
+  if (!secretArn) return {};
+  const parts = new URL(url);
+  return {
+    // Empty counts as unset: the URL is built from the parts and the secret's credentials.
+    DATABASE_URL: '',
+    DATABASE_HOST: parts.hostname,
+    DATABASE_PORT: parts.port || '5432',
+    DATABASE_NAME: parts.pathname.slice(1),
+    DATABASE_SECRET_ARN: secretArn,
+  };
+}
+
 /**
  * The whole platform through the same startStack the start command uses, on free ports, with a
  * fresh database and Redis prefix, reached through the gateway over HTTPS trusting the dev CA.
@@ -52,6 +65,11 @@ export async function startE2eStack(
     processes?: StackMode;
     /** Extra environment of single processes (startStack's `processEnv`). */
     processEnv?: StartStackOptions['processEnv'];
+    /**
+     * As on AWS: no DATABASE_URL, the database's host, port and name, and the credentials read at
+     * boot from this Secrets Manager secret (DATABASE_SECRET_ARN).
+     */
+    databaseSecretArn?: string;
   } = {},
 ): Promise<E2eStack> {
   pruneOldRuns();
@@ -73,7 +91,11 @@ export async function startE2eStack(
       quiet: true,
       // The suite may run beside every other test suite on a small machine.
       readyTimeoutMs: 120_000,
-      env: { HTTP_ALLOW_LOOPBACK: 'true', ...env },
+      env: {
+        HTTP_ALLOW_LOOPBACK: 'true',
+        ...env,
+        ...databaseParts(db.url, opts.databaseSecretArn),
+      },
       processEnv: opts.processEnv,
       fakeProviders: opts.fakeProviders ? { googlePort: 0, slackPort: 0 } : undefined,
       processes: opts.processes ?? 'split',

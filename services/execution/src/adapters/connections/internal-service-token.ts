@@ -17,13 +17,18 @@ export async function internalConnectionAccess(
     INTERNAL_SERVICE_TOKEN_FILE: string;
   },
   logger: Logger,
+  opts: { fetch?: typeof fetch } = {},
 ): Promise<ConnectionAccess> {
-  return internalAccess(config, (problem) => {
-    const reason = `connections are unavailable: ${problem}`;
-    logger.error({ file: config.INTERNAL_SERVICE_TOKEN_FILE }, reason);
-    const refuse = async (): Promise<never> => {
-      throw new PermanentStepError(reason, { code: 'connections_unavailable' });
-    };
-    return { access: refuse, report: refuse };
-  });
+  return internalAccess(
+    config,
+    (problem) => {
+      const reason = `connections are unavailable: ${problem}`;
+      logger.error({ file: config.INTERNAL_SERVICE_TOKEN_FILE }, reason);
+      const refuse = async (): Promise<never> => {
+        throw new PermanentStepError(reason, { code: 'connections_unavailable' });
+      };
+      return { access: refuse, report: refuse };
+    },
+    opts,
+  );
 }
