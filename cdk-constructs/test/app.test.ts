@@ -3,7 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { consumerNames, httpRoutes, routingTable } from '@flowgenie/contracts';
+import {
+  consumerNames,
+  EventEnvelopeSchema,
+  eventCatalog,
+  httpRoutes,
+  routingTable,
+  SCHEDULED_TIME,
+  SCHEDULER_EXECUTION_ID,
+} from '@flowgenie/contracts';
 import {
   buildApp,
   IMAGE_RDS_CA_BUNDLE,
@@ -316,6 +324,38 @@ describe('the FlowGenie CDK app', () => {
         }),
       },
     });
+  });
+
+  it('runs the Slack events sweep every minute: a fixed schedule sending slack.sweep.due to the trigger inbox', () => {
+    const trigger = serviceTemplate('trigger');
+    const schedules = Object.values(trigger.findResources('AWS::Scheduler::Schedule')) as Array<{
+      Properties: Record<string, unknown> & { Target: { Input: string } };
+    }>;
+    // The only schedule in the template: the others are the trigger service's, made at runtime.
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0].Properties).toMatchObject({
+      Name: 'slack-sweep',
+      GroupName: 'flowgenie-staging-triggers',
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/InboxQueue/), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesRole/), 'Arn'] },
+      },
+    });
+    // What Scheduler sends, its placeholders filled in, is an envelope the trigger's queue
+    // consumer accepts (the same checks eventFromSqsBody makes).
+    const body = JSON.parse(
+      schedules[0].Properties.Target.Input.replaceAll(
+        SCHEDULED_TIME,
+        '2026-03-02T08:05:00Z',
+      ).replaceAll(SCHEDULER_EXECUTION_ID, 'b5a1c0e6d2f34a97'),
+    ) as { 'detail-type': string; detail: { type: 'slack.sweep.due'; data: unknown } };
+    expect(body['detail-type']).toBe('slack.sweep.due');
+    expect(EventEnvelopeSchema.safeParse(body.detail).success).toBe(true);
+    expect(body.detail.type).toBe('slack.sweep.due');
+    expect(eventCatalog['slack.sweep.due'].data.safeParse(body.detail.data).success).toBe(true);
   });
 
   it('lets the trigger function manage schedules in its group only, and pass only the scheduler role', () => {

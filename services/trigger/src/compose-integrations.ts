@@ -32,8 +32,14 @@ import type { PayloadClaims } from './ports/payload-claims';
 import type { TriggerEventInbox, TriggerRepository } from './ports/trigger-repository';
 import type { TriggerMetrics } from './ports/trigger-metrics';
 
-/** How often deliveries left unprocessed (auth down, a crash after the ack) are fired again. */
+/**
+ * How often deliveries left unprocessed (auth down, a crash after the ack) are fired again by the
+ * local timer. On AWS the CDK's `slack-sweep` Scheduler schedule sends `slack.sweep.due` every
+ * minute instead (a frozen Lambda runs no timer).
+ */
 const SLACK_SWEEP_MS = 30_000;
+/** Deliveries younger than this are left to the request that received them. */
+const SLACK_SWEEP_MIN_AGE_MS = 5_000;
 
 /** Without a readable service token every access fails as retryable: triggers record why. */
 const noServiceToken = (reason: string): ConnectionAccess => ({
@@ -138,13 +144,21 @@ export async function composeIntegrationTriggers(deps: {
     'poll.due': async (event) => {
       await poll.execute(event.data.workflowId);
     },
+    // The Slack sweep's Scheduler firings (AWS): a failure is redelivered by the queue.
+    'slack.sweep.due': async () => {
+      await sweepSlack();
+    },
   };
   let sweep: NodeJS.Timeout | undefined;
 
+  const sweepSlack = async () => {
+    const fired = await processSlack.recover(new Date(now().getTime() - SLACK_SWEEP_MIN_AGE_MS));
+    if (fired > 0) logger.info({ pending: fired }, 'slack event sweep fired pending deliveries');
+  };
   const recover = () =>
-    processSlack
-      .recover(new Date(now().getTime() - 5_000))
-      .catch((err: Error) => logger.warn({ err: err.message }, 'slack event sweep failed'));
+    sweepSlack().catch((err: Error) =>
+      logger.warn({ err: err.message }, 'slack event sweep failed'),
+    );
 
   return {
     sync,

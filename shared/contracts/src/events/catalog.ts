@@ -174,6 +174,18 @@ export const PollDue = defineEvent({
   data: z.object({ workflowId: uuid }),
 });
 
+/**
+ * The Slack events sweep is due: sent every minute by a fixed EventBridge Scheduler `rate()`
+ * schedule the CDK app creates in the trigger's schedule group (`slack-sweep`), straight to the
+ * trigger service's queue like `poll.due`. The handler fires the Slack deliveries acknowledged but
+ * never processed (a crash after the ack, auth unreachable); locally a timer does the same.
+ */
+export const SlackSweepDue = defineEvent({
+  type: 'slack.sweep.due',
+  version: 1,
+  data: z.object({}),
+});
+
 /** Every event the platform knows, by type. Validation on publish and on receipt uses this. */
 export const eventCatalog = {
   'workflow.published': WorkflowPublished,
@@ -189,6 +201,7 @@ export const eventCatalog = {
   'connection.revoked': ConnectionRevoked,
   'schedule.fired': ScheduleFired,
   'poll.due': PollDue,
+  'slack.sweep.due': SlackSweepDue,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;
