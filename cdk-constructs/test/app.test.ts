@@ -390,7 +390,7 @@ describe('the FlowGenie CDK app', () => {
     });
   });
 
-  it('gives the trigger and the executor side the payload bucket, each only what it needs', () => {
+  it('gives the catalog, the trigger and the executor side the payload bucket, each only what it needs', () => {
     // S3 actions each function's or task's role may take on the payload bucket.
     const s3Actions = (template: Template, roleMatch: RegExp) =>
       Object.values(template.findResources('AWS::IAM::Policy'))
@@ -411,7 +411,7 @@ describe('the FlowGenie CDK app', () => {
         serviceTemplate(name).toJSON().Parameters as Record<string, { Default?: string }>,
       ).find(([, p]) => p.Default === '/flowgenie/staging/payload-bucket-name')?.[0];
 
-    for (const name of ['trigger', 'execution'] as const) {
+    for (const name of ['trigger', 'execution', 'workflow-catalog'] as const) {
       serviceTemplate(name).hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
@@ -440,8 +440,12 @@ describe('the FlowGenie CDK app', () => {
     expect(container.Environment).toEqual(
       expect.arrayContaining([{ Name: 'PAYLOAD_STORE', Value: 's3' }]),
     );
+    // The catalog stores the graphs it announces by reference, and nothing else.
+    const catalog = s3Actions(serviceTemplate('workflow-catalog'), /ServiceFunction/);
+    expect(catalog).toEqual(expect.arrayContaining(['s3:PutObject']));
+    expect(catalog.filter((a) => /Get|Delete|List/.test(a))).toEqual([]);
     // Services that never see a payload get neither the variables nor access.
-    for (const name of ['auth', 'workflow-catalog'] as const) {
+    for (const name of ['auth'] as const) {
       const fn = Object.values(serviceTemplate(name).findResources('AWS::Lambda::Function'));
       expect(JSON.stringify(fn)).not.toContain('PAYLOAD_STORE');
       expect(s3Actions(serviceTemplate(name), /./)).toEqual([]);
