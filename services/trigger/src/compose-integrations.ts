@@ -152,8 +152,8 @@ export async function composeIntegrationTriggers(deps: {
   let sweep: NodeJS.Timeout | undefined;
 
   const sweepSlack = async () => {
-    const fired = await processSlack.recover(new Date(now().getTime() - SLACK_SWEEP_MIN_AGE_MS));
-    if (fired > 0) logger.info({ pending: fired }, 'slack event sweep fired pending deliveries');
+    const pending = await processSlack.recover(new Date(now().getTime() - SLACK_SWEEP_MIN_AGE_MS));
+    if (pending > 0) logger.info({ pending }, 'slack event sweep processed pending deliveries');
   };
   const recover = () =>
     sweepSlack().catch((err: Error) =>

@@ -39,6 +39,8 @@ describe('the trigger Lambda (EVENT_BUS=aws, SCHEDULES=aws)', () => {
   let slack: FakeSlack;
   let db: pg.Client;
   let handler: ReturnType<typeof createLambdaHandler>;
+  /** The Slack-triggered workflow beforeAll activates. */
+  let workflowId: string;
 
   beforeAll(async () => {
     eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => ({
@@ -100,7 +102,6 @@ describe('the trigger Lambda (EVENT_BUS=aws, SCHEDULES=aws)', () => {
     );
     expect(await handler({ Records: [busRecord(activated)] })).toEqual({ batchItemFailures: [] });
   });
-  let workflowId: string;
 
   afterAll(async () => {
     await db?.end();
