@@ -1,8 +1,14 @@
 import * as path from 'node:path';
-import { App, Tags, type Environment } from 'aws-cdk-lib';
+import { App, Duration, Tags, type Environment } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { consumerNames, routesOf, routingTable, type ConsumerName } from '@flowgenie/contracts';
+import {
+  consumerNames,
+  routesOf,
+  routingTable,
+  schedulerTargetInput,
+  type ConsumerName,
+} from '@flowgenie/contracts';
 import { ExecutionStream } from './execution-stream';
 import { Executor } from './executor';
 import { Schedules } from './schedules';
@@ -28,6 +34,11 @@ const usesSecretsKey: Record<ServiceName, boolean> = {
   trigger: true,
   execution: false,
 };
+
+/** The fixed schedule of the trigger's Slack events sweep, in the trigger's schedule group. */
+export const SLACK_SWEEP_SCHEDULE = 'slack-sweep';
+/** Envelope id of its messages (fixed: Scheduler has no UUID placeholder, nothing dedupes by it). */
+const SLACK_SWEEP_EVENT_ID = '5b1a7c3e-2f4d-4e8a-9c61-0d7f3b2a9e15';
 
 /** Where the RDS CA bundle sits in the platform image (the Dockerfile adds it). */
 export const IMAGE_RDS_CA_BUNDLE = '/etc/ssl/certs/rds-global-bundle.pem';
@@ -284,6 +295,14 @@ export function buildApp(app: App, options: FlowGenieAppOptions): FlowGenieStack
   triggerFn.addEnvironment('SCHEDULE_GROUP_NAME', schedules.group.scheduleGroupName);
   triggerFn.addEnvironment('SCHEDULER_ROLE_ARN', schedules.role.roleArn);
   triggerFn.addEnvironment('SCHEDULE_TARGET_QUEUE_ARN', trigger.inbox.queue.queueArn);
+  // The Slack events sweep, a timer in a long-running trigger process: here a fixed schedule whose
+  // slack.sweep.due messages reach the trigger's Lambda through its inbox.
+  schedules.addRateSchedule('SlackSweep', {
+    scheduleName: SLACK_SWEEP_SCHEDULE,
+    every: Duration.minutes(1),
+    input: schedulerTargetInput('slack.sweep.due', {}, SLACK_SWEEP_EVENT_ID),
+    description: 'FlowGenie: fires Slack deliveries acknowledged but not processed',
+  });
 
   for (const stack of [platform, bus, api, ...Object.values(services)]) {
     Tags.of(stack).add('project', 'flowgenie');

@@ -5,9 +5,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 /**
- * The SSM parameters Terraform writes for CDK (terraform/envs/<env>/ssm.tf writes exactly these
- * keys; a test checks the two lists agree). CDK never hard-codes a foundation ID or ARN: it reads
- * them at deploy time through CloudFormation SSM parameter types.
+ * The SSM parameters Terraform writes for CDK (terraform/modules/foundation/ssm.tf, which every
+ * environment calls, writes exactly these keys; a test checks the two lists agree). CDK never
+ * hard-codes a foundation ID or ARN: it reads them at deploy time through CloudFormation SSM
+ * parameter types.
  */
 export const foundationParameterKeys = [
   'vpc-id',

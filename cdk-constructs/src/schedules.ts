@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, type CfnResource, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -44,6 +44,59 @@ export class Schedules extends Construct {
       }),
     });
     props.targetQueue.grantSendMessages(this.role);
+  }
+
+  /**
+   * A fixed `rate()` schedule in the group (owned by this stack, not by the service) sending
+   * `input` to the target queue, as the service's own schedules do.
+   *
+   * @example
+   * schedules.addRateSchedule('SlackSweep', {
+   *   scheduleName: 'slack-sweep',
+   *   every: Duration.minutes(1),
+   *   input: schedulerTargetInput('slack.sweep.due', {}, SLACK_SWEEP_EVENT_ID),
+   * });
+   */
+  addRateSchedule(
+    id: string,
+    props: {
+      /** Unique in the group; must not start with a prefix the service manages (`wf-`, `poll-`). */
+      readonly scheduleName: string;
+      /** Whole minutes, at least one (Scheduler's finest rate). */
+      readonly every: Duration;
+      /** The message body sent to the queue. */
+      readonly input: string;
+      readonly description?: string;
+    },
+  ): scheduler.CfnSchedule {
+    const minutes = props.every.toSeconds() / 60;
+    if (!Number.isInteger(minutes) || minutes < 1) {
+      throw new Error(`${props.scheduleName}: a rate schedule runs every whole minute or more`);
+    }
+    if (/^(wf|poll)-/.test(props.scheduleName)) {
+      throw new Error(
+        `${props.scheduleName}: wf- and poll- schedules belong to the trigger service`,
+      );
+    }
+    const schedule = new scheduler.CfnSchedule(this, id, {
+      name: props.scheduleName,
+      groupName: this.group.scheduleGroupName,
+      description: props.description,
+      scheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.targetQueue.queueArn,
+        roleArn: this.role.roleArn,
+        input: props.input,
+        // A missed firing is not worth catching up: the next one does the same work.
+        retryPolicy: { maximumEventAgeInSeconds: 60, maximumRetryAttempts: 2 },
+      },
+    });
+    // The group's name is a plain string when given: without this CloudFormation could create the
+    // schedule before its group.
+    schedule.addDependency(this.group.node.defaultChild as CfnResource);
+    return schedule;
   }
 
   /** Lets `grantee` create, update, read and delete schedules in the group with this role. */

@@ -3,7 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { consumerNames, httpRoutes, routingTable } from '@flowgenie/contracts';
+import {
+  consumerNames,
+  EventEnvelopeSchema,
+  eventCatalog,
+  httpRoutes,
+  routingTable,
+  SCHEDULED_TIME,
+  SCHEDULER_EXECUTION_ID,
+} from '@flowgenie/contracts';
 import {
   buildApp,
   IMAGE_RDS_CA_BUNDLE,
@@ -320,6 +328,38 @@ describe('the FlowGenie CDK app', () => {
     });
   });
 
+  it('runs the Slack events sweep every minute: a fixed schedule sending slack.sweep.due to the trigger inbox', () => {
+    const trigger = serviceTemplate('trigger');
+    const schedules = Object.values(trigger.findResources('AWS::Scheduler::Schedule')) as Array<{
+      Properties: Record<string, unknown> & { Target: { Input: string } };
+    }>;
+    // The only schedule in the template: the others are the trigger service's, made at runtime.
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0].Properties).toMatchObject({
+      Name: 'slack-sweep',
+      GroupName: 'flowgenie-staging-triggers',
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/InboxQueue/), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesRole/), 'Arn'] },
+      },
+    });
+    // What Scheduler sends, its placeholders filled in, is an envelope the trigger's queue
+    // consumer accepts (the same checks eventFromSqsBody makes).
+    const body = JSON.parse(
+      schedules[0].Properties.Target.Input.replaceAll(
+        SCHEDULED_TIME,
+        '2026-03-02T08:05:00Z',
+      ).replaceAll(SCHEDULER_EXECUTION_ID, 'b5a1c0e6d2f34a97'),
+    ) as { 'detail-type': string; detail: { type: 'slack.sweep.due'; data: unknown } };
+    expect(body['detail-type']).toBe('slack.sweep.due');
+    expect(EventEnvelopeSchema.safeParse(body.detail).success).toBe(true);
+    expect(body.detail.type).toBe('slack.sweep.due');
+    expect(eventCatalog['slack.sweep.due'].data.safeParse(body.detail.data).success).toBe(true);
+  });
+
   it('lets the trigger function manage schedules in its group only, and pass only the scheduler role', () => {
     const trigger = serviceTemplate('trigger');
     const statements = Object.values(trigger.findResources('AWS::IAM::Policy')).flatMap(
@@ -352,7 +392,7 @@ describe('the FlowGenie CDK app', () => {
     });
   });
 
-  it('gives the trigger and the executor side the payload bucket, each only what it needs', () => {
+  it('gives the catalog, the trigger and the executor side the payload bucket, each only what it needs', () => {
     // S3 actions each function's or task's role may take on the payload bucket.
     const s3Actions = (template: Template, roleMatch: RegExp) =>
       Object.values(template.findResources('AWS::IAM::Policy'))
@@ -373,7 +413,7 @@ describe('the FlowGenie CDK app', () => {
         serviceTemplate(name).toJSON().Parameters as Record<string, { Default?: string }>,
       ).find(([, p]) => p.Default === '/flowgenie/staging/payload-bucket-name')?.[0];
 
-    for (const name of ['trigger', 'execution'] as const) {
+    for (const name of ['trigger', 'execution', 'workflow-catalog'] as const) {
       serviceTemplate(name).hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
@@ -402,8 +442,12 @@ describe('the FlowGenie CDK app', () => {
     expect(container.Environment).toEqual(
       expect.arrayContaining([{ Name: 'PAYLOAD_STORE', Value: 's3' }]),
     );
+    // The catalog stores the graphs it announces by reference, and nothing else.
+    const catalog = s3Actions(serviceTemplate('workflow-catalog'), /ServiceFunction/);
+    expect(catalog).toEqual(expect.arrayContaining(['s3:PutObject']));
+    expect(catalog.filter((a) => /Get|Delete|List/.test(a))).toEqual([]);
     // Services that never see a payload get neither the variables nor access.
-    for (const name of ['auth', 'workflow-catalog'] as const) {
+    for (const name of ['auth'] as const) {
       const fn = Object.values(serviceTemplate(name).findResources('AWS::Lambda::Function'));
       expect(JSON.stringify(fn)).not.toContain('PAYLOAD_STORE');
       expect(s3Actions(serviceTemplate(name), /./)).toEqual([]);

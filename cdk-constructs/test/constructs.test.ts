@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -201,5 +201,49 @@ describe('Schedules', () => {
         Statement: [Match.objectLike({ Action: Match.arrayWith(['sqs:SendMessage']) })],
       },
     });
+  });
+
+  it('adds a fixed rate() schedule sending its input to the queue with the scheduler role', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Queue');
+    const schedules = new Schedules(stack, 'Schedules', {
+      targetQueue: queue,
+      scheduleGroupName: 'triggers',
+    });
+    schedules.addRateSchedule('Sweep', {
+      scheduleName: 'sweep',
+      every: Duration.minutes(5),
+      input: '{"detail-type":"x"}',
+    });
+
+    Template.fromStack(stack).hasResource('AWS::Scheduler::Schedule', {
+      Properties: {
+        Name: 'sweep',
+        GroupName: 'triggers',
+        ScheduleExpression: 'rate(5 minutes)',
+        Target: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Queue'), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulesRole'), 'Arn'] },
+          Input: '{"detail-type":"x"}',
+        },
+      },
+      // Created after its group (whose name is a plain string, not a reference).
+      DependsOn: [Match.stringLikeRegexp('^SchedulesGroup')],
+    });
+    // Scheduler's finest rate is a minute; wf- and poll- names are the trigger service's.
+    expect(() =>
+      schedules.addRateSchedule('Fast', {
+        scheduleName: 'fast',
+        every: Duration.seconds(30),
+        input: '{}',
+      }),
+    ).toThrow(/whole minute/);
+    expect(() =>
+      schedules.addRateSchedule('Poll', {
+        scheduleName: 'poll-x',
+        every: Duration.minutes(1),
+        input: '{}',
+      }),
+    ).toThrow(/belong to the trigger service/);
   });
 });

@@ -6,12 +6,20 @@ import { promisify } from 'node:util';
 
 // `terraform validate` with the real CLI and AWS provider, offline: the provider comes from a local
 // plugin directory (this machine kind ships 5.100.0 under /opt/tf-plugins; TF_PLUGIN_DIR overrides).
-// Validating each root configuration validates every module it calls, and terraform.test.ts checks
-// that the root configurations call every module.
+// Validating each root configuration (the bootstrap and every environment under envs/) validates
+// every module it calls, and terraform.test.ts checks that the root configurations call every
+// module. init links the provider from the plugin directory (no copy of its 700 MB per root).
 const run = promisify(execFile);
 const terraformDir = path.resolve(__dirname, '..', '..', 'terraform');
 const pluginDir = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-const rootConfigs = ['bootstrap', 'envs/dev'];
+const rootConfigs = [
+  'bootstrap',
+  ...fs
+    .readdirSync(path.join(terraformDir, 'envs'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `envs/${d.name}`)
+    .sort(),
+];
 
 /** The terraform executable on PATH, if any. */
 function terraformOnPath(): string | undefined {
@@ -33,6 +41,8 @@ const installed = terraformOnPath() !== undefined;
 
 let workDir: string;
 let env: NodeJS.ProcessEnv;
+/** Each root's init + validate, started in beforeAll (two at a time) and awaited by its test. */
+const validations = new Map<string, Promise<{ valid: boolean; diagnostics: unknown[] }>>();
 
 async function terraform(args: string[], cwd: string): Promise<string> {
   try {
@@ -68,7 +78,26 @@ beforeAll(() => {
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
   };
+  // Most of the time is the provider loading its schema in `validate` (seconds of CPU per root):
+  // two roots at a time rather than one after the other.
+  const lanes: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
+  rootConfigs.forEach((dir, i) => {
+    const run = lanes[i % lanes.length].then(() => initAndValidate(dir));
+    // The next root of the lane starts either way; the test of `dir` awaits (and reports) this one.
+    lanes[i % lanes.length] = run.catch(() => undefined);
+    validations.set(dir, run);
+  });
 });
+
+async function initAndValidate(dir: string): Promise<{ valid: boolean; diagnostics: unknown[] }> {
+  const cwd = path.join(workDir, dir);
+  await terraform(
+    ['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${pluginDir}`],
+    cwd,
+  );
+  const out = await terraform(['validate', '-json', '-no-color'], cwd);
+  return JSON.parse(out) as { valid: boolean; diagnostics: unknown[] };
+}
 
 afterAll(() => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
@@ -93,16 +122,14 @@ if (installed) {
       );
     });
 
+    it('validates the bootstrap and the dev, staging and prod environments', () => {
+      expect(rootConfigs).toEqual(['bootstrap', 'envs/dev', 'envs/prod', 'envs/staging']);
+    });
+
     it.each(rootConfigs)(
       '%s initialises offline and validates',
       async (dir) => {
-        const cwd = path.join(workDir, dir);
-        await terraform(
-          ['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${pluginDir}`],
-          cwd,
-        );
-        const out = await terraform(['validate', '-json', '-no-color'], cwd);
-        const result = JSON.parse(out) as { valid: boolean; diagnostics: unknown[] };
+        const result = await validations.get(dir)!;
         expect({ dir, valid: result.valid, diagnostics: result.diagnostics }).toEqual({
           dir,
           valid: true,

@@ -56,13 +56,13 @@ beforeAll(async () => {
 });
 
 describe('terraform/', () => {
-  it('has the seven foundation modules, the dev environment and the state bootstrap', () => {
+  it('has the foundation modules, the dev, staging and prod environments and the state bootstrap', () => {
     expect(modules.sort()).toEqual(
-      ['amplify', 'cache', 'database', 'ecr', 'network', 'payloads', 'state']
+      ['amplify', 'cache', 'database', 'ecr', 'foundation', 'network', 'payloads', 'state']
         .map((m) => `modules/${m}`)
         .sort(),
     );
-    expect(rootConfigs).toEqual(expect.arrayContaining(['envs/dev', 'bootstrap']));
+    expect(rootConfigs.sort()).toEqual(['bootstrap', 'envs/dev', 'envs/prod', 'envs/staging']);
     expect(parsed.size).toBeGreaterThanOrEqual((modules.length + rootConfigs.length) * 4);
   });
 
@@ -127,32 +127,87 @@ describe('terraform/', () => {
     }
   });
 
-  it('calls every module from a root configuration', () => {
-    const sources = new Set(
-      rootConfigs.flatMap((dir) =>
-        parsedIn(dir).flatMap((p) =>
-          Object.values(p.module ?? {}).map(([m]) =>
-            path.join(dir, String(m.source)).replace(/\\/g, '/'),
-          ),
+  it('calls every module from a root configuration, directly or through another module', () => {
+    const calledFrom = (dir: string) =>
+      parsedIn(dir).flatMap((p) =>
+        Object.values(p.module ?? {}).map(([m]) =>
+          path.join(dir, String(m.source)).replace(/\\/g, '/'),
         ),
-      ),
-    );
-    expect([...sources].sort()).toEqual([...modules].sort());
+      );
+    const reached = new Set<string>();
+    const pending = rootConfigs.flatMap(calledFrom);
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      if (reached.has(dir)) continue;
+      reached.add(dir);
+      pending.push(...calledFrom(dir));
+    }
+    expect([...reached].sort()).toEqual([...modules].sort());
   });
 
   it('writes to SSM exactly the foundation parameters the CDK app reads', () => {
-    const devLocals = parsedIn('envs/dev').flatMap((p) => p.locals ?? []);
-    const ssm = devLocals.find((l) => l.ssm_parameters)?.ssm_parameters as
+    const locals = parsedIn('modules/foundation').flatMap((p) => p.locals ?? []);
+    const ssm = locals.find((l) => l.ssm_parameters)?.ssm_parameters as
       Record<string, string> | undefined;
     expect(Object.keys(ssm ?? {}).sort()).toEqual([...foundationParameterKeys].sort());
 
-    const [param] = parsedIn('envs/dev').flatMap(
+    const [param] = parsedIn('modules/foundation').flatMap(
       (p) => p.resource?.aws_ssm_parameter?.foundation ?? [],
     );
     expect(param).toMatchObject({
       for_each: '${local.ssm_parameters}',
       name: '/flowgenie/${var.environment}/${each.key}',
     });
+  });
+
+  describe.each(['dev', 'staging', 'prod'])('envs/%s', (env) => {
+    const dir = `envs/${env}`;
+    const foundationCall = () => {
+      const calls = parsedIn(dir).flatMap((p) => Object.entries(p.module ?? {}));
+      expect(calls.map(([name]) => name)).toEqual(['foundation']);
+      return calls[0][1][0];
+    };
+
+    it('is a thin root: one call of modules/foundation for its own environment, no resources', () => {
+      expect(foundationCall()).toMatchObject({
+        source: '../../modules/foundation',
+        environment: env,
+      });
+      expect(parsedIn(dir).flatMap((p) => Object.keys(p.resource ?? {}))).toEqual([]);
+    });
+
+    it('keeps its state under its own key and tags its resources with its name', () => {
+      const backend = parsedIn(dir).flatMap(
+        (p) => (p.terraform?.[0]?.backend as Array<Record<string, Block[]>> | undefined) ?? [],
+      )[0]?.s3?.[0];
+      expect(backend).toMatchObject({ key: `flowgenie/${env}/terraform.tfstate`, encrypt: true });
+      const main = fs.readFileSync(path.join(terraformDir, dir, 'main.tf'), 'utf8');
+      expect(main).toContain(`environment = "${env}"`);
+    });
+  });
+
+  it('gives each environment its own VPC range and protects only prod from destroy', () => {
+    const settings = Object.fromEntries(
+      ['dev', 'staging', 'prod'].map((env) => {
+        const [call] = parsedIn(`envs/${env}`).flatMap((p) => p.module?.foundation ?? []);
+        return [env, call];
+      }),
+    );
+    const cidrs = Object.values(settings).map((s) => s.vpc_cidr);
+    expect(new Set(cidrs).size).toBe(3);
+    expect(settings.prod).toMatchObject({
+      deletion_protection: true,
+      db_multi_az: true,
+      single_nat_gateway: false,
+      cache_replicas: 1,
+    });
+    expect(settings.prod.db_backup_retention_days).toBeGreaterThanOrEqual(30);
+    for (const env of ['dev', 'staging']) {
+      expect({ env, deletion_protection: settings[env].deletion_protection }).toEqual({
+        env,
+        deletion_protection: false,
+      });
+    }
   });
 
   it('proxies the API paths from the SPA origin before the SPA fallback, so /api/* never gets index.html', () => {

@@ -222,6 +222,42 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
     expect(stored.some(([, o]) => o.body.toString('utf8').includes(body.note))).toBe(true);
   });
 
+  it('announces a graph above the inline limit through S3: workflow.activated carries its reference, the hook runs', async () => {
+    const note = 'n'.repeat(4096);
+    const wf = await activeWorkflow(
+      'Large graph over AWS',
+      graph(
+        [
+          { id: 'hook', type: 'webhook', config: { responseMode: 'respond_node' } },
+          { id: 'reply', type: 'respond_to_webhook', config: { status: 200, body: { note } } },
+        ],
+        chain('hook', 'reply'),
+      ),
+    );
+    await hookRegistered(wf.hookPath);
+
+    const res = await client.post(wf.hookPath, { body: {} });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ note });
+    // The catalog stored the version's graph in the bucket; the event on the bus carried its key.
+    const [activated] = aws.bus.events.filter(
+      (e) =>
+        e.event['detail-type'] === 'workflow.activated' &&
+        (e.event.detail as { data: { workflowId: string } }).data.workflowId === wf.id,
+    );
+    const data = (
+      activated.event.detail as { data: { graph?: unknown; graphRef?: { key: string } } }
+    ).data;
+    expect(data.graph).toBeUndefined();
+    expect(data.graphRef?.key).toBe(`workflows/${wf.id}/v1.graph`);
+    expect(
+      [...aws.s3.objects.keys()].some((key) =>
+        key.endsWith(`/payloads/workflows/${wf.id}/v1.graph`),
+      ),
+    ).toBe(true);
+  });
+
   it('keeps a Scheduler schedule per active schedule trigger and runs each firing once', async () => {
     const wf = await activeWorkflow(
       'Weekday mornings over AWS',

@@ -28,6 +28,8 @@ import { loadTriggerConfig } from '../../services/trigger/src/config';
 import { compose as composeExecution } from '../../services/execution/src/compose';
 import { composeWorker } from '../../services/execution/src/compose-worker';
 import { loadConfig as loadExecutionConfig } from '../../services/execution/src/config';
+import { compose as composeCatalog } from '../../services/workflow-catalog/src/compose';
+import { loadCatalogConfig } from '../../services/workflow-catalog/src/config';
 
 /**
  * Webhooks of several megabytes through the trigger service, the bus and the executor, all
@@ -125,6 +127,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   let execution: Awaited<ReturnType<typeof composeExecution>> | undefined;
   let executionServer: RunningServer | undefined;
   let executor: Awaited<ReturnType<typeof composeWorker>> | undefined;
+  let catalog: Awaited<ReturnType<typeof composeCatalog>> | undefined;
   let env: Record<string, string>;
   const hooks: Record<'async' | 'sync' | 'bigGraph', string> = {
     async: '',
@@ -189,6 +192,7 @@ describe('large webhook payloads travel by reference (claim check)', () => {
   });
 
   afterAll(async () => {
+    await catalog?.stop();
     await executor?.stop();
     await executionServer?.close();
     await execution?.stop();
@@ -461,5 +465,60 @@ describe('large webhook payloads travel by reference (claim check)', () => {
     expect(res.status).toBe(200);
     const detail = (await res.json()) as { status: string; triggerPayload: unknown };
     expect(detail).toMatchObject({ status: 'failed', triggerPayload: null });
+  });
+
+  it('activates through the catalog a graph too large for the bus: the trigger reads it by reference and its webhook runs', async () => {
+    await startExecution();
+    catalog = await composeCatalog(
+      // Nothing answers there: the catalog's answers show the last run as unknown at once.
+      loadCatalogConfig({ ...env, EXECUTION_INTERNAL_URL: 'http://127.0.0.1:9' }),
+      { logger, keySet: tokens.keySet },
+    );
+    const catalogUrl = (await catalog.start()).url;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${catalogUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    // About 300 KB of graph: a webhook answered by a step whose constant body is the bulk.
+    const big = graph('respond_node');
+    (big.nodes.find((n) => n.id === 'answer')!.config as Json).body = {
+      pad: 'z'.repeat(300_000),
+    };
+
+    // Act: create, publish and activate it as the builder does.
+    const created = await call('POST', '/workflows', { name: 'big graph', graph: big });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call('POST', `/workflows/${id}/publish`)).status).toBe(201);
+    expect((await call('POST', `/workflows/${id}/activate`, {})).status).toBe(200);
+
+    // Assess: workflow.activated went out small, with the graph's reference...
+    const { rows } = await sql<{ envelope: { id: string; data: Json } }>`
+      select envelope from workflow_catalog.outbox where type = 'workflow.activated'
+      and envelope->'data'->>'workflowId' = ${id}`.execute(db);
+    expect(rows).toHaveLength(1);
+    const activated = rows[0].envelope;
+    expect(activated.data.graph).toBeUndefined();
+    expect((activated.data.graphRef as { bytes: number }).bytes).toBeGreaterThan(300_000);
+    expect(Buffer.byteLength(JSON.stringify(activated))).toBeLessThan(2048);
+    // ...the trigger service applied it with the whole graph...
+    await waitFor(
+      () =>
+        trigger.db
+          .selectFrom('inbox')
+          .select('event_id')
+          .where('event_id', '=', activated.id)
+          .executeTakeFirst(),
+      { message: 'workflow.activated applied by the trigger service' },
+    );
+    // ...and its webhook runs every step, the large answer included.
+    const res = await post(`${triggerUrl}${created.body.hookPath as string}`, { marker: 4 });
+    expect(res.status).toBe(201);
+    const answer = (await res.json()) as { pad: string };
+    expect(answer.pad).toHaveLength(300_000);
   });
 });

@@ -119,7 +119,8 @@ export class ServiceStack extends Stack {
       environment.SECRETS_KMS_KEY_ID = props.secretsKey.keyArn;
     }
     if (this.inbox) environment.QUEUE_URL = this.inbox.queue.queueUrl;
-    // Large payloads by reference: the trigger stores them, the execution service reads them.
+    // Large payloads by reference: the trigger stores them, the execution service reads them; the
+    // catalog stores graphs too large to announce inline, which the trigger reads.
     const payloads = PAYLOAD_ACCESS[props.serviceName];
     if (payloads) Object.assign(environment, this.foundation.payloadEnvironment());
 
@@ -152,6 +153,8 @@ export class ServiceStack extends Stack {
       this.foundation.payloadBucket.grantDelete(fn, 'payloads/*');
     } else if (payloads === 'read') {
       this.foundation.payloadBucket.grantRead(fn, 'payloads/*');
+    } else if (payloads === 'put') {
+      this.foundation.payloadBucket.grantPut(fn, 'payloads/*');
     }
   }
 
@@ -181,7 +184,9 @@ export class ServiceStack extends Stack {
 }
 
 /** Which services touch the payload bucket, and how (the executor reads too: see app.ts). */
-const PAYLOAD_ACCESS: Record<string, 'read' | 'write' | undefined> = {
+const PAYLOAD_ACCESS: Record<string, 'read' | 'write' | 'put' | undefined> = {
   trigger: 'write',
   execution: 'read',
+  // Writes announced graphs, never reads or deletes them (they expire).
+  'workflow-catalog': 'put',
 };

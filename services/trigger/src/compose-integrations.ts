@@ -38,8 +38,14 @@ import type { PayloadClaims } from './ports/payload-claims';
 import type { TriggerEventInbox, TriggerRepository } from './ports/trigger-repository';
 import type { TriggerMetrics } from './ports/trigger-metrics';
 
-/** How often deliveries left unprocessed (auth down, a crash after the ack) are fired again. */
+/**
+ * How often deliveries left unprocessed (auth down, a crash after the ack) are fired again by the
+ * local timer. On AWS the CDK's `slack-sweep` Scheduler schedule sends `slack.sweep.due` every
+ * minute instead (a frozen Lambda runs no timer).
+ */
 const SLACK_SWEEP_MS = 30_000;
+/** Deliveries younger than this are left to the request that received them. */
+const SLACK_SWEEP_MIN_AGE_MS = 5_000;
 
 /** Without a readable service token every access fails as retryable: triggers record why. */
 const noServiceToken = (reason: string): ConnectionAccess => ({
@@ -149,13 +155,21 @@ export async function composeIntegrationTriggers(deps: {
     'poll.due': async (event) => {
       await poll.execute(event.data.workflowId);
     },
+    // The Slack sweep's Scheduler firings (AWS): a failure is redelivered by the queue.
+    'slack.sweep.due': async () => {
+      await sweepSlack();
+    },
   };
   let sweep: NodeJS.Timeout | undefined;
 
+  const sweepSlack = async () => {
+    const pending = await processSlack.recover(new Date(now().getTime() - SLACK_SWEEP_MIN_AGE_MS));
+    if (pending > 0) logger.info({ pending }, 'slack event sweep processed pending deliveries');
+  };
   const recover = () =>
-    processSlack
-      .recover(new Date(now().getTime() - 5_000))
-      .catch((err: Error) => logger.warn({ err: err.message }, 'slack event sweep failed'));
+    sweepSlack().catch((err: Error) =>
+      logger.warn({ err: err.message }, 'slack event sweep failed'),
+    );
 
   return {
     sync,

@@ -147,6 +147,8 @@ async function wire(
     schedules,
     logger,
     integrations: integrations.sync,
+    // The catalog passes graphs above the inline limit by reference.
+    payloads: payloads.claims,
   });
   const envelope = await openEnvelopeSecrets(config, {
     warn: (m) => logger.warn(m),

@@ -9,9 +9,10 @@ import { triggerService } from './compose';
  * run while the function does, so a webhook that waits for its workflow's answer gets it within
  * the invocation; cold start and the outbox drain after each invocation: see serviceLambda.
  *
- * Not run here: the BullMQ schedule worker (a frozen function cannot fire schedules). With
- * SCHEDULES=aws (cdk-constructs sets it) EventBridge Scheduler fires them: its `schedule.fired`
- * messages arrive among the inbox's SQS records and become firings here.
+ * Not run here: the BullMQ schedule worker and the Slack sweep timer (a frozen function runs no
+ * timer). With SCHEDULES=aws (cdk-constructs sets it) EventBridge Scheduler fires them: its
+ * `schedule.fired`, `poll.due` and `slack.sweep.due` messages arrive among the inbox's SQS records
+ * and are handled here.
  *
  * `handler` is the function cdk-constructs' NodeService deploys; tests build their own with
  * `createLambdaHandler({ env: { DATABASE_URL, EVENT_BUS: 'aws', EVENT_BUS_NAME: 'flowgenie-test' } })`.

@@ -8,11 +8,14 @@ import {
   schedulesBackend,
 } from '@flowgenie/platform';
 import { loadInternalServiceToken } from '@flowgenie/integrations';
+import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
+import type { Kysely } from 'kysely';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { httpConnectionChecker } from './adapters/connections/http-connection-checker';
 import { httpLastExecutions } from './adapters/executions/http-last-executions';
 import { CATALOG_ERROR_STATUS } from './adapters/http/error-status';
+import { payloadGraphClaims } from './adapters/payloads/graph-claims';
 import { internalRoutes } from './adapters/http/internal.routes';
 import { nodeTypeRoutes } from './adapters/http/node-type.routes';
 import { workflowRoutes } from './adapters/http/workflow.routes';
@@ -50,6 +53,11 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
     });
     // Auth's and the execution service's function URLs take SigV4-signed calls only (on AWS).
     const internal = functionUrlFetch();
+    // Graphs above the inline limit are stored once; the catalog's events carry their reference.
+    const payloads = await createPayloadClaimCheck(config, {
+      db: db as unknown as Kysely<unknown>,
+      logger,
+    });
     const useCases = buildUseCases({
       secrets: {
         seal: (value, context) => envelope.seal(value, context),
@@ -63,8 +71,10 @@ export const catalogService = defineService<Config, CatalogDb, CatalogOptions>({
       scheduleBackend: schedulesBackend(config),
       // The workflows list and detail ask the execution service for each workflow's last run.
       lastExecutions: httpLastExecutions(config, { warn: (m) => logger.warn(m), fetch: internal }),
+      graphs: payloadGraphClaims(payloads.claims),
     });
     return {
+      lifecycles: [{ stop: () => payloads.store.close() }],
       routes: [
         // GET needs workflows:read, every other method workflows:write (a read-only API key cannot change anything).
         [

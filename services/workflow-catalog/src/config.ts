@@ -8,6 +8,7 @@ import {
   dbEnv,
   httpEnv,
   loadConfig,
+  payloadEnv,
   redisEnv,
   schedulesEnv,
 } from '@flowgenie/platform';
@@ -22,6 +23,8 @@ export const ConfigSchema = z.object({
   ...secretsEnv,
   /** The schedule backend (as the trigger service's): with `aws`, a cron it cannot run is refused at publish. */
   ...schedulesEnv,
+  /** Where graphs too large to announce inline are stored (workflow.published / activated carry graphRef). */
+  ...payloadEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   /** Outbox relay fallback poll, for when a NOTIFY is missed (the relay is woken at each commit anyway). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

@@ -1,6 +1,6 @@
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { LocalEventConsumer } from '@flowgenie/messaging/local';
-import { createLogger } from '@flowgenie/platform';
+import { createLogger, sql } from '@flowgenie/platform';
 import { waitFor } from '@flowgenie/testing';
 import { aWebhookGraph, startCatalog, type TestCatalog } from './helpers';
 
@@ -125,6 +125,48 @@ describe('activation events through the outbox and the bus', () => {
       'workflow.deactivated',
       'workflow.deleted',
     ]);
+  });
+
+  it('announces a graph too large for the bus by reference: both events stay small', async () => {
+    // About 300 KB of graph: alone over EventBridge's 256 KB entry limit.
+    const graph = aWebhookGraph();
+    graph.nodes[0].config = { method: 'POST', responseMode: 'respond_node' };
+    graph.nodes.push({
+      id: 'pad',
+      type: 'respond_to_webhook',
+      position: { x: 720, y: 0 },
+      config: { status: 200, body: { pad: 'p'.repeat(300_000) } },
+    });
+    graph.edges.push({ id: 'e3', source: 'pick', sourceHandle: 'main', target: 'pad' });
+    const created = await call('POST', '/workflows', { name: 'Big', graph });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    expect((await call('POST', `/workflows/${id}/publish`)).status).toBe(201);
+    expect((await call('POST', `/workflows/${id}/activate`)).status).toBe(200);
+
+    // Assess: each event carries where the version's graph is, not the graph.
+    const rows = await outboxFor(id);
+    expect(rows.map((r) => r.type)).toEqual(['workflow.published', 'workflow.activated']);
+    for (const row of rows) {
+      const data = row.envelope.data as { graph?: unknown; graphRef?: unknown };
+      expect(data.graph).toBeUndefined();
+      expect(data.graphRef).toEqual({
+        key: `workflows/${id}/v1.graph`,
+        bytes: expect.any(Number),
+      });
+      expect(Buffer.byteLength(JSON.stringify(row.envelope))).toBeLessThan(2048);
+    }
+    // The stored copy is the version's graph, in the store every service reads.
+    const { rows: stored } = await sql<{ body: Buffer; bytes: number }>`
+      select body, bytes from payloads.payloads where key = ${`workflows/${id}/v1.graph`}`.execute(
+      catalog.db,
+    );
+    expect(stored[0].bytes).toBeGreaterThan(300_000);
+    expect(JSON.parse(stored[0].body.toString('utf8'))).toEqual(created.body.graph);
+    // The trigger queue gets it as it is (the trigger service resolves the reference).
+    await waitFor(() => eventsFor(id).length === 1, { message: 'workflow.activated delivered' });
+    expect(eventsFor(id)[0].data).toMatchObject({ graphRef: { key: `workflows/${id}/v1.graph` } });
   });
 
   it('writes no event when a request fails', async () => {

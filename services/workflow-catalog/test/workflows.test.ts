@@ -191,16 +191,17 @@ describe('bad input', () => {
     expect(after.updatedAt).toBe(wf.updatedAt);
   });
 
-  it('refuses a graph too large to announce in an event', async () => {
+  it('refuses a graph above the size limit (768 KiB), naming the field', async () => {
     const wf = await create({ name: 'Huge', graph: aGraph() });
     const graph = aGraph();
     graph.nodes[1].config = { expression: `"${'x'.repeat(19_000)}"` };
+    // About 800 KB: over the graph limit, under the request body limit (1 MiB).
     graph.nodes.push(
-      ...Array.from({ length: 12 }, (_, i) => ({
+      ...Array.from({ length: 40 }, (_, i) => ({
         id: `big${i}`,
         type: 'transform',
         position: { x: 0, y: 0 },
-        config: { expression: `"${'y'.repeat(19_000)}"` },
+        config: { expression: `"${'y'.repeat(19_500)}"` },
       })),
     );
     const res = await asAlice('PUT', `/workflows/${wf.id}`, { graph });

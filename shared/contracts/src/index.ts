@@ -1,6 +1,7 @@
 export * from './events/define';
 export * from './events/catalog';
 export * from './events/routing';
+export * from './events/scheduler';
 export * from './ids';
 export * from './workflow-graph';
 export * from './http/errors';

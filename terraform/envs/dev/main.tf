@@ -4,64 +4,30 @@ provider "aws" {
   default_tags {
     tags = {
       project     = "flowgenie"
-      environment = var.environment
+      environment = "dev"
       managed-by  = "terraform"
     }
   }
 }
 
-locals {
-  name = "flowgenie-${var.environment}"
-}
+# The smallest footprint: one NAT gateway, single-AZ database, no Redis replica, and nothing
+# protected from `terraform destroy`.
+module "foundation" {
+  source = "../../modules/foundation"
 
-module "network" {
-  source = "../../modules/network"
+  environment = "dev"
+  vpc_cidr    = "10.20.0.0/16"
 
-  name               = local.name
-  cidr_block         = var.vpc_cidr
-  az_count           = var.az_count
-  single_nat_gateway = true
-}
+  single_nat_gateway       = true
+  db_instance_class        = "db.t4g.micro"
+  db_multi_az              = false
+  db_backup_retention_days = 7
+  cache_node_type          = "cache.t4g.micro"
+  cache_replicas           = 0
+  deletion_protection      = false
 
-module "database" {
-  source = "../../modules/database"
-
-  name                       = local.name
-  vpc_id                     = module.network.vpc_id
-  subnet_ids                 = module.network.private_subnet_ids
-  allowed_security_group_ids = [module.network.services_security_group_id]
-  instance_class             = "db.t4g.micro"
-  multi_az                   = false
-}
-
-module "cache" {
-  source = "../../modules/cache"
-
-  name                       = local.name
-  vpc_id                     = module.network.vpc_id
-  subnet_ids                 = module.network.private_subnet_ids
-  allowed_security_group_ids = [module.network.services_security_group_id]
-  replicas                   = 0
-}
-
-module "ecr" {
-  source = "../../modules/ecr"
-
-  name = "${local.name}-platform"
-}
-
-module "payloads" {
-  source = "../../modules/payloads"
-
-  bucket_prefix = "${local.name}-payloads-"
-}
-
-module "amplify" {
-  source = "../../modules/amplify"
-
-  name                  = local.name
-  repository            = var.spa_repository
-  access_token          = var.spa_access_token
-  environment_variables = var.spa_environment_variables
-  api_url               = var.api_url
+  spa_repository            = var.spa_repository
+  spa_access_token          = var.spa_access_token
+  spa_environment_variables = var.spa_environment_variables
+  api_url                   = var.api_url
 }

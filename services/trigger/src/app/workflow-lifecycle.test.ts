@@ -75,4 +75,39 @@ describe('WorkflowLifecycle', () => {
     ).resolves.toBeUndefined();
     expect(schedules.schedules.size).toBe(0);
   });
+
+  it('applies a graph the catalog passed by reference, read from the payload store', async () => {
+    const triggers = new MemoryTriggers();
+    const stored = new Map([['workflows/w/v1.graph', graph('schedule', { cron: '0 9 * * *' })]]);
+    const lifecycle = new WorkflowLifecycle({
+      inbox: triggers,
+      schedules: new MemorySchedules(),
+      logger: silent,
+      payloads: {
+        resolve: async ({ payloadRef }) => {
+          if (!stored.has(payloadRef.key)) throw new Error(`${payloadRef.key} expired`);
+          return stored.get(payloadRef.key);
+        },
+      },
+    });
+    const { data } = setup();
+    const { graph: _inline, ...byRef } = data(graph('manual', {}));
+
+    await lifecycle.activated(randomUUID(), t(1), {
+      ...byRef,
+      graphRef: { key: 'workflows/w/v1.graph', bytes: 300_000 },
+    });
+
+    const row = triggers.rows.get(byRef.workflowId);
+    expect(row).toMatchObject({ type: 'schedule', config: { cron: '0 9 * * *' } });
+    expect(row?.graph).toEqual(stored.get('workflows/w/v1.graph'));
+    // A stored graph that is gone fails the event (it is redelivered, then dead-lettered).
+    await expect(
+      lifecycle.activated(randomUUID(), t(2), {
+        ...byRef,
+        version: 2,
+        graphRef: { key: 'workflows/w/v2.graph', bytes: 300_000 },
+      }),
+    ).rejects.toThrow('workflows/w/v2.graph expired');
+  });
 });

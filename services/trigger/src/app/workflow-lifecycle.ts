@@ -1,7 +1,8 @@
-import type { EventData } from '@flowgenie/contracts';
+import { WorkflowGraphSchema, type EventData, type WorkflowGraph } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
 import { UnsupportedScheduleError } from '../domain/errors';
 import type { Trigger } from '../domain/trigger';
+import type { PayloadReader } from '../ports/payload-claims';
 import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repository';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { TriggerStateStore } from '../ports/trigger-state-store';
@@ -23,11 +24,15 @@ export class WorkflowLifecycle {
       logger: Logger;
       /** Gmail, Calendar and Slack triggers' state and polls (optional in unit tests). */
       integrations?: IntegrationTriggerSync;
+      /** Where a graph the catalog passed by reference (graphRef) is read. @default inline graphs only */
+      payloads?: PayloadReader;
     },
   ) {}
 
   async activated(eventId: string, at: Date, data: EventData<'workflow.activated'>): Promise<void> {
-    const node = triggerOf(data.graph);
+    // Read before the transaction: the row keeps the graph itself, the reference expires.
+    const graph = await this.graphOf(data);
+    const node = triggerOf(graph);
     if (!node)
       this.deps.logger.warn(
         { workflowId: data.workflowId, version: data.version },
@@ -40,7 +45,7 @@ export class WorkflowLifecycle {
       hookId: data.hookId,
       type: node?.type ?? 'none',
       config: node?.config ?? {},
-      graph: data.graph,
+      graph,
       name: data.name,
       active: true,
       updatedAt: at,
@@ -50,6 +55,16 @@ export class WorkflowLifecycle {
       await this.syncSchedule(repo, data.workflowId, states);
     });
     if (applied) await this.deps.integrations?.activated(data.workflowId, node?.type);
+  }
+
+  private async graphOf(data: EventData<'workflow.activated'>): Promise<WorkflowGraph> {
+    if (data.graph) return data.graph;
+    if (!data.graphRef || !this.deps.payloads)
+      throw new Error('a graph passed by reference needs the payload store');
+    // The event was checked when it was parsed; the stored graph is checked here.
+    return WorkflowGraphSchema.parse(
+      await this.deps.payloads.resolve({ payloadRef: data.graphRef }),
+    );
   }
 
   /** workflow.deactivated and workflow.deleted: the hook answers 404 and the schedule stops. */

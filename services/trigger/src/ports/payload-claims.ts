@@ -1,3 +1,4 @@
+import type { PayloadRef } from '@flowgenie/contracts';
 import type { CheckedPayload } from '@flowgenie/messaging';
 
 /**
@@ -9,6 +10,12 @@ export interface PayloadClaims {
   checkIn(payload: unknown, key: string): Promise<CheckedPayload>;
   /** Deletes a stored payload no firing uses (a duplicate, a firing that failed). */
   release(checked: CheckedPayload): Promise<void>;
+}
+
+/** Reads what another service stored by reference (the catalog's large graphs). */
+export interface PayloadReader {
+  /** The stored value; @throws PayloadMissingError when it expired or was deleted. */
+  resolve(checked: { payloadRef: PayloadRef }): Promise<unknown>;
 }
 
 /** Every payload inline (no store): unit tests, and a service composed without a store. */

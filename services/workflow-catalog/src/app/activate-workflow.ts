@@ -1,6 +1,7 @@
 import { VersionNotFoundError, WorkflowNotFoundError } from '../domain/errors';
 import { chooseActivationVersion, type Workflow, type WorkflowVersion } from '../domain/workflow';
 import { assertConnectionsWork } from './connection-checks';
+import { announcedGraphKey, inlineGraphs } from '../ports/graph-claims';
 import type { CatalogDeps } from './deps';
 import { assertSchedulesRunnable, withValidation, type WorkflowDetails } from './graph-checks';
 import { withLastExecution } from './last-executions';
@@ -18,7 +19,11 @@ export function activateWorkflow({
   connections,
   scheduleBackend,
   lastExecutions,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend' | 'lastExecutions'>) {
+  graphs = inlineGraphs,
+}: Pick<
+  CatalogDeps,
+  'store' | 'clock' | 'connections' | 'scheduleBackend' | 'lastExecutions' | 'graphs'
+>) {
   const versionOf = async (
     get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
     workflow: Workflow,
@@ -58,13 +63,19 @@ export function activateWorkflow({
         updatedAt: clock.now(),
       };
       await tx.update(next);
+      // Stored (when large) before the event commits; a version's graph never changes, so this
+      // rewrites the copy its publish stored and restarts its retention.
+      const announced = await graphs.checkIn(
+        version.graph,
+        announcedGraphKey(next.id, version.version),
+      );
       await tx.emit('workflow.activated', {
         workflowId: next.id,
         ownerId: next.ownerId,
         version: version.version,
         name: next.name,
         hookId: next.hookId,
-        graph: version.graph,
+        ...announced,
       });
       return next;
     });

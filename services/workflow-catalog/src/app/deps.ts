@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { ConnectionChecker } from '../ports/connection-checker';
+import type { GraphClaims } from '../ports/graph-claims';
 import type { IdGenerator } from '../ports/id-generator';
 import type { LastExecutions } from '../ports/last-executions';
 import type { SecretSealer } from '../ports/secret-sealer';
@@ -20,4 +21,9 @@ export interface CatalogDeps {
    * is refused at publish and activation. @default 'local'
    */
   scheduleBackend?: 'local' | 'aws';
+  /**
+   * Graphs announced in workflow.published / workflow.activated: above the inline limit they are
+   * stored and the event carries graphRef. @default inline
+   */
+  graphs?: GraphClaims;
 }

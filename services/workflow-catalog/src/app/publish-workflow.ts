@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '../domain/errors';
 import { nextVersion, type WorkflowVersion } from '../domain/workflow';
 import { assertConnectionsWork } from './connection-checks';
+import { announcedGraphKey, inlineGraphs } from '../ports/graph-claims';
 import type { CatalogDeps } from './deps';
 import { assertSchedulesRunnable, assertValidGraph } from './graph-checks';
 
@@ -16,7 +17,8 @@ export function publishWorkflow({
   clock,
   connections,
   scheduleBackend,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
+  graphs = inlineGraphs,
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend' | 'graphs'>) {
   return async (input: {
     ownerId: string;
     workflowId: string;
@@ -52,12 +54,18 @@ export function publishWorkflow({
         draftChangedSincePublish: false,
         updatedAt: now,
       });
+      // Stored (when large) before the event commits, so its reference never dangles. A rollback
+      // leaves an unreferenced copy, which expires.
+      const announced = await graphs.checkIn(
+        version.graph,
+        announcedGraphKey(workflow.id, version.version),
+      );
       await tx.emit('workflow.published', {
         workflowId: workflow.id,
         ownerId: workflow.ownerId,
         version: version.version,
         name: workflow.name,
-        graph: version.graph,
+        ...announced,
       });
       return version;
     });

@@ -4,10 +4,11 @@ import type { WorkflowGraph } from '@flowgenie/contracts';
 export const emptyGraph = (): WorkflowGraph => ({ nodes: [], edges: [] });
 
 /**
- * Largest draft we store, serialised. Events carry the graph (workflow.published/activated) and
- * an EventBridge entry is limited to 256 KB, so the graph must leave room for the envelope.
+ * Largest draft we store, serialised. Not the bus's limit: a graph above the inline limit travels
+ * by reference in every event (graphRef). It bounds what a save, a load in the builder and each
+ * run's copy cost, and stays under the default request body limit (1 MiB) with room to spare.
  */
-export const MAX_GRAPH_BYTES = 200 * 1024;
+export const MAX_GRAPH_BYTES = 768 * 1024;
 
 export function graphSizeBytes(graph: WorkflowGraph): number {
   return Buffer.byteLength(JSON.stringify(graph), 'utf8');

@@ -4,30 +4,65 @@ import { WorkflowGraphSchema } from '../workflow-graph';
 
 const uuid = z.string().uuid();
 
+/**
+ * A claim check: where a payload too large to travel inline was stored once (the payload store,
+ * `@flowgenie/messaging`'s `PayloadStore`), and its size. Whoever needs the data resolves it.
+ */
+export const PayloadRefSchema = z.object({
+  /** The store's key (a Postgres row locally, an S3 object key in AWS). */
+  key: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[A-Za-z0-9._\-/]+$/),
+  /** Size of the stored JSON text in bytes. */
+  bytes: z.number().int().nonnegative(),
+});
+export type PayloadRef = z.infer<typeof PayloadRefSchema>;
+
 // ---- workflow-catalog ----
+/**
+ * The version's graph inline when small, else `graphRef`: where the catalog stored it (the claim
+ * check, above PAYLOAD_INLINE_MAX_BYTES), so the event stays far below EventBridge's 256 KB.
+ * Exactly one of the two. A consumer resolves `graphRef` from the payload store.
+ */
+const publishedGraph = {
+  graph: WorkflowGraphSchema.optional(),
+  graphRef: PayloadRefSchema.optional(),
+};
+const oneGraph = {
+  check: (d: { graph?: unknown; graphRef?: unknown }) =>
+    (d.graph === undefined) !== (d.graphRef === undefined),
+  params: { message: 'exactly one of graph and graphRef is required', path: ['graph'] },
+};
+
 export const WorkflowPublished = defineEvent({
   type: 'workflow.published',
   version: 1,
-  data: z.object({
-    workflowId: uuid,
-    ownerId: uuid,
-    version: z.number().int().positive(),
-    name: z.string(),
-    graph: WorkflowGraphSchema,
-  }),
+  data: z
+    .object({
+      workflowId: uuid,
+      ownerId: uuid,
+      version: z.number().int().positive(),
+      name: z.string(),
+      ...publishedGraph,
+    })
+    .refine(oneGraph.check, oneGraph.params),
 });
 export const WorkflowActivated = defineEvent({
   type: 'workflow.activated',
   version: 1,
-  data: z.object({
-    workflowId: uuid,
-    ownerId: uuid,
-    version: z.number().int().positive(),
-    name: z.string(),
-    /** The workflow's unguessable webhook id (`/hooks/{hookId}`), fixed for its lifetime. */
-    hookId: z.string().min(16),
-    graph: WorkflowGraphSchema,
-  }),
+  data: z
+    .object({
+      workflowId: uuid,
+      ownerId: uuid,
+      version: z.number().int().positive(),
+      name: z.string(),
+      /** The workflow's unguessable webhook id (`/hooks/{hookId}`), fixed for its lifetime. */
+      hookId: z.string().min(16),
+      ...publishedGraph,
+    })
+    .refine(oneGraph.check, oneGraph.params),
 });
 export const WorkflowDeactivated = defineEvent({
   type: 'workflow.deactivated',
@@ -44,22 +79,6 @@ export const WorkflowDeleted = defineEvent({
 /** What started an execution: `poll` a polling trigger's new item (Gmail, Calendar), `event` a provider's pushed event (Slack). */
 export const TriggerModeSchema = z.enum(['webhook', 'schedule', 'manual', 'poll', 'event']);
 export type TriggerMode = z.infer<typeof TriggerModeSchema>;
-
-/**
- * A claim check: where a payload too large to travel inline was stored once (the payload store,
- * `@flowgenie/messaging`'s `PayloadStore`), and its size. Whoever needs the data resolves it.
- */
-export const PayloadRefSchema = z.object({
-  /** The store's key (a Postgres row locally, an S3 object key in AWS). */
-  key: z
-    .string()
-    .min(1)
-    .max(500)
-    .regex(/^[A-Za-z0-9._\-/]+$/),
-  /** Size of the stored JSON text in bytes. */
-  bytes: z.number().int().nonnegative(),
-});
-export type PayloadRef = z.infer<typeof PayloadRefSchema>;
 
 export const WorkflowTriggered = defineEvent({
   type: 'workflow.triggered',
@@ -174,6 +193,18 @@ export const PollDue = defineEvent({
   data: z.object({ workflowId: uuid }),
 });
 
+/**
+ * The Slack events sweep is due: sent every minute by a fixed EventBridge Scheduler `rate()`
+ * schedule the CDK app creates in the trigger's schedule group (`slack-sweep`), straight to the
+ * trigger service's queue like `poll.due`. The handler fires the Slack deliveries acknowledged but
+ * never processed (a crash after the ack, auth unreachable); locally a timer does the same.
+ */
+export const SlackSweepDue = defineEvent({
+  type: 'slack.sweep.due',
+  version: 1,
+  data: z.object({}),
+});
+
 /** Every event the platform knows, by type. Validation on publish and on receipt uses this. */
 export const eventCatalog = {
   'workflow.published': WorkflowPublished,
@@ -189,6 +220,7 @@ export const eventCatalog = {
   'connection.revoked': ConnectionRevoked,
   'schedule.fired': ScheduleFired,
   'poll.due': PollDue,
+  'slack.sweep.due': SlackSweepDue,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

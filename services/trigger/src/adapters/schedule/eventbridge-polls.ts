@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { schedulerTargetInput } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
 import type { PollRegistry } from '../../ports/poll-registry';
 import { SchedulerGroup, type SchedulerGroupOptions } from './scheduler-group';
@@ -80,17 +81,5 @@ export function rateExpression(everyMs: number): string {
 
 /** The message a poll schedule sends: a `poll.due` envelope as the `detail` of an EventBridge-shaped event. */
 export function pollInput(workflowId: string): string {
-  return JSON.stringify({
-    'detail-type': 'poll.due',
-    source: 'flowgenie.scheduler',
-    detail: {
-      id: randomUUID(),
-      type: 'poll.due',
-      version: 1,
-      source: 'scheduler',
-      time: '<aws.scheduler.scheduled-time>',
-      correlationId: '<aws.scheduler.execution-id>',
-      data: { workflowId },
-    },
-  });
+  return schedulerTargetInput('poll.due', { workflowId }, randomUUID());
 }

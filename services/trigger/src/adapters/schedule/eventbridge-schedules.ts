@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SCHEDULED_TIME, schedulerTargetInput } from '@flowgenie/contracts';
 import { toEventBridgeCron, UnsupportedCronError } from '@flowgenie/workflow';
 import { UnsupportedScheduleError } from '../../domain/errors';
 import type { ScheduleRegistry } from '../../ports/schedule-registry';
@@ -70,18 +71,10 @@ export function scheduleName(workflowId: string): string {
  * `<aws.scheduler.execution-id>` in it.
  */
 export function firingInput(workflowId: string): string {
-  return JSON.stringify({
-    'detail-type': 'schedule.fired',
-    source: 'flowgenie.scheduler',
-    detail: {
-      // Fixed per schedule version: handlers dedupe firings by their key, not by this id.
-      id: randomUUID(),
-      type: 'schedule.fired',
-      version: 1,
-      source: 'scheduler',
-      time: '<aws.scheduler.scheduled-time>',
-      correlationId: '<aws.scheduler.execution-id>',
-      data: { workflowId, scheduledAt: '<aws.scheduler.scheduled-time>' },
-    },
-  });
+  // The envelope id is fixed per schedule version: handlers dedupe firings by their key, not by it.
+  return schedulerTargetInput(
+    'schedule.fired',
+    { workflowId, scheduledAt: SCHEDULED_TIME },
+    randomUUID(),
+  );
 }

@@ -7,7 +7,7 @@ import { ApiError, describeError } from '../../../lib/api-client';
 import { createFromTemplate, importWorkflow, listTemplates, type WorkflowTemplate } from '../api';
 import { parseImportFile, type ImportProblem } from '../download';
 
-/** Largest file the import reads (the catalog stores at most 200 KiB of graph). */
+/** Largest file the import reads (the catalog stores at most 768 KiB of graph). */
 const MAX_IMPORT_BYTES = 1024 * 1024;
 
 /**
