@@ -3,7 +3,6 @@ import { chooseActivationVersion, type Workflow, type WorkflowVersion } from '..
 import { assertConnectionsWork } from './connection-checks';
 import type { CatalogDeps } from './deps';
 import { assertSchedulesRunnable, withValidation, type WorkflowDetails } from './graph-checks';
-import { withLastExecution } from './last-executions';
 
 /**
  * Makes a published version (default: the latest) the live one. workflow.activated carries what
@@ -17,8 +16,7 @@ export function activateWorkflow({
   clock,
   connections,
   scheduleBackend,
-  lastExecutions,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend' | 'lastExecutions'>) {
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend'>) {
   const versionOf = async (
     get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
     workflow: Workflow,
@@ -68,6 +66,6 @@ export function activateWorkflow({
       });
       return next;
     });
-    return withLastExecution(lastExecutions, withValidation(workflow, scheduleBackend));
+    return withValidation(workflow, scheduleBackend);
   };
 }
