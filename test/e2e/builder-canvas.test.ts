@@ -8,6 +8,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { BuilderPage, textContains, until } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -102,10 +103,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
 
   async function newWorkflow(name: string) {
     await page.goto(`${origin}/workflows`);
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill(name);
-    await page.getByTestId('create-workflow-submit').click();
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, name);
   }
 
   it('places the first step fully on screen and adds connected steps with the "+" on outputs', async () => {
