@@ -124,9 +124,15 @@ describe('testing a workflow step by step, in a browser', () => {
       animations: 'disabled',
     });
 
-    // 5. The step runs are test executions in the history.
+    // 5. The step runs are in the history, each labelled with the step it ran (newest first).
     await page.getByTestId('nav-executions').click();
     await page.locator('[data-testid^="execution-row-"]').nth(1).waitFor();
     expect(await page.locator('[data-testid^="execution-row-"]').count()).toBe(2);
+    expect(await page.locator('[data-testid^="execution-kind-"]').allTextContents()).toEqual([
+      `Step test: ${double}`,
+      `Step test: ${total}`,
+    ]);
+    await page.locator('[data-testid^="execution-row-"]').first().click();
+    await textContains(page.getByTestId('execution-kind'), `Step test: ${double}`);
   }
 });

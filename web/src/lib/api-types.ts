@@ -104,6 +104,8 @@ export interface Execution {
   status: ExecutionStatus;
   triggerPayload?: unknown;
   error: { message: string; nodeId?: string } | null;
+  /** Set for a "Run this step" test run: the one step it ran (its name in the draft then). */
+  stepTest: { nodeId: string; name: string } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
