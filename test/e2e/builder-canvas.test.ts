@@ -156,6 +156,9 @@ describe('the builder canvas and workflow files, in a browser', () => {
         () => page.locator('.react-flow__edge').count(),
         (n) => n === 4,
       );
+      // Connected outputs no longer offer a "+" (the new steps' free outputs still do).
+      for (const taken of ['webhook_1-main', 'transform_1-main', 'if_1-false', 'if_1-true'])
+        expect(await page.getByTestId(`add-after-${taken}`).count()).toBe(0);
       await builder.restPointer();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas-plus.png') });
     });
