@@ -171,11 +171,38 @@ describe('the builder canvas and workflow files, in a browser', () => {
       const note = page.getByTestId('note-text-note-1');
       await note.fill('Callers send {"amount": n}; big means over 100.');
       await builder.saved();
+
+      // Selected, the note resizes by its corner; the size is saved with the draft.
+      const noteNode = page.locator('.react-flow__node[data-id="note-1"]');
+      await page.getByTestId('note-note-1').getByText('Note', { exact: true }).click();
+      const before = (await noteNode.boundingBox())!;
+      const corner = noteNode.locator('.react-flow__resize-control.handle.bottom.right');
+      const grip = (await corner.boundingBox())!;
+      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(grip.x + 160, grip.y + 120, { steps: 8 });
+      await page.mouse.up();
+      const resized = (await noteNode.boundingBox())!;
+      expect(resized.width).toBeGreaterThan(before.width + 100);
+      expect(resized.height).toBeGreaterThan(before.height + 80);
+      const sizeStyle = () =>
+        noteNode.evaluate((el) => {
+          const style = (el as unknown as { style: { width: string; height: string } }).style;
+          return `${style.width} x ${style.height}`;
+        });
+      await builder.saved();
+
       await page.reload();
       await page.getByTestId('editor').waitFor();
       expect(await page.getByTestId('note-text-note-1').inputValue()).toBe(
         'Callers send {"amount": n}; big means over 100.',
       );
+      // Reloaded at the size it was given (saved in whole pixels).
+      const savedSize = await sizeStyle();
+      const [w, h] = savedSize.split(' x ').map((v) => parseFloat(v));
+      // Bigger than a new note (224 wide, about 110 high) by the drag.
+      expect(w).toBeGreaterThan(280);
+      expect(h).toBeGreaterThan(150);
 
       // Export downloads the file: the graph with the note, no ids of the workflow, no secrets.
       const [download] = await Promise.all([
@@ -192,6 +219,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       });
       expect(doc.graph.nodes).toHaveLength(5);
       expect(doc.graph.notes[0].text).toContain('big means over 100');
+      expect(`${doc.graph.notes[0].width}px x ${doc.graph.notes[0].height}px`).toBe(savedSize);
       const editorUrl = page.url();
       expect(file).not.toContain(editorUrl.split('/').pop());
 
@@ -208,6 +236,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
         ['if_1', 'respond_to_webhook_1', 'respond_to_webhook_2', 'transform_1', 'webhook_1'].sort(),
       );
       expect(await page.getByTestId('note-text-note-1').inputValue()).toContain('over 100');
+      expect(await sizeStyle()).toBe(savedSize);
       await until(
         'the 4 connections drawn',
         () => page.locator('.react-flow__edge').count(),
