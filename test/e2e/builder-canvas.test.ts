@@ -331,6 +331,27 @@ describe('the builder canvas and workflow files, in a browser', () => {
         message: 'version 1 answers 200',
       });
       await history.press('Escape');
+
+      // Duplicate from the editor: an edit not yet saved goes into the copy, which opens, inactive
+      // and never published, while the original keeps running version 1.
+      await builder.select('reply');
+      await builder.configureTab();
+      await builder.field('Status').fill('202');
+      const originalUrl = page.url();
+      await page.getByTestId('duplicate-button').click();
+      await page.waitForURL(
+        (u) => /\/workflows\/[^/]+$/.test(u.pathname) && u.href !== originalUrl,
+      );
+      await page.getByTestId('editor').waitFor();
+      await until(
+        'the copy loaded',
+        () => page.getByTestId('workflow-name').inputValue(),
+        (v) => v === 'Webhook → transform → respond (copy)',
+      );
+      await textContains(page.getByTestId('version-info'), ['Inactive', 'never published']);
+      await builder.select('reply');
+      await builder.configureTab();
+      expect(await builder.field('Status').inputValue()).toBe('202');
     });
     expect(pageErrors).toEqual([]);
   });
