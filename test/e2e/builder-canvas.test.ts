@@ -8,6 +8,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { BuilderPage, textContains, until } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -102,10 +103,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
 
   async function newWorkflow(name: string) {
     await page.goto(`${origin}/workflows`);
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill(name);
-    await page.getByTestId('create-workflow-submit').click();
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, name);
   }
 
   it('places the first step fully on screen and adds connected steps with the "+" on outputs', async () => {
@@ -158,6 +156,9 @@ describe('the builder canvas and workflow files, in a browser', () => {
         () => page.locator('.react-flow__edge').count(),
         (n) => n === 4,
       );
+      // Connected outputs no longer offer a "+" (the new steps' free outputs still do).
+      for (const taken of ['webhook_1-main', 'transform_1-main', 'if_1-false', 'if_1-true'])
+        expect(await page.getByTestId(`add-after-${taken}`).count()).toBe(0);
       await builder.restPointer();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas-plus.png') });
     });
@@ -170,11 +171,38 @@ describe('the builder canvas and workflow files, in a browser', () => {
       const note = page.getByTestId('note-text-note-1');
       await note.fill('Callers send {"amount": n}; big means over 100.');
       await builder.saved();
+
+      // Selected, the note resizes by its corner; the size is saved with the draft.
+      const noteNode = page.locator('.react-flow__node[data-id="note-1"]');
+      await page.getByTestId('note-note-1').getByText('Note', { exact: true }).click();
+      const before = (await noteNode.boundingBox())!;
+      const corner = noteNode.locator('.react-flow__resize-control.handle.bottom.right');
+      const grip = (await corner.boundingBox())!;
+      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(grip.x + 160, grip.y + 120, { steps: 8 });
+      await page.mouse.up();
+      const resized = (await noteNode.boundingBox())!;
+      expect(resized.width).toBeGreaterThan(before.width + 100);
+      expect(resized.height).toBeGreaterThan(before.height + 80);
+      const sizeStyle = () =>
+        noteNode.evaluate((el) => {
+          const style = (el as unknown as { style: { width: string; height: string } }).style;
+          return `${style.width} x ${style.height}`;
+        });
+      await builder.saved();
+
       await page.reload();
       await page.getByTestId('editor').waitFor();
       expect(await page.getByTestId('note-text-note-1').inputValue()).toBe(
         'Callers send {"amount": n}; big means over 100.',
       );
+      // Reloaded at the size it was given (saved in whole pixels).
+      const savedSize = await sizeStyle();
+      const [w, h] = savedSize.split(' x ').map((v) => parseFloat(v));
+      // Bigger than a new note (224 wide, about 110 high) by the drag.
+      expect(w).toBeGreaterThan(280);
+      expect(h).toBeGreaterThan(150);
 
       // Export downloads the file: the graph with the note, no ids of the workflow, no secrets.
       const [download] = await Promise.all([
@@ -191,6 +219,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       });
       expect(doc.graph.nodes).toHaveLength(5);
       expect(doc.graph.notes[0].text).toContain('big means over 100');
+      expect(`${doc.graph.notes[0].width}px x ${doc.graph.notes[0].height}px`).toBe(savedSize);
       const editorUrl = page.url();
       expect(file).not.toContain(editorUrl.split('/').pop());
 
@@ -207,6 +236,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
         ['if_1', 'respond_to_webhook_1', 'respond_to_webhook_2', 'transform_1', 'webhook_1'].sort(),
       );
       expect(await page.getByTestId('note-text-note-1').inputValue()).toContain('over 100');
+      expect(await sizeStyle()).toBe(savedSize);
       await until(
         'the 4 connections drawn',
         () => page.locator('.react-flow__edge').count(),
@@ -301,6 +331,27 @@ describe('the builder canvas and workflow files, in a browser', () => {
         message: 'version 1 answers 200',
       });
       await history.press('Escape');
+
+      // Duplicate from the editor: an edit not yet saved goes into the copy, which opens, inactive
+      // and never published, while the original keeps running version 1.
+      await builder.select('reply');
+      await builder.configureTab();
+      await builder.field('Status').fill('202');
+      const originalUrl = page.url();
+      await page.getByTestId('duplicate-button').click();
+      await page.waitForURL(
+        (u) => /\/workflows\/[^/]+$/.test(u.pathname) && u.href !== originalUrl,
+      );
+      await page.getByTestId('editor').waitFor();
+      await until(
+        'the copy loaded',
+        () => page.getByTestId('workflow-name').inputValue(),
+        (v) => v === 'Webhook → transform → respond (copy)',
+      );
+      await textContains(page.getByTestId('version-info'), ['Inactive', 'never published']);
+      await builder.select('reply');
+      await builder.configureTab();
+      expect(await builder.field('Status').inputValue()).toBe('202');
     });
     expect(pageErrors).toEqual([]);
   });
@@ -327,7 +378,12 @@ describe('the builder canvas and workflow files, in a browser', () => {
       const reloadStarted = Date.now();
       const answered = page
         .waitForResponse((r) => /\/api\/workflows\/[^/]+$/.test(new URL(r.url()).pathname))
-        .then(() => Date.now() - reloadStarted);
+        .then((r) => {
+          // From the request sent to its first byte back: the gateway and the catalog's own time,
+          // apart from the page's reload before it.
+          const t = r.request().timing();
+          return { afterMs: Date.now() - reloadStarted, ttfbMs: t.responseStart - t.requestStart };
+        });
       await page.reload();
       await until(
         '200 steps drawn again',
@@ -336,7 +392,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
         60_000,
       );
       const reloadRenderMs = Date.now() - reloadStarted;
-      const workflowAnsweredMs = await answered;
+      const workflowAnswered = await answered;
 
       await page.getByTestId('zoom-fit').click();
       await page.waitForTimeout(400);
@@ -417,7 +473,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
         [
           `200-step canvas (headless Chromium, 1280x800; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):`,
           `  import + first render: ${importAndRenderMs} ms`,
-          `  reload + render: ${reloadRenderMs} ms (GET /api/workflows/{id} answered after ${workflowAnsweredMs} ms)`,
+          `  reload + render: ${reloadRenderMs} ms (GET /api/workflows/{id} answered after ${workflowAnswered.afterMs} ms, ${workflowAnswered.ttfbMs.toFixed(0)} ms of them from request sent to first byte)`,
           `  Fit zoom: ${fitted.zoom.toFixed(2)} (step title ${(titlePx * fitted.zoom).toFixed(1)} px)`,
           `  dragging a step: ${frames} frames in ${dragMs} ms = ${((frames * 1000) / dragMs).toFixed(1)} fps`,
         ].join('\n'),

@@ -7,6 +7,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -59,11 +60,7 @@ describe('expressions and data mapping in the builder, in a browser', () => {
 
   async function journey() {
     await signUp(page, origin, 'grace@example.com');
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill('Totals');
-    await page.getByTestId('create-workflow-submit').click();
-    await page.waitForURL(/\/workflows\/[^/]+$/);
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, 'Totals');
 
     const hook = await builder.dropFromPalette('webhook', { x: 120, y: 110 });
     const transform = await builder.dropFromPalette('transform', { x: 300, y: 260 });

@@ -8,6 +8,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -91,11 +92,7 @@ describe('the visual builder, in a browser', () => {
     await signUp(page, origin, 'ada@example.com');
     await page.getByText('No workflows yet').waitFor();
 
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill('Greeting relay');
-    await page.getByTestId('create-workflow-submit').click();
-    await page.waitForURL(/\/workflows\/[^/]+$/);
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, 'Greeting relay');
     expect(await page.getByTestId('workflow-name').inputValue()).toBe('Greeting relay');
 
     // 2. Three steps from the palette, wired with the mouse, configured in the side panel.

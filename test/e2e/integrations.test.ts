@@ -6,6 +6,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains, until } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -86,11 +87,7 @@ describe('new Gmail message -> Slack post, through the builder, against the fake
 
     // 4. The workflow: Gmail new message -> Slack post, configured with the pickers.
     await page.getByTestId('nav-workflows').click();
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill('Mail to Slack');
-    await page.getByTestId('create-workflow-submit').click();
-    await page.waitForURL(/\/workflows\/[^/]+$/);
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, 'Mail to Slack');
     const gmail = await builder.dropFromPalette('gmail_new_message', { x: 150, y: 120 });
     const slack = await builder.dropFromPalette('slack_post_message', { x: 380, y: 320 });
     await builder.connect(gmail, slack);

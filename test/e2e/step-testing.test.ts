@@ -6,6 +6,7 @@ import { startE2eStack, type E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
 import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
+  createWorkflowFromList,
   prepareBrowserTest,
   SCREENSHOTS,
   signUp,
@@ -51,11 +52,7 @@ describe('testing a workflow step by step, in a browser', () => {
 
   async function journey() {
     await signUp(page, origin, 'grace@example.com');
-    await page.getByTestId('workflow-create').click();
-    await page.getByTestId('create-workflow-name').fill('Order totals');
-    await page.getByTestId('create-workflow-submit').click();
-    await page.waitForURL(/\/workflows\/[^/]+$/);
-    await page.getByTestId('canvas-empty').waitFor();
+    await createWorkflowFromList(page, 'Order totals');
 
     // webhook → total (transform) → double (transform), never published.
     const hook = await builder.dropFromPalette('webhook', { x: 150, y: 110 });
@@ -127,9 +124,15 @@ describe('testing a workflow step by step, in a browser', () => {
       animations: 'disabled',
     });
 
-    // 5. The step runs are test executions in the history.
+    // 5. The step runs are in the history, each labelled with the step it ran (newest first).
     await page.getByTestId('nav-executions').click();
     await page.locator('[data-testid^="execution-row-"]').nth(1).waitFor();
     expect(await page.locator('[data-testid^="execution-row-"]').count()).toBe(2);
+    expect(await page.locator('[data-testid^="execution-kind-"]').allTextContents()).toEqual([
+      `Step test: ${double}`,
+      `Step test: ${total}`,
+    ]);
+    await page.locator('[data-testid^="execution-row-"]').first().click();
+    await textContains(page.getByTestId('execution-kind'), `Step test: ${double}`);
   }
 });

@@ -118,6 +118,23 @@ describe('draft test runs: pinned data and "run this step"', () => {
     expect(stepOf(execution, 'big').output).toEqual({ label: 'big 16' });
   });
 
+  it('names the step a "run this step" run ran, in the history list and the detail', async () => {
+    const workflowId = randomUUID();
+    const named = graph();
+    named.nodes.find((n) => n.id === 'big')!.name = 'Label big orders';
+    const whole = await run({ graph: named, workflowId, payload: { n: 8 } });
+    const one = await run({ graph: named, workflowId, runNode: 'big' });
+
+    expect(one.stepTest).toEqual({ nodeId: 'big', name: 'Label big orders' });
+    const list = await svc.call('GET', `/executions?workflowId=${workflowId}`, {
+      token: user.token,
+    });
+    expect(list.body.items.map((e: Json) => [e.id, e.stepTest])).toEqual([
+      [one.id, { nodeId: 'big', name: 'Label big orders' }],
+      [whole.id, null],
+    ]);
+  });
+
   it('prefers a pinned upstream output to the last test run', async () => {
     const workflowId = randomUUID();
     await run({ graph: graph(), workflowId, payload: { n: 8 } });

@@ -332,12 +332,29 @@ function templateEntries(value: string, path: string): FoundExpression[] {
 }
 
 function withSyntaxCheck(entry: FoundExpression): FoundExpression {
+  if (stepsRead.has(entry.expression)) return entry;
   try {
-    compileExpression(entry.expression, {}, entry.path);
+    remember(entry.expression, compileExpression(entry.expression, {}, entry.path));
     return entry;
   } catch (err) {
     return { ...entry, error: err as ExpressionError };
   }
+}
+
+/**
+ * The steps each valid expression already seen reads. Validation runs on every save, read and
+ * list of a draft, and the same sources come back each time: compiling them with JSONata again
+ * was most of the cost of validating a large workflow. Only valid sources are kept (an error
+ * names its field, which differs per use); the oldest go first past the bound.
+ */
+const stepsRead = new Map<string, readonly string[]>();
+const STEPS_READ_MAX = 10_000;
+
+function remember(source: string, compiled: jsonata.Expression): readonly string[] {
+  const steps = stepsInAst(compiled.ast());
+  stepsRead.set(source, steps);
+  if (stepsRead.size > STEPS_READ_MAX) stepsRead.delete(stepsRead.keys().next().value as string);
+  return steps;
 }
 
 /**
@@ -348,7 +365,11 @@ function withSyntaxCheck(entry: FoundExpression): FoundExpression {
  * @example referencedSteps('steps.fetch_user.body.email & steps.b.x') // ['fetch_user', 'b']
  */
 export function referencedSteps(expression: string): string[] {
-  const ast = compileExpression(expression).ast();
+  const known = stepsRead.get(expression);
+  return [...(known ?? remember(expression, compileExpression(expression)))];
+}
+
+function stepsInAst(ast: unknown): string[] {
   const ids = new Set<string>();
   const seen = new Set<object>();
   const visit = (node: unknown) => {

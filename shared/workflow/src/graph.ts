@@ -48,18 +48,31 @@ export function predecessors(graph: GraphShape, nodeId: string): string[] {
  * node itself unless it lies on a cycle. These are the steps its expressions may read.
  */
 export function upstreamOf(graph: GraphShape, nodeId: string): string[] {
+  return upstreamLookup(graph)(nodeId);
+}
+
+/**
+ * {@link upstreamOf} for many nodes of one graph (validation asks it of every step): the incoming
+ * edges are indexed once instead of once per node.
+ */
+export function upstreamLookup(graph: GraphShape): (nodeId: string) => string[] {
   const incoming = new Map<string, string[]>();
-  for (const e of graph.edges)
-    incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
-  const seen = new Set<string>();
-  const queue = [...(incoming.get(nodeId) ?? [])];
-  while (queue.length > 0) {
-    const id = queue.shift() as string;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    queue.push(...(incoming.get(id) ?? []));
+  for (const e of graph.edges) {
+    const sources = incoming.get(e.target);
+    if (sources) sources.push(e.source);
+    else incoming.set(e.target, [e.source]);
   }
-  return [...seen];
+  return (nodeId) => {
+    const seen = new Set<string>();
+    const queue = [...(incoming.get(nodeId) ?? [])];
+    for (let next = 0; next < queue.length; next += 1) {
+      const id = queue[next];
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const source of incoming.get(id) ?? []) if (!seen.has(source)) queue.push(source);
+    }
+    return [...seen];
+  };
 }
 
 /**

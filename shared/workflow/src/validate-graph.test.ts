@@ -308,6 +308,31 @@ describe('validateGraph', () => {
     ]);
   });
 
+  it('says the same of a graph validated again (each save, read and list validates the draft)', () => {
+    const g = aWorkflow();
+    g.nodes[1].config = { url: 'https://x.example.com/{{ steps.notify.body.id }}' };
+    g.nodes[4].config = { ms: '{{ steps.fetch.status = }}' };
+    const first = errorsOf(g);
+    expect(first.map((e) => [e.code, e.path])).toEqual([
+      ['step_not_upstream', 'nodes.1.config.url'],
+      ['invalid_expression', 'nodes.4.config.ms'],
+    ]);
+    expect(errorsOf(g)).toEqual(first);
+
+    // The same sources in other fields and other places are judged where they now are.
+    const moved = aWorkflow();
+    moved.nodes[3].config = {
+      method: 'POST',
+      url: 'https://x.example.com/{{ steps.notify.body.id }}',
+      body: { n: '{{ steps.fetch.status = }}' },
+    };
+    expect(errorsOf(moved).map((e) => [e.code, e.path, e.nodeId])).toEqual([
+      ['step_not_upstream', 'nodes.3.config.url', 'notify'],
+      ['invalid_expression', 'nodes.3.config.body.n', 'notify'],
+    ]);
+    expect(errorsOf(aWorkflow())).toEqual([]);
+  });
+
   it('lets expressions read the execution and step ids', () => {
     const g = aWorkflow();
     g.nodes[3].config = {

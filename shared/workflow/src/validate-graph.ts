@@ -1,6 +1,6 @@
 import { WorkflowGraphSchema, type WorkflowGraph } from '@flowgenie/contracts';
 import { parseExpressions, referencedSteps, type FoundExpression } from './expressions';
-import { findCycle, upstreamOf } from './graph';
+import { findCycle, upstreamLookup } from './graph';
 import { hasTemplate } from './template';
 import { ENUM_LABELS_KEYWORD, type JsonSchema, type NodeType } from './node-type';
 import { nodeTypes, type NodeTypeRegistry } from './registry';
@@ -79,11 +79,14 @@ class GraphChecker {
   readonly errors: GraphValidationError[] = [];
   readonly indexById = new Map<string, number>();
   readonly typeById = new Map<string, NodeType>();
+  readonly upstreamOf: (nodeId: string) => string[];
 
   constructor(
     readonly graph: WorkflowGraph,
     readonly registry: NodeTypeRegistry,
-  ) {}
+  ) {
+    this.upstreamOf = upstreamLookup(graph);
+  }
 
   run(): GraphValidationError[] {
     const triggers = this.checkNodes();
@@ -234,7 +237,9 @@ class GraphChecker {
     const at = (p: string) => `nodes.${i}.config${p ? `.${p}` : ''}`;
     const ids = { nodeId: node.id };
     const found = parseExpressions(node.config);
-    const upstream = new Set(upstreamOf(this.graph, node.id));
+    // Only an expression naming a step needs the steps before this one.
+    let upstream: Set<string> | undefined;
+    const upstreamSet = () => (upstream ??= new Set(this.upstreamOf(node.id)));
     const templated: FoundExpression[] = [];
     for (const expr of found) {
       if (type.category === 'trigger') {
@@ -251,7 +256,7 @@ class GraphChecker {
         this.add('invalid_expression', at(expr.path), expr.error.message, ids);
         continue;
       }
-      this.checkReferences(node.id, upstream, expr, at(expr.path));
+      this.checkReferences(node.id, upstreamSet, expr, at(expr.path));
     }
     for (const key of type.expressionOnlyFields ?? []) {
       const v = node.config[key];
@@ -279,7 +284,7 @@ class GraphChecker {
 
   private checkReferences(
     nodeId: string,
-    upstream: Set<string>,
+    upstream: () => Set<string>,
     expr: FoundExpression,
     path: string,
   ) {
@@ -298,7 +303,7 @@ class GraphChecker {
           `expression "${expr.expression}" refers to this step's own output`,
           { nodeId },
         );
-      } else if (!upstream.has(ref)) {
+      } else if (!upstream().has(ref)) {
         this.add(
           'step_not_upstream',
           path,

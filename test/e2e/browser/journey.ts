@@ -65,3 +65,16 @@ export async function watchedPage(context: BrowserContext, pageErrors: string[])
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
   return page;
 }
+
+/**
+ * From the workflows list: "New workflow", named `name`, created; waits for the editor's empty
+ * canvas and answers the new workflow's id (from the editor's address).
+ */
+export async function createWorkflowFromList(page: Page, name: string): Promise<string> {
+  await page.getByTestId('workflow-create').click();
+  await page.getByTestId('create-workflow-name').fill(name);
+  await page.getByTestId('create-workflow-submit').click();
+  await page.waitForURL(/\/workflows\/[^/]+$/);
+  await page.getByTestId('canvas-empty').waitFor();
+  return new URL(page.url()).pathname.split('/').pop() ?? '';
+}

@@ -46,9 +46,10 @@ export interface Workflow {
   updatedAt: string;
   draftChangedSincePublish: boolean;
   validation: Validation;
-  lastExecution: { id: string; status: ExecutionStatus; at: string } | null;
+  /** Absent from the answers of save, activate and deactivate: keep the one already shown. */
+  lastExecution?: { id: string; status: ExecutionStatus; at: string } | null;
   /** False when the execution service did not answer in time: the last run is unknown. */
-  lastExecutionKnown: boolean;
+  lastExecutionKnown?: boolean;
 }
 
 export type WorkflowSummary = Omit<Workflow, 'graph'>;
@@ -103,6 +104,8 @@ export interface Execution {
   status: ExecutionStatus;
   triggerPayload?: unknown;
   error: { message: string; nodeId?: string } | null;
+  /** Set for a "Run this step" test run: the one step it ran (its name in the draft then). */
+  stepTest: { nodeId: string; name: string } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

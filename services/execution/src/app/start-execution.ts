@@ -9,7 +9,7 @@ import {
 import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Execution, Step } from '../domain/execution';
 import { graphProblem } from '../domain/plan';
-import { testRunLayout, type TestRunLayout } from '../domain/test-run';
+import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import { advance, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
@@ -61,6 +61,7 @@ export class StartExecution {
         triggerPayloadRef: payloadRef,
         graph: data.graph,
         error: null,
+        stepTest: data.runNode ? stepTestOf(data.graph, data.runNode) : null,
         correlationId,
         retries: 0,
         createdAt: now,

@@ -66,6 +66,12 @@ export interface AttemptLogEntry {
   code?: string;
 }
 
+/** The step a "Run this step" test run ran, named as the draft named it then (else its id). */
+export interface StepTest {
+  nodeId: string;
+  name: string;
+}
+
 export interface Execution {
   id: string;
   ownerId: string;
@@ -84,6 +90,8 @@ export interface Execution {
   triggerPayloadRef: PayloadRef | null;
   graph: WorkflowGraph;
   error: ExecutionError | null;
+  /** Set when this is a "Run this step" test run: the one step it ran. */
+  stepTest: StepTest | null;
   correlationId: string;
   /** How many times a user retried this execution (names the retried steps' jobs). */
   retries: number;

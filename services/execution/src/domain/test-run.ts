@@ -91,3 +91,9 @@ export function testRunLayout(
   }
   return layout;
 }
+
+/** What the execution history shows of a "Run this step" run: the step, by its name then. */
+export function stepTestOf(graph: GraphLike, runNode: string): { nodeId: string; name: string } {
+  const node = graph.nodes.find((n) => n.id === runNode);
+  return { nodeId: runNode, name: node?.name?.trim() || runNode };
+}

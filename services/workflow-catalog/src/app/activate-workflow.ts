@@ -4,7 +4,6 @@ import { assertConnectionsWork } from './connection-checks';
 import { announcedGraphKey, inlineGraphs } from '../ports/graph-claims';
 import type { CatalogDeps } from './deps';
 import { assertSchedulesRunnable, withValidation, type WorkflowDetails } from './graph-checks';
-import { withLastExecution } from './last-executions';
 
 /**
  * Makes a published version (default: the latest) the live one. workflow.activated carries what
@@ -18,12 +17,8 @@ export function activateWorkflow({
   clock,
   connections,
   scheduleBackend,
-  lastExecutions,
   graphs = inlineGraphs,
-}: Pick<
-  CatalogDeps,
-  'store' | 'clock' | 'connections' | 'scheduleBackend' | 'lastExecutions' | 'graphs'
->) {
+}: Pick<CatalogDeps, 'store' | 'clock' | 'connections' | 'scheduleBackend' | 'graphs'>) {
   const versionOf = async (
     get: (workflowId: string, version: number) => Promise<WorkflowVersion | undefined>,
     workflow: Workflow,
@@ -79,6 +74,6 @@ export function activateWorkflow({
       });
       return next;
     });
-    return withLastExecution(lastExecutions, withValidation(workflow, scheduleBackend));
+    return withValidation(workflow, scheduleBackend);
   };
 }

@@ -38,6 +38,11 @@ export function createWorkflow({ store, clock, ids, secrets, scheduleBackend }: 
       updatedAt: now,
     };
     await store.transaction((tx) => tx.insert(workflow));
-    return withValidation(workflow, scheduleBackend);
+    // Known never to have run, without asking the execution service.
+    return {
+      ...withValidation(workflow, scheduleBackend),
+      lastExecution: null,
+      lastExecutionKnown: true,
+    };
   };
 }

@@ -2,15 +2,13 @@ import { WorkflowNotFoundError } from '../domain/errors';
 import type { Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
 import { withValidation, type WorkflowDetails } from './graph-checks';
-import { withLastExecution } from './last-executions';
 
 /** Stops the live version. Deactivating an inactive workflow changes nothing and emits nothing. */
 export function deactivateWorkflow({
   store,
   clock,
   scheduleBackend,
-  lastExecutions,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'scheduleBackend' | 'lastExecutions'>) {
+}: Pick<CatalogDeps, 'store' | 'clock' | 'scheduleBackend'>) {
   return async (input: { ownerId: string; workflowId: string }): Promise<WorkflowDetails> => {
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
@@ -26,6 +24,6 @@ export function deactivateWorkflow({
       await tx.emit('workflow.deactivated', { workflowId: next.id, ownerId: next.ownerId });
       return next;
     });
-    return withLastExecution(lastExecutions, withValidation(workflow, scheduleBackend));
+    return withValidation(workflow, scheduleBackend);
   };
 }

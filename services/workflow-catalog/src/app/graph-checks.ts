@@ -21,10 +21,13 @@ export interface GraphValidation {
 export interface WorkflowDetails {
   workflow: Workflow;
   validation: GraphValidation;
-  /** Its newest execution (the execution service's), null when never run. */
-  lastExecution: LastExecution | null;
-  /** False when the execution service could not say (then `lastExecution` is null). */
-  lastExecutionKnown: boolean;
+  /**
+   * Its newest execution (the execution service's), null when never run. Absent when not asked:
+   * only the list and the detail ask (a save or an activation does not wait on another service).
+   */
+  lastExecution?: LastExecution | null;
+  /** False when the execution service could not say (then `lastExecution` is null); absent with it. */
+  lastExecutionKnown?: boolean;
 }
 
 /**
@@ -127,8 +130,5 @@ export function withValidation(
   return {
     workflow,
     validation: checkGraph(workflow.graph, nodeTypes, scheduleBackend),
-    // A workflow just created has never run; the others get theirs from withLastExecutions.
-    lastExecution: null,
-    lastExecutionKnown: true,
   };
 }

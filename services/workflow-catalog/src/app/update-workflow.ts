@@ -4,7 +4,6 @@ import { WorkflowNotFoundError } from '../domain/errors';
 import { draftChangedSince, type Workflow } from '../domain/workflow';
 import type { CatalogDeps } from './deps';
 import { assertGraphSize, withValidation, type WorkflowDetails } from './graph-checks';
-import { withLastExecution } from './last-executions';
 import { sealGraph } from './seal-graph';
 
 export interface UpdateWorkflowInput {
@@ -25,8 +24,7 @@ export function updateWorkflow({
   clock,
   secrets,
   scheduleBackend,
-  lastExecutions,
-}: Pick<CatalogDeps, 'store' | 'clock' | 'secrets' | 'scheduleBackend' | 'lastExecutions'>) {
+}: Pick<CatalogDeps, 'store' | 'clock' | 'secrets' | 'scheduleBackend'>) {
   return async (input: UpdateWorkflowInput): Promise<WorkflowDetails> => {
     if (input.graph) assertGraphSize(input.graph);
     // Sealed before the transaction: encryption is slow next to a row lock.
@@ -54,6 +52,6 @@ export function updateWorkflow({
       await tx.update(next);
       return next;
     });
-    return withLastExecution(lastExecutions, withValidation(workflow, scheduleBackend));
+    return withValidation(workflow, scheduleBackend);
   };
 }

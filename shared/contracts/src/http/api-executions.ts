@@ -84,6 +84,12 @@ const executionFields = {
   mode: TriggerModeSchema,
   status: ExecutionStatusSchema,
   error: z.object({ message: z.string(), nodeId: z.string().optional() }).nullable(),
+  stepTest: z
+    .object({ nodeId: z.string(), name: z.string() })
+    .nullable()
+    .describe(
+      'Set for a "Run this step" test run (`runNode`): the one step it ran, with its name in the draft then (else its id). Null for every other execution.',
+    ),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),

@@ -35,12 +35,17 @@ const workflowFields = {
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   draftChangedSincePublish: z.boolean(),
-  lastExecution: LastExecutionSchema.nullable().describe(
-    "The workflow's newest execution (null: never run, or unknown when `lastExecutionKnown` is false).",
-  ),
+  lastExecution: LastExecutionSchema.nullable()
+    .optional()
+    .describe(
+      "The workflow's newest execution (null: never run, or unknown when `lastExecutionKnown` is false). Absent from the answers of PUT, activate and deactivate, which do not ask the execution service.",
+    ),
   lastExecutionKnown: z
     .boolean()
-    .describe('False when the execution service did not answer in time: the last run is unknown.'),
+    .optional()
+    .describe(
+      'False when the execution service did not answer in time: the last run is unknown. Absent with `lastExecution`.',
+    ),
 };
 
 export const WorkflowResponseSchema = z.object({

@@ -12,6 +12,7 @@ const exec = (status: Execution['status']): Execution => ({
   mode: 'manual',
   status,
   error: null,
+  stepTest: null,
   createdAt: '',
   startedAt: null,
   finishedAt: null,

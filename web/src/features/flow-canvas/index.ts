@@ -10,5 +10,5 @@ export type {
   NoteData,
   NoteFlowNode,
 } from './types';
-export { isNoteId, NOTE_ID_PREFIX } from './types';
+export { isNoteId, NOTE_ID_PREFIX, NOTE_MIN_HEIGHT, NOTE_MIN_WIDTH, NOTE_SIZE_MAX } from './types';
 export { READABLE_MIN_ZOOM } from './canvas/FlowCanvas';

@@ -19,3 +19,8 @@ export type CanvasNode = FlowNode | NoteFlowNode;
 /** Sticky note ids hold a "-", which no step id may (steps are named in expressions). */
 export const NOTE_ID_PREFIX = 'note-';
 export const isNoteId = (id: string) => id.startsWith(NOTE_ID_PREFIX);
+
+/** How small or large a sticky note may be resized (inside the graph schema's 80–2000 × 40–2000). */
+export const NOTE_MIN_WIDTH = 160;
+export const NOTE_MIN_HEIGHT = 80;
+export const NOTE_SIZE_MAX = 2000;

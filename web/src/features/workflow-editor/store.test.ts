@@ -302,6 +302,43 @@ describe('sticky notes in the editor store', () => {
     expect(store().notes.map((n) => n.id)).toEqual(['note-1', 'note-2']);
   });
 
+  it('saves a resized note with its size, as one undo step', () => {
+    const resize = (width: number, height: number, resizing: boolean) =>
+      store().onNodesChange([
+        resizing
+          ? {
+              type: 'dimensions',
+              id: 'note-1',
+              resizing,
+              setAttributes: true,
+              dimensions: { width, height },
+            }
+          : { type: 'dimensions', id: 'note-1', resizing, dimensions: { width, height } },
+      ]);
+    const revision = store().revision;
+    resize(250, 120, true);
+    resize(320.4, 180.6, true);
+    expect(store().revision).toBe(revision); // not saved while the pointer is down
+    resize(320.4, 180.6, false);
+    expect(store().saveState).toBe('unsaved');
+    expect(store().toGraph().notes).toEqual([
+      { id: 'note-1', text: 'why', position: { x: 5, y: 6 }, width: 320, height: 181 },
+    ]);
+
+    // Loaded again at that size; a measurement (no `resizing`) is not a change to save.
+    load(store().toGraph());
+    expect(store().notes[0]).toMatchObject({ width: 320, height: 181 });
+    store().onNodesChange([
+      { type: 'dimensions', id: 'note-1', dimensions: { width: 320, height: 181 } },
+    ]);
+    expect(store().saveState).toBe('saved');
+
+    resize(400, 200, true);
+    resize(400, 200, false);
+    store().undo();
+    expect(store().toGraph().notes?.[0]).toMatchObject({ width: 320, height: 181 });
+  });
+
   it('leaves `notes` out of a graph without any', () => {
     store().reset();
     load();

@@ -18,6 +18,9 @@ import {
 import {
   isNoteId,
   NOTE_ID_PREFIX,
+  NOTE_MIN_HEIGHT,
+  NOTE_MIN_WIDTH,
+  NOTE_SIZE_MAX,
   type CanvasNode,
   type FlowEdge,
   type FlowNode,
@@ -40,15 +43,24 @@ function notesFrom(graph: Partial<WorkflowGraph> | null | undefined): NoteFlowNo
     id: n.id,
     type: 'note',
     position: { x: n.position?.x ?? 0, y: n.position?.y ?? 0 },
+    // A size set by resizing (xyflow draws a node at `width`/`height` when given).
+    ...(n.width !== undefined ? { width: n.width } : {}),
+    ...(n.height !== undefined ? { height: n.height } : {}),
     data: { text: n.text ?? '' },
   }));
 }
+
+/** Within the graph schema's bounds for a note's size (`WorkflowNoteSchema`). */
+const noteSize = (v: number | undefined, min: number) =>
+  v === undefined ? undefined : Math.min(NOTE_SIZE_MAX, Math.max(min, Math.round(v)));
 
 function notesToApi(notes: readonly NoteFlowNode[]): NonNullable<WorkflowGraph['notes']> {
   return notes.map((n) => ({
     id: n.id,
     text: n.data.text,
     position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+    ...(n.width !== undefined ? { width: noteSize(n.width, NOTE_MIN_WIDTH) } : {}),
+    ...(n.height !== undefined ? { height: noteSize(n.height, NOTE_MIN_HEIGHT) } : {}),
   }));
 }
 
@@ -220,9 +232,16 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       const noteChanges = allChanges.filter((c) => isNoteId(changeId(c)));
       if (noteChanges.length > 0) {
         const moved = noteChanges.some(
-          (c) => (c.type === 'position' && !c.dragging) || c.type === 'remove',
+          (c) =>
+            (c.type === 'position' && !c.dragging) ||
+            c.type === 'remove' ||
+            // The end of a resize (a measurement has no `resizing`).
+            (c.type === 'dimensions' && c.resizing === false),
         );
         if (noteChanges.some((c) => c.type === 'remove')) record();
+        // One undo step per resize: its many changes coalesce.
+        for (const c of noteChanges)
+          if (c.type === 'dimensions' && c.resizing) record(`resize:${c.id}`);
         const notes = applyNodeChanges<CanvasNode>(noteChanges, get().notes) as NoteFlowNode[];
         if (moved) changed({ notes });
         else set({ notes });

@@ -3,6 +3,7 @@ export {
   activateWorkflow,
   deactivateWorkflow,
   diffVersion,
+  duplicateWorkflow,
   exportWorkflow,
   getWorkflow,
   listVersions,

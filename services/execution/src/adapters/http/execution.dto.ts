@@ -18,6 +18,7 @@ export function toSummaryDto(e: Execution) {
     mode: e.mode,
     status: e.status,
     error: e.error,
+    stepTest: e.stepTest,
     createdAt: e.createdAt.toISOString(),
     startedAt: iso(e.startedAt),
     finishedAt: iso(e.finishedAt),

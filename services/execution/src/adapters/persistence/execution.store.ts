@@ -18,6 +18,7 @@ import type {
   Step,
   StepError,
   StepStatus,
+  StepTest,
   TriggerMode,
 } from '../../domain/execution';
 import { graphOrder } from '../../domain/plan';
@@ -45,6 +46,7 @@ const SUMMARY_COLUMNS = [
   'idempotency_key',
   'trigger_node_id',
   'error',
+  'step_test',
   'correlation_id',
   'retries',
   'created_at',
@@ -228,6 +230,7 @@ class PgExecutionTx implements ExecutionTx {
         trigger_payload_ref: json(e.triggerPayloadRef ?? undefined),
         graph: JSON.stringify(e.graph),
         error: json(e.error),
+        step_test: json(e.stepTest ?? undefined),
         correlation_id: e.correlationId,
         retries: e.retries,
         created_at: e.createdAt,
@@ -410,6 +413,7 @@ function rowToExecution(row: ExecutionRow): Execution {
     triggerPayloadRef: (row.trigger_payload_ref ?? null) as PayloadRef | null,
     graph: (row.graph ?? { nodes: [], edges: [] }) as WorkflowGraph,
     error: (row.error ?? null) as ExecutionError | null,
+    stepTest: (row.step_test ?? null) as StepTest | null,
     correlationId: row.correlation_id,
     retries: row.retries,
     createdAt: row.created_at,

@@ -18,6 +18,8 @@ export interface ExecutionsTable {
   trigger_payload_ref: Json;
   graph: ColumnType<unknown, string, string>;
   error: Json;
+  /** `{nodeId, name}` of a "Run this step" test run; null otherwise. */
+  step_test: Json;
   correlation_id: string;
   retries: Generated<number>;
   created_at: Date;

@@ -24,11 +24,20 @@ export function workflowJson(
     updatedAt: w.updatedAt.toISOString(),
     draftChangedSincePublish: w.draftChangedSincePublish,
     validation: validationJson(validation),
-    lastExecution: lastExecution
-      ? { id: lastExecution.id, status: lastExecution.status, at: lastExecution.at.toISOString() }
-      : null,
-    // False when the execution service did not answer in time: the last run is unknown, not "never".
-    lastExecutionKnown,
+    // Left out when not asked (save, activate, deactivate): the client keeps the one it has.
+    ...(lastExecutionKnown === undefined
+      ? {}
+      : {
+          lastExecution: lastExecution
+            ? {
+                id: lastExecution.id,
+                status: lastExecution.status,
+                at: lastExecution.at.toISOString(),
+              }
+            : null,
+          // False when the execution service did not answer in time: unknown, not "never".
+          lastExecutionKnown,
+        }),
   };
 }
 

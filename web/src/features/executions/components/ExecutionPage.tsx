@@ -16,6 +16,7 @@ import { getWorkflow } from '../../workflows';
 import { cancelExecution, getExecution, retryExecution } from '../api';
 import { useExecutionWatch } from '../hooks/useExecutionWatch';
 import { executionRuns, useExecutionStore } from '../store';
+import { runKindLabel } from '../labels';
 import { StepRunDetails } from './StepRunDetails';
 
 export function ExecutionPage() {
@@ -157,7 +158,7 @@ function ExecutionScreen({ id }: { id: string }) {
         <StatusBadge status={execution.status} />
         <span className="text-xs text-slate-500">
           {MODE_LABEL[execution.mode] ?? execution.mode} ·{' '}
-          {execution.version === null ? 'draft' : `v${execution.version}`} · started{' '}
+          <span data-testid="execution-kind">{runKindLabel(execution, 'draft')}</span> · started{' '}
           {formatDateTime(execution.startedAt ?? execution.createdAt)} ·{' '}
           {running ? 'running…' : formatDuration(execution.durationMs)}
         </span>

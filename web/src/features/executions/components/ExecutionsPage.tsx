@@ -15,6 +15,7 @@ import {
 import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format';
 import { listWorkflows } from '../../workflows';
 import { listExecutions } from '../api';
+import { runKindLabel } from '../labels';
 import { TableHead } from '../../../components/TableHead';
 
 const STATUSES: ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -190,8 +191,11 @@ export function ExecutionsPage() {
                 <td className="px-4 py-2.5 text-slate-600">
                   {isTerminal(e.status) ? formatDuration(e.durationMs) : 'running…'}
                 </td>
-                <td className="px-4 py-2.5 text-xs text-slate-500">
-                  {e.version === null ? 'draft (test run)' : `v${e.version}`}
+                <td
+                  className="px-4 py-2.5 text-xs text-slate-500"
+                  data-testid={`execution-kind-${e.id}`}
+                >
+                  {runKindLabel(e, 'draft (test run)')}
                 </td>
               </tr>
             ))}

@@ -59,6 +59,40 @@ function Canvas(props: Partial<Parameters<typeof FlowCanvas>[0]>) {
 }
 
 describe('FlowCanvas', () => {
+  it('offers "+" only on free outputs, each If branch on its own', () => {
+    const { rerender } = render(<Canvas mode="edit" onAddAfter={() => undefined} />);
+    // start → check is connected; both branches of check are free.
+    expect(screen.queryByTestId('add-after-start-main')).not.toBeInTheDocument();
+    expect(screen.getByTestId('add-after-check-true')).toBeInTheDocument();
+    expect(screen.getByTestId('add-after-check-false')).toBeInTheDocument();
+
+    const more = fromApiGraph(
+      {
+        nodes: [
+          { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
+          { id: 'check', type: 'if', position: { x: 300, y: 0 }, config: {} },
+          { id: 'yes', type: 'transform', position: { x: 600, y: 0 }, config: {} },
+        ],
+        edges: [
+          { id: 'e1', source: 'start', sourceHandle: 'main', target: 'check' },
+          { id: 'e2', source: 'check', sourceHandle: 'true', target: 'yes' },
+        ],
+      },
+      (t) => kindFor(t),
+    );
+    rerender(
+      <Canvas
+        mode="edit"
+        onAddAfter={() => undefined}
+        nodes={more.nodes as FlowNode[]}
+        edges={more.edges as FlowEdge[]}
+      />,
+    );
+    expect(screen.queryByTestId('add-after-check-true')).not.toBeInTheDocument();
+    expect(screen.getByTestId('add-after-check-false')).toBeInTheDocument();
+    expect(screen.getByTestId('add-after-yes-main')).toBeInTheDocument();
+  });
+
   it('draws run states and the branch taken from the runs it is given', () => {
     const runs = sourceOf<StepRun | undefined>({ start: run('succeeded') }, undefined);
     render(<Canvas runs={runs.source} />);

@@ -1,9 +1,11 @@
 import type { CSSProperties } from 'react';
+import { useStore } from '@xyflow/react';
 import { useCanvasActions, useCanvasMode } from '../status';
 
 /**
  * The "+" at the end of an output: opens the step picker to add a step connected from it. Only
- * in the builder; `nodrag` keeps a click from starting a drag of the node.
+ * in the builder, and only on a free output (each If branch counts alone): a connected output is
+ * extended from the step it leads to. `nodrag` keeps a click from starting a drag of the node.
  */
 export function AddAfterButton({
   nodeId,
@@ -18,7 +20,13 @@ export function AddAfterButton({
 }) {
   const mode = useCanvasMode();
   const { onAddAfter } = useCanvasActions();
-  if (mode !== 'edit' || !onAddAfter) return null;
+  // xyflow's lookup of this node's outgoing connections: no scan of every edge per node.
+  const connected = useStore((s) => {
+    const out = s.connectionLookup.get(`${nodeId}-source`);
+    if (out) for (const c of out.values()) if ((c.sourceHandle ?? 'main') === handle) return true;
+    return false;
+  });
+  if (mode !== 'edit' || !onAddAfter || connected) return null;
   const label =
     handle === 'main' ? `Add a step after ${title}` : `Add a step on ${handle} of ${title}`;
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useReactFlow } from '@xyflow/react';
 import { Button } from '../../../components/Button';
 import { Banner } from '../../../components/InlineError';
@@ -13,6 +13,7 @@ import {
   activationErrorMessage,
   deactivateWorkflow,
   downloadJson,
+  duplicateWorkflow,
   exportFileName,
   exportWorkflow,
   getWorkflow,
@@ -43,7 +44,8 @@ export function EditorToolbar({
   const hasNodes = useEditorStore((s) => s.nodes.length > 0);
   const running = useExecutionStore((s) => (s.execution ? !isTerminal(s.execution.status) : false));
   const { fitView } = useReactFlow();
-  const [busy, setBusy] = useState<'publish' | 'activate' | null>(null);
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState<'publish' | 'activate' | 'duplicate' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
 
@@ -79,6 +81,25 @@ export function EditorToolbar({
       } else {
         setError(`Not published: ${describeError(err)}`);
       }
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  /** Saves pending edits first, so the copy holds what the canvas shows; then opens the copy. */
+  const duplicate = async () => {
+    setBusy('duplicate');
+    setError(null);
+    try {
+      if (!(await flush())) {
+        setError('Not duplicated: the draft could not be saved (see the save status).');
+        return;
+      }
+      const copy = await duplicateWorkflow(workflowId);
+      toast.success(`Created “${copy.name}”: you are editing the copy`);
+      void navigate(`/workflows/${copy.id}`);
+    } catch (err) {
+      setError(`Not duplicated: ${describeError(err)}`);
     } finally {
       setBusy(null);
     }
@@ -211,6 +232,16 @@ export function EditorToolbar({
           data-testid="export-button"
         >
           Export
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => void duplicate()}
+          loading={busy === 'duplicate'}
+          title="Make a copy of this workflow's draft (inactive, unpublished) and open it"
+          data-testid="duplicate-button"
+        >
+          Duplicate
         </Button>
         <Button
           size="sm"

@@ -37,6 +37,8 @@ export function useTestRun(
           status: 'queued',
           triggerPayload: payload ?? null,
           error: null,
+          // The watch replaces this placeholder with what the execution service recorded.
+          stepTest: null,
           createdAt: new Date().toISOString(),
           startedAt: null,
           finishedAt: null,
