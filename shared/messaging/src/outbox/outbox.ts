@@ -195,34 +195,27 @@ export class OutboxRelay {
   /** Publishes everything unpublished now; resolves when the outbox is empty. */
   async drain(): Promise<number> {
     const db = this.opts.db as Kysely<MessagingTables>;
+    const batchSize = this.opts.batchSize ?? 100;
     let total = 0;
     for (;;) {
       const count = await db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('outbox')
-          .select(['id', 'envelope'])
-          .where('published_at', 'is', null)
-          .orderBy('created_at')
-          .limit(this.opts.batchSize ?? 100)
-          .forUpdate()
-          .skipLocked()
-          .execute();
+        // One statement claims and marks the batch, oldest first (rows another relay holds are
+        // skipped); a failed publish rolls the mark back with the transaction.
+        const { rows } = await sql<{ envelope: PlatformEvent }>`
+          with batch as (
+            select id from outbox where published_at is null order by created_at
+            limit ${batchSize} for update skip locked),
+          marked as (
+            update outbox o set published_at = now() from batch where o.id = batch.id
+            returning o.envelope, o.created_at)
+          select envelope from marked order by created_at`.execute(trx);
         if (rows.length === 0) return 0;
         await this.opts.publisher.publish(rows.map((r) => r.envelope));
-        await trx
-          .updateTable('outbox')
-          .set({ published_at: sql`now()` as unknown as Date })
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
         return rows.length;
       });
       total += count;
       // A short batch emptied the outbox: rows committed since then NOTIFY a new drain.
-      if (count < (this.opts.batchSize ?? 100)) return total;
+      if (count < batchSize) return total;
     }
   }
 
