@@ -71,8 +71,10 @@ export interface ChainOptions {
  * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
  * unreachable ones, and finishes the execution when nothing is left, appending
  * execution.succeeded/failed to the outbox. `written` are step rows the caller changed (already
- * in `current`): they are saved with the planner's changes in one statement. Returns what to do
- * after commit, and the steps as they now stand (`effects.steps`).
+ * in `current`): they are saved with the planner's changes in one statement. `insert`: `current`
+ * are new rows not written yet (a starting execution): they are inserted as the planner leaves
+ * them, one statement instead of an insert and an update. Returns what to do after commit, and
+ * the steps as they now stand (`effects.steps`).
  */
 export async function advance(
   tx: ExecutionTx,
@@ -81,7 +83,7 @@ export async function advance(
   now = new Date(),
   /** The execution's steps as they stand in `tx`, when the caller has them (saves a read). */
   current?: Step[],
-  opts: { chain?: ChainOptions; written?: Step[] } = {},
+  opts: { chain?: ChainOptions; written?: Step[]; insert?: boolean } = {},
 ): Promise<Effects> {
   const byId = new Map((current ?? (await tx.steps(execution.id))).map((s) => [s.nodeId, s]));
   const plan = planNext(execution.graph, [...byId.values()]);
@@ -99,8 +101,9 @@ export async function advance(
     change({ ...step, status: 'queued', jobId, attempts: 0, error: null });
     if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
   }
-  await tx.saveSteps(execution.id, [...changed.values()]);
   const steps = [...byId.values()];
+  if (opts.insert) await tx.insertSteps(steps);
+  else await tx.saveSteps(execution.id, [...changed.values()]);
   effects.steps = steps;
   if (plan.finish) {
     const { status, error } = plan.finish;

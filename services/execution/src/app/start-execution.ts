@@ -70,7 +70,6 @@ export class StartExecution {
       };
       if (!(await tx.insertExecution(execution))) return undefined;
       const steps = data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout));
-      await tx.insertSteps(steps);
       await tx.emit('execution.started', {
         executionId: execution.id,
         workflowId: execution.workflowId,
@@ -83,11 +82,12 @@ export class StartExecution {
       if (problem) {
         // Nothing can run: the execution fails at once (its pending steps are skipped; the step
         // asked for by "run this step" fails with the reason).
+        await tx.insertSteps(steps);
         const target = layout?.problem?.nodeId;
-        const steps = (await tx.steps(execution.id))
+        const skipped = (await tx.steps(execution.id))
           .filter((s) => s.status === 'pending' && s.nodeId !== target)
           .map((s) => s.nodeId);
-        await tx.updateSteps(execution.id, steps, { status: 'skipped', finishedAt: now });
+        await tx.updateSteps(execution.id, skipped, { status: 'skipped', finishedAt: now });
         if (target)
           await tx.updateSteps(execution.id, [target], {
             status: 'failed',
@@ -117,7 +117,8 @@ export class StartExecution {
         effects.finished = 'failed';
         return effects;
       }
-      return advance(tx, execution, noEffects(), now, steps);
+      // The steps are inserted as the planner leaves them (the first ones queued).
+      return advance(tx, execution, noEffects(), now, steps, { insert: true });
     });
 
     if (result.handled && result.value) {
