@@ -102,12 +102,14 @@ export async function advance(
     if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
   }
   const steps = [...byId.values()];
-  if (opts.insert) await tx.insertSteps(steps);
-  else await tx.saveSteps(execution.id, [...changed.values()]);
+  const finish = plan.finish && { ...plan.finish, finishedAt: now };
+  if (opts.insert) {
+    await tx.insertSteps(steps);
+    if (finish) await tx.updateExecution(execution.id, finish);
+  } else await tx.saveSteps(execution.id, [...changed.values()], finish);
   effects.steps = steps;
   if (plan.finish) {
     const { status, error } = plan.finish;
-    await tx.updateExecution(execution.id, { status, error, finishedAt: now });
     const base = {
       executionId: execution.id,
       workflowId: execution.workflowId,

@@ -6,6 +6,8 @@ export type StepPatch = Partial<Omit<Step, 'executionId' | 'nodeId' | 'type' | '
 export type ExecutionPatch = Partial<
   Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>
 >;
+/** How an execution ended (see {@link ExecutionTx.saveSteps}). */
+export type ExecutionFinish = Pick<Execution, 'status' | 'error'> & { finishedAt: Date };
 
 /**
  * Reads and writes inside one database transaction. Every change to an execution or its steps
@@ -24,8 +26,11 @@ export interface ExecutionTx {
   steps(executionId: string): Promise<Step[]>;
   updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
   updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;
-  /** Writes these steps' rows as given (status, attempts, input, output, timing...) in one go. */
-  saveSteps(executionId: string, steps: Step[]): Promise<void>;
+  /**
+   * Writes these steps' rows as given (status, attempts, input, output, timing...) in one go;
+   * with `finish`, the execution's end in the same statement.
+   */
+  saveSteps(executionId: string, steps: Step[], finish?: ExecutionFinish): Promise<void>;
   /**
    * Records an event in this transaction's outbox (published after commit; a payload that fails the
    * event catalog fails the transaction). The correlation id defaults to the current request's or job's.

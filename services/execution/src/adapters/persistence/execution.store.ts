@@ -24,6 +24,7 @@ import type {
 import { graphOrder } from '../../domain/plan';
 import type {
   ExecutionFilter,
+  ExecutionFinish,
   ExecutionPage,
   ExecutionPatch,
   ExecutionStore,
@@ -295,8 +296,11 @@ class PgExecutionTx implements ExecutionTx {
     return row ? rowToExecution({ ...row, updated_at: row.previous_updated_at }) : undefined;
   }
 
-  async saveSteps(executionId: string, steps: Step[]): Promise<void> {
-    if (steps.length === 0) return;
+  async saveSteps(executionId: string, steps: Step[], finish?: ExecutionFinish): Promise<void> {
+    if (steps.length === 0) {
+      if (finish) await this.updateExecution(executionId, finish);
+      return;
+    }
     // One statement for all the rows, whatever their number (a chain of steps, skips, queued).
     const rows = steps.map((s) => ({
       node_id: s.nodeId,
@@ -313,7 +317,7 @@ class PgExecutionTx implements ExecutionTx {
       run_token: s.runToken,
       resume_at: s.resumeAt,
     }));
-    await sql`
+    const saved = sql`
       update steps s set status = v.status, attempts = v.attempts, input = v.input,
         output = v.output, error = v.error, handle = v.handle, started_at = v.started_at,
         finished_at = v.finished_at, attempt_log = v.attempt_log, job_id = v.job_id,
@@ -322,7 +326,17 @@ class PgExecutionTx implements ExecutionTx {
         attempts integer, input jsonb, output jsonb, error jsonb, handle text,
         started_at timestamptz, finished_at timestamptz, attempt_log jsonb, job_id text,
         run_token uuid, resume_at timestamptz)
-      where s.execution_id = ${executionId} and s.node_id = v.node_id`.execute(this.trx);
+      where s.execution_id = ${executionId} and s.node_id = v.node_id`;
+    if (!finish) {
+      await saved.execute(this.trx);
+      return;
+    }
+    // The execution's end rides on the same round trip (a data-modifying WITH always runs).
+    await sql`
+      with saved as (${saved})
+      update executions set status = ${finish.status}, error = ${json(finish.error)}::jsonb,
+        finished_at = ${finish.finishedAt}
+      where id = ${executionId}`.execute(this.trx);
   }
 
   steps(executionId: string): Promise<Step[]> {
