@@ -92,15 +92,26 @@ export class PgExecutionStore implements ExecutionStore {
 
   async findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined> {
     if (!UUID.test(id)) return undefined;
-    let query = this.db.selectFrom('executions').selectAll().where('id', '=', id);
+    // One round trip, one snapshot: the row and its steps (as JSON rows).
+    let query = this.db
+      .selectFrom('executions')
+      .selectAll()
+      .select(
+        sql<
+          StepJsonRow[]
+        >`coalesce((select json_agg(s) from steps s where s.execution_id = executions.id), '[]'::json)`.as(
+          'steps_json',
+        ),
+      )
+      .where('id', '=', id);
     if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
     const row = await query.executeTakeFirst();
     if (!row) return undefined;
     const execution = rowToExecution(row);
     const order = new Map(graphOrder(execution.graph).map((nodeId, i) => [nodeId, i]));
-    const steps = (await this.steps(id)).sort(
-      (a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0),
-    );
+    const steps = row.steps_json
+      .map(jsonRowToStep)
+      .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
     return { ...execution, steps };
   }
 
@@ -447,6 +458,29 @@ function rowToExecution(row: ExecutionRow): Execution {
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A steps row as `json_agg` gives it: its timestamps are strings. */
+type StepJsonRow = Omit<
+  Selectable<StepsTable>,
+  'started_at' | 'finished_at' | 'resume_at' | 'updated_at'
+> & {
+  started_at: string | null;
+  finished_at: string | null;
+  resume_at: string | null;
+  updated_at: string;
+};
+
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+
+function jsonRowToStep(row: StepJsonRow): Step {
+  return rowToStep({
+    ...row,
+    started_at: dateOrNull(row.started_at),
+    finished_at: dateOrNull(row.finished_at),
+    resume_at: dateOrNull(row.resume_at),
+    updated_at: new Date(row.updated_at),
+  });
 }
 
 function rowToStep(row: Selectable<StepsTable>): Step {
