@@ -156,10 +156,8 @@ export async function runEffects(
       );
     }
   }
-  for (const message of effects.messages) {
-    await deps.responder
-      .publish(message)
-      .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
-  }
+  await deps.responder
+    .publish(effects.messages)
+    .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
   if (effects.finished) deps.metrics.executionFinished(effects.finished);
 }
