@@ -4,7 +4,7 @@ import { durationMs, type Execution, type Step } from '../domain/execution';
 import { lastOutput, planNext } from '../domain/plan';
 import { retryJobId, stepJobId, type StepJobData } from '../domain/step-job';
 import type { ExecutionMetrics } from '../ports/execution-metrics';
-import type { ExecutionTx } from '../ports/execution-store';
+import type { ExecutionFinish, ExecutionTx } from '../ports/execution-store';
 import type { StepJob, StepQueue } from '../ports/step-queue';
 import type { WebhookResponder } from '../ports/webhook-responder';
 
@@ -68,6 +68,45 @@ export interface ChainOptions {
 }
 
 /**
+ * The planner's changes to `current`, without I/O: ready steps queued (their jobs added to
+ * `effects`, or chained under `opts.chain`), unreachable ones skipped; `steps` as they now stand,
+ * `changed` those to write (with `written`), `finish` the execution's end when nothing is left.
+ */
+export function planSteps(
+  execution: Execution,
+  current: Step[],
+  effects: Effects,
+  now: Date,
+  opts: { chain?: ChainOptions; written?: Step[] } = {},
+): {
+  steps: Step[];
+  changed: Step[];
+  finish?: ExecutionFinish & { status: 'succeeded' | 'failed' };
+} {
+  const byId = new Map(current.map((s) => [s.nodeId, s]));
+  const plan = planNext(execution.graph, [...byId.values()]);
+  const changed = new Map((opts.written ?? []).map((s) => [s.nodeId, s]));
+  const change = (step: Step) => {
+    byId.set(step.nodeId, step);
+    changed.set(step.nodeId, step);
+  };
+  for (const nodeId of plan.skip)
+    change({ ...byId.get(nodeId)!, status: 'skipped', finishedAt: now });
+  for (const nodeId of plan.queue) {
+    const step = byId.get(nodeId)!;
+    const chained = opts.chain?.inMemory(step.type) === true;
+    const jobId = chained ? opts.chain!.jobId : plannedJobId(execution, nodeId);
+    change({ ...step, status: 'queued', jobId, attempts: 0, error: null });
+    if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
+  }
+  return {
+    steps: [...byId.values()],
+    changed: [...changed.values()],
+    ...(plan.finish ? { finish: { ...plan.finish, finishedAt: now } } : {}),
+  };
+}
+
+/**
  * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
  * unreachable ones, and finishes the execution when nothing is left, appending
  * execution.succeeded/failed to the outbox. `written` are step rows the caller changed (already
@@ -85,31 +124,20 @@ export async function advance(
   current?: Step[],
   opts: { chain?: ChainOptions; written?: Step[]; insert?: boolean } = {},
 ): Promise<Effects> {
-  const byId = new Map((current ?? (await tx.steps(execution.id))).map((s) => [s.nodeId, s]));
-  const plan = planNext(execution.graph, [...byId.values()]);
-  const changed = new Map((opts.written ?? []).map((s) => [s.nodeId, s]));
-  const change = (step: Step) => {
-    byId.set(step.nodeId, step);
-    changed.set(step.nodeId, step);
-  };
-  for (const nodeId of plan.skip)
-    change({ ...byId.get(nodeId)!, status: 'skipped', finishedAt: now });
-  for (const nodeId of plan.queue) {
-    const step = byId.get(nodeId)!;
-    const chained = opts.chain?.inMemory(step.type) === true;
-    const jobId = chained ? opts.chain!.jobId : plannedJobId(execution, nodeId);
-    change({ ...step, status: 'queued', jobId, attempts: 0, error: null });
-    if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
-  }
-  const steps = [...byId.values()];
-  const finish = plan.finish && { ...plan.finish, finishedAt: now };
+  const { steps, changed, finish } = planSteps(
+    execution,
+    current ?? (await tx.steps(execution.id)),
+    effects,
+    now,
+    opts,
+  );
   if (opts.insert) {
     await tx.insertSteps(steps);
     if (finish) await tx.updateExecution(execution.id, finish);
-  } else await tx.saveSteps(execution.id, [...changed.values()], finish);
+  } else await tx.saveSteps(execution.id, changed, finish);
   effects.steps = steps;
-  if (plan.finish) {
-    const { status, error } = plan.finish;
+  if (finish) {
+    const { status, error } = finish;
     const base = {
       executionId: execution.id,
       workflowId: execution.workflowId,

@@ -6,6 +6,8 @@ export type StepPatch = Partial<Omit<Step, 'executionId' | 'nodeId' | 'type' | '
 export type ExecutionPatch = Partial<
   Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>
 >;
+/** An event announcing a start (see {@link ExecutionStore.startOnce}). */
+export type StartEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
 /** How an execution ended (see {@link ExecutionTx.saveSteps}). */
 export type ExecutionFinish = Pick<Execution, 'status' | 'error'> & { finishedAt: Date };
 
@@ -91,6 +93,19 @@ export interface ExecutionStore {
     eventId: string,
     fn: (tx: ExecutionTx) => Promise<T>,
   ): Promise<{ handled: true; value: T } | { handled: false }>;
+  /**
+   * Records a new execution with its steps at most once per (consumer, event id), all or nothing,
+   * with its events (each written only if the store writes that type). `started`: recorded;
+   * `seen`: the event was handled before; `exists`: an execution with this id or idempotency key
+   * exists (the event is marked handled, nothing else is written).
+   */
+  startOnce(
+    consumer: string,
+    eventId: string,
+    execution: Execution,
+    steps: Step[],
+    events: StartEvent[],
+  ): Promise<'started' | 'seen' | 'exists'>;
   /** The execution with its steps, if it belongs to `ownerId` (undefined owner: any). */
   findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined>;
   /** A cheap change marker of the execution (for streaming), if it belongs to `ownerId`. */

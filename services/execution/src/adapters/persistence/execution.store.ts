@@ -30,6 +30,7 @@ import type {
   ExecutionStore,
   ExecutionTx,
   LatestExecution,
+  StartEvent,
   StepPatch,
 } from '../../ports/execution-store';
 import { json, type ExecutionDb, type ExecutionsTable, type StepsTable } from './execution.table';
@@ -88,6 +89,78 @@ export class PgExecutionStore implements ExecutionStore {
       value = await fn(this.tx(trx));
     });
     return handled ? { handled: true as const, value: value as T } : { handled: false as const };
+  }
+
+  async startOnce(
+    consumer: string,
+    eventId: string,
+    e: Execution,
+    steps: Step[],
+    events: StartEvent[],
+  ): Promise<'started' | 'seen' | 'exists'> {
+    if (events.some((event) => this.written(event.type))) {
+      // An event to write (its outbox row and NOTIFY): the same rows in a transaction.
+      const result = await this.handleOnce(consumer, eventId, async (tx) => {
+        if (!(await tx.insertExecution(e))) return false;
+        await tx.insertSteps(steps);
+        for (const event of events) await tx.emit(event.type, event.data as never);
+        return true;
+      });
+      return !result.handled ? 'seen' : result.value ? 'started' : 'exists';
+    }
+    // One statement instead of BEGIN, three inserts and COMMIT: the inbox row, then the execution
+    // if the event is new, then its steps if the execution is (RETURNING chains them).
+    const rows = steps.map((s) => ({
+      node_id: s.nodeId,
+      type: s.type,
+      status: s.status,
+      attempts: s.attempts,
+      max_attempts: s.maxAttempts,
+      retry_policy: s.retryPolicy,
+      input: s.input,
+      output: s.output,
+      error: s.error,
+      handle: s.handle,
+      started_at: s.startedAt,
+      finished_at: s.finishedAt,
+      attempt_log: s.attemptLog,
+      job_id: s.jobId,
+      run_token: s.runToken,
+      resume_at: s.resumeAt,
+    }));
+    const { rows: counts } = await sql<{ inbox: number; execution: number }>`
+      with inbox as (
+        insert into inbox (consumer, event_id) values (${consumer}, ${eventId})
+        on conflict do nothing returning event_id),
+      execution as (
+        insert into executions (id, owner_id, workflow_id, version, mode, status,
+          idempotency_key, trigger_node_id, trigger_payload, trigger_payload_ref, graph, error,
+          correlation_id, retries, created_at, started_at, finished_at)
+        select ${e.id}::uuid, ${e.ownerId}, ${e.workflowId}, ${e.version}::integer, ${e.mode},
+          ${e.status}, ${e.idempotencyKey}, ${e.triggerNodeId},
+          ${json(e.triggerPayload)}::jsonb, ${json(e.triggerPayloadRef ?? undefined)}::jsonb,
+          ${JSON.stringify(e.graph)}::jsonb, ${json(e.error)}::jsonb, ${e.correlationId},
+          ${e.retries}::integer, ${e.createdAt}::timestamptz, ${e.startedAt}::timestamptz,
+          ${e.finishedAt}::timestamptz
+        where exists (select from inbox)
+        -- Either conflict (same id, or same idempotency key of the workflow): it exists.
+        on conflict do nothing returning id),
+      inserted_steps as (
+        insert into steps (execution_id, node_id, type, status, attempts, max_attempts,
+          retry_policy, input, output, error, handle, started_at, finished_at, attempt_log,
+          job_id, run_token, resume_at)
+        select x.id, v.node_id, v.type, v.status, v.attempts, v.max_attempts, v.retry_policy,
+          v.input, v.output, v.error, v.handle, v.started_at, v.finished_at, v.attempt_log,
+          v.job_id, v.run_token, v.resume_at
+        from execution x, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text,
+          type text, status text, attempts integer, max_attempts integer, retry_policy jsonb,
+          input jsonb, output jsonb, error jsonb, handle text, started_at timestamptz,
+          finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
+          resume_at timestamptz))
+      select (select count(*) from inbox)::int as inbox,
+        (select count(*) from execution)::int as execution`.execute(this.db);
+    const [{ inbox, execution }] = counts;
+    return inbox === 0 ? 'seen' : execution === 0 ? 'exists' : 'started';
   }
 
   async findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined> {
