@@ -22,9 +22,13 @@ export interface ExecutionTx {
   insertSteps(steps: Step[]): Promise<void>;
   /**
    * Locks the execution row until commit (others wait) and marks it changed; undefined if it
-   * does not exist. `updatedAt` is the last change before this one.
+   * does not exist. `updatedAt` is the last change before this one. `unchanged`: nothing changed
+   * the execution or its steps since they were read at `since` (an {@link ExecutionDetail.revision}).
    */
-  lockExecution(id: string): Promise<Execution | undefined>;
+  lockExecution(
+    id: string,
+    since?: string,
+  ): Promise<(Execution & { unchanged: boolean }) | undefined>;
   steps(executionId: string): Promise<Step[]>;
   updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
   updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;

@@ -169,13 +169,14 @@ export class PgExecutionStore implements ExecutionStore {
     let query = this.db
       .selectFrom('executions')
       .selectAll()
-      .select(
+      .select([
         sql<
           StepJsonRow[]
         >`coalesce((select json_agg(s) from steps s where s.execution_id = executions.id), '[]'::json)`.as(
           'steps_json',
         ),
-      )
+        sql<string>`executions.updated_at::text`.as('revision'),
+      ])
       .where('id', '=', id);
     if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
     const row = await query.executeTakeFirst();
@@ -185,7 +186,7 @@ export class PgExecutionStore implements ExecutionStore {
     const steps = row.steps_json
       .map(jsonRowToStep)
       .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
-    return { ...execution, steps };
+    return { ...execution, steps, revision: row.revision };
   }
 
   async version(id: string, ownerId: string) {
@@ -368,16 +369,28 @@ class PgExecutionTx implements ExecutionTx {
       .execute();
   }
 
-  async lockExecution(id: string): Promise<Execution | undefined> {
+  async lockExecution(
+    id: string,
+    since?: string,
+  ): Promise<(Execution & { unchanged: boolean }) | undefined> {
     if (!UUID.test(id)) return undefined;
     // One round trip: lock the row, and stamp updated_at (every change to an execution or its
-    // steps passes here, so it is the last change), returning the row as it was before.
-    const { rows } = await sql<ExecutionRow & { previous_updated_at: Date }>`
+    // steps passes here, so it is the last change), returning the row as it was before and
+    // whether that is still the change marker read at `since` (to the microsecond).
+    const { rows } = await sql<
+      ExecutionRow & { previous_updated_at: Date; unchanged: boolean | null }
+    >`
       with previous as (select id, updated_at from executions where id = ${id} for update)
       update executions e set updated_at = clock_timestamp() from previous p where e.id = p.id
-      returning e.*, p.updated_at as previous_updated_at`.execute(this.trx);
+      returning e.*, p.updated_at as previous_updated_at,
+        p.updated_at = ${since ?? null}::timestamptz as unchanged`.execute(this.trx);
     const row = rows[0];
-    return row ? rowToExecution({ ...row, updated_at: row.previous_updated_at }) : undefined;
+    return row
+      ? {
+          ...rowToExecution({ ...row, updated_at: row.previous_updated_at }),
+          unchanged: row.unchanged === true,
+        }
+      : undefined;
   }
 
   async saveSteps(executionId: string, steps: Step[], finish?: ExecutionFinish): Promise<void> {

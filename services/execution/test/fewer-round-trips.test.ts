@@ -5,10 +5,11 @@ import { hotPathGraph, startExecutionService, type Json, type TestExecution } fr
 jest.setTimeout(60_000);
 
 /**
- * With the default EXECUTION_EVENTS=routed, a start is one statement (inbox row, execution,
- * planned steps): the same guarantees as the transaction it replaces.
+ * What round-trips.test.ts counts must keep its guarantees: with the default
+ * EXECUTION_EVENTS=routed a start is one statement (inbox row, execution, planned steps), and a
+ * chain skips re-reading its steps under the lock when the row's change marker is the one it read.
  */
-describe('starting an execution in one statement', () => {
+describe('the hot path with fewer round trips', () => {
   let svc: TestExecution;
   let user: { userId: string; token: string };
 
@@ -73,5 +74,45 @@ describe('starting an execution in one statement', () => {
     expect(done.steps[0].output).toEqual({ body: { a: 20, b: 5 } });
     expect(done.steps[0].attemptLog).toHaveLength(1);
     expect(done.steps[1]).toMatchObject({ input: expect.anything(), output: { total: 25 } });
+  });
+
+  it('joins two in-memory branches that separate jobs finish at the same time', async () => {
+    // Each branch is its own job, run side by side: the second to write finds the marker changed
+    // by the first, reads the steps again, and queues the join.
+    const node = (id: string, type: string, config: Record<string, unknown>) => ({
+      id,
+      type,
+      position: { x: 0, y: 0 },
+      config,
+    });
+    const graph = {
+      nodes: [
+        node('hook', 'webhook', { responseMode: 'immediately' }),
+        node('left', 'transform', { expression: '{"l": {{ trigger.body.a }} }' }),
+        node('right', 'transform', { expression: '{"r": {{ trigger.body.b }} }' }),
+        node('join', 'transform', {
+          expression: '{"sum": {{ steps.left.l + steps.right.r }} }',
+        }),
+      ],
+      edges: [
+        { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'left' },
+        { id: 'e2', source: 'hook', sourceHandle: 'main', target: 'right' },
+        { id: 'e3', source: 'left', sourceHandle: 'main', target: 'join' },
+        { id: 'e4', source: 'right', sourceHandle: 'main', target: 'join' },
+      ],
+    };
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        svc.trigger({ ownerId: user.userId, graph, payload: { body: { a: i, b: 100 } } }),
+      ),
+    );
+    for (const [i, { executionId }] of runs.entries()) {
+      const done = await svc.waitForExecution(executionId, user.token);
+      expect(done.status).toBe('succeeded');
+      expect(done.steps.find((s: Json) => s.nodeId === 'join')).toMatchObject({
+        status: 'succeeded',
+        output: { sum: i + 100 },
+      });
+    }
   });
 });
