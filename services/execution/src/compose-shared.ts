@@ -24,7 +24,7 @@ export const executionBase = {
  * payloads stored by reference (claim check); `closeAll` is the lifecycle that closes them.
  */
 export async function executionPorts({ config, db, redis, logger }: Infra<Config, ExecutionDb>) {
-  const store = new PgExecutionStore(db, SCHEMA);
+  const store = new PgExecutionStore(db, SCHEMA, { events: config.EXECUTION_EVENTS });
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);
   // Trigger payloads stored by reference (claim check) are read through it.

@@ -42,7 +42,7 @@ export interface ExecutorParts {
 /**
  * The executor process as the host runs it: the BullMQ worker on the steps queue, the reaper that
  * re-drives stuck executions, the expression isolates, the outbox relay (execution.succeeded/
- * failed) and `/metrics`, `/healthz`, `/readyz` on EXECUTOR_METRICS_PORT. With EVENT_BUS=aws it
+ * failed, with EXECUTION_EVENTS=all) and `/metrics`, `/healthz`, `/readyz` on EXECUTOR_METRICS_PORT. With EVENT_BUS=aws it
  * also long-polls the execution inbox (EVENTS_QUEUE_URL or QUEUE_URL): the execution API runs as
  * a Lambda without an SQS event source, so here each workflow.triggered becomes an execution and
  * each workflow.deleted cancels that workflow's runs (locally the API process consumes them). `stop()` waits for the

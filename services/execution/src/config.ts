@@ -27,6 +27,13 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** The executor process serves only `/metrics`, `/healthz`, `/readyz` on this port. */
   EXECUTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3005),
+  /**
+   * Which `execution.*` events are written to the outbox (and so published): `routed` (default)
+   * only the types the routing table sends to a consumer, none today, which saves an outbox row,
+   * a NOTIFY and the relays' round trips per execution; `all` every one, for subscribers outside
+   * the routing table (an EventBridge rule of your own, the bus archive).
+   */
+  EXECUTION_EVENTS: z.enum(['routed', 'all']).default('routed'),
   /** Steps one executor process runs at once. */
   EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   /**

@@ -42,7 +42,8 @@ describe('the executions API', () => {
   let mallory: { userId: string; token: string };
 
   beforeAll(async () => {
-    svc = await startExecutionService('execution_api');
+    // Every execution.* event written (no consumer is routed to them): these tests check their data.
+    svc = await startExecutionService('execution_api', { EXECUTION_EVENTS: 'all' });
     server = await startTestServer(() =>
       healthy
         ? { status: 200, body: { fixed: true } }

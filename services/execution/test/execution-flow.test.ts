@@ -24,7 +24,8 @@ describe('running a triggered workflow', () => {
   let user: { userId: string; token: string };
 
   beforeAll(async () => {
-    svc = await startExecutionService('execution_flow');
+    // Every execution.* event written (no consumer is routed to them): these tests check their data.
+    svc = await startExecutionService('execution_flow', { EXECUTION_EVENTS: 'all' });
     server = await startTestServer((req) => {
       if (req.url.startsWith('/users/42')) return { status: 200, body: { id: 42, name: 'Ada' } };
       if (req.url.startsWith('/users/7')) return { status: 200, body: { id: 7, name: 'Bob' } };

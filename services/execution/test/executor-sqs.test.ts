@@ -108,6 +108,8 @@ describe('the ECS executor with EVENT_BUS=aws', () => {
       QUEUE_URL: queueUrl,
       EXECUTOR_METRICS_PORT: '0',
       OUTBOX_POLL_MS: '50',
+      // execution.succeeded has no consumer routed: published only with `all` (checked below).
+      EXECUTION_EVENTS: 'all',
       AUTH_ISSUER: TEST_ISSUER,
       AUTH_AUDIENCE: TEST_AUDIENCE,
       LOG_LEVEL: 'silent',

@@ -66,6 +66,8 @@ describe('the execution Lambda (EVENT_BUS=aws)', () => {
         AUTH_ISSUER: TEST_ISSUER,
         AUTH_AUDIENCE: TEST_AUDIENCE,
         LOG_LEVEL: 'silent',
+        // The events no consumer is routed to are published too: this test checks the bus.
+        EXECUTION_EVENTS: 'all',
       },
       compose: { keySet: tokens.keySet },
     });

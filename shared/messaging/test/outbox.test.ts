@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
 import { createTestDatabase, startTcpProxy, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { createEvent, type EventPublisher } from '../src';
 import {
   appendToOutbox,
+  changeWithOutbox,
   handleOnce,
   messagingMigration,
   OutboxRelay,
@@ -119,6 +120,44 @@ describe('transactional outbox and inbox', () => {
     await relay.drain();
     await relay.stop();
     expect(publisher.published.map((e) => e.id)).toEqual([committed.id]);
+  });
+
+  it('writes a change and its event together, and no event when the change wrote nothing', async () => {
+    // Prepare: a table with a unique key, so a second insert of the same key writes nothing.
+    await sql`create table if not exists svc.things (key text primary key)`.execute(db);
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: testDb.url,
+      publisher,
+      logger,
+      pollMs: 60_000, // only the NOTIFY of the change can wake it
+    });
+    await relay.start();
+    const first = deleted();
+    const repeat = deleted();
+    const insert = (trx: Transaction<MessagingTables>, event: PlatformEvent) =>
+      changeWithOutbox(
+        trx,
+        'svc',
+        sql<{
+          key: string;
+        }>`insert into things (key) values ('k') on conflict do nothing returning key`,
+        [event],
+      );
+    // Act
+    const written = await db.transaction().execute((trx) => insert(trx, first));
+    const nothing = await db.transaction().execute((trx) => insert(trx, repeat));
+    // Assess
+    expect(written).toEqual([{ key: 'k' }]);
+    expect(nothing).toEqual([]);
+    await waitFor(() => publisher.published.length >= 1);
+    await relay.stop();
+    expect(publisher.published.map((e) => e.id)).toEqual([first.id]);
+    const ids = (await db.selectFrom('outbox').select('id').execute()).map((r) => r.id);
+    expect(ids).toContain(first.id);
+    expect(ids).not.toContain(repeat.id);
   });
 
   it('keeps events in the outbox while the bus fails, and publishes them in order once it is back', async () => {

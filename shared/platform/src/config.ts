@@ -163,6 +163,8 @@ export const busEnv = {
    * answers only when the wait ends, so the local AWS-mode tests use 1.
    */
   SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
+  /** The outbox relay's fallback poll (ms), for a missed NOTIFY. Unset: the relay's 1 s. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).optional(),
 };
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 

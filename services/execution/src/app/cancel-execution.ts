@@ -19,7 +19,7 @@ export interface CancelExecutionDeps extends EngineDeps {
  * Cancels a queued or running execution: its unfinished steps become canceled, their queued
  * jobs are removed, and a step still running has its result discarded when it ends. History
  * (finished steps, their input and output) is kept. execution.canceled goes to the outbox in
- * the same transaction, so the catalog's last execution does not stay `running`.
+ * the same transaction when it is written (a consumer routed to it, or EXECUTION_EVENTS=all).
  */
 export class CancelExecution {
   constructor(private readonly deps: CancelExecutionDeps) {}

@@ -4,7 +4,7 @@ import { durationMs, type Execution, type Step } from '../domain/execution';
 import { lastOutput, planNext } from '../domain/plan';
 import { retryJobId, stepJobId, type StepJobData } from '../domain/step-job';
 import type { ExecutionMetrics } from '../ports/execution-metrics';
-import type { ExecutionTx } from '../ports/execution-store';
+import type { ExecutionFinish, ExecutionTx } from '../ports/execution-store';
 import type { StepJob, StepQueue } from '../ports/step-queue';
 import type { WebhookResponder } from '../ports/webhook-responder';
 
@@ -68,22 +68,22 @@ export interface ChainOptions {
 }
 
 /**
- * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
- * unreachable ones, and finishes the execution when nothing is left, appending
- * execution.succeeded/failed to the outbox. `written` are step rows the caller changed (already
- * in `current`): they are saved with the planner's changes in one statement. Returns what to do
- * after commit, and the steps as they now stand (`effects.steps`).
+ * The planner's changes to `current`, without I/O: ready steps queued (their jobs added to
+ * `effects`, or chained under `opts.chain`), unreachable ones skipped; `steps` as they now stand,
+ * `changed` those to write (with `written`), `finish` the execution's end when nothing is left.
  */
-export async function advance(
-  tx: ExecutionTx,
+export function planSteps(
   execution: Execution,
+  current: Step[],
   effects: Effects,
-  now = new Date(),
-  /** The execution's steps as they stand in `tx`, when the caller has them (saves a read). */
-  current?: Step[],
+  now: Date,
   opts: { chain?: ChainOptions; written?: Step[] } = {},
-): Promise<Effects> {
-  const byId = new Map((current ?? (await tx.steps(execution.id))).map((s) => [s.nodeId, s]));
+): {
+  steps: Step[];
+  changed: Step[];
+  finish?: ExecutionFinish & { status: 'succeeded' | 'failed' };
+} {
+  const byId = new Map(current.map((s) => [s.nodeId, s]));
   const plan = planNext(execution.graph, [...byId.values()]);
   const changed = new Map((opts.written ?? []).map((s) => [s.nodeId, s]));
   const change = (step: Step) => {
@@ -99,12 +99,45 @@ export async function advance(
     change({ ...step, status: 'queued', jobId, attempts: 0, error: null });
     if (!chained) effects.jobs.push(jobFor(execution, step, jobId));
   }
-  await tx.saveSteps(execution.id, [...changed.values()]);
-  const steps = [...byId.values()];
+  return {
+    steps: [...byId.values()],
+    changed: [...changed.values()],
+    ...(plan.finish ? { finish: { ...plan.finish, finishedAt: now } } : {}),
+  };
+}
+
+/**
+ * Applies the planner to the execution inside `tx` (its row locked): queues ready steps, skips
+ * unreachable ones, and finishes the execution when nothing is left, appending
+ * execution.succeeded/failed to the outbox. `written` are step rows the caller changed (already
+ * in `current`): they are saved with the planner's changes in one statement. `insert`: `current`
+ * are new rows not written yet (a starting execution): they are inserted as the planner leaves
+ * them, one statement instead of an insert and an update. Returns what to do after commit, and
+ * the steps as they now stand (`effects.steps`).
+ */
+export async function advance(
+  tx: ExecutionTx,
+  execution: Execution,
+  effects: Effects,
+  now = new Date(),
+  /** The execution's steps as they stand in `tx`, when the caller has them (saves a read). */
+  current?: Step[],
+  opts: { chain?: ChainOptions; written?: Step[]; insert?: boolean } = {},
+): Promise<Effects> {
+  const { steps, changed, finish } = planSteps(
+    execution,
+    current ?? (await tx.steps(execution.id)),
+    effects,
+    now,
+    opts,
+  );
+  if (opts.insert) {
+    await tx.insertSteps(steps);
+    if (finish) await tx.updateExecution(execution.id, finish);
+  } else await tx.saveSteps(execution.id, changed, finish);
   effects.steps = steps;
-  if (plan.finish) {
-    const { status, error } = plan.finish;
-    await tx.updateExecution(execution.id, { status, error, finishedAt: now });
+  if (finish) {
+    const { status, error } = finish;
     const base = {
       executionId: execution.id,
       workflowId: execution.workflowId,
@@ -151,10 +184,8 @@ export async function runEffects(
       );
     }
   }
-  for (const message of effects.messages) {
-    await deps.responder
-      .publish(message)
-      .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
-  }
+  await deps.responder
+    .publish(effects.messages)
+    .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
   if (effects.finished) deps.metrics.executionFinished(effects.finished);
 }

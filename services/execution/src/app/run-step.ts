@@ -109,7 +109,7 @@ export class RunStep {
       log.debug({ jobId: job.jobId }, 'stale step job discarded');
       return { kind: 'done', status: 'discarded' };
     }
-    return this.runChain(job, seen, seen.steps);
+    return this.runChain(job, seen, seen.steps, seen.revision);
   }
 
   /** The step is an in-memory one queued under this job (its own step, or one chained after it). */
@@ -299,17 +299,23 @@ export class RunStep {
     job: StepJobRun,
     execution: Execution,
     steps: Step[],
+    /** The change marker `steps` were read at (the first segment's). */
+    revision?: string,
   ): Promise<RunStepOutcome> {
     let outcome: RunStepOutcome = { kind: 'done', status: 'succeeded' };
     let current = steps;
+    let since = revision;
     while (current.some((s) => this.owns(job, s))) {
       const segment = await this.runSegment(job, execution, current);
       const effects = noEffects();
       effects.jobs.push(...segment.jobs);
+      const read = current;
       const recorded = await this.deps.store.transaction(async (tx) => {
-        const locked = await tx.lockExecution(execution.id);
+        const locked = await tx.lockExecution(execution.id, since);
         if (!locked || locked.status !== 'running') return undefined;
-        const fresh = await tx.steps(execution.id);
+        // Unchanged since the chain read them (every write to the steps stamps the row under
+        // this lock): no second read.
+        const fresh = locked.unchanged ? read : await tx.steps(execution.id);
         // Unchanged since the chain read them: pending, or still queued under this job.
         for (const step of segment.written.values()) {
           const now = fresh.find((s) => s.nodeId === step.nodeId);
@@ -342,6 +348,7 @@ export class RunStep {
       if (segment.failed !== undefined) outcome = { kind: 'failed', error: segment.failed };
       execution = recorded;
       current = effects.steps ?? [];
+      since = undefined; // our own commit changed the marker: the next segment reads again
     }
     return outcome;
   }

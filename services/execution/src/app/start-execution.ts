@@ -12,7 +12,15 @@ import { graphProblem } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
-import { advance, jobFor, noEffects, runEffects, type EngineDeps } from './engine';
+import {
+  advance,
+  jobFor,
+  noEffects,
+  planSteps,
+  runEffects,
+  type Effects,
+  type EngineDeps,
+} from './engine';
 
 export const CONSUMER = 'execution';
 
@@ -36,59 +44,75 @@ export class StartExecution {
     correlationId: string,
     triggered: EventData<'workflow.triggered'>,
   ): Promise<void> {
-    const { store, logger } = this.deps;
+    const { store } = this.deps;
     // A large graph travelled by reference: read it once here; the execution row keeps it (the
     // executor reads it with every step). A failure leaves the event to be redelivered.
     const data = { ...triggered, graph: await this.graphOf(triggered) };
     const layout = await this.testRunLayoutOf(data);
-    const result = await store.handleOnce(CONSUMER, eventId, async (tx) => {
-      const now = new Date();
-      // "Run this step" without a pinned trigger sample reuses the last test run's trigger output.
-      const lastTrigger = data.runNode ? layout?.seeded.get(data.triggerNodeId) : undefined;
-      const inlinePayload = lastTrigger ? lastTrigger.output : (data.payload ?? null);
-      const payloadRef = lastTrigger ? null : (data.payloadRef ?? null);
-      const execution: Execution = {
-        id: data.executionId,
-        ownerId: data.ownerId,
-        workflowId: data.workflowId,
-        version: data.version,
-        mode: data.mode,
-        status: 'running',
-        idempotencyKey: data.idempotencyKey,
-        triggerNodeId: data.triggerNodeId,
-        // A stored payload stays where it is (claim check): the execution keeps its reference only.
-        triggerPayload: payloadRef ? null : inlinePayload,
-        triggerPayloadRef: payloadRef,
-        graph: data.graph,
-        error: null,
-        stepTest: data.runNode ? stepTestOf(data.graph, data.runNode) : null,
-        correlationId,
-        retries: 0,
-        createdAt: now,
-        startedAt: now,
-        finishedAt: null,
-        updatedAt: now,
-      };
-      if (!(await tx.insertExecution(execution))) return undefined;
-      const steps = data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout));
-      await tx.insertSteps(steps);
-      await tx.emit('execution.started', {
+    const now = new Date();
+    // "Run this step" without a pinned trigger sample reuses the last test run's trigger output.
+    const lastTrigger = data.runNode ? layout?.seeded.get(data.triggerNodeId) : undefined;
+    const inlinePayload = lastTrigger ? lastTrigger.output : (data.payload ?? null);
+    const payloadRef = lastTrigger ? null : (data.payloadRef ?? null);
+    const execution: Execution = {
+      id: data.executionId,
+      ownerId: data.ownerId,
+      workflowId: data.workflowId,
+      version: data.version,
+      mode: data.mode,
+      status: 'running',
+      idempotencyKey: data.idempotencyKey,
+      triggerNodeId: data.triggerNodeId,
+      // A stored payload stays where it is (claim check): the execution keeps its reference only.
+      triggerPayload: payloadRef ? null : inlinePayload,
+      triggerPayloadRef: payloadRef,
+      graph: data.graph,
+      error: null,
+      stepTest: data.runNode ? stepTestOf(data.graph, data.runNode) : null,
+      correlationId,
+      retries: 0,
+      createdAt: now,
+      startedAt: now,
+      finishedAt: null,
+      updatedAt: now,
+    };
+    const steps = data.graph.nodes.map((node) => this.initialStep(execution, node, now, layout));
+    const started = {
+      type: 'execution.started' as const,
+      data: {
         executionId: execution.id,
         workflowId: execution.workflowId,
         ownerId: execution.ownerId,
         version: execution.version,
         mode: execution.mode,
         startedAt: now.toISOString(),
-      });
-      const problem = graphProblem(data.graph, data.triggerNodeId) ?? layout?.problem?.message;
+      },
+    };
+    const problem = graphProblem(data.graph, data.triggerNodeId) ?? layout?.problem?.message;
+    // The usual start (something to run): the execution and its planned steps in one write.
+    const effects = noEffects();
+    const planned = problem ? undefined : planSteps(execution, steps, effects, now);
+    if (planned && !planned.finish) {
+      const outcome = await store.startOnce(CONSUMER, eventId, execution, planned.steps, [started]);
+      if (outcome === 'started') {
+        effects.steps = planned.steps;
+        await this.started(data, effects);
+      } else await this.duplicate(data);
+      return;
+    }
+    // A start that fails or ends at once: the same rows, the end and its event in a transaction.
+    const result = await store.handleOnce(CONSUMER, eventId, async (tx) => {
+      if (!(await tx.insertExecution(execution))) return undefined;
+      await tx.emit(started.type, started.data);
       if (problem) {
         // Nothing can run: the execution fails at once (its pending steps are skipped; the step
         // asked for by "run this step" fails with the reason).
+        await tx.insertSteps(steps);
         const target = layout?.problem?.nodeId;
-        const steps = (await tx.steps(execution.id))
+        const skipped = (await tx.steps(execution.id))
           .filter((s) => s.status === 'pending' && s.nodeId !== target)
           .map((s) => s.nodeId);
-        await tx.updateSteps(execution.id, steps, { status: 'skipped', finishedAt: now });
+        await tx.updateSteps(execution.id, skipped, { status: 'skipped', finishedAt: now });
         if (target)
           await tx.updateSteps(execution.id, [target], {
             status: 'failed',
@@ -118,21 +142,28 @@ export class StartExecution {
         effects.finished = 'failed';
         return effects;
       }
-      return advance(tx, execution, noEffects(), now, steps);
+      // The steps are inserted as the planner leaves them (the first ones queued).
+      return advance(tx, execution, noEffects(), now, steps, { insert: true });
     });
 
-    if (result.handled && result.value) {
-      // Debug: one line per execution (and per step, in run-step) is CPU on the hot path; failures
-      // and retries stay at warn.
-      logger.debug(
-        { executionId: data.executionId, workflowId: data.workflowId, mode: data.mode },
-        'execution started',
-      );
-      this.deps.metrics.executionStarted();
-      await runEffects(this.deps, result.value, { throwOnEnqueueError: true });
-      return;
-    }
-    logger.info(
+    if (result.handled && result.value) await this.started(data, result.value);
+    else await this.duplicate(data);
+  }
+
+  private async started(data: EventData<'workflow.triggered'>, effects: Effects): Promise<void> {
+    // Debug: one line per execution (and per step, in run-step) is CPU on the hot path; failures
+    // and retries stay at warn.
+    this.deps.logger.debug(
+      { executionId: data.executionId, workflowId: data.workflowId, mode: data.mode },
+      'execution started',
+    );
+    this.deps.metrics.executionStarted();
+    await runEffects(this.deps, effects, { throwOnEnqueueError: true });
+  }
+
+  /** A redelivered event, or another event of the same execution or idempotency key. */
+  private async duplicate(data: EventData<'workflow.triggered'>): Promise<void> {
+    this.deps.logger.info(
       { executionId: data.executionId, idempotencyKey: data.idempotencyKey },
       'duplicate trigger ignored',
     );

@@ -129,6 +129,11 @@ export interface Step {
 /** An execution with its steps, in graph order. */
 export interface ExecutionDetail extends Execution {
   steps: Step[];
+  /**
+   * The row's exact change marker when it and its steps were read (finer than `updatedAt`, a
+   * millisecond Date): a later lock tells from it whether anything changed since.
+   */
+  revision?: string;
 }
 
 export const durationMs = (start: Date | null, end: Date | null): number | null =>

@@ -6,6 +6,10 @@ export type StepPatch = Partial<Omit<Step, 'executionId' | 'nodeId' | 'type' | '
 export type ExecutionPatch = Partial<
   Pick<Execution, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'retries'>
 >;
+/** An event announcing a start (see {@link ExecutionStore.startOnce}). */
+export type StartEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+/** How an execution ended (see {@link ExecutionTx.saveSteps}). */
+export type ExecutionFinish = Pick<Execution, 'status' | 'error'> & { finishedAt: Date };
 
 /**
  * Reads and writes inside one database transaction. Every change to an execution or its steps
@@ -18,14 +22,21 @@ export interface ExecutionTx {
   insertSteps(steps: Step[]): Promise<void>;
   /**
    * Locks the execution row until commit (others wait) and marks it changed; undefined if it
-   * does not exist. `updatedAt` is the last change before this one.
+   * does not exist. `updatedAt` is the last change before this one. `unchanged`: nothing changed
+   * the execution or its steps since they were read at `since` (an {@link ExecutionDetail.revision}).
    */
-  lockExecution(id: string): Promise<Execution | undefined>;
+  lockExecution(
+    id: string,
+    since?: string,
+  ): Promise<(Execution & { unchanged: boolean }) | undefined>;
   steps(executionId: string): Promise<Step[]>;
   updateExecution(id: string, patch: ExecutionPatch): Promise<void>;
   updateSteps(executionId: string, nodeIds: string[], patch: StepPatch): Promise<void>;
-  /** Writes these steps' rows as given (status, attempts, input, output, timing...) in one go. */
-  saveSteps(executionId: string, steps: Step[]): Promise<void>;
+  /**
+   * Writes these steps' rows as given (status, attempts, input, output, timing...) in one go;
+   * with `finish`, the execution's end in the same statement.
+   */
+  saveSteps(executionId: string, steps: Step[], finish?: ExecutionFinish): Promise<void>;
   /**
    * Records an event in this transaction's outbox (published after commit; a payload that fails the
    * event catalog fails the transaction). The correlation id defaults to the current request's or job's.
@@ -86,6 +97,19 @@ export interface ExecutionStore {
     eventId: string,
     fn: (tx: ExecutionTx) => Promise<T>,
   ): Promise<{ handled: true; value: T } | { handled: false }>;
+  /**
+   * Records a new execution with its steps at most once per (consumer, event id), all or nothing,
+   * with its events (each written only if the store writes that type). `started`: recorded;
+   * `seen`: the event was handled before; `exists`: an execution with this id or idempotency key
+   * exists (the event is marked handled, nothing else is written).
+   */
+  startOnce(
+    consumer: string,
+    eventId: string,
+    execution: Execution,
+    steps: Step[],
+    events: StartEvent[],
+  ): Promise<'started' | 'seen' | 'exists'>;
   /** The execution with its steps, if it belongs to `ownerId` (undefined owner: any). */
   findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined>;
   /** A cheap change marker of the execution (for streaming), if it belongs to `ownerId`. */

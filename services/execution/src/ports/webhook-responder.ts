@@ -5,5 +5,6 @@ import type { WebhookResponseMessage } from '@flowgenie/contracts';
  * respond step's answer, then a final message when the execution ends.
  */
 export interface WebhookResponder {
-  publish(message: WebhookResponseMessage): Promise<void>;
+  /** Publishes the messages in order (a respond step's answer and the end often go together). */
+  publish(messages: WebhookResponseMessage[]): Promise<void>;
 }

@@ -13,11 +13,25 @@ export class RedisWebhookResponder implements WebhookResponder {
     private readonly prefix: string,
   ) {}
 
-  async publish(message: WebhookResponseMessage): Promise<void> {
-    const checked = WebhookResponseMessageSchema.parse(message);
-    await this.redis.publish(
-      webhookResponseChannel(this.prefix, checked.executionId),
-      JSON.stringify(checked),
-    );
+  async publish(messages: WebhookResponseMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    // One write for all of them (a pipeline keeps their order). A message that fails its schema
+    // does not hold back the others (the final status still reaches a waiting caller).
+    const pipeline = this.redis.pipeline();
+    let error: unknown;
+    for (const message of messages) {
+      const checked = WebhookResponseMessageSchema.safeParse(message);
+      if (!checked.success) {
+        error ??= checked.error;
+        continue;
+      }
+      pipeline.publish(
+        webhookResponseChannel(this.prefix, checked.data.executionId),
+        JSON.stringify(checked.data),
+      );
+    }
+    const results = pipeline.length ? ((await pipeline.exec()) ?? []) : [];
+    error ??= results.find(([err]) => err)?.[0];
+    if (error) throw error;
   }
 }

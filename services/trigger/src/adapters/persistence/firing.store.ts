@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent } from '@flowgenie/messaging';
-import { appendToOutbox } from '@flowgenie/messaging/outbox';
+import { changeWithOutbox } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';
@@ -34,16 +34,17 @@ export class KyselyFiringStore implements FiringStore {
 }
 
 async function insertFiring(trx: Transaction<TriggerDb>, firing: Firing): Promise<FiringOutcome> {
-  const inserted = await trx
-    .insertInto('firings')
-    .values({
-      workflow_id: firing.workflowId,
-      idempotency_key: firing.idempotencyKey,
-      execution_id: firing.executionId,
-    })
-    .onConflict((oc) => oc.columns(['workflow_id', 'idempotency_key']).doNothing())
-    .returning('execution_id')
-    .executeTakeFirst();
+  // The firing and, when it is new, its event (outbox row and NOTIFY) in one round trip.
+  const [inserted] = await changeWithOutbox(
+    trx,
+    TRIGGER_SCHEMA,
+    sql<{ execution_id: string }>`
+      insert into firings (workflow_id, idempotency_key, execution_id)
+      values (${firing.workflowId}, ${firing.idempotencyKey}, ${firing.executionId})
+      on conflict (workflow_id, idempotency_key) do nothing
+      returning execution_id`,
+    [createEvent('workflow.triggered', firing, { source: 'trigger' })],
+  );
   if (!inserted) {
     // Under READ COMMITTED this statement sees the row a concurrent twin committed before we resumed.
     const first = await trx
@@ -54,8 +55,5 @@ async function insertFiring(trx: Transaction<TriggerDb>, firing: Firing): Promis
       .executeTakeFirstOrThrow();
     return { executionId: first.execution_id, duplicate: true };
   }
-  await appendToOutbox(trx, TRIGGER_SCHEMA, [
-    createEvent('workflow.triggered', firing, { source: 'trigger' }),
-  ]);
   return { executionId: firing.executionId, duplicate: false };
 }

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@flowgenie/testing';
+import { hotPathGraph, startExecutionService, type Json, type TestExecution } from './support';
+
+jest.setTimeout(60_000);
+
+/**
+ * What round-trips.test.ts counts must keep its guarantees: with the default
+ * EXECUTION_EVENTS=routed a start is one statement (inbox row, execution, planned steps), and a
+ * chain skips re-reading its steps under the lock when the row's change marker is the one it read.
+ */
+describe('the hot path with fewer round trips', () => {
+  let svc: TestExecution;
+  let user: { userId: string; token: string };
+
+  beforeAll(async () => {
+    svc = await startExecutionService('execution_start_once');
+    user = await svc.userToken();
+  });
+  afterAll(() => svc?.close());
+
+  it('creates one execution for a redelivered event or a repeated idempotency key', async () => {
+    const workflowId = randomUUID();
+    const input = {
+      ownerId: user.userId,
+      graph: hotPathGraph(),
+      payload: { body: { a: 1, b: 2 } },
+      workflowId,
+      idempotencyKey: 'key-1',
+    };
+    const first = await svc.trigger(input);
+    const done = await svc.waitForExecution(first.executionId, user.token);
+    expect(done.status).toBe('succeeded');
+
+    await svc.trigger({ ...input, eventId: first.eventId, executionId: first.executionId });
+    const other = await svc.trigger(input);
+    // Both were consumed (the inbox holds the second event) without a second execution.
+    await waitFor(
+      async () =>
+        (
+          await svc.db
+            .selectFrom('inbox')
+            .select('event_id')
+            .where('event_id', '=', other.eventId)
+            .execute()
+        ).length === 1,
+    );
+    const list = await svc.call('GET', `/executions?workflowId=${workflowId}`, {
+      token: user.token,
+    });
+    expect(list.body.items.map((e: Json) => e.id)).toEqual([first.executionId]);
+    expect(
+      (await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status,
+    ).toBe(404);
+    expect(await svc.outboxOf(first.executionId)).toEqual([]);
+  });
+
+  it('records every step with its input and output, and the trigger payload', async () => {
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph: hotPathGraph(),
+      payload: { body: { a: 20, b: 5 } },
+    });
+    const done = await svc.waitForExecution(executionId, user.token);
+    expect(done).toMatchObject({ status: 'succeeded', mode: 'webhook', version: 1 });
+    expect(
+      done.steps.map((s: Json) => [s.nodeId, s.status, s.attempts, s.maxAttempts > 0]),
+    ).toEqual([
+      ['hook', 'succeeded', 1, true],
+      ['sum', 'succeeded', 1, true],
+      ['check', 'succeeded', 1, true],
+      ['respond', 'succeeded', 1, true],
+    ]);
+    expect(done.steps[0].output).toEqual({ body: { a: 20, b: 5 } });
+    expect(done.steps[0].attemptLog).toHaveLength(1);
+    expect(done.steps[1]).toMatchObject({ input: expect.anything(), output: { total: 25 } });
+  });
+
+  it('joins two in-memory branches that separate jobs finish at the same time', async () => {
+    // Each branch is its own job, run side by side: the second to write finds the marker changed
+    // by the first, reads the steps again, and queues the join.
+    const node = (id: string, type: string, config: Record<string, unknown>) => ({
+      id,
+      type,
+      position: { x: 0, y: 0 },
+      config,
+    });
+    const graph = {
+      nodes: [
+        node('hook', 'webhook', { responseMode: 'immediately' }),
+        node('left', 'transform', { expression: '{"l": {{ trigger.body.a }} }' }),
+        node('right', 'transform', { expression: '{"r": {{ trigger.body.b }} }' }),
+        node('join', 'transform', {
+          expression: '{"sum": {{ steps.left.l + steps.right.r }} }',
+        }),
+      ],
+      edges: [
+        { id: 'e1', source: 'hook', sourceHandle: 'main', target: 'left' },
+        { id: 'e2', source: 'hook', sourceHandle: 'main', target: 'right' },
+        { id: 'e3', source: 'left', sourceHandle: 'main', target: 'join' },
+        { id: 'e4', source: 'right', sourceHandle: 'main', target: 'join' },
+      ],
+    };
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        svc.trigger({ ownerId: user.userId, graph, payload: { body: { a: i, b: 100 } } }),
+      ),
+    );
+    for (const [i, { executionId }] of runs.entries()) {
+      const done = await svc.waitForExecution(executionId, user.token);
+      expect(done.status).toBe('succeeded');
+      expect(done.steps.find((s: Json) => s.nodeId === 'join')).toMatchObject({
+        status: 'succeeded',
+        output: { sum: i + 100 },
+      });
+    }
+  });
+});
