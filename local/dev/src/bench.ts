@@ -27,6 +27,8 @@ import {
 } from './bench/report';
 import { cpuUsage, POSTGRES, REDIS, ResourceMeter } from './bench/resources';
 import { clockTicksPerSecond } from './bench/proc';
+import { runScheduleCell, scheduleTable } from './bench/schedules';
+import { largePayloadTables, runLargePayloadCell } from './bench/large-payloads';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -55,6 +57,14 @@ const PEER_SCRIPT = path.resolve(
   REPO_ROOT,
   process.env.BENCH_PEER_SCRIPT ?? '../shared/peers/n8n-bench.sh',
 );
+/** BENCH_SCHEDULES=N: the schedules cell (N schedules due in the same second). */
+const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 0);
+/** BENCH_LARGE_PAYLOADS=1: the large-payload cell (a stream of ~10 MB webhooks). */
+const LARGE_PAYLOADS = process.env.BENCH_LARGE_PAYLOADS === '1';
+/** The webhook cells run unless only a special cell was asked for (BENCH_MODES brings them back). */
+const WEBHOOK_CELLS = (SCHEDULES === 0 && !LARGE_PAYLOADS) || !!process.env.BENCH_MODES;
+/** 10 MB, the most HOOK_BODY_LIMIT_BYTES allows: the large-payload cell needs it. */
+const TEN_MB = 10 * 1024 * 1024;
 /** BENCH_PROCESSES=one|split: the stack's process mode (default `one`, as `npm start`). */
 const PROCESS_MODE = stackModeOf(process.env.BENCH_PROCESSES, 'one');
 /** BENCH_RUNTIME=tsx: run the TypeScript sources through tsx instead of the bundles (comparisons). */
@@ -176,9 +186,18 @@ async function activeHook(
   mode: Mode,
   concurrency: number,
 ): Promise<{ id: string; hookPath: string }> {
+  return activeWorkflow(api, `bench ${mode} c${concurrency}`, benchGraph(mode));
+}
+
+/** Creates, publishes and activates a webhook workflow; resolves once its hook answers. */
+async function activeWorkflow(
+  api: Api,
+  name: string,
+  graph: unknown,
+): Promise<{ id: string; hookPath: string }> {
   const wf = await api.must<{ id: string; hookPath: string }>('POST', '/api/workflows', {
-    name: `bench ${mode} c${concurrency}`,
-    graph: benchGraph(mode),
+    name,
+    graph,
   });
   await api.must('POST', `/api/workflows/${wf.id}/publish`);
   await api.must('POST', `/api/workflows/${wf.id}/activate`, {});
@@ -356,6 +375,10 @@ function table(cells: Cell[]): string {
 
 async function main(): Promise<void> {
   if (PEER && PEER !== 'n8n') throw new Error(`BENCH_PEER: unknown peer "${PEER}" (only n8n)`);
+  if ((SCHEDULES > 0 || LARGE_PAYLOADS) && process.env.BENCH_URL)
+    throw new Error(
+      'BENCH_SCHEDULES and BENCH_LARGE_PAYLOADS need the bench to start its own stack',
+    );
   let stack: RunningStack | undefined;
   let db: TestDatabase | undefined;
   let startupMs: number | undefined;
@@ -392,6 +415,7 @@ async function main(): Promise<void> {
           LOG_LEVEL: 'warn',
           WEBHOOK_RATE_LIMIT_PER_HOOK: '100000000',
           WEBHOOK_RATE_LIMIT_PER_IP: '100000000',
+          ...(LARGE_PAYLOADS ? { HOOK_BODY_LIMIT_BYTES: String(TEN_MB) } : {}),
         },
         nodeArgs: profileDir
           ? Object.fromEntries(
@@ -453,10 +477,14 @@ async function runFlowGenie(
   });
   const api = new Api(base, dispatcher);
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-  const session = await api.must<{ accessToken: string }>('POST', '/api/auth/signup', {
-    email,
-    password: 'benchmark password 123',
-  });
+  const session = await api.must<{ accessToken: string; user: { id: string } }>(
+    'POST',
+    '/api/auth/signup',
+    {
+      email,
+      password: 'benchmark password 123',
+    },
+  );
   api.token = session.accessToken;
 
   const database = stack ? new URL(stack.databaseUrl).pathname.slice(1) : undefined;
@@ -471,6 +499,61 @@ async function runFlowGenie(
   let peakTotal = 0;
   const infraPeak: Record<string, number> = { ...infraIdle };
 
+  if (stack && SCHEDULES > 0) {
+    const r = await runScheduleCell({
+      count: SCHEDULES,
+      spreadSeconds: Number(process.env.BENCH_SCHEDULES_SPREAD ?? 1),
+      // Registration runs at a few hundred a second: leave it time before the due second.
+      leadSeconds: Number(process.env.BENCH_SCHEDULES_LEAD ?? Math.ceil(20 + SCHEDULES / 50)),
+      timeoutSeconds: Number(process.env.BENCH_SCHEDULES_TIMEOUT ?? 120),
+      ownerId: session.user.id,
+      databaseUrl: stack.databaseUrl,
+      redisUrl: stack.redisUrl,
+      redisPrefix: stack.redisPrefix,
+      meter,
+      hz,
+      cores,
+      log,
+    });
+    process.stdout.write(
+      `\n## Schedules (${new Date().toISOString()}): ${SCHEDULES} active schedules due in ${r.spreadSeconds === 1 ? 'the same second' : `${r.spreadSeconds} seconds`}\n\n` +
+        "Each workflow: schedule (daily 6-field cron, UTC) -> transform, activated through the trigger service's consumer (workflow.activated on the bus, as the catalog emits it). " +
+        "Fired by the trigger's schedule path (BullMQ job schedulers and its schedule worker). Lateness: when a poll every 100 ms first saw the committed firing row (durable, with its workflow.triggered event in the outbox) minus the planned time in its key, so up to ~100 ms above the commit. " +
+        '"planned → execution recorded": the execution service\'s creation time of each execution minus the planned time, for the executions recorded by 3 s after the last firing (the executions themselves then run at the executor\'s pace).\n\n' +
+        `${scheduleTable(r, [...PROCESSES, POSTGRES, REDIS])}\n`,
+    );
+  }
+  if (stack && LARGE_PAYLOADS) {
+    api.token = (
+      await api.must<{ accessToken: string }>('POST', '/api/auth/login', {
+        email,
+        password: 'benchmark password 123',
+      })
+    ).accessToken;
+    const r = await runLargePayloadCell({
+      seconds: Number(process.env.BENCH_LARGE_PAYLOADS_SECONDS ?? 30),
+      concurrency: Number(process.env.BENCH_LARGE_PAYLOADS_CONCURRENCY ?? 2),
+      mib: Number(process.env.BENCH_LARGE_PAYLOADS_MIB ?? 9.5),
+      afterSeconds: Number(process.env.BENCH_LARGE_PAYLOADS_AFTER ?? 20),
+      base,
+      dispatcher,
+      databaseUrl: stack.databaseUrl,
+      activate: (graph) => activeWorkflow(api, 'bench large payloads', graph),
+      meter,
+      hz,
+      cores,
+      log,
+    });
+    process.stdout.write(
+      `\n## Large payloads (${new Date().toISOString()}): ~10 MB webhook bodies, webhook (immediately) -> transform reading the body\n\n` +
+        `HOOK_BODY_LIMIT_BYTES=${TEN_MB}. CPU: every FlowGenie process, Postgres and Redis from the first call until every acknowledged execution finished. "largest outbox / step row": pg_column_size of the biggest trigger outbox row and execution step row (a copied body would make them ~the body size).\n\n` +
+        `${largePayloadTables(r)}\n`,
+    );
+  }
+  if (!WEBHOOK_CELLS) {
+    await dispatcher.close();
+    return [];
+  }
   log(
     `benchmark against ${base}: ${SECONDS}s per cell, concurrency ${CONCURRENCY.join('/')}, modes ${MODES.join('/')}`,
   );

@@ -284,6 +284,10 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     HTTP_CA_FILE: certs.caCert,
     EXECUTOR_METRICS_PORT: String(ports.executor),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // glibc raises its mmap threshold after large blocks are freed, so the next 10 MB webhook
+    // bodies land in the heap arena, which keeps the memory: pinned, RSS returns to its baseline
+    // after large payloads (docs/BENCHMARKS.md, "a stream of 10 MB webhooks").
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
     ...fakes?.env,
   };
   // Never let a shell's PORT or a parent's NODE_OPTIONS (e.g. a debugger) leak into every child.

@@ -239,7 +239,7 @@ async function wire(
       },
       // Not in a Lambda: a frozen function cannot fire schedules (EventBridge Scheduler does).
       {
-        start: () => bullmqSchedules?.start((tick) => fireSchedule.execute(tick)),
+        start: () => bullmqSchedules?.start((ticks) => fireSchedule.executeMany(ticks)),
         stop: async () => {
           await bullmqSchedules?.stop();
           schedulerClient?.destroy();

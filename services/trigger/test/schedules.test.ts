@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { waitFor } from '@flowgenie/testing';
-import { SCHEDULES_QUEUE } from '../src/adapters/schedule/bullmq-schedules';
+import { scheduleGroupId, SCHEDULES_QUEUE } from '../src/adapters/schedule/bullmq-schedules';
 import { graphWith, TriggerHarness } from './support';
 
 const EVERY_SECOND = '* * * * * *';
@@ -130,5 +130,92 @@ describe('schedules', () => {
     expect((await h.firingsOf(wf.workflowId)).map((f) => f.idempotency_key)).toEqual([key]);
     expect(await h.outboxOf(wf.workflowId)).toHaveLength(1);
     await h.deactivate(wf);
+  });
+
+  it('fires every schedule due in the same second exactly once, and none deactivated before it', async () => {
+    // Prepare: 80 workflows on one cron, one on another cron due at the same instant (another
+    // time zone), and one deactivated before the due second; all due ~20 s from now.
+    const due = new Date(Math.ceil(Date.now() / 1000) * 1000 + 20_000);
+    const utc = `${due.getUTCSeconds()} ${due.getUTCMinutes()} ${due.getUTCHours()} * * *`;
+    const kolkata = new Date(due.getTime() + 330 * 60_000); // UTC+05:30, no daylight saving
+    const sameInstant = `${kolkata.getUTCSeconds()} ${kolkata.getUTCMinutes()} ${kolkata.getUTCHours()} * * *`;
+    const many = [];
+    for (let i = 0; i < 80; i += 20) {
+      many.push(
+        ...(await Promise.all(
+          Array.from({ length: 20 }, () =>
+            h.activate({
+              graph: graphWith({ type: 'schedule', config: { cron: utc, timezone: 'UTC' } }),
+            }),
+          ),
+        )),
+      );
+    }
+    const other = await h.activate({
+      graph: graphWith({
+        type: 'schedule',
+        config: { cron: sameInstant, timezone: 'Asia/Kolkata' },
+      }),
+    });
+    const gone = await h.activate({
+      graph: graphWith({ type: 'schedule', config: { cron: utc, timezone: 'UTC' } }),
+    });
+    await h.deactivate(gone);
+    expect(Date.now()).toBeLessThan(due.getTime()); // else the machine was too slow to prepare
+
+    // Act: the due second passes
+    const firing = [...many, other];
+    await waitFor(
+      () => firing.every((wf) => h.triggeredFor(wf.workflowId).length > 0) || undefined,
+      { timeoutMs: due.getTime() - Date.now() + 20_000, message: 'every due schedule fired' },
+    );
+
+    // Assess: one firing per workflow at the planned second, none for the deactivated one
+    for (const wf of firing) {
+      expect((await h.firingsOf(wf.workflowId)).map((f) => f.idempotency_key)).toEqual([
+        `schedule:${wf.workflowId}:1:${due.toISOString()}`,
+      ]);
+      const [event] = h.triggeredFor(wf.workflowId);
+      expect(event.data.payload).toMatchObject({ scheduledAt: due.toISOString() });
+    }
+    expect(await h.firingsOf(gone.workflowId)).toEqual([]);
+    expect(h.triggeredFor(gone.workflowId)).toEqual([]);
+    for (const wf of [...firing, gone]) await h.deactivate(wf);
+  }, 90_000);
+
+  it('fires each member of a schedule shared by many workflows once when its tick is delivered twice', async () => {
+    // Prepare: 30 workflows sharing a schedule that will not fire by itself during the test
+    const cron = '0 0 1 1 *';
+    const tz = 'America/Denver';
+    const group = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        h.activate({ graph: graphWith({ type: 'schedule', config: { cron, timezone: tz } }) }),
+      ),
+    );
+    const planned = Date.UTC(2031, 0, 1, 7);
+    const queue = new Queue(SCHEDULES_QUEUE, {
+      connection: h.redis,
+      prefix: h.config.REDIS_PREFIX,
+    });
+
+    // Act: the shared scheduler's tick arrives twice for the same planned time
+    const data = { group: scheduleGroupId(cron, tz) };
+    await queue.add('fire', data, { jobId: 'group-a', prevMillis: planned });
+    await queue.add('fire', data, { jobId: 'group-b', prevMillis: planned });
+    const done = async (id: string) => (await queue.getJobState(id)) === 'completed';
+    await waitFor(async () => (await done('group-a')) && (await done('group-b')), {
+      message: 'both ticks processed',
+    });
+    await queue.close();
+
+    // Assess: each workflow fired once, with one event
+    const at = new Date(planned).toISOString();
+    for (const wf of group) {
+      expect((await h.firingsOf(wf.workflowId)).map((f) => f.idempotency_key)).toEqual([
+        `schedule:${wf.workflowId}:1:${at}`,
+      ]);
+      expect(await h.outboxOf(wf.workflowId)).toHaveLength(1);
+    }
+    for (const wf of group) await h.deactivate(wf);
   });
 });

@@ -41,6 +41,29 @@ describe('PayloadClaimCheck', () => {
     expect(store.reads).toBe(4);
   });
 
+  it('reads a cached payload again once it went unread for the cache TTL', async () => {
+    const store = new CountingStore();
+    let now = new Date('2026-12-01T12:00:00Z');
+    const claims = new PayloadClaimCheck({
+      store,
+      inlineMaxBytes: 1024,
+      retentionMs: 3600_000,
+      cacheTtlMs: 30_000,
+      now: () => now,
+    });
+    const a = await claims.checkIn(text(100), 'a');
+    await claims.resolve(a);
+    now = new Date(now.getTime() + 20_000);
+    await claims.resolve(a); // used again: its 30 s start over
+    now = new Date(now.getTime() + 20_000);
+    await claims.resolve(a);
+    expect(store.reads).toBe(1);
+
+    now = new Date(now.getTime() + 31_000);
+    expect(await claims.resolve(a)).toEqual(text(100));
+    expect(store.reads).toBe(2);
+  });
+
   it('never serves a released payload from the cache', async () => {
     const store = new CountingStore();
     const claims = new PayloadClaimCheck({ store, inlineMaxBytes: 1024, retentionMs: 1000 });

@@ -44,6 +44,12 @@ export interface PayloadClaimCheckOptions {
    * execution); the parsed values take a few times as much heap. @default 32 MiB
    */
   cacheMaxBytes?: number;
+  /**
+   * A cached payload unread for this long is dropped, so memory returns to its baseline once
+   * large payloads stop flowing (the cache serves the steps of one execution, seconds apart).
+   * @default 30 s
+   */
+  cacheTtlMs?: number;
   now?: () => Date;
 }
 
@@ -58,8 +64,9 @@ export interface PayloadClaimCheckOptions {
  * const value = await claims.resolve(travelling);
  */
 export class PayloadClaimCheck {
-  private readonly cache = new Map<string, { value: unknown; bytes: number }>();
+  private readonly cache = new Map<string, { value: unknown; bytes: number; usedAt: number }>();
   private cachedBytes = 0;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(private readonly opts: PayloadClaimCheckOptions) {}
 
@@ -89,10 +96,12 @@ export class PayloadClaimCheck {
   async resolve(checked: { payload?: unknown; payloadRef?: PayloadRef | null }): Promise<unknown> {
     const ref = checked.payloadRef;
     if (!ref) return checked.payload;
+    this.sweep();
     const hit = this.cache.get(ref.key);
     if (hit) {
       // Most recently used last.
       this.cache.delete(ref.key);
+      hit.usedAt = this.nowMs();
       this.cache.set(ref.key, hit);
       return hit.value;
     }
@@ -113,13 +122,40 @@ export class PayloadClaimCheck {
   private remember(key: string, value: unknown, bytes: number): void {
     const max = this.opts.cacheMaxBytes ?? 32 * 1024 * 1024;
     if (bytes > max) return;
-    this.cache.set(key, { value, bytes });
+    this.cache.set(key, { value, bytes, usedAt: this.nowMs() });
     this.cachedBytes += bytes;
     for (const [oldest, entry] of this.cache) {
       if (this.cachedBytes <= max) break;
       this.cache.delete(oldest);
       this.cachedBytes -= entry.bytes;
     }
+    // Nothing may read again once a stream of payloads stops: a timer drops what is left.
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), this.ttlMs() / 2);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Drops the entries unread for the TTL (least recently used first, so it stops at a fresh one). */
+  private sweep(): void {
+    const stale = this.nowMs() - this.ttlMs();
+    for (const [key, entry] of this.cache) {
+      if (entry.usedAt > stale) break;
+      this.cache.delete(key);
+      this.cachedBytes -= entry.bytes;
+    }
+    if (this.cache.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  private ttlMs(): number {
+    return this.opts.cacheTtlMs ?? 30_000;
+  }
+
+  private nowMs(): number {
+    return (this.opts.now?.() ?? new Date()).getTime();
   }
 
   private forget(key: string): void {
@@ -127,5 +163,9 @@ export class PayloadClaimCheck {
     if (!entry) return;
     this.cache.delete(key);
     this.cachedBytes -= entry.bytes;
+    if (this.cache.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 }

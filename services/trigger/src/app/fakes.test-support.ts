@@ -72,6 +72,17 @@ export class MemoryFirings implements FiringStore {
     const firing = build(t);
     return firing ? this.record(firing) : undefined;
   }
+  async recordForTriggers(
+    workflowIds: string[],
+    build: (index: number, t: Trigger | undefined) => Firing | undefined,
+  ) {
+    const out = [];
+    for (const [i, id] of workflowIds.entries()) {
+      const firing = build(i, await this.triggers.findByWorkflowId(id));
+      out.push(firing ? await this.record(firing) : undefined);
+    }
+    return out;
+  }
 }
 
 export class MemoryWaiter implements WebhookResponseWaiter {

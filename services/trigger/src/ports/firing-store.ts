@@ -32,4 +32,13 @@ export interface FiringStore {
     by: { workflowId: string } | { hookId: string },
     build: (trigger: Trigger | undefined) => Firing | undefined,
   ): Promise<FiringOutcome | undefined>;
+  /**
+   * `recordForTrigger` for many workflows in one transaction (schedules due in the same second):
+   * `build` gets each entry's index in `workflowIds` and its trigger row (undefined when gone); the
+   * outcomes come back in the order of `workflowIds`. If `build` throws, nothing is written.
+   */
+  recordForTriggers(
+    workflowIds: string[],
+    build: (index: number, trigger: Trigger | undefined) => Firing | undefined,
+  ): Promise<Array<FiringOutcome | undefined>>;
 }

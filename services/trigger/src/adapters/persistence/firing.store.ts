@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent } from '@flowgenie/messaging';
-import { changeWithOutbox } from '@flowgenie/messaging/outbox';
+import { appendToOutbox, changeWithOutbox } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';
@@ -31,6 +31,87 @@ export class KyselyFiringStore implements FiringStore {
       return insertFiring(trx, firing);
     });
   }
+
+  recordForTriggers(
+    workflowIds: string[],
+    build: (index: number, trigger: Trigger | undefined) => Firing | undefined,
+  ): Promise<Array<FiringOutcome | undefined>> {
+    if (workflowIds.length === 0) return Promise.resolve([]);
+    return this.db.transaction().execute(async (trx) => {
+      // Share locks in one order, so two batches never wait on each other crosswise.
+      const ids = [...new Set(workflowIds)].sort();
+      const rows = await trx
+        .selectFrom('triggers')
+        .selectAll()
+        .where('workflow_id', 'in', ids)
+        .orderBy('workflow_id')
+        .forShare()
+        .execute();
+      const byId = new Map(rows.map((r) => [r.workflow_id, rowToTrigger(r)]));
+      const firings = workflowIds.map((id, i) => build(i, byId.get(id)));
+      const outcomes = await insertFirings(
+        trx,
+        firings.filter((f): f is Firing => f !== undefined),
+      );
+      let next = 0;
+      return firings.map((f) => (f ? outcomes[next++] : undefined));
+    });
+  }
+}
+
+async function insertFirings(
+  trx: Transaction<TriggerDb>,
+  firings: Firing[],
+): Promise<FiringOutcome[]> {
+  if (firings.length === 0) return [];
+  const inserted = await trx
+    .insertInto('firings')
+    .values(
+      firings.map((f) => ({
+        workflow_id: f.workflowId,
+        idempotency_key: f.idempotencyKey,
+        execution_id: f.executionId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workflow_id', 'idempotency_key']).doNothing())
+    .returning('execution_id')
+    .execute();
+  const fresh = new Set(inserted.map((r) => r.execution_id));
+  const repeated = firings.filter((f) => !fresh.has(f.executionId));
+  const firstOf = new Map<string, string>();
+  if (repeated.length) {
+    // Keys seen before (or twice in this batch): their first execution, as `insertFiring` answers.
+    const rows = await trx
+      .selectFrom('firings')
+      .select(['workflow_id', 'idempotency_key', 'execution_id'])
+      .where((eb) =>
+        eb.or(
+          repeated.map((f) =>
+            eb.and([
+              eb('workflow_id', '=', f.workflowId),
+              eb('idempotency_key', '=', f.idempotencyKey),
+            ]),
+          ),
+        ),
+      )
+      .execute();
+    for (const r of rows) firstOf.set(`${r.workflow_id} ${r.idempotency_key}`, r.execution_id);
+  }
+  await appendToOutbox(
+    trx,
+    TRIGGER_SCHEMA,
+    firings
+      .filter((f) => fresh.has(f.executionId))
+      .map((f) => createEvent('workflow.triggered', f, { source: 'trigger' })),
+  );
+  return firings.map((f) =>
+    fresh.has(f.executionId)
+      ? { executionId: f.executionId, duplicate: false }
+      : {
+          executionId: firstOf.get(`${f.workflowId} ${f.idempotencyKey}`) ?? f.executionId,
+          duplicate: true,
+        },
+  );
 }
 
 async function insertFiring(trx: Transaction<TriggerDb>, firing: Firing): Promise<FiringOutcome> {

@@ -19,9 +19,9 @@ export interface WorkflowJobData {
  * await s.start((job) => work(job.data.workflowId));
  * await s.upsert(workflowId, { every: 60_000 });
  */
-export class BullmqJobSchedulers {
-  private readonly queue: Queue<WorkflowJobData>;
-  private worker?: Worker<WorkflowJobData>;
+export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
+  private readonly queue: Queue<D>;
+  private worker?: Worker<D>;
 
   constructor(
     private readonly opts: {
@@ -36,7 +36,7 @@ export class BullmqJobSchedulers {
       concurrency: number;
     },
   ) {
-    this.queue = new Queue<WorkflowJobData>(opts.queue, {
+    this.queue = new Queue<D>(opts.queue, {
       connection: opts.connection,
       prefix: opts.prefix,
     });
@@ -44,30 +44,38 @@ export class BullmqJobSchedulers {
     this.queue.on('error', () => undefined);
   }
 
+  /** Creates or replaces scheduler `id`; its jobs carry `data`. */
   async upsert(
-    workflowId: string,
+    id: string,
     repeat: { every: number } | { pattern: string; tz: string },
+    data: D,
   ): Promise<void> {
-    await this.queue.upsertJobScheduler(workflowId, repeat, {
+    // BullMQ's own generics cannot see that D is its job data here.
+    await this.queue.upsertJobScheduler(id as never, repeat, {
       name: this.opts.jobName,
-      data: { workflowId },
+      data,
       opts: this.opts.jobOptions,
-    });
+    } as never);
+  }
+
+  /** Whether scheduler `id` is registered. */
+  async exists(id: string): Promise<boolean> {
+    return (await this.queue.getJobScheduler(id)) !== undefined;
   }
 
   /** One job now, outside the schedule. */
-  async add(workflowId: string): Promise<void> {
-    await this.queue.add(this.opts.jobName, { workflowId }, this.opts.jobOptions);
+  async add(data: D): Promise<void> {
+    await this.queue.add(this.opts.jobName as never, data as never, this.opts.jobOptions);
   }
 
-  async remove(workflowId: string): Promise<void> {
-    await this.queue.removeJobScheduler(workflowId);
+  async remove(id: string): Promise<void> {
+    await this.queue.removeJobScheduler(id);
   }
 
   /** Starts running jobs; `onJob` throwing fails the job (BullMQ retries it if attempts allow). */
-  async start(onJob: (job: Job<WorkflowJobData>) => Promise<unknown>): Promise<void> {
+  async start(onJob: (job: Job<D>) => Promise<unknown>): Promise<void> {
     const { logger, what } = this.opts;
-    this.worker = new Worker<WorkflowJobData>(
+    this.worker = new Worker<D>(
       this.opts.queue,
       async (job) => {
         await onJob(job);
@@ -79,18 +87,15 @@ export class BullmqJobSchedulers {
       },
     );
     this.worker.on('failed', (job, err) =>
-      logger.warn(
-        { workflowId: job?.data.workflowId, attempt: job?.attemptsMade, err: err.message },
-        `${what} failed`,
-      ),
+      logger.warn({ ...job?.data, attempt: job?.attemptsMade, err: err.message }, `${what} failed`),
     );
     this.worker.on('error', (err) => logger.error({ err }, `${what} worker error`));
     await this.worker.waitUntilReady();
   }
 
   /** The registered schedulers, as BullMQ keeps them. */
-  async list(): Promise<JobSchedulerJson[]> {
-    return this.queue.getJobSchedulers();
+  async list(): Promise<JobSchedulerJson<D>[]> {
+    return (await this.queue.getJobSchedulers()) as JobSchedulerJson<D>[];
   }
 
   /** Stops taking jobs (the ones in progress finish) and closes the queue. */

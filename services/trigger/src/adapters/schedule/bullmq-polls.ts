@@ -34,11 +34,11 @@ export class BullmqPolls implements PollRegistry {
   }
 
   async upsert(workflowId: string, everyMs: number): Promise<void> {
-    await this.schedulers.upsert(workflowId, { every: everyMs });
+    await this.schedulers.upsert(workflowId, { every: everyMs }, { workflowId });
   }
 
   async pollNow(workflowId: string): Promise<void> {
-    await this.schedulers.add(workflowId);
+    await this.schedulers.add({ workflowId });
   }
 
   async remove(workflowId: string): Promise<void> {
