@@ -27,7 +27,8 @@ export interface ExecutionStreamProps {
    * its whole life). Above it, a stream request is refused (429) and the web app polls instead;
    * it also caps the database connections streams hold (one per instance).
    */
-  readonly reservedConcurrency: number;
+  /** Streams open at once; undefined reserves nothing (bounded by the account's quota). */
+  readonly reservedConcurrency?: number;
   /**
    * Browser origins allowed to open a stream (the SPA's). `*` is refused: the handler takes a
    * bearer token from script, and only the SPA's origin should be able to read the answer.

@@ -17,9 +17,10 @@ export interface StageSettings {
   readonly executorLagThreshold: Duration;
   /**
    * Live execution streams open at once (the stream function's reserved concurrency; beyond it
-   * the web app polls). Reserved from the account's concurrency, which must keep 100 unreserved.
+   * the web app polls). Reserved from the account's concurrency, which must keep 100 unreserved,
+   * so dev reserves none: a fresh account (quota 10) deploys it, bounded by the account's quota.
    */
-  readonly streamConcurrency: number;
+  readonly streamConcurrency?: number;
 }
 
 const settings: Record<StageName, Omit<StageSettings, 'name'>> = {
@@ -28,7 +29,6 @@ const settings: Record<StageName, Omit<StageSettings, 'name'>> = {
     apiBurstLimit: 100,
     logRetention: logs.RetentionDays.ONE_WEEK,
     executorLagThreshold: Duration.minutes(5),
-    streamConcurrency: 10,
   },
   staging: {
     apiRateLimit: 100,

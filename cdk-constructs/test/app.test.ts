@@ -749,6 +749,22 @@ describe('the FlowGenie CDK app', () => {
     ).toEqual([]);
   });
 
+  it('reserves no stream concurrency in dev, so a fresh account (quota 10) can deploy it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const dev = buildApp(app, {
+      envName: 'dev',
+      executorImageTag: 'abc1234',
+      lambdaEntries: Object.fromEntries(serviceNames.map((n) => [n, fixtureEntry])),
+      streamEntry: fixtureEntry,
+    });
+    const functions = Object.values(
+      Template.fromStack(dev.services.execution).findResources('AWS::Lambda::Function'),
+    ) as Resources[string][];
+    expect(functions.length).toBeGreaterThan(1);
+    for (const fn of functions)
+      expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
   it('refuses a stream origin that is a wildcard or not an origin', () => {
     for (const origin of ['*', 'https://*.amplifyapp.com', 'https://main.fgapp.amplifyapp.com/']) {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
