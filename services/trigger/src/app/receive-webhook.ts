@@ -116,6 +116,7 @@ export class ReceiveWebhook {
 
   private readonly hookCacheMs: number;
   private readonly hooks = new Map<string, { trigger: Trigger; at: number }>();
+  private readonly readOf = new WeakMap<Trigger, { nodeId: string; settings: WebhookSettings }>();
 
   async execute(req: WebhookRequest): Promise<WebhookOutcome> {
     try {
@@ -302,13 +303,19 @@ export class ReceiveWebhook {
     req: WebhookRequest,
   ): { trigger: Trigger; settings: WebhookSettings; nodeId: string } {
     if (!trigger || !trigger.active || trigger.type !== 'webhook') throw new HookNotFoundError();
-    const node = triggerOf(trigger.graph);
-    if (!node) throw new HookNotFoundError();
-    const settings = webhookSettings(trigger.config);
+    // A cached read is checked once: its node and settings (a schema parse) serve the calls after.
+    let read = this.readOf.get(trigger);
+    if (!read) {
+      const node = triggerOf(trigger.graph);
+      if (!node) throw new HookNotFoundError();
+      read = { nodeId: node.id, settings: webhookSettings(trigger.config) };
+      this.readOf.set(trigger, read);
+    }
+    const { settings, nodeId } = read;
     const allowed = allowedMethods(settings.method);
     if (!(allowed as string[]).includes(req.method.toUpperCase()))
       throw new MethodNotAllowedError(req.method.toUpperCase(), allowed);
-    return { trigger, settings, nodeId: node.id };
+    return { trigger, settings, nodeId };
   }
 
   /** Per-hook and per-IP budgets; Redis unreachable: the call goes through (fail open) with a warning. */
