@@ -13,7 +13,8 @@ export type InProcessHandler = (req: IncomingMessage, res: ServerResponse) => vo
  * correlation id, the auth-only cookies dropped), without a second HTTP parse and a loopback
  * socket each way. The gateway's security headers stay: the service's own are not set over them.
  * Returns false when the request must go the proxy's way instead: a body of undeclared length
- * (chunked), which only the proxy counts against the gateway's limit as it streams.
+ * (chunked), which only the proxy counts against the gateway's limit as it streams. No
+ * UPSTREAM_TIMEOUT_MS here: the service's own limits (e.g. the webhook's wait) bound its answer.
  */
 export function dispatchInProcess(
   req: Request,
