@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config';
 import { docsRouter } from './docs';
 import { buildOpenApiDocument } from './openapi';
 import { proxyRequest, type ProxyTarget } from './proxy';
+import { dispatchInProcess, type InProcessHandler } from './in-process';
 import { AUTH_ONLY_COOKIES } from './cookies';
 import { checkUpstreams } from './readiness';
 import { resolveRoute, type UpstreamName } from './routes';
@@ -56,7 +57,17 @@ export interface Gateway {
  * const gateway = createGateway(loadGatewayConfig(process.env));
  * const running = await gateway.start(); // https://127.0.0.1:8443
  */
-export function createGateway(config: GatewayConfig, opts: { logger?: Logger } = {}): Gateway {
+export function createGateway(
+  config: GatewayConfig,
+  opts: {
+    logger?: Logger;
+    /**
+     * The one-process mode: the services' HTTP apps in this process, called directly instead of
+     * over loopback HTTP (readiness still asks their ports). Others are proxied to their URLs.
+     */
+    inProcess?: Partial<Record<UpstreamName, InProcessHandler>>;
+  } = {},
+): Gateway {
   const logger =
     opts.logger ??
     createLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -97,16 +108,34 @@ export function createGateway(config: GatewayConfig, opts: { logger?: Logger } =
   app.use((req, res, next) => {
     const route = resolveRoute(req.path);
     switch (route.kind) {
-      case 'proxy':
-        proxyRequest(req, res, targets[route.upstream], route.path, {
+      case 'proxy': {
+        const target = targets[route.upstream];
+        const bodyLimit = route.hook ? config.HOOK_BODY_LIMIT_BYTES : config.BODY_LIMIT_BYTES;
+        const correlationId = correlationIdOf(req);
+        const dropCookies = route.upstream === 'auth' ? [] : AUTH_ONLY_COOKIES;
+        const local = opts.inProcess?.[route.upstream];
+        if (
+          local &&
+          dispatchInProcess(req, res, local, route.path, {
+            host: target.url.host,
+            bodyLimit,
+            correlationId,
+            dropCookies,
+            logger,
+            name: target.name,
+          })
+        )
+          return;
+        proxyRequest(req, res, target, route.path, {
           agent,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
           logger,
-          bodyLimit: route.hook ? config.HOOK_BODY_LIMIT_BYTES : config.BODY_LIMIT_BYTES,
-          correlationId: correlationIdOf(req),
-          dropCookies: route.upstream === 'auth' ? [] : AUTH_ONLY_COOKIES,
+          bodyLimit,
+          correlationId,
+          dropCookies,
         });
         return;
+      }
       case 'bad_path':
         sendError(res, 400, {
           code: 'bad_path',

@@ -23,7 +23,7 @@ const HOP_BY_HOP = new Set([
  * Security headers are the gateway's to set (helmet, one policy for the whole origin): an
  * upstream's own values (or a workflow's respond step) do not replace them.
  */
-const GATEWAY_OWNED = new Set([
+export const GATEWAY_OWNED = new Set([
   'content-security-policy',
   'strict-transport-security',
   'x-frame-options',

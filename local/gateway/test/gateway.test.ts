@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,44 +20,46 @@ interface Seen {
 /** A stand-in service: answers JSON describing what it received; `/readyz` as configured. */
 async function fakeService(certs: DevCerts, name: string, opts: { ready?: boolean } = {}) {
   const seen: Seen[] = [];
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let bodyBytes = 0;
+    req.on('data', (c: Buffer) => (bodyBytes += c.length));
+    req.on('end', () => {
+      if (req.url === '/readyz') {
+        const ready = opts.ready ?? true;
+        res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: ready ? 'ready' : 'not ready',
+            checks: { db: ready ? 'ok' : 'down', redis: 'ok' },
+          }),
+        );
+        return;
+      }
+      if (req.url?.startsWith('/executions/stream')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('event: execution\ndata: {"n":1}\n\n');
+        setTimeout(() => res.end('event: execution\ndata: {"n":2}\n\n'), 50);
+        return;
+      }
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, bodyBytes });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-upstream': name,
+        'set-cookie': 'a=b; Path=/api/auth',
+        'content-security-policy': 'default-src *',
+        'strict-transport-security': 'max-age=1',
+      });
+      res.end(JSON.stringify({ upstream: name, url: req.url, bodyBytes }));
+    });
+  };
   const server = https.createServer(
     { key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) },
-    (req, res) => {
-      let bodyBytes = 0;
-      req.on('data', (c: Buffer) => (bodyBytes += c.length));
-      req.on('end', () => {
-        if (req.url === '/readyz') {
-          const ready = opts.ready ?? true;
-          res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              status: ready ? 'ready' : 'not ready',
-              checks: { db: ready ? 'ok' : 'down', redis: 'ok' },
-            }),
-          );
-          return;
-        }
-        if (req.url?.startsWith('/executions/stream')) {
-          res.writeHead(200, { 'content-type': 'text/event-stream' });
-          res.write('event: execution\ndata: {"n":1}\n\n');
-          setTimeout(() => res.end('event: execution\ndata: {"n":2}\n\n'), 50);
-          return;
-        }
-        seen.push({ method: req.method!, url: req.url!, headers: req.headers, bodyBytes });
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'x-upstream': name,
-          'set-cookie': 'a=b; Path=/api/auth',
-          'content-security-policy': 'default-src *',
-          'strict-transport-security': 'max-age=1',
-        });
-        res.end(JSON.stringify({ upstream: name, url: req.url, bodyBytes }));
-      });
-    },
+    handler,
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     seen,
+    handler,
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -406,5 +409,137 @@ describe('local gateway', () => {
     const index = await get('/executions', { headers: { accept: 'text/html' } });
     expect(index.headers.get('cache-control')).toBe('no-cache');
     expect(await index.text()).toContain('<div id="root">');
+  });
+});
+
+describe('local gateway with the services in its process (one-process mode)', () => {
+  let certs: DevCerts;
+  let services: Record<string, Awaited<ReturnType<typeof fakeService>>>;
+  let gateway: Gateway;
+  let base: string;
+  let dispatcher: Agent;
+  const get = (p: string, init: Parameters<typeof fetch>[1] = {}) =>
+    fetch(`${base}${p}`, { dispatcher, ...init });
+  const lastSeen = (name: string) => services[name].seen.at(-1)!;
+
+  beforeAll(async () => {
+    certs = await ensureDevCerts(fs.mkdtempSync(path.join(os.tmpdir(), 'fg-gw-certs-')));
+    services = {
+      auth: await fakeService(certs, 'auth'),
+      catalog: await fakeService(certs, 'catalog'),
+      trigger: await fakeService(certs, 'trigger'),
+      execution: await fakeService(certs, 'execution'),
+    };
+    const config = loadGatewayConfig({
+      PORT: '0',
+      TLS_CERT_FILE: certs.cert,
+      TLS_KEY_FILE: certs.key,
+      UPSTREAM_CA_FILE: certs.caCert,
+      AUTH_URL: services.auth.url,
+      CATALOG_URL: services.catalog.url,
+      TRIGGER_URL: services.trigger.url,
+      EXECUTION_URL: services.execution.url,
+      EXECUTOR_URL: '',
+      BODY_LIMIT_BYTES: String(1024),
+      HOOK_BODY_LIMIT_BYTES: String(4096),
+      WEB_DIST_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fg-gw-web-')),
+    });
+    gateway = createGateway(config, {
+      logger: pino({ level: 'silent' }),
+      inProcess: {
+        auth: services.auth.handler,
+        catalog: services.catalog.handler,
+        trigger: services.trigger.handler,
+        execution: services.execution.handler,
+      },
+    });
+    const running = await gateway.start();
+    base = `https://localhost:${running.port}`;
+    dispatcher = new Agent({ connect: { ca: fs.readFileSync(certs.caCert) } });
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    await Promise.all(Object.values(services).map((s) => s.close()));
+    await dispatcher.close();
+  });
+
+  it('hands each service the request the proxy would send: path, correlation id, X-Forwarded-*, cookies', async () => {
+    const res = await get('/api/workflows/w1/runs?x=1', {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: {
+        'content-type': 'application/json',
+        'x-correlation-id': 'abc-123',
+        'x-forwarded-for': '6.6.6.6',
+        cookie: 'theme=dark; __Host-fg_refresh=secret-token',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      upstream: 'trigger',
+      url: '/workflows/w1/runs?x=1',
+      bodyBytes: 7,
+    });
+    expect(res.headers.get('x-correlation-id')).toBe('abc-123');
+    const seen = lastSeen('trigger');
+    expect(seen.headers).toMatchObject({
+      'x-correlation-id': 'abc-123',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'https',
+      cookie: 'theme=dark',
+    });
+    expect(seen.headers['x-forwarded-host']).toMatch(/^localhost:\d+$/);
+
+    await get('/api/auth/refresh', {
+      method: 'POST',
+      headers: { cookie: '__Host-fg_refresh=secret-token' },
+    });
+    expect(lastSeen('auth').headers.cookie).toBe('__Host-fg_refresh=secret-token');
+    expect(await (await get('/hooks/abc')).json()).toMatchObject({
+      upstream: 'trigger',
+      url: '/hooks/abc',
+    });
+  });
+
+  it('keeps its own security headers over the service’s, and passes the others back', async () => {
+    const res = await get('/api/auth/login', { method: 'POST', body: '{}' });
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+    expect(res.headers.get('set-cookie')).toBe('a=b; Path=/api/auth');
+    expect(res.headers.get('x-upstream')).toBe('auth');
+  });
+
+  it('applies the same body limits: 413 for a declared or streamed body over them, hooks their own', async () => {
+    const before = services.catalog.seen.length;
+    const declared = await get('/api/workflows', { method: 'POST', body: 'x'.repeat(2000) });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const chunks = [Buffer.alloc(800, 120), Buffer.alloc(800, 120)];
+    const streamed = await get('/api/workflows', {
+      method: 'POST',
+      duplex: 'half',
+      body: new ReadableStream({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      }),
+    });
+    expect(streamed.status).toBe(413);
+    expect(services.catalog.seen.length).toBe(before);
+
+    const ok = await get('/hooks/abc', { method: 'POST', body: 'x'.repeat(3000) });
+    expect(await ok.json()).toMatchObject({ bodyBytes: 3000 });
+    expect((await get('/hooks/abc', { method: 'POST', body: 'x'.repeat(5000) })).status).toBe(413);
+  });
+
+  it('streams server-sent events through', async () => {
+    const res = await get('/api/executions/stream');
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(await res.text()).toBe(
+      'event: execution\ndata: {"n":1}\n\nevent: execution\ndata: {"n":2}\n\n',
+    );
   });
 });

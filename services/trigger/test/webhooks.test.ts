@@ -279,6 +279,38 @@ describe('webhooks', () => {
     expect((await fetch(wf.hookUrl, { method: 'POST', body: 'four' })).status).toBe(404);
   });
 
+  it('decides each call on the trigger as stored now, even right after a call to the version before', async () => {
+    const wf = await h.activate({
+      graph: graphWith({ type: 'webhook', config: { method: 'POST' } }),
+    });
+    expect((await fetch(wf.hookUrl, { method: 'POST', body: 'one' })).status).toBe(202);
+
+    // A new version takes GET only: a POST is refused at once, a GET fires.
+    await h.activate({
+      ...wf,
+      graph: graphWith({ type: 'webhook', config: { method: 'GET' } }),
+      version: 2,
+    });
+    expect((await fetch(wf.hookUrl, { method: 'POST', body: 'two' })).status).toBe(405);
+    expect((await fetch(wf.hookUrl, { method: 'GET' })).status).toBe(202);
+
+    // The next requires a signature: an unsigned call is refused, one signed with the new secret fires.
+    await h.activate({
+      ...wf,
+      graph: graphWith({ type: 'webhook', config: { hmacSecret: SECRET } }),
+      version: 3,
+    });
+    expect((await fetch(wf.hookUrl, { method: 'POST', body: 'three' })).status).toBe(401);
+    const signedCall = await fetch(wf.hookUrl, {
+      method: 'POST',
+      headers: { 'x-flowgenie-signature': sign('four') },
+      body: 'four',
+    });
+    expect(signedCall.status).toBe(202);
+    expect(await h.firingsOf(wf.workflowId)).toHaveLength(3);
+    expect(await h.outboxOf(wf.workflowId)).toHaveLength(3);
+  });
+
   it('ignores an older activation delivered after a newer deactivation', async () => {
     const wf = await h.activate({ graph: graphWith({ type: 'webhook' }) });
     await h.deactivate(wf);

@@ -58,6 +58,9 @@ export type WebhookOutcome =
   /** Still running after the wait limit (or the wait was cut short). */
   | { kind: 'timed_out'; executionId: string };
 
+/** Hooks whose reads are kept at once (a cache, not a registry: past this it is emptied). */
+const HOOK_CACHE_ENTRIES = 10_000;
+
 /** What a caller with a bad signature is told, by the reason verifySignature gives. */
 const SIGNATURE_MESSAGES = {
   missing: `missing ${WEBHOOK_SIGNATURE_HEADER} header`,
@@ -99,8 +102,21 @@ export class ReceiveWebhook {
       rateLimits: { perHook: number; perIp: number };
       /** Large payloads are stored once and the event carries a reference. @default all inline */
       payloads?: PayloadClaims;
+      /**
+       * How long a hook's row, once read, answers the first checks of the calls after it (only
+       * with a firing store whose one-statement firing confirms the row is unchanged; a stale
+       * read is then read again, so only the rate-limit values may lag by this). 0 = read each call.
+       * @default 1000
+       */
+      hookCacheMs?: number;
     },
-  ) {}
+  ) {
+    this.hookCacheMs = deps.hookCacheMs ?? 1000;
+  }
+
+  private readonly hookCacheMs: number;
+  private readonly hooks = new Map<string, { trigger: Trigger; at: number }>();
+  private readonly readOf = new WeakMap<Trigger, { nodeId: string; settings: WebhookSettings }>();
 
   async execute(req: WebhookRequest): Promise<WebhookOutcome> {
     try {
@@ -112,12 +128,54 @@ export class ReceiveWebhook {
   }
 
   private async run(req: WebhookRequest): Promise<WebhookOutcome> {
+    const state = { rateTaken: false };
+    const cached = this.recall(req.hookId);
+    if (cached) {
+      const outcome = await this.attempt(req, cached, state, true);
+      if (outcome) return outcome;
+      // The cached row was stale (nothing was decided on it, nothing written): read it afresh.
+      this.hooks.delete(req.hookId);
+    }
+    const fresh = await this.deps.triggers.findByHookId(req.hookId);
+    this.remember(req.hookId, fresh);
+    return (await this.attempt(req, fresh, state, false)) as WebhookOutcome;
+  }
+
+  /**
+   * Checks, rate-limits, verifies and fires on one read of the trigger. On a cached read it only
+   * decides what the row as stored confirms: anything it would refuse, and a row changed since
+   * (the one-statement firing finds another version), resolve undefined, any claim released.
+   */
+  private async attempt(
+    req: WebhookRequest,
+    read: Trigger | undefined,
+    state: { rateTaken: boolean },
+    cached: boolean,
+  ): Promise<WebhookOutcome | undefined> {
     // Cheap rejection first, without a transaction: unknown hooks, wrong methods, bad signatures.
-    const first = this.check(await this.deps.triggers.findByHookId(req.hookId), req);
-    await this.limitRate(first.settings, req);
-    const replayKey = await this.verify(first.settings, req);
+    let first;
     try {
-      return await this.fire(req, first.trigger, first.settings);
+      first = this.check(read, req);
+    } catch (err) {
+      if (cached) return undefined;
+      throw err;
+    }
+    if (!state.rateTaken) {
+      state.rateTaken = true;
+      await this.limitRate(first.settings, req);
+    }
+    let replayKey;
+    try {
+      replayKey = await this.verify(first.settings, req);
+    } catch (err) {
+      // A secret changed since the cached read: the fresh read decides.
+      if (cached && err instanceof InvalidSignatureError) return undefined;
+      throw err;
+    }
+    try {
+      const outcome = await this.fire(req, first.trigger, first.settings, first.nodeId, cached);
+      if (!outcome && replayKey) await this.forgetSignature(replayKey);
+      return outcome;
     } catch (err) {
       // Nothing was recorded: the sender may send the same signed request again.
       if (replayKey) await this.forgetSignature(replayKey);
@@ -125,11 +183,33 @@ export class ReceiveWebhook {
     }
   }
 
+  /** A recent read of an active hook, when the firing store can confirm it in its one statement. */
+  private recall(hookId: string): Trigger | undefined {
+    if (!this.deps.firings.recordIfUnchanged) return undefined;
+    const entry = this.hooks.get(hookId);
+    if (!entry) return undefined;
+    if (this.deps.now().getTime() - entry.at > this.hookCacheMs) {
+      this.hooks.delete(hookId);
+      return undefined;
+    }
+    return entry.trigger;
+  }
+
+  private remember(hookId: string, trigger: Trigger | undefined): void {
+    if (!this.deps.firings.recordIfUnchanged || this.hookCacheMs <= 0) return;
+    if (!trigger?.active || trigger.revision === undefined) return;
+    // Bounded: past the limit it starts afresh rather than keeping an LRU on the hot path.
+    if (this.hooks.size >= HOOK_CACHE_ENTRIES) this.hooks.clear();
+    this.hooks.set(hookId, { trigger, at: this.deps.now().getTime() });
+  }
+
   private async fire(
     req: WebhookRequest,
     first: Trigger,
     firstSettings: WebhookSettings,
-  ): Promise<WebhookOutcome> {
+    firstNodeId: string,
+    cached = false,
+  ): Promise<WebhookOutcome | undefined> {
     const executionId = this.deps.newId();
     const payload = buildWebhookPayload({
       method: req.method,
@@ -146,30 +226,47 @@ export class ReceiveWebhook {
     });
     const unused = () => checked.release();
     let pending: PendingWebhookResponse | undefined;
+    const firingOf = (trigger: Trigger, nodeId: string): Firing => ({
+      executionId,
+      workflowId: trigger.workflowId,
+      ownerId: trigger.ownerId,
+      version: trigger.version,
+      mode: 'webhook',
+      triggerNodeId: nodeId,
+      idempotencyKey: webhookFiringKey(trigger.workflowId, req.idempotencyKey ?? req.requestId),
+      ...checked.payload,
+      // The graph checked in is the first read's; a version activated since travels inline.
+      ...(trigger.version === first.version ? checked.graph : { graph: trigger.graph }),
+      triggeredAt: this.deps.now().toISOString(),
+    });
     let outcome;
     try {
-      outcome = await this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
+      // The usual case, the row unchanged since the first read: one statement, one round trip.
+      if (this.deps.firings.recordIfUnchanged && first.revision !== undefined) {
+        if (firstSettings.responseMode === 'respond_node')
+          pending = this.deps.waiter.register(executionId);
+        outcome = await this.deps.firings.recordIfUnchanged(first, firingOf(first, firstNodeId));
+        if (!outcome && cached) {
+          // A cached read that no longer matches the row decides nothing: the caller reads again.
+          pending?.cancel();
+          await unused();
+          return undefined;
+        }
+      }
+      outcome ??= await this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
         // The row may have changed since the first read (a new version, a deactivation): decide on this one.
         const { trigger, settings, nodeId } = this.check(locked, req);
         // The signature was checked against the secret read first; a secret changed since then does not count.
         if (settings.hmacSecret !== firstSettings.hmacSecret)
           throw new InvalidSignatureError('the webhook secret changed; sign the call again');
-        if (settings.responseMode === 'respond_node' && !pending)
-          pending = this.deps.waiter.register(executionId);
-        const firing: Firing = {
-          executionId,
-          workflowId: trigger.workflowId,
-          ownerId: trigger.ownerId,
-          version: trigger.version,
-          mode: 'webhook',
-          triggerNodeId: nodeId,
-          idempotencyKey: webhookFiringKey(trigger.workflowId, req.idempotencyKey ?? req.requestId),
-          ...checked.payload,
-          // The graph checked in is the first read's; a version activated since travels inline.
-          ...(trigger.version === first.version ? checked.graph : { graph: trigger.graph }),
-          triggeredAt: this.deps.now().toISOString(),
-        };
-        return firing;
+        if (settings.responseMode === 'respond_node')
+          pending ??= this.deps.waiter.register(executionId);
+        else {
+          // Registered for the first read's mode, which the row no longer has.
+          pending?.cancel();
+          pending = undefined;
+        }
+        return firingOf(trigger, nodeId);
       });
     } catch (err) {
       pending?.cancel();
@@ -206,13 +303,19 @@ export class ReceiveWebhook {
     req: WebhookRequest,
   ): { trigger: Trigger; settings: WebhookSettings; nodeId: string } {
     if (!trigger || !trigger.active || trigger.type !== 'webhook') throw new HookNotFoundError();
-    const node = triggerOf(trigger.graph);
-    if (!node) throw new HookNotFoundError();
-    const settings = webhookSettings(trigger.config);
+    // A cached read is checked once: its node and settings (a schema parse) serve the calls after.
+    let read = this.readOf.get(trigger);
+    if (!read) {
+      const node = triggerOf(trigger.graph);
+      if (!node) throw new HookNotFoundError();
+      read = { nodeId: node.id, settings: webhookSettings(trigger.config) };
+      this.readOf.set(trigger, read);
+    }
+    const { settings, nodeId } = read;
     const allowed = allowedMethods(settings.method);
     if (!(allowed as string[]).includes(req.method.toUpperCase()))
       throw new MethodNotAllowedError(req.method.toUpperCase(), allowed);
-    return { trigger, settings, nodeId: node.id };
+    return { trigger, settings, nodeId };
   }
 
   /** Per-hook and per-IP budgets; Redis unreachable: the call goes through (fail open) with a warning. */

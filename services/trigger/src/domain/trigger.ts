@@ -17,6 +17,11 @@ export interface Trigger {
   name: string;
   active: boolean;
   updatedAt: Date;
+  /**
+   * The stored row's version (Postgres `xmin`) when read from storage: a webhook firing commits in
+   * one statement only while the row is still exactly this one.
+   */
+  revision?: string;
 }
 
 export type WebhookMethod = 'GET' | 'POST';

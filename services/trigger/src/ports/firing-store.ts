@@ -41,4 +41,14 @@ export interface FiringStore {
     workflowIds: string[],
     build: (index: number, trigger: Trigger | undefined) => Firing | undefined,
   ): Promise<Array<FiringOutcome | undefined>>;
+  /**
+   * The webhook's fast path: records the firing and its event in one statement, provided the
+   * trigger row is still exactly `trigger` (as read, with its `revision`), locked for share as in
+   * `recordForTrigger`. Resolves undefined when it wrote nothing (row changed, gone, or the key was
+   * seen): the caller then goes the `recordForTrigger` way. Stores without it always take that way.
+   */
+  recordIfUnchanged?(
+    trigger: Trigger,
+    firing: Firing,
+  ): Promise<{ executionId: string; duplicate: false } | undefined>;
 }

@@ -55,7 +55,8 @@ export const messagingMigration: Migration = {
   },
 };
 
-const channelOf = (schema: string) => `fg_outbox_${schema}`;
+/** The NOTIFY channel that wakes a schema's relays (a writer outside appendToOutbox sends it too). */
+export const channelOf = (schema: string) => `fg_outbox_${schema}`;
 
 /**
  * Writes events to the outbox inside the caller's transaction, so an event exists exactly when

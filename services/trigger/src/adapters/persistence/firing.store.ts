@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent } from '@flowgenie/messaging';
-import { appendToOutbox, changeWithOutbox } from '@flowgenie/messaging/outbox';
+import { appendToOutbox, changeWithOutbox, channelOf } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';
@@ -56,6 +56,40 @@ export class KyselyFiringStore implements FiringStore {
       let next = 0;
       return firings.map((f) => (f ? outcomes[next++] : undefined));
     });
+  }
+
+  /**
+   * One statement (its own transaction): locks the trigger row for share only if it is still the
+   * version read (`xmin`), inserts the firing and its outbox row, and NOTIFYs the relay at commit.
+   * A changed or missing row, or a repeated key, writes nothing and resolves undefined: the caller
+   * takes the transaction of `recordForTrigger`, which decides those cases.
+   */
+  async recordIfUnchanged(
+    trigger: Trigger,
+    firing: Firing,
+  ): Promise<{ executionId: string; duplicate: false } | undefined> {
+    if (trigger.revision === undefined) return undefined;
+    const event = createEvent('workflow.triggered', firing, { source: 'trigger' });
+    const { rows } = await sql<{ fired: number }>`
+      with t as (
+        select workflow_id from triggers
+        where hook_id = ${trigger.hookId} and workflow_id = ${trigger.workflowId}
+          and xmin = ${trigger.revision}::xid
+        for share
+      ), f as (
+        insert into firings (workflow_id, idempotency_key, execution_id)
+        select workflow_id, ${firing.idempotencyKey}, ${firing.executionId} from t
+        on conflict (workflow_id, idempotency_key) do nothing
+        returning execution_id
+      ), o as (
+        insert into outbox (id, type, envelope)
+        select ${event.id}::uuid, ${event.type}, ${JSON.stringify(event)}::jsonb from f
+        returning id
+      )
+      select (select count(*) from (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') from o) n)::int as fired`.execute(
+      this.db,
+    );
+    return rows[0]?.fired === 1 ? { executionId: firing.executionId, duplicate: false } : undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import type { TriggerDb, TriggersTable } from './tables';
 
 type Db = Kysely<TriggerDb> | Transaction<TriggerDb>;
 
-export function rowToTrigger(row: Selectable<TriggersTable>): Trigger {
+export function rowToTrigger(row: Selectable<TriggersTable> & { revision?: string }): Trigger {
   return {
     workflowId: row.workflow_id,
     ownerId: row.owner_id,
@@ -20,6 +20,7 @@ export function rowToTrigger(row: Selectable<TriggersTable>): Trigger {
     name: row.name,
     active: row.active,
     updatedAt: row.updated_at,
+    ...(row.revision !== undefined ? { revision: row.revision } : {}),
   };
 }
 
@@ -31,6 +32,8 @@ export class KyselyTriggerRepository implements TriggerRepository {
     const row = await this.db
       .selectFrom('triggers')
       .selectAll()
+      // The row version, so a webhook can fire in one statement against exactly this row.
+      .select(sql<string>`xmin::text`.as('revision'))
       .where('hook_id', '=', hookId)
       .executeTakeFirst();
     return row && rowToTrigger(row);

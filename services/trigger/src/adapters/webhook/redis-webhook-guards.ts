@@ -24,8 +24,20 @@ end
 return {0, 0}
 `;
 
+/** The script as a client command: EVALSHA (EVAL once after a Redis restart), not its text per call. */
+const TAKE_COMMAND = 'flowgenieHookRateTake';
+
+type TakeCommand = (...args: (string | number)[]) => Promise<[number, number]>;
+
 export class RedisWebhookRateLimiter implements WebhookRateLimiter {
-  constructor(private readonly deps: { redis: Redis; prefix: string }) {}
+  private readonly takeCommand: TakeCommand;
+
+  constructor(private readonly deps: { redis: Redis; prefix: string }) {
+    const client = deps.redis as unknown as Record<string, TakeCommand | undefined>;
+    if (!client[TAKE_COMMAND])
+      deps.redis.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE_SCRIPT });
+    this.takeCommand = (client[TAKE_COMMAND] as TakeCommand).bind(deps.redis);
+  }
 
   async take(input: {
     hookId: string;
@@ -37,14 +49,12 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
       `${this.deps.prefix}hook-rate:hook:${input.hookId}`,
       `${this.deps.prefix}hook-rate:ip:${input.ip}`,
     ];
-    const [which, msLeft] = (await this.deps.redis.eval(
-      TAKE_SCRIPT,
-      2,
+    const [which, msLeft] = await this.takeCommand(
       ...keys,
       input.perHook,
       input.perIp,
       RATE_WINDOW_SECONDS,
-    )) as [number, number];
+    );
     if (which === 0) return { allowed: true };
     return {
       allowed: false,
