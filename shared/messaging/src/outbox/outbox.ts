@@ -8,7 +8,12 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { PlatformEvent } from '@flowgenie/contracts';
-import { isDependencyUnavailable, quoteIdent, type Logger } from '@flowgenie/platform';
+import {
+  afterForeground,
+  isDependencyUnavailable,
+  quoteIdent,
+  type Logger,
+} from '@flowgenie/platform';
 import type { EventPublisher } from '../ports';
 
 /** Tables every event-producing or -consuming service has in its own schema. */
@@ -236,6 +241,8 @@ export class OutboxRelay {
     const batchSize = this.opts.batchSize ?? 100;
     let total = 0;
     for (;;) {
+      // Firings being recorded in this process go first (see inForeground).
+      await afterForeground();
       const count = await db.transaction().execute(async (trx) => {
         // One statement claims and marks the batch, oldest first (rows another relay holds are
         // skipped); a failed publish rolls the mark back with the transaction.
