@@ -119,6 +119,43 @@ export async function changeWithOutbox<DB, R extends object>(
 }
 
 /**
+ * A batch form of {@link changeWithOutbox} for changes that skip some rows (`on conflict do
+ * nothing`): runs `change`, which returns a text column `key`, and appends to the outbox (with
+ * the NOTIFY) only the events whose field at `keyPath` is one of the returned keys. One round
+ * trip, and the events travel as one JSON parameter rather than three per event.
+ *
+ * @example
+ * await changeWithOutboxByKey(trx, 'trigger', sql`insert … on conflict do nothing returning execution_id::text as key`, events, ['data', 'executionId']);
+ */
+export async function changeWithOutboxByKey<DB>(
+  trx: Transaction<DB>,
+  schema: string,
+  change: RawBuilder<{ key: string }>,
+  events: PlatformEvent[],
+  keyPath: string[],
+): Promise<string[]> {
+  const { rows } = await sql<{ key: string; appended: number; outbox_notified: unknown }>`
+    with change as (${change}),
+    inserted as (
+      insert into outbox (id, type, envelope)
+      select (e->>'id')::uuid, e->>'type', e
+      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as v(e, n)
+      where e #>> ${keyPath}::text[] in (select key from change)
+      order by n
+      returning id)
+    select change.key, (select count(*)::int from inserted) as appended,
+      (select pg_notify(${channelOf(schema)}, '') where exists (select from inserted))
+        as outbox_notified
+    from change`.execute(trx);
+  // A changed row without its event (a key spelt differently) would be a silent loss: roll back.
+  if (rows.length && rows[0].appended !== rows.length)
+    throw new Error(
+      `changeWithOutboxByKey: ${rows.length} rows changed, ${rows[0].appended} events`,
+    );
+  return rows.map((r) => r.key);
+}
+
+/**
  * Publishes outbox rows in commit order and marks them published. Several relays may run (one per
  * process); `for update skip locked` gives each row to one of them. At-least-once: a crash between
  * publish and mark publishes again, and consumers' inboxes drop the duplicate.
