@@ -7,6 +7,7 @@ import { createEvent, type EventPublisher } from '../src';
 import {
   appendToOutbox,
   changeWithOutbox,
+  changeWithOutboxByKey,
   handleOnce,
   messagingMigration,
   OutboxRelay,
@@ -158,6 +159,41 @@ describe('transactional outbox and inbox', () => {
     const ids = (await db.selectFrom('outbox').select('id').execute()).map((r) => r.id);
     expect(ids).toContain(first.id);
     expect(ids).not.toContain(repeat.id);
+  });
+
+  it('writes a batch and the events of only the rows it wrote, in order, when some already exist', async () => {
+    // Prepare: one key of three written before
+    await sql`create table if not exists svc.batch_things (key text primary key)`.execute(db);
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: testDb.url,
+      publisher,
+      logger,
+      pollMs: 60_000, // only the NOTIFY of the batch can wake it
+    });
+    await relay.start();
+    const events = [deleted(), deleted(), deleted()];
+    const keys = events.map((e) => (e.data as { workflowId: string }).workflowId);
+    await sql`insert into svc.batch_things (key) values (${keys[1]})`.execute(db);
+    // Act
+    const written = await db.transaction().execute((trx) =>
+      changeWithOutboxByKey(
+        trx,
+        'svc',
+        sql<{ key: string }>`
+          insert into batch_things (key) select * from unnest(${keys}::text[])
+          on conflict do nothing returning key`,
+        events,
+        ['data', 'workflowId'],
+      ),
+    );
+    // Assess: the new rows' events, in the batch's order; none for the row that existed
+    expect(written.sort()).toEqual([keys[0], keys[2]].sort());
+    await waitFor(() => publisher.published.length >= 2);
+    await relay.stop();
+    expect(publisher.published.map((e) => e.id)).toEqual([events[0].id, events[2].id]);
   });
 
   it('keeps events in the outbox while the bus fails, and publishes them in order once it is back', async () => {

@@ -18,3 +18,4 @@ export * from './json-guard';
 export * from './unavailable';
 export * from './service-token';
 export * from './function-url-fetch';
+export * from './foreground';

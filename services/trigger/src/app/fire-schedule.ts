@@ -1,4 +1,4 @@
-import type { Logger } from '@flowgenie/platform';
+import { inForeground, type Logger } from '@flowgenie/platform';
 import { scheduleFiringKey } from '../domain/idempotency';
 import type { FiringStore } from '../ports/firing-store';
 import type { ScheduleTick } from '../ports/schedule-registry';
@@ -34,8 +34,15 @@ export class FireSchedule {
     return (await this.executeMany([tick]))[0];
   }
 
-  /** The outcomes in the order of `ticks`. A failed batch throws (the others stay recorded). */
-  async executeMany(ticks: ScheduleTick[]): Promise<ScheduleOutcome[]> {
+  /**
+   * The outcomes in the order of `ticks`. A failed batch throws (the others stay recorded). Runs
+   * as foreground work: the process's relay and consumers wait until the firings are durable.
+   */
+  executeMany(ticks: ScheduleTick[]): Promise<ScheduleOutcome[]> {
+    return inForeground(() => this.recordAll(ticks));
+  }
+
+  private async recordAll(ticks: ScheduleTick[]): Promise<ScheduleOutcome[]> {
     const batches: ScheduleTick[][] = [];
     for (let i = 0; i < ticks.length; i += FIRINGS_PER_TRANSACTION)
       batches.push(ticks.slice(i, i + FIRINGS_PER_TRANSACTION));

@@ -6,7 +6,7 @@ import {
   type ConsumerName,
   type PlatformEvent,
 } from '@flowgenie/contracts';
-import { runWithCorrelation, type Logger } from '@flowgenie/platform';
+import { afterForeground, runWithCorrelation, type Logger } from '@flowgenie/platform';
 import { parseEvent, InvalidEventError } from '../envelope';
 import type {
   DeadLetter,
@@ -119,6 +119,8 @@ export class LocalEventConsumer implements EventConsumer {
         }
         const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
         if (!handle) return;
+        // Firings being recorded in this process go first (see inForeground).
+        await afterForeground();
         await runWithCorrelation(event.correlationId, async () => {
           try {
             await handle(event);

@@ -1,0 +1,45 @@
+import { afterForeground, inForeground } from './foreground';
+
+describe('foreground work', () => {
+  it('lets background work start only once every foreground task has finished', async () => {
+    // Prepare: two foreground tasks, released by hand
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    let finishSecond!: () => void;
+    const task = (name: string, release: (r: () => void) => void) =>
+      inForeground(async () => {
+        await new Promise<void>(release);
+        order.push(`${name} done`);
+      });
+    const first = task('first', (r) => (finishFirst = r));
+    const second = task('second', (r) => (finishSecond = r));
+
+    // Act: background work asks to go while both run
+    const background = afterForeground().then(() => order.push('background'));
+    finishFirst();
+    await first;
+    finishSecond();
+    await Promise.all([second, background]);
+
+    // Assess
+    expect(order).toEqual(['first done', 'second done', 'background']);
+  });
+
+  it('does not hold background work back when nothing is in the foreground', async () => {
+    // Act / Assess: resolves without waiting for a timer
+    await expect(afterForeground(60_000)).resolves.toBeUndefined();
+  });
+
+  it('lets background work go after the longest wait even if foreground work never ends', async () => {
+    // Prepare
+    const stuck = inForeground(() => new Promise<void>(() => undefined));
+    void stuck;
+
+    // Act
+    const started = Date.now();
+    await afterForeground(50);
+
+    // Assess
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+});
