@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@flowgenie/testing';
+import { PgExecutionStore } from '../src/adapters/persistence/execution.store';
+import { SCHEMA } from '../src/config';
 import { hotPathGraph, startExecutionService, type Json, type TestExecution } from './support';
 
 jest.setTimeout(60_000);
@@ -7,7 +9,8 @@ jest.setTimeout(60_000);
 /**
  * What round-trips.test.ts counts must keep its guarantees: with the default
  * EXECUTION_EVENTS=routed a start is one statement (inbox row, execution, planned steps), and a
- * chain skips re-reading its steps under the lock when the row's change marker is the one it read.
+ * chain skips re-reading its steps under the lock when the row's change marker is the one it read,
+ * and records itself in one statement that writes nothing if the marker moved.
  */
 describe('the hot path with fewer round trips', () => {
   let svc: TestExecution;
@@ -114,5 +117,50 @@ describe('the hot path with fewer round trips', () => {
         output: { sum: i + 100 },
       });
     }
+  });
+
+  it('records a chain in one statement only while the execution is unchanged since it was read', async () => {
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
+        { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms: 60_000 } },
+      ],
+      edges: [{ id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' }],
+    };
+    const { executionId } = await svc.trigger({ ownerId: user.userId, graph, mode: 'manual' });
+    await svc.waitForExecution(executionId, user.token, (e) =>
+      e.steps.some((s: Json) => s.nodeId === 'pause' && s.status === 'waiting'),
+    );
+    const store = new PgExecutionStore(svc.db, SCHEMA);
+    const read = (await store.findDetail(executionId))!;
+    const pause = read.steps.find((s) => s.nodeId === 'pause')!;
+    const finishedAt = new Date();
+    const writes = {
+      steps: [{ ...pause, status: 'succeeded' as const, output: { late: true }, finishedAt }],
+      finish: { status: 'succeeded' as const, error: null, finishedAt },
+      events: [],
+    };
+
+    // Another writer changes the execution in between (its lock stamps the row): nothing written.
+    await store.transaction(async (tx) => {
+      await tx.lockExecution(executionId);
+    });
+    expect(await store.recordIfUnchanged(executionId, read.revision!, writes)).toBeUndefined();
+    let now = (await store.findDetail(executionId))!;
+    expect(now.status).toBe('running');
+    expect(now.steps.find((s) => s.nodeId === 'pause')).toMatchObject({ status: 'waiting' });
+
+    // Read at the current marker: the steps, the end and a new marker in one go.
+    const stamped = await store.recordIfUnchanged(executionId, now.revision!, writes);
+    expect(stamped).toEqual(expect.any(String));
+    expect(stamped).not.toBe(now.revision);
+    now = (await store.findDetail(executionId))!;
+    expect(now).toMatchObject({ status: 'succeeded', revision: stamped });
+    expect(now.steps.find((s) => s.nodeId === 'pause')).toMatchObject({
+      status: 'succeeded',
+      output: { late: true },
+    });
+    // Finished: no more writes, even at its current marker.
+    expect(await store.recordIfUnchanged(executionId, now.revision!, writes)).toBeUndefined();
   });
 });

@@ -23,7 +23,13 @@ import {
 import { graphOrder, planNext } from '../domain/plan';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
 import type { StepConnectionsFor } from '../ports/connections';
-import type { ExecutionStore, ExecutionTx, StepPatch } from '../ports/execution-store';
+import type {
+  ChainWrites,
+  ExecutionStore,
+  ExecutionTx,
+  StartEvent,
+  StepPatch,
+} from '../ports/execution-store';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import type { StepJob } from '../ports/step-queue';
 import {
@@ -79,7 +85,8 @@ export type RunStepOutcome =
  *
  * Steps of an in-memory node type (transform, if, respond: see `inMemory`) skip the claim: the
  * job runs its step and every in-memory step that becomes ready after it (a chain), then
- * records them all in one transaction. Nothing is written before, so a crash runs the chain
+ * records them all at once (one statement if the execution is unchanged since read, else one
+ * transaction). Nothing is written before, so a crash runs the chain
  * again, which they allow; a respond step ends a write so its answer goes out at once. A step
  * with effects (HTTP, integrations, delay) keeps its own job with a record before and after,
  * and the in-memory steps ready after it are queued under that job and chained once it is
@@ -292,7 +299,8 @@ export class RunStep {
 
   /**
    * Runs the in-memory steps queued under this job, and those that become ready after them,
-   * recording each run of them (a segment) in one transaction. A respond step ends a segment,
+   * recording each run of them (a segment) at once: in one statement when nothing changed since
+   * the steps were read, else in one transaction. A respond step ends a segment,
    * so the caller gets its answer as soon as it is recorded.
    */
   private async runChain(
@@ -307,25 +315,43 @@ export class RunStep {
     let since = revision;
     while (current.some((s) => this.owns(job, s))) {
       const segment = await this.runSegment(job, execution, current);
-      const effects = noEffects();
-      effects.jobs.push(...segment.jobs);
       const read = current;
-      const recorded = await this.deps.store.transaction(async (tx) => {
+      const chain = { jobId: job.jobId, inMemory: this.chain };
+      const written = [...segment.written.values()];
+      // Still pending or queued under this job when they were read.
+      const fits = (fresh: Step[]) =>
+        written.every((step) => {
+          const now = fresh.find((s) => s.nodeId === step.nodeId);
+          return now !== undefined && (now.status === 'pending' || this.owns(job, now));
+        });
+      const merge = (fresh: Step[]) => fresh.map((s) => segment.written.get(s.nodeId) ?? s);
+      let effects = noEffects();
+      effects.jobs.push(...segment.jobs);
+      let recorded: Execution | undefined;
+      let stamped: string | undefined;
+      if (since !== undefined && fits(read)) {
+        // Planned on the steps as read and sent in one statement that writes only if nothing
+        // changed since; else the transaction below decides on the rows as they are.
+        const writes: ChainWrites = { steps: [], events: [] };
+        await advance(collectingTx(writes), execution, effects, new Date(), merge(read), {
+          chain,
+          written,
+        });
+        stamped = await this.deps.store.recordIfUnchanged(execution.id, since, writes);
+        if (stamped !== undefined) recorded = execution;
+        else {
+          effects = noEffects();
+          effects.jobs.push(...segment.jobs);
+        }
+      }
+      recorded ??= await this.deps.store.transaction(async (tx) => {
         const locked = await tx.lockExecution(execution.id, since);
         if (!locked || locked.status !== 'running') return undefined;
         // Unchanged since the chain read them (every write to the steps stamps the row under
         // this lock): no second read.
         const fresh = locked.unchanged ? read : await tx.steps(execution.id);
-        // Unchanged since the chain read them: pending, or still queued under this job.
-        for (const step of segment.written.values()) {
-          const now = fresh.find((s) => s.nodeId === step.nodeId);
-          if (!now || (now.status !== 'pending' && !this.owns(job, now))) return undefined;
-        }
-        const merged = fresh.map((s) => segment.written.get(s.nodeId) ?? s);
-        await advance(tx, locked, effects, new Date(), merged, {
-          chain: { jobId: job.jobId, inMemory: this.chain },
-          written: [...segment.written.values()],
-        });
+        if (!fits(fresh)) return undefined;
+        await advance(tx, locked, effects, new Date(), merge(fresh), { chain, written });
         return locked;
       });
       for (const ran of segment.ran)
@@ -348,7 +374,8 @@ export class RunStep {
       if (segment.failed !== undefined) outcome = { kind: 'failed', error: segment.failed };
       execution = recorded;
       current = effects.steps ?? [];
-      since = undefined; // our own commit changed the marker: the next segment reads again
+      // One statement: its marker is the next segment's; a transaction: read again.
+      since = stamped;
     }
     return outcome;
   }
@@ -610,6 +637,32 @@ export class RunStep {
       outputs[execution.triggerNodeId] = trigger;
     return { data: { trigger, steps: outputs } };
   }
+}
+
+/**
+ * A transaction stand-in that only collects what {@link advance} writes for a chain (its steps,
+ * the execution's end, events), for {@link ExecutionStore.recordIfUnchanged} to send at once.
+ */
+function collectingTx(writes: ChainWrites): ExecutionTx {
+  const unexpected = (): never => {
+    throw new Error('a chain writes only its steps, the execution end and events');
+  };
+  return {
+    insertExecution: unexpected,
+    insertSteps: unexpected,
+    lockExecution: unexpected,
+    steps: unexpected,
+    updateExecution: unexpected,
+    updateSteps: unexpected,
+    unfinishedOfWorkflow: unexpected,
+    saveSteps: async (_id, steps, finish) => {
+      writes.steps.push(...steps);
+      if (finish) writes.finish = finish;
+    },
+    emit: async (type, data) => {
+      writes.events.push({ type, data } as StartEvent);
+    },
+  };
 }
 
 /** One step a chain ran, for its metrics and log lines once recorded. */

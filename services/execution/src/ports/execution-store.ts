@@ -10,6 +10,12 @@ export type ExecutionPatch = Partial<
 export type StartEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
 /** How an execution ended (see {@link ExecutionTx.saveSteps}). */
 export type ExecutionFinish = Pick<Execution, 'status' | 'error'> & { finishedAt: Date };
+/** What a chain writes (see {@link ExecutionStore.recordIfUnchanged}). */
+export interface ChainWrites {
+  steps: Step[];
+  finish?: ExecutionFinish;
+  events: StartEvent[];
+}
 
 /**
  * Reads and writes inside one database transaction. Every change to an execution or its steps
@@ -110,6 +116,14 @@ export interface ExecutionStore {
     steps: Step[],
     events: StartEvent[],
   ): Promise<'started' | 'seen' | 'exists'>;
+  /**
+   * A chain's writes in one statement instead of BEGIN, lock, write, COMMIT: the steps saved as
+   * given, with the execution's end and its events, only if the execution is still running and
+   * unchanged since it was read at `since` (an {@link ExecutionDetail.revision}); its row is
+   * locked and stamped as {@link ExecutionTx.lockExecution} does. Returns the new revision, or
+   * undefined when it changed (nothing written: run the transaction instead).
+   */
+  recordIfUnchanged(id: string, since: string, writes: ChainWrites): Promise<string | undefined>;
   /** The execution with its steps, if it belongs to `ownerId` (undefined owner: any). */
   findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined>;
   /** A cheap change marker of the execution (for streaming), if it belongs to `ownerId`. */

@@ -1,4 +1,11 @@
-import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import {
+  sql,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import {
   consumersOf,
   type EventData,
@@ -9,7 +16,7 @@ import {
   type WorkflowGraph,
 } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
-import { appendToOutbox, handleOnce } from '@flowgenie/messaging/outbox';
+import { appendToOutbox, channelOf, handleOnce } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
   Execution,
@@ -24,6 +31,7 @@ import type {
 } from '../../domain/execution';
 import { graphOrder } from '../../domain/plan';
 import type {
+  ChainWrites,
   ExecutionFilter,
   ExecutionFinish,
   ExecutionPage,
@@ -164,6 +172,44 @@ export class PgExecutionStore implements ExecutionStore {
         (select count(*) from execution)::int as execution`.execute(this.db);
     const [{ inbox, execution }] = counts;
     return inbox === 0 ? 'seen' : execution === 0 ? 'exists' : 'started';
+  }
+
+  async recordIfUnchanged(
+    id: string,
+    since: string,
+    { steps, finish, events }: ChainWrites,
+  ): Promise<string | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const written = events
+      .filter((e) => this.written(e.type))
+      .map((e) => createEvent(e.type, e.data as never, { source: EVENT_SOURCE }) as PlatformEvent);
+    const outbox =
+      written.length === 0
+        ? sql`select where false`
+        : sql`insert into outbox (id, type, envelope)
+            select v.id, v.type, v.envelope from (values ${sql.join(
+              written.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`),
+            )}) as v(id, type, envelope)
+            where exists (select from stamp) returning id`;
+    // The UPDATE locks the row as lockExecution's FOR UPDATE does, and re-checks the marker on
+    // the newest row version once a concurrent writer commits: a change in between writes
+    // nothing. Every write to the steps stamps this row first, so they are as read too.
+    const { rows } = await sql<{ revision: string; notified: unknown }>`
+      with stamp as (
+        update executions set updated_at = clock_timestamp()${
+          finish
+            ? sql`, status = ${finish.status}, error = ${json(finish.error)}::jsonb,
+              finished_at = ${finish.finishedAt}`
+            : sql``
+        }
+        where id = ${id} and status = 'running' and updated_at = ${since}::timestamptz
+        returning id, updated_at::text as revision),
+      saved as (${saveStepsSql(sql`(select id from stamp)`, steps)}),
+      inserted as (${outbox})
+      select revision, (select pg_notify(${channelOf(this.schema)}, '')
+          where exists (select from inserted)) as notified
+      from stamp`.execute(this.db);
+    return rows[0]?.revision;
   }
 
   async findDetail(id: string, ownerId?: string): Promise<ExecutionDetail | undefined> {
@@ -403,31 +449,7 @@ class PgExecutionTx implements ExecutionTx {
       return;
     }
     // One statement for all the rows, whatever their number (a chain of steps, skips, queued).
-    const rows = steps.map((s) => ({
-      node_id: s.nodeId,
-      status: s.status,
-      attempts: s.attempts,
-      input: s.input ?? null,
-      output: s.output ?? null,
-      error: s.error ?? null,
-      handle: s.handle,
-      started_at: s.startedAt,
-      finished_at: s.finishedAt,
-      attempt_log: s.attemptLog,
-      job_id: s.jobId,
-      run_token: s.runToken,
-      resume_at: s.resumeAt,
-    }));
-    const saved = sql`
-      update steps s set status = v.status, attempts = v.attempts, input = v.input,
-        output = v.output, error = v.error, handle = v.handle, started_at = v.started_at,
-        finished_at = v.finished_at, attempt_log = v.attempt_log, job_id = v.job_id,
-        run_token = v.run_token, resume_at = v.resume_at, updated_at = clock_timestamp()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text, status text,
-        attempts integer, input jsonb, output jsonb, error jsonb, handle text,
-        started_at timestamptz, finished_at timestamptz, attempt_log jsonb, job_id text,
-        run_token uuid, resume_at timestamptz)
-      where s.execution_id = ${executionId} and s.node_id = v.node_id`;
+    const saved = saveStepsSql(sql`${executionId}`, steps);
     if (!finish) {
       await saved.execute(this.trx);
       return;
@@ -505,6 +527,35 @@ class PgExecutionTx implements ExecutionTx {
       .execute();
     return rows.map((r) => r.id);
   }
+}
+
+/** An UPDATE writing these steps' rows of the execution `executionId` (an SQL value) as given. */
+function saveStepsSql(executionId: RawBuilder<unknown>, steps: Step[]) {
+  const rows = steps.map((s) => ({
+    node_id: s.nodeId,
+    status: s.status,
+    attempts: s.attempts,
+    input: s.input ?? null,
+    output: s.output ?? null,
+    error: s.error ?? null,
+    handle: s.handle,
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    attempt_log: s.attemptLog,
+    job_id: s.jobId,
+    run_token: s.runToken,
+    resume_at: s.resumeAt,
+  }));
+  return sql`
+    update steps s set status = v.status, attempts = v.attempts, input = v.input,
+      output = v.output, error = v.error, handle = v.handle, started_at = v.started_at,
+      finished_at = v.finished_at, attempt_log = v.attempt_log, job_id = v.job_id,
+      run_token = v.run_token, resume_at = v.resume_at, updated_at = clock_timestamp()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text, status text,
+      attempts integer, input jsonb, output jsonb, error jsonb, handle text,
+      started_at timestamptz, finished_at timestamptz, attempt_log jsonb, job_id text,
+      run_token uuid, resume_at timestamptz)
+    where s.execution_id = ${executionId} and s.node_id = v.node_id`;
 }
 
 async function stepsOf(db: Kysely<ExecutionDb>, executionId: string): Promise<Step[]> {
