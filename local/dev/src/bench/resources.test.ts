@@ -30,6 +30,16 @@ describe('cpuUsage', () => {
     expect(u.ms.trigger).toBe(200);
   });
 
+  it('counts a group of processes per pid, so a backend that exits cannot inflate it', () => {
+    const group = (postgres: Record<number, number>) => ({ postgres });
+    const before = { ...snap({}, 0, 0, 0), groups: group({ 10: 5000, 11: 300, 12: 40 }) };
+    // Backend 11 exited, 13 is new: 10 grew by 100, 12 by 10, 13 used 20.
+    const after = { ...snap({}, 1000, 0, 1000), groups: group({ 10: 5100, 12: 50, 13: 20 }) };
+    const u = cpuUsage(before, after, 100, 2);
+    expect(u.ms.postgres).toBe(1300);
+    expect(u.totalMs).toBe(1300);
+  });
+
   it('never reports negative other CPU when measured processes outran the machine counter', () => {
     const u = cpuUsage(snap({ a: 0 }, 0, 0, 0), snap({ a: 100 }, 90, 0, 1000), 100, 2);
     expect(u.otherPct).toBe(0);

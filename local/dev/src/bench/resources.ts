@@ -11,8 +11,14 @@ export const POSTGRES = 'postgres';
 export const REDIS = 'redis';
 
 export interface CpuSnapshot {
-  /** Ticks per measured process (FlowGenie names, plus `postgres` and `redis`). */
+  /** Ticks per measured FlowGenie process, by name. */
   ticks: Record<string, number>;
+  /**
+   * Ticks of groups of processes that come and go (`postgres` backends, `redis`), per pid: a
+   * group's use is the sum of each pid's own growth, so a backend that exits mid-cell cannot turn
+   * the group's sum negative (its ticks in the cell are lost, a small undercount).
+   */
+  groups?: Record<string, Record<number, number>>;
   machineBusy: number;
   /** This process's own CPU (the load generator), in microseconds. */
   selfMicros: number;
@@ -30,10 +36,6 @@ export interface CpuUsage {
   wallMs: number;
 }
 
-export function sumTicks(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
-}
-
 export class ResourceMeter {
   constructor(
     /** The FlowGenie processes by name (re-read every time: a restarted process gets a new pid). */
@@ -47,13 +49,16 @@ export class ResourceMeter {
     for (const [name, pid] of Object.entries(this.processes())) {
       ticks[name] = pid ? cpuTicks(pid) : 0;
     }
-    // The postmaster, background workers and this database's backends: backends come and go, so
-    // an exited one's ticks are lost; the pools keep their connections open during a cell.
-    ticks[POSTGRES] = sumTicks(postgresPids(this.database));
-    ticks[REDIS] = sumTicks(pidsNamed('redis-server'));
+    // The postmaster, background workers and this database's backends: backends come and go.
+    const perPid = (pids: number[]) => Object.fromEntries(pids.map((pid) => [pid, cpuTicks(pid)]));
+    const groups = {
+      [POSTGRES]: perPid(postgresPids(this.database)),
+      [REDIS]: perPid(pidsNamed('redis-server')),
+    };
     const self = process.cpuUsage();
     return {
       ticks,
+      groups,
       machineBusy: machineBusyTicks(),
       selfMicros: self.user + self.system,
       at: Date.now(),
@@ -117,6 +122,17 @@ export function cpuUsage(
     const used = ((delta >= 0 ? delta : after.ticks[name]) * 1000) / hz;
     ms[name] = used;
     totalMs += used;
+  }
+  for (const [name, pids] of Object.entries(after.groups ?? {})) {
+    const earlier = before.groups?.[name] ?? {};
+    let delta = 0;
+    // A pid new in the cell counts whole; one that reads lower is a reused pid: what it used.
+    for (const [pid, now] of Object.entries(pids)) {
+      const was = earlier[Number(pid)] ?? 0;
+      delta += now >= was ? now - was : now;
+    }
+    ms[name] = (delta * 1000) / hz;
+    totalMs += ms[name];
   }
   const loadGeneratorMs = (after.selfMicros - before.selfMicros) / 1000;
   const busyMs = ((after.machineBusy - before.machineBusy) * 1000) / hz;
