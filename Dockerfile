@@ -43,6 +43,9 @@ RUN node --import tsx local/dev/src/build-cli.ts --force
 # The data folder (key files, the internal service token) is a volume shared by the services:
 # created here so the volume starts owned by the user the services run as.
 RUN mkdir -p /app/.data && chown node:node /app/.data
+# As `npm start` does: glibc returns the memory of freed large bodies (10 MB webhooks) instead of
+# keeping it in the heap arena (docs/BENCHMARKS.md, "a stream of 10 MB webhooks").
+ENV MALLOC_MMAP_THRESHOLD_=131072
 USER node
 ENTRYPOINT ["node"]
 CMD ["dist/gateway.js"]
