@@ -196,7 +196,14 @@ async function wire(
     publicBaseUrl: config.PUBLIC_BASE_URL,
     listenSeconds: config.TEST_WEBHOOK_LISTEN_SECONDS,
   });
-  const fireSchedule = new FireSchedule({ firings, metrics: triggerMetrics, logger, newId, now });
+  const fireSchedule = new FireSchedule({
+    firings,
+    metrics: triggerMetrics,
+    logger,
+    newId,
+    now,
+    payloads: payloads.claims,
+  });
 
   return {
     routes: [

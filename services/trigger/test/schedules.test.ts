@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { sql } from 'kysely';
 import { waitFor } from '@flowgenie/testing';
 import { scheduleGroupId, SCHEDULES_QUEUE } from '../src/adapters/schedule/bullmq-schedules';
 import { graphWith, TriggerHarness } from './support';
@@ -217,5 +218,67 @@ describe('schedules', () => {
       expect(await h.outboxOf(wf.workflowId)).toHaveLength(1);
     }
     for (const wf of group) await h.deactivate(wf);
+  });
+
+  it('stores a schedule graph too large for the bus once and fires it by reference', async () => {
+    // Prepare: a service whose inline limit is 4 KiB, and a schedule workflow with a ~20 KB graph
+    // beside a small one due at the same planned time.
+    const small = await TriggerHarness.start({ PAYLOAD_INLINE_MAX_BYTES: '4096' });
+    try {
+      const bigGraph = graphWith({
+        type: 'schedule',
+        config: { cron: ONCE_A_YEAR, timezone: 'UTC' },
+      });
+      bigGraph.nodes[1].config = { expression: `{{ { "note": "${'n'.repeat(20_000)}" } }}` };
+      const big = await small.activate({ graph: bigGraph });
+      const plainGraph = graphWith({
+        type: 'schedule',
+        config: { cron: ONCE_A_YEAR, timezone: 'UTC' },
+      });
+      const plain = await small.activate({ graph: plainGraph });
+      const planned = Date.UTC(2031, 0, 1);
+      const queue = new Queue(SCHEDULES_QUEUE, {
+        connection: small.redis,
+        prefix: small.config.REDIS_PREFIX,
+      });
+
+      // Act: both ticks delivered, the big one twice
+      for (const [id, wf] of [
+        ['big-a', big],
+        ['big-b', big],
+        ['plain', plain],
+      ] as const)
+        await queue.add('fire', { workflowId: wf.workflowId }, { jobId: id, prevMillis: planned });
+      const done = async (id: string) => (await queue.getJobState(id)) === 'completed';
+      await waitFor(
+        async () => (await done('big-a')) && (await done('big-b')) && (await done('plain')),
+        { message: 'the three ticks processed' },
+      );
+      await queue.close();
+
+      // Assess: the big graph's event carries a reference to its one stored copy, the small one
+      // its graph inline; each fired once.
+      const [bigEvent] = await small.outboxOf(big.workflowId);
+      expect(await small.outboxOf(big.workflowId)).toHaveLength(1);
+      const data = (bigEvent.envelope as { data: Record<string, unknown> }).data;
+      expect(data.graph).toBeUndefined();
+      expect(data.graphRef).toEqual({
+        key: `triggered/${String(data.executionId)}.graph`,
+        bytes: expect.any(Number),
+      });
+      expect(JSON.stringify(bigEvent.envelope).length).toBeLessThan(4096);
+      const { rows } = await sql<{ key: string; body: Buffer }>`
+        select key, body from payloads.payloads where key like 'triggered/%.graph'`.execute(
+        small.service.db,
+      );
+      expect(rows.map((r) => r.key)).toEqual([`triggered/${String(data.executionId)}.graph`]);
+      expect(JSON.parse(rows[0].body.toString('utf8'))).toEqual(bigGraph);
+      const [plainEvent] = await small.outboxOf(plain.workflowId);
+      expect((plainEvent.envelope as { data: { graph: unknown } }).data.graph).toEqual(plainGraph);
+      await small.deactivate(big);
+      await small.deactivate(plain);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -1,8 +1,11 @@
 import { inForeground, type Logger } from '@flowgenie/platform';
 import { scheduleFiringKey } from '../domain/idempotency';
-import type { FiringStore } from '../ports/firing-store';
+import type { Trigger } from '../domain/trigger';
+import type { Firing, FiringStore } from '../ports/firing-store';
+import type { PayloadClaims } from '../ports/payload-claims';
 import type { ScheduleTick } from '../ports/schedule-registry';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
+import { checkInFiring } from './claim-check';
 import { scheduleSettings, triggerOf } from './trigger-settings';
 
 /** Ticks recorded per transaction: one statement per table for up to this many firings. */
@@ -20,6 +23,9 @@ export type ScheduleOutcome = 'fired' | 'duplicate' | 'skipped';
  * transaction per {@link FIRINGS_PER_TRANSACTION}.
  */
 export class FireSchedule {
+  /** Whether a workflow version's graph is above the inline limit, by `<workflow>@<version>`. */
+  private readonly largeGraphs = new Map<string, boolean>();
+
   constructor(
     private readonly deps: {
       firings: FiringStore;
@@ -27,6 +33,8 @@ export class FireSchedule {
       logger: Logger;
       newId: () => string;
       now: () => Date;
+      /** Graphs above the inline limit travel by reference (default: inline). */
+      payloads?: PayloadClaims;
     },
   ) {}
 
@@ -63,53 +71,109 @@ export class FireSchedule {
   }
 
   private async fireBatch(batch: ScheduleTick[]): Promise<ScheduleOutcome[]> {
-    const out: ScheduleOutcome[] = [];
+    // A graph too large for the bus is stored before its firing's own transaction (the claim
+    // check cannot run inside the batch's): those ticks are left out here and fired one by one.
+    const large: Array<{ k: number; trigger: Trigger }> = [];
     const outcomes = await this.deps.firings.recordForTriggers(
       batch.map((t) => t.workflowId),
       (k, trigger) => {
-        if (!trigger?.active || trigger.type !== 'schedule') return undefined;
-        const node = triggerOf(trigger.graph);
-        if (!node) return undefined;
-        let settings;
-        try {
-          settings = scheduleSettings(trigger.config);
-        } catch (err) {
-          // Not registrable either (the lifecycle refuses it): skip it, not its batch-mates.
-          this.deps.logger.warn(
-            { workflowId: trigger.workflowId, err: (err as Error).message },
-            'schedule tick skipped: invalid schedule',
-          );
+        if (trigger && this.graphTravelsByReference(trigger)) {
+          large.push({ k, trigger });
           return undefined;
         }
-        const scheduledAt = batch[k].scheduledAt;
-        return {
-          executionId: this.deps.newId(),
-          workflowId: trigger.workflowId,
-          ownerId: trigger.ownerId,
-          version: trigger.version,
-          mode: 'schedule',
-          triggerNodeId: node.id,
-          idempotencyKey: scheduleFiringKey(trigger.workflowId, trigger.version, scheduledAt),
-          payload: { scheduledAt: scheduledAt.toISOString(), timezone: settings.timezone },
-          graph: trigger.graph,
-          triggeredAt: this.deps.now().toISOString(),
-        };
+        return this.firingOf(trigger, batch[k], this.deps.newId());
       },
     );
-    outcomes.forEach((outcome, k) => {
+    for (const { k, trigger } of large)
+      outcomes[k] = await this.fireWithStoredGraph(batch[k], trigger);
+    return outcomes.map((outcome, k) => {
       if (!outcome) {
         this.deps.logger.debug(
           { workflowId: batch[k].workflowId },
           'schedule tick skipped: trigger inactive or gone',
         );
-        out.push('skipped');
-      } else if (outcome.duplicate) {
-        out.push('duplicate');
-      } else {
-        this.deps.metrics.firingEmitted('schedule');
-        out.push('fired');
+        return 'skipped';
       }
+      if (outcome.duplicate) return 'duplicate';
+      this.deps.metrics.firingEmitted('schedule');
+      return 'fired';
     });
-    return out;
+  }
+
+  /** The firing of `tick` for the trigger row as read in the transaction, or undefined to skip. */
+  private firingOf(
+    trigger: Trigger | undefined,
+    tick: ScheduleTick,
+    executionId: string,
+  ): Firing | undefined {
+    if (!trigger?.active || trigger.type !== 'schedule') return undefined;
+    const node = triggerOf(trigger.graph);
+    if (!node) return undefined;
+    let settings;
+    try {
+      settings = scheduleSettings(trigger.config);
+    } catch (err) {
+      // Not registrable either (the lifecycle refuses it): skip it, not its batch-mates.
+      this.deps.logger.warn(
+        { workflowId: trigger.workflowId, err: (err as Error).message },
+        'schedule tick skipped: invalid schedule',
+      );
+      return undefined;
+    }
+    return {
+      executionId,
+      workflowId: trigger.workflowId,
+      ownerId: trigger.ownerId,
+      version: trigger.version,
+      mode: 'schedule',
+      triggerNodeId: node.id,
+      idempotencyKey: scheduleFiringKey(trigger.workflowId, trigger.version, tick.scheduledAt),
+      payload: { scheduledAt: tick.scheduledAt.toISOString(), timezone: settings.timezone },
+      graph: trigger.graph,
+      triggeredAt: this.deps.now().toISOString(),
+    };
+  }
+
+  /** Whether a version's graph exceeds the inline limit (measured once per workflow version). */
+  private graphTravelsByReference(trigger: Trigger): boolean {
+    const max = this.deps.payloads?.inlineMaxBytes;
+    if (max === undefined) return false;
+    const key = `${trigger.workflowId}@${trigger.version}`;
+    let large = this.largeGraphs.get(key);
+    if (large === undefined) {
+      large = Buffer.byteLength(JSON.stringify(trigger.graph)) > max;
+      this.largeGraphs.set(key, large);
+    }
+    return large;
+  }
+
+  /**
+   * One tick whose graph is stored first (under the execution's key), then fired against the
+   * trigger row as locked then, as a poll's item is: a version activated meanwhile travels inline.
+   */
+  private async fireWithStoredGraph(tick: ScheduleTick, first: Trigger) {
+    const executionId = this.deps.newId();
+    const checked = await checkInFiring(this.deps.payloads, this.deps.logger, {
+      executionId,
+      payload: undefined,
+      graph: first.graph,
+    });
+    let outcome;
+    try {
+      outcome = await this.deps.firings.recordForTrigger(
+        { workflowId: tick.workflowId },
+        (trigger) => {
+          const firing = this.firingOf(trigger, tick, executionId);
+          if (!firing || firing.version !== first.version) return firing;
+          const { graph: _inline, ...rest } = firing;
+          return { ...rest, ...checked.graph };
+        },
+      );
+    } catch (err) {
+      await checked.release();
+      throw err;
+    }
+    if (!outcome || outcome.duplicate) await checked.release();
+    return outcome;
   }
 }

@@ -10,6 +10,8 @@ export interface PayloadClaims {
   checkIn(payload: unknown, key: string): Promise<CheckedPayload>;
   /** Deletes a stored payload no firing uses (a duplicate, a firing that failed). */
   release(checked: CheckedPayload): Promise<void>;
+  /** JSON bytes above which `checkIn` stores; absent: everything travels inline. */
+  readonly inlineMaxBytes?: number;
 }
 
 /** Reads what another service stored by reference (the catalog's large graphs). */
