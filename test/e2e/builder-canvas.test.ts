@@ -4,15 +4,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { fetch } from 'undici';
 import { waitFor } from '@flowgenie/testing';
-import { startE2eStack, type E2eStack } from './support/stack';
+import type { E2eStack } from './support/stack';
 import { BuilderPage, textContains, until } from './browser/builder-page';
-import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
   createWorkflowFromList,
-  prepareBrowserTest,
+  startBrowserJourney,
+  type BrowserJourney,
   SCREENSHOTS,
   signUp,
-  watchedPage,
   withFailureScreenshot,
 } from './browser/journey';
 
@@ -65,31 +64,19 @@ function bigWorkflowFile(): Buffer {
 }
 
 describe('the builder canvas and workflow files, in a browser', () => {
+  let ui: BrowserJourney;
   let e2e: E2eStack;
-  let chrome: DevBrowser;
   let page: Page;
   let builder: BuilderPage;
   let origin: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await prepareBrowserTest();
-    e2e = await startE2eStack('builder_canvas');
-    origin = e2e.stack.urls.gateway;
-    chrome = await launchDevBrowser({
-      certFile: e2e.stack.certs.cert,
-      caFile: e2e.stack.certs.caCert,
-      viewport: { width: 1280, height: 800 },
-    });
-    page = await watchedPage(chrome.context, pageErrors);
-    builder = new BuilderPage(page);
+    ui = await startBrowserJourney('builder_canvas');
+    ({ e2e, page, builder, origin } = ui);
     await signUp(page, origin, 'grace@example.com');
   }, 300_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await e2e?.close();
-  });
+  afterAll(() => ui?.close());
 
   const journey = (name: string, act: () => Promise<void>) =>
     withFailureScreenshot(name, { page: () => page, logDir: e2e.logDir }, act);
@@ -162,7 +149,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       await builder.restPointer();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas-plus.png') });
     });
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   it('keeps a sticky note across a reload, and exports and imports the workflow with it', async () => {
@@ -276,7 +263,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       await page.getByRole('link', { name: 'Plus buttons (copy)' }).waitFor();
       expect(await page.locator('[data-testid^="workflow-row-"]').count()).toBe(rowsBefore + 1);
     });
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   it('starts from a template, and activating an older version makes the webhook run it', async () => {
@@ -353,7 +340,7 @@ describe('the builder canvas and workflow files, in a browser', () => {
       await builder.configureTab();
       expect(await builder.field('Status').inputValue()).toBe('202');
     });
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   it('keeps 200 steps readable: Fit stops at a readable zoom; the keyboard pans and zooms (measured)', async () => {
@@ -481,6 +468,6 @@ describe('the builder canvas and workflow files, in a browser', () => {
       await builder.restPointer();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas-200.png') });
     });
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

@@ -3,15 +3,14 @@ import type { Page } from 'playwright-core';
 import { fetch } from 'undici';
 import { waitFor } from '@flowgenie/testing';
 import { startTestServer, type TestServer } from './support/servers';
-import { startE2eStack, type E2eStack } from './support/stack';
+import type { E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
-import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
   createWorkflowFromList,
-  prepareBrowserTest,
+  startBrowserJourney,
+  type BrowserJourney,
   SCREENSHOTS,
   signUp,
-  watchedPage,
   withFailureScreenshot,
 } from './browser/journey';
 
@@ -20,32 +19,22 @@ import {
 jest.setTimeout(240_000);
 
 describe('expressions and data mapping in the builder, in a browser', () => {
-  let e2e: E2eStack;
+  let ui: BrowserJourney;
   let refusing: TestServer;
-  let chrome: DevBrowser;
+  let e2e: E2eStack;
   let page: Page;
   let builder: BuilderPage;
   let origin: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await prepareBrowserTest();
     refusing = await startTestServer();
-    e2e = await startE2eStack('builder_expr');
-    origin = e2e.stack.urls.gateway;
-    chrome = await launchDevBrowser({
-      certFile: e2e.stack.certs.cert,
-      caFile: e2e.stack.certs.caCert,
-      // wide enough for the Input view beside the parameters
-      viewport: { width: 1600, height: 900 },
-    });
-    page = await watchedPage(chrome.context, pageErrors);
-    builder = new BuilderPage(page);
+    // wide enough for the Input view beside the parameters
+    ui = await startBrowserJourney('builder_expr', { viewport: { width: 1600, height: 900 } });
+    ({ e2e, page, builder, origin } = ui);
   }, 300_000);
 
   afterAll(async () => {
-    await chrome?.close();
-    await e2e?.close();
+    await ui?.close();
     await refusing?.close();
   });
 
@@ -55,7 +44,7 @@ describe('expressions and data mapping in the builder, in a browser', () => {
       { page: () => page, logDir: e2e.logDir },
       journey,
     );
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   async function journey() {

@@ -4,15 +4,14 @@ import type { Page } from 'playwright-core';
 import { fetch } from 'undici';
 import { waitFor } from '@flowgenie/testing';
 import { startTestServer, type TestServer } from './support/servers';
-import { startE2eStack, type E2eStack } from './support/stack';
+import type { E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
-import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
   createWorkflowFromList,
-  prepareBrowserTest,
+  startBrowserJourney,
+  type BrowserJourney,
   SCREENSHOTS,
   signUp,
-  watchedPage,
   withFailureScreenshot,
 } from './browser/journey';
 import { startGreetingServer, type GreetingServer } from './browser/greeting-server';
@@ -26,36 +25,25 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DOCS_SCREENSHOT = path.join(REPO_ROOT, 'docs', 'images', 'builder.png');
 
 describe('the visual builder, in a browser', () => {
-  let e2e: E2eStack;
+  let ui: BrowserJourney;
   let greeting: GreetingServer;
   let failing: TestServer;
-  let chrome: DevBrowser;
+  let e2e: E2eStack;
   let page: Page;
   let builder: BuilderPage;
   let origin: string;
-  /** Uncaught exceptions in the page: the SPA must not throw during the journey. */
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await prepareBrowserTest();
     fs.rmSync(path.join(SCREENSHOTS, 'builder-failure.png'), { force: true });
     // The API answers after a second, so the HTTP step is visibly running for a while.
     greeting = await startGreetingServer(1000);
     failing = await startTestServer();
-    e2e = await startE2eStack('builder');
-    origin = e2e.stack.urls.gateway;
-    chrome = await launchDevBrowser({
-      certFile: e2e.stack.certs.cert,
-      caFile: e2e.stack.certs.caCert,
-      viewport: { width: 1280, height: 800 },
-    });
-    page = await watchedPage(chrome.context, pageErrors);
-    builder = new BuilderPage(page);
+    ui = await startBrowserJourney('builder');
+    ({ e2e, page, builder, origin } = ui);
   }, 300_000);
 
   afterAll(async () => {
-    await chrome?.close();
-    await e2e?.close();
+    await ui?.close();
     await greeting?.close();
     await failing?.close();
   });
@@ -65,7 +53,7 @@ describe('the visual builder, in a browser', () => {
 
   it('builds, runs, publishes and debugs a webhook workflow', async () => {
     await withFailureScreenshot('builder', { page: () => page, logDir: e2e.logDir }, journey);
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   it('signs out for good: a reload, or opening a page, shows the sign-in page', async () => {
@@ -82,9 +70,9 @@ describe('the visual builder, in a browser', () => {
     await page.goto(`${origin}/workflows`);
     await page.waitForURL(/\/signin$/);
     await page.getByTestId('auth-submit').waitFor();
-    const cookies = await chrome.context.cookies(origin);
+    const cookies = await ui.chrome.context.cookies(origin);
     expect(cookies.filter((c) => c.name.includes('fg_refresh'))).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   async function journey() {

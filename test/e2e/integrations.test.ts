@@ -2,15 +2,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from '@flowgenie/testing';
 import type { RunningFakes } from '@flowgenie/local-dev';
-import { startE2eStack, type E2eStack } from './support/stack';
+import type { E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains, until } from './browser/builder-page';
-import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
   createWorkflowFromList,
-  prepareBrowserTest,
+  startBrowserJourney,
+  type BrowserJourney,
   SCREENSHOTS,
   signUp,
-  watchedPage,
   withFailureScreenshot,
 } from './browser/journey';
 
@@ -23,36 +22,25 @@ import {
 jest.setTimeout(360_000);
 
 describe('new Gmail message -> Slack post, through the builder, against the fake providers', () => {
+  let ui: BrowserJourney;
   let e2e: E2eStack;
   let fakes: RunningFakes;
-  let chrome: DevBrowser;
   let page: Page;
   let builder: BuilderPage;
   let origin: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await prepareBrowserTest();
-    e2e = await startE2eStack('integrations', {}, { fakeProviders: true });
-    fakes = e2e.stack.fakes!;
-    origin = e2e.stack.urls.gateway;
     // The fakes serve the gateway's dev certificate, so the browser trusts their consent pages too.
-    chrome = await launchDevBrowser({
-      certFile: e2e.stack.certs.cert,
-      caFile: e2e.stack.certs.caCert,
-    });
-    page = await watchedPage(chrome.context, pageErrors);
-    builder = new BuilderPage(page);
+    ui = await startBrowserJourney('integrations', { stack: { fakeProviders: true } });
+    ({ e2e, page, builder, origin } = ui);
+    fakes = e2e.stack.fakes!;
   }, 300_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await e2e?.close();
-  });
+  afterAll(() => ui?.close());
 
   it('connects Google and Slack, builds the workflow, and a new email is posted to Slack', async () => {
     await withFailureScreenshot('integrations', { page: () => page, logDir: e2e.logDir }, journey);
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   async function journey() {

@@ -2,15 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { fetch } from 'undici';
-import { startE2eStack, type E2eStack } from './support/stack';
+import type { E2eStack } from './support/stack';
 import { attributeBecomes, BuilderPage, textContains } from './browser/builder-page';
-import { launchDevBrowser, type DevBrowser } from './browser/chromium';
 import {
   createWorkflowFromList,
-  prepareBrowserTest,
+  startBrowserJourney,
+  type BrowserJourney,
   SCREENSHOTS,
   signUp,
-  watchedPage,
   withFailureScreenshot,
 } from './browser/journey';
 
@@ -19,35 +18,23 @@ import {
 jest.setTimeout(240_000);
 
 describe('testing a workflow step by step, in a browser', () => {
+  let ui: BrowserJourney;
   let e2e: E2eStack;
-  let chrome: DevBrowser;
   let page: Page;
   let builder: BuilderPage;
   let origin: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await prepareBrowserTest();
     fs.rmSync(path.join(SCREENSHOTS, 'step-testing-failure.png'), { force: true });
-    e2e = await startE2eStack('step-testing');
-    origin = e2e.stack.urls.gateway;
-    chrome = await launchDevBrowser({
-      certFile: e2e.stack.certs.cert,
-      caFile: e2e.stack.certs.caCert,
-      viewport: { width: 1280, height: 800 },
-    });
-    page = await watchedPage(chrome.context, pageErrors);
-    builder = new BuilderPage(page);
+    ui = await startBrowserJourney('step-testing');
+    ({ e2e, page, builder, origin } = ui);
   }, 300_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await e2e?.close();
-  });
+  afterAll(() => ui?.close());
 
   it('captures a test webhook call, pins data and runs one step at a time', async () => {
     await withFailureScreenshot('step-testing', { page: () => page, logDir: e2e.logDir }, journey);
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   async function journey() {

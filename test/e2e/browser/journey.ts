@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '@flowgenie/local-dev';
+import { startE2eStack, type E2eStack } from '../support/stack';
+import { BuilderPage } from './builder-page';
+import { launchDevBrowser, type DevBrowser } from './chromium';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Where the browser tests leave their screenshots (and a `<name>-failure.png` when one fails). */
@@ -77,4 +80,58 @@ export async function createWorkflowFromList(page: Page, name: string): Promise<
   await page.waitForURL(/\/workflows\/[^/]+$/);
   await page.getByTestId('canvas-empty').waitFor();
   return new URL(page.url()).pathname.split('/').pop() ?? '';
+}
+
+/** A browser suite's running pieces: the whole stack, Chromium trusting it, and one watched page. */
+export interface BrowserJourney {
+  e2e: E2eStack;
+  chrome: DevBrowser;
+  page: Page;
+  builder: BuilderPage;
+  /** The gateway's https origin (serves the SPA and the API). */
+  origin: string;
+  /** Uncaught exceptions of the SPA: the journeys assert it stays empty. */
+  pageErrors: string[];
+  /** Closes the browser, then the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * The setup every builder journey shares: web/dist built, the stack `label` started, Chromium
+ * launched trusting its dev certificate, and one {@link watchedPage} with a {@link BuilderPage}.
+ */
+export async function startBrowserJourney(
+  label: string,
+  opts: {
+    stack?: Parameters<typeof startE2eStack>[2];
+    viewport?: { width: number; height: number };
+  } = {},
+): Promise<BrowserJourney> {
+  await prepareBrowserTest();
+  const e2e = await startE2eStack(label, {}, opts.stack);
+  try {
+    const chrome = await launchDevBrowser({
+      certFile: e2e.stack.certs.cert,
+      caFile: e2e.stack.certs.caCert,
+      viewport: opts.viewport,
+    });
+    const pageErrors: string[] = [];
+    const page = await watchedPage(chrome.context, pageErrors);
+    return {
+      e2e,
+      chrome,
+      page,
+      builder: new BuilderPage(page),
+      origin: e2e.stack.urls.gateway,
+      pageErrors,
+      async close() {
+        await chrome.close();
+        await e2e.close();
+      },
+    };
+  } catch (err) {
+    // afterAll never sees a half-started journey: stop the stack here.
+    await e2e.close();
+    throw err;
+  }
 }
