@@ -21,7 +21,9 @@ import { runN8nPeer } from './bench/peer';
 import {
   comparisonTable,
   cpuTable,
+  fmt,
   memoryTable,
+  percentile,
   type CpuRow,
   type FlowGenieCellSummary,
 } from './bench/report';
@@ -210,11 +212,6 @@ async function activeWorkflow(
   return wf;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-    : NaN;
-
 async function load(api: Api, hookPath: string, mode: Mode, concurrency: number): Promise<Cell> {
   const cell: Cell = {
     mode,
@@ -352,9 +349,6 @@ async function overhead(api: Api, items: ExecutionItem[], cell: Cell): Promise<v
   const total = succeeded.reduce((sum, e) => sum + (e.durationMs ?? 0), 0);
   if (cell.seconds > 0) cell.inFlightMean = total / 1000 / cell.seconds;
 }
-
-const fmt = (n: number | undefined, digits = 1) =>
-  n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
 
 function table(cells: Cell[]): string {
   const head =

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { request, type Agent } from 'undici';
 import type { ResourceMeter } from './resources';
+import { fmt, percentile } from './report';
 import { cpuUsage, POSTGRES, REDIS, type CpuUsage } from './resources';
 
 /**
@@ -218,10 +219,6 @@ export async function runLargePayloadCell(o: LargePayloadOptions): Promise<Large
       const largest = async (q: string) =>
         Number((await db.query<{ n: number | null }>(q)).rows[0]?.n ?? 0);
       const sorted = [...latencies].sort((a, b) => a - b);
-      const pct = (p: number) =>
-        sorted.length
-          ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-          : NaN;
       return {
         bodyBytes,
         seconds,
@@ -231,8 +228,8 @@ export async function runLargePayloadCell(o: LargePayloadOptions): Promise<Large
         errors,
         ...counts,
         drainSeconds,
-        latencyP50: pct(50),
-        latencyP99: pct(99),
+        latencyP50: percentile(sorted, 50),
+        latencyP99: percentile(sorted, 99),
         samples,
         usage: cpuUsage(before, after, o.hz, o.cores),
         stored: { rows: stored.rows, mib: Number(stored.bytes ?? 0) / 1024 / 1024 },
@@ -249,8 +246,6 @@ export async function runLargePayloadCell(o: LargePayloadOptions): Promise<Large
   }
 }
 
-const n0 = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(0));
-
 /** Markdown: the cell, the RSS by phase, and the samples every `every` seconds. */
 export function largePayloadTables(r: LargePayloadResult, every = 5): string {
   const errors = Object.entries(r.errors)
@@ -264,14 +259,14 @@ export function largePayloadTables(r: LargePayloadResult, every = 5): string {
     .slice(1, -1)
     .map(() => ' --- ')
     .join('|')}|`;
-  const row = `| ${mib.toFixed(1)} | ${r.concurrency} | ${r.seconds.toFixed(0)} | ${r.sent} | ${r.acknowledged} | ${(r.acknowledged / r.seconds).toFixed(2)} | ${((r.acknowledged * mib) / r.seconds).toFixed(1)} | ${n0(r.latencyP50)} / ${n0(r.latencyP99)} | ${errors || 0} | ${r.succeeded} | ${r.failed} | ${r.unfinished} | ${r.drainSeconds.toFixed(1)} | ${r.acknowledged ? (r.usage.totalMs / r.acknowledged).toFixed(0) : '–'} | ${r.stored.rows}, ${r.stored.mib.toFixed(0)} | ${r.largestRow.outbox} / ${r.largestRow.steps} |`;
+  const row = `| ${mib.toFixed(1)} | ${r.concurrency} | ${r.seconds.toFixed(0)} | ${r.sent} | ${r.acknowledged} | ${(r.acknowledged / r.seconds).toFixed(2)} | ${((r.acknowledged * mib) / r.seconds).toFixed(1)} | ${fmt(r.latencyP50, 0)} / ${fmt(r.latencyP99, 0)} | ${errors || 0} | ${r.succeeded} | ${r.failed} | ${r.unfinished} | ${r.drainSeconds.toFixed(1)} | ${r.acknowledged ? (r.usage.totalMs / r.acknowledged).toFixed(0) : '–'} | ${r.stored.rows}, ${r.stored.mib.toFixed(0)} | ${r.largestRow.outbox} / ${r.largestRow.steps} |`;
   const phases = (['before', 'load', 'drain', 'after'] as const).map((p) => [
     p,
     phaseSummary(r.samples, p),
   ]) as [string, ReturnType<typeof phaseSummary>][];
   const phaseRows = phases.map(
     ([p, s]) =>
-      `| ${p} | ${s.n} | ${n0(s.flowgenie.mean)} / ${n0(s.flowgenie.max)} / ${n0(s.flowgenie.last)} | ${n0(s.postgres.mean)} / ${n0(s.postgres.max)} / ${n0(s.postgres.last)} | ${n0(s.redis.mean)} / ${n0(s.redis.max)} / ${n0(s.redis.last)} |`,
+      `| ${p} | ${s.n} | ${fmt(s.flowgenie.mean, 0)} / ${fmt(s.flowgenie.max, 0)} / ${fmt(s.flowgenie.last, 0)} | ${fmt(s.postgres.mean, 0)} / ${fmt(s.postgres.max, 0)} / ${fmt(s.postgres.last, 0)} | ${fmt(s.redis.mean, 0)} / ${fmt(s.redis.max, 0)} / ${fmt(s.redis.last, 0)} |`,
   );
   const base = phaseSummary(r.samples, 'before').flowgenie.last;
   const end = phaseSummary(r.samples, 'after').flowgenie.last;
@@ -294,7 +289,7 @@ export function largePayloadTables(r: LargePayloadResult, every = 5): string {
     '| --- | --- | --- | --- | --- |',
     ...phaseRows,
     '',
-    `FlowGenie RSS back to baseline after the run: **${back ? 'yes' : 'no'}** (${n0(base)} MiB before, ${n0(end)} MiB at the end; "back" = within 10 % or 32 MiB).`,
+    `FlowGenie RSS back to baseline after the run: **${back ? 'yes' : 'no'}** (${fmt(base, 0)} MiB before, ${fmt(end, 0)} MiB at the end; "back" = within 10 % or 32 MiB).`,
     '',
     `| s | phase | FlowGenie RSS MiB | postgres | redis |`,
     '| --- | --- | --- | --- | --- |',

@@ -6,6 +6,12 @@ import type { CpuUsage } from './resources';
 export const fmt = (n: number | undefined, digits = 1): string =>
   n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
 
+/** The nearest-rank `p`th percentile of ascending `sorted` (NaN when empty). */
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+    : NaN;
+
 export function markdownTable(head: string[], rows: string[][]): string {
   return [
     `| ${head.join(' | ')} |`,

@@ -4,6 +4,7 @@ import { createEvent } from '@flowgenie/messaging';
 import { LocalEventPublisher } from '@flowgenie/messaging/local';
 import { createRedis } from '@flowgenie/platform';
 import type { ResourceMeter } from './resources';
+import { fmt, percentile } from './report';
 import { cpuUsage, type CpuUsage } from './resources';
 
 /**
@@ -76,16 +77,13 @@ export function plannedTimeOfKey(key: string): Date | undefined {
   return Number.isNaN(t.getTime()) ? undefined : t;
 }
 
-const pick = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-
 export function summariseLateness(ms: number[]): LatenessSummary {
   const sorted = [...ms].sort((a, b) => a - b);
   if (!sorted.length) return { n: 0, p50: NaN, p99: NaN, max: NaN, over1s: 0 };
   return {
     n: sorted.length,
-    p50: pick(sorted, 50),
-    p99: pick(sorted, 99),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1],
     over1s: sorted.filter((x) => x > 1000).length,
   };
@@ -277,8 +275,6 @@ export async function runScheduleCell(o: ScheduleCellOptions): Promise<ScheduleC
   }
 }
 
-const f1 = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(0));
-
 /** Markdown: the cell's figures. */
 export function scheduleTable(r: ScheduleCellResult, processes: string[]): string {
   const head =
@@ -290,7 +286,7 @@ export function scheduleTable(r: ScheduleCellResult, processes: string[]): strin
     .join('|')}|`;
   const l = r.latenessMs;
   const e = r.executionLatenessMs;
-  const row = `| ${r.count} | ${r.spreadSeconds} | ${r.registered} | ${r.registrationSeconds.toFixed(1)} | ${r.fired} | ${r.duplicates} | ${f1(l.p50)} | ${f1(l.p99)} | ${f1(l.max)} | ${l.over1s} | ${r.executionsRecorded} | ${f1(e.p50)} / ${f1(e.p99)} |`;
+  const row = `| ${r.count} | ${r.spreadSeconds} | ${r.registered} | ${r.registrationSeconds.toFixed(1)} | ${r.fired} | ${r.duplicates} | ${fmt(l.p50, 0)} | ${fmt(l.p99, 0)} | ${fmt(l.max, 0)} | ${l.over1s} | ${r.executionsRecorded} | ${fmt(e.p50, 0)} / ${fmt(e.p99, 0)} |`;
   const cpuHead = `| ${[...processes, 'total', 'other CPU %', 'measured s'].join(' | ')} |`;
   const cpuSep = `|${[...processes, 'total', 'other', 's'].map(() => ' --- ').join('|')}|`;
   const cpuRow = `| ${[
