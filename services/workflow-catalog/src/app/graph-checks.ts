@@ -72,9 +72,15 @@ function unsetSecretMessage(
   return 'no secret is set: enter it again (secrets are write-only and left out of exports)';
 }
 
-/** @throws InvalidGraphError with every located problem when the graph is not runnable. */
-export function assertValidGraph(graph: WorkflowGraph): void {
-  const validation = checkGraph(graph);
+/**
+ * @throws InvalidGraphError with every located problem when the graph is not runnable (on
+ * `scheduleBackend`: see {@link checkGraph}).
+ */
+export function assertValidGraph(
+  graph: WorkflowGraph,
+  scheduleBackend: ScheduleBackend = 'local',
+): void {
+  const validation = checkGraph(graph, nodeTypes, scheduleBackend);
   if (!validation.ok) throw new InvalidGraphError(validation.errors);
 }
 

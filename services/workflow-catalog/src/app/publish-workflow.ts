@@ -3,7 +3,7 @@ import { nextVersion, type WorkflowVersion } from '../domain/workflow';
 import { assertConnectionsWork } from './connection-checks';
 import { announcedGraphKey, inlineGraphs } from '../ports/graph-claims';
 import type { CatalogDeps } from './deps';
-import { assertSchedulesRunnable, assertValidGraph } from './graph-checks';
+import { assertValidGraph } from './graph-checks';
 
 /**
  * Freezes the current draft as the next numbered version (immutable from then on) and announces
@@ -27,15 +27,13 @@ export function publishWorkflow({
   }): Promise<WorkflowVersion> => {
     const draft = await store.get(input.ownerId, input.workflowId);
     if (!draft) throw new WorkflowNotFoundError();
-    assertValidGraph(draft.graph);
-    assertSchedulesRunnable(draft.graph, scheduleBackend);
+    assertValidGraph(draft.graph, scheduleBackend);
     await assertConnectionsWork(connections, input.ownerId, draft.graph, 'publish');
     const checked = JSON.stringify(draft.graph);
     return store.transaction(async (tx) => {
       const workflow = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!workflow) throw new WorkflowNotFoundError();
-      assertValidGraph(workflow.graph);
-      assertSchedulesRunnable(workflow.graph, scheduleBackend);
+      assertValidGraph(workflow.graph, scheduleBackend);
       // Saved again since the check: check what is published now.
       if (JSON.stringify(workflow.graph) !== checked)
         await assertConnectionsWork(connections, input.ownerId, workflow.graph, 'publish');
