@@ -95,7 +95,7 @@ export class Schedules extends Construct {
     });
     // The group's name is a plain string when given: without this CloudFormation could create the
     // schedule before its group.
-    schedule.addDependency(this.group.node.defaultChild as CfnResource);
+    schedule.addResourceDependency(this.group.node.defaultChild as CfnResource);
     return schedule;
   }
 

@@ -69,6 +69,13 @@ const resourcesOf = (type: string): Resources =>
       Object.entries(t.findResources(type)).map(([id, r]) => [`${stack}/${id}`, r]),
     ),
   ) as Resources;
+/** The container of the execution stack's executor task (its only task definition). */
+const executorContainer = () => {
+  const [taskDef] = Object.values(
+    serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
+  ) as Resources[string][];
+  return (taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>)[0];
+};
 
 beforeAll(() => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgenie-cdk-'));
@@ -259,12 +266,7 @@ describe('the FlowGenie CDK app', () => {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       }),
     });
-    const [taskDef] = Object.values(
-      execution.findResources('AWS::ECS::TaskDefinition'),
-    ) as Resources[string][];
-    const container = (
-      taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>
-    )[0];
+    const container = executorContainer();
     const image = JSON.stringify(container.Image);
     expect(image).toContain(repoParam);
     expect(image).toContain(':abc1234');
@@ -433,12 +435,7 @@ describe('the FlowGenie CDK app', () => {
     const executor = s3Actions(serviceTemplate('execution'), /ExecutorTask/);
     expect(executor).toEqual(expect.arrayContaining(['s3:GetObject*']));
     expect(executor.filter((a) => /Put|Delete/.test(a))).toEqual([]);
-    const [taskDef] = Object.values(
-      serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
-    ) as Resources[string][];
-    const container = (
-      taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>
-    )[0];
+    const container = executorContainer();
     expect(container.Environment).toEqual(
       expect.arrayContaining([{ Name: 'PAYLOAD_STORE', Value: 's3' }]),
     );
@@ -582,12 +579,7 @@ describe('the FlowGenie CDK app', () => {
       urlImport('execution'),
     );
     expect(variablesOf(serviceTemplate('execution'))).not.toHaveProperty('CATALOG_INTERNAL_URL');
-    const [taskDef] = Object.values(
-      serviceTemplate('execution').findResources('AWS::ECS::TaskDefinition'),
-    ) as Resources[string][];
-    const container = (
-      taskDef.Properties?.ContainerDefinitions as Array<Record<string, unknown>>
-    )[0];
+    const container = executorContainer();
     const names = (container.Environment as Array<{ Name: string }>).map((e) => e.Name);
     expect(names).toEqual(
       expect.arrayContaining(['DATABASE_SECRET_ARN', 'DATABASE_SSLMODE', 'AUTH_INTERNAL_URL']),

@@ -436,11 +436,9 @@ describe('FlowGenie end to end on its AWS adapters (local SQS, fake EventBridge,
       );
     const fileToken = fs.readFileSync(e2e.stack.internalTokenFile, 'utf8').trim();
     expect((await internal(fileToken)).status).toBe(401);
-    const secretToken = `${aws.scheduleGroup.replace(/-triggers$/, '')}-internal-token-`.padEnd(
-      64,
-      'x',
-    );
-    expect((await internal(secretToken)).status).toBe(404);
+    const secretToken = aws.secretsManager.current(aws.secretArns.internalToken);
+    expect(secretToken).toBeDefined();
+    expect((await internal(secretToken!)).status).toBe(404);
     // Auth's signing key is sealed with the KMS key (kept in the database) and opened with it.
     const calls = aws.kms.calls;
     expect(new Set(calls.map((c) => c.keyArn))).toEqual(new Set([aws.env.SECRETS_KMS_KEY_ID]));

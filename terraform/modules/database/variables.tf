@@ -67,9 +67,14 @@ variable "multi_az" {
 }
 
 variable "backup_retention_days" {
-  description = "Days of automated backups (point-in-time recovery window)."
+  description = "Days of automated backups (the point-in-time recovery window, 1-35)."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.backup_retention_days >= 1 && var.backup_retention_days <= 35
+    error_message = "backup_retention_days must be between 1 and 35 (RDS's range; 0 would turn backups off)."
+  }
 }
 
 variable "deletion_protection" {

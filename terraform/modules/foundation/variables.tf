@@ -53,11 +53,6 @@ variable "db_backup_retention_days" {
   description = "Days of automated database backups (the point-in-time recovery window, 1-35)."
   type        = number
   default     = 7
-
-  validation {
-    condition     = var.db_backup_retention_days >= 1 && var.db_backup_retention_days <= 35
-    error_message = "db_backup_retention_days must be between 1 and 35 (RDS's range; 0 would turn backups off)."
-  }
 }
 
 variable "db_skip_final_snapshot" {

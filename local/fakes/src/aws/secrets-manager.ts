@@ -12,6 +12,8 @@ export interface FakeSecretsManager extends StartedFake {
   readonly reads: string[];
   /** A new current version of a secret (a rotation). */
   put(arn: string, value: string): void;
+  /** The current value of a secret, as GetSecretValue answers it. */
+  current(arn: string): string | undefined;
 }
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -64,5 +66,6 @@ export async function startFakeSecretsManager(
     put(arn, value) {
       secrets.set(arn, { value, version: randomUUID() });
     },
+    current: (arn) => secrets.get(arn)?.value,
   };
 }
