@@ -77,11 +77,13 @@ export class FireSchedule {
     const outcomes = await this.deps.firings.recordForTriggers(
       batch.map((t) => t.workflowId),
       (k, trigger) => {
-        if (trigger && this.graphTravelsByReference(trigger)) {
+        const firing = this.firingOf(trigger, batch[k], this.deps.newId());
+        // Only a tick that fires stores its graph: a skipped one (inactive, gone) writes nothing.
+        if (firing && trigger && this.graphTravelsByReference(trigger)) {
           large.push({ k, trigger });
           return undefined;
         }
-        return this.firingOf(trigger, batch[k], this.deps.newId());
+        return firing;
       },
     );
     for (const { k, trigger } of large)
