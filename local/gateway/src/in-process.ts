@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { sendError, type Logger } from '@flowgenie/platform';
-import { withoutCookies } from './cookies';
-import { GATEWAY_OWNED, refuseTooLarge } from './proxy';
+import { GATEWAY_OWNED, queryOf, refuseTooLarge, setEdgeHeaders } from './proxy';
 
 /** A service's HTTP app (an Express app is one), called in this process instead of over a socket. */
 export type InProcessHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -39,26 +38,9 @@ export function dispatchInProcess(
     return true;
   }
 
-  const headers = req.headers;
-  const clientHost = headers.host ?? '';
-  for (const name of Object.keys(headers))
-    if (name.startsWith('x-forwarded-') || name === 'forwarded') delete headers[name];
-  const cookie = withoutCookies(headers.cookie, opts.dropCookies ?? []);
-  if (cookie === undefined) delete headers.cookie;
-  else headers.cookie = cookie;
-  headers.host = opts.host;
-  headers['x-correlation-id'] = opts.correlationId;
-  // The gateway is the edge: what a client claims in X-Forwarded-* is replaced, never appended to.
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-proto'] = 'https';
-  if (clientHost) headers['x-forwarded-host'] = clientHost;
-  const port = clientHost.match(/:(\d+)$/)?.[1];
-  if (port) headers['x-forwarded-port'] = port;
-
-  const query = req.originalUrl.includes('?')
-    ? req.originalUrl.slice(req.originalUrl.indexOf('?'))
-    : '';
-  req.url = upstreamPath + query;
+  // The service reads the request as the proxy would have sent it.
+  setEdgeHeaders(req.headers, req, opts);
+  req.url = upstreamPath + queryOf(req);
 
   // Security headers are the gateway's (helmet ran already): the service's helmet does not replace them.
   const setHeader = res.setHeader.bind(res);

@@ -95,6 +95,39 @@ export function refuseTooLarge(req: Request, res: Response, limit: number): void
   req.resume();
 }
 
+/** The query string of the client's URL (with its `?`), or '' when it has none. */
+export function queryOf(req: Request): string {
+  const at = req.originalUrl.indexOf('?');
+  return at === -1 ? '' : req.originalUrl.slice(at);
+}
+
+/**
+ * Sets on `headers` (the client's, copied or in place) what an upstream gets from the gateway:
+ * its `host`, the correlation id, the auth-only cookies dropped, and X-Forwarded-* of its own.
+ * Shared by the proxy and the in-process dispatch so both send the same request.
+ */
+export function setEdgeHeaders(
+  headers: http.OutgoingHttpHeaders,
+  req: Request,
+  opts: { host: string; correlationId: string; dropCookies?: readonly string[] },
+): void {
+  // Read before `headers` (possibly `req.headers` itself) is changed.
+  const clientHost = req.headers.host ?? '';
+  const cookie = withoutCookies(req.headers.cookie, opts.dropCookies ?? []);
+  // The gateway is the edge: what a client claims in X-Forwarded-* is replaced, never appended to.
+  for (const name of Object.keys(headers))
+    if (name.startsWith('x-forwarded-') || name === 'forwarded') delete headers[name];
+  if (cookie === undefined) delete headers.cookie;
+  else headers.cookie = cookie;
+  headers.host = opts.host;
+  headers['x-correlation-id'] = opts.correlationId;
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  headers['x-forwarded-proto'] = 'https';
+  if (clientHost) headers['x-forwarded-host'] = clientHost;
+  const port = clientHost.match(/:(\d+)$/)?.[1];
+  if (port) headers['x-forwarded-port'] = port;
+}
+
 /**
  * Streams one request to an upstream and its answer back, without buffering either (server-sent
  * events flow through as they come). Counts the request body against `bodyLimit`: over it the
@@ -117,32 +150,11 @@ export function proxyRequest(
     return;
   }
 
-  const query = req.originalUrl.includes('?')
-    ? req.originalUrl.slice(req.originalUrl.indexOf('?'))
-    : '';
+  const query = queryOf(req);
   const headers: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (
-      value === undefined ||
-      HOP_BY_HOP.has(name) ||
-      name.startsWith('x-forwarded-') ||
-      name === 'forwarded'
-    )
-      continue;
-    headers[name] = value;
-  }
-  const cookie = withoutCookies(req.headers.cookie, opts.dropCookies ?? []);
-  if (cookie === undefined) delete headers.cookie;
-  else headers.cookie = cookie;
-  const clientHost = req.headers.host ?? '';
-  headers.host = target.url.host;
-  headers['x-correlation-id'] = opts.correlationId;
-  // The gateway is the edge: what a client claims in X-Forwarded-* is replaced, never appended to.
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-proto'] = 'https';
-  if (clientHost) headers['x-forwarded-host'] = clientHost;
-  const port = clientHost.match(/:(\d+)$/)?.[1];
-  if (port) headers['x-forwarded-port'] = port;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  setEdgeHeaders(headers, req, { ...opts, host: target.url.host });
 
   const client = target.url.protocol === 'https:' ? https : http;
   const upstream = client.request({

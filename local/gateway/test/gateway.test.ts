@@ -65,6 +65,27 @@ async function fakeService(certs: DevCerts, name: string, opts: { ready?: boolea
   };
 }
 
+/** The gateway's config in front of the fake services, with the suite's small body limits. */
+function gatewayConfig(
+  certs: DevCerts,
+  services: Record<string, { url: string }>,
+  env: { EXECUTOR_URL: string; WEB_DIST_DIR: string },
+) {
+  return loadGatewayConfig({
+    PORT: '0',
+    TLS_CERT_FILE: certs.cert,
+    TLS_KEY_FILE: certs.key,
+    UPSTREAM_CA_FILE: certs.caCert,
+    AUTH_URL: services.auth.url,
+    CATALOG_URL: services.catalog.url,
+    TRIGGER_URL: services.trigger.url,
+    EXECUTION_URL: services.execution.url,
+    BODY_LIMIT_BYTES: String(1024),
+    HOOK_BODY_LIMIT_BYTES: String(4096),
+    ...env,
+  });
+}
+
 describe('local gateway', () => {
   let certs: DevCerts;
   let services: Record<string, Awaited<ReturnType<typeof fakeService>>>;
@@ -104,18 +125,8 @@ describe('local gateway', () => {
         s.close(() => resolve(port));
       });
     });
-    const config = loadGatewayConfig({
-      PORT: '0',
-      TLS_CERT_FILE: certs.cert,
-      TLS_KEY_FILE: certs.key,
-      UPSTREAM_CA_FILE: certs.caCert,
-      AUTH_URL: services.auth.url,
-      CATALOG_URL: services.catalog.url,
-      TRIGGER_URL: services.trigger.url,
-      EXECUTION_URL: services.execution.url,
+    const config = gatewayConfig(certs, services, {
       EXECUTOR_URL: `https://127.0.0.1:${closedPort}`,
-      BODY_LIMIT_BYTES: String(1024),
-      HOOK_BODY_LIMIT_BYTES: String(4096),
       WEB_DIST_DIR: webDist,
     });
     gateway = createGateway(config, { logger: pino({ level: 'silent' }) });
@@ -430,18 +441,8 @@ describe('local gateway with the services in its process (one-process mode)', ()
       trigger: await fakeService(certs, 'trigger'),
       execution: await fakeService(certs, 'execution'),
     };
-    const config = loadGatewayConfig({
-      PORT: '0',
-      TLS_CERT_FILE: certs.cert,
-      TLS_KEY_FILE: certs.key,
-      UPSTREAM_CA_FILE: certs.caCert,
-      AUTH_URL: services.auth.url,
-      CATALOG_URL: services.catalog.url,
-      TRIGGER_URL: services.trigger.url,
-      EXECUTION_URL: services.execution.url,
+    const config = gatewayConfig(certs, services, {
       EXECUTOR_URL: '',
-      BODY_LIMIT_BYTES: String(1024),
-      HOOK_BODY_LIMIT_BYTES: String(4096),
       WEB_DIST_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fg-gw-web-')),
     });
     gateway = createGateway(config, {

@@ -177,15 +177,16 @@ async function wire(
     },
     payloads: payloads.claims,
   });
-  const runWorkflow = new RunWorkflow({
-    specs: specSource,
+  // What every use case that records firings is built with.
+  const firingDeps = {
     firings,
     metrics: triggerMetrics,
     logger,
     newId,
     now,
     payloads: payloads.claims,
-  });
+  };
+  const runWorkflow = new RunWorkflow({ specs: specSource, ...firingDeps });
   const testWebhooks = new TestWebhooks({
     specs: specSource,
     listeners: new RedisTestListenerStore({ redis, prefix }),
@@ -196,14 +197,7 @@ async function wire(
     publicBaseUrl: config.PUBLIC_BASE_URL,
     listenSeconds: config.TEST_WEBHOOK_LISTEN_SECONDS,
   });
-  const fireSchedule = new FireSchedule({
-    firings,
-    metrics: triggerMetrics,
-    logger,
-    newId,
-    now,
-    payloads: payloads.claims,
-  });
+  const fireSchedule = new FireSchedule(firingDeps);
 
   return {
     routes: [

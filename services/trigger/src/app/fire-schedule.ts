@@ -12,6 +12,8 @@ import { scheduleSettings, triggerOf } from './trigger-settings';
 export const FIRINGS_PER_TRANSACTION = 500;
 /** Batches recorded at once: Postgres works on one while Node prepares the next. */
 const TRANSACTIONS_AT_ONCE = 2;
+/** Workflow versions whose graph size is remembered at once (a cache, emptied past this). */
+const GRAPH_SIZES_KEPT = 100_000;
 
 export type ScheduleOutcome = 'fired' | 'duplicate' | 'skipped';
 
@@ -77,11 +79,13 @@ export class FireSchedule {
     const outcomes = await this.deps.firings.recordForTriggers(
       batch.map((t) => t.workflowId),
       (k, trigger) => {
-        if (trigger && this.graphTravelsByReference(trigger)) {
+        const firing = this.firingOf(trigger, batch[k], this.deps.newId());
+        // Only a tick that fires stores its graph: a skipped one (inactive, gone) writes nothing.
+        if (firing && trigger && this.graphTravelsByReference(trigger)) {
           large.push({ k, trigger });
           return undefined;
         }
-        return this.firingOf(trigger, batch[k], this.deps.newId());
+        return firing;
       },
     );
     for (const { k, trigger } of large)
@@ -141,6 +145,8 @@ export class FireSchedule {
     const key = `${trigger.workflowId}@${trigger.version}`;
     let large = this.largeGraphs.get(key);
     if (large === undefined) {
+      // Bounded: every version ever fired would stay otherwise; past the limit it starts afresh.
+      if (this.largeGraphs.size >= GRAPH_SIZES_KEPT) this.largeGraphs.clear();
       large = Buffer.byteLength(JSON.stringify(trigger.graph)) > max;
       this.largeGraphs.set(key, large);
     }

@@ -245,13 +245,15 @@ export class ReceiveWebhook {
       if (this.deps.firings.recordIfUnchanged && first.revision !== undefined) {
         if (firstSettings.responseMode === 'respond_node')
           pending = this.deps.waiter.register(executionId);
-        outcome = await this.deps.firings.recordIfUnchanged(first, firingOf(first, firstNodeId));
-        if (!outcome && cached) {
+        const fast = await this.deps.firings.recordIfUnchanged(first, firingOf(first, firstNodeId));
+        if (fast === undefined && cached) {
           // A cached read that no longer matches the row decides nothing: the caller reads again.
           pending?.cancel();
           await unused();
           return undefined;
         }
+        // A repeated key on the row as read: the transaction below answers its first execution.
+        if (fast !== 'seen') outcome = fast;
       }
       outcome ??= await this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
         // The row may have changed since the first read (a new version, a deactivation): decide on this one.

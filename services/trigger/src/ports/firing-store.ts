@@ -44,11 +44,12 @@ export interface FiringStore {
   /**
    * The webhook's fast path: records the firing and its event in one statement, provided the
    * trigger row is still exactly `trigger` (as read, with its `revision`), locked for share as in
-   * `recordForTrigger`. Resolves undefined when it wrote nothing (row changed, gone, or the key was
-   * seen): the caller then goes the `recordForTrigger` way. Stores without it always take that way.
+   * `recordForTrigger`. When it wrote nothing it resolves `'seen'` (the row is unchanged but the
+   * key was seen) or undefined (the row changed or is gone): the caller then goes the
+   * `recordForTrigger` way. Stores without it always take that way.
    */
   recordIfUnchanged?(
     trigger: Trigger,
     firing: Firing,
-  ): Promise<{ executionId: string; duplicate: false } | undefined>;
+  ): Promise<{ executionId: string; duplicate: false } | 'seen' | undefined>;
 }

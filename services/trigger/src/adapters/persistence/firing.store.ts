@@ -61,16 +61,16 @@ export class KyselyFiringStore implements FiringStore {
   /**
    * One statement (its own transaction): locks the trigger row for share only if it is still the
    * version read (`xmin`), inserts the firing and its outbox row, and NOTIFYs the relay at commit.
-   * A changed or missing row, or a repeated key, writes nothing and resolves undefined: the caller
+   * A changed or missing row (undefined) or a repeated key (`'seen'`) writes nothing: the caller
    * takes the transaction of `recordForTrigger`, which decides those cases.
    */
   async recordIfUnchanged(
     trigger: Trigger,
     firing: Firing,
-  ): Promise<{ executionId: string; duplicate: false } | undefined> {
+  ): Promise<{ executionId: string; duplicate: false } | 'seen' | undefined> {
     if (trigger.revision === undefined) return undefined;
     const event = createEvent('workflow.triggered', firing, { source: 'trigger' });
-    const { rows } = await sql<{ fired: number }>`
+    const { rows } = await sql<{ fired: number; locked: number }>`
       with t as (
         select workflow_id from triggers
         where hook_id = ${trigger.hookId} and workflow_id = ${trigger.workflowId}
@@ -86,10 +86,10 @@ export class KyselyFiringStore implements FiringStore {
         select ${event.id}::uuid, ${event.type}, ${JSON.stringify(event)}::jsonb from f
         returning id
       )
-      select (select count(*) from (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') from o) n)::int as fired`.execute(
-      this.db,
-    );
-    return rows[0]?.fired === 1 ? { executionId: firing.executionId, duplicate: false } : undefined;
+      select (select count(*) from (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') from o) n)::int as fired,
+        (select count(*) from t)::int as locked`.execute(this.db);
+    if (rows[0]?.fired === 1) return { executionId: firing.executionId, duplicate: false };
+    return rows[0]?.locked === 1 ? 'seen' : undefined;
   }
 }
 
