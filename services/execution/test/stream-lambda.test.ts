@@ -11,7 +11,13 @@ import {
 } from '@flowgenie/testing';
 import type { FunctionUrlEvent } from '../src/adapters/http/stream-lambda';
 import { createStreamEntry, streamify, type StreamingRuntime } from '../src/lambda-stream';
-import { readStream, startExecutionService, type Json, type TestExecution } from './support';
+import {
+  readStream,
+  slowGraph,
+  startExecutionService,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(30_000);
 
@@ -128,24 +134,6 @@ async function readFrames(url: string, token?: string) {
   }
   return { res, frames, body: undefined as Json };
 }
-
-/** manual → delay(ms) → transform. */
-const slowGraph = (ms: number) => ({
-  nodes: [
-    { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-    { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
-    {
-      id: 'after',
-      type: 'transform',
-      position: { x: 0, y: 0 },
-      config: { expression: '{{ "done" }}' },
-    },
-  ],
-  edges: [
-    { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
-    { id: 'b', source: 'pause', sourceHandle: 'main', target: 'after' },
-  ],
-});
 
 describe('the execution stream on Lambda response streaming', () => {
   let svc: TestExecution;

@@ -389,6 +389,26 @@ export function httpGraph(
   };
 }
 
+/** manual → delay(ms) → transform: a run that stays unfinished long enough to act on it. */
+export function slowGraph(ms = 60_000): WorkflowGraph {
+  return {
+    nodes: [
+      { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
+      { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
+      {
+        id: 'after',
+        type: 'transform',
+        position: { x: 0, y: 0 },
+        config: { expression: '{{ "done" }}' },
+      },
+    ],
+    edges: [
+      { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
+      { id: 'b', source: 'pause', sourceHandle: 'main', target: 'after' },
+    ],
+  };
+}
+
 /** Collects the `execution` events of an SSE stream until it ends. */
 export async function readStream(
   url: string,
