@@ -409,6 +409,41 @@ export function slowGraph(ms = 60_000): WorkflowGraph {
   };
 }
 
+/**
+ * Triggers `input` (a workflow id and idempotency key) and waits for its run, then redelivers
+ * that event and sends another with the same key: expects both consumed with the first execution
+ * the workflow's only one. Returns the first trigger and its finished execution.
+ */
+export async function expectOneExecutionPerKey(
+  svc: TestExecution,
+  user: { userId: string; token: string },
+  input: TriggerInput & { workflowId: string; idempotencyKey: string },
+): Promise<{ first: { executionId: string; eventId: string }; done: Json }> {
+  const first = await svc.trigger(input);
+  const done = await svc.waitForExecution(first.executionId, user.token);
+  await svc.trigger({ ...input, eventId: first.eventId, executionId: first.executionId });
+  const other = await svc.trigger(input);
+  // Both were consumed (the inbox holds the second event) without a second execution.
+  await waitFor(
+    async () =>
+      (
+        await svc.db
+          .selectFrom('inbox')
+          .select('event_id')
+          .where('event_id', '=', other.eventId)
+          .execute()
+      ).length === 1,
+  );
+  const list = await svc.call('GET', `/executions?workflowId=${input.workflowId}`, {
+    token: user.token,
+  });
+  expect(list.body.items.map((e: Json) => e.id)).toEqual([first.executionId]);
+  expect(
+    (await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status,
+  ).toBe(404);
+  return { first, done };
+}
+
 /** Collects the `execution` events of an SSE stream until it ends. */
 export async function readStream(
   url: string,
