@@ -7,14 +7,13 @@ import {
   slowGraph,
   startExecutionService,
   startTestServer,
+  stepOf,
   type Json,
   type TestExecution,
 } from './support';
 
 jest.setTimeout(30_000);
 
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 const NO_RETRY = { attempts: 1, backoff: { type: 'fixed', delayMs: 10 } };
 
 describe('the executions API', () => {

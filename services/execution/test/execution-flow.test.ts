@@ -9,6 +9,7 @@ import {
   readStream,
   startExecutionService,
   startTestServer,
+  stepOf,
   type Json,
   type TestExecution,
 } from './support';
@@ -16,8 +17,6 @@ import {
 jest.setTimeout(30_000);
 
 const FAST_RETRY = { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } };
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 describe('running a triggered workflow', () => {
   let svc: TestExecution;

@@ -389,6 +389,10 @@ export function httpGraph(
   };
 }
 
+/** The step of `nodeId` in an execution as the API returns it. */
+export const stepOf = (execution: Json, nodeId: string) =>
+  execution.steps.find((s: Json) => s.nodeId === nodeId);
+
 /** manual → delay(ms) → transform: a run that stays unfinished long enough to act on it. */
 export function slowGraph(ms = 60_000): WorkflowGraph {
   return {
