@@ -14,6 +14,7 @@ import { createStreamEntry, streamify, type StreamingRuntime } from '../src/lamb
 import {
   readStream,
   slowGraph,
+  sseBlocks,
   startExecutionService,
   type Json,
   type TestExecution,
@@ -112,24 +113,16 @@ async function readFrames(url: string, token?: string) {
   const frames: { event: string; data: string; retry?: string; at: number }[] = [];
   if (!res.headers.get('content-type')?.startsWith('text/event-stream'))
     return { res, frames, body: await res.json() };
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const lines = buffer.slice(0, cut).split('\n');
-      buffer = buffer.slice(cut + 2);
-      const field = (name: string) =>
-        lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-      if (field('event')) {
-        frames.push({
-          event: field('event')!,
-          data: field('data') ?? '',
-          retry: field('retry'),
-          at: Date.now() - started,
-        });
-      }
+  for await (const lines of sseBlocks(res.body)) {
+    const field = (name: string) =>
+      lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+    if (field('event')) {
+      frames.push({
+        event: field('event')!,
+        data: field('data') ?? '',
+        retry: field('retry'),
+        at: Date.now() - started,
+      });
     }
   }
   return { res, frames, body: undefined as Json };

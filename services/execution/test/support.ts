@@ -458,25 +458,31 @@ export async function readStream(
   });
   const events: Json[] = [];
   if (res.status !== 200 || !res.body) return { status: res.status, events };
+  for await (const lines of sseBlocks(res.body)) {
+    if (lines.includes('event: execution')) {
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
+      events.push(JSON.parse(data));
+    }
+  }
+  return { status: res.status, events };
+}
+
+/** The lines of each SSE frame (blank-line separated) of a response body, as they arrive. */
+export async function* sseBlocks(body: unknown): AsyncGenerator<string[]> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let cut: number;
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const lines = block.split('\n');
-      if (lines.includes('event: execution')) {
-        const data = lines
-          .filter((l) => l.startsWith('data: '))
-          .map((l) => l.slice(6))
-          .join('\n');
-        events.push(JSON.parse(data));
-      }
+      yield block.split('\n');
     }
   }
-  return { status: res.status, events };
 }
 
 /**
