@@ -4,35 +4,17 @@ import { waitFor } from '@flowgenie/testing';
 import {
   httpGraph,
   readStream,
+  slowGraph,
   startExecutionService,
   startTestServer,
+  stepOf,
   type Json,
   type TestExecution,
 } from './support';
 
 jest.setTimeout(30_000);
 
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 const NO_RETRY = { attempts: 1, backoff: { type: 'fixed', delayMs: 10 } };
-
-/** manual → delay(ms) → transform: a run that stays unfinished long enough to act on it. */
-const slowGraph = (ms = 60_000) => ({
-  nodes: [
-    { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-    { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
-    {
-      id: 'after',
-      type: 'transform',
-      position: { x: 0, y: 0 },
-      config: { expression: '{{ "done" }}' },
-    },
-  ],
-  edges: [
-    { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
-    { id: 'b', source: 'pause', sourceHandle: 'main', target: 'after' },
-  ],
-});
 
 describe('the executions API', () => {
   let svc: TestExecution;

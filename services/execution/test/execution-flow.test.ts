@@ -4,10 +4,12 @@ import pino from 'pino';
 import { currentCorrelationId } from '@flowgenie/platform';
 import { waitFor } from '@flowgenie/testing';
 import {
+  expectOneExecutionPerKey,
   httpGraph,
   readStream,
   startExecutionService,
   startTestServer,
+  stepOf,
   type Json,
   type TestExecution,
 } from './support';
@@ -15,8 +17,6 @@ import {
 jest.setTimeout(30_000);
 
 const FAST_RETRY = { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } };
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 describe('running a triggered workflow', () => {
   let svc: TestExecution;
@@ -487,50 +487,13 @@ describe('running a triggered workflow', () => {
     const workflowId = randomUUID();
     const graph = fullGraph();
     const payload = { body: { userId: 42 } };
-    const first = await svc.trigger({
+    const { first } = await expectOneExecutionPerKey(svc, user, {
       ownerId: user.userId,
       graph,
       payload,
       workflowId,
       idempotencyKey: 'key-1',
     });
-    await svc.waitForExecution(first.executionId, user.token);
-    // Redelivery of the same event, and a second event carrying the same idempotency key.
-    await svc.trigger({
-      ownerId: user.userId,
-      graph,
-      payload,
-      workflowId,
-      idempotencyKey: 'key-1',
-      eventId: first.eventId,
-      executionId: first.executionId,
-    });
-    const other = await svc.trigger({
-      ownerId: user.userId,
-      graph,
-      payload,
-      workflowId,
-      idempotencyKey: 'key-1',
-    });
-    // Both were consumed (the inbox holds the second event) without a second execution.
-    await waitFor(
-      async () =>
-        (
-          await svc.db
-            .selectFrom('inbox')
-            .select('event_id')
-            .where('event_id', '=', other.eventId)
-            .execute()
-        ).length === 1,
-    );
-
-    const list = await svc.call('GET', `/executions?workflowId=${workflowId}`, {
-      token: user.token,
-    });
-    expect(list.body.items.map((e: Json) => e.id)).toEqual([first.executionId]);
-    expect(
-      (await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status,
-    ).toBe(404);
     const started = (await svc.outboxOf(first.executionId)).filter(
       (e) => e.type === 'execution.started',
     );

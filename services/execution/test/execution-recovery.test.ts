@@ -6,14 +6,13 @@ import {
   spawnExecutor,
   startExecutionService,
   startTestServer,
+  stepOf,
   type Json,
   type TestExecution,
 } from './support';
 
 jest.setTimeout(60_000);
 
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 const RETRY = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 }, timeoutMs: 30_000 };
 
 describe('recovering from lost workers and lost jobs', () => {

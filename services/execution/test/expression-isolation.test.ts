@@ -2,15 +2,13 @@ import type { WorkflowGraph } from '@flowgenie/contracts';
 import {
   startExecutionService,
   startTestServer,
+  stepOf,
   watchHealth,
   type Json,
   type TestExecution,
 } from './support';
 
 jest.setTimeout(60_000);
-
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 /** webhook → transform(expression) */
 const transformGraph = (expression: string): WorkflowGraph => ({

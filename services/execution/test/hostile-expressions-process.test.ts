@@ -5,8 +5,8 @@ import { waitFor } from '@flowgenie/testing';
 import {
   spawnExecutor,
   startExecutionService,
+  stepOf,
   watchHealth,
-  type Json,
   type TestExecution,
 } from './support';
 
@@ -15,8 +15,6 @@ jest.setTimeout(120_000);
 const LIMIT_MS = 1000;
 /** Retries allowed, to show that an expression stopped at its limit is never retried. */
 const RETRY = { attempts: 3, backoff: { type: 'fixed' as const, delayMs: 20 } };
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 /** webhook → one step `run` of the given type and config. */
 function graphOf(type: string, config: Record<string, unknown>): WorkflowGraph {

@@ -4,13 +4,11 @@ import { GOOGLE_CONNECTION_SCOPES } from '@flowgenie/integrations';
 import { startFakeGoogle, type FakeGoogle } from '@flowgenie/local-fakes';
 import { waitFor } from '@flowgenie/testing';
 import { ALICE, SERVICE_TOKEN, startAuthInternal, startInterposer } from './connections-support';
-import { spawnExecutor, startExecutionService, type Json, type TestExecution } from './support';
+import { spawnExecutor, startExecutionService, stepOf, type TestExecution } from './support';
 
 jest.setTimeout(90_000);
 
 const BOB = 'bob@example.com';
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 interface Rig {
   google: FakeGoogle;

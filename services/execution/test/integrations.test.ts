@@ -11,7 +11,7 @@ import {
 import { GOOGLE_CONNECTION_SCOPES, SLACK_BOT_SCOPES } from '@flowgenie/integrations';
 import { RedisRateGate } from '../src/adapters/connections/redis-rate-gate';
 import { ALICE, SERVICE_TOKEN, startAuthInternal } from './connections-support';
-import { startExecutionService, type Json, type TestExecution } from './support';
+import { startExecutionService, stepOf, type TestExecution } from './support';
 
 const BOB = 'bob@example.com';
 
@@ -109,9 +109,6 @@ function mailThenSlack(opts: { gmail?: string; slack?: string } = {}): WorkflowG
     ],
   };
 }
-
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 describe('integration steps in the executor', () => {
   it('runs "email Bob, then post the link to Slack" with the owner’s connections; no token is stored or logged', async () => {

@@ -11,7 +11,14 @@ import {
 } from '@flowgenie/testing';
 import type { FunctionUrlEvent } from '../src/adapters/http/stream-lambda';
 import { createStreamEntry, streamify, type StreamingRuntime } from '../src/lambda-stream';
-import { readStream, startExecutionService, type Json, type TestExecution } from './support';
+import {
+  readStream,
+  slowGraph,
+  sseBlocks,
+  startExecutionService,
+  type Json,
+  type TestExecution,
+} from './support';
 
 jest.setTimeout(30_000);
 
@@ -106,46 +113,20 @@ async function readFrames(url: string, token?: string) {
   const frames: { event: string; data: string; retry?: string; at: number }[] = [];
   if (!res.headers.get('content-type')?.startsWith('text/event-stream'))
     return { res, frames, body: await res.json() };
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const lines = buffer.slice(0, cut).split('\n');
-      buffer = buffer.slice(cut + 2);
-      const field = (name: string) =>
-        lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-      if (field('event')) {
-        frames.push({
-          event: field('event')!,
-          data: field('data') ?? '',
-          retry: field('retry'),
-          at: Date.now() - started,
-        });
-      }
+  for await (const lines of sseBlocks(res.body)) {
+    const field = (name: string) =>
+      lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+    if (field('event')) {
+      frames.push({
+        event: field('event')!,
+        data: field('data') ?? '',
+        retry: field('retry'),
+        at: Date.now() - started,
+      });
     }
   }
   return { res, frames, body: undefined as Json };
 }
-
-/** manual → delay(ms) → transform. */
-const slowGraph = (ms: number) => ({
-  nodes: [
-    { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
-    { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
-    {
-      id: 'after',
-      type: 'transform',
-      position: { x: 0, y: 0 },
-      config: { expression: '{{ "done" }}' },
-    },
-  ],
-  edges: [
-    { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
-    { id: 'b', source: 'pause', sourceHandle: 'main', target: 'after' },
-  ],
-});
 
 describe('the execution stream on Lambda response streaming', () => {
   let svc: TestExecution;

@@ -389,6 +389,65 @@ export function httpGraph(
   };
 }
 
+/** The step of `nodeId` in an execution as the API returns it. */
+export const stepOf = (execution: Json, nodeId: string) =>
+  execution.steps.find((s: Json) => s.nodeId === nodeId);
+
+/** manual → delay(ms) → transform: a run that stays unfinished long enough to act on it. */
+export function slowGraph(ms = 60_000): WorkflowGraph {
+  return {
+    nodes: [
+      { id: 'start', type: 'manual', position: { x: 0, y: 0 }, config: {} },
+      { id: 'pause', type: 'delay', position: { x: 0, y: 0 }, config: { ms } },
+      {
+        id: 'after',
+        type: 'transform',
+        position: { x: 0, y: 0 },
+        config: { expression: '{{ "done" }}' },
+      },
+    ],
+    edges: [
+      { id: 'a', source: 'start', sourceHandle: 'main', target: 'pause' },
+      { id: 'b', source: 'pause', sourceHandle: 'main', target: 'after' },
+    ],
+  };
+}
+
+/**
+ * Triggers `input` (a workflow id and idempotency key) and waits for its run, then redelivers
+ * that event and sends another with the same key: expects both consumed with the first execution
+ * the workflow's only one. Returns the first trigger and its finished execution.
+ */
+export async function expectOneExecutionPerKey(
+  svc: TestExecution,
+  user: { userId: string; token: string },
+  input: TriggerInput & { workflowId: string; idempotencyKey: string },
+): Promise<{ first: { executionId: string; eventId: string }; done: Json }> {
+  const first = await svc.trigger(input);
+  const done = await svc.waitForExecution(first.executionId, user.token);
+  await svc.trigger({ ...input, eventId: first.eventId, executionId: first.executionId });
+  const other = await svc.trigger(input);
+  // Both were consumed (the inbox holds the second event) without a second execution.
+  await waitFor(
+    async () =>
+      (
+        await svc.db
+          .selectFrom('inbox')
+          .select('event_id')
+          .where('event_id', '=', other.eventId)
+          .execute()
+      ).length === 1,
+  );
+  const list = await svc.call('GET', `/executions?workflowId=${input.workflowId}`, {
+    token: user.token,
+  });
+  expect(list.body.items.map((e: Json) => e.id)).toEqual([first.executionId]);
+  expect(
+    (await svc.call('GET', `/executions/${other.executionId}`, { token: user.token })).status,
+  ).toBe(404);
+  return { first, done };
+}
+
 /** Collects the `execution` events of an SSE stream until it ends. */
 export async function readStream(
   url: string,
@@ -399,25 +458,31 @@ export async function readStream(
   });
   const events: Json[] = [];
   if (res.status !== 200 || !res.body) return { status: res.status, events };
+  for await (const lines of sseBlocks(res.body)) {
+    if (lines.includes('event: execution')) {
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
+      events.push(JSON.parse(data));
+    }
+  }
+  return { status: res.status, events };
+}
+
+/** The lines of each SSE frame (blank-line separated) of a response body, as they arrive. */
+export async function* sseBlocks(body: unknown): AsyncGenerator<string[]> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let cut: number;
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const lines = block.split('\n');
-      if (lines.includes('event: execution')) {
-        const data = lines
-          .filter((l) => l.startsWith('data: '))
-          .map((l) => l.slice(6))
-          .join('\n');
-        events.push(JSON.parse(data));
-      }
+      yield block.split('\n');
     }
   }
-  return { status: res.status, events };
 }
 
 /**

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowGraph } from '@flowgenie/contracts';
-import { startExecutionService, type Json, type TestExecution } from './support';
+import { startExecutionService, stepOf, type Json, type TestExecution } from './support';
 
 jest.setTimeout(30_000);
-
-const stepOf = (execution: Json, nodeId: string) =>
-  execution.steps.find((s: Json) => s.nodeId === nodeId);
 
 /** manual → double (transform) → check (if) → big (true) / small (false). */
 function graph(pins: Record<string, unknown> = {}): WorkflowGraph {

@@ -32,6 +32,16 @@ class RecordingPublisher implements EventPublisher {
 describe('transactional outbox and inbox', () => {
   let testDb: TestDatabase;
   let db: Kysely<MessagingTables>;
+  /** A relay of schema `svc` to `publisher`, polling every `pollMs`. */
+  const relayTo = (publisher: RecordingPublisher, pollMs: number, databaseUrl = testDb.url) =>
+    new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl,
+      publisher,
+      logger,
+      pollMs,
+    });
   beforeAll(async () => {
     testDb = await createTestDatabase('outbox');
     db = createDb<MessagingTables>({ url: testDb.url, schema: 'svc' });
@@ -54,14 +64,7 @@ describe('transactional outbox and inbox', () => {
     // arrive quickly through NOTIFY or the catch-up after reconnecting.
     const proxy = await startTcpProxy({ port: Number(new URL(testDb.url).port) });
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({
-      db: db as Kysely<unknown>,
-      schema: 'svc',
-      databaseUrl: proxy.urlThrough(testDb.url),
-      publisher,
-      logger,
-      pollMs: 60_000,
-    });
+    const relay = relayTo(publisher, 60_000, proxy.urlThrough(testDb.url));
     const ids = () => publisher.published.map((e) => e.id);
     try {
       await relay.start();
@@ -99,14 +102,7 @@ describe('transactional outbox and inbox', () => {
 
   it('publishes an event only when the transaction that wrote it commits', async () => {
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({
-      db: db as Kysely<unknown>,
-      schema: 'svc',
-      databaseUrl: testDb.url,
-      publisher,
-      logger,
-      pollMs: 50,
-    });
+    const relay = relayTo(publisher, 50);
     await relay.start();
     const committed = deleted();
     const rolledBack = deleted();
@@ -127,14 +123,8 @@ describe('transactional outbox and inbox', () => {
     // Prepare: a table with a unique key, so a second insert of the same key writes nothing.
     await sql`create table if not exists svc.things (key text primary key)`.execute(db);
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({
-      db: db as Kysely<unknown>,
-      schema: 'svc',
-      databaseUrl: testDb.url,
-      publisher,
-      logger,
-      pollMs: 60_000, // only the NOTIFY of the change can wake it
-    });
+    // Only the NOTIFY of the change can wake it.
+    const relay = relayTo(publisher, 60_000);
     await relay.start();
     const first = deleted();
     const repeat = deleted();
@@ -165,14 +155,8 @@ describe('transactional outbox and inbox', () => {
     // Prepare: one key of three written before
     await sql`create table if not exists svc.batch_things (key text primary key)`.execute(db);
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({
-      db: db as Kysely<unknown>,
-      schema: 'svc',
-      databaseUrl: testDb.url,
-      publisher,
-      logger,
-      pollMs: 60_000, // only the NOTIFY of the batch can wake it
-    });
+    // Only the NOTIFY of the batch can wake it.
+    const relay = relayTo(publisher, 60_000);
     await relay.start();
     const events = [deleted(), deleted(), deleted()];
     const keys = events.map((e) => (e.data as { workflowId: string }).workflowId);
@@ -199,14 +183,7 @@ describe('transactional outbox and inbox', () => {
   it('keeps events in the outbox while the bus fails, and publishes them in order once it is back', async () => {
     const publisher = new RecordingPublisher();
     publisher.failNext = 2;
-    const relay = new OutboxRelay({
-      db: db as Kysely<unknown>,
-      schema: 'svc',
-      databaseUrl: testDb.url,
-      publisher,
-      logger,
-      pollMs: 50,
-    });
+    const relay = relayTo(publisher, 50);
     const events = [deleted(), deleted(), deleted()];
     await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', events));
     await relay.start();

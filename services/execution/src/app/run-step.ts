@@ -325,8 +325,13 @@ export class RunStep {
           return now !== undefined && (now.status === 'pending' || this.owns(job, now));
         });
       const merge = (fresh: Step[]) => fresh.map((s) => segment.written.get(s.nodeId) ?? s);
-      let effects = noEffects();
-      effects.jobs.push(...segment.jobs);
+      // The segment's jobs, and what advancing adds (planned again if the one statement missed).
+      const segmentEffects = () => {
+        const planned = noEffects();
+        planned.jobs.push(...segment.jobs);
+        return planned;
+      };
+      let effects = segmentEffects();
       let recorded: Execution | undefined;
       let stamped: string | undefined;
       if (since !== undefined && fits(read)) {
@@ -339,10 +344,7 @@ export class RunStep {
         });
         stamped = await this.deps.store.recordIfUnchanged(execution.id, since, writes);
         if (stamped !== undefined) recorded = execution;
-        else {
-          effects = noEffects();
-          effects.jobs.push(...segment.jobs);
-        }
+        else effects = segmentEffects();
       }
       recorded ??= await this.deps.store.transaction(async (tx) => {
         const locked = await tx.lockExecution(execution.id, since);

@@ -107,30 +107,29 @@ export class StartExecution {
       if (problem) {
         // Nothing can run: the execution fails at once (its pending steps are skipped; the step
         // asked for by "run this step" fails with the reason).
-        await tx.insertSteps(steps);
+        // Inserted as they end (not inserted, read back and updated).
         const target = layout?.problem?.nodeId;
-        const skipped = (await tx.steps(execution.id))
-          .filter((s) => s.status === 'pending' && s.nodeId !== target)
-          .map((s) => s.nodeId);
-        await tx.updateSteps(execution.id, skipped, { status: 'skipped', finishedAt: now });
-        if (target)
-          await tx.updateSteps(execution.id, [target], {
-            status: 'failed',
-            error: { message: problem, code: 'missing_input_data' },
-            finishedAt: now,
-          });
-        await tx.updateExecution(execution.id, {
-          status: 'failed',
-          error: { message: problem, ...(target ? { nodeId: target } : {}) },
-          finishedAt: now,
-        });
+        await tx.insertSteps(
+          steps.map((s): Step => {
+            if (s.nodeId === target)
+              return {
+                ...s,
+                status: 'failed',
+                error: { message: problem, code: 'missing_input_data' },
+                finishedAt: now,
+              };
+            return s.status === 'pending' ? { ...s, status: 'skipped', finishedAt: now } : s;
+          }),
+        );
+        const error = { message: problem, ...(target ? { nodeId: target } : {}) };
+        await tx.updateExecution(execution.id, { status: 'failed', error, finishedAt: now });
         await tx.emit('execution.failed', {
           executionId: execution.id,
           workflowId: execution.workflowId,
           ownerId: execution.ownerId,
           finishedAt: now.toISOString(),
           durationMs: 0,
-          error: { message: problem, ...(target ? { nodeId: target } : {}) },
+          error,
         });
         const effects = noEffects();
         effects.messages.push({

@@ -36,31 +36,27 @@ const oneGraph = {
   params: { message: 'exactly one of graph and graphRef is required', path: ['graph'] },
 };
 
+/** A published version of a workflow, with its graph inline or by reference. */
+const publishedVersion = z.object({
+  workflowId: uuid,
+  ownerId: uuid,
+  version: z.number().int().positive(),
+  name: z.string(),
+  ...publishedGraph,
+});
+
 export const WorkflowPublished = defineEvent({
   type: 'workflow.published',
   version: 1,
-  data: z
-    .object({
-      workflowId: uuid,
-      ownerId: uuid,
-      version: z.number().int().positive(),
-      name: z.string(),
-      ...publishedGraph,
-    })
-    .refine(oneGraph.check, oneGraph.params),
+  data: publishedVersion.refine(oneGraph.check, oneGraph.params),
 });
 export const WorkflowActivated = defineEvent({
   type: 'workflow.activated',
   version: 1,
-  data: z
-    .object({
-      workflowId: uuid,
-      ownerId: uuid,
-      version: z.number().int().positive(),
-      name: z.string(),
+  data: publishedVersion
+    .extend({
       /** The workflow's unguessable webhook id (`/hooks/{hookId}`), fixed for its lifetime. */
       hookId: z.string().min(16),
-      ...publishedGraph,
     })
     .refine(oneGraph.check, oneGraph.params),
 });

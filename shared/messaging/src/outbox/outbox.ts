@@ -63,6 +63,10 @@ export const messagingMigration: Migration = {
 /** The NOTIFY channel that wakes a schema's relays (a writer outside appendToOutbox sends it too). */
 export const channelOf = (schema: string) => `fg_outbox_${schema}`;
 
+/** The events as the `(id, type, envelope)` tuples of a VALUES list of outbox rows. */
+const outboxValues = (events: PlatformEvent[]) =>
+  sql.join(events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`));
+
 /**
  * Writes events to the outbox inside the caller's transaction, so an event exists exactly when
  * the state change it announces is committed. The relay is woken by NOTIFY at commit.
@@ -80,9 +84,7 @@ export async function appendToOutbox<DB>(
 ): Promise<void> {
   if (events.length === 0) return;
   // One round trip: the rows, and the NOTIFY that wakes the relays at commit.
-  const rows = sql.join(
-    events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`),
-  );
+  const rows = outboxValues(events);
   await sql`
     with inserted as (insert into outbox (id, type, envelope) values ${rows} returning id)
     select pg_notify(${channelOf(schema)}, '')`.execute(trx);
@@ -102,9 +104,7 @@ export async function changeWithOutbox<DB, R extends object>(
   events: PlatformEvent[],
 ): Promise<R[]> {
   if (events.length === 0) return (await change.execute(trx)).rows;
-  const rows = sql.join(
-    events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`),
-  );
+  const rows = outboxValues(events);
   const { rows: changed } = await sql<R & { outbox_notified: unknown }>`
     with change as (${change}),
     inserted as (

@@ -121,22 +121,10 @@ export class PgExecutionStore implements ExecutionStore {
     // One statement instead of BEGIN, three inserts and COMMIT: the inbox row, then the execution
     // if the event is new, then its steps if the execution is (RETURNING chains them).
     const rows = steps.map((s) => ({
-      node_id: s.nodeId,
+      ...stepStateColumns(s),
       type: s.type,
-      status: s.status,
-      attempts: s.attempts,
       max_attempts: s.maxAttempts,
       retry_policy: s.retryPolicy,
-      input: s.input,
-      output: s.output,
-      error: s.error,
-      handle: s.handle,
-      started_at: s.startedAt,
-      finished_at: s.finishedAt,
-      attempt_log: s.attemptLog,
-      job_id: s.jobId,
-      run_token: s.runToken,
-      resume_at: s.resumeAt,
     }));
     const { rows: counts } = await sql<{ inbox: number; execution: number }>`
       with inbox as (
@@ -529,9 +517,9 @@ class PgExecutionTx implements ExecutionTx {
   }
 }
 
-/** An UPDATE writing these steps' rows of the execution `executionId` (an SQL value) as given. */
-function saveStepsSql(executionId: RawBuilder<unknown>, steps: Step[]) {
-  const rows = steps.map((s) => ({
+/** A step's node and the columns a run changes, as a jsonb_to_recordset row (snake_case). */
+function stepStateColumns(s: Step) {
+  return {
     node_id: s.nodeId,
     status: s.status,
     attempts: s.attempts,
@@ -545,7 +533,12 @@ function saveStepsSql(executionId: RawBuilder<unknown>, steps: Step[]) {
     job_id: s.jobId,
     run_token: s.runToken,
     resume_at: s.resumeAt,
-  }));
+  };
+}
+
+/** An UPDATE writing these steps' rows of the execution `executionId` (an SQL value) as given. */
+function saveStepsSql(executionId: RawBuilder<unknown>, steps: Step[]) {
+  const rows = steps.map(stepStateColumns);
   return sql`
     update steps s set status = v.status, attempts = v.attempts, input = v.input,
       output = v.output, error = v.error, handle = v.handle, started_at = v.started_at,
