@@ -79,9 +79,11 @@ export class StepWorker {
   }
 
   /**
-   * Postgres or Redis out of reach is not the step's failure: the job waits and tries again
-   * (without spending one of the step's attempts) instead of failing and leaving the execution
-   * to the reaper a minute later. What ran before the error was recorded as after a crash.
+   * Postgres out of reach (or Redis failing a call the step made) is not the step's failure: the
+   * job waits and tries again (without spending one of the step's attempts) instead of failing
+   * and leaving the execution to the reaper a minute later. The wait itself is written to Redis:
+   * with Redis down those writes fail too, and the job comes back through BullMQ's stall check.
+   * What ran before the error was recorded as after a crash.
    */
   private async processOrWait(job: Job<StepJobData, string>, token?: string): Promise<string> {
     try {
