@@ -21,6 +21,7 @@ import { runN8nPeer } from './bench/peer';
 import {
   comparisonTable,
   cpuTable,
+  postgresKindTable,
   fmt,
   memoryTable,
   percentile,
@@ -631,6 +632,11 @@ async function runFlowGenie(
       '\n\n',
   );
   process.stdout.write(`${cpuTable(cpuRows, processes)}\n`);
+  process.stdout.write(
+    '\nPostgres by kind of process, CPU ms per acknowledged execution ("backend": the connections, ' +
+      'including what a connection opened during the cell spent starting; autovacuum workers of other databases count too):\n\n' +
+      `${postgresKindTable(cpuRows)}\n`,
+  );
   if (stack) {
     process.stdout.write(
       '\n### Memory (RSS, MiB): idle before the first cell, peak sampled every 0.5 s during the cells\n\n' +

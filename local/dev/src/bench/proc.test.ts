@@ -3,6 +3,7 @@ import {
   parseProcStatTicks,
   parseStatusRssKb,
   postgresBackendDatabase,
+  postgresKindOf,
 } from './proc';
 
 describe('/proc parsing', () => {
@@ -28,6 +29,17 @@ describe('/proc parsing', () => {
   it('reads VmRSS, and 0 when a process has none', () => {
     expect(parseStatusRssKb('Name:\tnode\nVmPeak:\t 999 kB\nVmRSS:\t  123456 kB\n')).toBe(123456);
     expect(parseStatusRssKb('Name:\tkthreadd\nState:\tS\n')).toBe(0);
+  });
+
+  it('names the kind of each Postgres process', () => {
+    expect(
+      postgresKindOf('postgres: 15/main: postgres fg_bench_1a 127.0.0.1(57250) idle\0\0'),
+    ).toBe('backend');
+    expect(postgresKindOf('postgres: 15/main: autovacuum worker fg_bench_1a')).toBe('autovacuum');
+    expect(postgresKindOf('postgres: 15/main: walwriter ')).toBe('walwriter');
+    expect(postgresKindOf('/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql')).toBe(
+      'postmaster',
+    );
   });
 
   it('tells a Postgres backend of one database from background processes', () => {

@@ -98,6 +98,23 @@ export function postgresBackendDatabase(cmdline: string): string | undefined {
 }
 
 /**
+ * What a Postgres process is, from its command line: `backend` (a client's connection, born
+ * during a cell or not), `autovacuum`, `walwriter`, `checkpointer`, `postmaster`… Used to split
+ * Postgres's CPU, so a cost of connections being opened shows apart from the statements'.
+ */
+export function postgresKindOf(cmdline: string): string {
+  const line = cmdline.replace(/\0/g, ' ').trim();
+  if (postgresBackendDatabase(line) !== undefined) return 'backend';
+  const m = /^postgres: (?:\S+: )?(.+)$/.exec(line);
+  if (!m) return 'postmaster';
+  return /^autovacuum/.test(m[1]) ? 'autovacuum' : m[1].replace(/\s+/g, ' ').trim();
+}
+
+export function postgresKind(pid: number): string {
+  return postgresKindOf(readOr(`/proc/${pid}/cmdline`) ?? '');
+}
+
+/**
  * Every `postgres` process, except backends serving another database than `database` (other
  * checkouts' tests share the server): the postmaster and background processes stay in.
  * Without a database, every one.

@@ -58,6 +58,21 @@ export function cpuTable(rows: CpuRow[], processes: string[]): string {
   );
 }
 
+/** Postgres's CPU ms per acknowledged execution split by kind of process, one row per cell. */
+export function postgresKindTable(rows: CpuRow[]): string {
+  const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.usage.postgresByKind ?? {})))].sort();
+  return markdownTable(
+    ['mode', 'concurrency', ...kinds],
+    rows.map((r) => [
+      r.mode,
+      String(r.concurrency),
+      ...kinds.map((k) =>
+        fmt(r.executions > 0 ? (r.usage.postgresByKind?.[k] ?? 0) / r.executions : NaN, 2),
+      ),
+    ]),
+  );
+}
+
 /** RSS (MiB) of each process idle (before load) and at its peak during the cells. */
 export function memoryTable(
   idle: Record<string, number>,

@@ -1,4 +1,4 @@
-import { cpuTicks, machineBusyTicks, pidsNamed, postgresPids, rssKb } from './proc';
+import { cpuTicks, machineBusyTicks, pidsNamed, postgresKind, postgresPids, rssKb } from './proc';
 
 /**
  * CPU and memory of the stack under load: CPU ticks of each FlowGenie process, of Postgres (its
@@ -19,6 +19,8 @@ export interface CpuSnapshot {
    * the group's sum negative (its ticks in the cell are lost, a small undercount).
    */
   groups?: Record<string, Record<number, number>>;
+  /** What each Postgres pid is (backend, autovacuum, walwriter…), for the split of its CPU. */
+  postgresKinds?: Record<number, string>;
   machineBusy: number;
   /** This process's own CPU (the load generator), in microseconds. */
   selfMicros: number;
@@ -29,6 +31,8 @@ export interface CpuUsage {
   /** CPU milliseconds per measured process over the interval. */
   ms: Record<string, number>;
   totalMs: number;
+  /** Postgres's CPU milliseconds by kind of process (backend, autovacuum, walwriter…). */
+  postgresByKind?: Record<string, number>;
   /** CPU ms the load generator (this process) used. */
   loadGeneratorMs: number;
   /** Busy share of all cores used by anything else on the machine, in % (noise indicator). */
@@ -51,14 +55,16 @@ export class ResourceMeter {
     }
     // The postmaster, background workers and this database's backends: backends come and go.
     const perPid = (pids: number[]) => Object.fromEntries(pids.map((pid) => [pid, cpuTicks(pid)]));
+    const postgres = postgresPids(this.database);
     const groups = {
-      [POSTGRES]: perPid(postgresPids(this.database)),
+      [POSTGRES]: perPid(postgres),
       [REDIS]: perPid(pidsNamed('redis-server')),
     };
     const self = process.cpuUsage();
     return {
       ticks,
       groups,
+      postgresKinds: Object.fromEntries(postgres.map((pid) => [pid, postgresKind(pid)])),
       machineBusy: machineBusyTicks(),
       selfMicros: self.user + self.system,
       at: Date.now(),
@@ -123,13 +129,17 @@ export function cpuUsage(
     ms[name] = used;
     totalMs += used;
   }
+  const postgresByKind: Record<string, number> = {};
   for (const [name, pids] of Object.entries(after.groups ?? {})) {
     const earlier = before.groups?.[name] ?? {};
     let delta = 0;
     // A pid new in the cell counts whole; one that reads lower is a reused pid: what it used.
     for (const [pid, now] of Object.entries(pids)) {
       const was = earlier[Number(pid)] ?? 0;
-      delta += now >= was ? now - was : now;
+      const used = now >= was ? now - was : now;
+      delta += used;
+      const kind = name === POSTGRES ? after.postgresKinds?.[Number(pid)] : undefined;
+      if (kind) postgresByKind[kind] = (postgresByKind[kind] ?? 0) + (used * 1000) / hz;
     }
     ms[name] = (delta * 1000) / hz;
     totalMs += ms[name];
@@ -138,5 +148,12 @@ export function cpuUsage(
   const busyMs = ((after.machineBusy - before.machineBusy) * 1000) / hz;
   const wallMs = Math.max(1, after.at - before.at);
   const otherMs = Math.max(0, busyMs - totalMs - loadGeneratorMs);
-  return { ms, totalMs, loadGeneratorMs, otherPct: (otherMs * 100) / (wallMs * cores), wallMs };
+  return {
+    ms,
+    totalMs,
+    postgresByKind,
+    loadGeneratorMs,
+    otherPct: (otherMs * 100) / (wallMs * cores),
+    wallMs,
+  };
 }
