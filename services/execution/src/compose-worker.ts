@@ -16,6 +16,7 @@ import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { StepWorker } from './adapters/queue/step-worker';
 import { internalConnectionAccess } from './adapters/connections/internal-service-token';
 import { RedisRateGate } from './adapters/connections/redis-rate-gate';
+import { processStarts } from './adapters/memory/recent-starts';
 import { executionBase, executionPorts, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
 
@@ -83,6 +84,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
       expressions,
       payloads,
+      handoff: processStarts,
     });
     const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
     const worker = new StepWorker(runStep, {
@@ -106,7 +108,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     if (config.EVENT_BUS === 'aws') {
       const registry = options.registry ?? registerIntegrationNodeTypes();
       const handlers = executionEventHandlers({
-        start: new StartExecution({ ...engine, store, registry, payloads }),
+        start: new StartExecution({ ...engine, store, registry, payloads, handoff: processStarts }),
         cancel: new CancelExecution({ ...engine, store }),
       });
       const consumer = createEventConsumer(CONSUMER, config, {
@@ -122,7 +124,17 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       lifecycles: [
         closeAll,
         { start: () => expressions.warm(), stop: () => expressions.close() },
-        { start: () => worker.start(), stop: ({ force }) => worker.close(force) },
+        {
+          // The starts of this process are handed to this worker while it runs.
+          start: () => {
+            processStarts.open();
+            return worker.start();
+          },
+          stop: async ({ force }) => {
+            processStarts.close();
+            await worker.close(force);
+          },
+        },
         {
           start: () => {
             reaperTimer = setInterval(() => {

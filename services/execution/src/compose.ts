@@ -12,6 +12,7 @@ import { internalExecutionRoutes } from './adapters/http/internal.routes';
 import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
+import { processStarts } from './adapters/memory/recent-starts';
 import { executionBase, executionPorts } from './compose-shared';
 import type { Config } from './config';
 
@@ -56,6 +57,7 @@ export const executionService = defineService<
       store,
       registry: options.registry ?? registerIntegrationNodeTypes(),
       payloads: ports.payloads,
+      handoff: processStarts,
     });
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });

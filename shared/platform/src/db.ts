@@ -76,7 +76,9 @@ type QueryFn = (...args: unknown[]) => unknown;
  * unnamed at once, so the caller never sees it.
  */
 export function prepareStatements(client: pg.PoolClient | pg.Client): void {
-  const query = client.query.bind(client) as QueryFn;
+  // The class's method, looked up per call (a test counting statements patches the prototype).
+  const proto = Object.getPrototypeOf(client) as { query: QueryFn };
+  const query: QueryFn = (...args) => proto.query.apply(client, args);
   const names = new Map<string, string>();
   let generation = 0;
   let inTransaction = false;

@@ -20,7 +20,7 @@ import {
   type Step,
   type StepError,
 } from '../domain/execution';
-import { graphOrder, planNext } from '../domain/plan';
+import { inGraphOrder, planNext } from '../domain/plan';
 import { resumeJobId, type StepJobData } from '../domain/step-job';
 import type { StepConnectionsFor } from '../ports/connections';
 import type {
@@ -30,6 +30,7 @@ import type {
   StartEvent,
   StepPatch,
 } from '../ports/execution-store';
+import type { StartHandoff } from '../ports/start-handoff';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import type { StepJob } from '../ports/step-queue';
 import {
@@ -55,6 +56,8 @@ export interface RunStepDeps extends EngineDeps {
   payloads?: TriggerPayloads;
   /** Credentials of the workflow owner's connections (integration steps, HTTP with a connection). */
   connections?: StepConnectionsFor;
+  /** What this process's start just wrote (see StartHandoff). @default always read */
+  handoff?: StartHandoff;
 }
 
 /** The queue's view of the job being run. */
@@ -101,8 +104,10 @@ export class RunStep {
   async execute(job: StepJobRun): Promise<RunStepOutcome> {
     const { executionId, nodeId } = job.data;
     const log = this.deps.logger.child({ executionId, nodeId });
+    // What the start of this process wrote, if it just did (taken either way, so it is not kept).
+    const handed = this.deps.handoff?.take(executionId);
     if (job.data.type !== undefined && !this.chain(job.data.type)) return this.runClaimed(job);
-    const seen = await this.deps.store.findDetail(executionId);
+    const seen = handed ?? (await this.deps.store.findDetail(executionId));
     const step = seen?.steps.find((s) => s.nodeId === nodeId);
     // A step with effects, or one a worker of an older version had claimed, runs claimed.
     if (
@@ -384,11 +389,11 @@ export class RunStep {
 
   /** Runs the in-memory steps of one segment; nothing is written here. */
   private async runSegment(job: StepJobRun, execution: Execution, steps: Step[]) {
-    const order = new Map(graphOrder(execution.graph).map((id, i) => [id, i]));
     const byId = new Map(steps.map((s) => [s.nodeId, s]));
-    const work = steps
-      .filter((s) => this.owns(job, s))
-      .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+    const work = inGraphOrder(
+      execution.graph,
+      steps.filter((s) => this.owns(job, s)),
+    );
     const segment = {
       written: new Map<string, Step>(),
       jobs: [] as StepJob[],

@@ -8,9 +8,10 @@ import {
 } from '@flowgenie/contracts';
 import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
 import type { Execution, Step } from '../domain/execution';
-import { graphProblem } from '../domain/plan';
+import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
+import type { StartHandoff } from '../ports/start-handoff';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import {
   advance,
@@ -29,6 +30,8 @@ export interface StartExecutionDeps extends EngineDeps {
   registry: Pick<NodeTypeRegistry, 'get'>;
   /** Reads a graph that travelled by reference (graphRef). @default inline graphs only */
   payloads?: TriggerPayloads;
+  /** Hands what a start wrote to this process's executor (see StartHandoff). @default none */
+  handoff?: StartHandoff;
 }
 
 /**
@@ -94,8 +97,13 @@ export class StartExecution {
     const planned = problem ? undefined : planSteps(execution, steps, effects, now);
     if (planned && !planned.finish) {
       const outcome = await store.startOnce(CONSUMER, eventId, execution, planned.steps, [started]);
-      if (outcome === 'started') {
+      if (outcome.status === 'started') {
         effects.steps = planned.steps;
+        // Before the jobs are enqueued: the executor may take its first one at once.
+        if (outcome.revision !== undefined) {
+          const steps = inGraphOrder(execution.graph, planned.steps);
+          this.deps.handoff?.put({ ...execution, steps, revision: outcome.revision });
+        }
         await this.started(data, effects);
       } else await this.duplicate(data);
       return;

@@ -85,6 +85,15 @@ export function graphOrder(graph: GraphLike): string[] {
   }
 }
 
+/** `steps` sorted as {@link graphOrder} lists their nodes (the order an execution shows them in). */
+export function inGraphOrder<S extends { nodeId: string }>(
+  graph: GraphLike,
+  steps: readonly S[],
+): S[] {
+  const order = new Map(graphOrder(graph).map((id, i) => [id, i]));
+  return [...steps].sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+}
+
 /** Why a graph cannot be executed at all, or undefined when it can. */
 export function graphProblem(graph: GraphLike, triggerNodeId: string): string | undefined {
   if (!graph.nodes.some((n) => n.id === triggerNodeId))

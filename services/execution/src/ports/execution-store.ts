@@ -10,6 +10,10 @@ export type ExecutionPatch = Partial<
 export type StartEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
 /** How an execution ended (see {@link ExecutionTx.saveSteps}). */
 export type ExecutionFinish = Pick<Execution, 'status' | 'error'> & { finishedAt: Date };
+/** How {@link ExecutionStore.startOnce} went. */
+export type StartOutcome =
+  { status: 'started'; revision?: string } | { status: 'seen' } | { status: 'exists' };
+
 /** What a chain writes (see {@link ExecutionStore.recordIfUnchanged}). */
 export interface ChainWrites {
   steps: Step[];
@@ -105,9 +109,10 @@ export interface ExecutionStore {
   ): Promise<{ handled: true; value: T } | { handled: false }>;
   /**
    * Records a new execution with its steps at most once per (consumer, event id), all or nothing,
-   * with its events (each written only if the store writes that type). `started`: recorded;
-   * `seen`: the event was handled before; `exists`: an execution with this id or idempotency key
-   * exists (the event is marked handled, nothing else is written).
+   * with its events (each written only if the store writes that type). `started`: recorded (with
+   * the row's revision when the store knows it without reading); `seen`: the event was handled
+   * before; `exists`: an execution with this id or idempotency key exists (the event is marked
+   * handled, nothing else is written).
    */
   startOnce(
     consumer: string,
@@ -115,7 +120,7 @@ export interface ExecutionStore {
     execution: Execution,
     steps: Step[],
     events: StartEvent[],
-  ): Promise<'started' | 'seen' | 'exists'>;
+  ): Promise<StartOutcome>;
   /**
    * A chain's writes in one statement instead of BEGIN, lock, write, COMMIT: the steps saved as
    * given, with the execution's end and its events, only if the execution is still running and

@@ -29,7 +29,7 @@ import type {
   StepTest,
   TriggerMode,
 } from '../../domain/execution';
-import { graphOrder } from '../../domain/plan';
+import { inGraphOrder } from '../../domain/plan';
 import type {
   ChainWrites,
   ExecutionFilter,
@@ -40,6 +40,7 @@ import type {
   ExecutionTx,
   LatestExecution,
   StartEvent,
+  StartOutcome,
   StepPatch,
 } from '../../ports/execution-store';
 import { json, type ExecutionDb, type ExecutionsTable, type StepsTable } from './execution.table';
@@ -107,7 +108,7 @@ export class PgExecutionStore implements ExecutionStore {
     e: Execution,
     steps: Step[],
     events: StartEvent[],
-  ): Promise<'started' | 'seen' | 'exists'> {
+  ): Promise<StartOutcome> {
     if (events.some((event) => this.written(event.type))) {
       // An event to write (its outbox row and NOTIFY): the same rows in a transaction.
       const result = await this.handleOnce(consumer, eventId, async (tx) => {
@@ -116,7 +117,7 @@ export class PgExecutionStore implements ExecutionStore {
         for (const event of events) await tx.emit(event.type, event.data as never);
         return true;
       });
-      return !result.handled ? 'seen' : result.value ? 'started' : 'exists';
+      return { status: !result.handled ? 'seen' : result.value ? 'started' : 'exists' };
     }
     // One statement instead of BEGIN, three inserts and COMMIT: the inbox row, then the execution
     // if the event is new, then its steps if the execution is (RETURNING chains them).
@@ -126,7 +127,7 @@ export class PgExecutionStore implements ExecutionStore {
       max_attempts: s.maxAttempts,
       retry_policy: s.retryPolicy,
     }));
-    const { rows: counts } = await sql<{ inbox: number; execution: number }>`
+    const { rows: counts } = await sql<{ inbox: number; revision: string | null }>`
       with inbox as (
         insert into inbox (consumer, event_id) values (${consumer}, ${eventId})
         on conflict do nothing returning event_id),
@@ -143,7 +144,7 @@ export class PgExecutionStore implements ExecutionStore {
           ${e.finishedAt}::timestamptz
         where exists (select from inbox)
         -- Either conflict (same id, or same idempotency key of the workflow): it exists.
-        on conflict do nothing returning id),
+        on conflict do nothing returning id, updated_at::text as revision),
       inserted_steps as (
         insert into steps (execution_id, node_id, type, status, attempts, max_attempts,
           retry_policy, input, output, error, handle, started_at, finished_at, attempt_log,
@@ -157,9 +158,10 @@ export class PgExecutionStore implements ExecutionStore {
           finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
           resume_at timestamptz))
       select (select count(*) from inbox)::int as inbox,
-        (select count(*) from execution)::int as execution`.execute(this.db);
-    const [{ inbox, execution }] = counts;
-    return inbox === 0 ? 'seen' : execution === 0 ? 'exists' : 'started';
+        (select revision from execution) as revision`.execute(this.db);
+    const [{ inbox, revision }] = counts;
+    if (inbox === 0) return { status: 'seen' };
+    return revision === null ? { status: 'exists' } : { status: 'started', revision };
   }
 
   async recordIfUnchanged(
@@ -219,10 +221,7 @@ export class PgExecutionStore implements ExecutionStore {
     const row = await query.executeTakeFirst();
     if (!row) return undefined;
     const execution = rowToExecution(row);
-    const order = new Map(graphOrder(execution.graph).map((nodeId, i) => [nodeId, i]));
-    const steps = row.steps_json
-      .map(jsonRowToStep)
-      .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+    const steps = inGraphOrder(execution.graph, row.steps_json.map(jsonRowToStep));
     return { ...execution, steps, revision: row.revision };
   }
 
