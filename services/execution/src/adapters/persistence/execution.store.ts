@@ -121,42 +121,12 @@ export class PgExecutionStore implements ExecutionStore {
     }
     // One statement instead of BEGIN, three inserts and COMMIT: the inbox row, then the execution
     // if the event is new, then its steps if the execution is (RETURNING chains them).
-    const rows = steps.map((s) => ({
-      ...stepStateColumns(s),
-      type: s.type,
-      max_attempts: s.maxAttempts,
-      retry_policy: s.retryPolicy,
-    }));
     const { rows: counts } = await sql<{ inbox: number; revision: string | null }>`
       with inbox as (
         insert into inbox (consumer, event_id) values (${consumer}, ${eventId})
         on conflict do nothing returning event_id),
-      execution as (
-        insert into executions (id, owner_id, workflow_id, version, mode, status,
-          idempotency_key, trigger_node_id, trigger_payload, trigger_payload_ref, graph, error,
-          step_test, correlation_id, retries, created_at, started_at, finished_at)
-        select ${e.id}::uuid, ${e.ownerId}, ${e.workflowId}, ${e.version}::integer, ${e.mode},
-          ${e.status}, ${e.idempotencyKey}, ${e.triggerNodeId},
-          ${json(e.triggerPayload)}::jsonb, ${json(e.triggerPayloadRef ?? undefined)}::jsonb,
-          ${JSON.stringify(e.graph)}::jsonb, ${json(e.error)}::jsonb,
-          ${json(e.stepTest ?? undefined)}::jsonb, ${e.correlationId},
-          ${e.retries}::integer, ${e.createdAt}::timestamptz, ${e.startedAt}::timestamptz,
-          ${e.finishedAt}::timestamptz
-        where exists (select from inbox)
-        -- Either conflict (same id, or same idempotency key of the workflow): it exists.
-        on conflict do nothing returning id, updated_at::text as revision),
-      inserted_steps as (
-        insert into steps (execution_id, node_id, type, status, attempts, max_attempts,
-          retry_policy, input, output, error, handle, started_at, finished_at, attempt_log,
-          job_id, run_token, resume_at)
-        select x.id, v.node_id, v.type, v.status, v.attempts, v.max_attempts, v.retry_policy,
-          v.input, v.output, v.error, v.handle, v.started_at, v.finished_at, v.attempt_log,
-          v.job_id, v.run_token, v.resume_at
-        from execution x, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text,
-          type text, status text, attempts integer, max_attempts integer, retry_policy jsonb,
-          input jsonb, output jsonb, error jsonb, handle text, started_at timestamptz,
-          finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
-          resume_at timestamptz))
+      execution as (${insertExecutionSql(e, sql`exists (select from inbox)`)}),
+      inserted_steps as (${insertStepsSql(sql`execution`, steps)})
       select (select count(*) from inbox)::int as inbox,
         (select revision from execution) as revision`.execute(this.db);
     const [{ inbox, revision }] = counts;
@@ -348,62 +318,15 @@ class PgExecutionTx implements ExecutionTx {
   ) {}
 
   async insertExecution(e: Execution): Promise<boolean> {
-    const inserted = await this.trx
-      .insertInto('executions')
-      .values({
-        id: e.id,
-        owner_id: e.ownerId,
-        workflow_id: e.workflowId,
-        version: e.version,
-        mode: e.mode,
-        status: e.status,
-        idempotency_key: e.idempotencyKey,
-        trigger_node_id: e.triggerNodeId,
-        trigger_payload: json(e.triggerPayload),
-        trigger_payload_ref: json(e.triggerPayloadRef ?? undefined),
-        graph: JSON.stringify(e.graph),
-        error: json(e.error),
-        step_test: json(e.stepTest ?? undefined),
-        correlation_id: e.correlationId,
-        retries: e.retries,
-        created_at: e.createdAt,
-        started_at: e.startedAt,
-        finished_at: e.finishedAt,
-      })
-      // Either conflict (same execution id, or same idempotency key of the workflow) means
-      // this trigger already has its execution.
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return inserted !== undefined;
+    const { rows } = await insertExecutionSql(e, sql`true`).execute(this.trx);
+    return rows.length > 0;
   }
 
   async insertSteps(steps: Step[]): Promise<void> {
     if (steps.length === 0) return;
-    await this.trx
-      .insertInto('steps')
-      .values(
-        steps.map((s) => ({
-          execution_id: s.executionId,
-          node_id: s.nodeId,
-          type: s.type,
-          status: s.status,
-          attempts: s.attempts,
-          max_attempts: s.maxAttempts,
-          retry_policy: JSON.stringify(s.retryPolicy),
-          input: json(s.input),
-          output: json(s.output),
-          error: json(s.error),
-          handle: s.handle,
-          started_at: s.startedAt,
-          finished_at: s.finishedAt,
-          attempt_log: JSON.stringify(s.attemptLog),
-          job_id: s.jobId,
-          run_token: s.runToken,
-          resume_at: s.resumeAt,
-        })),
-      )
-      .execute();
+    await insertStepsSql(sql`(select ${steps[0].executionId}::uuid as id)`, steps).execute(
+      this.trx,
+    );
   }
 
   async lockExecution(
@@ -533,6 +456,52 @@ function stepStateColumns(s: Step) {
     run_token: s.runToken,
     resume_at: s.resumeAt,
   };
+}
+
+/**
+ * The INSERT of an execution's row if `condition` holds, returning its id and revision, or
+ * nothing when either conflict (same id, or same idempotency key of the workflow) says the trigger
+ * already has its execution. One text for the start's single statement and the transaction.
+ */
+function insertExecutionSql(e: Execution, condition: RawBuilder<unknown>) {
+  return sql<{ id: string; revision: string }>`
+    insert into executions (id, owner_id, workflow_id, version, mode, status, idempotency_key,
+      trigger_node_id, trigger_payload, trigger_payload_ref, graph, error, step_test,
+      correlation_id, retries, created_at, started_at, finished_at)
+    select ${e.id}::uuid, ${e.ownerId}::uuid, ${e.workflowId}::uuid, ${e.version}::integer,
+      ${e.mode}, ${e.status}, ${e.idempotencyKey}, ${e.triggerNodeId},
+      ${json(e.triggerPayload)}::jsonb, ${json(e.triggerPayloadRef ?? undefined)}::jsonb,
+      ${JSON.stringify(e.graph)}::jsonb, ${json(e.error)}::jsonb,
+      ${json(e.stepTest ?? undefined)}::jsonb, ${e.correlationId}, ${e.retries}::integer,
+      ${e.createdAt}::timestamptz, ${e.startedAt}::timestamptz, ${e.finishedAt}::timestamptz
+    where ${condition}
+    on conflict do nothing
+    returning id, updated_at::text as revision`;
+}
+
+/**
+ * The INSERT of the steps of the execution `executions` names (a relation with its `id`, or none
+ * when it was not inserted). One text for the start's single statement and the transaction.
+ */
+function insertStepsSql(executions: RawBuilder<unknown>, steps: Step[]) {
+  const rows = steps.map((s) => ({
+    ...stepStateColumns(s),
+    type: s.type,
+    max_attempts: s.maxAttempts,
+    retry_policy: s.retryPolicy,
+  }));
+  return sql`
+    insert into steps (execution_id, node_id, type, status, attempts, max_attempts, retry_policy,
+      input, output, error, handle, started_at, finished_at, attempt_log, job_id, run_token,
+      resume_at)
+    select x.id, v.node_id, v.type, v.status, v.attempts, v.max_attempts, v.retry_policy,
+      v.input, v.output, v.error, v.handle, v.started_at, v.finished_at, v.attempt_log, v.job_id,
+      v.run_token, v.resume_at
+    from ${executions} x, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text,
+      type text, status text, attempts integer, max_attempts integer, retry_policy jsonb,
+      input jsonb, output jsonb, error jsonb, handle text, started_at timestamptz,
+      finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
+      resume_at timestamptz)`;
 }
 
 /** An UPDATE writing these steps' rows of the execution `executionId` (an SQL value) as given. */
