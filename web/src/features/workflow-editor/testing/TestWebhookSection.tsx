@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TestWebhookListener } from '@flowgenie/contracts';
 import { Button } from '../../../components/Button';
 import { CopyButton } from '../../../components/CopyButton';
@@ -48,6 +48,19 @@ export function TestWebhookSection({ nodeId }: { nodeId: string }) {
       clearInterval(timer);
     };
   }, [waiting, workflowId, listener, runner]);
+
+  // Closing the panel while the listener waits stops it on the server too: its test URL stops
+  // answering rather than capturing a call nobody is watching for.
+  const open = useRef<{ workflowId: string; listenerId: string } | null>(null);
+  open.current =
+    waiting && workflowId && listener ? { workflowId, listenerId: listener.listenerId } : null;
+  useEffect(
+    () => () => {
+      const left = open.current;
+      if (left) void stopTestWebhook(left.workflowId, left.listenerId).catch(() => undefined);
+    },
+    [],
+  );
 
   if (!workflowId) return null;
   const listen = async () => {
