@@ -69,7 +69,9 @@ export class KyselyFiringStore implements FiringStore {
     firing: Firing,
   ): Promise<{ executionId: string; duplicate: false } | 'seen' | undefined> {
     if (trigger.revision === undefined) return undefined;
-    const event = createEvent('workflow.triggered', firing, { source: 'trigger' });
+    // Built from a checked request (key, body limits) and the stored trigger's graph, validated
+    // when the version was published: the bus validates it on publish and on receipt, not here too.
+    const event = envelopeOf('workflow.triggered', firing, { source: 'trigger' });
     const { rows } = await sql<{ fired: number; locked: number }>`
       with t as (
         select workflow_id from triggers
