@@ -57,6 +57,9 @@ async function main(): Promise<void> {
     AUTH_INTERNAL_URL: urls.auth,
     CATALOG_INTERNAL_URL: urls.catalog,
     EXECUTION_INTERNAL_URL: urls.execution,
+    // The consumers share this process: the bus hands them events directly (the outbox stays the
+    // durable record; their BullMQ queues take what a handler fails). EVENTS_IN_PROCESS=false: queues only.
+    EVENTS_IN_PROCESS: env.EVENTS_IN_PROCESS ?? 'true',
   });
   const logger = createLogger({
     service: 'flowgenie',

@@ -22,6 +22,7 @@ export type EventBusConfig = Pick<BusEnv, 'EVENT_BUS'> &
       | 'EVENTS_DLQ_URL'
       | 'QUEUE_URL'
       | 'SQS_WAIT_TIME_SECONDS'
+      | 'EVENTS_IN_PROCESS'
     >
   > & {
     REDIS_PREFIX: string;
@@ -50,7 +51,11 @@ export interface EventBusDeps {
 export function createEventPublisher(config: EventBusConfig, deps: EventBusDeps): EventPublisher {
   switch (config.EVENT_BUS) {
     case 'local':
-      return new LocalEventPublisher({ connection: deps.redis, prefix: config.REDIS_PREFIX });
+      return new LocalEventPublisher({
+        connection: deps.redis,
+        prefix: config.REDIS_PREFIX,
+        inProcess: config.EVENTS_IN_PROCESS,
+      });
     case 'aws': {
       if (!config.EVENT_BUS_NAME)
         throw new Error('EVENT_BUS=aws needs EVENT_BUS_NAME (the EventBridge bus)');
@@ -83,6 +88,7 @@ export function createEventConsumer(
         connection: deps.redis,
         prefix: config.REDIS_PREFIX,
         logger: deps.logger,
+        inProcess: config.EVENTS_IN_PROCESS,
       });
     case 'aws': {
       const queueUrl = config.EVENTS_QUEUE_URL ?? config.QUEUE_URL;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { createLogger, createRedis } from '@flowgenie/platform';
 import { testRedisPrefix, TEST_REDIS_URL } from '@flowgenie/testing';
@@ -7,6 +8,7 @@ import {
   LocalEventPublisher,
   consumerQueueName,
 } from '../src/local';
+import { createEvent } from '../src/envelope';
 import { describeEventBus } from '../src/testing/conformance';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -34,4 +36,69 @@ describeEventBus('local (BullMQ on Redis)', async () => {
       await connection.quit();
     },
   };
+});
+
+// The one-process mode: the same contract when the bus hands events to consumers of this process
+// directly, their queues taking what a handler fails (redelivery, dead letters, replay).
+describeEventBus('local, consumers in this process (EVENTS_IN_PROCESS)', async () => {
+  const connection = createRedis(TEST_REDIS_URL);
+  const prefix = testRedisPrefix('bus_inproc');
+  const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
+  const deadLetters = new LocalDeadLetterStore({ connection, prefix });
+  const raw: Queue[] = [];
+  return {
+    publisher,
+    deadLetters,
+    consumer: (name) =>
+      new LocalEventConsumer(name, { connection, prefix, logger, backoffMs: 10, inProcess: true }),
+    publishRaw: async (consumer, message) => {
+      const q = new Queue(consumerQueueName(consumer), { connection, prefix });
+      raw.push(q);
+      await q.add('raw', message, { attempts: 3 });
+    },
+    close: async () => {
+      await Promise.all(raw.map((q) => q.close()));
+      await publisher.close();
+      await deadLetters.close();
+      await connection.quit();
+    },
+  };
+});
+
+describe('the local bus with consumers in this process', () => {
+  const connection = createRedis(TEST_REDIS_URL);
+  const prefix = testRedisPrefix('bus_inproc_direct');
+  afterAll(() => connection.quit());
+
+  it('hands an event to a consumer of this process before publish resolves, leaving its queue empty', async () => {
+    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
+    const consumer = new LocalEventConsumer('trigger', {
+      connection,
+      prefix,
+      logger,
+      inProcess: true,
+    });
+    const seen: string[] = [];
+    await consumer.start({ 'workflow.deleted': async (e) => void seen.push(e.id) });
+    const event = createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 'test' },
+    );
+    try {
+      await publisher.publish([event]);
+      expect(seen).toEqual([event.id]);
+      const queue = new Queue(consumerQueueName('trigger'), { connection, prefix });
+      expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed')).toEqual({
+        waiting: 0,
+        active: 0,
+        completed: 0,
+        failed: 0,
+      });
+      await queue.close();
+    } finally {
+      await consumer.stop();
+      await publisher.close();
+    }
+  });
 });

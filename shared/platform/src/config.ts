@@ -165,6 +165,11 @@ export const busEnv = {
   SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
   /** The outbox relay's fallback poll (ms), for a missed NOTIFY. Unset: the relay's 1 s. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).optional(),
+  /**
+   * EVENT_BUS=local: an event whose consumer runs in this process is handed to it directly
+   * (the one-process mode sets it); the BullMQ queue only when that fails. See LocalEventPublisher.
+   */
+  EVENTS_IN_PROCESS: bool.default(false),
 };
 export type BusEnv = z.infer<z.ZodObject<typeof busEnv>>;
 

@@ -21,7 +21,17 @@ export interface LocalBusOptions {
   connection: Redis;
   /** Key prefix of this deployment (tests use a fresh one). */
   prefix: string;
+  /**
+   * Hand an event to its consumer directly when that consumer runs in this process with the same
+   * prefix and `inProcess` too (the one-process mode); its queue is used only when that fails.
+   */
+  inProcess?: boolean;
 }
+
+type Deliver = (event: PlatformEvent) => Promise<void>;
+/** The consumers running in this process that take events directly, by prefix and name. */
+const inProcessConsumers = new Map<string, Deliver>();
+const inProcessKey = (prefix: string, consumer: ConsumerName) => `${prefix}\u0000${consumer}`;
 
 /** Delivery attempts before an event is dead-lettered (the first try included). */
 export const EVENT_ATTEMPTS = 6;
@@ -55,6 +65,11 @@ export class LocalEventPublisher implements EventPublisher {
   private readonly queues = new Map<ConsumerName, Queue>();
   constructor(private readonly opts: LocalBusOptions) {}
 
+  /**
+   * Resolves once every consumer has each event: on its queue, or, for a consumer of this process
+   * (`inProcess`), handled. The outbox relay marks the events published only then, so an event a
+   * crash interrupts in a consumer is published again and the consumer's inbox drops the copy.
+   */
   async publish(events: PlatformEvent[]): Promise<void> {
     const byQueue = new Map<ConsumerName, PlatformEvent[]>();
     for (const raw of events) {
@@ -64,12 +79,32 @@ export class LocalEventPublisher implements EventPublisher {
       }
     }
     await Promise.all(
-      [...byQueue].map(([consumer, list]) =>
-        this.queue(consumer).addBulk(
-          list.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } })),
+      [...byQueue].map(async ([consumer, list]) => {
+        const queued = await this.handOver(consumer, list);
+        if (queued.length === 0) return;
+        await this.queue(consumer).addBulk(
+          queued.map((e) => ({ name: e.type, data: e, opts: { ...jobOptions, jobId: e.id } })),
+        );
+      }),
+    );
+  }
+
+  /** Hands `events` to the consumer when it runs here; returns those left for its queue. */
+  private async handOver(consumer: ConsumerName, events: PlatformEvent[]) {
+    const deliver = this.opts.inProcess
+      ? inProcessConsumers.get(inProcessKey(this.opts.prefix, consumer))
+      : undefined;
+    if (!deliver) return events;
+    // A failed handling goes to the queue, whose retries, backoff and dead letters take over.
+    const handled = await Promise.all(
+      events.map((event) =>
+        deliver(event).then(
+          () => true,
+          () => false,
         ),
       ),
     );
+    return events.filter((_, i) => !handled[i]);
   }
 
   private queue(consumer: ConsumerName): Queue {
@@ -93,6 +128,7 @@ export class LocalEventPublisher implements EventPublisher {
 
 export class LocalEventConsumer implements EventConsumer {
   private worker?: Worker;
+  private registered?: string;
   constructor(
     readonly consumer: ConsumerName,
     private readonly opts: LocalBusOptions & {
@@ -105,6 +141,28 @@ export class LocalEventConsumer implements EventConsumer {
 
   async start(handlers: EventHandlers): Promise<void> {
     const { logger } = this.opts;
+    if (this.opts.inProcess) {
+      const limit = new Semaphore(this.opts.concurrency ?? 16);
+      this.registered = inProcessKey(this.opts.prefix, this.consumer);
+      inProcessConsumers.set(this.registered, async (event) => {
+        const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
+        if (!handle) return;
+        await limit.run(async () => {
+          await afterForeground();
+          await runWithCorrelation(event.correlationId, async () => {
+            try {
+              await handle(event);
+            } catch (err) {
+              logger.warn(
+                { err, eventId: event.id, type: event.type },
+                'event handler failed in process; the event goes to the queue',
+              );
+              throw err;
+            }
+          });
+        });
+      });
+    }
     this.worker = new Worker(
       consumerQueueName(this.consumer),
       async (job: Job) => {
@@ -158,9 +216,29 @@ export class LocalEventConsumer implements EventConsumer {
   }
 
   async stop(): Promise<void> {
+    if (this.registered) inProcessConsumers.delete(this.registered);
+    this.registered = undefined;
     if (!this.worker) return;
     await this.worker.close();
     this.worker = undefined;
+  }
+}
+
+/** At most `size` tasks at once (the consumer's concurrency, as its BullMQ worker has). */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((r) => this.waiting.push(r));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
   }
 }
 
