@@ -410,6 +410,17 @@ describe('validateGraph', () => {
       ['nodes.2.config.condition', 'Condition is required'],
       ['nodes.5.config.expression', 'Output is required'],
     ]);
+    // A field filled in and emptied again reads the same, not as a format rule.
+    g.nodes[1].config = { url: ' ' };
+    g.nodes[2].config = { condition: '' };
+    g.nodes[5].config = { expression: '' };
+    expect(errorsOf(g).map((e) => [e.path, e.message])).toEqual([
+      ['nodes.1.config.url', 'URL is required'],
+      ['nodes.2.config.condition', 'Condition is required'],
+      ['nodes.5.config.expression', 'Output is required'],
+    ]);
+    g.nodes[1].config = { url: 'example.com/x' };
+    expect(errorsOf(g).map((e) => e.message)).toContain('must be an http:// or https:// URL');
   });
 
   it('asks for {{ }} around an If condition written as plain text', () => {

@@ -278,7 +278,8 @@ class GraphChecker {
     for (const issue of result.error.issues) {
       const path = issue.path.map(String).join('.');
       const dynamic = templated.some((e) => path === e.path || path.startsWith(`${e.path}.`));
-      if (!dynamic) this.add('invalid_config', at(path), configIssueMessage(issue, type), ids);
+      if (!dynamic)
+        this.add('invalid_config', at(path), configIssueMessage(issue, type, node.config), ids);
     }
   }
 
@@ -357,16 +358,25 @@ class GraphChecker {
 }
 
 /**
- * What a user reads for a config problem: a missing value names the field ("URL is required")
- * instead of zod's "Invalid input: expected string, received undefined".
+ * What a user reads for a config problem: a missing or emptied value names the field ("URL is
+ * required") instead of zod's "Invalid input: expected string, received undefined" or a format
+ * rule ("must be an http:// or https:// URL") about a field the user has not filled in yet.
  */
 function configIssueMessage(
   issue: { code: string; path: PropertyKey[]; message: string; input?: unknown },
   type: NodeType,
+  config: Record<string, unknown>,
 ): string {
+  if (issue.path.length === 0) return issue.message;
   const missing =
     issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
-  if (!missing || issue.path.length === 0) return issue.message;
+  const raw = issue.path.reduce<unknown>(
+    (v, key) =>
+      v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined,
+    config,
+  );
+  const emptied = typeof raw === 'string' && raw.trim() === '';
+  if (!missing && !emptied) return issue.message;
   return `${fieldTitle(type.configSchema, issue.path.map(String))} is required`;
 }
 
