@@ -18,8 +18,8 @@ export const useInputViewOpen = create<{ open: boolean; toggle(): void }>((set) 
 }));
 
 /**
- * The Input view: what this step can use, from the trigger and each upstream step (the last
- * run's values, else the output schemas). Drag a field into a parameter, or click it to insert
+ * The Input view: what this step can use, from the trigger and each upstream step (pinned data,
+ * else the last run's values, else the output schemas). Drag a field into a parameter, or click it to insert
  * `{{ <path> }}` at the caret of the parameter focused last.
  */
 export function InputView() {
@@ -62,7 +62,7 @@ export function InputView() {
               {g.label}
               <code className="font-mono font-normal text-slate-400">{g.root}</code>
               <span className="font-normal text-slate-400">
-                {g.fromRun ? 'last run' : 'schema'}
+                {g.pinned ? 'pinned' : g.fromRun ? 'last run' : 'schema'}
               </span>
             </h3>
             {fields.length === 0 ? (
