@@ -1,6 +1,7 @@
 import { WorkflowGraphSchema, type WorkflowGraph } from '@flowgenie/contracts';
 import { parseExpressions, referencedSteps, type FoundExpression } from './expressions';
 import { findCycle, upstreamLookup } from './graph';
+import type { ExpressionError } from './errors';
 import { hasTemplate } from './template';
 import { ENUM_LABELS_KEYWORD, type JsonSchema, type NodeType } from './node-type';
 import { nodeTypes, type NodeTypeRegistry } from './registry';
@@ -253,7 +254,12 @@ class GraphChecker {
       }
       templated.push(expr);
       if (expr.error) {
-        this.add('invalid_expression', at(expr.path), expr.error.message, ids);
+        this.add(
+          'invalid_expression',
+          at(expr.path),
+          expressionProblem(expr.path, expr.error, type),
+          ids,
+        );
         continue;
       }
       this.checkReferences(node.id, upstreamSet, expr, at(expr.path));
@@ -294,21 +300,21 @@ class GraphChecker {
         this.add(
           'unknown_step_reference',
           path,
-          `expression "${expr.expression}" refers to unknown step "${ref}"`,
+          `{{ ${expr.expression} }} refers to unknown step "${ref}"`,
           { nodeId },
         );
       } else if (ref === nodeId) {
         this.add(
           'step_not_upstream',
           path,
-          `expression "${expr.expression}" refers to this step's own output`,
+          `{{ ${expr.expression} }} refers to this step's own output`,
           { nodeId },
         );
       } else if (!upstream().has(ref)) {
         this.add(
           'step_not_upstream',
           path,
-          `expression "${expr.expression}" refers to step "${ref}", which does not run before "${nodeId}"`,
+          `{{ ${expr.expression} }} refers to step "${ref}", which does not run before "${nodeId}"`,
           { nodeId },
         );
       }
@@ -378,6 +384,22 @@ function configIssueMessage(
   const emptied = typeof raw === 'string' && raw.trim() === '';
   if (!missing && !emptied) return issue.message;
   return `${fieldTitle(type.configSchema, issue.path.map(String))} is required`;
+}
+
+/**
+ * What a user reads for an expression that does not parse, beside the field: the field's title
+ * (not its config key) and what is wrong, counting characters from 1 as an editor does, e.g.
+ * "Output has an empty {{ }} at character 8" or "URL: {{ trigger.body. }} is incomplete: …".
+ */
+function expressionProblem(path: string, error: ExpressionError, type: NodeType): string {
+  const title = fieldTitle(type.configSchema, path.split('.').filter(Boolean));
+  if (error.code === 'template') {
+    const at = error.position !== undefined ? ` at character ${error.position + 1}` : '';
+    return error.reason.startsWith('unterminated')
+      ? `${title} has a {{ that is never closed with }}${at}`
+      : `${title} has an empty {{ }}${at}: write an expression inside, e.g. {{ trigger.body }}`;
+  }
+  return `${title}: {{ ${error.expression} }} does not parse: ${error.reason}`;
 }
 
 /** The title the builder shows for a config field, else its key in words. */
