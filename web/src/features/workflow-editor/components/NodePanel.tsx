@@ -229,6 +229,16 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
                     )}
                   </button>
                 </div>
+                <button
+                  type="button"
+                  onClick={() => setExpanded(true)}
+                  title="Input, Parameters and Output side by side (or double-click the step)"
+                  aria-label="Open full view"
+                  data-testid="step-view-toggle"
+                  className="ml-auto rounded px-2 py-1 text-xs font-medium whitespace-nowrap text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                >
+                  ⤢ Full view
+                </button>
               </div>
               <div className="min-h-0 flex-1 overflow-y-auto p-4">
                 {tab === 'config' ? (
@@ -264,6 +274,7 @@ function NodeHeader({
   description?: string;
   onDelete: () => void;
   expanded: boolean;
+  /** Closes the full view (opened from the tab row or by a double click on the step). */
   onExpand: (expanded: boolean) => void;
 }) {
   const updateNode = useEditorStore((s) => s.updateNode);
@@ -298,19 +309,17 @@ function NodeHeader({
             data-testid="node-name"
           />
         </div>
-        <Button
-          size="sm"
-          variant="ghost"
-          onClick={() => onExpand(!expanded)}
-          title={
-            expanded
-              ? 'Back to the side panel (Esc)'
-              : 'Input, Parameters and Output side by side (or double-click the step)'
-          }
-          data-testid="step-view-toggle"
-        >
-          {expanded ? 'Close full view' : 'Open full view'}
-        </Button>
+        {expanded && (
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => onExpand(false)}
+            title="Back to the side panel (Esc)"
+            data-testid="step-view-toggle"
+          >
+            Close full view
+          </Button>
+        )}
         <Button
           size="sm"
           variant="ghost"
