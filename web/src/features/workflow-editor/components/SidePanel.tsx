@@ -35,9 +35,12 @@ export function SidePanel() {
     if (!full) return;
     dialog.current?.focus();
     // Escape closes it wherever the focus is (a button that went away leaves it on the page);
-    // an open autocomplete list takes its Escape first.
+    // an open autocomplete list or a dialog opened from it takes its Escape first.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) setExpanded(false);
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      // a dialog opened from the view (run, connect) closes alone
+      if ((e.target as Element | null)?.closest?.('dialog[open]')) return;
+      setExpanded(false);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
