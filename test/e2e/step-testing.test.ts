@@ -18,6 +18,8 @@ import {
 // side panel and in the full Input | Parameters | Output view.
 jest.setTimeout(240_000);
 
+const DOCS_SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'images', 'step-view.png');
+
 describe('testing a workflow step by step, in a browser', () => {
   let ui: BrowserJourney;
   let e2e: E2eStack;
@@ -133,6 +135,10 @@ describe('testing a workflow step by step, in a browser', () => {
       path: path.join(SCREENSHOTS, 'step-testing.png'),
       animations: 'disabled',
     });
+    // The README's picture of the full view is refreshed on request only (as builder.png).
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+      await page.screenshot({ path: DOCS_SCREENSHOT, animations: 'disabled' });
+    }
     // Escape goes back to the canvas with the side panel.
     await page.keyboard.press('Escape');
     await full.waitFor({ state: 'hidden' });
