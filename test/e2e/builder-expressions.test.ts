@@ -45,6 +45,7 @@ describe('expressions and data mapping in the builder, in a browser', () => {
       journey,
     );
     expect(ui.pageErrors).toEqual([]);
+    expect(ui.consoleErrors).toEqual([]);
   });
 
   async function journey() {

@@ -38,6 +38,8 @@ describe('testing a workflow step by step, in a browser', () => {
   it('captures a test webhook call, pins data and runs one step at a time', async () => {
     await withFailureScreenshot('step-testing', { page: () => page, logDir: e2e.logDir }, journey);
     expect(ui.pageErrors).toEqual([]);
+    // No noise in the console: not signed in yet, test runs followed live, a test webhook heard.
+    expect(ui.consoleErrors).toEqual([]);
   });
 
   async function journey() {
