@@ -123,60 +123,37 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
         onExpand={setExpanded}
       />
       <ExpressionContext.Provider value={exprCtx}>
-        {expanded ? (
-          <div className="flex min-h-0 flex-1" data-testid="step-view-full">
-            {kind !== 'trigger' && (
-              <section
-                aria-labelledby="input-title"
-                className="flex w-[30%] min-w-[240px] shrink-0 flex-col border-r border-slate-200"
-                data-testid="step-view-input"
-              >
-                <h2 id="input-title" className={columnTitle}>
-                  Input
-                </h2>
-                <div className="min-h-0 flex-1 overflow-y-auto p-3">
-                  <InputView />
-                </div>
-              </section>
-            )}
+        {/* One tree for both layouts: switching keeps every section mounted (a test webhook
+            listener waiting in the parameters is not stopped by opening the full view). */}
+        <div className="flex min-h-0 flex-1" data-testid={expanded ? 'step-view-full' : undefined}>
+          {kind !== 'trigger' && (expanded || inputOpen) && (
             <section
-              aria-labelledby="parameters-title"
-              className="flex min-w-0 flex-1 flex-col"
-              data-testid="step-view-parameters"
+              aria-labelledby="input-title"
+              className={cx(
+                'flex shrink-0 flex-col border-r border-slate-200',
+                expanded ? 'w-[30%] min-w-[240px]' : 'w-[300px]',
+              )}
+              data-testid={expanded ? 'step-view-input' : undefined}
             >
+              <h2 id="input-title" className={columnTitle}>
+                Input
+              </h2>
+              <div className="min-h-0 flex-1 overflow-y-auto p-3">
+                <InputView />
+              </div>
+            </section>
+          )}
+          <section
+            aria-labelledby={expanded ? 'parameters-title' : undefined}
+            className="flex min-w-0 flex-1 flex-col"
+            data-testid={expanded ? 'step-view-parameters' : undefined}
+          >
+            {expanded ? (
               <h2 id="parameters-title" className={columnTitle}>
                 Parameters
                 {problems}
               </h2>
-              <div className="min-h-0 flex-1 overflow-y-auto p-4">{parameters(false)}</div>
-            </section>
-            <section
-              aria-labelledby="output-title"
-              className="flex w-[34%] min-w-[280px] shrink-0 flex-col border-l border-slate-200 bg-slate-50/60"
-              data-testid="step-view-output"
-            >
-              <h2 id="output-title" className={columnTitle}>
-                Output
-              </h2>
-              <div className="min-h-0 flex-1 overflow-y-auto p-4">{output}</div>
-            </section>
-          </div>
-        ) : (
-          <div className="flex min-h-0 flex-1">
-            {kind !== 'trigger' && inputOpen && (
-              <section
-                aria-labelledby="input-title"
-                className="flex w-[300px] shrink-0 flex-col border-r border-slate-200"
-              >
-                <h2 id="input-title" className={columnTitle}>
-                  Input
-                </h2>
-                <div className="min-h-0 flex-1 overflow-y-auto p-3">
-                  <InputView />
-                </div>
-              </section>
-            )}
-            <div className="flex min-w-0 flex-1 flex-col">
+            ) : (
               <div className="flex items-center border-b border-slate-200 px-2">
                 {kind !== 'trigger' && (
                   <button
@@ -240,20 +217,36 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
                   ⤢ Full view
                 </button>
               </div>
-              <div className="min-h-0 flex-1 overflow-y-auto p-4">
-                {tab === 'config' ? (
-                  <div role="tabpanel" id="panel-config" aria-labelledby="tab-config">
-                    {parameters(true)}
-                  </div>
-                ) : (
-                  <div role="tabpanel" id="panel-run" aria-labelledby="tab-run">
-                    {output}
-                  </div>
-                )}
-              </div>
+            )}
+            <div className="min-h-0 flex-1 overflow-y-auto p-4">
+              {expanded || tab === 'config' ? (
+                <div
+                  role={expanded ? undefined : 'tabpanel'}
+                  id="panel-config"
+                  aria-labelledby={expanded ? undefined : 'tab-config'}
+                >
+                  {parameters(!expanded)}
+                </div>
+              ) : (
+                <div role="tabpanel" id="panel-run" aria-labelledby="tab-run">
+                  {output}
+                </div>
+              )}
             </div>
-          </div>
-        )}
+          </section>
+          {expanded && (
+            <section
+              aria-labelledby="output-title"
+              className="flex w-[34%] min-w-[280px] shrink-0 flex-col border-l border-slate-200 bg-slate-50/60"
+              data-testid="step-view-output"
+            >
+              <h2 id="output-title" className={columnTitle}>
+                Output
+              </h2>
+              <div className="min-h-0 flex-1 overflow-y-auto p-4">{output}</div>
+            </section>
+          )}
+        </div>
       </ExpressionContext.Provider>
     </div>
   );

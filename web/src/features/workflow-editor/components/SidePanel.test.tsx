@@ -59,6 +59,18 @@ describe('the full step view', () => {
     expect(screen.getByRole('tablist', { name: 'Step panel' })).toBeInTheDocument();
   });
 
+  it("keeps the step's sections mounted when the view opens and closes", () => {
+    renderPanel();
+    const retries = () => screen.getByText('Retries and timeout').closest('details');
+    const before = retries();
+    act(() => useStepView.getState().setExpanded(true));
+    expect(screen.getByTestId('step-view')).toBeInTheDocument();
+    expect(retries()).toBe(before);
+    act(() => useStepView.getState().setExpanded(false));
+    expect(screen.queryByTestId('step-view')).toBeNull();
+    expect(retries()).toBe(before);
+  });
+
   it('closes when the step goes away, and the trigger has no Input column', () => {
     renderPanel();
     act(() => useStepView.getState().setExpanded(true));

@@ -45,43 +45,41 @@ export function SidePanel() {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [full, setExpanded]);
-  if (full) {
-    return (
-      <>
+  // One <aside> in both layouts, so the step's panel stays mounted when the full view opens.
+  return (
+    <>
+      {full && (
         <div
           className="fixed inset-0 z-40 bg-slate-900/40"
           aria-hidden="true"
           onClick={() => setExpanded(false)}
           data-testid="step-view-backdrop"
         />
-        <aside
-          ref={dialog}
-          role="dialog"
-          aria-modal="true"
-          aria-label="Step"
-          tabIndex={-1}
-          className="fixed inset-4 z-50 flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-2xl focus:outline-none"
-          data-testid="step-view"
-        >
+      )}
+      <aside
+        ref={dialog}
+        aria-label={full ? 'Step' : 'Details'}
+        role={full ? 'dialog' : undefined}
+        aria-modal={full ? true : undefined}
+        tabIndex={full ? -1 : undefined}
+        className={cx(
+          'flex flex-col bg-white',
+          full
+            ? 'fixed inset-4 z-50 overflow-hidden rounded-lg border border-slate-200 shadow-2xl focus:outline-none'
+            : cx(
+                'shrink-0 border-l border-slate-200',
+                withInput ? 'w-[680px] max-w-[60vw]' : 'w-[380px]',
+              ),
+        )}
+        data-testid={full ? 'step-view' : undefined}
+      >
+        {selectedNodeId ? (
           <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />
-        </aside>
-      </>
-    );
-  }
-  return (
-    <aside
-      aria-label="Details"
-      className={cx(
-        'flex shrink-0 flex-col border-l border-slate-200 bg-white',
-        withInput ? 'w-[680px] max-w-[60vw]' : 'w-[380px]',
-      )}
-    >
-      {selectedNodeId ? (
-        <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />
-      ) : (
-        <WorkflowPanel />
-      )}
-    </aside>
+        ) : (
+          <WorkflowPanel />
+        )}
+      </aside>
+    </>
   );
 }
 
