@@ -96,6 +96,29 @@ describe('the builder canvas and workflow files, in a browser', () => {
   it('places the first step fully on screen and adds connected steps with the "+" on outputs', async () => {
     await journey('canvas-plus', async () => {
       await newWorkflow('Plus buttons');
+      // The toolbar fits a 1280 px wide screen: no label wraps onto a second line.
+      const wrapped = await page
+        .getByTestId('run-button')
+        .locator('xpath=ancestor::div[contains(@class, "h-12")]')
+        .locator('button, [data-testid="version-info"], [data-testid="save-state"]')
+        .evaluateAll((els) =>
+          els
+            .filter((el) => {
+              const e = el as unknown as {
+                tagName: string;
+                scrollHeight: number;
+                clientHeight: number;
+                textContent: string;
+                getBoundingClientRect(): { height: number };
+              };
+              const h = e.getBoundingClientRect().height;
+              return e.tagName === 'BUTTON'
+                ? h > 30 || e.scrollHeight > e.clientHeight + 1
+                : h > 24;
+            })
+            .map((el) => (el as unknown as { textContent: string }).textContent),
+        );
+      expect(wrapped).toEqual([]);
       await page.getByTestId('palette-item-webhook').click();
       const canvas = (await builder.canvas.boundingBox())!;
       const first = builder.node('webhook_1');

@@ -45,6 +45,7 @@ describe('expressions and data mapping in the builder, in a browser', () => {
       journey,
     );
     expect(ui.pageErrors).toEqual([]);
+    expect(ui.consoleErrors).toEqual([]);
   });
 
   async function journey() {
@@ -87,6 +88,12 @@ describe('expressions and data mapping in the builder, in a browser', () => {
     await textContains(builder.panel, 'Output is required');
     const emptied = (await builder.panel.textContent()) ?? '';
     expect(emptied).not.toMatch(/Unexpected end of expression|must not be empty/);
+    // A broken expression is named by the field's title, with the braces the user typed.
+    await output.fill('{"total": {{ }} }');
+    await textContains(builder.panel, 'Output has an empty {{ }} at character 11');
+    await output.fill('{{ trigger.body. }}');
+    await textContains(builder.panel, 'Output: {{ trigger.body. }} does not parse');
+    expect(await builder.panel.textContent()).not.toMatch(/in expression:|expression: empty/);
     await output.fill(
       '{"total": {{ $sum(trigger.body.items) }}, "count": {{ $count(trigger.body.items) }} }',
     );

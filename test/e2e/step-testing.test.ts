@@ -14,8 +14,11 @@ import {
 } from './browser/journey';
 
 // Testing step by step in a real headless Chromium against the whole platform: capture a real
-// webhook call as the trigger's sample, pin data on a step, and run one step on its own.
+// webhook call as the trigger's sample, pin data on a step, and run one step on its own, in the
+// side panel and in the full Input | Parameters | Output view.
 jest.setTimeout(240_000);
+
+const DOCS_SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'images', 'step-view.png');
 
 describe('testing a workflow step by step, in a browser', () => {
   let ui: BrowserJourney;
@@ -35,6 +38,8 @@ describe('testing a workflow step by step, in a browser', () => {
   it('captures a test webhook call, pins data and runs one step at a time', async () => {
     await withFailureScreenshot('step-testing', { page: () => page, logDir: e2e.logDir }, journey);
     expect(ui.pageErrors).toEqual([]);
+    // No noise in the console: not signed in yet, test runs followed live, a test webhook heard.
+    expect(ui.consoleErrors).toEqual([]);
   });
 
   async function journey() {
@@ -99,19 +104,49 @@ describe('testing a workflow step by step, in a browser', () => {
     await builder.node(total).getByTestId(`node-pinned-${total}`).waitFor();
     await builder.saved();
 
-    await builder.select(double);
-    await builder.panel.getByTestId('run-step-button').click();
+    // 5. As in n8n, a double click opens the step with Input | Parameters | Output side by side.
+    await builder.node(double).dblclick();
+    const full = page.getByTestId('step-view');
+    await full.waitFor();
+    const input = full.getByTestId('step-view-input');
+    const output = full.getByTestId('step-view-output');
+    // The input holds the pinned data before `double` ever ran, labelled as pinned.
+    const pinnedTotal = input.locator(
+      `[data-testid="input-field"][data-path="steps.${total}.total"]`,
+    );
+    await textContains(pinnedTotal, '100');
+    await textContains(input, 'pinned');
+    // A field dragged from the input into the parameter in the middle.
+    const expression = full
+      .getByTestId('step-view-parameters')
+      .getByRole('combobox', { name: 'Output (required)' });
+    await expression.fill('');
+    await pinnedTotal.dragTo(expression);
+    expect(await expression.inputValue()).toBe(`{{ steps.${total}.total }}`);
+    await textContains(full.getByTestId('expression-preview'), ['pinned data', '100']);
+    await expression.fill(`{"double": {{ steps.${total}.total * 2 }} }`);
+    await textContains(full.getByTestId('expression-preview-value'), '{"double":200}');
+    await builder.saved();
+    // Run this step from the Output column; its output shows there, beside the parameters.
+    await output.getByTestId('run-step-button').click();
     await attributeBecomes(builder.node(double), 'data-status', 'succeeded');
+    await textContains(output.getByTestId('step-output'), ['double', '200']);
     await textContains(page.getByTestId(`node-status-${total}`), 'Data reused, not run');
-    await builder.panel.getByTestId('tab-run-data').click();
-    await textContains(builder.panel.getByTestId('step-output'), ['double', '200']);
     await builder.restPointer();
     await page.screenshot({
       path: path.join(SCREENSHOTS, 'step-testing.png'),
       animations: 'disabled',
     });
+    // The README's picture of the full view is refreshed on request only (as builder.png).
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+      await page.screenshot({ path: DOCS_SCREENSHOT, animations: 'disabled' });
+    }
+    // Escape goes back to the canvas with the side panel.
+    await page.keyboard.press('Escape');
+    await full.waitFor({ state: 'hidden' });
+    await builder.panel.getByTestId('tab-run-data').waitFor();
 
-    // 5. The step runs are in the history, each labelled with the step it ran (newest first).
+    // 6. The step runs are in the history, each labelled with the step it ran (newest first).
     await page.getByTestId('nav-executions').click();
     await page.locator('[data-testid^="execution-row-"]').nth(1).waitFor();
     expect(await page.locator('[data-testid^="execution-row-"]').count()).toBe(2);

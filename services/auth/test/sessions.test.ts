@@ -263,6 +263,18 @@ describe('refresh tokens', () => {
     expect(answer.body.error.message).toMatch(/no refresh token/);
   });
 
+  it("answers a browser's probe with no token 204, and a probe with a bad token 401", async () => {
+    const none = await post('/auth/refresh', { body: { probe: true } });
+    expect(none.status).toBe(204);
+    expect(none.cookies).toEqual([]);
+    const bad = await post('/auth/refresh', {
+      body: { probe: true },
+      cookie: `${REFRESH_COOKIE}=made-up-token`,
+    });
+    expect(bad.status).toBe(401);
+    expect((await post('/auth/refresh', { body: { probe: false } })).status).toBe(400);
+  });
+
   it('refuses a refresh token after its 30 days', async () => {
     auth.clock.offsetMs = -31 * 24 * 3600_000;
     let user;

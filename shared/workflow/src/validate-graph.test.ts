@@ -276,6 +276,20 @@ describe('validateGraph', () => {
     ]);
   });
 
+  it("words a broken {{ }} with the field's title, counting characters from 1", () => {
+    const g = aWorkflow();
+    g.nodes[1].config = { url: 'https://x.example.com/{{ }}' };
+    g.nodes[2].config = { condition: '{{ steps.fetch.status = 200 ' };
+    g.nodes[3].config = { url: 'https://hooks.example.com', body: '{"id": {{ trigger.body. }} }' };
+    expect(errorsOf(g).map((e) => e.message)).toEqual([
+      'URL has an empty {{ }} at character 23: write an expression inside, e.g. {{ trigger.body }}',
+      'Condition has a {{ that is never closed with }} at character 1',
+      expect.stringMatching(
+        /^Body: \{\{ trigger\.body\. \}\} does not parse: Unexpected end of expression/,
+      ),
+    ]);
+  });
+
   it('allows expressions to read only the trigger and upstream steps', () => {
     const g = aWorkflow();
     g.nodes[1].config = { url: 'https://x.example.com/{{ steps.notify.body.id }}' }; // downstream
@@ -287,7 +301,7 @@ describe('validateGraph', () => {
         path: 'nodes.1.config.url',
         nodeId: 'fetch',
         message:
-          'expression "steps.notify.body.id" refers to step "notify", which does not run before "fetch"',
+          '{{ steps.notify.body.id }} refers to step "notify", which does not run before "fetch"',
       }),
       expect.objectContaining({
         code: 'unknown_step_reference',
@@ -410,6 +424,17 @@ describe('validateGraph', () => {
       ['nodes.2.config.condition', 'Condition is required'],
       ['nodes.5.config.expression', 'Output is required'],
     ]);
+    // A field filled in and emptied again reads the same, not as a format rule.
+    g.nodes[1].config = { url: ' ' };
+    g.nodes[2].config = { condition: '' };
+    g.nodes[5].config = { expression: '' };
+    expect(errorsOf(g).map((e) => [e.path, e.message])).toEqual([
+      ['nodes.1.config.url', 'URL is required'],
+      ['nodes.2.config.condition', 'Condition is required'],
+      ['nodes.5.config.expression', 'Output is required'],
+    ]);
+    g.nodes[1].config = { url: 'example.com/x' };
+    expect(errorsOf(g).map((e) => e.message)).toContain('must be an http:// or https:// URL');
   });
 
   it('asks for {{ }} around an If condition written as plain text', () => {

@@ -1,6 +1,7 @@
 import { WorkflowGraphSchema, type WorkflowGraph } from '@flowgenie/contracts';
 import { parseExpressions, referencedSteps, type FoundExpression } from './expressions';
 import { findCycle, upstreamLookup } from './graph';
+import type { ExpressionError } from './errors';
 import { hasTemplate } from './template';
 import { ENUM_LABELS_KEYWORD, type JsonSchema, type NodeType } from './node-type';
 import { nodeTypes, type NodeTypeRegistry } from './registry';
@@ -253,7 +254,12 @@ class GraphChecker {
       }
       templated.push(expr);
       if (expr.error) {
-        this.add('invalid_expression', at(expr.path), expr.error.message, ids);
+        this.add(
+          'invalid_expression',
+          at(expr.path),
+          expressionProblem(expr.path, expr.error, type),
+          ids,
+        );
         continue;
       }
       this.checkReferences(node.id, upstreamSet, expr, at(expr.path));
@@ -278,7 +284,8 @@ class GraphChecker {
     for (const issue of result.error.issues) {
       const path = issue.path.map(String).join('.');
       const dynamic = templated.some((e) => path === e.path || path.startsWith(`${e.path}.`));
-      if (!dynamic) this.add('invalid_config', at(path), configIssueMessage(issue, type), ids);
+      if (!dynamic)
+        this.add('invalid_config', at(path), configIssueMessage(issue, type, node.config), ids);
     }
   }
 
@@ -293,21 +300,21 @@ class GraphChecker {
         this.add(
           'unknown_step_reference',
           path,
-          `expression "${expr.expression}" refers to unknown step "${ref}"`,
+          `{{ ${expr.expression} }} refers to unknown step "${ref}"`,
           { nodeId },
         );
       } else if (ref === nodeId) {
         this.add(
           'step_not_upstream',
           path,
-          `expression "${expr.expression}" refers to this step's own output`,
+          `{{ ${expr.expression} }} refers to this step's own output`,
           { nodeId },
         );
       } else if (!upstream().has(ref)) {
         this.add(
           'step_not_upstream',
           path,
-          `expression "${expr.expression}" refers to step "${ref}", which does not run before "${nodeId}"`,
+          `{{ ${expr.expression} }} refers to step "${ref}", which does not run before "${nodeId}"`,
           { nodeId },
         );
       }
@@ -357,17 +364,42 @@ class GraphChecker {
 }
 
 /**
- * What a user reads for a config problem: a missing value names the field ("URL is required")
- * instead of zod's "Invalid input: expected string, received undefined".
+ * What a user reads for a config problem: a missing or emptied value names the field ("URL is
+ * required") instead of zod's "Invalid input: expected string, received undefined" or a format
+ * rule ("must be an http:// or https:// URL") about a field the user has not filled in yet.
  */
 function configIssueMessage(
   issue: { code: string; path: PropertyKey[]; message: string; input?: unknown },
   type: NodeType,
+  config: Record<string, unknown>,
 ): string {
+  if (issue.path.length === 0) return issue.message;
   const missing =
     issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
-  if (!missing || issue.path.length === 0) return issue.message;
+  const raw = issue.path.reduce<unknown>(
+    (v, key) =>
+      v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined,
+    config,
+  );
+  const emptied = typeof raw === 'string' && raw.trim() === '';
+  if (!missing && !emptied) return issue.message;
   return `${fieldTitle(type.configSchema, issue.path.map(String))} is required`;
+}
+
+/**
+ * What a user reads for an expression that does not parse, beside the field: the field's title
+ * (not its config key) and what is wrong, counting characters from 1 as an editor does, e.g.
+ * "Output has an empty {{ }} at character 8" or "URL: {{ trigger.body. }} is incomplete: …".
+ */
+function expressionProblem(path: string, error: ExpressionError, type: NodeType): string {
+  const title = fieldTitle(type.configSchema, path.split('.').filter(Boolean));
+  if (error.code === 'template') {
+    const at = error.position !== undefined ? ` at character ${error.position + 1}` : '';
+    return error.reason.startsWith('unterminated')
+      ? `${title} has a {{ that is never closed with }}${at}`
+      : `${title} has an empty {{ }}${at}: write an expression inside, e.g. {{ trigger.body }}`;
+  }
+  return `${title}: {{ ${error.expression} }} does not parse: ${error.reason}`;
 }
 
 /** The title the builder shows for a config field, else its key in words. */

@@ -60,12 +60,21 @@ export async function signUp(
 
 /**
  * A new page in `context` that waits at most 20 s per step and records every uncaught exception of
- * the SPA in `pageErrors` (the journeys assert it stays empty).
+ * the SPA in `pageErrors` (the journeys assert it stays empty), and, when given `consoleErrors`,
+ * every error the browser console shows (a failed request included) with its address.
  */
-export async function watchedPage(context: BrowserContext, pageErrors: string[]): Promise<Page> {
+export async function watchedPage(
+  context: BrowserContext,
+  pageErrors: string[],
+  consoleErrors?: string[],
+): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  if (consoleErrors)
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
   return page;
 }
 
@@ -92,6 +101,8 @@ export interface BrowserJourney {
   origin: string;
   /** Uncaught exceptions of the SPA: the journeys assert it stays empty. */
   pageErrors: string[];
+  /** Errors shown in the browser console (a 4xx/5xx request shows there too). */
+  consoleErrors: string[];
   /** Closes the browser, then the stack. */
   close(): Promise<void>;
 }
@@ -116,7 +127,8 @@ export async function startBrowserJourney(
       viewport: opts.viewport,
     });
     const pageErrors: string[] = [];
-    const page = await watchedPage(chrome.context, pageErrors);
+    const consoleErrors: string[] = [];
+    const page = await watchedPage(chrome.context, pageErrors, consoleErrors);
     return {
       e2e,
       chrome,
@@ -124,6 +136,7 @@ export async function startBrowserJourney(
       builder: new BuilderPage(page),
       origin: e2e.stack.urls.gateway,
       pageErrors,
+      consoleErrors,
       async close() {
         await chrome.close();
         await e2e.close();

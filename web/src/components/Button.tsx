@@ -38,7 +38,8 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       disabled={disabled || loading}
       aria-busy={loading || undefined}
       className={cx(
-        'inline-flex items-center justify-center gap-1.5 rounded-md border font-medium shadow-sm transition-colors',
+        // one line: a label wrapped inside the fixed height spills out of the button
+        'inline-flex items-center justify-center gap-1.5 rounded-md border font-medium whitespace-nowrap shadow-sm transition-colors',
         'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 disabled:cursor-not-allowed',
         size === 'sm' ? 'h-7 px-2.5 text-xs' : 'h-9 px-3.5 text-sm',
         variants[variant],

@@ -102,6 +102,16 @@ describe('ApiClient', () => {
     expect(api.accessToken).toBeNull();
   });
 
+  it('asks for the session as a probe: no cookie (204) is no session, without an error', async () => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    const api = new ApiClient({ fetch: fetch as unknown as typeof globalThis.fetch });
+    await expect(api.refresh()).resolves.toBeNull();
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/auth/refresh');
+    expect(JSON.parse(init.body as string)).toEqual({ probe: true });
+    expect(api.accessToken).toBeNull();
+  });
+
   it('turns error bodies into ApiError with details and Retry-After', async () => {
     const api = new ApiClient({
       fetch: async () =>

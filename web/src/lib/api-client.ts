@@ -107,7 +107,8 @@ export class ApiClient {
 
   /**
    * Exchange the refresh cookie for a new access token. Concurrent callers share one request.
-   * Resolves null when there is no valid session (401/400); throws NetworkError when offline.
+   * Resolves null when there is no session (204: no cookie) or no valid one (401/400); throws
+   * NetworkError when offline.
    */
   refresh(): Promise<AuthResponse | null> {
     if (!this.refreshing) {
@@ -134,12 +135,13 @@ export class ApiClient {
         method: 'POST',
         credentials: 'include',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: '{}',
+        // No cookie at all is answered 204, not 401: a signed-out visit logs no console error.
+        body: '{"probe":true}',
       });
     } catch (err) {
       throw new NetworkError(err);
     }
-    if (res.status === 401 || res.status === 400 || res.status === 403) {
+    if (res.status === 204 || res.status === 401 || res.status === 400 || res.status === 403) {
       this.token = null;
       return null;
     }

@@ -124,6 +124,12 @@ const refreshToken = text().min(1, 'must not be empty').max(512, 'is too long');
 export const RefreshRequestSchema = z.object({
   refreshToken: refreshToken.optional().describe('Else the fg_refresh cookie is used.'),
   client,
+  probe: z
+    .literal(true)
+    .optional()
+    .describe(
+      'Answer 204 instead of 401 when the request carries no refresh token at all: a browser checking for a session on page load.',
+    ),
 });
 
 export const LogOutRequestSchema = z.object({

@@ -151,6 +151,7 @@ export const httpRoutes: HttpRoute[] = [
     body: RefreshRequestSchema,
     responses: {
       200: { description: 'New tokens', schema: SessionResponseSchema },
+      204: { description: '`probe` and no refresh token sent: no session' },
       401: err('Invalid, expired or reused refresh token'),
       403: err('origin_not_allowed: the cookie was sent from another origin'),
     },

@@ -39,6 +39,28 @@ function Field({
 }
 
 describe('ExpressionInput', () => {
+  it("before any run, shows a path's type from the output schema and how to get its value", async () => {
+    const schemaOnly: ExpressionContextValue = {
+      suggestions: buildSuggestions([
+        {
+          root: 'steps.fetch',
+          hasValue: false,
+          schema: {
+            type: 'object',
+            properties: { status: { type: 'integer', description: 'HTTP status code' } },
+          },
+        },
+      ]),
+      data: null,
+      dataSource: null,
+    };
+    render(<Field initial="{{ steps.fetch.status }}" ctx={schemaOnly} />);
+    const empty = await screen.findByTestId('expression-preview-empty');
+    expect(empty).toHaveTextContent(
+      /^integer \(from the step’s output schema\)\. Run the workflow, or pin data/,
+    );
+  });
+
   it('offers the trigger and upstream outputs after typing {{', async () => {
     const user = userEvent.setup();
     render(<Field />);

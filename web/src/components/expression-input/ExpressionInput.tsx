@@ -18,6 +18,7 @@ import {
   completionContext,
   filterSuggestions,
   type CompletionContext,
+  type Suggestion,
 } from './suggestions';
 
 export interface ExpressionInputProps {
@@ -260,6 +261,7 @@ export function ExpressionInput({
           json={json}
           data={data}
           dataSource={dataSource}
+          suggestions={suggestions}
         />
       )}
     </div>
@@ -272,12 +274,14 @@ function ExpressionPreview({
   json,
   data,
   dataSource,
+  suggestions,
 }: {
   id: string;
   value: string;
   json: boolean;
   data: ReturnType<typeof useExpressionContextValue>['data'];
   dataSource: string | null;
+  suggestions: readonly Suggestion[];
 }) {
   const [result, setResult] = useState<PreviewResult | null>(null);
   useEffect(() => {
@@ -308,9 +312,25 @@ function ExpressionPreview({
     );
   }
   if (!data) {
+    // One {{ path }} the output schemas know: its type now, its value after a run or a pin.
+    const path = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(value.trim())?.[1];
+    const known = path
+      ? suggestions.find((s) => s.path === path && s.source === 'schema')
+      : undefined;
     return (
-      <p id={id} className="mt-1 text-xs text-slate-400">
-        Run the workflow once to preview this value.
+      <p id={id} className="mt-1 text-xs text-slate-400" data-testid="expression-preview-empty">
+        {known && (
+          <>
+            <span
+              className="rounded bg-slate-100 px-1 text-slate-600"
+              data-testid="expression-preview-type"
+            >
+              {known.detail.split(' — ')[0]}
+            </span>{' '}
+            (from the step’s output schema).{' '}
+          </>
+        )}
+        Run the workflow, or pin data on the steps before this one, to preview the value.
       </p>
     );
   }

@@ -5,12 +5,12 @@ import type { Suggestion } from './suggestions';
 /** What expression fields of the selected node can see: autocomplete paths and preview data. */
 export interface ExpressionContextValue {
   suggestions: Suggestion[];
-  /** Data of the last run (or a sample); null when there is none yet. */
+  /** Pinned data, else the last run's (or a sample); null when there is none yet. */
   data: ExpressionData | null;
   /** Where the data came from, shown under previews. */
   dataSource: string | null;
   /** The data a field can use, by source (the trigger, each upstream step), for the Input view. */
-  groups?: Array<{ root: string; label: string; fromRun: boolean }>;
+  groups?: Array<{ root: string; label: string; fromRun: boolean; pinned?: boolean }>;
 }
 
 export const EMPTY_EXPRESSION_CONTEXT: ExpressionContextValue = {

@@ -157,6 +157,11 @@ export function authRoutes(
     const fromCookie = body.refreshToken === undefined;
     const refreshToken = body.refreshToken ?? readRefreshCookie(req);
     if (!refreshToken) {
+      // The SPA's check on page load: no session is an answer, not an error in its console.
+      if (body.probe) {
+        res.status(204).end();
+        return;
+      }
       throw new InvalidRefreshTokenError(
         'no refresh token: send refreshToken in the body or the __Host-fg_refresh cookie',
       );

@@ -29,6 +29,7 @@ export interface FlowCanvasProps<N extends CanvasNode = CanvasNode>
   onConnectStart?: () => void;
   onConnectEnd?: () => void;
   onNodeClick?: NodeMouseHandler<N>;
+  onNodeDoubleClick?: NodeMouseHandler<N>;
   onPaneClick?: () => void;
   onDrop?: (e: DragEvent<HTMLDivElement>) => void;
   onDragOver?: (e: DragEvent<HTMLDivElement>) => void;
@@ -74,6 +75,7 @@ export function FlowCanvas<N extends CanvasNode = CanvasNode>({
   onConnectStart,
   onConnectEnd,
   onNodeClick,
+  onNodeDoubleClick,
   onPaneClick,
   onDrop,
   onDragOver,
@@ -103,6 +105,9 @@ export function FlowCanvas<N extends CanvasNode = CanvasNode>({
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        // a double click on a step opens it (the editor's full step view), not a zoom
+        zoomOnDoubleClick={!onNodeDoubleClick}
         onPaneClick={onPaneClick}
         onDrop={onDrop}
         onDragOver={onDragOver}

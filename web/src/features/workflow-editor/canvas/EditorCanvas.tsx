@@ -7,6 +7,7 @@ import { FlowCanvas, type CanvasNode, type NodeValueSource } from '../../flow-ca
 import { useNodeTypesStore } from '../../node-types';
 import { StepPicker } from './StepPicker';
 import { DRAG_MIME, useAddNode } from '../hooks/useAddNode';
+import { useStepView } from '../hooks/useStepView';
 import { useEditorStore } from '../store';
 
 /** Validation problems per node, as the canvas reads them. */
@@ -142,6 +143,13 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
     addNote({ x: Math.round(p.x), y: Math.round(p.y) });
   };
 
+  // n8n's habit: a double click opens the step in the full Input | Parameters | Output view.
+  const openStepView = useCallback((_: unknown, node: { id: string; type?: string }) => {
+    if (node.type === 'note') return;
+    useEditorStore.getState().select(node.id);
+    useStepView.getState().setExpanded(true);
+  }, []);
+
   const afterLabel = addingAfter
     ? addingAfter.handle === 'main'
       ? `after ${addingAfter.nodeId}`
@@ -166,6 +174,7 @@ export function EditorCanvas({ onError }: { onError: (message: string | null) =>
         onDragOver={onDragOver}
         onAddAfter={onAddAfter}
         onNoteText={setNoteText}
+        onNodeDoubleClick={openStepView}
       >
         <Panel position="top-left">
           <Button size="sm" onClick={newNote} data-testid="add-note" title="Add a sticky note">

@@ -178,7 +178,7 @@ export function EditorToolbar({
           value={name}
           maxLength={200}
           onChange={(e) => setName(e.target.value)}
-          className="w-56 rounded border border-transparent px-1.5 py-1 text-sm font-semibold text-slate-900 hover:border-slate-200 focus:border-indigo-500 focus:outline-none"
+          className="w-40 min-w-0 rounded border border-transparent px-1.5 py-1 text-sm font-semibold text-slate-900 xl:w-56 hover:border-slate-200 focus:border-indigo-500 focus:outline-none"
           data-testid="workflow-name"
         />
         <SaveIndicator onRetry={() => void flush()} />
@@ -253,7 +253,7 @@ export function EditorToolbar({
           History
         </Button>
         <div className="ml-auto flex items-center gap-3">
-          <span className="text-xs text-slate-500" data-testid="version-info">
+          <span className="text-xs whitespace-nowrap text-slate-500" data-testid="version-info">
             {versionText}
           </span>
           <Button

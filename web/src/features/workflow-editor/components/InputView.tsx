@@ -18,8 +18,8 @@ export const useInputViewOpen = create<{ open: boolean; toggle(): void }>((set) 
 }));
 
 /**
- * The Input view: what this step can use, from the trigger and each upstream step (the last
- * run's values, else the output schemas). Drag a field into a parameter, or click it to insert
+ * The Input view: what this step can use, from the trigger and each upstream step (pinned data,
+ * else the last run's values, else the output schemas). Drag a field into a parameter, or click it to insert
  * `{{ <path> }}` at the caret of the parameter focused last.
  */
 export function InputView() {
@@ -54,17 +54,25 @@ export function InputView() {
           Click into a parameter first, then click a field to insert it there.
         </p>
       )}
-      {groups.map((g) => {
+      {nearestFirst(groups).map((g, i) => {
         const fields = byRoot.get(g.root) ?? [];
         return (
-          <section key={g.root} aria-label={`${g.label} data`} data-testid="input-group">
-            <h3 className="flex items-baseline gap-2 text-xs font-semibold text-slate-700">
+          <details
+            key={g.root}
+            // The nearest step's data open; a long one further back (a webhook's headers)
+            // folded, so the fields the step most likely needs are on screen.
+            open={i === 0 || fields.length <= FOLD_ABOVE}
+            aria-label={`${g.label} data`}
+            data-testid="input-group"
+            data-root={g.root}
+          >
+            <summary className="flex cursor-pointer items-baseline gap-2 text-xs font-semibold text-slate-700">
               {g.label}
               <code className="font-mono font-normal text-slate-400">{g.root}</code>
               <span className="font-normal text-slate-400">
-                {g.fromRun ? 'last run' : 'schema'}
+                {g.pinned ? 'pinned' : g.fromRun ? 'last run' : 'schema'}
               </span>
-            </h3>
+            </summary>
             {fields.length === 0 ? (
               <p className="mt-1 text-xs text-slate-400">
                 No fields known yet: run the workflow once to see this data.
@@ -106,11 +114,26 @@ export function InputView() {
                 ))}
               </ul>
             )}
-          </section>
+          </details>
         );
       })}
     </div>
   );
+}
+
+/** A group further back than the first with more fields than this starts folded. */
+const FOLD_ABOVE = 8;
+
+/**
+ * The steps first, nearest first (as upstreamOf lists them), then the trigger, then the run's ids:
+ * as in n8n, the data a step most likely maps is its parent's.
+ */
+function nearestFirst<G extends { root: string }>(groups: readonly G[]): G[] {
+  const rank = (root: string) => (root.startsWith('steps.') ? 0 : root === 'trigger' ? 1 : 2);
+  return groups
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => rank(a.g.root) - rank(b.g.root) || a.i - b.i)
+    .map(({ g }) => g);
 }
 
 function rootOf(path: string, groups: ReadonlyArray<{ root: string }>): string | undefined {

@@ -7,6 +7,7 @@ import { StepRunDetails, useExecutionStore } from '../../executions';
 import { useNodeTypesStore } from '../../node-types';
 import { ExpressionContext } from '../../../components/expression-input';
 import { useExpressionContext } from '../hooks/useExpressionContext';
+import { useStepView } from '../hooks/useStepView';
 import { useEditorStore } from '../store';
 import type { StepNodeData } from '../../../lib/graph';
 import { SchemaForm, type FormWidgets } from '../../../components/schema-form';
@@ -16,6 +17,9 @@ import { ScheduleDetails, WebhookDetails } from './TriggerDetails';
 import { PinnedDataSection, RunStepSection, TestWebhookSection } from '../testing';
 
 type Tab = 'config' | 'run';
+
+const columnTitle =
+  'flex items-center border-b border-slate-200 px-4 py-2 text-sm font-medium text-slate-700';
 
 /** Connection fields pick from the user's connections; option fields load lists through them. */
 const WIDGETS: FormWidgets = { Connection: ConnectionPicker, Options: OptionsSelect };
@@ -35,6 +39,8 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
   const exprCtx = useExpressionContext(nodeId);
   const inputOpen = useInputViewOpen((s) => s.open);
   const toggleInput = useInputViewOpen((s) => s.toggle);
+  const expanded = useStepView((s) => s.expanded);
+  const setExpanded = useStepView((s) => s.setExpanded);
 
   useEffect(() => {
     setTab(useExecutionStore.getState().steps[nodeId] ? 'run' : 'config');
@@ -53,6 +59,58 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
         ? 'border-indigo-600 text-indigo-700'
         : 'border-transparent text-slate-500 hover:text-slate-800',
     );
+  const problems = issues && issues.length > 0 && (
+    <span
+      className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
+      aria-label={`${issues.length} problems`}
+    >
+      {issues.length}
+    </span>
+  );
+  // The step's settings; "Run this step" sits here in the side panel, beside Output in the full view.
+  const parameters = (withRunStep: boolean) => (
+    <div className="space-y-4">
+      {kind === 'trigger' && data.nodeType === 'webhook' && (
+        <>
+          <WebhookDetails config={data.config} />
+          <TestWebhookSection nodeId={nodeId} />
+        </>
+      )}
+      {kind !== 'trigger' && withRunStep && <RunStepSection nodeId={nodeId} />}
+      {kind === 'trigger' && data.nodeType === 'schedule' && (
+        <ScheduleDetails config={data.config} />
+      )}
+      {info ? (
+        <SchemaForm
+          key={nodeId}
+          schema={info.configSchema}
+          value={data.config}
+          onChange={(next, path) => updateConfig(nodeId, next, path)}
+          issues={issues}
+          idPrefix={`cfg-${nodeId}`}
+          expressions={kind !== 'trigger'}
+          widgets={WIDGETS}
+        />
+      ) : catalogReady ? (
+        <InlineError
+          message={`The step type “${data.nodeType}” is not available on this server. Delete this step or replace it.`}
+        />
+      ) : (
+        <p className="text-sm text-slate-500">Loading this step’s settings…</p>
+      )}
+      {kind !== 'trigger' && <RetrySettings nodeId={nodeId} retry={data.retry} />}
+    </div>
+  );
+  const output = (
+    <div className="space-y-4">
+      {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
+      <PinnedDataSection nodeId={nodeId} />
+      <StepRunDetails
+        step={step}
+        emptyText="This step has not run yet. Click “Run once” to test the workflow with a sample payload."
+      />
+    </div>
+  );
   return (
     <div className="flex h-full flex-col" data-testid="node-panel">
       <NodeHeader
@@ -61,18 +119,23 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
         displayName={info?.displayName}
         description={info?.description}
         onDelete={() => deleteNode(nodeId)}
+        expanded={expanded}
+        onExpand={setExpanded}
       />
       <ExpressionContext.Provider value={exprCtx}>
-        <div className="flex min-h-0 flex-1">
-          {kind !== 'trigger' && inputOpen && (
+        {/* One tree for both layouts: switching keeps every section mounted (a test webhook
+            listener waiting in the parameters is not stopped by opening the full view). */}
+        <div className="flex min-h-0 flex-1" data-testid={expanded ? 'step-view-full' : undefined}>
+          {kind !== 'trigger' && (expanded || inputOpen) && (
             <section
               aria-labelledby="input-title"
-              className="flex w-[300px] shrink-0 flex-col border-r border-slate-200"
+              className={cx(
+                'flex shrink-0 flex-col border-r border-slate-200',
+                expanded ? 'w-[30%] min-w-[240px]' : 'w-[300px]',
+              )}
+              data-testid={expanded ? 'step-view-input' : undefined}
             >
-              <h2
-                id="input-title"
-                className="border-b border-slate-200 px-4 py-2 text-sm font-medium text-slate-700"
-              >
+              <h2 id="input-title" className={columnTitle}>
                 Input
               </h2>
               <div className="min-h-0 flex-1 overflow-y-auto p-3">
@@ -80,117 +143,109 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
               </div>
             </section>
           )}
-          <div className="flex min-w-0 flex-1 flex-col">
-            <div className="flex items-center border-b border-slate-200 px-2">
-              {kind !== 'trigger' && (
+          <section
+            aria-labelledby={expanded ? 'parameters-title' : undefined}
+            className="flex min-w-0 flex-1 flex-col"
+            data-testid={expanded ? 'step-view-parameters' : undefined}
+          >
+            {expanded ? (
+              <h2 id="parameters-title" className={columnTitle}>
+                Parameters
+                {problems}
+              </h2>
+            ) : (
+              <div className="flex items-center border-b border-slate-200 px-2">
+                {kind !== 'trigger' && (
+                  <button
+                    type="button"
+                    aria-expanded={inputOpen}
+                    onClick={toggleInput}
+                    data-testid="toggle-input-view"
+                    title="The data of earlier steps, to drag into parameters"
+                    className="mr-1 rounded px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                  >
+                    {inputOpen ? '◂ Input' : 'Input ▸'}
+                  </button>
+                )}
+                <div role="tablist" aria-label="Step panel" className="flex">
+                  <button
+                    role="tab"
+                    id="tab-config"
+                    aria-selected={tab === 'config'}
+                    aria-controls="panel-config"
+                    className={tabClass('config')}
+                    onClick={() => setTab('config')}
+                  >
+                    Parameters
+                    {problems}
+                  </button>
+                  <button
+                    role="tab"
+                    id="tab-run"
+                    aria-selected={tab === 'run'}
+                    aria-controls="panel-run"
+                    className={tabClass('run')}
+                    onClick={() => setTab('run')}
+                    data-testid="tab-run-data"
+                  >
+                    Output
+                    {step && (
+                      <span
+                        aria-hidden="true"
+                        className={cx(
+                          'ml-1.5 inline-block h-2 w-2 rounded-full',
+                          step.status === 'succeeded'
+                            ? 'bg-emerald-500'
+                            : step.status === 'failed'
+                              ? 'bg-red-500'
+                              : step.status === 'skipped'
+                                ? 'bg-slate-300'
+                                : 'bg-blue-500',
+                        )}
+                      />
+                    )}
+                  </button>
+                </div>
                 <button
                   type="button"
-                  aria-expanded={inputOpen}
-                  onClick={toggleInput}
-                  data-testid="toggle-input-view"
-                  title="The data of earlier steps, to drag into parameters"
-                  className="mr-1 rounded px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+                  onClick={() => setExpanded(true)}
+                  title="Input, Parameters and Output side by side (or double-click the step)"
+                  aria-label="Open full view"
+                  data-testid="step-view-toggle"
+                  className="ml-auto rounded px-2 py-1 text-xs font-medium whitespace-nowrap text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
                 >
-                  {inputOpen ? '◂ Input' : 'Input ▸'}
-                </button>
-              )}
-              <div role="tablist" aria-label="Step panel" className="flex">
-                <button
-                  role="tab"
-                  id="tab-config"
-                  aria-selected={tab === 'config'}
-                  aria-controls="panel-config"
-                  className={tabClass('config')}
-                  onClick={() => setTab('config')}
-                >
-                  Parameters
-                  {issues && issues.length > 0 && (
-                    <span
-                      className="ml-1.5 rounded-full bg-red-100 px-1.5 text-xs text-red-700"
-                      aria-label={`${issues.length} problems`}
-                    >
-                      {issues.length}
-                    </span>
-                  )}
-                </button>
-                <button
-                  role="tab"
-                  id="tab-run"
-                  aria-selected={tab === 'run'}
-                  aria-controls="panel-run"
-                  className={tabClass('run')}
-                  onClick={() => setTab('run')}
-                  data-testid="tab-run-data"
-                >
-                  Output
-                  {step && (
-                    <span
-                      aria-hidden="true"
-                      className={cx(
-                        'ml-1.5 inline-block h-2 w-2 rounded-full',
-                        step.status === 'succeeded'
-                          ? 'bg-emerald-500'
-                          : step.status === 'failed'
-                            ? 'bg-red-500'
-                            : step.status === 'skipped'
-                              ? 'bg-slate-300'
-                              : 'bg-blue-500',
-                      )}
-                    />
-                  )}
+                  ⤢ Full view
                 </button>
               </div>
-            </div>
+            )}
             <div className="min-h-0 flex-1 overflow-y-auto p-4">
-              {tab === 'config' ? (
+              {expanded || tab === 'config' ? (
                 <div
-                  role="tabpanel"
+                  role={expanded ? undefined : 'tabpanel'}
                   id="panel-config"
-                  aria-labelledby="tab-config"
-                  className="space-y-4"
+                  aria-labelledby={expanded ? undefined : 'tab-config'}
                 >
-                  {kind === 'trigger' && data.nodeType === 'webhook' && (
-                    <>
-                      <WebhookDetails config={data.config} />
-                      <TestWebhookSection nodeId={nodeId} />
-                    </>
-                  )}
-                  {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
-                  {kind === 'trigger' && data.nodeType === 'schedule' && (
-                    <ScheduleDetails config={data.config} />
-                  )}
-                  {info ? (
-                    <SchemaForm
-                      key={nodeId}
-                      schema={info.configSchema}
-                      value={data.config}
-                      onChange={(next, path) => updateConfig(nodeId, next, path)}
-                      issues={issues}
-                      idPrefix={`cfg-${nodeId}`}
-                      expressions={kind !== 'trigger'}
-                      widgets={WIDGETS}
-                    />
-                  ) : catalogReady ? (
-                    <InlineError
-                      message={`The step type “${data.nodeType}” is not available on this server. Delete this step or replace it.`}
-                    />
-                  ) : (
-                    <p className="text-sm text-slate-500">Loading this step’s settings…</p>
-                  )}
-                  {kind !== 'trigger' && <RetrySettings nodeId={nodeId} retry={data.retry} />}
+                  {parameters(!expanded)}
                 </div>
               ) : (
-                <div role="tabpanel" id="panel-run" aria-labelledby="tab-run" className="space-y-4">
-                  {kind !== 'trigger' && <RunStepSection nodeId={nodeId} />}
-                  <PinnedDataSection nodeId={nodeId} />
-                  <StepRunDetails
-                    step={step}
-                    emptyText="This step has not run yet. Click “Run once” to test the workflow with a sample payload."
-                  />
+                <div role="tabpanel" id="panel-run" aria-labelledby="tab-run">
+                  {output}
                 </div>
               )}
             </div>
-          </div>
+          </section>
+          {expanded && (
+            <section
+              aria-labelledby="output-title"
+              className="flex w-[34%] min-w-[280px] shrink-0 flex-col border-l border-slate-200 bg-slate-50/60"
+              data-testid="step-view-output"
+            >
+              <h2 id="output-title" className={columnTitle}>
+                Output
+              </h2>
+              <div className="min-h-0 flex-1 overflow-y-auto p-4">{output}</div>
+            </section>
+          )}
         </div>
       </ExpressionContext.Provider>
     </div>
@@ -203,12 +258,17 @@ function NodeHeader({
   displayName,
   description,
   onDelete,
+  expanded,
+  onExpand,
 }: {
   nodeId: string;
   data: StepNodeData;
   displayName?: string;
   description?: string;
   onDelete: () => void;
+  expanded: boolean;
+  /** Closes the full view (opened from the tab row or by a double click on the step). */
+  onExpand: (expanded: boolean) => void;
 }) {
   const updateNode = useEditorStore((s) => s.updateNode);
   const renameNodeId = useEditorStore((s) => s.renameNodeId);
@@ -242,6 +302,17 @@ function NodeHeader({
             data-testid="node-name"
           />
         </div>
+        {expanded && (
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => onExpand(false)}
+            title="Back to the side panel (Esc)"
+            data-testid="step-view-toggle"
+          >
+            Close full view
+          </Button>
+        )}
         <Button
           size="sm"
           variant="ghost"

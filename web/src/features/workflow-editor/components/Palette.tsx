@@ -107,8 +107,9 @@ export function Palette() {
         ))}
       </div>
       <p className="border-t border-slate-100 p-3 text-[11px] leading-4 text-slate-400">
-        “+” on a step’s output adds the next step · Del removes · Ctrl+C / Ctrl+V copy and paste ·
-        Ctrl+Z / Ctrl+Shift+Z undo and redo · on the canvas: arrows pan, + / − zoom, 0 fits
+        “+” on a step’s output adds the next step · a double click opens a step with its input and
+        output · Del removes · Ctrl+C / Ctrl+V copy and paste · Ctrl+Z / Ctrl+Shift+Z undo and redo
+        · on the canvas: arrows pan, + / − zoom, 0 fits
       </p>
     </aside>
   );

@@ -14,7 +14,7 @@ export function SaveIndicator({ onRetry }: { onRetry: () => void }) {
   const error = useEditorStore((s) => s.saveError);
   return (
     <span
-      className="inline-flex items-center gap-2 text-xs"
+      className="inline-flex items-center gap-2 text-xs whitespace-nowrap"
       data-testid="save-state"
       data-state={state}
       role="status"

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '../../../components/Button';
@@ -5,11 +6,15 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { cx } from '../../../lib/cx';
 import { formatDuration, formatRelative } from '../../../lib/format';
 import { useExecutionStore } from '../../executions';
+import { useStepView } from '../hooks/useStepView';
 import { useEditorStore } from '../store';
 import { useInputViewOpen } from './InputView';
 import { NodePanel } from './NodePanel';
 
-/** Right-hand panel: the selected step, or the workflow overview (problems, last run). */
+/**
+ * Right-hand panel: the selected step, or the workflow overview (problems, last run). In the
+ * full step view (useStepView) the selected step opens over the canvas instead, as a dialog.
+ */
 export function SidePanel() {
   const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
   // A step (not the trigger) shows its Input beside its Parameters: the panel is wider then.
@@ -19,20 +24,62 @@ export function SidePanel() {
       (s) =>
         !!s.selectedNodeId && s.nodes.find((n) => n.id === s.selectedNodeId)?.type !== 'trigger',
     ) && inputOpen;
+  const expanded = useStepView((s) => s.expanded);
+  const setExpanded = useStepView((s) => s.setExpanded);
+  const full = expanded && selectedNodeId !== null;
+  const dialog = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!selectedNodeId) setExpanded(false);
+  }, [selectedNodeId, setExpanded]);
+  useEffect(() => {
+    if (!full) return;
+    dialog.current?.focus();
+    // Escape closes it wherever the focus is (a button that went away leaves it on the page);
+    // an open autocomplete list or a dialog opened from it takes its Escape first.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      // a dialog opened from the view (run, connect) closes alone
+      if ((e.target as Element | null)?.closest?.('dialog[open]')) return;
+      setExpanded(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [full, setExpanded]);
+  // One <aside> in both layouts, so the step's panel stays mounted when the full view opens.
   return (
-    <aside
-      aria-label="Details"
-      className={cx(
-        'flex shrink-0 flex-col border-l border-slate-200 bg-white',
-        withInput ? 'w-[680px] max-w-[60vw]' : 'w-[380px]',
+    <>
+      {full && (
+        <div
+          className="fixed inset-0 z-40 bg-slate-900/40"
+          aria-hidden="true"
+          onClick={() => setExpanded(false)}
+          data-testid="step-view-backdrop"
+        />
       )}
-    >
-      {selectedNodeId ? (
-        <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />
-      ) : (
-        <WorkflowPanel />
-      )}
-    </aside>
+      <aside
+        ref={dialog}
+        aria-label={full ? 'Step' : 'Details'}
+        role={full ? 'dialog' : undefined}
+        aria-modal={full ? true : undefined}
+        tabIndex={full ? -1 : undefined}
+        className={cx(
+          'flex flex-col bg-white',
+          full
+            ? 'fixed inset-4 z-50 overflow-hidden rounded-lg border border-slate-200 shadow-2xl focus:outline-none'
+            : cx(
+                'shrink-0 border-l border-slate-200',
+                withInput ? 'w-[680px] max-w-[60vw]' : 'w-[380px]',
+              ),
+        )}
+        data-testid={full ? 'step-view' : undefined}
+      >
+        {selectedNodeId ? (
+          <NodePanel key={selectedNodeId} nodeId={selectedNodeId} />
+        ) : (
+          <WorkflowPanel />
+        )}
+      </aside>
+    </>
   );
 }
 

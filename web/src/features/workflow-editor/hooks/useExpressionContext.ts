@@ -16,7 +16,7 @@ import { useEditorStore } from '../store';
 
 /**
  * Autocomplete sources, the Input view and preview data for one node's fields: the trigger and
- * the steps that can run before it, with values from the last run when there is one, else their
+ * the steps that can run before it, with their pinned data, else the last run's values, else their
  * output schemas (the node type's, or one read from the config: a transform's output keys, a
  * manual trigger's sample).
  */
@@ -42,6 +42,15 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
         .map((n) => `${n.id}\u0000${JSON.stringify(n.data.config)}`),
     ),
   );
+  // Pinned data (a step's pin, a webhook's captured sample): what "Run this step" and test runs
+  // use instead of running the step, so the Input view and previews show it too.
+  const pinnedLines = useEditorStore(
+    useShallow((s) =>
+      s.nodes
+        .filter((n) => n.data.pinnedData !== undefined)
+        .map((n) => `${n.id}\u0000${JSON.stringify(n.data.pinnedData)}`),
+    ),
+  );
   const execution = useExecutionStore((s) => s.execution);
   const byType = useNodeTypesStore((s) => s.byType);
 
@@ -59,23 +68,35 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
     }
     const schemaOf = (id: string, nodeType: string) =>
       inferred.get(id) ?? byType[nodeType]?.outputSchema;
+    const pinned = new Map<string, unknown>();
+    for (const line of pinnedLines) {
+      const cut = line.indexOf('\u0000');
+      pinned.set(line.slice(0, cut), JSON.parse(line.slice(cut + 1)));
+    }
+    // Where the values shown came from, in the words of the preview ("values: pinned data").
+    const origins = new Set<string>();
+    const pinnedIds = new Set<string>();
     const trigger = nodes.find((n) => n.kind === 'trigger');
     const triggerStep = trigger ? steps[trigger.id] : undefined;
     let triggerValue: unknown;
     let hasTrigger = false;
-    let dataSource: string | null = null;
-    if (
+    if (trigger && pinned.has(trigger.id)) {
+      triggerValue = pinned.get(trigger.id);
+      hasTrigger = true;
+      origins.add('pinned data');
+      pinnedIds.add('trigger');
+    } else if (
       execution &&
       (execution.triggerPayload !== undefined || triggerStep?.output !== undefined)
     ) {
       triggerValue =
         execution.triggerPayload !== undefined ? execution.triggerPayload : triggerStep?.output;
       hasTrigger = true;
-      dataSource = 'last run';
+      origins.add('last run');
     } else if (triggerSample !== undefined) {
       triggerValue = triggerSample;
       hasTrigger = true;
-      dataSource = 'sample payload';
+      origins.add('sample payload');
     }
     const sources: DataSource[] = [];
     if (trigger && trigger.id !== nodeId) {
@@ -92,21 +113,27 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
     const stepData: Record<string, unknown> = {};
     for (const s of execution?.steps ?? [])
       if (s.output !== undefined && s.output !== null) stepData[s.nodeId] = s.output;
+    for (const [id, value] of pinned) if (id !== trigger?.id) stepData[id] = value;
     for (const id of upstream) {
       const n = nodes.find((x) => x.id === id);
       if (!n || n.kind === 'trigger') continue;
       const t = byType[n.nodeType];
       const step = steps[id];
-      const hasValue =
-        step !== undefined && step.status === 'succeeded' && step.output !== undefined;
+      const isPinned = pinned.has(id);
+      const ran = step !== undefined && step.status === 'succeeded' && step.output !== undefined;
+      if (isPinned) {
+        origins.add('pinned data');
+        pinnedIds.add(`steps.${id}`);
+      } else if (ran) origins.add('last run');
       sources.push({
         root: `steps.${id}`,
         label: `${n.name || t?.displayName || n.nodeType}`,
-        value: step?.output,
-        hasValue,
+        value: isPinned ? pinned.get(id) : step?.output,
+        hasValue: isPinned || ran,
         schema: schemaOf(id, n.nodeType),
       });
     }
+    const dataSource = origins.size > 0 ? [...origins].join(' and ') : null;
     if (trigger && trigger.id !== nodeId) sources.push(EXECUTION_SOURCE);
     const data: ExpressionData | null =
       hasTrigger || Object.keys(stepData).length > 0
@@ -121,7 +148,8 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
       root: src.root,
       label: src.label ?? src.root,
       fromRun: src.hasValue,
+      pinned: pinnedIds.has(src.root),
     }));
     return { suggestions: buildSuggestions(sources), data, dataSource, groups };
-  }, [nodeInfo, shapeConfigs, edges, execution, byType, nodeId, triggerSample]);
+  }, [nodeInfo, shapeConfigs, pinnedLines, edges, execution, byType, nodeId, triggerSample]);
 }
