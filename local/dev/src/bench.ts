@@ -44,6 +44,12 @@ import { REPO_ROOT } from './paths';
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/**
+ * Seconds of unreported load (concurrency 10) on a workflow of each mode before its cells, then
+ * drained: as ../shared/peers/n8n-bench.sh warms n8n (WARMUP, 5 s), so both systems are measured
+ * with warm pools, caches and JIT. 0: none.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
 const ALL_MODES = ['immediately', 'respond_node'] as const;
 type Mode = (typeof ALL_MODES)[number];
@@ -213,19 +219,25 @@ async function activeWorkflow(
   return wf;
 }
 
-async function load(api: Api, hookPath: string, mode: Mode, concurrency: number): Promise<Cell> {
+async function load(
+  api: Api,
+  hookPath: string,
+  mode: Mode,
+  concurrency: number,
+  seconds = SECONDS,
+): Promise<Cell> {
   const cell: Cell = {
     mode,
     concurrency,
     requests: 0,
     errors: 0,
-    seconds: SECONDS,
+    seconds,
     latencies: [],
     acknowledged: new Set(),
     ackCount: 0,
   };
   const started = Date.now();
-  const end = started + SECONDS * 1000;
+  const end = started + seconds * 1000;
   const progress = setInterval(() => {
     const elapsed = (Date.now() - started) / 1000;
     const sorted = [...cell.latencies].sort((a, b) => a - b);
@@ -555,6 +567,13 @@ async function runFlowGenie(
   const cells: Cell[] = [];
   const cpuRows: CpuRow[] = [];
   for (const mode of MODES) {
+    if (WARMUP_SECONDS > 0) {
+      const wf = await activeWorkflow(api, `bench ${mode} warm-up`, benchGraph(mode));
+      log(`${mode}: warming up for ${WARMUP_SECONDS} s at concurrency 10 (not reported)`);
+      const warm = await load(api, wf.hookPath, mode, 10, WARMUP_SECONDS);
+      await settle(api, wf.id, warm);
+      await api.call('POST', `/api/workflows/${wf.id}/deactivate`);
+    }
     for (const concurrency of CONCURRENCY) {
       // Access tokens live 15 minutes: a fresh one per cell.
       api.token = (
