@@ -50,6 +50,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
  * with warm pools, caches and JIT. 0: none.
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
+/** Seconds of unreported load on each cell's own workflow at the cell's concurrency, then drained. */
+const CELL_WARMUP_SECONDS = Number(process.env.BENCH_CELL_WARMUP ?? 2);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
 const ALL_MODES = ['immediately', 'respond_node'] as const;
 type Mode = (typeof ALL_MODES)[number];
@@ -298,11 +300,17 @@ async function allExecutions(api: Api, workflowId: string): Promise<ExecutionIte
 }
 
 /** Waits until every acknowledged execution is recorded and finished (or nothing changes for 15 s). */
-async function settle(api: Api, workflowId: string, cell: Cell): Promise<ExecutionItem[]> {
+async function settle(
+  api: Api,
+  workflowId: string,
+  cell: Cell,
+  /** Executions of this workflow that are not the cell's (its warm-up). */
+  before: ReadonlySet<string> = new Set(),
+): Promise<ExecutionItem[]> {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
-    const items = await allExecutions(api, workflowId);
+    const items = (await allExecutions(api, workflowId)).filter((e) => !before.has(e.id));
     const finished = items.filter((e) =>
       ['succeeded', 'failed', 'canceled'].includes(e.status),
     ).length;
@@ -583,13 +591,20 @@ async function runFlowGenie(
         })
       ).accessToken;
       const wf = await activeHook(api, mode, concurrency);
+      const warmedUp = new Set<string>();
+      if (CELL_WARMUP_SECONDS > 0) {
+        // The cell's own workflow at the cell's concurrency, drained: pools, connections and the
+        // hook's caches at their size for this load before anything is counted.
+        const warm = await load(api, wf.hookPath, mode, concurrency, CELL_WARMUP_SECONDS);
+        for (const e of await settle(api, wf.id, warm)) warmedUp.add(e.id);
+      }
       log(`${mode}, concurrency ${concurrency}:`);
       // CPU from the first request until the backlog drained (settle), RSS sampled meanwhile.
       const before = meter.snapshot();
       const sampler = meter.sampleRss();
       const cell = await load(api, wf.hookPath, mode, concurrency);
       const loadEnded = Date.now();
-      const items = await settle(api, wf.id, cell);
+      const items = await settle(api, wf.id, cell, warmedUp);
       cell.drainMs = Date.now() - loadEnded;
       const after = meter.snapshot();
       const rss = sampler.stop();
