@@ -56,6 +56,12 @@ export function createDb<DB>(opts: {
 
 /** Distinct statements one connection keeps prepared; past it, statements run unnamed. */
 const PREPARED_PER_CONNECTION = 200;
+/**
+ * Longest statement text prepared. Longer ones are batches whose text grows with their rows (500
+ * schedule firings at once): each size is its own statement, rarely run twice, and its text would
+ * sit in the name cache below.
+ */
+const PREPARED_TEXT_MAX = 8 * 1024;
 /** Statement names by text, shared by every pool of the process (bounded). */
 const statementNames = new Map<string, string>();
 const STATEMENT_NAMES_KEPT = 2000;
@@ -66,9 +72,10 @@ type QueryFn = (...args: unknown[]) => unknown;
  * Runs each parameterised statement as a named (prepared) statement of its connection, named by
  * its text's hash: Postgres parses and plans it once per connection instead of on every call
  * (the hot path's CTEs spent more of Postgres's CPU there than in their writes). Statements
- * without parameters (BEGIN, COMMIT, migration scripts) go as they are. A connection prepares at
- * most {@link PREPARED_PER_CONNECTION} statements (texts built with a varying number of values
- * would otherwise grow without bound) and runs the rest unnamed.
+ * without parameters (BEGIN, COMMIT, migration scripts) or longer than {@link PREPARED_TEXT_MAX}
+ * go as they are. A connection prepares at most {@link PREPARED_PER_CONNECTION} statements (texts
+ * built with a varying number of values would otherwise grow without bound) and runs the rest
+ * unnamed.
  *
  * A migration that changes a table's columns while a connection holds `select *` prepared makes
  * Postgres refuse it ("cached plan must not change result type", as in a rolling deploy): the
@@ -90,7 +97,7 @@ export function prepareStatements(client: pg.PoolClient | pg.Client): void {
       else if (/^\s*(commit|rollback|end|abort)\s*$/i.test(text)) inTransaction = false;
       return query(...args);
     }
-    if (typeof callback === 'function') return query(...args);
+    if (typeof callback === 'function' || text.length > PREPARED_TEXT_MAX) return query(...args);
     let name = names.get(text);
     if (name === undefined) {
       if (names.size >= PREPARED_PER_CONNECTION) return query(...args);

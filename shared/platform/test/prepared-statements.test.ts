@@ -57,3 +57,12 @@ it('leaves statements without parameters unprepared', async () => {
   await sql`select count(*) from items`.execute(db);
   expect(await prepared()).not.toContain('select count(*) from items');
 });
+
+it('runs a batch whose text grows with its rows unnamed, so its text is not kept', async () => {
+  const ids = Array.from({ length: 1500 }, (_, i) => i + 100);
+  const rows = await sql<{
+    n: number;
+  }>`select count(*)::int as n from items where id in (${sql.join(ids)})`.execute(db);
+  expect(rows.rows).toEqual([{ n: 0 }]);
+  expect((await prepared()).some((s) => s.includes('$1500'))).toBe(false);
+});
