@@ -101,4 +101,49 @@ describe('the local bus with consumers in this process', () => {
       await publisher.close();
     }
   });
+
+  it('gives each consumer of this process its own copy of an event', async () => {
+    // A prefix of its own: the queues above hold copies for consumers that were not running.
+    const prefix = testRedisPrefix('bus_inproc_copies');
+    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
+    const trigger = new LocalEventConsumer('trigger', {
+      connection,
+      prefix,
+      logger,
+      inProcess: true,
+    });
+    const execution = new LocalEventConsumer('execution', {
+      connection,
+      prefix,
+      logger,
+      inProcess: true,
+    });
+    const seen: string[] = [];
+    await trigger.start({
+      'workflow.deleted': async (e) => {
+        seen.push(`trigger:${e.data.workflowId}`);
+        (e.data as { workflowId: string }).workflowId = 'changed by trigger';
+      },
+    });
+    await execution.start({
+      'workflow.deleted': async (e) => {
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(`execution:${e.data.workflowId}`);
+      },
+    });
+    const workflowId = randomUUID();
+    const event = createEvent(
+      'workflow.deleted',
+      { workflowId, ownerId: randomUUID() },
+      { source: 'test' },
+    );
+    try {
+      await publisher.publish([event]);
+      expect(seen.sort()).toEqual([`execution:${workflowId}`, `trigger:${workflowId}`]);
+    } finally {
+      await trigger.stop();
+      await execution.stop();
+      await publisher.close();
+    }
+  });
 });

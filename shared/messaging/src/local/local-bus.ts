@@ -74,8 +74,11 @@ export class LocalEventPublisher implements EventPublisher {
     const byQueue = new Map<ConsumerName, PlatformEvent[]>();
     for (const raw of events) {
       const event = parseEvent(raw); // validated on publish as well as on receipt
-      for (const consumer of consumersOf(event.type)) {
-        byQueue.set(consumer, [...(byQueue.get(consumer) ?? []), event]);
+      const consumers = consumersOf(event.type);
+      for (const consumer of consumers) {
+        // Each consumer its own copy (a queue gives it one too): none sees another's changes.
+        const copy = consumers.length > 1 ? structuredClone(event) : event;
+        byQueue.set(consumer, [...(byQueue.get(consumer) ?? []), copy]);
       }
     }
     await Promise.all(
