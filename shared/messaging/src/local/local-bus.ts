@@ -78,7 +78,9 @@ export class LocalEventPublisher implements EventPublisher {
       for (const consumer of consumers) {
         // Each consumer its own copy (a queue gives it one too): none sees another's changes.
         const copy = consumers.length > 1 ? structuredClone(event) : event;
-        byQueue.set(consumer, [...(byQueue.get(consumer) ?? []), copy]);
+        const list = byQueue.get(consumer);
+        if (list) list.push(copy);
+        else byQueue.set(consumer, [copy]);
       }
     }
     await Promise.all(
@@ -144,27 +146,30 @@ export class LocalEventConsumer implements EventConsumer {
 
   async start(handlers: EventHandlers): Promise<void> {
     const { logger } = this.opts;
+    // One way to handle an event, whether the queue or the publisher of this process delivers it.
+    const handle = async (event: PlatformEvent, failure: Record<string, unknown>) => {
+      const handler = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
+      if (!handler) return;
+      // Firings being recorded in this process go first (see inForeground).
+      await afterForeground();
+      await runWithCorrelation(event.correlationId, async () => {
+        try {
+          await handler(event);
+        } catch (err) {
+          logger.warn(
+            { err, eventId: event.id, type: event.type, ...failure },
+            'event handler failed',
+          );
+          throw err;
+        }
+      });
+    };
     if (this.opts.inProcess) {
       const limit = new Semaphore(this.opts.concurrency ?? 16);
       this.registered = inProcessKey(this.opts.prefix, this.consumer);
-      inProcessConsumers.set(this.registered, async (event) => {
-        const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
-        if (!handle) return;
-        await limit.run(async () => {
-          await afterForeground();
-          await runWithCorrelation(event.correlationId, async () => {
-            try {
-              await handle(event);
-            } catch (err) {
-              logger.warn(
-                { err, eventId: event.id, type: event.type },
-                'event handler failed in process; the event goes to the queue',
-              );
-              throw err;
-            }
-          });
-        });
-      });
+      inProcessConsumers.set(this.registered, (event) =>
+        limit.run(() => handle(event, { inProcess: true, then: 'queued' })),
+      );
     }
     this.worker = new Worker(
       consumerQueueName(this.consumer),
@@ -178,21 +183,7 @@ export class LocalEventConsumer implements EventConsumer {
             err instanceof InvalidEventError ? err.message : String(err),
           );
         }
-        const handle = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
-        if (!handle) return;
-        // Firings being recorded in this process go first (see inForeground).
-        await afterForeground();
-        await runWithCorrelation(event.correlationId, async () => {
-          try {
-            await handle(event);
-          } catch (err) {
-            logger.warn(
-              { err, eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 },
-              'event handler failed',
-            );
-            throw err;
-          }
-        });
+        await handle(event, { attempt: job.attemptsMade + 1 });
       },
       {
         connection: this.opts.connection,
