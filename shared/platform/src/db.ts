@@ -86,7 +86,10 @@ export function prepareStatements(client: pg.PoolClient | pg.Client): void {
   // The class's method, looked up per call (a test counting statements patches the prototype).
   const proto = Object.getPrototypeOf(client) as { query: QueryFn };
   const query: QueryFn = (...args) => proto.query.apply(client, args);
-  const names = new Map<string, string>();
+  // Names only: a statement's name is its text's hash (statementName), so no text is kept here.
+  const prepared = new Set<string>();
+  // A text whose plan Postgres refused after a migration, with its new name (rare).
+  const renamed = new Map<string, string>();
   let generation = 0;
   let inTransaction = false;
   (client as { query: unknown }).query = (...args: unknown[]) => {
@@ -98,17 +101,16 @@ export function prepareStatements(client: pg.PoolClient | pg.Client): void {
       return query(...args);
     }
     if (typeof callback === 'function' || text.length > PREPARED_TEXT_MAX) return query(...args);
-    let name = names.get(text);
-    if (name === undefined) {
-      if (names.size >= PREPARED_PER_CONNECTION) return query(...args);
-      name = generation === 0 ? statementName(text) : `${statementName(text)}_${generation}`;
-      names.set(text, name);
+    const name = renamed.get(text) ?? statementName(text);
+    if (!prepared.has(name)) {
+      if (prepared.size >= PREPARED_PER_CONNECTION) return query(...args);
+      prepared.add(name);
     }
     return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
       if (!resultTypeChanged(err)) throw err;
-      // The old name stays allocated on the server (pg cannot drop it mid-transaction): a new one.
-      names.delete(text);
+      // The refused name stays allocated on the server (pg cannot drop it mid-transaction): a new one.
       generation += 1;
+      renamed.set(text, `${statementName(text)}_${generation}`);
       if (inTransaction) throw err;
       return query(text, values);
     });
