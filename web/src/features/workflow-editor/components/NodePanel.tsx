@@ -219,15 +219,17 @@ export function NodePanel({ nodeId }: { nodeId: string }) {
               </div>
             )}
             <div className="min-h-0 flex-1 overflow-y-auto p-4">
-              {expanded || tab === 'config' ? (
-                <div
-                  role={expanded ? undefined : 'tabpanel'}
-                  id="panel-config"
-                  aria-labelledby={expanded ? undefined : 'tab-config'}
-                >
-                  {parameters(!expanded)}
-                </div>
-              ) : (
+              {/* Hidden, not unmounted, on the Output tab: a test webhook listener waiting in
+                  the parameters keeps waiting while the user looks at the output. */}
+              <div
+                role={expanded ? undefined : 'tabpanel'}
+                id="panel-config"
+                aria-labelledby={expanded ? undefined : 'tab-config'}
+                hidden={!expanded && tab !== 'config'}
+              >
+                {parameters(!expanded)}
+              </div>
+              {!expanded && tab === 'run' && (
                 <div role="tabpanel" id="panel-run" aria-labelledby="tab-run">
                   {output}
                 </div>
@@ -338,6 +340,8 @@ function NodeHeader({
           onKeyDown={(e) => {
             if (e.key === 'Enter') commitId();
             if (e.key === 'Escape') {
+              // Claimed: the full view's Escape does not also close it.
+              e.preventDefault();
               setIdText(nodeId);
               setIdError(null);
             }

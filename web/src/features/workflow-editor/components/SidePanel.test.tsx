@@ -71,6 +71,28 @@ describe('the full step view', () => {
     expect(retries()).toBe(before);
   });
 
+  it("keeps the step's parameters mounted while the Output tab shows", () => {
+    renderPanel();
+    const retries = () => screen.getByText('Retries and timeout').closest('details');
+    const before = retries();
+    fireEvent.click(screen.getByRole('tab', { name: /output/i }));
+    expect(retries()).toBe(before);
+    expect(before!.closest('[hidden]')).not.toBeNull();
+    fireEvent.click(screen.getByRole('tab', { name: /parameters/i }));
+    expect(retries()).toBe(before);
+    expect(before!.closest('[hidden]')).toBeNull();
+  });
+
+  it('reverts the step id on Escape without closing the full view', () => {
+    renderPanel();
+    act(() => useStepView.getState().setExpanded(true));
+    const id = screen.getByLabelText(/referenced in expressions as/i) as HTMLInputElement;
+    fireEvent.change(id, { target: { value: 'renamed' } });
+    fireEvent.keyDown(id, { key: 'Escape' });
+    expect(id.value).toBe('sum');
+    expect(screen.getByTestId('step-view')).toBeInTheDocument();
+  });
+
   it('closes when the step goes away, and the trigger has no Input column', () => {
     renderPanel();
     act(() => useStepView.getState().setExpanded(true));
