@@ -41,6 +41,8 @@ export function dispatchInProcess(
   // The service reads the request as the proxy would have sent it.
   setEdgeHeaders(req.headers, req, opts);
   req.url = upstreamPath + queryOf(req);
+  // Express keeps an existing originalUrl, which the services log: the path they were sent.
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
 
   // Security headers are the gateway's (helmet ran already): the service's helmet does not replace them.
   const setHeader = res.setHeader.bind(res);

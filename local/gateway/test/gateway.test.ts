@@ -13,6 +13,7 @@ import { createGateway, loadGatewayConfig, type Gateway } from '../src';
 interface Seen {
   method: string;
   url: string;
+  originalUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   bodyBytes: number;
 }
@@ -41,7 +42,14 @@ async function fakeService(certs: DevCerts, name: string, opts: { ready?: boolea
         setTimeout(() => res.end('event: execution\ndata: {"n":2}\n\n'), 50);
         return;
       }
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, bodyBytes });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        // What Express (the services' router) logs as the path: set by the edge's own Express.
+        originalUrl: (req as { originalUrl?: string }).originalUrl,
+        headers: req.headers,
+        bodyBytes,
+      });
       res.writeHead(200, {
         'content-type': 'application/json',
         'x-upstream': name,
@@ -491,6 +499,7 @@ describe('local gateway with the services in its process (one-process mode)', ()
       cookie: 'theme=dark',
     });
     expect(seen.headers['x-forwarded-host']).toMatch(/^localhost:\d+$/);
+    expect(seen.originalUrl).toBe('/workflows/w1/runs?x=1');
 
     await get('/api/auth/refresh', {
       method: 'POST',
