@@ -25,9 +25,9 @@ export interface ExecutionStreamProps {
   /**
    * Streams open at once: the function's reserved concurrency (one stream holds one instance for
    * its whole life). Above it, a stream request is refused (429) and the web app polls instead;
-   * it also caps the database connections streams hold (one per instance).
+   * it also caps the database connections streams hold (one per instance). Undefined reserves
+   * nothing (bounded by the account's quota).
    */
-  /** Streams open at once; undefined reserves nothing (bounded by the account's quota). */
   readonly reservedConcurrency?: number;
   /**
    * Browser origins allowed to open a stream (the SPA's). `*` is refused: the handler takes a
