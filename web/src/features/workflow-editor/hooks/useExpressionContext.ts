@@ -44,11 +44,11 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
   );
   // Pinned data (a step's pin, a webhook's captured sample): what "Run this step" and test runs
   // use instead of running the step, so the Input view and previews show it too.
-  const pinnedLines = useEditorStore(
+  // Id, data, id, data…: the pins as the store holds them (an edit elsewhere keeps their
+  // references), so nothing is serialised on every keystroke.
+  const pinnedPairs = useEditorStore(
     useShallow((s) =>
-      s.nodes
-        .filter((n) => n.data.pinnedData !== undefined)
-        .map((n) => `${n.id}\u0000${JSON.stringify(n.data.pinnedData)}`),
+      s.nodes.flatMap((n) => (n.data.pinnedData === undefined ? [] : [n.id, n.data.pinnedData])),
     ),
   );
   const execution = useExecutionStore((s) => s.execution);
@@ -69,10 +69,8 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
     const schemaOf = (id: string, nodeType: string) =>
       inferred.get(id) ?? byType[nodeType]?.outputSchema;
     const pinned = new Map<string, unknown>();
-    for (const line of pinnedLines) {
-      const cut = line.indexOf('\u0000');
-      pinned.set(line.slice(0, cut), JSON.parse(line.slice(cut + 1)));
-    }
+    for (let i = 0; i < pinnedPairs.length; i += 2)
+      pinned.set(pinnedPairs[i] as string, pinnedPairs[i + 1]);
     // Where the values shown came from, in the words of the preview ("values: pinned data").
     const origins = new Set<string>();
     const pinnedIds = new Set<string>();
@@ -151,5 +149,5 @@ export function useExpressionContext(nodeId: string | null): ExpressionContextVa
       pinned: pinnedIds.has(src.root),
     }));
     return { suggestions: buildSuggestions(sources), data, dataSource, groups };
-  }, [nodeInfo, shapeConfigs, pinnedLines, edges, execution, byType, nodeId, triggerSample]);
+  }, [nodeInfo, shapeConfigs, pinnedPairs, edges, execution, byType, nodeId, triggerSample]);
 }
