@@ -325,7 +325,7 @@ function ExpressionPreview({
               className="rounded bg-slate-100 px-1 text-slate-600"
               data-testid="expression-preview-type"
             >
-              {known.detail.split(' — ')[0]}
+              {known.type}
             </span>{' '}
             (from the step’s output schema).{' '}
           </>

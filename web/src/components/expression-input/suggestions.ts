@@ -12,6 +12,8 @@ export interface Suggestion {
   /** Short description: a value preview (from the last run) or a type (from the schema). */
   detail: string;
   source: 'run' | 'schema' | 'root';
+  /** The output schema's type of the path (`string`, `number`…), for a schema suggestion. */
+  type?: string;
 }
 
 export interface DataSource {
@@ -116,7 +118,12 @@ function fromSchema(
       const c = resolveSchema(child, root) ?? {};
       const p = prefix + pathSegment(k);
       const desc = typeof c.description === 'string' ? ` — ${c.description}` : '';
-      out.push({ path: p, detail: `${schemaType(c)}${desc}`, source: 'schema' });
+      out.push({
+        path: p,
+        detail: `${schemaType(c)}${desc}`,
+        source: 'schema',
+        type: schemaType(c),
+      });
       fromSchema(p, c, root, depth + 1, out);
     }
   }
@@ -124,7 +131,7 @@ function fromSchema(
   if (items && typeof items === 'object' && !Array.isArray(items)) {
     const p = `${prefix}[0]`;
     const c = resolveSchema(items, root) ?? {};
-    out.push({ path: p, detail: schemaType(c), source: 'schema' });
+    out.push({ path: p, detail: schemaType(c), source: 'schema', type: schemaType(c) });
     fromSchema(p, c, root, depth + 1, out);
   }
 }
