@@ -63,8 +63,11 @@ export const messagingMigration: Migration = {
 /** The NOTIFY channel that wakes a schema's relays (a writer outside appendToOutbox sends it too). */
 export const channelOf = (schema: string) => `fg_outbox_${schema}`;
 
-/** The events as the `(id, type, envelope)` tuples of a VALUES list of outbox rows. */
-const outboxValues = (events: PlatformEvent[]) =>
+/**
+ * The events as the `(id, type, envelope)` tuples of a VALUES list of outbox rows: for a writer's
+ * own single statement that cannot go through changeWithOutbox (its change needs a CTE of its own).
+ */
+export const outboxValues = (events: PlatformEvent[]) =>
   sql.join(events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`));
 
 /**

@@ -16,7 +16,7 @@ import {
   type WorkflowGraph,
 } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
-import { appendToOutbox, channelOf, handleOnce } from '@flowgenie/messaging/outbox';
+import { appendToOutbox, channelOf, handleOnce, outboxValues } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
   Execution,
@@ -147,9 +147,7 @@ export class PgExecutionStore implements ExecutionStore {
       written.length === 0
         ? sql`select where false`
         : sql`insert into outbox (id, type, envelope)
-            select v.id, v.type, v.envelope from (values ${sql.join(
-              written.map((e) => sql`(${e.id}::uuid, ${e.type}, ${JSON.stringify(e)}::jsonb)`),
-            )}) as v(id, type, envelope)
+            select v.id, v.type, v.envelope from (values ${outboxValues(written)}) as v(id, type, envelope)
             where exists (select from stamp) returning id`;
     // The UPDATE locks the row as lockExecution's FOR UPDATE does, and re-checks the marker on
     // the newest row version once a concurrent writer commits: a change in between writes

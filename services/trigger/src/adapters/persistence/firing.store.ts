@@ -1,6 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent, envelopeOf } from '@flowgenie/messaging';
-import { changeWithOutbox, changeWithOutboxByKey, channelOf } from '@flowgenie/messaging/outbox';
+import {
+  changeWithOutbox,
+  changeWithOutboxByKey,
+  channelOf,
+  outboxValues,
+} from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';
@@ -85,7 +90,8 @@ export class KyselyFiringStore implements FiringStore {
         returning execution_id
       ), o as (
         insert into outbox (id, type, envelope)
-        select ${event.id}::uuid, ${event.type}, ${JSON.stringify(event)}::jsonb from f
+        select v.id, v.type, v.envelope from (values ${outboxValues([event])}) as v(id, type, envelope)
+        where exists (select from f)
         returning id
       )
       select (select count(*) from (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') from o) n)::int as fired,
