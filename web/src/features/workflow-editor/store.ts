@@ -50,7 +50,10 @@ function notesFrom(graph: Partial<WorkflowGraph> | null | undefined): NoteFlowNo
   }));
 }
 
-/** Within the graph schema's bounds for a note's size (`WorkflowNoteSchema`). */
+/**
+ * A note's size as saved: at least the canvas's own minimums (160 × 80, above the graph schema's
+ * 80 × 40) and at most the schema's 2000 (`WorkflowNoteSchema`), so a saved size always validates.
+ */
 const noteSize = (v: number | undefined, min: number) =>
   v === undefined ? undefined : Math.min(NOTE_SIZE_MAX, Math.max(min, Math.round(v)));
 
