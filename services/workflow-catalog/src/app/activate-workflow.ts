@@ -41,6 +41,13 @@ export function activateWorkflow({
     // A version published before schedules moved to EventBridge Scheduler may hold a cron it cannot run.
     assertSchedulesRunnable(checked.graph, scheduleBackend);
     await assertConnectionsWork(connections, input.ownerId, checked.graph, 'activate');
+    // Stored (when large) before the row lock: a put to the payload store (S3 on AWS) is slow next
+    // to a lock. A version's graph never changes, so this rewrites the copy its publish stored and
+    // restarts its retention.
+    let announced = await graphs.checkIn(
+      checked.graph,
+      announcedGraphKey(input.workflowId, checked.version),
+    );
 
     const workflow = await store.transaction(async (tx) => {
       const current = await tx.getForUpdate(input.ownerId, input.workflowId);
@@ -50,6 +57,10 @@ export function activateWorkflow({
       if (version.version !== checked.version) {
         assertSchedulesRunnable(version.graph, scheduleBackend);
         await assertConnectionsWork(connections, input.ownerId, version.graph, 'activate');
+        announced = await graphs.checkIn(
+          version.graph,
+          announcedGraphKey(input.workflowId, version.version),
+        );
       }
       const next: Workflow = {
         ...current,
@@ -58,12 +69,6 @@ export function activateWorkflow({
         updatedAt: clock.now(),
       };
       await tx.update(next);
-      // Stored (when large) before the event commits; a version's graph never changes, so this
-      // rewrites the copy its publish stored and restarts its retention.
-      const announced = await graphs.checkIn(
-        version.graph,
-        announcedGraphKey(next.id, version.version),
-      );
       await tx.emit('workflow.activated', {
         workflowId: next.id,
         ownerId: next.ownerId,

@@ -30,6 +30,11 @@ export function publishWorkflow({
     assertValidGraph(draft.graph, scheduleBackend);
     await assertConnectionsWork(connections, input.ownerId, draft.graph, 'publish');
     const checked = JSON.stringify(draft.graph);
+    // Stored (when large) before the row lock, as the version it will most likely be: a put to the
+    // payload store (S3 on AWS) is slow next to a lock. A rollback leaves an unreferenced copy,
+    // which expires.
+    const expected = nextVersion(draft);
+    let announced = await graphs.checkIn(draft.graph, announcedGraphKey(draft.id, expected));
     return store.transaction(async (tx) => {
       const workflow = await tx.getForUpdate(input.ownerId, input.workflowId);
       if (!workflow) throw new WorkflowNotFoundError();
@@ -52,12 +57,13 @@ export function publishWorkflow({
         draftChangedSincePublish: false,
         updatedAt: now,
       });
-      // Stored (when large) before the event commits, so its reference never dangles. A rollback
-      // leaves an unreferenced copy, which expires.
-      const announced = await graphs.checkIn(
-        version.graph,
-        announcedGraphKey(workflow.id, version.version),
-      );
+      // Published or saved since the copy above: store what this version holds (before the
+      // event commits, so its reference never dangles).
+      if (version.version !== expected || JSON.stringify(version.graph) !== checked)
+        announced = await graphs.checkIn(
+          version.graph,
+          announcedGraphKey(workflow.id, version.version),
+        );
       await tx.emit('workflow.published', {
         workflowId: workflow.id,
         ownerId: workflow.ownerId,
