@@ -53,16 +53,19 @@ export async function ensureWebBuilt(opts: {
   const out = fs.openSync(opts.logFile, 'w');
   try {
     const code = await new Promise<number | null>((resolve) => {
-      // flock: two processes (the start command, test suites) never write web/dist at once.
+      // flock: two processes (the start command, test suites) never write web/dist at once. The
+      // one that waited checks again under the lock: the other may have built these sources
+      // already, and building again would empty dist/ under a server already using it.
+      const fresh = `const f=${JSON.stringify(builtIndex)};process.exit(require('fs').existsSync(f)&&require('fs').statSync(f).mtimeMs>=${sourcesAt}?0:1)`;
       const child = spawn(
         'flock',
         [
           path.join(os.tmpdir(), 'flowgenie-web-build.lock'),
-          'npm',
-          'run',
-          'build',
-          '-w',
-          '@flowgenie/web',
+          'sh',
+          '-c',
+          'node -e "$1" || npm run build -w @flowgenie/web',
+          'sh',
+          fresh,
         ],
         {
           cwd: root,
