@@ -59,7 +59,8 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     const { config, logger, metrics, redis } = infra;
     const { store, queue, responder, payloads, closeAll } = await executionPorts(infra);
     const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
-    // Every expression runs in a worker thread the executor can stop, never on this event loop.
+    // Expressions run in worker threads the executor can stop; only the bounded subset (paths,
+    // arithmetic, comparisons) over a small input runs on this event loop, where it cannot stall.
     const expressions = new ExpressionIsolates({
       size: config.EXPRESSION_ISOLATES,
       maxHeapMb: config.EXPRESSION_MAX_HEAP_MB,

@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { ExpressionError } from './errors';
+import { isBoundedAst } from './bounded-expression';
 import { SafeRegExp } from './safe-regex';
 import { hasTemplate, parseTemplate, soleExpression } from './template';
 
@@ -94,25 +95,27 @@ export async function evaluateExpression(
   } catch (err) {
     throw toExpressionError(err, source, options.path, limits);
   } finally {
-    compiled.busy = false;
+    compiled.release();
   }
 }
 
 /** Compiled expressions kept for {@link evaluateExpression}, by limits and source (LRU). */
 const COMPILED_CACHE_SIZE = 256;
+/** Idle instances kept per source: as many as evaluations of it usually overlap. */
+const IDLE_PER_SOURCE = 16;
 interface CompiledEntry {
   expression: jsonata.Expression;
-  /** An evaluation is in flight on this instance. */
-  busy: boolean;
+  /** Puts the instance back for the next evaluation of the same source. */
+  release(): void;
 }
-const compiledCache = new Map<string, CompiledEntry>();
+const compiledCache = new Map<string, jsonata.Expression[]>();
 
 /**
- * A compiled expression for one evaluation (release it by clearing `busy`). Parsing is the
- * bulk of a small expression's cost, so instances are reused; the limits are part of the key
- * and the time limit starts at each `evaluate`. An instance is never shared by two evaluations
- * at once: JSONata keeps the `$now()`/`$millis()` timestamp per instance, so a concurrent
- * evaluation of the same source gets a private instance.
+ * A compiled expression for one evaluation (call `release` when it has finished). Parsing is
+ * the bulk of a small expression's cost, so instances are reused; the limits are part of the
+ * key and the time limit starts at each `evaluate`. An instance is never shared by two
+ * evaluations at once: JSONata keeps the `$now()`/`$millis()` timestamp per instance, so
+ * overlapping evaluations of the same source each take an idle instance, or compile one.
  */
 function acquireCompiled(
   source: string,
@@ -120,23 +123,25 @@ function acquireCompiled(
   path: string | undefined,
 ): CompiledEntry {
   const key = `${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequence}:${source}`;
-  const cached = compiledCache.get(key);
-  if (cached) {
+  let idle = compiledCache.get(key);
+  if (idle) {
     compiledCache.delete(key);
-    compiledCache.set(key, cached);
-    if (!cached.busy) {
-      cached.busy = true;
-      return cached;
+  } else {
+    idle = [];
+    if (compiledCache.size >= COMPILED_CACHE_SIZE) {
+      const oldest = compiledCache.keys().next().value;
+      if (oldest !== undefined) compiledCache.delete(oldest);
     }
-    return { expression: compileExpression(source, limits, path), busy: true };
   }
-  const entry = { expression: compileExpression(source, limits, path), busy: true };
-  compiledCache.set(key, entry);
-  if (compiledCache.size > COMPILED_CACHE_SIZE) {
-    const oldest = compiledCache.keys().next().value;
-    if (oldest !== undefined) compiledCache.delete(oldest);
-  }
-  return entry;
+  compiledCache.set(key, idle);
+  const pool = idle;
+  const expression = pool.pop() ?? compileExpression(source, limits, path);
+  return {
+    expression,
+    release: () => {
+      if (pool.length < IDLE_PER_SOURCE) pool.push(expression);
+    },
+  };
 }
 
 export interface ResolveOptions extends ExpressionLimits {
@@ -332,7 +337,7 @@ function templateEntries(value: string, path: string): FoundExpression[] {
 }
 
 function withSyntaxCheck(entry: FoundExpression): FoundExpression {
-  if (stepsRead.has(entry.expression)) return entry;
+  if (analysed.has(entry.expression)) return entry;
   try {
     remember(entry.expression, compileExpression(entry.expression, {}, entry.path));
     return entry;
@@ -342,19 +347,29 @@ function withSyntaxCheck(entry: FoundExpression): FoundExpression {
 }
 
 /**
- * The steps each valid expression already seen reads. Validation runs on every save, read and
- * list of a draft, and the same sources come back each time: compiling them with JSONata again
- * was most of the cost of validating a large workflow. Only valid sources are kept (an error
- * names its field, which differs per use); the oldest go first past the bound.
+ * What is known of each valid expression already seen: the steps it reads and whether it is in
+ * the bounded subset ({@link isBoundedExpression}). Validation runs on every save, read and list
+ * of a draft, and the executor asks before every step: compiling the same sources with JSONata
+ * again was most of the cost. Only valid sources are kept (an error names its field, which
+ * differs per use); the oldest go first past the bound.
  */
-const stepsRead = new Map<string, readonly string[]>();
-const STEPS_READ_MAX = 10_000;
+interface Analysis {
+  steps: readonly string[];
+  bounded: boolean;
+}
+const analysed = new Map<string, Analysis>();
+const ANALYSED_MAX = 10_000;
 
-function remember(source: string, compiled: jsonata.Expression): readonly string[] {
-  const steps = stepsInAst(compiled.ast());
-  stepsRead.set(source, steps);
-  if (stepsRead.size > STEPS_READ_MAX) stepsRead.delete(stepsRead.keys().next().value as string);
-  return steps;
+function remember(source: string, compiled: jsonata.Expression): Analysis {
+  const ast = compiled.ast();
+  const analysis = { steps: stepsInAst(ast), bounded: isBoundedAst(ast) };
+  analysed.set(source, analysis);
+  if (analysed.size > ANALYSED_MAX) analysed.delete(analysed.keys().next().value as string);
+  return analysis;
+}
+
+function analyse(source: string): Analysis {
+  return analysed.get(source) ?? remember(source, compileExpression(source));
 }
 
 /**
@@ -365,8 +380,33 @@ function remember(source: string, compiled: jsonata.Expression): readonly string
  * @example referencedSteps('steps.fetch_user.body.email & steps.b.x') // ['fetch_user', 'b']
  */
 export function referencedSteps(expression: string): string[] {
-  const known = stepsRead.get(expression);
-  return [...(known ?? remember(expression, compileExpression(expression)))];
+  return [...analyse(expression).steps];
+}
+
+/** Whether one expression is valid and of the bounded subset (see {@link isBoundedConfig}). */
+export function isBoundedExpression(source: string): boolean {
+  try {
+    return analyse(source).bounded;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether every `{{ }}` in `config` is a valid expression of the bounded subset (see
+ * `bounded-expression.ts`): paths, literals, arithmetic, comparisons, no function calls. False
+ * on a broken template or expression, so the caller's usual path reports it.
+ *
+ * @example isBoundedConfig({ condition: '{{ steps.sum.total > 10 }}' }) // true
+ */
+export function isBoundedConfig(config: unknown): boolean {
+  try {
+    return parseExpressions(config).every(
+      (found) => found.error === undefined && analyse(found.expression).bounded,
+    );
+  } catch {
+    return false;
+  }
 }
 
 function stepsInAst(ast: unknown): string[] {

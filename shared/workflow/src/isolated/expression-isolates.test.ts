@@ -21,14 +21,72 @@ describe('ExpressionIsolates', () => {
   });
   afterAll(() => isolates.close());
 
-  it('evaluates expressions and resolves configs like the inline engine', async () => {
-    await expect(isolates.evaluate('trigger.a + trigger.b', data)).resolves.toBe(12);
-    await expect(
-      isolates.resolveConfig(
-        { url: 'https://x/{{ steps.sum.total }}', n: '{{ trigger.a }}' },
-        data,
-      ),
-    ).resolves.toEqual({ url: 'https://x/12', n: 7 });
+  it.each([
+    ['in an isolate', false as const],
+    ['in the calling thread (bounded subset)', undefined],
+  ])('evaluates expressions and resolves configs like the inline engine, %s', async (_, inline) => {
+    const pool = new ExpressionIsolates({ size: 1, inlineBounded: inline });
+    try {
+      await expect(pool.evaluate('trigger.a + trigger.b', data)).resolves.toBe(12);
+      await expect(
+        pool.resolveConfig(
+          {
+            url: 'https://x/{{ steps.sum.total }}',
+            n: '{{ trigger.a }}',
+            o: '{{ {"t": trigger.a > 5} }}',
+          },
+          data,
+        ),
+      ).resolves.toEqual({ url: 'https://x/12', n: 7, o: { t: true } });
+      await expect(pool.evaluate('trigger.a +', data, { path: 'x' })).rejects.toThrow(
+        /expression "trigger.a \+" in x/,
+      );
+      await expect(pool.evaluate('trigger.a + "s"', data)).rejects.toThrow(ExpressionError);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  describe('the bounded subset over a small input', () => {
+    let one: ExpressionIsolates;
+    let stuck: Promise<unknown>;
+    beforeEach(() => {
+      one = new ExpressionIsolates({
+        size: 1,
+        inlineBounded: { maxNodes: 50, maxStringChars: 100 },
+      });
+      stuck = one
+        .evaluate('$match($pad("",40,"a") & "!", /(a|a)*$/)', data, { timeoutMs: 800 })
+        .catch((e: unknown) => e);
+    });
+    afterEach(async () => {
+      await stuck;
+      await one.close();
+    });
+    const settlesWithin = (p: Promise<unknown>, ms: number) =>
+      Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
+
+    it('is answered in the calling thread while the only isolate is stuck', async () => {
+      await expect(settlesWithin(one.evaluate('steps.sum.total > 10', data), 300)).resolves.toBe(
+        true,
+      );
+      await expect(
+        settlesWithin(one.resolveConfig({ condition: '{{ steps.sum.total > 10 }}' }, data), 300),
+      ).resolves.toBe(true);
+    });
+
+    it('leaves function calls, text building and large inputs to the isolate', async () => {
+      const big = { trigger: { items: Array.from({ length: 100 }, (_, i) => i) }, steps: {} };
+      const long = { trigger: { s: 'x'.repeat(101) }, steps: {} };
+      const waiting = [
+        one.evaluate('$uppercase("a")', data),
+        one.resolveConfig({ s: 'n={{ trigger.a & "!" }}' }, data),
+        one.evaluate('trigger.items[0]', big),
+        one.evaluate('trigger.s', long),
+      ];
+      for (const p of waiting) await expect(settlesWithin(p, 200)).resolves.toBe(false);
+      await expect(Promise.all(waiting)).resolves.toEqual(['A', { s: 'n=7!' }, 0, 'x'.repeat(101)]);
+    });
   });
 
   it.each(hostile)(

@@ -2,10 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
+import { isSmallData } from '../bounded-expression';
 import { ExpressionError } from '../errors';
 import {
   containsTemplate,
   DEFAULT_EXPRESSION_LIMITS,
+  evaluateExpression,
+  isBoundedConfig,
+  isBoundedExpression,
+  resolveConfig,
   type ExpressionData,
   type ExpressionEvaluator,
   type ExpressionLimits,
@@ -22,6 +27,14 @@ export interface ExpressionIsolatesOptions {
   graceMs?: number;
   /** Largest result an evaluation may return, in characters of its JSON. @default 16 Mi */
   maxResultChars?: number;
+  /**
+   * Expressions of the bounded subset (`bounded-expression.ts`: paths, literals, arithmetic,
+   * comparisons, no function calls) over an input this small run in the calling thread: they
+   * cannot stall or exhaust it, and a round trip to an isolate would cost more than they do.
+   * `false` sends every expression to an isolate.
+   * @default { maxNodes: 5000, maxStringChars: 65536 }
+   */
+  inlineBounded?: { maxNodes: number; maxStringChars: number } | false;
 }
 
 type Pending = {
@@ -52,6 +65,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
   private readonly maxHeapMb: number;
   private readonly graceMs: number;
   private readonly maxResultChars: number;
+  private readonly inlineBounded: { maxNodes: number; maxStringChars: number } | false;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -62,6 +76,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     this.maxHeapMb = options.maxHeapMb ?? 96;
     this.graceMs = options.graceMs ?? 250;
     this.maxResultChars = options.maxResultChars ?? 16 * 1024 * 1024;
+    this.inlineBounded = options.inlineBounded ?? { maxNodes: 5000, maxStringChars: 65536 };
   }
 
   /** Starts the isolates now rather than on the first evaluation. */
@@ -74,6 +89,8 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     data: ExpressionData,
     options: ExpressionLimits & { path?: string } = {},
   ): Promise<unknown> {
+    if (this.runsInline(isBoundedExpression(source), data))
+      return evaluateExpression(source, data, options);
     return this.submit(
       {
         id: this.nextId++,
@@ -90,6 +107,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
   resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
     // Most configs hold no `{{ }}`: no round trip (and no copy of the step's input) for those.
     if (!containsTemplate(config, options.jsonKeys)) return Promise.resolve(config);
+    if (this.runsInline(isBoundedConfig(config), data)) return resolveConfig(config, data, options);
     const request: IsolateRequest = {
       id: this.nextId++,
       kind: 'resolveConfig',
@@ -99,6 +117,10 @@ export class ExpressionIsolates implements ExpressionEvaluator {
       maxResultChars: this.maxResultChars,
     };
     return this.submit(request, options) as Promise<T>;
+  }
+
+  private runsInline(bounded: boolean, data: ExpressionData): boolean {
+    return bounded && this.inlineBounded !== false && isSmallData(data, this.inlineBounded);
   }
 
   /** Stops every isolate; evaluations still waiting fail. */
