@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { createLogger, createRedis } from '@flowgenie/platform';
+import {
+  createLogger,
+  createRedis,
+  FOREGROUND_MAX_WAIT_MS,
+  inForeground,
+} from '@flowgenie/platform';
 import { testRedisPrefix, TEST_REDIS_URL } from '@flowgenie/testing';
 import {
   LocalDeadLetterStore,
@@ -97,6 +102,37 @@ describe('the local bus with consumers in this process', () => {
       });
       await queue.close();
     } finally {
+      await consumer.stop();
+      await publisher.close();
+    }
+  });
+
+  it('does not hold an event handed over in process behind foreground work again (its relay waited already)', async () => {
+    const prefix = testRedisPrefix('bus_inproc_foreground');
+    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
+    const consumer = new LocalEventConsumer('trigger', {
+      connection,
+      prefix,
+      logger,
+      inProcess: true,
+    });
+    const seen: string[] = [];
+    await consumer.start({ 'workflow.deleted': async (e) => void seen.push(e.id) });
+    let finish!: () => void;
+    const foreground = inForeground(() => new Promise<void>((r) => (finish = r)));
+    const event = createEvent(
+      'workflow.deleted',
+      { workflowId: randomUUID(), ownerId: randomUUID() },
+      { source: 'test' },
+    );
+    try {
+      const started = Date.now();
+      await publisher.publish([event]);
+      expect(seen).toEqual([event.id]);
+      expect(Date.now() - started).toBeLessThan(FOREGROUND_MAX_WAIT_MS / 2);
+    } finally {
+      finish();
+      await foreground;
       await consumer.stop();
       await publisher.close();
     }

@@ -1,8 +1,9 @@
 /**
- * Work that must not wait behind background work of the same process: schedule firings being
- * recorded. While some runs, background loops (the outbox relay, event consumers) hold off taking
- * new work, so on a busy machine the firings commit first and the executions they start follow
- * from the backlog. Process-local: with one process per service it changes nothing.
+ * Work that must not wait behind background work of the same process: firings being recorded
+ * (schedule ticks, and webhooks answered at once). While some runs, background loops (the outbox
+ * relay, event consumers) hold off taking new work, so on a busy machine the firings commit first
+ * and the executions they start follow from the backlog, at least one relay batch every
+ * {@link FOREGROUND_MAX_WAIT_MS}. Process-local: with one process per service it changes nothing.
  */
 let running = 0;
 let waiters: Array<() => void> = [];

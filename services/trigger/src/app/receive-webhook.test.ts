@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterForeground } from '@flowgenie/platform';
 import {
   HookNotFoundError,
   HookRateLimitedError,
@@ -136,6 +137,43 @@ describe('ReceiveWebhook', () => {
     expect(firings.log).toEqual(['register', 'record']);
     expect(outcome).toMatchObject({ kind: 'answered', message: { kind: 'respond', body: 'ok' } });
   });
+
+  it.each([
+    ['immediately', true],
+    ['respond_node', false],
+  ])(
+    'in %s mode, background work of the process waits for the recording: %s',
+    async (responseMode, waits) => {
+      // Prepare: a firing store whose recording is held until released
+      const { receive, request, firings, waiter } = setup({ responseMode });
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const record = firings.record.bind(firings);
+      firings.record = async (f) => {
+        await held;
+        return record(f);
+      };
+      waiter.answers.set('00000000-0000-4000-8000-000000000001', {
+        kind: 'status',
+        executionId: '00000000-0000-4000-8000-000000000001',
+        status: 'succeeded',
+      });
+
+      // Act: a call is being recorded while a background loop asks to go
+      const call = receive.execute(request());
+      await new Promise((r) => setImmediate(r));
+      let backgroundWent = false;
+      const background = afterForeground().then(() => (backgroundWent = true));
+      await new Promise((r) => setTimeout(r, 30));
+      const wentDuringRecording = backgroundWent;
+      release();
+      await Promise.all([call, background]);
+
+      // Assess
+      expect(wentDuringRecording).toBe(!waits);
+      expect(firings.emitted).toHaveLength(1);
+    },
+  );
 
   it('answers a repeated key with the first execution and stops waiting for the new id', async () => {
     const { receive, request, waiter } = setup({ responseMode: 'respond_node' });

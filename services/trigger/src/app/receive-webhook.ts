@@ -3,7 +3,7 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   type WebhookResponseMessage,
 } from '@flowgenie/contracts';
-import type { Logger } from '@flowgenie/platform';
+import { inForeground, type Logger } from '@flowgenie/platform';
 import type { SecretOpener } from '../ports/secret-opener';
 import {
   HookNotFoundError,
@@ -16,7 +16,7 @@ import { webhookFiringKey } from '../domain/idempotency';
 import { allowedMethods, type Trigger } from '../domain/trigger';
 import { buildWebhookPayload } from '../domain/webhook-request';
 import { verifySignature } from '../domain/webhook-signature';
-import type { FiringStore, Firing } from '../ports/firing-store';
+import type { FiringStore, Firing, FiringOutcome } from '../ports/firing-store';
 import type { TriggerRepository } from '../ports/trigger-repository';
 import type {
   PendingWebhookResponse,
@@ -239,23 +239,19 @@ export class ReceiveWebhook {
       ...(trigger.version === first.version ? checked.graph : { graph: trigger.graph }),
       triggeredAt: this.deps.now().toISOString(),
     });
-    let outcome;
-    try {
-      // The usual case, the row unchanged since the first read: one statement, one round trip.
+    // The recording, in one statement when the row is unchanged since the first read; 'stale'
+    // when a cached read no longer matches it (nothing decided, nothing written).
+    const record = async (): Promise<FiringOutcome | 'stale' | undefined> => {
+      let recorded: FiringOutcome | 'seen' | undefined;
       if (this.deps.firings.recordIfUnchanged && first.revision !== undefined) {
         if (firstSettings.responseMode === 'respond_node')
           pending = this.deps.waiter.register(executionId);
-        const fast = await this.deps.firings.recordIfUnchanged(first, firingOf(first, firstNodeId));
-        if (fast === undefined && cached) {
-          // A cached read that no longer matches the row decides nothing: the caller reads again.
-          pending?.cancel();
-          await unused();
-          return undefined;
-        }
+        recorded = await this.deps.firings.recordIfUnchanged(first, firingOf(first, firstNodeId));
+        if (recorded === undefined && cached) return 'stale';
         // A repeated key on the row as read: the transaction below answers its first execution.
-        if (fast !== 'seen') outcome = fast;
+        if (recorded !== 'seen' && recorded !== undefined) return recorded;
       }
-      outcome ??= await this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
+      return this.deps.firings.recordForTrigger({ hookId: req.hookId }, (locked) => {
         // The row may have changed since the first read (a new version, a deactivation): decide on this one.
         const { trigger, settings, nodeId } = this.check(locked, req);
         // The signature was checked against the secret read first; a secret changed since then does not count.
@@ -270,10 +266,25 @@ export class ReceiveWebhook {
         }
         return firingOf(trigger, nodeId);
       });
+    };
+    let outcome;
+    try {
+      // An immediate answer is all the caller waits for, so its recording is foreground work: in
+      // one process the outbox relay starts executions from the backlog in the gaps between
+      // such recordings (at least a batch every FOREGROUND_MAX_WAIT_MS), and a burst is
+      // acknowledged at the intake's own speed. A respond_node caller waits for its execution.
+      outcome =
+        firstSettings.responseMode === 'respond_node' ? await record() : await inForeground(record);
     } catch (err) {
       pending?.cancel();
       await unused();
       throw err;
+    }
+    if (outcome === 'stale') {
+      // A cached read that no longer matches the row decides nothing: the caller reads again.
+      pending?.cancel();
+      await unused();
+      return undefined;
     }
     if (!outcome) {
       pending?.cancel();

@@ -150,8 +150,9 @@ export class LocalEventConsumer implements EventConsumer {
     const handle = async (event: PlatformEvent, failure: Record<string, unknown>) => {
       const handler = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
       if (!handler) return;
-      // Firings being recorded in this process go first (see inForeground).
-      await afterForeground();
+      // Firings being recorded in this process go first (see inForeground); an event handed over
+      // in process comes from a relay that has already waited for them.
+      if (!failure.inProcess) await afterForeground();
       await runWithCorrelation(event.correlationId, async () => {
         try {
           await handler(event);
