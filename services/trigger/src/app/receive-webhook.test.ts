@@ -154,7 +154,7 @@ describe('ReceiveWebhook', () => {
         return record(f);
       };
       waiter.answers.set('00000000-0000-4000-8000-000000000001', {
-        kind: 'status',
+        kind: 'final',
         executionId: '00000000-0000-4000-8000-000000000001',
         status: 'succeeded',
       });
