@@ -103,10 +103,18 @@ describe('the executions API', () => {
   });
 
   it('cancels a running execution: unfinished steps canceled, queued job removed, nothing runs after', async () => {
+    // Started by a webhook whose caller waits for a respond step: the caller is told at once.
+    const slow = slowGraph();
     const { executionId } = await svc.trigger({
       ownerId: alice.userId,
-      graph: slowGraph(),
-      mode: 'manual',
+      graph: {
+        ...slow,
+        nodes: slow.nodes.map((n) =>
+          n.id === 'start'
+            ? { ...n, type: 'webhook', config: { responseMode: 'respond_node' } }
+            : n,
+        ),
+      },
     });
     await svc.waitForExecution(
       executionId,

@@ -1,5 +1,6 @@
 import {
   ACTIVE_STEP_STATUSES,
+  answersACaller,
   durationMs,
   ENQUEUED_STEP_STATUSES,
   isExecutionFinished,
@@ -90,12 +91,13 @@ async function cancelLocked(
     },
     { correlationId: execution.correlationId },
   );
-  effects.messages.push({
-    kind: 'final',
-    executionId: id,
-    status: 'canceled',
-    error: 'execution canceled',
-  });
+  if (answersACaller(execution))
+    effects.messages.push({
+      kind: 'final',
+      executionId: id,
+      status: 'canceled',
+      error: 'execution canceled',
+    });
   effects.finished = 'canceled';
   return effects;
 }

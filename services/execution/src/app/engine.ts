@@ -1,6 +1,6 @@
 import type { WebhookResponseMessage } from '@flowgenie/contracts';
 import type { Logger } from '@flowgenie/platform';
-import { durationMs, type Execution, type Step } from '../domain/execution';
+import { answersACaller, durationMs, type Execution, type Step } from '../domain/execution';
 import { lastOutput, planNext } from '../domain/plan';
 import { retryJobId, stepJobId, type StepJobData } from '../domain/step-job';
 import type { ExecutionMetrics } from '../ports/execution-metrics';
@@ -147,13 +147,14 @@ export async function advance(
     };
     if (status === 'succeeded') await tx.emit('execution.succeeded', base);
     else await tx.emit('execution.failed', { ...base, error: error ?? { message: 'failed' } });
-    effects.messages.push({
-      kind: 'final',
-      executionId: execution.id,
-      status,
-      ...(error ? { error: error.message } : {}),
-      output: lastOutput(steps, execution.triggerNodeId),
-    });
+    if (answersACaller(execution))
+      effects.messages.push({
+        kind: 'final',
+        executionId: execution.id,
+        status,
+        ...(error ? { error: error.message } : {}),
+        output: lastOutput(steps, execution.triggerNodeId),
+      });
     effects.finished = status;
   }
   return effects;

@@ -7,7 +7,7 @@ import {
   type WorkflowNode,
 } from '@flowgenie/contracts';
 import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
-import type { Execution, Step } from '../domain/execution';
+import { answersACaller, type Execution, type Step } from '../domain/execution';
 import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
@@ -140,12 +140,13 @@ export class StartExecution {
           error,
         });
         const effects = noEffects();
-        effects.messages.push({
-          kind: 'final',
-          executionId: execution.id,
-          status: 'failed',
-          error: problem,
-        });
+        if (answersACaller(execution))
+          effects.messages.push({
+            kind: 'final',
+            executionId: execution.id,
+            status: 'failed',
+            error: problem,
+          });
         effects.finished = 'failed';
         return effects;
       }

@@ -138,3 +138,19 @@ export interface ExecutionDetail extends Execution {
 
 export const durationMs = (start: Date | null, end: Date | null): number | null =>
   start && end ? Math.max(0, end.getTime() - start.getTime()) : null;
+
+/**
+ * Whether a caller may be waiting for this execution's answer: its trigger is a webhook answered
+ * from a respond step, so the trigger service waits for the respond message, or for the final
+ * status when the run ends without one. Other runs (schedules, polls, manual runs, webhooks
+ * answered at once) publish no answer: nobody listens for it.
+ *
+ * @example answersACaller({ triggerNodeId: 'hook', graph: { nodes: [{ id: 'hook', type: 'webhook', config: { responseMode: 'immediately' } }] } }) // false
+ */
+export function answersACaller(execution: Pick<Execution, 'graph' | 'triggerNodeId'>): boolean {
+  const trigger = execution.graph.nodes.find((n) => n.id === execution.triggerNodeId);
+  // A trigger not found in the graph cannot rule a waiting caller out.
+  if (!trigger) return true;
+  const config = trigger.config as { responseMode?: unknown } | undefined;
+  return trigger.type === 'webhook' && config?.responseMode === 'respond_node';
+}
