@@ -118,6 +118,8 @@ interface Cell {
   inFlightMean?: number;
   /** From the end of the load until every acknowledged execution finished. */
   drainMs?: number;
+  /** Acknowledged executions not finished at the end of the load (the first poll after it). */
+  backlog?: number;
 }
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -308,12 +310,15 @@ async function settle(
   before: ReadonlySet<string> = new Set(),
 ): Promise<ExecutionItem[]> {
   let last = -1;
+  let first = true;
   let lastChange = Date.now();
   for (;;) {
     const items = (await allExecutions(api, workflowId)).filter((e) => !before.has(e.id));
     const finished = items.filter((e) =>
       ['succeeded', 'failed', 'canceled'].includes(e.status),
     ).length;
+    if (first) cell.backlog = Math.max(items.length, cell.ackCount) - finished;
+    first = false;
     if (items.length >= cell.ackCount && finished === items.length) return items;
     if (finished !== last) {
       last = finished;
@@ -691,6 +696,7 @@ async function runFlowGenie(
       p99Ms: percentile(sorted, 99),
       cpuMsPerExecution: c.ackCount > 0 ? usage.totalMs / c.ackCount : NaN,
       drainMs: c.drainMs ?? NaN,
+      backlog: c.backlog ?? 0,
       otherPct: usage.otherPct,
     };
   });

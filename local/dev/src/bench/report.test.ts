@@ -36,6 +36,7 @@ describe('bench report tables', () => {
           p99Ms: 90,
           cpuMsPerExecution: 40,
           drainMs: 0,
+          backlog: 0,
           otherPct: 2,
         },
         {
@@ -46,6 +47,7 @@ describe('bench report tables', () => {
           p99Ms: 2,
           cpuMsPerExecution: 45,
           drainMs: 9000,
+          backlog: 4500,
           otherPct: 3,
         },
       ],
@@ -66,10 +68,10 @@ describe('bench report tables', () => {
     );
     const [, , sync, async] = table.split('\n');
     expect(sync).toBe(
-      '| sync | 1 | 26 | 52 | 0.50 | 30.0 / 17.8 | 90.0 / 52.5 | 40.00 / 21.70 | 0 / 361 | 2 / 3 |',
+      '| sync | 1 | 26 | 52 | 0.50 | 30.0 / 17.8 | 90.0 / 52.5 | 40.00 / 21.70 | 0 / 361 | – / 50 | 2 / 3 |',
     );
     expect(async).toBe(
-      '| async | 50 | 40 | – | – | 1.0 / – | 2.0 / – | 45.00 / – | 9000 / – | 3 / – |',
+      '| async | 50 | 40 | – | – | 1.0 / – | 2.0 / – | 45.00 / – | 9000 / – | 500 / – | 3 / – |',
     );
   });
 });

@@ -98,7 +98,24 @@ export interface FlowGenieCellSummary {
   p99Ms: number;
   cpuMsPerExecution: number;
   drainMs: number;
+  /** Acknowledged executions not finished when the load stopped (immediately mode's backlog). */
+  backlog: number;
   otherPct: number;
+}
+
+/**
+ * Executions finished per second once the load stopped: FlowGenie's backlog over its drain time
+ * (NaN without a backlog). The peer runs its executions as it answers, so its rate is what it
+ * completed over the load and its drain together.
+ */
+export function drainRates(
+  ours: Pick<FlowGenieCellSummary, 'backlog' | 'drainMs'>,
+  peer?: Pick<PeerRow, 'completed' | 'rps' | 'drainMs'>,
+): { ours: number; peer: number } {
+  const oursRate =
+    ours.backlog > 0 && ours.drainMs > 0 ? ours.backlog / (ours.drainMs / 1000) : NaN;
+  const peerSeconds = peer ? peer.completed / peer.rps + peer.drainMs / 1000 : NaN;
+  return { ours: oursRate, peer: peer && peerSeconds > 0 ? peer.completed / peerSeconds : NaN };
 }
 
 /** FlowGenie beside the peer, cell by cell (sync = respond_node, async = immediately). */
@@ -120,6 +137,7 @@ export function comparisonTable(
       `${fmt(o.p99Ms)} / ${fmt(p?.p99Ms)}`,
       `${fmt(o.cpuMsPerExecution, 2)} / ${fmt(p?.cpuMsPerRequest, 2)}`,
       `${fmt(o.drainMs, 0)} / ${fmt(p?.drainMs, 0)}`,
+      `${fmt(drainRates(o, p).ours, 0)} / ${fmt(drainRates(o, p).peer, 0)}`,
       `${fmt(o.otherPct, 0)} / ${fmt(p?.otherPct, 0)}`,
     ]);
   }
@@ -134,6 +152,7 @@ export function comparisonTable(
       'p99 ms (FlowGenie / peer)',
       'CPU ms / request (FlowGenie / peer)',
       'drain ms after load (FlowGenie / peer)',
+      'executions/s draining (FlowGenie backlog ÷ drain / peer completed ÷ (load + drain))',
       'other CPU % (FlowGenie / peer)',
     ],
     rows,
