@@ -19,6 +19,17 @@ describe('isBoundedAst', () => {
   });
 
   it.each([
+    'a.(b)[$eval("true")]',
+    'a.[1][$eval("0")]',
+    'a.{"x": 1}[$eval("0")]',
+    'a.(b ? 1 : 2)[$eval("0")]',
+    '(a)[$length($pad("", 50000000)) > 0]',
+    'a.$$.a.$$.a',
+    'a.[$$]',
+    'a.{"k": $$}',
+    '$.($$)',
+    'a.(b)',
+    '[' + Array.from({ length: 60 }, () => '$$').join(', ') + ']',
     '$uppercase(a)',
     'a.$string()',
     'a & b',
@@ -42,12 +53,13 @@ describe('isBoundedAst', () => {
 });
 
 describe('isSmallData', () => {
-  const limits = { maxNodes: 10, maxStringChars: 5 };
+  const limits = { maxNodes: 10, maxChars: 8 };
   it('counts every value and measures strings', () => {
-    expect(isSmallData({ a: [1, 2, 3], b: { c: 'abcde' } }, limits)).toBe(true);
+    expect(isSmallData({ a: [1, 2, 3], b: { c: 'abcd' } }, limits)).toBe(true);
+    expect(isSmallData({ a: 'abcd', b: 'efgh' }, limits)).toBe(false);
     expect(isSmallData({ a: Array.from({ length: 20 }, () => 1) }, limits)).toBe(false);
     expect(isSmallData({ a: [{ b: [{ c: [1, 2, 3, 4, 5, 6, 7] }] }] }, limits)).toBe(false);
-    expect(isSmallData({ a: 'abcdef' }, limits)).toBe(false);
+    expect(isSmallData({ a: 'abcdefgh' }, limits)).toBe(false);
     expect(isSmallData(null, limits)).toBe(true);
   });
 });

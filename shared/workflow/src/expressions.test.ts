@@ -4,6 +4,7 @@ import {
   parseExpressions,
   referencedSteps,
   resolveConfig,
+  isBoundedConfig,
 } from './expressions';
 
 const failure = (p: Promise<unknown>) =>
@@ -239,5 +240,19 @@ describe('referencedSteps', () => {
 
   it('throws on invalid syntax', () => {
     expect(() => referencedSteps('steps.a(')).toThrow(ExpressionError);
+  });
+});
+
+describe('isBoundedConfig', () => {
+  it('holds for configs of bounded expressions only, within a total size', () => {
+    expect(isBoundedConfig({ a: '{{ steps.sum.total > 10 }}', b: 'n={{ trigger.n }}' })).toBe(true);
+    expect(isBoundedConfig({ a: '{{ $uppercase(trigger.s) }}' })).toBe(false);
+    expect(isBoundedConfig({ a: '{{ trigger.n +' })).toBe(false);
+    // Each field is small, but together they are past the budget.
+    const many = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`f${i}`, '{{ [$$, $$, $$, $$, $$, $$, $$, $$] }}']),
+    );
+    expect(isBoundedConfig({ f0: many.f0 })).toBe(true);
+    expect(isBoundedConfig(many)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { ExpressionError } from './errors';
-import { isBoundedAst } from './bounded-expression';
+import { boundedAstSize } from './bounded-expression';
 import { SafeRegExp } from './safe-regex';
 import { hasTemplate, parseTemplate, soleExpression } from './template';
 
@@ -101,8 +101,10 @@ export async function evaluateExpression(
 
 /** Compiled expressions kept for {@link evaluateExpression}, by limits and source (LRU). */
 const COMPILED_CACHE_SIZE = 256;
-/** Idle instances kept per source: as many as evaluations of it usually overlap. */
+/** Idle instances kept per source (as many as evaluations of it usually overlap), and in all. */
 const IDLE_PER_SOURCE = 16;
+const IDLE_IN_ALL = 512;
+let idleInAll = 0;
 interface CompiledEntry {
   expression: jsonata.Expression;
   /** Puts the instance back for the next evaluation of the same source. */
@@ -130,16 +132,25 @@ function acquireCompiled(
     idle = [];
     if (compiledCache.size >= COMPILED_CACHE_SIZE) {
       const oldest = compiledCache.keys().next().value;
-      if (oldest !== undefined) compiledCache.delete(oldest);
+      if (oldest !== undefined) {
+        idleInAll -= compiledCache.get(oldest)?.length ?? 0;
+        compiledCache.delete(oldest);
+      }
     }
   }
   compiledCache.set(key, idle);
   const pool = idle;
-  const expression = pool.pop() ?? compileExpression(source, limits, path);
+  const reused = pool.pop();
+  if (reused) idleInAll -= 1;
+  const expression = reused ?? compileExpression(source, limits, path);
   return {
     expression,
     release: () => {
-      if (pool.length < IDLE_PER_SOURCE) pool.push(expression);
+      // An instance whose source was evicted meanwhile is not kept (its pool is unreachable).
+      if (compiledCache.get(key) !== pool) return;
+      if (pool.length >= IDLE_PER_SOURCE || idleInAll >= IDLE_IN_ALL) return;
+      pool.push(expression);
+      idleInAll += 1;
     },
   };
 }
@@ -287,6 +298,31 @@ export function containsTemplate(config: unknown, jsonKeys: readonly string[] = 
   );
 }
 
+/**
+ * Refuses a result whose JSON is longer than `maxChars` (`source` and `path` name the expression
+ * in the error).
+ * @throws ExpressionError (`code: 'result_too_large'`)
+ */
+export function checkResultSize(
+  value: unknown,
+  maxChars: number,
+  source: string,
+  path?: string,
+): void {
+  const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
+  if (size > maxChars) {
+    throw new ExpressionError(
+      `expression "${source}"${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
+      {
+        code: 'result_too_large',
+        expression: source,
+        path,
+        reason: `its result is ${size} characters, more than the ${maxChars} allowed`,
+      },
+    );
+  }
+}
+
 /** Evaluates in the calling thread: JSONata's limits are cooperative, so use it only where a stall is harmless. */
 export const inlineExpressions: ExpressionEvaluator = {
   evaluate: evaluateExpression,
@@ -355,14 +391,15 @@ function withSyntaxCheck(entry: FoundExpression): FoundExpression {
  */
 interface Analysis {
   steps: readonly string[];
-  bounded: boolean;
+  /** Nodes of its syntax tree when it is in the bounded subset, else undefined. */
+  boundedSize: number | undefined;
 }
 const analysed = new Map<string, Analysis>();
 const ANALYSED_MAX = 10_000;
 
 function remember(source: string, compiled: jsonata.Expression): Analysis {
   const ast = compiled.ast();
-  const analysis = { steps: stepsInAst(ast), bounded: isBoundedAst(ast) };
+  const analysis = { steps: stepsInAst(ast), boundedSize: boundedAstSize(ast) };
   analysed.set(source, analysis);
   if (analysed.size > ANALYSED_MAX) analysed.delete(analysed.keys().next().value as string);
   return analysis;
@@ -386,24 +423,33 @@ export function referencedSteps(expression: string): string[] {
 /** Whether one expression is valid and of the bounded subset (see {@link isBoundedConfig}). */
 export function isBoundedExpression(source: string): boolean {
   try {
-    return analyse(source).bounded;
+    return analyse(source).boundedSize !== undefined;
   } catch {
     return false;
   }
 }
 
+/** Most syntax-tree nodes of all the bounded expressions of one config together. */
+export const BOUNDED_CONFIG_MAX_NODES = 256;
+
 /**
  * Whether every `{{ }}` in `config` is a valid expression of the bounded subset (see
- * `bounded-expression.ts`): paths, literals, arithmetic, comparisons, no function calls. False
- * on a broken template or expression, so the caller's usual path reports it.
+ * `bounded-expression.ts`: paths, literals, arithmetic, comparisons, no function calls), with at
+ * most {@link BOUNDED_CONFIG_MAX_NODES} syntax-tree nodes in all. False on a broken template or
+ * expression, so the caller's usual path reports it.
  *
  * @example isBoundedConfig({ condition: '{{ steps.sum.total > 10 }}' }) // true
  */
 export function isBoundedConfig(config: unknown): boolean {
   try {
-    return parseExpressions(config).every(
-      (found) => found.error === undefined && analyse(found.expression).bounded,
-    );
+    let nodes = 0;
+    for (const found of parseExpressions(config)) {
+      const size = found.error === undefined ? analyse(found.expression).boundedSize : undefined;
+      if (size === undefined) return false;
+      nodes += size;
+      if (nodes > BOUNDED_CONFIG_MAX_NODES) return false;
+    }
+    return true;
   } catch {
     return false;
   }

@@ -53,7 +53,7 @@ describe('ExpressionIsolates', () => {
     beforeEach(() => {
       one = new ExpressionIsolates({
         size: 1,
-        inlineBounded: { maxNodes: 50, maxStringChars: 100 },
+        inlineBounded: { maxNodes: 50, maxChars: 100 },
       });
       stuck = one
         .evaluate('$match($pad("",40,"a") & "!", /(a|a)*$/)', data, { timeoutMs: 800 })

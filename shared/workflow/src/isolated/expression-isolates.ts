@@ -7,6 +7,7 @@ import { ExpressionError } from '../errors';
 import {
   containsTemplate,
   DEFAULT_EXPRESSION_LIMITS,
+  checkResultSize,
   evaluateExpression,
   isBoundedConfig,
   isBoundedExpression,
@@ -32,9 +33,9 @@ export interface ExpressionIsolatesOptions {
    * comparisons, no function calls) over an input this small run in the calling thread: they
    * cannot stall or exhaust it, and a round trip to an isolate would cost more than they do.
    * `false` sends every expression to an isolate.
-   * @default { maxNodes: 5000, maxStringChars: 65536 }
+   * @default { maxNodes: 2000, maxChars: 131072 }
    */
-  inlineBounded?: { maxNodes: number; maxStringChars: number } | false;
+  inlineBounded?: { maxNodes: number; maxChars: number } | false;
 }
 
 type Pending = {
@@ -65,7 +66,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
   private readonly maxHeapMb: number;
   private readonly graceMs: number;
   private readonly maxResultChars: number;
-  private readonly inlineBounded: { maxNodes: number; maxStringChars: number } | false;
+  private readonly inlineBounded: { maxNodes: number; maxChars: number } | false;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -76,7 +77,7 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     this.maxHeapMb = options.maxHeapMb ?? 96;
     this.graceMs = options.graceMs ?? 250;
     this.maxResultChars = options.maxResultChars ?? 16 * 1024 * 1024;
-    this.inlineBounded = options.inlineBounded ?? { maxNodes: 5000, maxStringChars: 65536 };
+    this.inlineBounded = options.inlineBounded ?? { maxNodes: 2000, maxChars: 131072 };
   }
 
   /** Starts the isolates now rather than on the first evaluation. */
@@ -90,7 +91,10 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     options: ExpressionLimits & { path?: string } = {},
   ): Promise<unknown> {
     if (this.runsInline(isBoundedExpression(source), data))
-      return evaluateExpression(source, data, options);
+      return evaluateExpression(source, data, options).then((value) => {
+        checkResultSize(value, this.maxResultChars, source, options.path);
+        return value;
+      });
     return this.submit(
       {
         id: this.nextId++,
@@ -107,7 +111,11 @@ export class ExpressionIsolates implements ExpressionEvaluator {
   resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
     // Most configs hold no `{{ }}`: no round trip (and no copy of the step's input) for those.
     if (!containsTemplate(config, options.jsonKeys)) return Promise.resolve(config);
-    if (this.runsInline(isBoundedConfig(config), data)) return resolveConfig(config, data, options);
+    if (this.runsInline(isBoundedConfig(config), data))
+      return resolveConfig(config, data, options).then((value) => {
+        checkResultSize(value, this.maxResultChars, '');
+        return value;
+      });
     const request: IsolateRequest = {
       id: this.nextId++,
       kind: 'resolveConfig',

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { ExpressionError } from '../errors';
-import { evaluateExpression, resolveConfig } from '../expressions';
+import { checkResultSize, evaluateExpression, resolveConfig } from '../expressions';
 import type { IsolateFailure, IsolateReply, IsolateRequest } from './protocol';
 
 // Runs inside a worker thread that the pool terminates at its deadline or when it runs out of
@@ -21,7 +21,7 @@ async function handle(request: IsolateRequest): Promise<IsolateReply> {
       request.kind === 'evaluate'
         ? await evaluateExpression(request.source, request.data, request.options)
         : await resolveConfig(request.config, request.data, request.options);
-    checkSize(
+    checkResultSize(
       value,
       request.maxResultChars,
       source,
@@ -30,21 +30,6 @@ async function handle(request: IsolateRequest): Promise<IsolateReply> {
     return { id: request.id, ok: true, value };
   } catch (err) {
     return { id: request.id, ok: false, error: toFailure(err, source) };
-  }
-}
-
-function checkSize(value: unknown, maxChars: number, source: string, path?: string): void {
-  const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
-  if (size > maxChars) {
-    throw new ExpressionError(
-      `expression "${source}"${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
-      {
-        code: 'result_too_large',
-        expression: source,
-        path,
-        reason: `its result is ${size} characters, more than the ${maxChars} allowed`,
-      },
-    );
   }
 }
 
