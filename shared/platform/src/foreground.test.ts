@@ -25,6 +25,26 @@ describe('foreground work', () => {
     expect(order).toEqual(['first done', 'second done', 'background']);
   });
 
+  it('waits only for the foreground work running when it asked, not for work that starts later', async () => {
+    // Prepare: one task runs; background work asks; a second task starts after that
+    let finishFirst!: () => void;
+    let finishSecond!: () => void;
+    const first = inForeground(() => new Promise<void>((r) => (finishFirst = r)));
+    let went = false;
+    const background = afterForeground(60_000).then(() => (went = true));
+    const second = inForeground(() => new Promise<void>((r) => (finishSecond = r)));
+
+    // Act: the first ends while the second still runs
+    finishFirst();
+    await first;
+    await background;
+
+    // Assess: a steady stream of foreground work cannot starve the background
+    expect(went).toBe(true);
+    finishSecond();
+    await second;
+  });
+
   it('does not hold background work back when nothing is in the foreground', async () => {
     // Act / Assess: resolves without waiting for a timer
     await expect(afterForeground(60_000)).resolves.toBeUndefined();

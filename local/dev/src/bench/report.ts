@@ -127,6 +127,7 @@ export function comparisonTable(
   const rows: string[][] = [];
   for (const o of ours) {
     const p = peer.find((r) => r.variant === o.variant && r.concurrency === o.concurrency);
+    const rates = drainRates(o, p);
     rows.push([
       o.variant,
       String(o.concurrency),
@@ -137,7 +138,7 @@ export function comparisonTable(
       `${fmt(o.p99Ms)} / ${fmt(p?.p99Ms)}`,
       `${fmt(o.cpuMsPerExecution, 2)} / ${fmt(p?.cpuMsPerRequest, 2)}`,
       `${fmt(o.drainMs, 0)} / ${fmt(p?.drainMs, 0)}`,
-      `${fmt(drainRates(o, p).ours, 0)} / ${fmt(drainRates(o, p).peer, 0)}`,
+      `${fmt(rates.ours, 0)} / ${fmt(rates.peer, 0)}`,
       `${fmt(o.otherPct, 0)} / ${fmt(p?.otherPct, 0)}`,
     ]);
   }

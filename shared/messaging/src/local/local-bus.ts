@@ -147,12 +147,16 @@ export class LocalEventConsumer implements EventConsumer {
   async start(handlers: EventHandlers): Promise<void> {
     const { logger } = this.opts;
     // One way to handle an event, whether the queue or the publisher of this process delivers it.
-    const handle = async (event: PlatformEvent, failure: Record<string, unknown>) => {
+    const handle = async (
+      event: PlatformEvent,
+      failure: Record<string, unknown>,
+      opts: { waitForForeground: boolean },
+    ) => {
       const handler = handlers[event.type] as ((e: PlatformEvent) => Promise<void>) | undefined;
       if (!handler) return;
       // Firings being recorded in this process go first (see inForeground); an event handed over
       // in process comes from a relay that has already waited for them.
-      if (!failure.inProcess) await afterForeground();
+      if (opts.waitForForeground) await afterForeground();
       await runWithCorrelation(event.correlationId, async () => {
         try {
           await handler(event);
@@ -169,7 +173,9 @@ export class LocalEventConsumer implements EventConsumer {
       const limit = new Semaphore(this.opts.concurrency ?? 16);
       this.registered = inProcessKey(this.opts.prefix, this.consumer);
       inProcessConsumers.set(this.registered, (event) =>
-        limit.run(() => handle(event, { inProcess: true, then: 'queued' })),
+        limit.run(() =>
+          handle(event, { inProcess: true, then: 'queued' }, { waitForForeground: false }),
+        ),
       );
     }
     this.worker = new Worker(
@@ -184,7 +190,7 @@ export class LocalEventConsumer implements EventConsumer {
             err instanceof InvalidEventError ? err.message : String(err),
           );
         }
-        await handle(event, { attempt: job.attemptsMade + 1 });
+        await handle(event, { attempt: job.attemptsMade + 1 }, { waitForForeground: true });
       },
       {
         connection: this.opts.connection,
