@@ -45,6 +45,23 @@ describe('foreground work', () => {
     await second;
   });
 
+  it('with untilQuiet, waits until no foreground work runs at all, work started later included', async () => {
+    let finishFirst!: () => void;
+    let finishSecond!: () => void;
+    const first = inForeground(() => new Promise<void>((r) => (finishFirst = r)));
+    let went = false;
+    const background = afterForeground(60_000, { untilQuiet: true }).then(() => (went = true));
+    const second = inForeground(() => new Promise<void>((r) => (finishSecond = r)));
+
+    finishFirst();
+    await first;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(went).toBe(false);
+    finishSecond();
+    await Promise.all([second, background]);
+    expect(went).toBe(true);
+  });
+
   it('does not hold background work back when nothing is in the foreground', async () => {
     // Act / Assess: resolves without waiting for a timer
     await expect(afterForeground(60_000)).resolves.toBeUndefined();

@@ -9,6 +9,8 @@
  */
 /** A promise per foreground task in flight, settled when it finishes. */
 const running = new Set<Promise<void>>();
+/** Background work waiting for no foreground work at all (`untilQuiet`). */
+let quietWaiters: Array<() => void> = [];
 
 /** Background work waits at most this long for foreground work (it cannot be starved). */
 export const FOREGROUND_MAX_WAIT_MS = 2000;
@@ -28,23 +30,35 @@ export async function inForeground<T>(work: () => Promise<T>): Promise<T> {
   } finally {
     running.delete(done);
     finish();
+    if (running.size === 0) {
+      const ready = quietWaiters;
+      quietWaiters = [];
+      for (const resume of ready) resume();
+    }
   }
 }
 
 /**
  * Resolves at once when no foreground work runs, else when the foreground work running now has
  * finished (or after `maxWaitMs`). Work that starts later does not hold the caller back, so a
- * steady stream of it (webhooks answered at once, one after the other) cannot starve background
- * loops. They await it before taking their next batch or job.
+ * steady stream of it cannot starve background loops. They await it before taking their next
+ * batch or job. `untilQuiet`: wait until no foreground work runs at all, still at most
+ * `maxWaitMs`: the one-process relay's choice, where acknowledgements and executions share one
+ * event loop (see the outbox relay's `holdForIntake`).
  */
-export function afterForeground(maxWaitMs = FOREGROUND_MAX_WAIT_MS): Promise<void> {
+export function afterForeground(
+  maxWaitMs = FOREGROUND_MAX_WAIT_MS,
+  opts: { untilQuiet?: boolean } = {},
+): Promise<void> {
   if (running.size === 0) return Promise.resolve();
-  const current = Promise.all(running);
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, maxWaitMs);
-    void current.then(() => {
+    const done = () => {
       clearTimeout(timer);
+      quietWaiters = quietWaiters.filter((w) => w !== done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, maxWaitMs);
+    if (opts.untilQuiet) quietWaiters.push(done);
+    else void Promise.all(running).then(done);
   });
 }

@@ -129,6 +129,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
         publisher,
         logger,
         pollMs: config.OUTBOX_POLL_MS,
+        holdForIntake: config.EVENT_BUS === 'local' && config.EVENTS_IN_PROCESS,
       });
     }
     if (def.consumer && (def.pollsInbox?.(config) ?? true))

@@ -183,6 +183,14 @@ export class OutboxRelay {
       /** Fallback poll when a NOTIFY is missed. */
       pollMs?: number;
       batchSize?: number;
+      /**
+       * Hold each batch while any foreground work (firings being recorded) runs, up to
+       * FOREGROUND_MAX_WAIT_MS, instead of only the work running when the batch was due: where
+       * the consumers run in this process (EVENTS_IN_PROCESS), a burst of immediate webhooks is
+       * then acknowledged first and executions start from the backlog, at least a batch every
+       * FOREGROUND_MAX_WAIT_MS.
+       */
+      holdForIntake?: boolean;
     },
   ) {}
 
@@ -283,7 +291,7 @@ export class OutboxRelay {
     let total = 0;
     for (;;) {
       // Firings being recorded in this process go first (see inForeground).
-      await afterForeground();
+      await afterForeground(undefined, { untilQuiet: this.opts.holdForIntake });
       const count = await db.transaction().execute(async (trx) => {
         // One statement claims and marks the batch, oldest first (rows another relay holds are
         // skipped); a failed publish rolls the mark back with the transaction.
