@@ -192,6 +192,8 @@ describe('the executions API', () => {
     await waitFor(async () =>
       (await svc.outboxOf(executionId)).find((e) => e.type === 'execution.canceled' && e.published),
     );
+    // A manual run has no caller waiting for a webhook answer: none is published for it.
+    expect(svc.responses.filter((m) => m.executionId === executionId)).toEqual([]);
   });
 
   it('discards the result of a step that was running when the execution was canceled', async () => {
