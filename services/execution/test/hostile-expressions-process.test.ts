@@ -164,6 +164,16 @@ describe('hostile expressions on an executor process', () => {
       expression: '{{ $count($distinct([1..1000000])) }}',
     });
     expect(stepOf(execution, 'run')).toMatchObject({ status: 'failed', attempts: 1 });
+    // The step's job is failed in the queue too before the kill: a process killed between
+    // recording the step and finishing its job leaves the job locked for STEP_LOCK_MS, which is
+    // the stalled-job recovery's case, not this test's.
+    const [row] = await svc.db
+      .selectFrom('steps')
+      .select('job_id')
+      .where('execution_id', '=', execution.id)
+      .where('node_id', '=', 'run')
+      .execute();
+    await waitFor(async () => (await queue.getJobState(row.job_id!)) === 'failed');
 
     await killProcess();
     await startProcess();
