@@ -104,6 +104,17 @@ describe('hostile expressions on an executor process', () => {
     await svc?.close();
   });
 
+  /** The queue job of an execution's `run` step. */
+  async function runJobId(executionId: string): Promise<string> {
+    const [row] = await svc.db
+      .selectFrom('steps')
+      .select('job_id')
+      .where('execution_id', '=', executionId)
+      .where('node_id', '=', 'run')
+      .execute();
+    return row.job_id!;
+  }
+
   async function runWorkflow(type: string, config: Record<string, unknown>, body: unknown = {}) {
     const started = Date.now();
     const payload = { method: 'POST', headers: {}, query: {}, body };
@@ -133,13 +144,8 @@ describe('hostile expressions on an executor process', () => {
       });
       expect(step.error.message).toMatch(/timed out after 1000 ms|time limit|out of memory/);
       expect(step.durationMs).toBeLessThan(LIMIT_MS + 1500);
-      const [row] = await svc.db
-        .selectFrom('steps')
-        .select('job_id')
-        .where('execution_id', '=', execution.id)
-        .where('node_id', '=', 'run')
-        .execute();
-      expect(await queue.getJobState(row.job_id!)).toBe('failed');
+      const jobId = await runJobId(execution.id);
+      expect(await queue.getJobState(jobId)).toBe('failed');
 
       // Meanwhile the executor answered its health checks and ran the other workflow. (Bounds
       // leave room for a loaded 2-core box; inline, /healthz did not answer at all.)
@@ -167,13 +173,8 @@ describe('hostile expressions on an executor process', () => {
     // The step's job is failed in the queue too before the kill: a process killed between
     // recording the step and finishing its job leaves the job locked for STEP_LOCK_MS, which is
     // the stalled-job recovery's case, not this test's.
-    const [row] = await svc.db
-      .selectFrom('steps')
-      .select('job_id')
-      .where('execution_id', '=', execution.id)
-      .where('node_id', '=', 'run')
-      .execute();
-    await waitFor(async () => (await queue.getJobState(row.job_id!)) === 'failed');
+    const jobId = await runJobId(execution.id);
+    await waitFor(async () => (await queue.getJobState(jobId)) === 'failed');
 
     await killProcess();
     await startProcess();

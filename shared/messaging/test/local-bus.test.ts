@@ -75,21 +75,25 @@ describe('the local bus with consumers in this process', () => {
   const prefix = testRedisPrefix('bus_inproc_direct');
   afterAll(() => connection.quit());
 
+  /** A publisher and consumers that take events in process, on `busPrefix`. */
+  const inProcessBus = (busPrefix: string, ...names: Array<'trigger' | 'execution'>) => ({
+    publisher: new LocalEventPublisher({ connection, prefix: busPrefix, inProcess: true }),
+    consumers: names.map(
+      (name) =>
+        new LocalEventConsumer(name, { connection, prefix: busPrefix, logger, inProcess: true }),
+    ),
+  });
+  const deleted = (workflowId: string = randomUUID()) =>
+    createEvent('workflow.deleted', { workflowId, ownerId: randomUUID() }, { source: 'test' });
+
   it('hands an event to a consumer of this process before publish resolves, leaving its queue empty', async () => {
-    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
-    const consumer = new LocalEventConsumer('trigger', {
-      connection,
-      prefix,
-      logger,
-      inProcess: true,
-    });
+    const {
+      publisher,
+      consumers: [consumer],
+    } = inProcessBus(prefix, 'trigger');
     const seen: string[] = [];
     await consumer.start({ 'workflow.deleted': async (e) => void seen.push(e.id) });
-    const event = createEvent(
-      'workflow.deleted',
-      { workflowId: randomUUID(), ownerId: randomUUID() },
-      { source: 'test' },
-    );
+    const event = deleted();
     try {
       await publisher.publish([event]);
       expect(seen).toEqual([event.id]);
@@ -108,23 +112,15 @@ describe('the local bus with consumers in this process', () => {
   });
 
   it('does not hold an event handed over in process behind foreground work again (its relay waited already)', async () => {
-    const prefix = testRedisPrefix('bus_inproc_foreground');
-    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
-    const consumer = new LocalEventConsumer('trigger', {
-      connection,
-      prefix,
-      logger,
-      inProcess: true,
-    });
+    const {
+      publisher,
+      consumers: [consumer],
+    } = inProcessBus(testRedisPrefix('bus_inproc_foreground'), 'trigger');
     const seen: string[] = [];
     await consumer.start({ 'workflow.deleted': async (e) => void seen.push(e.id) });
     let finish!: () => void;
     const foreground = inForeground(() => new Promise<void>((r) => (finish = r)));
-    const event = createEvent(
-      'workflow.deleted',
-      { workflowId: randomUUID(), ownerId: randomUUID() },
-      { source: 'test' },
-    );
+    const event = deleted();
     try {
       const started = Date.now();
       await publisher.publish([event]);
@@ -140,20 +136,10 @@ describe('the local bus with consumers in this process', () => {
 
   it('gives each consumer of this process its own copy of an event', async () => {
     // A prefix of its own: the queues above hold copies for consumers that were not running.
-    const prefix = testRedisPrefix('bus_inproc_copies');
-    const publisher = new LocalEventPublisher({ connection, prefix, inProcess: true });
-    const trigger = new LocalEventConsumer('trigger', {
-      connection,
-      prefix,
-      logger,
-      inProcess: true,
-    });
-    const execution = new LocalEventConsumer('execution', {
-      connection,
-      prefix,
-      logger,
-      inProcess: true,
-    });
+    const {
+      publisher,
+      consumers: [trigger, execution],
+    } = inProcessBus(testRedisPrefix('bus_inproc_copies'), 'trigger', 'execution');
     const seen: string[] = [];
     await trigger.start({
       'workflow.deleted': async (e) => {
@@ -168,11 +154,7 @@ describe('the local bus with consumers in this process', () => {
       },
     });
     const workflowId = randomUUID();
-    const event = createEvent(
-      'workflow.deleted',
-      { workflowId, ownerId: randomUUID() },
-      { source: 'test' },
-    );
+    const event = deleted(workflowId);
     try {
       await publisher.publish([event]);
       expect(seen.sort()).toEqual([`execution:${workflowId}`, `trigger:${workflowId}`]);

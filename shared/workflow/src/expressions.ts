@@ -298,31 +298,6 @@ export function containsTemplate(config: unknown, jsonKeys: readonly string[] = 
   );
 }
 
-/**
- * Refuses a result whose JSON is longer than `maxChars` (`source` and `path` name the expression
- * in the error).
- * @throws ExpressionError (`code: 'result_too_large'`)
- */
-export function checkResultSize(
-  value: unknown,
-  maxChars: number,
-  source: string,
-  path?: string,
-): void {
-  const size = value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
-  if (size > maxChars) {
-    throw new ExpressionError(
-      `expression "${source}"${path ? ` in ${path}` : ''}: its result is ${size} characters, more than the ${maxChars} allowed`,
-      {
-        code: 'result_too_large',
-        expression: source,
-        path,
-        reason: `its result is ${size} characters, more than the ${maxChars} allowed`,
-      },
-    );
-  }
-}
-
 /** Evaluates in the calling thread: JSONata's limits are cooperative, so use it only where a stall is harmless. */
 export const inlineExpressions: ExpressionEvaluator = {
   evaluate: evaluateExpression,

@@ -7,17 +7,14 @@ import { ExpressionError } from '../errors';
 import {
   containsTemplate,
   DEFAULT_EXPRESSION_LIMITS,
-  checkResultSize,
-  evaluateExpression,
   isBoundedConfig,
   isBoundedExpression,
-  resolveConfig,
   type ExpressionData,
   type ExpressionEvaluator,
   type ExpressionLimits,
   type ResolveOptions,
 } from '../expressions';
-import type { IsolateReply, IsolateRequest } from './protocol';
+import { runRequest, type IsolateReply, type IsolateRequest } from './protocol';
 
 export interface ExpressionIsolatesOptions {
   /** Worker threads kept for evaluation; each runs one request at a time. @default 2 */
@@ -90,32 +87,21 @@ export class ExpressionIsolates implements ExpressionEvaluator {
     data: ExpressionData,
     options: ExpressionLimits & { path?: string } = {},
   ): Promise<unknown> {
-    if (this.runsInline(isBoundedExpression(source), data))
-      return evaluateExpression(source, data, options).then((value) => {
-        checkResultSize(value, this.maxResultChars, source, options.path);
-        return value;
-      });
-    return this.submit(
-      {
-        id: this.nextId++,
-        kind: 'evaluate',
-        source,
-        data,
-        options,
-        maxResultChars: this.maxResultChars,
-      },
+    const request: IsolateRequest = {
+      id: this.nextId++,
+      kind: 'evaluate',
+      source,
+      data,
       options,
-    );
+      maxResultChars: this.maxResultChars,
+    };
+    if (this.runsInline(isBoundedExpression(source), data)) return runRequest(request);
+    return this.submit(request, options);
   }
 
   resolveConfig<T>(config: T, data: ExpressionData, options: ResolveOptions = {}): Promise<T> {
     // Most configs hold no `{{ }}`: no round trip (and no copy of the step's input) for those.
     if (!containsTemplate(config, options.jsonKeys)) return Promise.resolve(config);
-    if (this.runsInline(isBoundedConfig(config), data))
-      return resolveConfig(config, data, options).then((value) => {
-        checkResultSize(value, this.maxResultChars, '');
-        return value;
-      });
     const request: IsolateRequest = {
       id: this.nextId++,
       kind: 'resolveConfig',
@@ -124,7 +110,10 @@ export class ExpressionIsolates implements ExpressionEvaluator {
       options,
       maxResultChars: this.maxResultChars,
     };
-    return this.submit(request, options) as Promise<T>;
+    const run = this.runsInline(isBoundedConfig(config), data)
+      ? runRequest(request)
+      : this.submit(request, options);
+    return run as Promise<T>;
   }
 
   private runsInline(bounded: boolean, data: ExpressionData): boolean {

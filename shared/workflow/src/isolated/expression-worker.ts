@@ -1,7 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { ExpressionError } from '../errors';
-import { checkResultSize, evaluateExpression, resolveConfig } from '../expressions';
-import type { IsolateFailure, IsolateReply, IsolateRequest } from './protocol';
+import {
+  runRequest,
+  type IsolateFailure,
+  type IsolateReply,
+  type IsolateRequest,
+} from './protocol';
 
 // Runs inside a worker thread that the pool terminates at its deadline or when it runs out of
 // its heap: whatever an expression does here cannot stall or crash the executor.
@@ -17,16 +21,7 @@ port.postMessage({ ready: true });
 async function handle(request: IsolateRequest): Promise<IsolateReply> {
   const source = request.kind === 'evaluate' ? request.source : '';
   try {
-    const value =
-      request.kind === 'evaluate'
-        ? await evaluateExpression(request.source, request.data, request.options)
-        : await resolveConfig(request.config, request.data, request.options);
-    checkResultSize(
-      value,
-      request.maxResultChars,
-      source,
-      request.kind === 'evaluate' ? request.options.path : undefined,
-    );
+    const value = await runRequest(request);
     return { id: request.id, ok: true, value };
   } catch (err) {
     return { id: request.id, ok: false, error: toFailure(err, source) };
