@@ -1,6 +1,5 @@
 import {
   ACTIVE_STEP_STATUSES,
-  answersACaller,
   durationMs,
   ENQUEUED_STEP_STATUSES,
   isExecutionFinished,
@@ -8,7 +7,7 @@ import {
   type ExecutionDetail,
 } from '../domain/execution';
 import type { ExecutionStore, ExecutionTx } from '../ports/execution-store';
-import { noEffects, runEffects, type EngineDeps, type Effects } from './engine';
+import { noEffects, runEffects, tellWaitingCaller, type EngineDeps, type Effects } from './engine';
 import { ExecutionConflictError, ExecutionNotFoundError } from '../domain/errors';
 import { CONSUMER } from './start-execution';
 
@@ -91,13 +90,7 @@ async function cancelLocked(
     },
     { correlationId: execution.correlationId },
   );
-  if (answersACaller(execution))
-    effects.messages.push({
-      kind: 'final',
-      executionId: id,
-      status: 'canceled',
-      error: 'execution canceled',
-    });
+  tellWaitingCaller(effects, execution, { status: 'canceled', error: 'execution canceled' });
   effects.finished = 'canceled';
   return effects;
 }

@@ -147,17 +147,27 @@ export async function advance(
     };
     if (status === 'succeeded') await tx.emit('execution.succeeded', base);
     else await tx.emit('execution.failed', { ...base, error: error ?? { message: 'failed' } });
-    if (answersACaller(execution))
-      effects.messages.push({
-        kind: 'final',
-        executionId: execution.id,
-        status,
-        ...(error ? { error: error.message } : {}),
-        output: lastOutput(steps, execution.triggerNodeId),
-      });
+    tellWaitingCaller(effects, execution, {
+      status,
+      ...(error ? { error: error.message } : {}),
+      output: lastOutput(steps, execution.triggerNodeId),
+    });
     effects.finished = status;
   }
   return effects;
+}
+
+/**
+ * Queues the final status for the webhook caller waiting on this execution, if one may be (see
+ * {@link answersACaller}); other runs publish nothing, since nobody listens.
+ */
+export function tellWaitingCaller(
+  effects: Effects,
+  execution: Pick<Execution, 'id' | 'graph' | 'triggerNodeId'>,
+  final: Omit<Extract<WebhookResponseMessage, { kind: 'final' }>, 'kind' | 'executionId'>,
+): void {
+  if (answersACaller(execution))
+    effects.messages.push({ kind: 'final', executionId: execution.id, ...final });
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type WorkflowNode,
 } from '@flowgenie/contracts';
 import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
-import { answersACaller, type Execution, type Step } from '../domain/execution';
+import type { Execution, Step } from '../domain/execution';
 import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
@@ -19,6 +19,7 @@ import {
   noEffects,
   planSteps,
   runEffects,
+  tellWaitingCaller,
   type Effects,
   type EngineDeps,
 } from './engine';
@@ -140,13 +141,7 @@ export class StartExecution {
           error,
         });
         const effects = noEffects();
-        if (answersACaller(execution))
-          effects.messages.push({
-            kind: 'final',
-            executionId: execution.id,
-            status: 'failed',
-            error: problem,
-          });
+        tellWaitingCaller(effects, execution, { status: 'failed', error: problem });
         effects.finished = 'failed';
         return effects;
       }
