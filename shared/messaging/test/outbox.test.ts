@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, sql, type Transaction } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
-import { createDb, createLogger, runMigrations, runWithCorrelation } from '@flowgenie/platform';
+import {
+  createDb,
+  createLogger,
+  inForeground,
+  runMigrations,
+  runWithCorrelation,
+} from '@flowgenie/platform';
 import { createTestDatabase, startTcpProxy, waitFor, type TestDatabase } from '@flowgenie/testing';
 import { createEvent, type EventPublisher } from '../src';
 import {
@@ -196,6 +202,44 @@ describe('transactional outbox and inbox', () => {
       .where('published_at', 'is', null)
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it.each([
+    [true, 'holds its batch until no firing is being recorded'],
+    [false, 'waits only for the firings being recorded when its batch was due'],
+  ])('with holdForIntake %s, a relay %s', async (hold) => {
+    // Prepare: a firing being recorded, and an event waiting in the outbox
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({
+      db: db as Kysely<unknown>,
+      schema: 'svc',
+      databaseUrl: testDb.url,
+      publisher,
+      logger,
+      pollMs: 50,
+      holdForIntake: hold,
+    });
+    let finishFirst!: () => void;
+    let finishSecond!: () => void;
+    const first = inForeground(() => new Promise<void>((r) => (finishFirst = r)));
+    const event = deleted();
+    await db.transaction().execute((trx) => appendToOutbox(trx, 'svc', [event]));
+    const published = () => publisher.published.some((e) => e.id === event.id);
+
+    // Act: the relay's batch is due; a second firing starts before the first ends
+    await relay.start();
+    const second = inForeground(() => new Promise<void>((r) => (finishSecond = r)));
+    finishFirst();
+    await first;
+    await new Promise((r) => setTimeout(r, 300));
+    const whileSecondRuns = published();
+    finishSecond();
+    await second;
+    await waitFor(published);
+    await relay.stop();
+
+    // Assess
+    expect(whileSecondRuns).toBe(!hold);
   });
 
   it('carries the correlation id of the request that caused the event', () => {
