@@ -6,7 +6,7 @@ import type { PayloadClaims } from '../ports/payload-claims';
 import type { ScheduleTick } from '../ports/schedule-registry';
 import type { TriggerMetrics } from '../ports/trigger-metrics';
 import { checkInFiring } from './claim-check';
-import { scheduleSettings, triggerOf } from './trigger-settings';
+import { scheduleFiringBasis } from './trigger-settings';
 
 /** Ticks recorded per transaction: one statement per table for up to this many firings. */
 export const FIRINGS_PER_TRANSACTION = 500;
@@ -22,7 +22,9 @@ export type ScheduleOutcome = 'fired' | 'duplicate' | 'skipped';
  * in the firing's transaction, and skipped when the trigger is gone, inactive or no longer a
  * schedule; the key (workflow, version, planned time) makes a duplicate delivery of the same tick
  * a no-op. Ticks due together (many schedules in the same second) are recorded in batches, one
- * transaction per {@link FIRINGS_PER_TRANSACTION}.
+ * transaction per {@link FIRINGS_PER_TRANSACTION}. A store that can (`fireScheduleTicks`) builds
+ * each batch's firings from the rows where they are, which takes the graphs' round trip through
+ * this process out of the firing path (10,000 ticks due together: docs/BENCHMARKS.md).
  */
 export class FireSchedule {
   /** Whether a workflow version's graph is above the inline limit, by `<workflow>@<version>`. */
@@ -73,6 +75,31 @@ export class FireSchedule {
   }
 
   private async fireBatch(batch: ScheduleTick[]): Promise<ScheduleOutcome[]> {
+    const { firings } = this.deps;
+    if (!firings.fireScheduleTicks) return this.fireEachInService(batch);
+    // Built in the store from each row's graph and firing basis; the rest go the general way.
+    const outcomes: Array<ScheduleOutcome | 'undecided'> = await firings.fireScheduleTicks(
+      batch.map((t) => ({ ...t, executionId: this.deps.newId() })),
+      { triggeredAt: this.deps.now(), inlineMaxBytes: this.deps.payloads?.inlineMaxBytes },
+    );
+    const undecided = outcomes.flatMap((o, k) => (o === 'undecided' ? [k] : []));
+    if (undecided.length) {
+      const rest = await this.fireEachInService(undecided.map((k) => batch[k]));
+      undecided.forEach((k, i) => (outcomes[k] = rest[i]));
+    }
+    return outcomes.map((outcome, k) => {
+      if (outcome === 'fired') this.deps.metrics.firingEmitted('schedule');
+      if (outcome === 'skipped')
+        this.deps.logger.debug(
+          { workflowId: batch[k].workflowId },
+          'schedule tick skipped: trigger inactive or gone',
+        );
+      return outcome as ScheduleOutcome;
+    });
+  }
+
+  /** Each firing built here from its trigger row, read in the batch's transaction. */
+  private async fireEachInService(batch: ScheduleTick[]): Promise<ScheduleOutcome[]> {
     // A graph too large for the bus is stored before its firing's own transaction (the claim
     // check cannot run inside the batch's): those ticks are left out here and fired one by one.
     const large: Array<{ k: number; trigger: Trigger }> = [];
@@ -90,18 +117,9 @@ export class FireSchedule {
     );
     for (const { k, trigger } of large)
       outcomes[k] = await this.fireWithStoredGraph(batch[k], trigger);
-    return outcomes.map((outcome, k) => {
-      if (!outcome) {
-        this.deps.logger.debug(
-          { workflowId: batch[k].workflowId },
-          'schedule tick skipped: trigger inactive or gone',
-        );
-        return 'skipped';
-      }
-      if (outcome.duplicate) return 'duplicate';
-      this.deps.metrics.firingEmitted('schedule');
-      return 'fired';
-    });
+    return outcomes.map((outcome) =>
+      !outcome ? 'skipped' : outcome.duplicate ? 'duplicate' : 'fired',
+    );
   }
 
   /** The firing of `tick` for the trigger row as read in the transaction, or undefined to skip. */
@@ -111,16 +129,12 @@ export class FireSchedule {
     executionId: string,
   ): Firing | undefined {
     if (!trigger?.active || trigger.type !== 'schedule') return undefined;
-    const node = triggerOf(trigger.graph);
-    if (!node) return undefined;
-    let settings;
-    try {
-      settings = scheduleSettings(trigger.config);
-    } catch (err) {
+    const basis = trigger.scheduleFiring ?? scheduleFiringBasis(trigger.graph);
+    if (!basis) {
       // Not registrable either (the lifecycle refuses it): skip it, not its batch-mates.
       this.deps.logger.warn(
-        { workflowId: trigger.workflowId, err: (err as Error).message },
-        'schedule tick skipped: invalid schedule',
+        { workflowId: trigger.workflowId },
+        'schedule tick skipped: no valid schedule node',
       );
       return undefined;
     }
@@ -130,9 +144,9 @@ export class FireSchedule {
       ownerId: trigger.ownerId,
       version: trigger.version,
       mode: 'schedule',
-      triggerNodeId: node.id,
+      triggerNodeId: basis.triggerNodeId,
       idempotencyKey: scheduleFiringKey(trigger.workflowId, trigger.version, tick.scheduledAt),
-      payload: { scheduledAt: tick.scheduledAt.toISOString(), timezone: settings.timezone },
+      payload: { scheduledAt: tick.scheduledAt.toISOString(), timezone: basis.timezone },
       graph: trigger.graph,
       triggeredAt: this.deps.now().toISOString(),
     };

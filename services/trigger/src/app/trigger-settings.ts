@@ -1,6 +1,7 @@
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import { manualNode, scheduleNode, triggerNode, webhookNode } from '@flowgenie/workflow';
 import { TriggerMisconfiguredError } from '../domain/errors';
+import type { ScheduleFiringBasis } from '../domain/trigger';
 
 /**
  * Typed settings of the trigger node kinds, read from a node's raw config with the node type's
@@ -55,4 +56,15 @@ export function triggerOf(
 ): { id: string; type: string; config: Record<string, unknown> } | undefined {
   const node = triggerNode(graph);
   return node ? { id: node.id, type: node.type, config: node.config ?? {} } : undefined;
+}
+
+/**
+ * What every tick of a schedule trigger carries (its node and time zone), or undefined when the
+ * graph's trigger is not a schedule or its config is invalid (such a schedule never fires).
+ */
+export function scheduleFiringBasis(graph: WorkflowGraph): ScheduleFiringBasis | undefined {
+  const node = triggerOf(graph);
+  if (node?.type !== 'schedule') return undefined;
+  const parsed = scheduleNode.config.safeParse(node.config);
+  return parsed.success ? { triggerNodeId: node.id, timezone: parsed.data.timezone } : undefined;
 }

@@ -7,7 +7,7 @@ import type { TriggerEventInbox, TriggerRepository } from '../ports/trigger-repo
 import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { TriggerStateStore } from '../ports/trigger-state-store';
 import type { IntegrationTriggerSync } from './integration-lifecycle';
-import { scheduleSettings, triggerOf } from './trigger-settings';
+import { scheduleFiringBasis, scheduleSettings, triggerOf } from './trigger-settings';
 
 /**
  * Keeps triggers in step with the catalog's workflow.activated / deactivated / deleted events.
@@ -49,6 +49,7 @@ export class WorkflowLifecycle {
       name: data.name,
       active: true,
       updatedAt: at,
+      scheduleFiring: scheduleFiringBasis(graph),
     };
     const applied = await this.deps.inbox.once(eventId, async (repo, states) => {
       await repo.saveIfNewer(trigger);

@@ -18,10 +18,24 @@ export interface Trigger {
   active: boolean;
   updatedAt: Date;
   /**
+   * For a schedule trigger, what every one of its ticks carries, decided when the version was
+   * activated; undefined for other triggers, an invalid schedule, or a row stored before it was
+   * kept (such ticks are decided from the graph and config when they fire).
+   */
+  scheduleFiring?: ScheduleFiringBasis;
+  /**
    * The stored row's version (Postgres `xmin`) when read from storage: a webhook firing commits in
    * one statement only while the row is still exactly this one.
    */
   revision?: string;
+}
+
+/** The parts of a schedule tick's firing that depend on the trigger's version only. */
+export interface ScheduleFiringBasis {
+  /** The schedule node's id in the version's graph. */
+  triggerNodeId: string;
+  /** The IANA time zone of its cron (the node config's, default applied). */
+  timezone: string;
 }
 
 export type WebhookMethod = 'GET' | 'POST';

@@ -13,6 +13,21 @@ export interface FiringOutcome {
   duplicate: boolean;
 }
 
+/** One schedule tick to fire in the store: the execution id it gets if it fires. */
+export interface ScheduleTickToFire {
+  workflowId: string;
+  scheduledAt: Date;
+  executionId: string;
+}
+
+/**
+ * What the store did with a tick: `fired` (firing and event recorded), `duplicate` (its key was
+ * seen: nothing written), `skipped` (the trigger is gone, inactive or no longer a schedule), or
+ * `undecided` (an active schedule it cannot build alone: no firing basis stored, or a graph above
+ * the inline limit; the caller fires it the general way).
+ */
+export type ScheduleTickOutcome = 'fired' | 'duplicate' | 'skipped' | 'undecided';
+
 /**
  * Records firings. The firing row and its workflow.triggered event (outbox) commit in one
  * transaction, so an emitted event always has its row and a repeated idempotency key returns
@@ -41,6 +56,17 @@ export interface FiringStore {
     workflowIds: string[],
     build: (index: number, trigger: Trigger | undefined) => Firing | undefined,
   ): Promise<Array<FiringOutcome | undefined>>;
+  /**
+   * Schedule ticks fired where the data is: in one transaction, each trigger row is read with a
+   * share lock (as in `recordForTriggers`) and the firing and its workflow.triggered event are
+   * built from the row's graph and {@link Trigger.scheduleFiring}, as FireSchedule would build
+   * them, without the rows travelling to the service and back. Outcomes in the order of `ticks`.
+   * Stores without it leave every tick to `recordForTriggers`.
+   */
+  fireScheduleTicks?(
+    ticks: ScheduleTickToFire[],
+    opts: { triggeredAt: Date; inlineMaxBytes?: number },
+  ): Promise<ScheduleTickOutcome[]>;
   /**
    * The webhook's fast path: records the firing and its event in one statement, provided the
    * trigger row is still exactly `trigger` (as read, with its `revision`), locked for share as in

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent, envelopeOf } from '@flowgenie/messaging';
+import { currentCorrelationId } from '@flowgenie/platform';
 import {
   changeWithOutbox,
   changeWithOutboxByKey,
@@ -7,7 +8,13 @@ import {
   outboxValues,
 } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
-import type { Firing, FiringOutcome, FiringStore } from '../../ports/firing-store';
+import type {
+  Firing,
+  FiringOutcome,
+  FiringStore,
+  ScheduleTickOutcome,
+  ScheduleTickToFire,
+} from '../../ports/firing-store';
 import { rowToTrigger } from './trigger.repository';
 import { TRIGGER_SCHEMA, type TriggerDb } from './tables';
 
@@ -61,6 +68,81 @@ export class KyselyFiringStore implements FiringStore {
       let next = 0;
       return firings.map((f) => (f ? outcomes[next++] : undefined));
     });
+  }
+
+  /**
+   * One statement (its own transaction). The envelope is `envelopeOf`'s for the batch, with the
+   * per-firing fields set in SQL: event id, correlation id (the current one, else a new one per
+   * event as `envelopeOf` gives) and the data FireSchedule's `firingOf` builds, whose key is
+   * `scheduleFiringKey`'s. A test holds the two ways to the same events
+   * (services/trigger/test/schedule-ticks.test.ts).
+   */
+  async fireScheduleTicks(
+    ticks: ScheduleTickToFire[],
+    opts: { triggeredAt: Date; inlineMaxBytes?: number },
+  ): Promise<ScheduleTickOutcome[]> {
+    if (ticks.length === 0) return [];
+    const triggeredAt = opts.triggeredAt.toISOString();
+    const { data: _data, ...template } = envelopeOf('workflow.triggered', {} as Firing, {
+      source: 'trigger',
+    });
+    const sharedCorrelation = currentCorrelationId() !== undefined;
+    const ids = ticks.map((t) => t.workflowId);
+    const { rows } = await sql<{ outcome: ScheduleTickOutcome }>`
+      with tick as (
+        select * from unnest(${ids}::uuid[], ${ticks.map((t) => t.executionId)}::uuid[],
+          ${ticks.map((t) => t.scheduledAt.toISOString())}::text[])
+          with ordinality as k(workflow_id, execution_id, scheduled_at, n)
+      ), locked as (
+        -- Share locks in one order, so two batches never wait on each other crosswise. A join,
+        -- not \`= any(array)\`: the planner scans the whole table for that, testing each row
+        -- against every id.
+        select workflow_id, owner_id, version, graph, schedule_firing, graph_bytes from triggers
+        where workflow_id in (select workflow_id from tick) and active and type = 'schedule'
+        order by workflow_id for share
+      ), firing as (
+        select tick.n, tick.execution_id, tick.scheduled_at, locked.*,
+          'schedule:' || locked.workflow_id || ':' || locked.version || ':' || tick.scheduled_at as key
+        from tick join locked using (workflow_id)
+        where locked.schedule_firing is not null
+          and locked.graph_bytes <= ${opts.inlineMaxBytes ?? 2 ** 31 - 1}
+      ), inserted as (
+        insert into firings (workflow_id, idempotency_key, execution_id)
+        select workflow_id, key, execution_id from firing order by n
+        on conflict (workflow_id, idempotency_key) do nothing
+        returning execution_id
+      ), event as (
+        -- Not inlined (a volatile id): the outbox row and its envelope get the same one.
+        select gen_random_uuid() as id, firing.* from firing join inserted using (execution_id)
+      ), appended as (
+        insert into outbox (id, type, envelope)
+        select id, 'workflow.triggered', ${JSON.stringify(template)}::jsonb || jsonb_build_object(
+          'id', id,
+          'correlationId', case when ${sharedCorrelation}::boolean then ${template.correlationId}::text
+            else gen_random_uuid()::text end,
+          'data', jsonb_build_object(
+            'executionId', execution_id, 'workflowId', workflow_id, 'ownerId', owner_id,
+            'version', version, 'mode', 'schedule',
+            'triggerNodeId', schedule_firing -> 'triggerNodeId', 'idempotencyKey', key,
+            'payload', jsonb_build_object(
+              'scheduledAt', scheduled_at, 'timezone', schedule_firing -> 'timezone'),
+            'graph', graph, 'triggeredAt', ${triggeredAt}::text))
+        from event order by n
+        returning id
+      )
+      select case
+          when inserted.execution_id is not null then 'fired'
+          when firing.n is not null then 'duplicate'
+          when locked.workflow_id is not null then 'undecided'
+          else 'skipped' end as outcome,
+        (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') where exists (select from appended))
+          as outbox_notified
+      from tick
+        left join locked using (workflow_id)
+        left join firing using (n)
+        left join inserted on inserted.execution_id = tick.execution_id
+      order by tick.n`.execute(this.db);
+    return rows.map((r) => r.outcome);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Generated, JSONColumnType } from 'kysely';
 import type { WorkflowGraph } from '@flowgenie/contracts';
 import type { MessagingTables } from '@flowgenie/messaging/outbox';
+import type { ScheduleFiringBasis } from '../../domain/trigger';
 
 /** The Postgres schema every table of this service lives in. */
 export const TRIGGER_SCHEMA = 'trigger';
@@ -19,6 +20,10 @@ export interface TriggersTable {
   active: boolean;
   /** Time of the catalog event this state comes from (orders out-of-order deliveries). */
   updated_at: Date;
+  /** A schedule's {@link ScheduleFiringBasis}: null for other triggers and rows stored before it. */
+  schedule_firing: JSONColumnType<ScheduleFiringBasis | null, string | null, string | null>;
+  /** The graph's size as JSON text in bytes (null for rows stored before it was kept). */
+  graph_bytes: number | null;
 }
 
 export interface FiringsTable {

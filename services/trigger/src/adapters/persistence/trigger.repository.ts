@@ -20,6 +20,7 @@ export function rowToTrigger(row: Selectable<TriggersTable> & { revision?: strin
     name: row.name,
     active: row.active,
     updatedAt: row.updated_at,
+    ...(row.schedule_firing ? { scheduleFiring: row.schedule_firing } : {}),
     ...(row.revision !== undefined ? { revision: row.revision } : {}),
   };
 }
@@ -59,6 +60,7 @@ export class KyselyTriggerRepository implements TriggerRepository {
   }
 
   async saveIfNewer(t: Trigger): Promise<void> {
+    const graph = JSON.stringify(t.graph);
     await this.db
       .insertInto('triggers')
       .values({
@@ -68,10 +70,12 @@ export class KyselyTriggerRepository implements TriggerRepository {
         hook_id: t.hookId,
         type: t.type,
         config: JSON.stringify(t.config),
-        graph: JSON.stringify(t.graph),
+        graph,
         name: t.name,
         active: t.active,
         updated_at: t.updatedAt,
+        schedule_firing: t.scheduleFiring ? JSON.stringify(t.scheduleFiring) : null,
+        graph_bytes: Buffer.byteLength(graph),
       })
       .onConflict((oc) =>
         oc
@@ -86,6 +90,8 @@ export class KyselyTriggerRepository implements TriggerRepository {
             name: eb.ref('excluded.name'),
             active: eb.ref('excluded.active'),
             updated_at: eb.ref('excluded.updated_at'),
+            schedule_firing: eb.ref('excluded.schedule_firing'),
+            graph_bytes: eb.ref('excluded.graph_bytes'),
           }))
           .where(sql<boolean>`triggers.updated_at <= excluded.updated_at`),
       )

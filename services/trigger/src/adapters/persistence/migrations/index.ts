@@ -69,9 +69,27 @@ const integrationTriggers: Migration = {
   },
 };
 
+/**
+ * What a schedule tick needs besides the row, kept at activation so ticks fire in one statement
+ * built in the database. Rows from before stay null and fire the general way until reactivated.
+ */
+const scheduleFiringBasis: Migration = {
+  async up(db) {
+    await sql`alter table triggers add column schedule_firing jsonb, add column graph_bytes integer`.execute(
+      db,
+    );
+  },
+  async down(db) {
+    await sql`alter table triggers drop column schedule_firing, drop column graph_bytes`.execute(
+      db,
+    );
+  },
+};
+
 /** Migrations of the `trigger` schema, applied in name order. */
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_triggers_and_firings': triggerTables,
   '2026_12_01_001_integration_triggers': integrationTriggers,
+  '2026_12_02_001_schedule_firing_basis': scheduleFiringBasis,
 };
