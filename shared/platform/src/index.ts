@@ -19,3 +19,4 @@ export * from './unavailable';
 export * from './service-token';
 export * from './function-url-fetch';
 export * from './foreground';
+export * from './batcher';

@@ -1,12 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createEvent, envelopeOf } from '@flowgenie/messaging';
-import { currentCorrelationId } from '@flowgenie/platform';
-import {
-  changeWithOutbox,
-  changeWithOutboxByKey,
-  channelOf,
-  outboxValues,
-} from '@flowgenie/messaging/outbox';
+import { currentCorrelationId, NaturalBatcher } from '@flowgenie/platform';
+import { changeWithOutbox, changeWithOutboxByKey, channelOf } from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type {
   Firing,
@@ -18,8 +13,19 @@ import type {
 import { rowToTrigger } from './trigger.repository';
 import { TRIGGER_SCHEMA, type TriggerDb } from './tables';
 
+/** Webhook firings recorded by one statement at most. */
+const WEBHOOK_FIRINGS_PER_STATEMENT = 100;
+/** Statements of webhook firings running at once: while they run, the next calls gather. */
+const WEBHOOK_STATEMENTS_AT_ONCE = 2;
+
 /** Firings in Postgres, each with its workflow.triggered event in the outbox (same transaction). */
 export class KyselyFiringStore implements FiringStore {
+  /** Webhook firings on an unchanged row, many to a statement under load. */
+  private readonly webhookFirings = new NaturalBatcher(
+    (calls: Array<{ trigger: Trigger; firing: Firing }>) => this.recordAllIfUnchanged(calls),
+    { maxBatch: WEBHOOK_FIRINGS_PER_STATEMENT, maxInFlight: WEBHOOK_STATEMENTS_AT_ONCE },
+  );
+
   constructor(private readonly db: Kysely<TriggerDb>) {}
 
   record(firing: Firing): Promise<FiringOutcome> {
@@ -149,37 +155,69 @@ export class KyselyFiringStore implements FiringStore {
    * One statement (its own transaction): locks the trigger row for share only if it is still the
    * version read (`xmin`), inserts the firing and its outbox row, and NOTIFYs the relay at commit.
    * A changed or missing row (undefined) or a repeated key (`'seen'`) writes nothing: the caller
-   * takes the transaction of `recordForTrigger`, which decides those cases.
+   * takes the transaction of `recordForTrigger`, which decides those cases. Calls made while
+   * earlier ones run share the next statement (group commit: {@link NaturalBatcher}).
    */
   async recordIfUnchanged(
     trigger: Trigger,
     firing: Firing,
   ): Promise<{ executionId: string; duplicate: false } | 'seen' | undefined> {
     if (trigger.revision === undefined) return undefined;
+    return this.webhookFirings.add({ trigger, firing });
+  }
+
+  private async recordAllIfUnchanged(
+    calls: Array<{ trigger: Trigger; firing: Firing }>,
+  ): Promise<Array<{ executionId: string; duplicate: false } | 'seen' | undefined>> {
     // Built from a checked request (key, body limits) and the stored trigger's graph, validated
     // when the version was published: the bus validates it on publish and on receipt, not here too.
-    const event = envelopeOf('workflow.triggered', firing, { source: 'trigger' });
-    const { rows } = await sql<{ fired: number; locked: number }>`
-      with t as (
-        select workflow_id from triggers
-        where hook_id = ${trigger.hookId} and workflow_id = ${trigger.workflowId}
-          and xmin = ${trigger.revision}::xid
-        for share
+    const events = calls.map((c) =>
+      envelopeOf('workflow.triggered', c.firing, { source: 'trigger' }),
+    );
+    const { rows } = await sql<{ fired: boolean; locked: boolean }>`
+      with input as (
+        select * from unnest(${calls.map((c) => c.trigger.hookId)}::text[],
+          ${calls.map((c) => c.trigger.workflowId)}::uuid[],
+          ${calls.map((c) => c.trigger.revision)}::text[],
+          ${calls.map((c) => c.firing.idempotencyKey)}::text[],
+          ${calls.map((c) => c.firing.executionId)}::uuid[])
+          with ordinality as i(hook_id, workflow_id, revision, key, execution_id, n)
+      ), t as (
+        -- Share locks in one order; a row updated meanwhile is returned as it is now, so its
+        -- xmin is compared below.
+        select workflow_id, hook_id, xmin::text as revision from triggers
+        where workflow_id in (select workflow_id from input)
+        order by workflow_id for share
+      ), unchanged as (
+        select input.* from input join t using (workflow_id, hook_id, revision)
       ), f as (
+        -- In one order too: two statements inserting the same two keys cannot wait crosswise.
         insert into firings (workflow_id, idempotency_key, execution_id)
-        select workflow_id, ${firing.idempotencyKey}, ${firing.executionId} from t
+        select workflow_id, key, execution_id from unchanged order by workflow_id, key
         on conflict (workflow_id, idempotency_key) do nothing
         returning execution_id
       ), o as (
         insert into outbox (id, type, envelope)
-        select v.id, v.type, v.envelope from (values ${outboxValues([event])}) as v(id, type, envelope)
-        where exists (select from f)
+        select (e->>'id')::uuid, e->>'type', e
+        from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as v(e, n)
+        where (e #>> '{data,executionId}')::uuid in (select execution_id from f)
+        order by n
         returning id
       )
-      select (select count(*) from (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') from o) n)::int as fired,
-        (select count(*) from t)::int as locked`.execute(this.db);
-    if (rows[0]?.fired === 1) return { executionId: firing.executionId, duplicate: false };
-    return rows[0]?.locked === 1 ? 'seen' : undefined;
+      select f.execution_id is not null as fired, unchanged.n is not null as locked,
+        (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') where exists (select from o))
+          as outbox_notified
+      from input
+        left join unchanged using (n)
+        left join f on f.execution_id = input.execution_id
+      order by input.n`.execute(this.db);
+    return rows.map((r, i) =>
+      r.fired
+        ? { executionId: calls[i].firing.executionId, duplicate: false }
+        : r.locked
+          ? 'seen'
+          : undefined,
+    );
   }
 }
 

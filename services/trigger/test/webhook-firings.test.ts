@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, KyselyPlugin } from 'kysely';
+import { KyselyFiringStore } from '../src/adapters/persistence/firing.store';
+import type { TriggerDb } from '../src/adapters/persistence/tables';
+import { KyselyTriggerRepository } from '../src/adapters/persistence/trigger.repository';
+import type { Trigger } from '../src/domain/trigger';
+import type { Firing } from '../src/ports/firing-store';
+import { graphWith, TriggerHarness, type TriggeredEvent } from './support';
+
+// Real Postgres and Redis: suite start-up takes seconds under a loaded CI.
+jest.setTimeout(30_000);
+
+/** Counts the statements sent through a Kysely instance. */
+function statementCounter(): KyselyPlugin & { count: number } {
+  return {
+    count: 0,
+    transformQuery(args) {
+      this.count += 1;
+      return args.node;
+    },
+    async transformResult(args) {
+      return args.result;
+    },
+  };
+}
+
+describe('webhook firings on an unchanged trigger row', () => {
+  let h: TriggerHarness;
+  let db: Kysely<TriggerDb>;
+
+  beforeAll(async () => {
+    h = await TriggerHarness.start();
+    db = h.service.db as unknown as Kysely<TriggerDb>;
+  });
+  afterAll(() => h.close());
+
+  const firingOf = (trigger: Trigger, key: string): Firing => ({
+    executionId: randomUUID(),
+    workflowId: trigger.workflowId,
+    ownerId: trigger.ownerId,
+    version: trigger.version,
+    mode: 'webhook',
+    triggerNodeId: 'start',
+    idempotencyKey: `webhook:${trigger.workflowId}:${key}`,
+    payload: { body: { key } },
+    graph: trigger.graph,
+    triggeredAt: new Date().toISOString(),
+  });
+
+  it('records a burst of calls in a few statements, each key once, and none on a row that changed', async () => {
+    // Prepare: a webhook, read as the hook route reads it, and a store that counts statements
+    const wf = await h.activate({ graph: graphWith({ type: 'webhook' }) });
+    const trigger = (await new KyselyTriggerRepository(db).findByHookId(wf.hookId))!;
+    const counter = statementCounter();
+    const store = new KyselyFiringStore(db.withPlugin(counter));
+    const keys = Array.from({ length: 20 }, (_, i) => `order-${i}`);
+
+    // Act: 40 calls at once, each key twice, and one on a version of the row that is gone
+    const calls = [...keys, ...keys].map((key) => {
+      const firing = firingOf(trigger, key);
+      return store.recordIfUnchanged(trigger, firing).then((outcome) => ({ key, firing, outcome }));
+    });
+    const stale = store.recordIfUnchanged({ ...trigger, revision: '1' }, firingOf(trigger, 'x'));
+    const outcomes = await Promise.all(calls);
+
+    // Assess: per key, one call fired and its twin saw the key (the caller then answers it with
+    // the first execution); the stale read wrote nothing; few statements carried it all
+    for (const key of keys) {
+      const both = outcomes.filter((o) => o.key === key);
+      const fired = both.filter((o) => typeof o.outcome === 'object');
+      expect(fired).toEqual([
+        expect.objectContaining({
+          outcome: { executionId: fired[0]?.firing.executionId, duplicate: false },
+        }),
+      ]);
+      expect(both.filter((o) => o.outcome === 'seen')).toHaveLength(1);
+    }
+    expect(await stale).toBeUndefined();
+    expect(counter.count).toBeLessThanOrEqual(4);
+    const firings = await h.firingsOf(wf.workflowId);
+    expect(firings).toHaveLength(20);
+    const events = (await h.outboxOf(wf.workflowId)).map((r) => r.envelope as TriggeredEvent);
+    expect(events.map((e) => e.data.executionId).sort()).toEqual(
+      firings.map((f) => f.execution_id).sort(),
+    );
+  });
+});
