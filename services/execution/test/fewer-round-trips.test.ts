@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { statementCounter } from '@flowgenie/testing';
 import { PgExecutionStore } from '../src/adapters/persistence/execution.store';
 import { SCHEMA } from '../src/config';
+import type { Execution, Step } from '../src/domain/execution';
 import {
   expectOneExecutionPerKey,
   hotPathGraph,
@@ -148,5 +150,88 @@ describe('the hot path with fewer round trips', () => {
     });
     // Finished: no more writes, even at its current marker.
     expect(await store.recordIfUnchanged(executionId, now.revision!, writes)).toBeUndefined();
+  });
+
+  it('starts the executions of events handled together in a few statements, each as one at a time would', async () => {
+    // Prepare: a store counting its statements, and starts as the consumer hands them over
+    const counter = statementCounter();
+    const store = new PgExecutionStore(svc.db.withPlugin(counter), SCHEMA);
+    const graph = hotPathGraph();
+    const sharedWorkflow = randomUUID();
+    const start = (payload: unknown, key: string = randomUUID()) => {
+      const now = new Date();
+      const execution: Execution = {
+        id: randomUUID(),
+        ownerId: user.userId,
+        workflowId: sharedWorkflow,
+        version: 1,
+        mode: 'webhook',
+        status: 'running',
+        idempotencyKey: key,
+        triggerNodeId: 'hook',
+        triggerPayload: payload,
+        triggerPayloadRef: null,
+        graph,
+        error: null,
+        stepTest: null,
+        correlationId: randomUUID(),
+        retries: 0,
+        createdAt: now,
+        startedAt: now,
+        finishedAt: null,
+        updatedAt: now,
+      };
+      const steps: Step[] = graph.nodes.map((node) => ({
+        executionId: execution.id,
+        nodeId: node.id,
+        type: node.type,
+        status: 'pending',
+        attempts: 0,
+        maxAttempts: 1,
+        retryPolicy: { attempts: 1, backoff: { type: 'fixed', delayMs: 0 }, timeoutMs: 30_000 },
+        input: null,
+        output: null,
+        error: null,
+        handle: null,
+        startedAt: null,
+        finishedAt: null,
+        attemptLog: [],
+        jobId: null,
+        runToken: null,
+        resumeAt: null,
+      }));
+      return { eventId: randomUUID(), execution, steps };
+    };
+    const starts = Array.from({ length: 30 }, (_, i) => start({ body: { i } }));
+    const nullPayload = start(null);
+    const sameKey = start({ body: 'again' }, starts[0].execution.idempotencyKey);
+
+    // Act: all at once, one event twice
+    const outcomes = await Promise.all(
+      [...starts, nullPayload, starts[1], sameKey].map((s) =>
+        store.startOnce('execution', s.eventId, s.execution, s.steps, []),
+      ),
+    );
+
+    // Assess: each new event started once. Of the event's two copies, and of the two events with
+    // one key, whichever came first started: the other was seen, or found its key taken.
+    const started = { status: 'started', revision: expect.any(String) };
+    expect([outcomes[1], outcomes[31]]).toEqual(
+      expect.arrayContaining([started, { status: 'seen' }]),
+    );
+    expect([outcomes[0], outcomes[32]]).toEqual(
+      expect.arrayContaining([started, { status: 'exists' }]),
+    );
+    expect(outcomes.slice(2, 31)).toEqual(Array.from({ length: 29 }, () => started));
+    expect(counter.count).toBeLessThanOrEqual(4);
+    const stored = (await store.findDetail(starts[7].execution.id))!;
+    expect(stored).toMatchObject({ triggerPayload: { body: { i: 7 } }, status: 'running' });
+    expect(stored.steps.map((s) => [s.nodeId, s.status])).toEqual(
+      graph.nodes.map((n) => [n.id, 'pending']),
+    );
+    // A JSON null payload stays null, as the one-at-a-time insert kept it
+    expect((await store.findDetail(nullPayload.execution.id))!.triggerPayload).toBeNull();
+    const keyTaken = outcomes[0].status === 'exists' ? starts[0] : sameKey;
+    expect(await store.findDetail(keyTaken.execution.id)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, KyselyPlugin } from 'kysely';
+import type { Kysely } from 'kysely';
+import { statementCounter } from '@flowgenie/testing';
 import { KyselyFiringStore } from '../src/adapters/persistence/firing.store';
 import type { TriggerDb } from '../src/adapters/persistence/tables';
 import { KyselyTriggerRepository } from '../src/adapters/persistence/trigger.repository';
@@ -9,20 +10,6 @@ import { graphWith, TriggerHarness, type TriggeredEvent } from './support';
 
 // Real Postgres and Redis: suite start-up takes seconds under a loaded CI.
 jest.setTimeout(30_000);
-
-/** Counts the statements sent through a Kysely instance. */
-function statementCounter(): KyselyPlugin & { count: number } {
-  return {
-    count: 0,
-    transformQuery(args) {
-      this.count += 1;
-      return args.node;
-    },
-    async transformResult(args) {
-      return args.result;
-    },
-  };
-}
 
 describe('webhook firings on an unchanged trigger row', () => {
   let h: TriggerHarness;

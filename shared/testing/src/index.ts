@@ -114,3 +114,4 @@ export {
   type HttpCall,
   type Json,
 } from './http-client';
+export { statementCounter } from './statements';

@@ -16,6 +16,7 @@ import {
   type WorkflowGraph,
 } from '@flowgenie/contracts';
 import { createEvent } from '@flowgenie/messaging';
+import { NaturalBatcher } from '@flowgenie/platform';
 import { appendToOutbox, channelOf, handleOnce, outboxValues } from '@flowgenie/messaging/outbox';
 import type {
   AttemptLogEntry,
@@ -67,6 +68,19 @@ const SUMMARY_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** Starts recorded by one statement at most. */
+const STARTS_PER_STATEMENT = 50;
+/** Statements of starts running at once: while they run, the next starts gather. */
+const START_STATEMENTS_AT_ONCE = 2;
+
+/** A start handed to the batch (see `startOnce`). */
+interface Start {
+  consumer: string;
+  eventId: string;
+  execution: Execution;
+  steps: Step[];
+}
+
 /** `source` of every event this service emits. */
 export const EVENT_SOURCE = 'execution';
 
@@ -76,6 +90,11 @@ export const EVENT_SOURCE = 'execution';
  */
 export class PgExecutionStore implements ExecutionStore {
   private readonly written: (type: EventType) => boolean;
+  /** Starts without events to write, many to a statement under load. */
+  private readonly starts = new NaturalBatcher((starts: Start[]) => this.startAll(starts), {
+    maxBatch: STARTS_PER_STATEMENT,
+    maxInFlight: START_STATEMENTS_AT_ONCE,
+  });
 
   constructor(
     private readonly db: Kysely<ExecutionDb>,
@@ -119,19 +138,54 @@ export class PgExecutionStore implements ExecutionStore {
       });
       return { status: !result.handled ? 'seen' : result.value ? 'started' : 'exists' };
     }
-    // One statement instead of BEGIN, three inserts and COMMIT: the inbox row, then the execution
-    // if the event is new, then its steps if the execution is (RETURNING chains them).
-    const { rows: counts } = await sql<{ inbox: number; revision: string | null }>`
-      with inbox as (
-        insert into inbox (consumer, event_id) values (${consumer}, ${eventId})
-        on conflict do nothing returning event_id),
-      execution as (${insertExecutionSql(e, sql`exists (select from inbox)`)}),
-      inserted_steps as (${insertStepsSql(sql`execution`, steps)})
-      select (select count(*) from inbox)::int as inbox,
-        (select revision from execution) as revision`.execute(this.db);
-    const [{ inbox, revision }] = counts;
-    if (inbox === 0) return { status: 'seen' };
-    return revision === null ? { status: 'exists' } : { status: 'started', revision };
+    return this.starts.add({ consumer, eventId, execution: e, steps });
+  }
+
+  /**
+   * Starts in one statement instead of BEGIN, three inserts and COMMIT each: the inbox rows, then
+   * the executions of the new events, then the steps of the executions inserted (RETURNING chains
+   * them). An event twice in the batch counts once (its first); an execution whose id or key
+   * exists is not inserted ('exists'), as one at a time would find.
+   */
+  private async startAll(starts: Start[]): Promise<StartOutcome[]> {
+    const input = starts.map(({ consumer, eventId, execution, steps }, n) => ({
+      n,
+      consumer,
+      event_id: eventId,
+      ...executionRecord(execution),
+      steps: steps.map(stepInsertRow),
+    }));
+    const { rows } = await sql<{ fresh: boolean; revision: string | null }>`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+          as i(n integer, consumer text, event_id uuid, ${EXECUTION_FIELDS}, steps jsonb)
+      ), inbox as (
+        insert into inbox (consumer, event_id) select distinct consumer, event_id from input
+        on conflict do nothing returning consumer, event_id
+      ), fresh as (
+        select distinct on (consumer, event_id) input.* from input join inbox using (consumer, event_id)
+        order by consumer, event_id, n
+      ), execution as (
+        insert into executions (${EXECUTION_COLUMNS})
+        select ${EXECUTION_VALUES}
+        from fresh order by n
+        on conflict do nothing
+        returning id, updated_at::text as revision
+      ), inserted_steps as (
+        insert into steps (${STEP_INSERT_COLUMNS})
+        select x.id, ${STEP_RECORD_COLUMNS}
+        from execution x join fresh using (id), jsonb_to_recordset(fresh.steps) as ${STEP_RECORD}
+      )
+      select fresh.n is not null as fresh, execution.revision
+      from input left join fresh using (n) left join execution on execution.id = fresh.id
+      order by input.n`.execute(this.db);
+    return rows.map((r): StartOutcome =>
+      !r.fresh
+        ? { status: 'seen' }
+        : r.revision === null
+          ? { status: 'exists' }
+          : { status: 'started', revision: r.revision },
+    );
   }
 
   async recordIfUnchanged(
@@ -316,7 +370,7 @@ class PgExecutionTx implements ExecutionTx {
   ) {}
 
   async insertExecution(e: Execution): Promise<boolean> {
-    const { rows } = await insertExecutionSql(e, sql`true`).execute(this.trx);
+    const { rows } = await insertExecutionSql(e).execute(this.trx);
     return rows.length > 0;
   }
 
@@ -457,50 +511,90 @@ function stepStateColumns(s: Step) {
 }
 
 /**
- * The INSERT of an execution's row if `condition` holds, returning its id and revision, or
- * nothing when either conflict (same id, or same idempotency key of the workflow) says the trigger
- * already has its execution. One text for the start's single statement and the transaction.
+ * The INSERT of an execution's row, returning its id and revision, or nothing when either
+ * conflict (same id, or same idempotency key of the workflow) says the trigger already has its
+ * execution.
  */
-function insertExecutionSql(e: Execution, condition: RawBuilder<unknown>) {
+function insertExecutionSql(e: Execution) {
   return sql<{ id: string; revision: string }>`
-    insert into executions (id, owner_id, workflow_id, version, mode, status, idempotency_key,
-      trigger_node_id, trigger_payload, trigger_payload_ref, graph, error, step_test,
-      correlation_id, retries, created_at, started_at, finished_at)
-    select ${e.id}::uuid, ${e.ownerId}::uuid, ${e.workflowId}::uuid, ${e.version}::integer,
-      ${e.mode}, ${e.status}, ${e.idempotencyKey}, ${e.triggerNodeId},
-      ${json(e.triggerPayload)}::jsonb, ${json(e.triggerPayloadRef ?? undefined)}::jsonb,
-      ${JSON.stringify(e.graph)}::jsonb, ${json(e.error)}::jsonb,
-      ${json(e.stepTest ?? undefined)}::jsonb, ${e.correlationId}, ${e.retries}::integer,
-      ${e.createdAt}::timestamptz, ${e.startedAt}::timestamptz, ${e.finishedAt}::timestamptz
-    where ${condition}
+    insert into executions (${EXECUTION_COLUMNS})
+    select ${EXECUTION_VALUES}
+    from jsonb_to_recordset(${JSON.stringify([executionRecord(e)])}::jsonb) as x(${EXECUTION_FIELDS})
     on conflict do nothing
     returning id, updated_at::text as revision`;
 }
+
+/**
+ * An execution's row as `EXECUTION_FIELDS` reads it from JSON: the JSON columns as text, so that
+ * a JSON null stays a JSON null (not an SQL NULL).
+ */
+function executionRecord(e: Execution) {
+  return {
+    id: e.id,
+    owner_id: e.ownerId,
+    workflow_id: e.workflowId,
+    version: e.version,
+    mode: e.mode,
+    status: e.status,
+    idempotency_key: e.idempotencyKey,
+    trigger_node_id: e.triggerNodeId,
+    trigger_payload: json(e.triggerPayload),
+    trigger_payload_ref: json(e.triggerPayloadRef ?? undefined),
+    graph: JSON.stringify(e.graph),
+    error: json(e.error),
+    step_test: json(e.stepTest ?? undefined),
+    correlation_id: e.correlationId,
+    retries: e.retries,
+    created_at: e.createdAt,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt,
+  };
+}
+
+const EXECUTION_COLUMNS = sql.raw(`id, owner_id, workflow_id, version, mode, status,
+  idempotency_key, trigger_node_id, trigger_payload, trigger_payload_ref, graph, error, step_test,
+  correlation_id, retries, created_at, started_at, finished_at`);
+const EXECUTION_VALUES = sql.raw(`id, owner_id, workflow_id, version, mode, status,
+  idempotency_key, trigger_node_id, trigger_payload::jsonb, trigger_payload_ref::jsonb,
+  graph::jsonb, error::jsonb, step_test::jsonb, correlation_id, retries, created_at, started_at,
+  finished_at`);
+const EXECUTION_FIELDS = sql.raw(`id uuid, owner_id uuid, workflow_id uuid, version integer,
+  mode text, status text, idempotency_key text, trigger_node_id text, trigger_payload text,
+  trigger_payload_ref text, graph text, error text, step_test text, correlation_id text,
+  retries integer, created_at timestamptz, started_at timestamptz, finished_at timestamptz`);
 
 /**
  * The INSERT of the steps of the execution `executions` names (a relation with its `id`, or none
  * when it was not inserted). One text for the start's single statement and the transaction.
  */
 function insertStepsSql(executions: RawBuilder<unknown>, steps: Step[]) {
-  const rows = steps.map((s) => ({
+  return sql`
+    insert into steps (${STEP_INSERT_COLUMNS})
+    select x.id, ${STEP_RECORD_COLUMNS}
+    from ${executions} x,
+      jsonb_to_recordset(${JSON.stringify(steps.map(stepInsertRow))}::jsonb) as ${STEP_RECORD}`;
+}
+
+/** A new step's row as `STEP_RECORD` reads it from JSON. */
+function stepInsertRow(s: Step) {
+  return {
     ...stepStateColumns(s),
     type: s.type,
     max_attempts: s.maxAttempts,
     retry_policy: s.retryPolicy,
-  }));
-  return sql`
-    insert into steps (execution_id, node_id, type, status, attempts, max_attempts, retry_policy,
-      input, output, error, handle, started_at, finished_at, attempt_log, job_id, run_token,
-      resume_at)
-    select x.id, v.node_id, v.type, v.status, v.attempts, v.max_attempts, v.retry_policy,
-      v.input, v.output, v.error, v.handle, v.started_at, v.finished_at, v.attempt_log, v.job_id,
-      v.run_token, v.resume_at
-    from ${executions} x, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(node_id text,
-      type text, status text, attempts integer, max_attempts integer, retry_policy jsonb,
-      input jsonb, output jsonb, error jsonb, handle text, started_at timestamptz,
-      finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
-      resume_at timestamptz)`;
+  };
 }
+
+const STEP_INSERT_COLUMNS = sql.raw(`execution_id, node_id, type, status, attempts, max_attempts,
+  retry_policy, input, output, error, handle, started_at, finished_at, attempt_log, job_id,
+  run_token, resume_at`);
+const STEP_RECORD_COLUMNS = sql.raw(`v.node_id, v.type, v.status, v.attempts, v.max_attempts,
+  v.retry_policy, v.input, v.output, v.error, v.handle, v.started_at, v.finished_at,
+  v.attempt_log, v.job_id, v.run_token, v.resume_at`);
+const STEP_RECORD = sql.raw(`v(node_id text, type text, status text, attempts integer,
+  max_attempts integer, retry_policy jsonb, input jsonb, output jsonb, error jsonb, handle text,
+  started_at timestamptz, finished_at timestamptz, attempt_log jsonb, job_id text, run_token uuid,
+  resume_at timestamptz)`);
 
 /** An UPDATE writing these steps' rows of the execution `executionId` (an SQL value) as given. */
 function saveStepsSql(executionId: RawBuilder<unknown>, steps: Step[]) {
