@@ -100,11 +100,10 @@ export class KyselyFiringStore implements FiringStore {
           ${ticks.map((t) => t.scheduledAt.toISOString())}::text[])
           with ordinality as k(workflow_id, execution_id, scheduled_at, n)
       ), locked as (
-        -- Share locks in one order, so two batches never wait on each other crosswise. A join,
-        -- not \`= any(array)\`: the planner scans the whole table for that, testing each row
-        -- against every id.
+        -- Share locks in one order, so two batches never wait on each other crosswise.
         select workflow_id, owner_id, version, graph, schedule_firing, graph_bytes from triggers
-        where workflow_id in (select workflow_id from tick) and active and type = 'schedule'
+        where workflow_id = any(${ticks.map((t) => t.workflowId)}::uuid[])
+          and active and type = 'schedule'
         order by workflow_id for share
       ), firing as (
         select tick.n, tick.execution_id, tick.scheduled_at, locked.*,
