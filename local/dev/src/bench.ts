@@ -30,7 +30,7 @@ import {
 } from './bench/report';
 import { cpuUsage, POSTGRES, REDIS, ResourceMeter } from './bench/resources';
 import { clockTicksPerSecond } from './bench/proc';
-import { runScheduleCell, scheduleTable } from './bench/schedules';
+import { runScheduleCell, scheduleTable, waitForScheduleExecutions } from './bench/schedules';
 import { largePayloadTables, runLargePayloadCell } from './bench/large-payloads';
 import { REPO_ROOT } from './paths';
 
@@ -542,6 +542,15 @@ async function runFlowGenie(
         '"planned → execution recorded": the execution service\'s creation time of each execution minus the planned time, for the executions recorded by 3 s after the last firing (the executions themselves then run at the executor\'s pace).\n\n' +
         `${scheduleTable(r, [...PROCESSES, POSTGRES, REDIS])}\n`,
     );
+    // The webhook cells of the same command start once the schedules' executions are done.
+    if (WEBHOOK_CELLS)
+      await waitForScheduleExecutions({
+        databaseUrl: stack.databaseUrl,
+        ownerId: session.user.id,
+        fired: r.fired,
+        timeoutSeconds: 300,
+        log,
+      });
   }
   if (stack && LARGE_PAYLOADS) {
     api.token = (

@@ -275,6 +275,45 @@ export async function runScheduleCell(o: ScheduleCellOptions): Promise<ScheduleC
   }
 }
 
+/**
+ * Waits until the executions of the cell's firings have finished (at most `timeoutSeconds`, or
+ * 15 s without progress), so that cells run after it in the same command do not share the machine
+ * with its backlog. Returns how many finished.
+ */
+export async function waitForScheduleExecutions(o: {
+  databaseUrl: string;
+  ownerId: string;
+  fired: number;
+  timeoutSeconds: number;
+  log: (m: string) => void;
+}): Promise<number> {
+  const db = new pg.Client({ connectionString: o.databaseUrl });
+  await db.connect();
+  try {
+    const deadline = Date.now() + o.timeoutSeconds * 1000;
+    for (let last = -1, lastChange = Date.now(); ;) {
+      const finished = Number(
+        (
+          await db.query(
+            `select count(*)::int as n from execution.executions
+             where owner_id = $1 and finished_at is not null`,
+            [o.ownerId],
+          )
+        ).rows[0].n as number,
+      );
+      if (finished >= o.fired || Date.now() > deadline) return finished;
+      if (finished !== last) {
+        last = finished;
+        lastChange = Date.now();
+        o.log(`  schedule executions finished: ${finished}/${o.fired}`);
+      } else if (Date.now() - lastChange > 15_000) return finished;
+      await sleep(1000);
+    }
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
 /** Markdown: the cell's figures. */
 export function scheduleTable(r: ScheduleCellResult, processes: string[]): string {
   const head =
