@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { runWithCorrelation } from '@flowgenie/platform';
 import { statementCounter } from '@flowgenie/testing';
 import { KyselyFiringStore } from '../src/adapters/persistence/firing.store';
 import type { TriggerDb } from '../src/adapters/persistence/tables';
@@ -42,10 +43,13 @@ describe('webhook firings on an unchanged trigger row', () => {
     const store = new KyselyFiringStore(db.withPlugin(counter));
     const keys = Array.from({ length: 20 }, (_, i) => `order-${i}`);
 
-    // Act: 40 calls at once, each key twice, and one on a version of the row that is gone
-    const calls = [...keys, ...keys].map((key) => {
+    // Act: 40 calls at once, each key twice and each in a request of its own, and one on a
+    // version of the row that is gone
+    const calls = [...keys, ...keys].map((key, i) => {
       const firing = firingOf(trigger, key);
-      return store.recordIfUnchanged(trigger, firing).then((outcome) => ({ key, firing, outcome }));
+      return runWithCorrelation(`request-${i}`, () =>
+        store.recordIfUnchanged(trigger, firing).then((outcome) => ({ key, firing, outcome })),
+      );
     });
     const stale = store.recordIfUnchanged({ ...trigger, revision: '1' }, firingOf(trigger, 'x'));
     const outcomes = await Promise.all(calls);
@@ -70,5 +74,48 @@ describe('webhook firings on an unchanged trigger row', () => {
     expect(events.map((e) => e.data.executionId).sort()).toEqual(
       firings.map((f) => f.execution_id).sort(),
     );
+    // Each event carries its own request's correlation id, not the one that opened the batch
+    for (const event of events) {
+      const call = outcomes.findIndex((o) => o.firing.executionId === event.data.executionId);
+      expect(event.correlationId).toBe(`request-${call}`);
+    }
+  });
+
+  it('leaves a call on a row locked for a change to the full transaction, and fires the others', async () => {
+    // Prepare: two webhooks; the first one's row locked as an activation locks it
+    const busy = await h.activate({ graph: graphWith({ type: 'webhook' }) });
+    const free = await h.activate({ graph: graphWith({ type: 'webhook' }) });
+    const repo = new KyselyTriggerRepository(db);
+    const [busyRow, freeRow] = [
+      (await repo.findByHookId(busy.hookId))!,
+      (await repo.findByHookId(free.hookId))!,
+    ];
+    const store = new KyselyFiringStore(db);
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const lock = db.transaction().execute(async (trx) => {
+      await sql`select 1 from trigger.triggers where workflow_id = ${busy.workflowId} for update`.execute(
+        trx,
+      );
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await isLocked;
+
+    // Act: one call each, in the same statement
+    const outcomes = await Promise.all([
+      store.recordIfUnchanged(freeRow, firingOf(freeRow, 'a')),
+      store.recordIfUnchanged(busyRow, firingOf(busyRow, 'b')),
+      store.recordIfUnchanged(freeRow, firingOf(freeRow, 'c')),
+    ]);
+    release();
+    await lock;
+
+    // Assess: the locked row's call was not decided here; the other workflow's calls fired
+    expect(outcomes[1]).toBeUndefined();
+    expect(outcomes[0]).toMatchObject({ duplicate: false });
+    expect(outcomes[2]).toMatchObject({ duplicate: false });
+    expect(await h.firingsOf(busy.workflowId)).toEqual([]);
   });
 });

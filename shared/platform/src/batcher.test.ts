@@ -82,4 +82,29 @@ describe('NaturalBatcher', () => {
     expect(await Promise.all(grouped)).toEqual([120, '13 cannot be recorded', 140]);
     expect(batches).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
   });
+
+  it('fails every call of a batch whose results do not match its items, without running it again', async () => {
+    const batches: number[][] = [];
+    let block!: () => void;
+    const blocked = new Promise<void>((r) => (block = r));
+    const batcher = new NaturalBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (batches.length === 1) await blocked;
+        return items.length > 1 ? [1] : items;
+      },
+      { maxBatch: 100, maxInFlight: 1 },
+    );
+
+    const first = batcher.add(1);
+    const grouped = [2, 3].map((i) => batcher.add(i).catch((e: Error) => e.message));
+    block();
+
+    expect(await first).toBe(1);
+    expect(await Promise.all(grouped)).toEqual([
+      'a batch of 2 gave 1 results',
+      'a batch of 2 gave 1 results',
+    ]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
 });

@@ -1,8 +1,9 @@
 import type { KyselyPlugin } from 'kysely';
 
 /**
- * A Kysely plugin counting the statements sent through the instance it is added to, for tests
- * that show work grouped into fewer statements.
+ * A Kysely plugin counting the queries sent through the instance it is added to (a
+ * transaction's BEGIN and COMMIT are not counted), for tests that show work grouped into fewer
+ * statements.
  *
  * @example
  * const counter = statementCounter();

@@ -306,7 +306,10 @@ export async function waitForScheduleExecutions(o: {
         last = finished;
         lastChange = Date.now();
         o.log(`  schedule executions finished: ${finished}/${o.fired}`);
-      } else if (Date.now() - lastChange > 15_000) return finished;
+      } else if (Date.now() - lastChange > 15_000) {
+        o.log(`  schedule executions: no progress for 15 s at ${finished}/${o.fired}; going on`);
+        return finished;
+      }
       await sleep(1000);
     }
   } finally {

@@ -76,12 +76,13 @@ export class FireSchedule {
 
   private async fireBatch(batch: ScheduleTick[]): Promise<ScheduleOutcome[]> {
     const { firings } = this.deps;
-    if (!firings.fireScheduleTicks) return this.fireEachInService(batch);
     // Built in the store from each row's graph and firing basis; the rest go the general way.
-    const outcomes: Array<ScheduleOutcome | 'undecided'> = await firings.fireScheduleTicks(
-      batch.map((t) => ({ ...t, executionId: this.deps.newId() })),
-      { triggeredAt: this.deps.now(), inlineMaxBytes: this.deps.payloads?.inlineMaxBytes },
-    );
+    const outcomes: Array<ScheduleOutcome | 'undecided'> = firings.fireScheduleTicks
+      ? await firings.fireScheduleTicks(
+          batch.map((t) => ({ ...t, executionId: this.deps.newId() })),
+          { triggeredAt: this.deps.now(), inlineMaxBytes: this.deps.payloads?.inlineMaxBytes },
+        )
+      : batch.map(() => 'undecided');
     const undecided = outcomes.flatMap((o, k) => (o === 'undecided' ? [k] : []));
     if (undecided.length) {
       const rest = await this.fireEachInService(undecided.map((k) => batch[k]));

@@ -160,7 +160,10 @@ export class PgExecutionStore implements ExecutionStore {
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
           as i(n integer, consumer text, event_id uuid, ${EXECUTION_FIELDS}, steps jsonb)
       ), inbox as (
-        insert into inbox (consumer, event_id) select distinct consumer, event_id from input
+        -- Rows in one order (here and below): two statements holding the same keys cannot wait on
+        -- each other crosswise.
+        insert into inbox (consumer, event_id)
+        select distinct consumer, event_id from input order by consumer, event_id
         on conflict do nothing returning consumer, event_id
       ), fresh as (
         select distinct on (consumer, event_id) input.* from input join inbox using (consumer, event_id)
@@ -168,7 +171,7 @@ export class PgExecutionStore implements ExecutionStore {
       ), execution as (
         insert into executions (${EXECUTION_COLUMNS})
         select ${EXECUTION_VALUES}
-        from fresh order by n
+        from fresh order by workflow_id, idempotency_key
         on conflict do nothing
         returning id, updated_at::text as revision
       ), inserted_steps as (
@@ -564,8 +567,8 @@ const EXECUTION_FIELDS = sql.raw(`id uuid, owner_id uuid, workflow_id uuid, vers
   retries integer, created_at timestamptz, started_at timestamptz, finished_at timestamptz`);
 
 /**
- * The INSERT of the steps of the execution `executions` names (a relation with its `id`, or none
- * when it was not inserted). One text for the start's single statement and the transaction.
+ * The INSERT of the steps of the execution `executions` names (a relation with its `id`), in the
+ * transaction's start; the batched start inserts the same row shape (`STEP_RECORD`).
  */
 function insertStepsSql(executions: RawBuilder<unknown>, steps: Step[]) {
   return sql`

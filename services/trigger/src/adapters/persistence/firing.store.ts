@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { PlatformEvent } from '@flowgenie/contracts';
 import { createEvent, envelopeOf } from '@flowgenie/messaging';
 import { currentCorrelationId, NaturalBatcher } from '@flowgenie/platform';
 import { changeWithOutbox, changeWithOutboxByKey, channelOf } from '@flowgenie/messaging/outbox';
@@ -18,11 +19,18 @@ const WEBHOOK_FIRINGS_PER_STATEMENT = 100;
 /** Statements of webhook firings running at once: while they run, the next calls gather. */
 const WEBHOOK_STATEMENTS_AT_ONCE = 2;
 
+/** A webhook firing waiting for its statement, with its event built in the caller's context. */
+interface WebhookFiringCall {
+  trigger: Trigger;
+  firing: Firing;
+  event: PlatformEvent<'workflow.triggered'>;
+}
+
 /** Firings in Postgres, each with its workflow.triggered event in the outbox (same transaction). */
 export class KyselyFiringStore implements FiringStore {
   /** Webhook firings on an unchanged row, many to a statement under load. */
   private readonly webhookFirings = new NaturalBatcher(
-    (calls: Array<{ trigger: Trigger; firing: Firing }>) => this.recordAllIfUnchanged(calls),
+    (calls: WebhookFiringCall[]) => this.recordAllIfUnchanged(calls),
     { maxBatch: WEBHOOK_FIRINGS_PER_STATEMENT, maxInFlight: WEBHOOK_STATEMENTS_AT_ONCE },
   );
 
@@ -100,20 +108,22 @@ export class KyselyFiringStore implements FiringStore {
           ${ticks.map((t) => t.scheduledAt.toISOString())}::text[])
           with ordinality as k(workflow_id, execution_id, scheduled_at, n)
       ), locked as (
-        -- Share locks in one order, so two batches never wait on each other crosswise.
-        select workflow_id, owner_id, version, graph, schedule_firing, graph_bytes from triggers
+        -- Locked by id alone, so an activation in progress is waited for and decided on as
+        -- committed, as recordForTriggers does.
+        select workflow_id, owner_id, version, graph, schedule_firing, graph_bytes,
+          active and type = 'schedule' as fires
+        from triggers
         where workflow_id = any(${ticks.map((t) => t.workflowId)}::uuid[])
-          and active and type = 'schedule'
         order by workflow_id for share
       ), firing as (
         select tick.n, tick.execution_id, tick.scheduled_at, locked.*,
           'schedule:' || locked.workflow_id || ':' || locked.version || ':' || tick.scheduled_at as key
         from tick join locked using (workflow_id)
-        where locked.schedule_firing is not null
+        where locked.fires and locked.schedule_firing ? 'triggerNodeId'
           and locked.graph_bytes <= ${opts.inlineMaxBytes ?? 2 ** 31 - 1}
       ), inserted as (
         insert into firings (workflow_id, idempotency_key, execution_id)
-        select workflow_id, key, execution_id from firing order by n
+        select workflow_id, key, execution_id from firing order by workflow_id, key
         on conflict (workflow_id, idempotency_key) do nothing
         returning execution_id
       ), event as (
@@ -138,7 +148,7 @@ export class KyselyFiringStore implements FiringStore {
       select case
           when inserted.execution_id is not null then 'fired'
           when firing.n is not null then 'duplicate'
-          when locked.workflow_id is not null then 'undecided'
+          when locked.fires then 'undecided'
           else 'skipped' end as outcome,
         (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') where exists (select from appended))
           as outbox_notified
@@ -151,10 +161,10 @@ export class KyselyFiringStore implements FiringStore {
   }
 
   /**
-   * One statement (its own transaction): locks the trigger row for share only if it is still the
+   * One statement (its own transaction): locks the trigger row for share and, if it is still the
    * version read (`xmin`), inserts the firing and its outbox row, and NOTIFYs the relay at commit.
-   * A changed or missing row (undefined) or a repeated key (`'seen'`) writes nothing: the caller
-   * takes the transaction of `recordForTrigger`, which decides those cases. Calls made while
+   * A changed, missing or busy row (undefined) or a repeated key (`'seen'`) writes nothing: the
+   * caller takes the transaction of `recordForTrigger`, which decides those cases. Calls made while
    * earlier ones run share the next statement (group commit: {@link NaturalBatcher}).
    */
   async recordIfUnchanged(
@@ -162,17 +172,17 @@ export class KyselyFiringStore implements FiringStore {
     firing: Firing,
   ): Promise<{ executionId: string; duplicate: false } | 'seen' | undefined> {
     if (trigger.revision === undefined) return undefined;
-    return this.webhookFirings.add({ trigger, firing });
+    // Built here, in the caller's context: the batch runs in another call's (correlation id).
+    // From a checked request (key, body limits) and the stored trigger's graph, validated when
+    // the version was published: the bus validates it on publish and on receipt, not here too.
+    const event = envelopeOf('workflow.triggered', firing, { source: 'trigger' });
+    return this.webhookFirings.add({ trigger, firing, event });
   }
 
   private async recordAllIfUnchanged(
-    calls: Array<{ trigger: Trigger; firing: Firing }>,
+    calls: WebhookFiringCall[],
   ): Promise<Array<{ executionId: string; duplicate: false } | 'seen' | undefined>> {
-    // Built from a checked request (key, body limits) and the stored trigger's graph, validated
-    // when the version was published: the bus validates it on publish and on receipt, not here too.
-    const events = calls.map((c) =>
-      envelopeOf('workflow.triggered', c.firing, { source: 'trigger' }),
-    );
+    const events = calls.map((c) => c.event);
     const { rows } = await sql<{ fired: boolean; locked: boolean }>`
       with input as (
         select * from unnest(${calls.map((c) => c.trigger.hookId)}::text[],
@@ -183,10 +193,11 @@ export class KyselyFiringStore implements FiringStore {
           with ordinality as i(hook_id, workflow_id, revision, key, execution_id, n)
       ), t as (
         -- Share locks in one order; a row updated meanwhile is returned as it is now, so its
-        -- xmin is compared below.
+        -- xmin is compared below. A row locked for a change (an activation in progress) is
+        -- skipped: only its own calls then wait for it (recordForTrigger), not the batch.
         select workflow_id, hook_id, xmin::text as revision from triggers
         where workflow_id in (select workflow_id from input)
-        order by workflow_id for share
+        order by workflow_id for share skip locked
       ), unchanged as (
         select input.* from input join t using (workflow_id, hook_id, revision)
       ), f as (
