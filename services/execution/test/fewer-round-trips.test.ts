@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statementCounter } from '@flowgenie/testing';
 import { PgExecutionStore } from '../src/adapters/persistence/execution.store';
 import { SCHEMA } from '../src/config';
-import type { Execution, Step } from '../src/domain/execution';
+import { pendingStep, type Execution } from '../src/domain/execution';
 import {
   expectOneExecutionPerKey,
   hotPathGraph,
@@ -181,25 +181,13 @@ describe('the hot path with fewer round trips', () => {
         finishedAt: null,
         updatedAt: now,
       };
-      const steps: Step[] = graph.nodes.map((node) => ({
-        executionId: execution.id,
-        nodeId: node.id,
-        type: node.type,
-        status: 'pending',
-        attempts: 0,
-        maxAttempts: 1,
-        retryPolicy: { attempts: 1, backoff: { type: 'fixed', delayMs: 0 }, timeoutMs: 30_000 },
-        input: null,
-        output: null,
-        error: null,
-        handle: null,
-        startedAt: null,
-        finishedAt: null,
-        attemptLog: [],
-        jobId: null,
-        runToken: null,
-        resumeAt: null,
-      }));
+      const steps = graph.nodes.map((node) =>
+        pendingStep(execution.id, node, {
+          attempts: 1,
+          backoff: { type: 'fixed', delayMs: 0 },
+          timeoutMs: 30_000,
+        }),
+      );
       return { eventId: randomUUID(), execution, steps };
     };
     const starts = Array.from({ length: 30 }, (_, i) => start({ body: { i } }));

@@ -14,6 +14,25 @@ function heldRunner() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/**
+ * A batcher over `run` whose first batch waits until `release()`, so the calls made meanwhile
+ * gather into the next one; `batches` records what each batch held.
+ */
+function firstBatchHeld<O>(run: (items: number[]) => O[]) {
+  const batches: number[][] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const batcher = new NaturalBatcher(
+    async (items: number[]) => {
+      batches.push(items);
+      if (batches.length === 1) await held;
+      return run(items);
+    },
+    { maxBatch: 100, maxInFlight: 1 },
+  );
+  return { batcher, batches, release };
+}
+
 describe('NaturalBatcher', () => {
   it('runs a lone call at once, and groups the calls made while a batch runs into the next', async () => {
     // Prepare
@@ -59,23 +78,15 @@ describe('NaturalBatcher', () => {
 
   it('runs the items of a failed batch alone, so only the call that cannot succeed fails', async () => {
     // Prepare: any batch holding 13 fails
-    const batches: number[][] = [];
-    let block!: () => void;
-    const blocked = new Promise<void>((r) => (block = r));
-    const batcher = new NaturalBatcher(
-      async (items: number[]) => {
-        batches.push(items);
-        if (batches.length === 1) await blocked;
-        if (items.includes(13)) throw new Error('13 cannot be recorded');
-        return items.map((i) => i * 10);
-      },
-      { maxBatch: 100, maxInFlight: 1 },
-    );
+    const { batcher, batches, release } = firstBatchHeld((items) => {
+      if (items.includes(13)) throw new Error('13 cannot be recorded');
+      return items.map((i) => i * 10);
+    });
 
     // Act
     const first = batcher.add(1);
     const grouped = [12, 13, 14].map((i) => batcher.add(i).catch((e: Error) => e.message));
-    block();
+    release();
 
     // Assess
     expect(await first).toBe(10);
@@ -84,21 +95,13 @@ describe('NaturalBatcher', () => {
   });
 
   it('fails every call of a batch whose results do not match its items, without running it again', async () => {
-    const batches: number[][] = [];
-    let block!: () => void;
-    const blocked = new Promise<void>((r) => (block = r));
-    const batcher = new NaturalBatcher(
-      async (items: number[]) => {
-        batches.push(items);
-        if (batches.length === 1) await blocked;
-        return items.length > 1 ? [1] : items;
-      },
-      { maxBatch: 100, maxInFlight: 1 },
+    const { batcher, batches, release } = firstBatchHeld((items) =>
+      items.length > 1 ? [1] : items,
     );
 
     const first = batcher.add(1);
     const grouped = [2, 3].map((i) => batcher.add(i).catch((e: Error) => e.message));
-    block();
+    release();
 
     expect(await first).toBe(1);
     expect(await Promise.all(grouped)).toEqual([

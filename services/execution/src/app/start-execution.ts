@@ -7,7 +7,7 @@ import {
   type WorkflowNode,
 } from '@flowgenie/contracts';
 import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
-import type { Execution, Step } from '../domain/execution';
+import { pendingStep, type Execution, type Step } from '../domain/execution';
 import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
@@ -220,11 +220,12 @@ export class StartExecution {
   ): Step {
     const isTrigger = node.id === execution.triggerNodeId;
     const retryPolicy = this.policyOf(node);
+    const step = pendingStep(execution.id, node, retryPolicy);
     const seeded = isTrigger ? undefined : layout?.seeded.get(node.id);
     if (seeded || layout?.skipped.includes(node.id)) {
       // Given its data (pinned, or the last test run's) instead of running: 0 attempts.
       return {
-        ...this.pendingStep(execution, node, retryPolicy),
+        ...step,
         status: seeded ? 'succeeded' : 'skipped',
         output: seeded ? seeded.output : null,
         handle: seeded ? seeded.handle : null,
@@ -232,49 +233,18 @@ export class StartExecution {
         finishedAt: now,
       };
     }
+    if (!isTrigger) return step;
     return {
-      executionId: execution.id,
-      nodeId: node.id,
-      type: node.type,
-      status: isTrigger ? 'succeeded' : 'pending',
-      attempts: isTrigger ? 1 : 0,
-      maxAttempts: isTrigger ? 1 : retryPolicy.attempts,
-      retryPolicy,
-      input: null,
+      ...step,
+      status: 'succeeded',
+      attempts: 1,
+      maxAttempts: 1,
       // The payload (null when stored by reference: readers resolve execution.triggerPayloadRef).
-      output: isTrigger ? execution.triggerPayload : null,
-      error: null,
-      handle: isTrigger ? 'main' : null,
-      startedAt: isTrigger ? now : null,
-      finishedAt: isTrigger ? now : null,
-      attemptLog: isTrigger
-        ? [{ attempt: 1, startedAt: now.toISOString(), finishedAt: now.toISOString() }]
-        : [],
-      jobId: null,
-      runToken: null,
-      resumeAt: null,
-    };
-  }
-
-  private pendingStep(execution: Execution, node: WorkflowNode, retryPolicy: RetryPolicy): Step {
-    return {
-      executionId: execution.id,
-      nodeId: node.id,
-      type: node.type,
-      status: 'pending',
-      attempts: 0,
-      maxAttempts: retryPolicy.attempts,
-      retryPolicy,
-      input: null,
-      output: null,
-      error: null,
-      handle: null,
-      startedAt: null,
-      finishedAt: null,
-      attemptLog: [],
-      jobId: null,
-      runToken: null,
-      resumeAt: null,
+      output: execution.triggerPayload,
+      handle: 'main',
+      startedAt: now,
+      finishedAt: now,
+      attemptLog: [{ attempt: 1, startedAt: now.toISOString(), finishedAt: now.toISOString() }],
     };
   }
 

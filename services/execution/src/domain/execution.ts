@@ -154,3 +154,30 @@ export function answersACaller(execution: Pick<Execution, 'graph' | 'triggerNode
   const config = trigger.config as { responseMode?: unknown } | undefined;
   return trigger.type === 'webhook' && config?.responseMode === 'respond_node';
 }
+
+/** A step not run yet: no attempts, no data, owned by no job. */
+export function pendingStep(
+  executionId: string,
+  node: { id: string; type: string },
+  retryPolicy: RetryPolicy,
+): Step {
+  return {
+    executionId,
+    nodeId: node.id,
+    type: node.type,
+    status: 'pending',
+    attempts: 0,
+    maxAttempts: retryPolicy.attempts,
+    retryPolicy,
+    input: null,
+    output: null,
+    error: null,
+    handle: null,
+    startedAt: null,
+    finishedAt: null,
+    attemptLog: [],
+    jobId: null,
+    runToken: null,
+    resumeAt: null,
+  };
+}
