@@ -71,7 +71,7 @@ export type ScheduleBackend = ScheduleRegistry & {
  * subscriber, the webhook guards' Redis client, the routes and the 'trigger' event handlers.
  */
 async function wire(
-  { config, db, redis, logger, metrics, verify }: Infra<Config, TriggerDb>,
+  { config, db, redis, logger, metrics, verify, outbox }: Infra<Config, TriggerDb>,
   options: TriggerOptions,
 ) {
   // The trigger node types (and the actions) are read from the shared registry.
@@ -120,7 +120,8 @@ async function wire(
     });
 
   const triggers = new KyselyTriggerRepository(db);
-  const firings = new KyselyFiringStore(db);
+  // Webhook firings' events go to this process's relay at commit, not back through the table.
+  const firings = new KyselyFiringStore(db, outbox);
   // Large trigger payloads are stored once; workflow.triggered carries their reference.
   const payloads = await createPayloadClaimCheck(config, {
     db: db as unknown as Kysely<unknown>,

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import type { PlatformEvent } from '@flowgenie/contracts';
+import { channelOf, type CommittedOutbox } from '@flowgenie/messaging/outbox';
 import { runWithCorrelation } from '@flowgenie/platform';
 import { statementCounter } from '@flowgenie/testing';
 import { KyselyFiringStore } from '../src/adapters/persistence/firing.store';
@@ -81,6 +84,38 @@ describe('webhook firings on an unchanged trigger row', () => {
     }
   });
 
+  it("hands the fired calls' events to this process's relay at commit, held from the table's relays and without a NOTIFY", async () => {
+    // Prepare: a webhook, and a relay of this process that records what it is handed
+    const wf = await h.activate({ graph: graphWith({ type: 'webhook' }) });
+    const trigger = (await new KyselyTriggerRepository(db).findByHookId(wf.hookId))!;
+    const handed: PlatformEvent[] = [];
+    const outbox: CommittedOutbox = {
+      holdFor: () => 15,
+      publishCommitted: (events) => handed.push(...events),
+    };
+    const store = new KyselyFiringStore(db, outbox);
+    const notified = await listenTo(h.config.DATABASE_URL, channelOf('trigger'));
+    try {
+      // Act: three calls, one key twice
+      const outcomes = await Promise.all(
+        ['a', 'b', 'a'].map((key) => store.recordIfUnchanged(trigger, firingOf(trigger, key))),
+      );
+
+      // Assess: the two fired calls' events handed over, their rows held, nobody woken
+      const fired = outcomes.filter((o) => typeof o === 'object');
+      expect(fired).toHaveLength(2);
+      expect(handed.map((e) => (e as TriggeredEvent).data.executionId).sort()).toEqual(
+        fired.map((o) => o.executionId).sort(),
+      );
+      const rows = await h.outboxOf(wf.workflowId);
+      expect(rows.map((r) => r.id).sort()).toEqual(handed.map((e) => e.id).sort());
+      for (const row of rows) expect(row.held_until!.getTime()).toBeGreaterThan(Date.now());
+      expect(await notified.count()).toBe(0);
+    } finally {
+      await notified.stop();
+    }
+  });
+
   it('leaves a call on a row locked for a change to the full transaction, and fires the others', async () => {
     // Prepare: two webhooks; the first one's row locked as an activation locks it
     const busy = await h.activate({ graph: graphWith({ type: 'webhook' }) });
@@ -119,3 +154,20 @@ describe('webhook firings on an unchanged trigger row', () => {
     expect(await h.firingsOf(busy.workflowId)).toEqual([]);
   });
 });
+
+/** Counts the NOTIFYs on `channel`. */
+async function listenTo(databaseUrl: string, channel: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let received = 0;
+  client.on('notification', () => (received += 1));
+  await client.query(`listen "${channel}"`);
+  return {
+    /** After a round trip of its own, so that any NOTIFY sent before has arrived. */
+    count: async () => {
+      await client.query('select 1');
+      return received;
+    },
+    stop: () => client.end(),
+  };
+}

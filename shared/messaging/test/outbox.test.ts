@@ -15,7 +15,9 @@ import {
   changeWithOutbox,
   changeWithOutboxByKey,
   handleOnce,
+  heldUntil,
   messagingMigration,
+  outboxHoldMigration,
   OutboxRelay,
   type MessagingTables,
 } from '../src/outbox/outbox';
@@ -51,7 +53,10 @@ describe('transactional outbox and inbox', () => {
   beforeAll(async () => {
     testDb = await createTestDatabase('outbox');
     db = createDb<MessagingTables>({ url: testDb.url, schema: 'svc' });
-    await runMigrations(db as Kysely<unknown>, 'svc', { '0001_messaging': messagingMigration });
+    await runMigrations(db as Kysely<unknown>, 'svc', {
+      '0001_messaging': messagingMigration,
+      '0002_outbox_hold': outboxHoldMigration,
+    });
   });
   afterAll(async () => {
     await db.destroy();
@@ -202,6 +207,114 @@ describe('transactional outbox and inbox', () => {
       .where('published_at', 'is', null)
       .execute();
     expect(left).toEqual([]);
+  });
+
+  describe('events handed to the relay at commit', () => {
+    /** Writes `events` as one writer of the hot path does: held for `holdSeconds`, no NOTIFY. */
+    const writeHeld = (events: PlatformEvent[], holdSeconds: number | undefined) =>
+      sql`insert into outbox (id, type, envelope, held_until)
+        select (e->>'id')::uuid, e->>'type', e, ${heldUntil(holdSeconds)}
+        from jsonb_array_elements(${JSON.stringify(events)}::jsonb) as v(e)`.execute(db);
+    const unpublishedOf = async (events: PlatformEvent[]) =>
+      (
+        await db
+          .selectFrom('outbox')
+          .select('id')
+          .where(
+            'id',
+            'in',
+            events.map((e) => e.id),
+          )
+          .where('published_at', 'is', null)
+          .execute()
+      ).length;
+
+    it('publishes them without claiming them back, marks them published, and no other relay takes them meanwhile', async () => {
+      // Prepare: this process's relay, and another process's, both polling rarely.
+      const publisher = new RecordingPublisher();
+      const otherPublisher = new RecordingPublisher();
+      const relay = relayTo(publisher, 60_000);
+      const other = relayTo(otherPublisher, 60_000);
+      await relay.start();
+      try {
+        const events = [deleted(), deleted()];
+        const hold = relay.holdFor(events.length);
+        expect(hold).toBeGreaterThan(0);
+        await writeHeld(events, hold);
+
+        // Act: the other relay drains the table before the writer hands the events over.
+        await other.drain();
+        relay.publishCommitted(events);
+
+        // Assess: published once, by this relay, then marked in the table.
+        await waitFor(() => publisher.published.length === 2, { message: 'not published' });
+        await waitFor(async () => (await unpublishedOf(events)) === 0, {
+          message: 'never marked published',
+        });
+        expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+        expect(otherPublisher.published.filter((e) => events.some((x) => x.id === e.id))).toEqual(
+          [],
+        );
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('publishes rows from the table once their hold has ended (the process that held them died)', async () => {
+      // Prepare: one row whose holder is gone (hold over), one still held.
+      const publisher = new RecordingPublisher();
+      const relay = relayTo(publisher, 60_000);
+      const orphaned = deleted();
+      const held = deleted();
+      await writeHeld([orphaned], -1);
+      await writeHeld([held], 15);
+
+      // Act
+      await relay.drain();
+
+      // Assess: only the orphaned one, and it is marked published.
+      const ids = publisher.published.map((e) => e.id);
+      expect(ids).toContain(orphaned.id);
+      expect(ids).not.toContain(held.id);
+      expect(await unpublishedOf([orphaned])).toBe(0);
+      expect(await unpublishedOf([held])).toBe(1);
+      await db.deleteFrom('outbox').where('id', '=', held.id).execute();
+    });
+
+    it('gives the rows back to the table when publishing them fails, and they are published from there', async () => {
+      // Prepare: the bus fails once; the relay polls often.
+      const publisher = new RecordingPublisher();
+      const relay = relayTo(publisher, 50);
+      await relay.start();
+      try {
+        const event = deleted();
+        await writeHeld([event], relay.holdFor(1));
+        publisher.failNext = 1;
+
+        // Act
+        relay.publishCommitted([event]);
+
+        // Assess: published once the bus is back, long before the hold would end.
+        await waitFor(() => publisher.published.some((e) => e.id === event.id), {
+          timeoutMs: 5000,
+          message: 'the released row was never published',
+        });
+        await waitFor(async () => (await unpublishedOf([event])) === 0);
+        expect(publisher.published.filter((e) => e.id === event.id)).toHaveLength(1);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('takes nothing before it starts, after it stops, or beyond what it may hold unpublished', async () => {
+      const relay = relayTo(new RecordingPublisher(), 60_000);
+      expect(relay.holdFor(1)).toBeUndefined();
+      await relay.start();
+      expect(relay.holdFor(1)).toBeGreaterThan(0);
+      expect(relay.holdFor(10_000)).toBeUndefined();
+      await relay.stop();
+      expect(relay.holdFor(1)).toBeUndefined();
+    });
   });
 
   it.each([

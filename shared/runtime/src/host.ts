@@ -134,7 +134,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     }
     if (def.consumer && (def.pollsInbox?.(config) ?? true))
       consumer = createEventConsumer(def.consumer, config, { redis, logger });
-    wiring = await def.wire({ config, logger, db, redis, metrics, verify }, options);
+    wiring = await def.wire({ config, logger, db, redis, metrics, verify, outbox: relay }, options);
     if (wiring.eventHandlers && !def.consumer)
       throw new Error(`${def.name} has event handlers but no consumer`);
   } catch (err) {

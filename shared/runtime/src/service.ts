@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { ConsumerName } from '@flowgenie/contracts';
 import type { EventHandlers } from '@flowgenie/messaging';
+import type { CommittedOutbox } from '@flowgenie/messaging/outbox';
 import type {
   BusEnv,
   ErrorStatusTable,
@@ -43,6 +44,8 @@ export interface Infra<C extends HostConfig, DB> {
   metrics: Metrics;
   /** Verifies access tokens against the auth service's JWKS (or the host options' `keySet`). */
   verify: TokenVerifier;
+  /** The outbox relay of this process, for events handed over at commit (services with `outbox`). */
+  outbox?: CommittedOutbox;
 }
 
 /** How `stop()` was asked for; `force` (tests: a process that dies) does not wait for work in flight. */

@@ -2,7 +2,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import { createEvent, envelopeOf } from '@flowgenie/messaging';
 import { currentCorrelationId, NaturalBatcher } from '@flowgenie/platform';
-import { changeWithOutbox, changeWithOutboxByKey, channelOf } from '@flowgenie/messaging/outbox';
+import {
+  changeWithOutbox,
+  changeWithOutboxByKey,
+  channelOf,
+  heldUntil,
+  type CommittedOutbox,
+} from '@flowgenie/messaging/outbox';
 import type { Trigger } from '../../domain/trigger';
 import type {
   Firing,
@@ -34,7 +40,11 @@ export class KyselyFiringStore implements FiringStore {
     { maxBatch: WEBHOOK_FIRINGS_PER_STATEMENT, maxInFlight: WEBHOOK_STATEMENTS_AT_ONCE },
   );
 
-  constructor(private readonly db: Kysely<TriggerDb>) {}
+  /** `outbox`: this process's relay, handed the webhook firings' events once committed. */
+  constructor(
+    private readonly db: Kysely<TriggerDb>,
+    private readonly outbox?: CommittedOutbox,
+  ) {}
 
   record(firing: Firing): Promise<FiringOutcome> {
     return this.db.transaction().execute((trx) => insertFiring(trx, firing));
@@ -183,6 +193,8 @@ export class KyselyFiringStore implements FiringStore {
     calls: WebhookFiringCall[],
   ): Promise<Array<{ executionId: string; duplicate: false } | 'seen' | undefined>> {
     const events = calls.map((c) => c.event);
+    // Held for this process's relay, which publishes them once committed; else the NOTIFY.
+    const hold = this.outbox?.holdFor(calls.length);
     const { rows } = await sql<{ fired: boolean; locked: boolean }>`
       with input as (
         select * from unnest(${calls.map((c) => c.trigger.hookId)}::text[],
@@ -207,20 +219,21 @@ export class KyselyFiringStore implements FiringStore {
         on conflict (workflow_id, idempotency_key) do nothing
         returning execution_id
       ), o as (
-        insert into outbox (id, type, envelope)
-        select (e->>'id')::uuid, e->>'type', e
+        insert into outbox (id, type, envelope, held_until)
+        select (e->>'id')::uuid, e->>'type', e, ${heldUntil(hold)}
         from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as v(e, n)
         where (e #>> '{data,executionId}')::uuid in (select execution_id from f)
         order by n
         returning id
       )
       select f.execution_id is not null as fired, unchanged.n is not null as locked,
-        (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '') where exists (select from o))
-          as outbox_notified
+        (select pg_notify(${channelOf(TRIGGER_SCHEMA)}, '')
+          where ${hold === undefined} and exists (select from o)) as outbox_notified
       from input
         left join unchanged using (n)
         left join f on f.execution_id = input.execution_id
       order by input.n`.execute(this.db);
+    if (hold !== undefined) this.outbox?.publishCommitted(events.filter((_, i) => rows[i].fired));
     return rows.map((r, i) =>
       r.fired
         ? { executionId: calls[i].firing.executionId, duplicate: false }

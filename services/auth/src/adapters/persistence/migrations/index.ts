@@ -1,4 +1,4 @@
-import { messagingMigration } from '@flowgenie/messaging/outbox';
+import { messagingMigration, outboxHoldMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { connectionsMigration } from './2026_12_20_011_connections';
 import { authTablesMigration } from './2026_11_26_001_auth_tables';
@@ -16,4 +16,5 @@ export const migrations: Migrations = {
   '2026_12_10_002_api_key_scopes': apiKeyScopesMigration,
   '2026_12_20_010_google_identities': googleIdentitiesMigration,
   '2026_12_20_011_connections': connectionsMigration,
+  '2026_12_21_000_outbox_hold': outboxHoldMigration,
 };

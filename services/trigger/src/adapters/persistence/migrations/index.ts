@@ -1,5 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { messagingMigration } from '@flowgenie/messaging/outbox';
+import { messagingMigration, outboxHoldMigration } from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 
 const triggerTables: Migration = {
@@ -92,4 +92,5 @@ export const migrations: Migrations = {
   '2026_11_26_001_triggers_and_firings': triggerTables,
   '2026_12_01_001_integration_triggers': integrationTriggers,
   '2026_12_02_001_schedule_firing_basis': scheduleFiringBasis,
+  '2026_12_21_000_outbox_hold': outboxHoldMigration,
 };
