@@ -6,6 +6,7 @@ import type { Infra, Lifecycle } from '@flowgenie/runtime';
 import { migrations } from './adapters/persistence/migrations';
 import { PgExecutionStore } from './adapters/persistence/execution.store';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
+import { HandingStepQueue, processStepsOf } from './adapters/memory/in-process-steps';
 import { BullStepQueue } from './adapters/queue/bull-step-queue';
 import { RedisWebhookResponder } from './adapters/messaging/redis-webhook-responder';
 import { loadConfig, SCHEMA, type Config } from './config';
@@ -26,6 +27,9 @@ export const executionBase = {
 export async function executionPorts({ config, db, redis, logger }: Infra<Config, ExecutionDb>) {
   const store = new PgExecutionStore(db, SCHEMA, { events: config.EXECUTION_EVENTS });
   const queue = new BullStepQueue({ connection: redis, prefix: config.REDIS_PREFIX });
+  // What the engine queues: a step an executor of this process takes is handed to it instead
+  // of going through Redis (the one-process mode); `queue` is the queue itself.
+  const steps = new HandingStepQueue(queue, processStepsOf(config.REDIS_PREFIX));
   const responder = new RedisWebhookResponder(redis, config.REDIS_PREFIX);
   // Trigger payloads stored by reference (claim check) are read through it.
   const claimCheck = await createPayloadClaimCheck(config, {
@@ -38,7 +42,7 @@ export async function executionPorts({ config, db, redis, logger }: Infra<Config
       await queue.close();
     },
   };
-  return { store, queue, responder, payloads: claimCheck.claims, closeAll };
+  return { store, queue, steps, responder, payloads: claimCheck.claims, closeAll };
 }
 
 /** Outbound HTTP policy of steps from configuration. */

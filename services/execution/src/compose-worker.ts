@@ -16,6 +16,7 @@ import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { StepWorker } from './adapters/queue/step-worker';
 import { internalConnectionAccess } from './adapters/connections/internal-service-token';
 import { RedisRateGate } from './adapters/connections/redis-rate-gate';
+import { processStepsOf } from './adapters/memory/in-process-steps';
 import { processStarts } from './adapters/memory/recent-starts';
 import { executionBase, executionPorts, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
@@ -57,8 +58,13 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
   port: (config) => config.EXECUTOR_METRICS_PORT,
   async wire(infra, options) {
     const { config, logger, metrics, redis } = infra;
-    const { store, queue, responder, payloads, closeAll } = await executionPorts(infra);
-    const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics, queue) };
+    const { store, queue, steps, responder, payloads, closeAll } = await executionPorts(infra);
+    const engine = {
+      queue: steps,
+      responder,
+      logger,
+      metrics: new PromExecutionMetrics(metrics, queue),
+    };
     // Expressions run in worker threads the executor can stop; only the bounded subset (paths,
     // arithmetic, comparisons) over a small input runs on this event loop, where it cannot stall.
     const expressions = new ExpressionIsolates({
@@ -76,10 +82,11 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       SLACK_BASE_URL: config.SLACK_BASE_URL,
     });
     const apiUrls = { google: endpoints.google.apiRootUrl, slack: endpoints.slack.apiUrl };
+    const registry = options.registry ?? registerIntegrationNodeTypes();
     const runStep = new RunStep({
       ...engine,
       store,
-      registry: options.registry ?? registerIntegrationNodeTypes(),
+      registry,
       connections: (ownerId) => stepConnections({ access, ownerId, gate, apiUrls }),
       http: httpPolicyOf(config),
       expressionTimeoutMs: config.EXPRESSION_TIMEOUT_MS,
@@ -87,6 +94,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
       payloads,
       handoff: processStarts,
     });
+    const stepsHere = processStepsOf(config.REDIS_PREFIX);
     const reaper = new ReapExecutions({ ...engine, store, staleMs: config.REAPER_STALE_MS });
     const worker = new StepWorker(runStep, {
       connection: redis,
@@ -107,7 +115,6 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     // Started last, stopped first: no new execution starts while the worker drains.
     const inbox: Lifecycle[] = [];
     if (config.EVENT_BUS === 'aws') {
-      const registry = options.registry ?? registerIntegrationNodeTypes();
       const handlers = executionEventHandlers({
         start: new StartExecution({ ...engine, store, registry, payloads, handoff: processStarts }),
         cancel: new CancelExecution({ ...engine, store }),
@@ -127,13 +134,26 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
         { start: () => expressions.warm(), stop: () => expressions.close() },
         {
           // The starts of this process are handed to this worker while it runs.
-          start: () => {
+          start: async () => {
             processStarts.open();
-            return worker.start();
+            await worker.start();
+            // And the first attempts of in-memory steps the starts of this process queue.
+            stepsHere.open({
+              room: config.EXECUTOR_CONCURRENCY,
+              accepts: (job) =>
+                !job.delayMs &&
+                !job.data.attemptOffset &&
+                !job.data.resumed &&
+                job.data.type !== undefined &&
+                registry.get(job.data.type)?.inMemory === true,
+              run: (job) => worker.runHere(job, steps),
+            });
           },
           stop: async ({ force }) => {
             processStarts.close();
-            await worker.close(force);
+            // Forced (a process that dies): steps running here are not waited for either.
+            const handedOver = stepsHere.close();
+            await Promise.all([force ? undefined : handedOver, worker.close(force)]);
           },
         },
         {

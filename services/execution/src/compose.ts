@@ -50,8 +50,8 @@ export const executionService = defineService<
   async wire(infra, options) {
     const { logger, metrics, verify } = infra;
     const ports = await executionPorts(infra);
-    const { store, queue, responder } = ports;
-    const engine = { queue, responder, logger, metrics: new PromExecutionMetrics(metrics) };
+    const { store, queue, steps, responder } = ports;
+    const engine = { queue: steps, responder, logger, metrics: new PromExecutionMetrics(metrics) };
     const start = new StartExecution({
       ...engine,
       store,

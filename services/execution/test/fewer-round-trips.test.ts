@@ -6,6 +6,8 @@ import { pendingStep, type Execution } from '../src/domain/execution';
 import {
   expectOneExecutionPerKey,
   hotPathGraph,
+  httpGraph,
+  startTestServer,
   startExecutionService,
   type Json,
   type TestExecution,
@@ -41,6 +43,34 @@ describe('the hot path with fewer round trips', () => {
     const { first, done } = await expectOneExecutionPerKey(svc, user, input);
     expect(done.status).toBe('succeeded');
     expect(await svc.outboxOf(first.executionId)).toEqual([]);
+  });
+
+  it("runs an in-memory chain in this process's executor without the steps queue, and an HTTP step still through it", async () => {
+    // Job ids the steps queue was given (BullMQ's event stream of this prefix)
+    const queuedJobIds = async () =>
+      (await svc.redis.xrange(`${svc.prefix}:steps:events`, '-', '+'))
+        .filter(([, fields]) => fields[1] === 'added')
+        .map(([, fields]) => fields[fields.indexOf('jobId') + 1]);
+    const server = await startTestServer(() => ({ status: 200, body: { ok: true } }));
+    try {
+      // Act: an execution of in-memory steps only, and one with an HTTP step
+      const inMemory = await svc.trigger({
+        ownerId: user.userId,
+        graph: hotPathGraph(),
+        payload: { body: { a: 20, b: 5 } },
+      });
+      const http = await svc.trigger({ ownerId: user.userId, graph: httpGraph(server.url) });
+      const done = await svc.waitForExecution(inMemory.executionId, user.token);
+      const fetched = await svc.waitForExecution(http.executionId, user.token);
+
+      // Assess: both succeeded; only the HTTP step's job went through Redis
+      expect([done.status, fetched.status]).toEqual(['succeeded', 'succeeded']);
+      const queued = await queuedJobIds();
+      expect(queued.filter((id) => id.startsWith(http.executionId))).toHaveLength(1);
+      expect(queued.filter((id) => id.startsWith(inMemory.executionId))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('records every step with its input and output, and the trigger payload', async () => {

@@ -1,5 +1,8 @@
+import { createLogger } from '@flowgenie/platform';
 import { RetryableStepError } from '@flowgenie/workflow';
-import { stepBackoff } from './step-worker';
+import type { RunStep, RunStepOutcome } from '../../app/run-step';
+import type { StepJob, StepQueue } from '../../ports/step-queue';
+import { StepWorker, stepBackoff } from './step-worker';
 
 const job = (delay: number, attemptOffset?: number) => ({
   opts: { backoff: { delay } },
@@ -29,5 +32,61 @@ describe('stepBackoff', () => {
   it('honours a longer Retry-After from the remote', () => {
     const err = new RetryableStepError('429', { status: 429, retryAfterMs: 5000 });
     expect(stepBackoff(1, 'step-fixed', err, job(100))).toBe(5000);
+  });
+});
+
+describe('a step handed over in this process (StepWorker.runHere)', () => {
+  const handed: StepJob = {
+    jobId: 'e__sum',
+    data: { executionId: 'e', nodeId: 'sum', type: 'transform', correlationId: 'c' },
+    attempts: 3,
+    backoff: { type: 'fixed', delayMs: 250 },
+  };
+  /** A worker whose step ends with `result` (an outcome, or a thrown error), and its queue. */
+  const workerEnding = (result: RunStepOutcome | Error) => {
+    const runs: unknown[] = [];
+    const runStep = {
+      execute: async (run: unknown) => {
+        runs.push(run);
+        if (result instanceof Error) throw result;
+        return result;
+      },
+    } as unknown as RunStep;
+    const queued: StepJob[] = [];
+    const queue = { enqueue: async (jobs: StepJob[]) => void queued.push(...jobs) } as StepQueue;
+    const worker = new StepWorker(runStep, {
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    } as ConstructorParameters<typeof StepWorker>[1]);
+    return { run: () => worker.runHere(handed, queue), runs, queued };
+  };
+
+  it('runs it as the first attempt of its job, and queues nothing once it is done', async () => {
+    const w = workerEnding({ kind: 'done', status: 'succeeded' });
+    await w.run();
+    expect(w.runs).toEqual([
+      { jobId: 'e__sum', data: handed.data, attemptsMade: 0, maxAttempts: 3 },
+    ]);
+    expect(w.queued).toEqual([]);
+  });
+
+  it('queues its retry after the backoff, with the attempt made counted', async () => {
+    const w = workerEnding({ kind: 'retry', error: new RetryableStepError('flaky') });
+    await w.run();
+    expect(w.queued).toEqual([
+      {
+        ...handed,
+        data: { ...handed.data, attemptOffset: 1 },
+        attempts: 2,
+        delayMs: 250,
+      },
+    ]);
+  });
+
+  it('queues the same attempt after a wait when Postgres or Redis cut it short', async () => {
+    const w = workerEnding(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    await w.run();
+    expect(w.queued).toEqual([
+      { ...handed, data: { ...handed.data, dependencyWaits: 1 }, delayMs: 500 },
+    ]);
   });
 });

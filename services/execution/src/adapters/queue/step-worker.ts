@@ -4,6 +4,7 @@ import { isDependencyUnavailable, runWithCorrelation, type Logger } from '@flowg
 import { retryDelayMs } from '@flowgenie/workflow';
 import type { StepJobData } from '../../domain/step-job';
 import type { RunStep } from '../../app/run-step';
+import type { StepJob, StepQueue } from '../../ports/step-queue';
 import { BACKOFF_TYPES, STEPS_QUEUE } from './bull-step-queue';
 
 export interface StepWorkerOptions {
@@ -99,6 +100,51 @@ export class StepWorker {
       await job.updateData({ ...job.data, dependencyWaits: waits });
       await job.moveToDelayed(Date.now() + delayMs, token);
       throw new DelayedError();
+    }
+  }
+
+  /**
+   * Runs a step job handed over within this process (see InProcessSteps) as the first attempt of
+   * a queue job: a retry goes to `queue` after the step's backoff, and an attempt Postgres or
+   * Redis cut short goes there after a wait (without spending an attempt, as processOrWait does).
+   */
+  async runHere(job: StepJob, queue: StepQueue): Promise<void> {
+    try {
+      const outcome = await runWithCorrelation(job.data.correlationId, () =>
+        this.runStep.execute({
+          jobId: job.jobId,
+          data: job.data,
+          attemptsMade: 0,
+          maxAttempts: job.attempts,
+        }),
+      );
+      if (outcome.kind !== 'retry') return;
+      await queue.enqueue([
+        {
+          ...job,
+          data: { ...job.data, attemptOffset: (job.data.attemptOffset ?? 0) + 1 },
+          attempts: job.attempts - 1,
+          delayMs: Math.max(1, retryDelayMs({ backoff: job.backoff }, 1, outcome.error)),
+        },
+      ]);
+    } catch (err) {
+      this.opts.logger.warn(
+        { err, jobId: job.jobId },
+        'step handed over in this process failed to run; queued',
+      );
+      const waits = (job.data.dependencyWaits ?? 0) + 1;
+      await queue
+        .enqueue([
+          {
+            ...job,
+            data: { ...job.data, dependencyWaits: waits },
+            delayMs: dependencyWaitMs(waits),
+          },
+        ])
+        .catch((error: unknown) =>
+          // Redis down too: the reaper re-drives the execution once it is stale.
+          this.opts.logger.error({ err: error, jobId: job.jobId }, 'step could not be queued'),
+        );
     }
   }
 
