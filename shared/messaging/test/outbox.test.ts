@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type KyselyPlugin, type Transaction } from 'kysely';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import {
   createDb,
@@ -301,6 +301,75 @@ describe('transactional outbox and inbox', () => {
         });
         await waitFor(async () => (await unpublishedOf([event])) === 0);
         expect(publisher.published.filter((e) => e.id === event.id)).toHaveLength(1);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('claims nothing from the table for them, even for those handed over while it was publishing', async () => {
+      // Prepare: a relay whose claims from the table are counted, and a bus held on its first publish
+      let claims = 0;
+      const countClaims: KyselyPlugin = {
+        transformQuery(args) {
+          if (JSON.stringify(args.node).includes('skip locked')) claims += 1;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      let publishing = 0;
+      const publisher = new RecordingPublisher();
+      const publish = publisher.publish.bind(publisher);
+      publisher.publish = async (events) => {
+        publishing += 1;
+        await opened;
+        await publish(events);
+      };
+      const relay = new OutboxRelay({
+        db: db.withPlugin(countClaims) as Kysely<unknown>,
+        schema: 'svc',
+        databaseUrl: testDb.url,
+        publisher,
+        logger,
+        pollMs: 60_000,
+      });
+      await relay.start();
+      await relay.drain(); // the start's own claim is over
+      claims = 0;
+      try {
+        const [first, second] = [deleted(), deleted()];
+        await writeHeld([first, second], relay.holdFor(2));
+
+        // Act: one handed over, and the other while the first is being published
+        relay.publishCommitted([first]);
+        await waitFor(() => publishing === 1);
+        relay.publishCommitted([second]);
+        open();
+
+        // Assess
+        await waitFor(() => publisher.published.length === 2);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(publisher.published.map((e) => e.id)).toEqual([first.id, second.id]);
+        expect(claims).toBe(0);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('has published them and written their marks once a drain resolves (a Lambda freezes after it)', async () => {
+      const publisher = new RecordingPublisher();
+      const relay = relayTo(publisher, 60_000);
+      await relay.start();
+      try {
+        const event = deleted();
+        await writeHeld([event], relay.holdFor(1));
+        relay.publishCommitted([event]);
+
+        await relay.drain();
+
+        expect(publisher.published.map((e) => e.id)).toContain(event.id);
+        expect(await unpublishedOf([event])).toBe(0);
       } finally {
         await relay.stop();
       }

@@ -6,6 +6,7 @@ import {
   type RawBuilder,
   type Transaction,
 } from 'kysely';
+import { AsyncResource } from 'node:async_hooks';
 import pg from 'pg';
 import type { PlatformEvent } from '@flowgenie/contracts';
 import {
@@ -248,7 +249,11 @@ export class OutboxRelay implements CommittedOutbox {
        */
       holdForIntake?: boolean;
     },
-  ) {}
+  ) {
+    // The relay's loop and its timers run in the context of its start, not in that of the
+    // request that handed it an event (its logs would carry that request's correlation id).
+    this.kick = AsyncResource.bind(this.kick.bind(this));
+  }
 
   async start(): Promise<void> {
     // The first LISTEN must work (a boot with no database fails loudly); later losses reconnect.
@@ -353,22 +358,41 @@ export class OutboxRelay implements CommittedOutbox {
         this.running = false;
         if (this.again) {
           this.again = false;
-          this.kick();
+          // A kick that asked for the table set tableDue already: events handed over meanwhile
+          // must not turn into a claim from the table.
+          this.kick(false);
         }
       });
   }
 
-  /** Publishes everything unpublished now; resolves when the outbox is empty. */
-  drain(): Promise<number> {
-    this.tableDue = true;
-    return this.relayDue();
+  /**
+   * Publishes everything unpublished now, the events handed over included, and writes their
+   * marks; resolves when the outbox is empty (a Lambda calls it before its function freezes).
+   */
+  async drain(): Promise<number> {
+    await this.pending.catch(() => undefined); // a drain under way may hold handed events
+    const total = await this.relayDue(true);
+    await this.writeMarks();
+    return total;
   }
 
-  /** Publishes the events handed over, then, when due, the table's unpublished rows. */
-  private async relayDue(): Promise<number> {
+  /** Writes the marks waiting for their timer, and waits for those being written. */
+  private async writeMarks(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    this.markPublished();
+    await Promise.all(this.marking);
+  }
+
+  /**
+   * Publishes the events handed over, then, when due (a kick asked, or `fromTable`), the
+   * table's unpublished rows.
+   */
+  private async relayDue(fromTable = false): Promise<number> {
     const db = this.opts.db as Kysely<MessagingTables>;
     const batchSize = this.opts.batchSize ?? 100;
     let total = 0;
+    let tableDue = fromTable;
     for (;;) {
       // Firings being recorded in this process go first (see inForeground).
       await afterForeground(undefined, { untilQuiet: this.opts.holdForIntake });
@@ -378,8 +402,10 @@ export class OutboxRelay implements CommittedOutbox {
         total += handed.length;
         continue;
       }
-      if (!this.tableDue) return total;
+      tableDue ||= this.tableDue;
       this.tableDue = false;
+      if (!tableDue) return total;
+      tableDue = false;
       const count = await db.transaction().execute(async (trx) => {
         // One statement claims and marks the batch, oldest first (rows another relay holds are
         // skipped); a failed publish rolls the mark back with the transaction.
@@ -399,7 +425,7 @@ export class OutboxRelay implements CommittedOutbox {
       total += count;
       // A full batch: more rows may wait. A short one emptied the outbox: rows committed since
       // then NOTIFY a new drain.
-      if (count === batchSize) this.tableDue = true;
+      if (count === batchSize) tableDue = true;
     }
   }
 
@@ -462,10 +488,7 @@ export class OutboxRelay implements CommittedOutbox {
     await this.pending;
     // Handed over but not published (a drain that failed): the next relay, without waiting.
     await this.release(this.handed.splice(0).map((e) => e.id)).catch(() => undefined);
-    if (this.markTimer) clearTimeout(this.markTimer);
-    this.markTimer = undefined;
-    this.markPublished();
-    await Promise.all(this.marking);
+    await this.writeMarks();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);

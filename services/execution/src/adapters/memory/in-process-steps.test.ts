@@ -69,6 +69,11 @@ describe('steps handed to the executor of this process', () => {
       'http',
     ]);
 
+    // A job running here is neither run again nor queued (a redelivered event's start)
+    await steps.enqueue([job('a')]);
+    expect(held.ran.filter((id) => id === 'a')).toHaveLength(1);
+    expect(queue.queued).toEqual(['http', 'c']);
+
     // A step over is no longer live, and its room is free again
     held.release();
     await new Promise((r) => setImmediate(r));

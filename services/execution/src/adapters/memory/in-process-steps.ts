@@ -72,7 +72,9 @@ export class HandingStepQueue implements StepQueue {
   ) {}
 
   async enqueue(jobs: StepJob[]): Promise<void> {
-    const queued = jobs.filter((job) => !this.here.take(job));
+    // A job running here is not queued again (as the queue ignores a job id it holds): a
+    // redelivered event's start would otherwise run its step twice at once.
+    const queued = jobs.filter((job) => !this.here.isRunning(job.jobId) && !this.here.take(job));
     if (queued.length > 0) await this.queue.enqueue(queued);
   }
 

@@ -82,8 +82,18 @@ describe('a step handed over in this process (StepWorker.runHere)', () => {
     ]);
   });
 
+  it('spends an attempt on any other error, as a queue job would', async () => {
+    const w = workerEnding(new TypeError('a bug'));
+    await w.run();
+    expect(w.queued).toEqual([
+      { ...handed, data: { ...handed.data, attemptOffset: 1 }, attempts: 2, delayMs: 250 },
+    ]);
+  });
+
   it('queues the same attempt after a wait when Postgres or Redis cut it short', async () => {
-    const w = workerEnding(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const w = workerEnding(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    );
     await w.run();
     expect(w.queued).toEqual([
       { ...handed, data: { ...handed.data, dependencyWaits: 1 }, delayMs: 500 },

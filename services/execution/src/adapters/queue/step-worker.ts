@@ -105,10 +105,13 @@ export class StepWorker {
 
   /**
    * Runs a step job handed over within this process (see InProcessSteps) as the first attempt of
-   * a queue job: a retry goes to `queue` after the step's backoff, and an attempt Postgres or
-   * Redis cut short goes there after a wait (without spending an attempt, as processOrWait does).
+   * a queue job: a retry goes to `queue` after the step's backoff. An attempt Postgres or Redis
+   * cut short goes there after a wait, without spending an attempt (as processOrWait does); any
+   * other error spends one, as a queue job's would.
    */
   async runHere(job: StepJob, queue: StepQueue): Promise<void> {
+    const { logger } = this.opts;
+    let next: StepJob | undefined;
     try {
       const outcome = await runWithCorrelation(job.data.correlationId, () =>
         this.runStep.execute({
@@ -118,34 +121,27 @@ export class StepWorker {
           maxAttempts: job.attempts,
         }),
       );
-      if (outcome.kind !== 'retry') return;
-      await queue.enqueue([
-        {
-          ...job,
-          data: { ...job.data, attemptOffset: (job.data.attemptOffset ?? 0) + 1 },
-          attempts: job.attempts - 1,
-          delayMs: Math.max(1, retryDelayMs({ backoff: job.backoff }, 1, outcome.error)),
-        },
-      ]);
+      if (outcome.kind === 'retry') next = retryOf(job, outcome.error);
     } catch (err) {
-      this.opts.logger.warn(
-        { err, jobId: job.jobId },
-        'step handed over in this process failed to run; queued',
-      );
-      const waits = (job.data.dependencyWaits ?? 0) + 1;
-      await queue
-        .enqueue([
-          {
-            ...job,
-            data: { ...job.data, dependencyWaits: waits },
-            delayMs: dependencyWaitMs(waits),
-          },
-        ])
-        .catch((error: unknown) =>
-          // Redis down too: the reaper re-drives the execution once it is stale.
-          this.opts.logger.error({ err: error, jobId: job.jobId }, 'step could not be queued'),
-        );
+      if (isDependencyUnavailable(err)) {
+        const waits = (job.data.dependencyWaits ?? 0) + 1;
+        logger.warn({ err, jobId: job.jobId, waits }, 'step job waits for the database or Redis');
+        next = {
+          ...job,
+          data: { ...job.data, dependencyWaits: waits },
+          delayMs: dependencyWaitMs(waits),
+        };
+      } else {
+        logger.error({ err, jobId: job.jobId }, 'step job failed');
+        // No attempt left: the step stays running, and the reaper fails it as a lost attempt.
+        if (job.attempts > 1) next = retryOf(job, err);
+      }
     }
+    if (!next) return;
+    // Redis down too: the reaper re-drives the execution once it is stale.
+    await queue
+      .enqueue([next])
+      .catch((err: unknown) => logger.error({ err, jobId: job.jobId }, 'step could not be queued'));
   }
 
   private process(job: Job<StepJobData, string>): Promise<string> {
@@ -174,4 +170,14 @@ export class StepWorker {
     await this.worker?.close(force);
     this.worker = undefined;
   }
+}
+
+/** The job of the next attempt after `job`'s first one failed with `error`, after its backoff. */
+function retryOf(job: StepJob, error: unknown): StepJob {
+  return {
+    ...job,
+    data: { ...job.data, attemptOffset: (job.data.attemptOffset ?? 0) + 1 },
+    attempts: job.attempts - 1,
+    delayMs: Math.max(1, retryDelayMs({ backoff: job.backoff }, 1, error)),
+  };
 }
