@@ -1,1 +1,2 @@
 export * from './local-bus';
+export * from './webhook-answers';

@@ -4,9 +4,13 @@ import {
   webhookResponseChannel,
   type WebhookResponseMessage,
 } from '@flowgenie/contracts';
+import { processWebhookAnswers } from '@flowgenie/messaging/local';
 import type { WebhookResponder } from '../../ports/webhook-responder';
 
-/** Publishes on `<prefix>:webhook-response:<executionId>`, where the trigger service listens. */
+/**
+ * Publishes on `<prefix>:webhook-response:<executionId>`, where the trigger service listens. An
+ * answer whose caller waits in this process (the one-process mode) is handed to it directly.
+ */
 export class RedisWebhookResponder implements WebhookResponder {
   constructor(
     private readonly redis: Redis,
@@ -18,11 +22,18 @@ export class RedisWebhookResponder implements WebhookResponder {
     // One write for all of them (a pipeline keeps their order). A message that fails its schema
     // does not hold back the others (the final status still reaches a waiting caller).
     const pipeline = this.redis.pipeline();
+    // Executions whose caller waits here and took an answer: nobody elsewhere waits for them.
+    const answeredHere = new Set<string>();
     let error: unknown;
     for (const message of messages) {
       const checked = WebhookResponseMessageSchema.safeParse(message);
       if (!checked.success) {
         error ??= checked.error;
+        continue;
+      }
+      if (answeredHere.has(checked.data.executionId)) continue;
+      if (processWebhookAnswers.deliver(this.prefix, checked.data)) {
+        answeredHere.add(checked.data.executionId);
         continue;
       }
       pipeline.publish(

@@ -3,6 +3,7 @@ import {
   webhookResponsePattern,
   type WebhookResponseMessage,
 } from '@flowgenie/contracts';
+import { processWebhookAnswers } from '@flowgenie/messaging/local';
 import { createRedis, type Logger, type Redis, closeRedis } from '@flowgenie/platform';
 import type {
   PendingWebhookResponse,
@@ -29,12 +30,17 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
   private subscriber?: Redis;
   private stopped = false;
   private readonly channelPrefix: string;
+  private unlisten?: () => void;
 
   constructor(private readonly opts: { redisUrl: string; prefix: string; logger: Logger }) {
     this.channelPrefix = webhookResponsePattern(opts.prefix).slice(0, -1);
   }
 
   async start(): Promise<void> {
+    // Answers from an executor of this process come directly (not through Redis).
+    this.unlisten = processWebhookAnswers.listen(this.opts.prefix, (message) =>
+      this.answer(message.executionId, message),
+    );
     const sub = createRedis(this.opts.redisUrl, { logger: this.opts.logger });
     sub.on('pmessage', (_pattern: string, channel: string, raw: string) =>
       this.onMessage(channel, raw),
@@ -86,8 +92,7 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
   private onMessage(channel: string, raw: string): void {
     if (!channel.startsWith(this.channelPrefix)) return;
     const executionId = channel.slice(this.channelPrefix.length);
-    const entry = this.waiters.get(executionId);
-    if (!entry || entry.message) return; // nobody here waits, or the first answer already won
+    if (!this.waiters.has(executionId)) return; // nobody here waits for it
     let message: WebhookResponseMessage;
     try {
       const parsed = WebhookResponseMessageSchema.safeParse(JSON.parse(raw));
@@ -100,13 +105,23 @@ export class RedisWebhookResponseWaiter implements WebhookResponseWaiter {
       );
       return;
     }
+    this.answer(executionId, message);
+  }
+
+  /** Gives the caller waiting here its answer (the first one wins); false if none waits here. */
+  private answer(executionId: string, message: WebhookResponseMessage): boolean {
+    const entry = this.waiters.get(executionId);
+    if (!entry) return false;
+    if (entry.message) return true;
     entry.message = message;
     entry.settle?.(message);
+    return true;
   }
 
   /** Releases every waiting caller (they get the 202 answer) and closes the subscriber. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unlisten?.();
     for (const entry of [...this.waiters.values()]) entry.settle?.(undefined);
     this.waiters.clear();
     const sub = this.subscriber;
