@@ -140,12 +140,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
             // And the first attempts of in-memory steps the starts of this process queue.
             stepsHere.open({
               room: config.EXECUTOR_CONCURRENCY,
-              accepts: (job) =>
-                !job.delayMs &&
-                !job.data.attemptOffset &&
-                !job.data.resumed &&
-                job.data.type !== undefined &&
-                registry.get(job.data.type)?.inMemory === true,
+              inMemory: (type) => registry.get(type)?.inMemory === true,
               run: (job) => worker.runHere(job, steps),
             });
           },

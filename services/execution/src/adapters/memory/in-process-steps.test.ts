@@ -31,7 +31,7 @@ function heldRunner(room: number) {
     release: () => release(),
     runner: {
       room,
-      accepts: (j: StepJob) => j.data.type === 'transform',
+      inMemory: (type: string) => type === 'transform',
       run: async (j: StepJob) => {
         ran.push(j.jobId);
         await released;
@@ -80,6 +80,14 @@ describe('steps handed to the executor of this process', () => {
     expect(here.isRunning('a')).toBe(false);
     await steps.enqueue([job('d')]);
     expect(held.ran).toContain('d');
+
+    // With room left, a retry, a resume or a job due later is still queued, whatever its type
+    await steps.enqueue([
+      { ...job('retry'), data: { ...job('retry').data, attemptOffset: 1 } },
+      { ...job('resume'), data: { ...job('resume').data, resumed: true } },
+      { ...job('later'), delayMs: 1000 },
+    ]);
+    expect(queue.queued).toEqual(['http', 'c', 'retry', 'resume', 'later']);
   });
 
   it('takes nothing once its executor stops, which waits for the steps running here', async () => {

@@ -2,8 +2,8 @@ import type { StepJob, StepQueue } from '../../ports/step-queue';
 
 /** The executor of this process, as the steps the start hands over see it. */
 export interface StepRunnerHere {
-  /** Whether it runs `job` here (an in-memory step's first attempt, due now). */
-  accepts(job: StepJob): boolean;
+  /** Whether steps of this node type only compute over their input (transform, if, respond). */
+  inMemory(type: string): boolean;
   /** Steps it runs at once at most (beyond them, jobs go to the queue). */
   room: number;
   /** Runs the job's attempt; what comes after (a retry) is the runner's to queue. */
@@ -37,7 +37,7 @@ export class InProcessSteps {
   take(job: StepJob): boolean {
     const runner = this.runner;
     if (!runner || this.running.size >= runner.room || this.running.has(job.jobId)) return false;
-    if (!runner.accepts(job)) return false;
+    if (!isHandedOver(job, runner)) return false;
     const run = runner.run(job).finally(() => this.running.delete(job.jobId));
     this.running.set(job.jobId, run);
     return true;
@@ -47,6 +47,12 @@ export class InProcessSteps {
   isRunning(jobId: string): boolean {
     return this.running.has(jobId);
   }
+}
+
+/** A first attempt (not a retry, a resume or a re-drive that counts on), due now, of an in-memory step. */
+function isHandedOver(job: StepJob, runner: StepRunnerHere): boolean {
+  const { type, attemptOffset, resumed } = job.data;
+  return !job.delayMs && !attemptOffset && !resumed && type !== undefined && runner.inMemory(type);
 }
 
 const byPrefix = new Map<string, InProcessSteps>();

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { isDependencyUnavailable, runWithCorrelation, type Logger } from '@flowgenie/platform';
 import { retryDelayMs } from '@flowgenie/workflow';
 import type { StepJobData } from '../../domain/step-job';
-import type { RunStep } from '../../app/run-step';
+import type { RunStep, RunStepOutcome, StepJobRun } from '../../app/run-step';
 import type { StepJob, StepQueue } from '../../ports/step-queue';
 import { BACKOFF_TYPES, STEPS_QUEUE } from './bull-step-queue';
 
@@ -91,14 +91,9 @@ export class StepWorker {
       return await this.process(job);
     } catch (err) {
       if (!token || !isDependencyUnavailable(err)) throw err;
-      const waits = (job.data.dependencyWaits ?? 0) + 1;
-      const delayMs = dependencyWaitMs(waits);
-      this.opts.logger.warn(
-        { err, jobId: job.id, waits, delayMs },
-        'step job waits for the database or Redis',
-      );
-      await job.updateData({ ...job.data, dependencyWaits: waits });
-      await job.moveToDelayed(Date.now() + delayMs, token);
+      const wait = this.dependencyWait(job.id!, job.data, err);
+      await job.updateData(wait.data);
+      await job.moveToDelayed(Date.now() + wait.delayMs, token);
       throw new DelayedError();
     }
   }
@@ -113,24 +108,16 @@ export class StepWorker {
     const { logger } = this.opts;
     let next: StepJob | undefined;
     try {
-      const outcome = await runWithCorrelation(job.data.correlationId, () =>
-        this.runStep.execute({
-          jobId: job.jobId,
-          data: job.data,
-          attemptsMade: 0,
-          maxAttempts: job.attempts,
-        }),
-      );
+      const outcome = await this.run({
+        jobId: job.jobId,
+        data: job.data,
+        attemptsMade: 0,
+        maxAttempts: job.attempts,
+      });
       if (outcome.kind === 'retry') next = retryOf(job, outcome.error);
     } catch (err) {
       if (isDependencyUnavailable(err)) {
-        const waits = (job.data.dependencyWaits ?? 0) + 1;
-        logger.warn({ err, jobId: job.jobId, waits }, 'step job waits for the database or Redis');
-        next = {
-          ...job,
-          data: { ...job.data, dependencyWaits: waits },
-          delayMs: dependencyWaitMs(waits),
-        };
+        next = { ...job, ...this.dependencyWait(job.jobId, job.data, err) };
       } else {
         logger.error({ err, jobId: job.jobId }, 'step job failed');
         // No attempt left: the step stays running, and the reaper fails it as a lost attempt.
@@ -144,25 +131,39 @@ export class StepWorker {
       .catch((err: unknown) => logger.error({ err, jobId: job.jobId }, 'step could not be queued'));
   }
 
-  private process(job: Job<StepJobData, string>): Promise<string> {
-    return runWithCorrelation(job.data.correlationId, async () => {
-      const outcome = await this.runStep.execute({
-        jobId: job.id!,
-        data: job.data,
-        attemptsMade: job.attemptsMade,
-        maxAttempts: job.opts.attempts ?? 1,
-      });
-      switch (outcome.kind) {
-        case 'done':
-          return outcome.status;
-        case 'retry':
-          throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
-        case 'failed':
-          throw new UnrecoverableError(
-            outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
-          );
-      }
+  /** Runs one attempt of a step job, its log lines under the job's correlation id. */
+  private run(job: StepJobRun): Promise<RunStepOutcome> {
+    return runWithCorrelation(job.data.correlationId, () => this.runStep.execute(job));
+  }
+
+  /** The job's data and delay for waiting until Postgres or Redis is back (no attempt spent). */
+  private dependencyWait(jobId: string, data: StepJobData, err: unknown) {
+    const waits = (data.dependencyWaits ?? 0) + 1;
+    const delayMs = dependencyWaitMs(waits);
+    this.opts.logger.warn(
+      { err, jobId, waits, delayMs },
+      'step job waits for the database or Redis',
+    );
+    return { data: { ...data, dependencyWaits: waits }, delayMs };
+  }
+
+  private async process(job: Job<StepJobData, string>): Promise<string> {
+    const outcome = await this.run({
+      jobId: job.id!,
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      maxAttempts: job.opts.attempts ?? 1,
     });
+    switch (outcome.kind) {
+      case 'done':
+        return outcome.status;
+      case 'retry':
+        throw outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+      case 'failed':
+        throw new UnrecoverableError(
+          outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+        );
+    }
   }
 
   /** Waits for the steps in flight (`force`: does not wait; their jobs go back to the queue when their lock expires). */
