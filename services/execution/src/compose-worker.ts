@@ -116,7 +116,14 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     const inbox: Lifecycle[] = [];
     if (config.EVENT_BUS === 'aws') {
       const handlers = executionEventHandlers({
-        start: new StartExecution({ ...engine, store, registry, payloads, handoff: processStarts }),
+        start: new StartExecution({
+          ...engine,
+          store,
+          registry,
+          payloads,
+          handoff: processStarts,
+          firstChains: stepsHere,
+        }),
         cancel: new CancelExecution({ ...engine, store }),
       });
       const consumer = createEventConsumer(CONSUMER, config, {
@@ -142,6 +149,8 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
               room: config.EXECUTOR_CONCURRENCY,
               inMemory: (type) => registry.get(type)?.inMemory === true,
               run: (job) => worker.runHere(job, steps),
+              beforeStart: (execution, planned, job) =>
+                runStep.chainBeforeStart(execution, planned, job),
             });
           },
           stop: async ({ force }) => {

@@ -13,6 +13,7 @@ import { executionEventHandlers } from './adapters/messaging/event-handlers';
 import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics';
 import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { processStarts } from './adapters/memory/recent-starts';
+import { processStepsOf } from './adapters/memory/in-process-steps';
 import { executionBase, executionPorts } from './compose-shared';
 import type { Config } from './config';
 
@@ -58,6 +59,8 @@ export const executionService = defineService<
       registry: options.registry ?? registerIntegrationNodeTypes(),
       payloads: ports.payloads,
       handoff: processStarts,
+      // The executor of this process, when one runs here (the one-process mode).
+      firstChains: processStepsOf(infra.config.REDIS_PREFIX),
     });
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });

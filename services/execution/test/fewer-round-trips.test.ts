@@ -73,6 +73,61 @@ describe('the hot path with fewer round trips', () => {
     }
   });
 
+  it('answers at a respond step between in-memory steps, and runs the steps after it once the start is written', async () => {
+    // The first chain runs before the start is written and ends at the respond step: its answer
+    // goes out with that write, and the step after it runs under the same job afterwards.
+    const graph = hotPathGraph();
+    graph.nodes.push({
+      id: 'after',
+      type: 'transform',
+      position: { x: 800, y: 0 },
+      config: { expression: '{"twice": {{ steps.sum.total * 2 }} }' },
+    });
+    graph.edges.push({ id: 'e4', source: 'respond', sourceHandle: 'main', target: 'after' });
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload: { body: { a: 20, b: 5 } },
+    });
+    const done = await svc.waitForExecution(executionId, user.token);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.map((s: Json) => [s.nodeId, s.status, s.attempts])).toEqual([
+      ['hook', 'succeeded', 1],
+      ['sum', 'succeeded', 1],
+      ['check', 'succeeded', 1],
+      ['respond', 'succeeded', 1],
+      ['after', 'succeeded', 1],
+    ]);
+    expect(done.steps[4].output).toEqual({ twice: 50 });
+    // The answer first, then the final status once the last step is recorded.
+    const mine = svc.responses.filter((m) => m.executionId === executionId);
+    expect(mine.map((m) => m.kind)).toEqual(['respond', 'final']);
+    expect(mine[0]).toMatchObject({ status: 200, body: { total: 25 } });
+  });
+
+  it('fails an execution whose first in-memory step fails, with its input and error, in the start', async () => {
+    const graph = hotPathGraph();
+    graph.nodes[1] = { ...graph.nodes[1], config: { expression: '{{ trigger.body.a ++ }}' } };
+    const { executionId } = await svc.trigger({
+      ownerId: user.userId,
+      graph,
+      payload: { body: { a: 1, b: 2 } },
+    });
+    const done = await svc.waitForExecution(executionId, user.token);
+    expect(done).toMatchObject({ status: 'failed', error: { nodeId: 'sum' } });
+    expect(done.steps.map((s: Json) => [s.nodeId, s.status])).toEqual([
+      ['hook', 'succeeded'],
+      ['sum', 'failed'],
+      ['check', 'skipped'],
+      ['respond', 'skipped'],
+    ]);
+    expect(done.steps[1]).toMatchObject({ attempts: 1, error: { code: 'expression_error' } });
+    expect(done.steps[1].attemptLog).toHaveLength(1);
+    // The caller waiting on it hears why.
+    const final = svc.responses.find((m) => m.executionId === executionId && m.kind === 'final');
+    expect(final).toMatchObject({ status: 'failed', error: expect.stringMatching(/expression/i) });
+  });
+
   it('records every step with its input and output, and the trigger payload', async () => {
     const { executionId } = await svc.trigger({
       ownerId: user.userId,

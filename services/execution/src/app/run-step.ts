@@ -30,6 +30,7 @@ import type {
   StartEvent,
   StepPatch,
 } from '../ports/execution-store';
+import type { ChainedStart } from '../ports/first-chain';
 import type { StartHandoff } from '../ports/start-handoff';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import type { StepJob } from '../ports/step-queue';
@@ -385,6 +386,56 @@ export class RunStep {
       since = stamped;
     }
     return outcome;
+  }
+
+  /**
+   * The in-memory steps a start of this process queued under `job`, run before the start is
+   * written (none of the execution is stored yet): what they did and what the planner makes of
+   * it, for the start to write with its own rows (see FirstChains). They run as the job would
+   * run them, except that a retry gets a delayed job of its own (there is no queue job to retry).
+   * Steps left queued under the job (after a respond step) are run by that job after the write.
+   */
+  async chainBeforeStart(execution: Execution, steps: Step[], job: StepJob): Promise<ChainedStart> {
+    const run: StepJobRun = {
+      jobId: job.jobId,
+      // No step is the job's own: each counts its attempts from its row.
+      data: { ...job.data, nodeId: '' },
+      attemptsMade: 0,
+      maxAttempts: job.attempts,
+    };
+    const segment = await this.runSegment(run, execution, steps);
+    const effects = noEffects();
+    effects.jobs.push(...segment.jobs);
+    const writes: ChainWrites = { steps: [], events: [] };
+    const now = new Date();
+    await advance(
+      collectingTx(writes),
+      execution,
+      effects,
+      now,
+      steps.map((s) => segment.written.get(s.nodeId) ?? s),
+      { chain: { jobId: job.jobId, inMemory: this.chain }, written: [...segment.written.values()] },
+    );
+    const after = effects.steps ?? [];
+    if (after.some((s) => this.owns(run, s))) effects.jobs.push(job);
+    if (segment.respond) effects.messages.unshift(segment.respond);
+    return {
+      execution: writes.finish ? { ...execution, ...writes.finish } : execution,
+      steps: after,
+      events: writes.events,
+      jobs: effects.jobs,
+      messages: effects.messages,
+      settle: (written) => {
+        for (const ran of segment.ran) {
+          this.deps.metrics.stepFinished(
+            ran.step.type,
+            written ? ran.outcome : 'discarded',
+            ran.seconds,
+          );
+          if (written) logResult(ran.log, ran.step, ran.outcome, ran.seconds, ran.error);
+        }
+      },
+    };
   }
 
   /** Runs the in-memory steps of one segment; nothing is written here. */

@@ -11,6 +11,7 @@ import { pendingStep, type Execution, type Step } from '../domain/execution';
 import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
 import type { ExecutionStore } from '../ports/execution-store';
+import type { ChainedStart, FirstChains } from '../ports/first-chain';
 import type { StartHandoff } from '../ports/start-handoff';
 import { inlineTriggerPayloads, type TriggerPayloads } from '../ports/trigger-payloads';
 import {
@@ -33,6 +34,8 @@ export interface StartExecutionDeps extends EngineDeps {
   payloads?: TriggerPayloads;
   /** Hands what a start wrote to this process's executor (see StartHandoff). @default none */
   handoff?: StartHandoff;
+  /** The executor of this process, which runs a first in-memory step before the start is written. @default none */
+  firstChains?: FirstChains;
 }
 
 /**
@@ -97,13 +100,26 @@ export class StartExecution {
     const effects = noEffects();
     const planned = problem ? undefined : planSteps(execution, steps, effects, now);
     if (planned && !planned.finish) {
-      const outcome = await store.startOnce(CONSUMER, eventId, execution, planned.steps, [started]);
+      // Its first step in memory, run here before the write: both in one statement.
+      const chained = await this.runFirstChain(execution, planned.steps, effects);
+      const written = chained ?? { execution, steps: planned.steps, events: [] };
+      const outcome = await store.startOnce(CONSUMER, eventId, written.execution, written.steps, [
+        started,
+        ...written.events,
+      ]);
+      chained?.settle(outcome.status === 'started');
       if (outcome.status === 'started') {
-        effects.steps = planned.steps;
+        effects.steps = written.steps;
+        if (chained) {
+          effects.jobs = chained.jobs;
+          effects.messages = chained.messages;
+          const { status } = chained.execution;
+          if (status === 'succeeded' || status === 'failed') effects.finished = status;
+        }
         // Before the jobs are enqueued: the executor may take its first one at once.
-        if (outcome.revision !== undefined) {
-          const steps = inGraphOrder(execution.graph, planned.steps);
-          this.deps.handoff?.put({ ...execution, steps, revision: outcome.revision });
+        if (outcome.revision !== undefined && written.execution.status === 'running') {
+          const steps = inGraphOrder(execution.graph, written.steps);
+          this.deps.handoff?.put({ ...written.execution, steps, revision: outcome.revision });
         }
         await this.started(data, effects);
       } else await this.duplicate(data);
@@ -151,6 +167,28 @@ export class StartExecution {
 
     if (result.handled && result.value) await this.started(data, result.value);
     else await this.duplicate(data);
+  }
+
+  /**
+   * The start's one job, when it is an in-memory step the executor of this process takes: run
+   * before anything is written. A failure there leaves the job to the executor as usual.
+   */
+  private async runFirstChain(
+    execution: Execution,
+    steps: Step[],
+    effects: Effects,
+  ): Promise<ChainedStart | undefined> {
+    const chains = this.deps.firstChains;
+    if (!chains || effects.jobs.length !== 1) return undefined;
+    try {
+      return await chains.runBeforeStart(execution, steps, effects.jobs[0]);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err, executionId: execution.id },
+        'running the first steps before the start failed; the executor runs them',
+      );
+      return undefined;
+    }
   }
 
   private async started(data: EventData<'workflow.triggered'>, effects: Effects): Promise<void> {

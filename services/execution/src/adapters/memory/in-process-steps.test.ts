@@ -1,3 +1,5 @@
+import type { Execution, Step } from '../../domain/execution';
+import type { ChainedStart } from '../../ports/first-chain';
 import type { StepJob, StepQueue } from '../../ports/step-queue';
 import { HandingStepQueue, InProcessSteps } from './in-process-steps';
 
@@ -35,6 +37,11 @@ function heldRunner(room: number) {
       run: async (j: StepJob) => {
         ran.push(j.jobId);
         await released;
+      },
+      beforeStart: async (execution: Execution, steps: Step[], j: StepJob) => {
+        ran.push(`before start ${j.jobId}`);
+        await released;
+        return { execution, steps, events: [], jobs: [], messages: [], settle: () => {} };
       },
     },
   };
@@ -105,5 +112,32 @@ describe('steps handed to the executor of this process', () => {
     held.release();
     await closing;
     expect(closed).toBe(true);
+  });
+
+  it("runs a start's first step before the start is written, within the same room", async () => {
+    const execution = { id: 'e' } as Execution;
+    // No executor here: the start is written as usual
+    const here = new InProcessSteps();
+    expect(await here.runBeforeStart(execution, [], job('a'))).toBeUndefined();
+
+    const held = heldRunner(1);
+    here.open(held.runner);
+    // Not an in-memory step, or a retry: not run before the start
+    expect(await here.runBeforeStart(execution, [], job('http', 'http'))).toBeUndefined();
+    const retry = { ...job('r'), data: { ...job('r').data, attemptOffset: 1 } };
+    expect(await here.runBeforeStart(execution, [], retry)).toBeUndefined();
+
+    // Run here: it takes the room (a handed step is queued meanwhile) and is live for the reaper
+    const running = here.runBeforeStart(execution, [], job('a'));
+    const queue = new RecordingQueue();
+    await new HandingStepQueue(queue, here).enqueue([job('b')]);
+    expect(queue.queued).toEqual(['b']);
+    expect(here.isRunning('a')).toBe(true);
+    expect(await here.runBeforeStart(execution, [], job('c'))).toBeUndefined();
+    held.release();
+    const chained: ChainedStart | undefined = await running;
+    expect(chained?.execution).toBe(execution);
+    expect(held.ran).toEqual(['before start a']);
+    expect(here.isRunning('a')).toBe(false);
   });
 });

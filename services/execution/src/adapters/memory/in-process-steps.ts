@@ -1,3 +1,5 @@
+import type { Execution, Step } from '../../domain/execution';
+import type { ChainedStart, FirstChains } from '../../ports/first-chain';
 import type { StepJob, StepQueue } from '../../ports/step-queue';
 
 /** The executor of this process, as the steps the start hands over see it. */
@@ -8,6 +10,8 @@ export interface StepRunnerHere {
   room: number;
   /** Runs the job's attempt; what comes after (a retry) is the runner's to queue. */
   run(job: StepJob): Promise<void>;
+  /** Runs the job's steps of an execution not yet written (see FirstChains). */
+  beforeStart(execution: Execution, steps: Step[], job: StepJob): Promise<ChainedStart>;
 }
 
 /**
@@ -18,7 +22,7 @@ export interface StepRunnerHere {
  * one whose process died (no queue job then) cannot repeat anything outside. Their retries, and
  * every other step, go through the queue as before.
  */
-export class InProcessSteps {
+export class InProcessSteps implements FirstChains {
   private runner?: StepRunnerHere;
   private readonly running = new Map<string, Promise<void>>();
 
@@ -41,6 +45,32 @@ export class InProcessSteps {
     const run = runner.run(job).finally(() => this.running.delete(job.jobId));
     this.running.set(job.jobId, run);
     return true;
+  }
+
+  /**
+   * Runs the first steps of a start not yet written here, if the executor of this process takes
+   * its job (as {@link take} decides); undefined: the start is written as usual.
+   */
+  async runBeforeStart(
+    execution: Execution,
+    steps: Step[],
+    job: StepJob,
+  ): Promise<ChainedStart | undefined> {
+    const runner = this.runner;
+    if (!runner || this.running.size >= runner.room || this.running.has(job.jobId))
+      return undefined;
+    if (!isHandedOver(job, runner)) return undefined;
+    const run = runner.beforeStart(execution, steps, job);
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.set(job.jobId, done);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(job.jobId);
+    }
   }
 
   /** Whether `jobId` is being run here (for the reaper, as a live queue job). */
