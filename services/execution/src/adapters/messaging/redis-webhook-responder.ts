@@ -19,9 +19,10 @@ export class RedisWebhookResponder implements WebhookResponder {
 
   async publish(messages: WebhookResponseMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    // One write for all of them (a pipeline keeps their order). A message that fails its schema
-    // does not hold back the others (the final status still reaches a waiting caller).
-    const pipeline = this.redis.pipeline();
+    // One write for all of them (a pipeline keeps their order), made only when one goes to Redis
+    // (a pipeline costs ~0.1 ms to build). A message that fails its schema does not hold back the
+    // others (the final status still reaches a waiting caller).
+    let pipeline: ReturnType<Redis['pipeline']> | undefined;
     // Executions whose caller waits here and took an answer: nobody elsewhere waits for them.
     const answeredHere = new Set<string>();
     let error: unknown;
@@ -36,12 +37,13 @@ export class RedisWebhookResponder implements WebhookResponder {
         answeredHere.add(checked.data.executionId);
         continue;
       }
+      pipeline ??= this.redis.pipeline();
       pipeline.publish(
         webhookResponseChannel(this.prefix, checked.data.executionId),
         JSON.stringify(checked.data),
       );
     }
-    const results = pipeline.length ? ((await pipeline.exec()) ?? []) : [];
+    const results = pipeline ? ((await pipeline.exec()) ?? []) : [];
     error ??= results.find(([err]) => err)?.[0];
     if (error) throw error;
   }

@@ -10,29 +10,56 @@ import type {
 export const RATE_WINDOW_SECONDS = 60;
 
 /**
- * Both counters are read, checked and incremented in one script, so concurrent calls cannot slip
- * past a limit and a refused call uses up nothing. Returns {0} or {1|2, ms left} (1: hook, 2: ip).
+ * Both counters are read, checked and counted in one script, so concurrent calls cannot slip past
+ * a limit and a refused call uses up nothing. ARGV[4] calls at most are granted at once (a lease,
+ * spent by this process without asking again), never more than either budget has left. Returns
+ * {0, calls granted, ms left in the window} or {1|2, ms left} (1: hook, 2: ip).
  */
 const TAKE_SCRIPT = `
 local hook = tonumber(redis.call('GET', KEYS[1]) or '0')
 local ip = tonumber(redis.call('GET', KEYS[2]) or '0')
 if ip >= tonumber(ARGV[2]) then return {2, redis.call('PTTL', KEYS[2])} end
 if hook >= tonumber(ARGV[1]) then return {1, redis.call('PTTL', KEYS[1])} end
+local n = math.min(tonumber(ARGV[4]), tonumber(ARGV[1]) - hook, tonumber(ARGV[2]) - ip)
 for _, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[3]) end
+  if redis.call('INCRBY', key, n) == n then redis.call('EXPIRE', key, ARGV[3]) end
 end
-return {0, 0}
+return {0, n, math.min(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))}
 `;
 
 /** The script as a client command: EVALSHA (EVAL once after a Redis restart), not its text per call. */
 const TAKE_COMMAND = 'flowgenieHookRateTake';
 
-type TakeCommand = (...args: (string | number)[]) => Promise<[number, number]>;
+/**
+ * A lease is at most this share of the smaller budget, and at most LEASE_AT_MOST calls: the calls
+ * a process holds and does not spend are few against the budget. Below 200 calls a minute (the
+ * defaults are 120 and 600) a lease is one call, so every call asks Redis as before.
+ */
+const LEASE_SHARE = 1 / 100;
+const LEASE_AT_MOST = 50;
+/** Leases kept at most (one per hook and client IP pair in the current window). */
+const LEASES_KEPT = 10_000;
 
+type TakeCommand = (...args: (string | number)[]) => Promise<[number, number, number?]>;
+
+interface Lease {
+  left: number;
+  /** When the window (the first of the two counters to expire) ends, in ms since the epoch. */
+  until: number;
+}
+
+/**
+ * Fixed one-minute windows in Redis, shared by every process. A busy hook with a high budget
+ * takes its calls from Redis in leases of several (see LEASE_SHARE): one round trip serves those
+ * calls, the budget still holds across processes (every call granted was counted in Redis), and
+ * at most a lease's calls per process go unspent in a window.
+ */
 export class RedisWebhookRateLimiter implements WebhookRateLimiter {
   private readonly takeCommand: TakeCommand;
+  /** Calls granted to this process and not yet spent, by hook, IP and budgets. */
+  private readonly leases = new Map<string, Lease>();
 
-  constructor(private readonly deps: { redis: Redis; prefix: string }) {
+  constructor(private readonly deps: { redis: Redis; prefix: string; now?: () => number }) {
     const client = deps.redis as unknown as Record<string, TakeCommand | undefined>;
     if (!client[TAKE_COMMAND])
       deps.redis.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE_SCRIPT });
@@ -45,23 +72,56 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
     perHook: number;
     perIp: number;
   }): Promise<RateVerdict> {
+    const now = this.deps.now?.() ?? Date.now();
+    const leaseKey = `${input.hookId}\n${input.ip}\n${input.perHook}\n${input.perIp}`;
+    const lease = this.leases.get(leaseKey);
+    if (lease && lease.until > now) {
+      lease.left -= 1;
+      if (lease.left <= 0) this.leases.delete(leaseKey);
+      return { allowed: true };
+    }
+    if (lease) this.leases.delete(leaseKey);
     const keys = [
       `${this.deps.prefix}hook-rate:hook:${input.hookId}`,
       `${this.deps.prefix}hook-rate:ip:${input.ip}`,
     ];
-    const [which, msLeft] = await this.takeCommand(
+    const size = Math.min(
+      LEASE_AT_MOST,
+      Math.max(1, Math.floor(Math.min(input.perHook, input.perIp) * LEASE_SHARE)),
+    );
+    const [which, first, second] = await this.takeCommand(
       ...keys,
       input.perHook,
       input.perIp,
       RATE_WINDOW_SECONDS,
+      size,
     );
-    if (which === 0) return { allowed: true };
+    if (which === 0) {
+      this.keep(leaseKey, first - 1, now + (second ?? 0));
+      return { allowed: true };
+    }
     return {
       allowed: false,
       scope: which === 1 ? 'hook' : 'ip',
       limit: which === 1 ? input.perHook : input.perIp,
-      retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)),
+      retryAfterSeconds: Math.max(1, Math.ceil(first / 1000)),
     };
+  }
+
+  /** Keeps `left` granted calls until `until` (added to those granted to calls at the same time). */
+  private keep(leaseKey: string, left: number, until: number): void {
+    if (left <= 0) return;
+    const held = this.leases.get(leaseKey);
+    if (held) {
+      held.left += left;
+      held.until = Math.min(held.until, until);
+      return;
+    }
+    if (this.leases.size >= LEASES_KEPT) {
+      const oldest = this.leases.keys().next().value;
+      if (oldest !== undefined) this.leases.delete(oldest);
+    }
+    this.leases.set(leaseKey, { left, until });
   }
 }
 
