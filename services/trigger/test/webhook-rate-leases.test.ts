@@ -82,21 +82,55 @@ describe('webhook rate limits shared by processes', () => {
     b.close();
   });
 
+  it('grants a lease to a hook and client IP that keep calling, not to one that calls once', async () => {
+    // A budget of 5,000 a minute for the hook, 1,000 per IP: leases of up to 10 calls
+    const a = await aProcess();
+    const hookId = randomUUID();
+    const call = (ip: string) => a.limiter.take({ hookId, ip, perHook: 5000, perIp: 1000 });
+
+    // 500 clients calling once each use 500 calls of the hook's budget, not a lease each
+    for (let i = 0; i < 500; i += 1)
+      expect(await call(`10.1.${i >> 8}.${i & 255}`)).toEqual({ allowed: true });
+    expect(Number(await redis.get(`${prefix}hook-rate:hook:${hookId}`))).toBe(500);
+
+    // One client calling 100 times: its leases grow (1, 1, 2, 4, 8, then 10 at most)
+    const before = a.sent();
+    for (let i = 0; i < 100; i += 1) expect(await call('10.2.0.1')).toEqual({ allowed: true });
+    expect(a.sent() - before).toBeLessThanOrEqual(15);
+    const counted = Number(await redis.get(`${prefix}hook-rate:hook:${hookId}`));
+    expect(counted - 500).toBeGreaterThanOrEqual(100);
+    expect(counted - 500).toBeLessThan(110);
+    a.close();
+  });
+
   it('spends no lease of a window that has ended', async () => {
     let clock = Date.now();
     const a = await aProcess(() => clock);
     const hookId = randomUUID();
     const call = () => a.limiter.take({ hookId, ip: '10.0.0.3', perHook: 1000, perIp: 100_000 });
-    expect(await call()).toEqual({ allowed: true });
-    expect(await call()).toEqual({ allowed: true });
-    expect(a.sent()).toBe(1);
+    // Leases of 1, 1, then 2: the fourth call spends the third's lease
+    for (let i = 0; i < 4; i += 1) expect(await call()).toEqual({ allowed: true });
+    expect(a.sent()).toBe(3);
     // The window's counters expire (here: removed) and the clock passes the window's end: the
-    // next call asks Redis, which starts a new window with a new lease
+    // next call asks Redis, which starts a new window, and the lease starts at 1 again
     await redis.del(`${prefix}hook-rate:hook:${hookId}`, `${prefix}hook-rate:ip:10.0.0.3`);
     clock += 61_000;
     expect(await call()).toEqual({ allowed: true });
-    expect(a.sent()).toBe(2);
-    expect(Number(await redis.get(`${prefix}hook-rate:hook:${hookId}`))).toBe(10);
+    expect(a.sent()).toBe(4);
+    expect(Number(await redis.get(`${prefix}hook-rate:hook:${hookId}`))).toBe(1);
+    a.close();
+  });
+
+  it('gives a counter that lost its expiry a window again', async () => {
+    const a = await aProcess();
+    const hookId = randomUUID();
+    await redis.set(`${prefix}hook-rate:hook:${hookId}`, '3');
+    expect(await a.limiter.take({ hookId, ip: '10.0.0.4', perHook: 100, perIp: 100 })).toEqual({
+      allowed: true,
+    });
+    const ttl = await redis.ttl(`${prefix}hook-rate:hook:${hookId}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
     a.close();
   });
 });

@@ -417,7 +417,9 @@ export class RunStep {
       { chain: { jobId: job.jobId, inMemory: this.chain }, written: [...segment.written.values()] },
     );
     const after = effects.steps ?? [];
-    if (after.some((s) => this.owns(run, s))) effects.jobs.push(job);
+    // Steps queued under the job and not run (after a respond step): the job runs them. A step
+    // retrying under the same id has its own delayed job in `segment.jobs` already.
+    if (after.some((s) => s.status === 'queued' && this.owns(run, s))) effects.jobs.push(job);
     if (segment.respond) effects.messages.unshift(segment.respond);
     return {
       execution: writes.finish ? { ...execution, ...writes.finish } : execution,

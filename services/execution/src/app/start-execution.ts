@@ -6,7 +6,12 @@ import {
   type WorkflowGraph,
   type WorkflowNode,
 } from '@flowgenie/contracts';
-import { resolveRetryPolicy, upstreamOf, type NodeTypeRegistry } from '@flowgenie/workflow';
+import {
+  resolveRetryPolicy,
+  retryDelayMs,
+  upstreamOf,
+  type NodeTypeRegistry,
+} from '@flowgenie/workflow';
 import { pendingStep, type Execution, type Step } from '../domain/execution';
 import { graphProblem, inGraphOrder } from '../domain/plan';
 import { stepTestOf, testRunLayout, type TestRunLayout } from '../domain/test-run';
@@ -111,8 +116,12 @@ export class StartExecution {
       if (outcome.status === 'started') {
         effects.steps = written.steps;
         if (chained) {
+          // The answers first: a failed enqueue below has the event delivered again, which finds
+          // the start written and queues the jobs again, but would never send them.
+          await this.deps.responder
+            .publish(chained.messages)
+            .catch((err) => this.deps.logger.warn({ err }, 'publishing webhook response failed'));
           effects.jobs = chained.jobs;
-          effects.messages = chained.messages;
           const { status } = chained.execution;
           if (status === 'succeeded' || status === 'failed') effects.finished = status;
         }
@@ -218,9 +227,17 @@ export class StartExecution {
   private async ensureEnqueued(executionId: string): Promise<void> {
     const detail = await this.deps.store.findDetail(executionId);
     if (!detail || detail.status !== 'running') return;
+    // A step the first chain left retrying waits its backoff again (its delayed job may be lost).
     const jobs = detail.steps
-      .filter((s) => s.status === 'queued' && s.jobId)
-      .map((s) => jobFor(detail, s, s.jobId!, { attemptOffset: s.attempts }));
+      .filter((s) => (s.status === 'queued' || s.status === 'retrying') && s.jobId)
+      .map((s) =>
+        jobFor(detail, s, s.jobId!, {
+          attemptOffset: s.attempts,
+          ...(s.status === 'retrying'
+            ? { delayMs: Math.max(1, retryDelayMs(s.retryPolicy, s.attempts, undefined)) }
+            : {}),
+        }),
+      );
     if (jobs.length) await this.deps.queue.enqueue(jobs);
   }
 

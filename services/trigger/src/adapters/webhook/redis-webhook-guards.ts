@@ -21,29 +21,37 @@ local ip = tonumber(redis.call('GET', KEYS[2]) or '0')
 if ip >= tonumber(ARGV[2]) then return {2, redis.call('PTTL', KEYS[2])} end
 if hook >= tonumber(ARGV[1]) then return {1, redis.call('PTTL', KEYS[1])} end
 local n = math.min(tonumber(ARGV[4]), tonumber(ARGV[1]) - hook, tonumber(ARGV[2]) - ip)
-for _, key in ipairs(KEYS) do
-  if redis.call('INCRBY', key, n) == n then redis.call('EXPIRE', key, ARGV[3]) end
+local left = {}
+for i, key in ipairs(KEYS) do
+  redis.call('INCRBY', key, n)
+  -- A new counter, or one that lost its expiry: the window starts now.
+  if redis.call('PTTL', key) < 0 then redis.call('EXPIRE', key, ARGV[3]) end
+  left[i] = redis.call('PTTL', key)
 end
-return {0, n, math.min(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))}
+return {0, n, math.min(left[1], left[2])}
 `;
 
 /** The script as a client command: EVALSHA (EVAL once after a Redis restart), not its text per call. */
 const TAKE_COMMAND = 'flowgenieHookRateTake';
 
 /**
- * A lease is at most this share of the smaller budget, and at most LEASE_AT_MOST calls: the calls
- * a process holds and does not spend are few against the budget. Below 200 calls a minute (the
- * defaults are 120 and 600) a lease is one call, so every call asks Redis as before.
+ * A pair of hook and client IP asks for one call at its first call in a window, then for as many
+ * as it was granted so far (1, 1, 2, 4, …): a pair that calls once strands nothing, and a busy one
+ * leaves at most about half of what it used unspent. A lease is also at most this share of the
+ * smaller budget, and at most LEASE_AT_MOST calls. Below 200 calls a minute (the defaults are 120
+ * and 600) every call asks Redis, as before.
  */
 const LEASE_SHARE = 1 / 100;
 const LEASE_AT_MOST = 50;
-/** Leases kept at most (one per hook and client IP pair in the current window). */
+/** Pairs remembered at most (each until its window ends). */
 const LEASES_KEPT = 10_000;
 
 type TakeCommand = (...args: (string | number)[]) => Promise<[number, number, number?]>;
 
 interface Lease {
   left: number;
+  /** Calls granted to this process in this window (the next lease's size). */
+  granted: number;
   /** When the window (the first of the two counters to expire) ends, in ms since the epoch. */
   until: number;
 }
@@ -51,8 +59,7 @@ interface Lease {
 /**
  * Fixed one-minute windows in Redis, shared by every process. A busy hook with a high budget
  * takes its calls from Redis in leases of several (see LEASE_SHARE): one round trip serves those
- * calls, the budget still holds across processes (every call granted was counted in Redis), and
- * at most a lease's calls per process go unspent in a window.
+ * calls, and the budget still holds across processes (every call granted was counted in Redis).
  */
 export class RedisWebhookRateLimiter implements WebhookRateLimiter {
   private readonly takeCommand: TakeCommand;
@@ -74,13 +81,15 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
   }): Promise<RateVerdict> {
     const now = this.deps.now?.() ?? Date.now();
     const leaseKey = `${input.hookId}\n${input.ip}\n${input.perHook}\n${input.perIp}`;
-    const lease = this.leases.get(leaseKey);
-    if (lease && lease.until > now) {
+    let lease = this.leases.get(leaseKey);
+    if (lease && lease.until <= now) {
+      this.leases.delete(leaseKey);
+      lease = undefined;
+    }
+    if (lease && lease.left > 0) {
       lease.left -= 1;
-      if (lease.left <= 0) this.leases.delete(leaseKey);
       return { allowed: true };
     }
-    if (lease) this.leases.delete(leaseKey);
     const keys = [
       `${this.deps.prefix}hook-rate:hook:${input.hookId}`,
       `${this.deps.prefix}hook-rate:ip:${input.ip}`,
@@ -88,6 +97,7 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
     const size = Math.min(
       LEASE_AT_MOST,
       Math.max(1, Math.floor(Math.min(input.perHook, input.perIp) * LEASE_SHARE)),
+      Math.max(1, lease?.granted ?? 0),
     );
     const [which, first, second] = await this.takeCommand(
       ...keys,
@@ -97,7 +107,7 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
       size,
     );
     if (which === 0) {
-      this.keep(leaseKey, first - 1, now + (second ?? 0));
+      this.keep(leaseKey, first, now + (second ?? 0));
       return { allowed: true };
     }
     return {
@@ -108,12 +118,12 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
     };
   }
 
-  /** Keeps `left` granted calls until `until` (added to those granted to calls at the same time). */
-  private keep(leaseKey: string, left: number, until: number): void {
-    if (left <= 0) return;
+  /** Keeps `granted` calls, one of them spent now, until `until` (with those granted before). */
+  private keep(leaseKey: string, granted: number, until: number): void {
     const held = this.leases.get(leaseKey);
     if (held) {
-      held.left += left;
+      held.left += granted - 1;
+      held.granted += granted;
       held.until = Math.min(held.until, until);
       return;
     }
@@ -121,7 +131,7 @@ export class RedisWebhookRateLimiter implements WebhookRateLimiter {
       const oldest = this.leases.keys().next().value;
       if (oldest !== undefined) this.leases.delete(oldest);
     }
-    this.leases.set(leaseKey, { left, until });
+    this.leases.set(leaseKey, { left: granted - 1, granted, until });
   }
 }
 
