@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 
 /** Resolves true when something accepts TCP connections on host:port within `timeoutMs`. */
@@ -36,6 +37,27 @@ export class MissingServiceError extends Error {}
 export interface InfraStatus {
   postgres: 'running' | 'started';
   redis: 'running' | 'started';
+}
+
+/** Where Debian's Postgres puts its Unix socket. */
+export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
+
+/**
+ * `databaseUrl` as the stack's services connect to it: through the local server's Unix socket
+ * when the URL names this machine's default port and that socket is there, else as given. A
+ * statement over the socket costs both sides less CPU than over loopback TCP (in the bench, sync
+ * executions at concurrency 10 took about a third less CPU and ran about half as fast again).
+ *
+ * @example
+ * overLocalSocket('postgres://postgres@127.0.0.1:5432/flowgenie') // postgres://postgres@%2Fvar%2Frun%2Fpostgresql/flowgenie
+ */
+export function overLocalSocket(databaseUrl: string, socketDir = POSTGRES_SOCKET_DIR): string {
+  const url = new URL(databaseUrl);
+  if (!LOCAL_HOSTS.has(url.hostname) || (url.port !== '' && url.port !== '5432'))
+    return databaseUrl;
+  if (!fs.existsSync(path.join(socketDir, '.s.PGSQL.5432'))) return databaseUrl;
+  const user = url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  return `${url.protocol}//${user}${encodeURIComponent(socketDir)}${url.pathname}${url.search}`;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from './checkout';
 import { ensureDevCerts, type DevCerts } from './certs';
 import { startFakeProviders, type FakeProvidersOptions, type RunningFakes } from './fakes';
-import { isPortOpen } from './infra';
+import { isPortOpen, overLocalSocket } from './infra';
 import { CERTS_DIR, DATA_DIR, LOG_DIR, REPO_ROOT } from './paths';
 import { ManagedProcess, type ProcessExit } from './processes';
 import { BUILD_ENTRIES, DIST_DIR, ensureBuilt } from './build';
@@ -266,7 +266,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
     LOG_FORMAT: 'json',
     HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
+    // The services connect through the local Unix socket when there is one (checks and
+    // migrations counts above use the URL as given).
+    DATABASE_URL: overLocalSocket(databaseUrl),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,
     TLS_CERT_FILE: certs.cert,
