@@ -266,8 +266,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
     LOG_FORMAT: 'json',
     HOST: '127.0.0.1',
-    // The services connect through the local Unix socket when there is one (checks and
-    // migrations counts above use the URL as given).
+    // The services connect through the local Unix socket when there is one (the stack's own
+    // checks, ensureDatabase and countMigrations, use the URL as given).
     DATABASE_URL: overLocalSocket(databaseUrl),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,

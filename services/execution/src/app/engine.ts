@@ -171,7 +171,7 @@ export function tellWaitingCaller(
 }
 
 /**
- * Runs the after-commit work. An enqueue failure is logged (the reaper re-drives the
+ * Runs the after-commit work: removed jobs, the answers for a waiting caller, then the jobs. An enqueue failure is logged (the reaper re-drives the
  * execution later) or, with `throwOnEnqueueError`, thrown so the caller's message is redelivered.
  */
 export async function runEffects(
@@ -184,6 +184,12 @@ export async function runEffects(
       .remove(effects.removeJobs)
       .catch((err) => deps.logger.warn({ err }, 'removing step jobs failed'));
   }
+  // The answers before the jobs: a caller is answered as soon as the write is, and a failed
+  // enqueue (thrown for a start, whose event is then delivered again and finds its rows written)
+  // cannot keep an answer from going out.
+  await deps.responder
+    .publish(effects.messages)
+    .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
   if (effects.jobs.length) {
     try {
       await deps.queue.enqueue(effects.jobs);
@@ -195,8 +201,5 @@ export async function runEffects(
       );
     }
   }
-  await deps.responder
-    .publish(effects.messages)
-    .catch((err) => deps.logger.warn({ err }, 'publishing webhook response failed'));
   if (effects.finished) deps.metrics.executionFinished(effects.finished);
 }

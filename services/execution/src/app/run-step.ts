@@ -362,12 +362,7 @@ export class RunStep {
         await advance(tx, locked, effects, new Date(), merge(fresh), { chain, written });
         return locked;
       });
-      for (const ran of segment.ran)
-        this.deps.metrics.stepFinished(
-          ran.step.type,
-          recorded ? ran.outcome : 'discarded',
-          ran.seconds,
-        );
+      this.settleRuns(segment.ran, recorded !== undefined);
       if (!recorded) {
         this.deps.logger
           .child({ executionId: execution.id, nodeId: job.data.nodeId })
@@ -376,8 +371,6 @@ export class RunStep {
       }
       if (segment.respond) effects.messages.unshift(segment.respond);
       await runEffects(this.deps, effects);
-      for (const ran of segment.ran)
-        logResult(ran.log, ran.step, ran.outcome, ran.seconds, ran.error);
       if (segment.retry !== undefined) return { kind: 'retry', error: segment.retry };
       if (segment.failed !== undefined) outcome = { kind: 'failed', error: segment.failed };
       execution = recorded;
@@ -427,17 +420,16 @@ export class RunStep {
       events: writes.events,
       jobs: effects.jobs,
       messages: effects.messages,
-      settle: (written) => {
-        for (const ran of segment.ran) {
-          this.deps.metrics.stepFinished(
-            ran.step.type,
-            written ? ran.outcome : 'discarded',
-            ran.seconds,
-          );
-          if (written) logResult(ran.log, ran.step, ran.outcome, ran.seconds, ran.error);
-        }
-      },
+      settle: (written) => this.settleRuns(segment.ran, written),
     };
+  }
+
+  /** The metrics of steps a chain ran once their write is decided, and their log lines if written. */
+  private settleRuns(ran: ChainedRun[], written: boolean): void {
+    for (const r of ran) {
+      this.deps.metrics.stepFinished(r.step.type, written ? r.outcome : 'discarded', r.seconds);
+      if (written) logResult(r.log, r.step, r.outcome, r.seconds, r.error);
+    }
   }
 
   /** Runs the in-memory steps of one segment; nothing is written here. */

@@ -116,12 +116,8 @@ export class StartExecution {
       if (outcome.status === 'started') {
         effects.steps = written.steps;
         if (chained) {
-          // The answers first: a failed enqueue below has the event delivered again, which finds
-          // the start written and queues the jobs again, but would never send them.
-          await this.deps.responder
-            .publish(chained.messages)
-            .catch((err) => this.deps.logger.warn({ err }, 'publishing webhook response failed'));
           effects.jobs = chained.jobs;
+          effects.messages = chained.messages;
           const { status } = chained.execution;
           if (status === 'succeeded' || status === 'failed') effects.finished = status;
         }

@@ -39,9 +39,8 @@ export class InProcessSteps implements FirstChains {
 
   /** Starts `job` here if the executor of this process takes it; false: queue it. */
   take(job: StepJob): boolean {
-    const runner = this.runner;
-    if (!runner || this.running.size >= runner.room || this.running.has(job.jobId)) return false;
-    if (!isHandedOver(job, runner)) return false;
+    const runner = this.admitting(job);
+    if (!runner) return false;
     const run = runner.run(job).finally(() => this.running.delete(job.jobId));
     this.running.set(job.jobId, run);
     return true;
@@ -56,10 +55,8 @@ export class InProcessSteps implements FirstChains {
     steps: Step[],
     job: StepJob,
   ): Promise<ChainedStart | undefined> {
-    const runner = this.runner;
-    if (!runner || this.running.size >= runner.room || this.running.has(job.jobId))
-      return undefined;
-    if (!isHandedOver(job, runner)) return undefined;
+    const runner = this.admitting(job);
+    if (!runner) return undefined;
     const run = runner.beforeStart(execution, steps, job);
     const done = run.then(
       () => undefined,
@@ -71,6 +68,14 @@ export class InProcessSteps implements FirstChains {
     } finally {
       this.running.delete(job.jobId);
     }
+  }
+
+  /** The runner that takes `job` now: open, with room, not running it, and handed such jobs. */
+  private admitting(job: StepJob): StepRunnerHere | undefined {
+    const runner = this.runner;
+    if (!runner || this.running.size >= runner.room || this.running.has(job.jobId))
+      return undefined;
+    return isHandedOver(job, runner) ? runner : undefined;
   }
 
   /** Whether `jobId` is being run here (for the reaper, as a live queue job). */
