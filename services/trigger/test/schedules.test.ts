@@ -75,6 +75,37 @@ describe('schedules', () => {
     expect(h.triggeredFor(wf.workflowId)).toHaveLength(emitted);
   });
 
+  it('starts each tick on its second, not when Redis next checks its blocked clients (up to 100 ms later)', async () => {
+    // Prepare
+    const wf = await h.activate({
+      graph: graphWith({
+        type: 'schedule',
+        id: 'tick',
+        config: { cron: EVERY_SECOND, timezone: 'UTC' },
+      }),
+    });
+
+    // Act: five ticks
+    const fired = await waitFor(
+      () => (h.triggeredFor(wf.workflowId).length >= 5 ? h.triggeredFor(wf.workflowId) : undefined),
+      { timeoutMs: 8000, message: 'five schedule firings' },
+    );
+    await h.deactivate(wf);
+
+    // Assess: a firing's triggeredAt is taken when its tick is handled. Redis (hz 10) alone would
+    // start a tick 0–100 ms after its second, 50 on average; the median allows for a loaded machine.
+    const lateness = fired
+      .slice(0, 5)
+      .map(
+        (e) =>
+          Date.parse(e.data.triggeredAt) -
+          Date.parse((e.data.payload as { scheduledAt: string }).scheduledAt),
+      )
+      .sort((a, b) => a - b);
+    expect(lateness[0]).toBeGreaterThanOrEqual(0);
+    expect(lateness[2]).toBeLessThan(20);
+  });
+
   it('replaces the schedule of an older version when a new version is activated', async () => {
     const wf = await h.activate({
       graph: graphWith({ type: 'schedule', config: { cron: ONCE_A_YEAR, timezone: 'UTC' } }),

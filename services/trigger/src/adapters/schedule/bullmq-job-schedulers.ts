@@ -2,6 +2,12 @@ import { Queue, Worker, type Job, type JobSchedulerJson, type JobsOptions } from
 import type { Redis } from 'ioredis';
 import type { Logger } from '@flowgenie/platform';
 
+/**
+ * How far ahead the next scheduler job is looked up: schedulers upserted by other processes are
+ * seen within this time.
+ */
+const WAKE_LOOKAHEAD_MS = 5_000;
+
 /** What every job of these schedulers carries: the workflow it is for. */
 export interface WorkflowJobData {
   workflowId: string;
@@ -22,6 +28,9 @@ export interface WorkflowJobData {
 export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
   private readonly queue: Queue<D>;
   private worker?: Worker<D>;
+  private wakeTimer?: NodeJS.Timeout;
+  /** The planned time of the last job woken, so that it is not woken twice. */
+  private lastWoken = 0;
 
   constructor(
     private readonly opts: {
@@ -56,6 +65,7 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
       data,
       opts: this.opts.jobOptions,
     } as never);
+    this.armWake();
   }
 
   /** Whether scheduler `id` is registered. */
@@ -70,6 +80,7 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
 
   async remove(id: string): Promise<void> {
     await this.queue.removeJobScheduler(id);
+    this.armWake();
   }
 
   /** Starts running jobs; `onJob` throwing fails the job (BullMQ retries it if attempts allow). */
@@ -90,7 +101,45 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
       logger.warn({ ...job?.data, attempt: job?.attemptsMade, err: err.message }, `${what} failed`),
     );
     this.worker.on('error', (err) => logger.error({ err }, `${what} worker error`));
+    // A job taken: its scheduler's next job now exists.
+    this.worker.on('active', () => this.armWake());
     await this.worker.waitUntilReady();
+    this.armWake();
+  }
+
+  /**
+   * Redis ends a worker's wait for a delayed job when it next checks its timeouts, which it does
+   * `hz` times a second (10 by default): a due job could start up to 100 ms late. A timer of this
+   * process at the earliest scheduler's next time promotes that job, which wakes the worker; the
+   * worker then takes every job due by then. Best effort: without it, BullMQ's own wait applies.
+   */
+  private armWake(): void {
+    if (!this.worker) return;
+    void this.queue
+      .getJobSchedulers(0, 0, true)
+      .then(([first]) => {
+        if (!this.worker) return;
+        clearTimeout(this.wakeTimer);
+        const next = first?.next ?? 0;
+        const until = next - Date.now();
+        const due = next > this.lastWoken && until < WAKE_LOOKAHEAD_MS;
+        this.wakeTimer = setTimeout(
+          () => (due ? this.wake(first.key, next) : this.armWake()),
+          due ? Math.max(0, until) : WAKE_LOOKAHEAD_MS,
+        );
+        this.wakeTimer.unref();
+      })
+      .catch(() => undefined); // Redis unavailable: BullMQ's own wait still applies
+  }
+
+  private wake(schedulerId: string, next: number): void {
+    this.lastWoken = next;
+    void this.queue
+      .getJob(`repeat:${schedulerId}:${next}`)
+      .then((job) => job?.promote())
+      // Taken meanwhile (by the worker or another process), or replaced: nothing to wake.
+      .catch(() => undefined)
+      .finally(() => this.armWake());
   }
 
   /** The registered schedulers, as BullMQ keeps them. */
@@ -100,8 +149,10 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
 
   /** Stops taking jobs (the ones in progress finish) and closes the queue. */
   async stop(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
     this.worker = undefined;
+    clearTimeout(this.wakeTimer);
+    await worker?.close();
     await this.queue.close();
   }
 }
