@@ -165,6 +165,18 @@ export const busEnv = {
   SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
   /** The outbox relay's fallback poll (ms), for a missed NOTIFY. Unset: the relay's 1 s. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).optional(),
+  /** Published outbox rows are deleted this many hours after their publish. */
+  OUTBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24),
+  /**
+   * Handled events' inbox entries are deleted this many days after: past it a redelivery of the
+   * same event would run again. Longer than the DLQ keeps a message (14 days), so a redriven
+   * event still finds its entry.
+   */
+  INBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(15),
   /**
    * EVENT_BUS=local: an event whose consumer runs in this process is handed to it directly
    * (the one-process mode sets it); the BullMQ queue only when that fails. See LocalEventPublisher.

@@ -3,7 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import type { EventConsumer, EventHandlers, EventPublisher } from '@flowgenie/messaging';
 import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
-import { OutboxRelay } from '@flowgenie/messaging/outbox';
+import { MessagingRetention, OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   closeRedis,
   createHttpApp,
@@ -153,7 +153,21 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     app.use(path, ...(handlers as RequestHandler[]));
   finishHttpApp(app, { logger, errors: def.errors });
 
-  const lifecycles: Lifecycle[] = wiring.lifecycles ?? [];
+  // Every service with an outbox has the messaging tables (its inbox too): kept to their retention.
+  const retention =
+    def.outbox &&
+    new MessagingRetention({
+      db: anyDb,
+      logger,
+      outboxKeepMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+      inboxKeepMs: config.INBOX_RETENTION_DAYS * 86_400_000,
+    });
+  const lifecycles: Lifecycle[] = [
+    ...(retention
+      ? [{ start: () => retention.start(), stop: () => retention.stop(), inLambda: true }]
+      : []),
+    ...(wiring.lifecycles ?? []),
+  ];
   let server: RunningServer | undefined;
   let starting: Promise<RunningServer> | undefined;
   let stopping: Promise<void> | undefined;

@@ -1,4 +1,8 @@
-import { messagingMigration, outboxHoldMigration } from '@flowgenie/messaging/outbox';
+import {
+  messagingMigration,
+  messagingRetentionMigration,
+  outboxHoldMigration,
+} from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { connectionsMigration } from './2026_12_20_011_connections';
 import { authTablesMigration } from './2026_11_26_001_auth_tables';
@@ -17,4 +21,5 @@ export const migrations: Migrations = {
   '2026_12_20_010_google_identities': googleIdentitiesMigration,
   '2026_12_20_011_connections': connectionsMigration,
   '2026_12_21_000_outbox_hold': outboxHoldMigration,
+  '2026_12_22_000_messaging_retention': messagingRetentionMigration,
 };

@@ -1,5 +1,9 @@
 import { sql, type Migration } from 'kysely';
-import { messagingMigration, outboxHoldMigration } from '@flowgenie/messaging/outbox';
+import {
+  messagingMigration,
+  messagingRetentionMigration,
+  outboxHoldMigration,
+} from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 import { oneExpressionSyntaxMigration } from './2026_12_01_002_one_expression_syntax';
 import { stepTestMigration } from './2026_12_01_003_step_test';
@@ -101,4 +105,5 @@ export const migrations: Migrations = {
   '2026_12_01_002_one_expression_syntax': oneExpressionSyntaxMigration,
   '2026_12_01_003_step_test': stepTestMigration,
   '2026_12_21_000_outbox_hold': outboxHoldMigration,
+  '2026_12_22_000_messaging_retention': messagingRetentionMigration,
 };

@@ -1,5 +1,9 @@
 import { sql, type Migration } from 'kysely';
-import { messagingMigration, outboxHoldMigration } from '@flowgenie/messaging/outbox';
+import {
+  messagingMigration,
+  messagingRetentionMigration,
+  outboxHoldMigration,
+} from '@flowgenie/messaging/outbox';
 import type { Migrations } from '@flowgenie/platform';
 
 const triggerTables: Migration = {
@@ -93,4 +97,5 @@ export const migrations: Migrations = {
   '2026_12_01_001_integration_triggers': integrationTriggers,
   '2026_12_02_001_schedule_firing_basis': scheduleFiringBasis,
   '2026_12_21_000_outbox_hold': outboxHoldMigration,
+  '2026_12_22_000_messaging_retention': messagingRetentionMigration,
 };
