@@ -7,6 +7,7 @@ import {
   EnvelopeSecrets,
   functionUrlFetch,
   openEnvelopeSecrets,
+  TableRetention,
 } from '@flowgenie/platform';
 import {
   createHost,
@@ -199,6 +200,19 @@ async function wire(
     listenSeconds: config.TEST_WEBHOOK_LISTEN_SECONDS,
   });
   const fireSchedule = new FireSchedule(firingDeps);
+  // Each firing's key is kept for a while, not for ever (the table grew with every execution).
+  const firingRetention = new TableRetention({
+    db: db as unknown as Kysely<unknown>,
+    logger,
+    what: 'firing keys',
+    tables: [
+      {
+        table: 'firings',
+        timeColumn: 'created_at',
+        keepMs: config.FIRING_KEYS_RETENTION_DAYS * 86_400_000,
+      },
+    ],
+  });
 
   return {
     routes: [
@@ -249,10 +263,13 @@ async function wire(
       },
       // Gmail and Calendar polls, the Slack events sweep (not in a Lambda either).
       { start: () => integrations.start(), stop: () => integrations.stop() },
+      { start: () => firingRetention.start(), stop: () => firingRetention.stop(), inLambda: true },
     ],
     expose: {
       /** The schedule backend (tests inspect registered schedulers through it). */
       schedules,
+      /** Forgets firing keys past FIRING_KEYS_RETENTION_DAYS (tests prune through it). */
+      firingRetention,
       /** Gmail, Calendar and Slack triggers (tests poll and inspect through it). */
       integrations,
       /** Webhook callers currently waiting for an answer. */
@@ -260,6 +277,7 @@ async function wire(
     },
   } satisfies Wiring<{
     schedules: ScheduleBackend;
+    firingRetention: TableRetention;
     integrations: IntegrationTriggers;
     waiter: RedisWebhookResponseWaiter;
   }>;

@@ -33,6 +33,12 @@ export const TriggerEnvSchema = z.object({
   CATALOG_INTERNAL_URL: z.string().url().default('https://127.0.0.1:3002'),
   /** The public gateway; 202 answers carry `Location: <this>/api/executions/{id}`. */
   PUBLIC_BASE_URL: z.string().url().default('https://localhost:8443'),
+  /**
+   * A firing's key (webhook `Idempotency-Key`, schedule tick, polled item, Slack event) is
+   * forgotten this many days after the firing: a call repeating the key later starts a new
+   * execution.
+   */
+  FIRING_KEYS_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** How long a respond_node webhook holds the caller before answering 202 with the status URL. */
   WEBHOOK_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(30_000),
   /** How long a builder's "listen for test event" test URL waits for its one call. */

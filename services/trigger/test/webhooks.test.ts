@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { webhookResponseChannel, type WebhookResponseMessage } from '@flowgenie/contracts';
 import { waitFor } from '@flowgenie/testing';
 import { signatureHeader } from '../src/domain/webhook-signature';
@@ -253,6 +254,31 @@ describe('webhooks', () => {
     expect(firings.filter((f) => f.idempotency_key.endsWith(':order-777'))).toEqual([
       expect.objectContaining({ execution_id: a.executionId }),
     ]);
+  });
+
+  it('forgets an Idempotency-Key after FIRING_KEYS_RETENTION_DAYS (30): a repeat then starts a new execution', async () => {
+    // Prepare: a key used 31 days ago, and one used now
+    const send = async (key: string) => {
+      const res = await fetch(plain.hookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ key }),
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { executionId: string }).executionId;
+    };
+    const old = await send('order-888');
+    const recent = await send('order-889');
+    await sql`update trigger.firings set created_at = now() - interval '31 days'
+      where idempotency_key like '%:order-888'`.execute(h.service.db);
+
+    // Act
+    const pruned = await h.service.firingRetention.prune();
+
+    // Assess: only the old key is gone; it fires anew, the recent one still answers its execution
+    expect(pruned).toEqual({ firings: 1 });
+    expect(await send('order-888')).not.toBe(old);
+    expect(await send('order-889')).toBe(recent);
   });
 
   it('rejects an unusable Idempotency-Key with 400', async () => {

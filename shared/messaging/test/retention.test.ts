@@ -8,7 +8,7 @@ import {
   handleOnce,
   messagingMigration,
   messagingRetentionMigration,
-  MessagingRetention,
+  messagingRetention,
   outboxHoldMigration,
   OutboxRelay,
   type MessagingTables,
@@ -20,7 +20,7 @@ const DAY = 24 * HOUR;
 
 const silentBus: EventPublisher = { publish: async () => undefined, close: async () => undefined };
 
-/** Published outbox rows and handled inbox entries kept to their retention (MessagingRetention). */
+/** Published outbox rows and handled inbox entries kept to their retention (messagingRetention). */
 describe('messaging retention', () => {
   let testDb: TestDatabase;
   let db: Kysely<MessagingTables>;
@@ -45,7 +45,7 @@ describe('messaging retention', () => {
   const retention = (
     opts: { outboxKeepMs?: number; inboxKeepMs?: number; everyMs?: number } = {},
   ) =>
-    new MessagingRetention({
+    messagingRetention({
       db: db as Kysely<unknown>,
       logger,
       outboxKeepMs: opts.outboxKeepMs ?? DAY,

@@ -20,3 +20,4 @@ export * from './service-token';
 export * from './function-url-fetch';
 export * from './foreground';
 export * from './batcher';
+export * from './retention';

@@ -3,7 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import type { EventConsumer, EventHandlers, EventPublisher } from '@flowgenie/messaging';
 import { createEventConsumer, createEventPublisher } from '@flowgenie/messaging/factory';
-import { MessagingRetention, OutboxRelay } from '@flowgenie/messaging/outbox';
+import { messagingRetention, OutboxRelay } from '@flowgenie/messaging/outbox';
 import {
   closeRedis,
   createHttpApp,
@@ -156,7 +156,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
   // Every service with an outbox has the messaging tables (its inbox too): kept to their retention.
   const retention =
     def.outbox &&
-    new MessagingRetention({
+    messagingRetention({
       db: anyDb,
       logger,
       outboxKeepMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,

@@ -17,8 +17,7 @@ import {
 } from '@flowgenie/platform';
 import type { EventPublisher } from '../ports';
 
-export { MessagingRetention, messagingRetentionMigration } from './retention';
-export type { MessagingRetentionOptions } from './retention';
+export { messagingRetention, messagingRetentionMigration } from './retention';
 
 /** Tables every event-producing or -consuming service has in its own schema. */
 export interface MessagingTables {

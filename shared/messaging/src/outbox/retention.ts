@@ -1,10 +1,10 @@
-import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import type { Logger } from '@flowgenie/platform';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { TableRetention, type Logger } from '@flowgenie/platform';
 
 /**
- * Indexes that let {@link MessagingRetention} find what is old without reading the tables whole:
- * published outbox rows by their publish time (unpublished rows are not in it, so the relay's
- * marks stay the only writes to it), inbox entries by their handling time.
+ * Indexes that let {@link messagingRetention} find what is old without reading the tables whole:
+ * published outbox rows by their publish time (unpublished rows are not in it), inbox entries by
+ * their handling time.
  */
 export const messagingRetentionMigration: Migration = {
   async up(db) {
@@ -19,100 +19,32 @@ export const messagingRetentionMigration: Migration = {
   },
 };
 
-/** Rows deleted by one statement: a short lock and a short transaction each. */
-const ROWS_PER_STATEMENT = 5_000;
-
-export interface MessagingRetentionOptions {
-  db: Kysely<unknown>;
-  logger: Logger;
-  /** Published outbox rows older than this are deleted (an unpublished row never is). */
-  outboxKeepMs: number;
-  /** Inbox entries older than this are deleted: a redelivery of their event after it runs again. */
-  inboxKeepMs: number;
-  /** How often the tables are pruned. @default 10 minutes */
-  everyMs?: number;
-}
-
 /**
- * Keeps a service's messaging tables to their retention: every event it ever published stayed in
- * its outbox (about 1.3 KB a row) and every event it handled in its inbox, so the tables grew with
- * every execution for ever. Runs in the service's process on a timer (in a Lambda, while the
- * function runs); several processes of one service prune side by side (rows another one is
- * deleting are skipped).
+ * A service's messaging tables kept to their retention: every event it published stayed in its
+ * outbox (about 1.3 KB a row) and every event it handled in its inbox, so both grew with every
+ * execution for ever. A published outbox row goes `outboxKeepMs` after its publish (an
+ * unpublished one never: its `published_at` is null); an inbox entry `inboxKeepMs` after its
+ * event was handled, after which a redelivery of that event would run again.
  *
  * @example
- * const retention = new MessagingRetention({ db, logger, outboxKeepMs: 86_400_000, inboxKeepMs: 15 * 86_400_000 });
+ * const retention = messagingRetention({ db, logger, outboxKeepMs: 86_400_000, inboxKeepMs: 15 * 86_400_000 });
  * retention.start();
- * await retention.stop();
  */
-export class MessagingRetention {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
-  constructor(private readonly opts: MessagingRetentionOptions) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(
-      () => {
-        this.running ??= this.prune()
-          .catch((err: unknown) =>
-            this.opts.logger.warn(
-              { err: (err as Error).message },
-              'messaging retention failed; will retry',
-            ),
-          )
-          .finally(() => (this.running = undefined));
-      },
-      this.opts.everyMs ?? 10 * 60_000,
-    );
-    // Housekeeping never keeps a process alive.
-    this.timer.unref();
-  }
-
-  /** Stops the timer and waits for a prune under way. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** Deletes what is past its retention, a statement at a time; returns how many rows of each. */
-  async prune(): Promise<{ outbox: number; inbox: number }> {
-    const outbox = await this.deleteAll(
-      (limit) => sql<{ n: number }>`
-        with old as (
-          select id from outbox
-          where published_at < now() - make_interval(secs => ${this.opts.outboxKeepMs / 1000})
-          order by published_at limit ${limit} for update skip locked),
-        deleted as (delete from outbox o using old where o.id = old.id returning 1)
-        select count(*)::int as n from deleted`,
-    );
-    const inbox = await this.deleteAll(
-      (limit) => sql<{ n: number }>`
-        with old as (
-          select consumer, event_id from inbox
-          where handled_at < now() - make_interval(secs => ${this.opts.inboxKeepMs / 1000})
-          order by handled_at limit ${limit} for update skip locked),
-        deleted as (
-          delete from inbox i using old
-          where i.consumer = old.consumer and i.event_id = old.event_id returning 1)
-        select count(*)::int as n from deleted`,
-    );
-    if (outbox + inbox > 0)
-      this.opts.logger.info({ outbox, inbox }, 'messaging rows past their retention deleted');
-    return { outbox, inbox };
-  }
-
-  private async deleteAll(
-    statement: (limit: number) => RawBuilder<{ n: number }>,
-  ): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { rows } = await statement(ROWS_PER_STATEMENT).execute(this.opts.db);
-      const n = rows[0]?.n ?? 0;
-      total += n;
-      if (n < ROWS_PER_STATEMENT) return total;
-    }
-  }
+export function messagingRetention(opts: {
+  db: Kysely<unknown>;
+  logger: Logger;
+  outboxKeepMs: number;
+  inboxKeepMs: number;
+  everyMs?: number;
+}): TableRetention {
+  return new TableRetention({
+    db: opts.db,
+    logger: opts.logger,
+    what: 'messaging rows',
+    everyMs: opts.everyMs,
+    tables: [
+      { table: 'outbox', timeColumn: 'published_at', keepMs: opts.outboxKeepMs },
+      { table: 'inbox', timeColumn: 'handled_at', keepMs: opts.inboxKeepMs },
+    ],
+  });
 }
