@@ -129,6 +129,23 @@ describe('messaging retention', () => {
     expect(await outboxIds()).toEqual([kept]);
   });
 
+  it('stops a long prune between statements when the process stops', async () => {
+    // Prepare: a backlog of three statements
+    await sql`
+      insert into outbox (id, type, envelope, published_at)
+      select gen_random_uuid(), 'workflow.deleted', '{}'::jsonb, now() - interval '2 days'
+      from generate_series(1, 12000)`.execute(db);
+    const r = retention();
+
+    // Act: stopped while its first statement runs
+    const pruning = r.prune();
+    await r.stop();
+
+    // Assess: one statement's rows gone, the rest left for the next start
+    expect((await pruning).outbox).toBe(5_000);
+    expect(await outboxIds()).toHaveLength(7_000);
+  });
+
   it('prunes on its timer, and a relay keeps publishing meanwhile', async () => {
     // Prepare: a row already past a 1-second retention, and a relay of the same schema
     const old = await outboxRow(10_000);

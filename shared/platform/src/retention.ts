@@ -11,11 +11,14 @@ export interface RetainedTable {
 
 /** Rows deleted by one statement: a short lock and a short transaction each. */
 const ROWS_PER_STATEMENT = 5_000;
+/** The first prune after a start, at the latest. */
+const FIRST_PRUNE_AFTER_MS = 60_000;
 
 /**
  * Deletes the rows of some tables once they are past their retention: on a timer of the process
- * (in a Lambda, while the function runs), 5,000 rows to a statement, oldest first. Several
- * processes of one service prune side by side: rows another one is deleting are skipped.
+ * (a minute after its start, then every `everyMs`; in a Lambda, while the function runs), 5,000
+ * rows to a statement, oldest first. Several processes of one service prune side by side: rows
+ * another one is deleting are skipped.
  *
  * @example
  * const retention = new TableRetention({ db, logger, what: 'firings',
@@ -26,6 +29,8 @@ const ROWS_PER_STATEMENT = 5_000;
 export class TableRetention {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** Set by stop(): a long prune (a first one clearing a backlog) ends between statements. */
+  private stopping = false;
 
   constructor(
     private readonly opts: {
@@ -40,26 +45,35 @@ export class TableRetention {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(
+    if (this.timer || this.stopping) return;
+    const everyMs = this.opts.everyMs ?? 10 * 60_000;
+    const run = () => {
+      this.running ??= this.prune()
+        .catch((err: unknown) =>
+          this.opts.logger.warn(
+            { err: (err as Error).message },
+            `${this.opts.what} retention failed; will retry`,
+          ),
+        )
+        .finally(() => (this.running = undefined));
+    };
+    // The first prune soon after the start (a Lambda lives minutes, not always ten), then on the period.
+    this.timer = setTimeout(
       () => {
-        this.running ??= this.prune()
-          .catch((err: unknown) =>
-            this.opts.logger.warn(
-              { err: (err as Error).message },
-              `${this.opts.what} retention failed; will retry`,
-            ),
-          )
-          .finally(() => (this.running = undefined));
+        run();
+        this.timer = setInterval(run, everyMs);
+        this.timer.unref();
       },
-      this.opts.everyMs ?? 10 * 60_000,
+      Math.min(everyMs, FIRST_PRUNE_AFTER_MS),
     );
     // Housekeeping never keeps a process alive.
     this.timer.unref();
   }
 
-  /** Stops the timer and waits for a prune under way. */
+  /** Stops the timer; a prune under way stops after its current statement. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
@@ -90,7 +104,7 @@ export class TableRetention {
         select count(*)::int as n from deleted`.execute(this.opts.db);
       const n = rows[0]?.n ?? 0;
       total += n;
-      if (n < ROWS_PER_STATEMENT) return total;
+      if (n < ROWS_PER_STATEMENT || this.stopping) return total;
     }
   }
 }

@@ -44,8 +44,8 @@ export const consumerQueueName = (consumer: ConsumerName) => `events-${consumer}
 const jobOptions = {
   attempts: EVENT_ATTEMPTS,
   backoff: { type: 'consumer' },
-  // A handled event lives on in the consumer's inbox and the producer's outbox: its job keeps
-  // nothing, so a burst of large events cannot fill Redis.
+  // A handled event lives on in the consumer's inbox and the producer's outbox (for their
+  // retention): its job keeps nothing, so a burst of large events cannot fill Redis.
   removeOnComplete: true,
   // Failed jobs are the dead letters, kept for an operator to replay, but bounded: a week, and at
   // most DEAD_LETTERS_KEPT per consumer queue (the oldest go first).

@@ -4,14 +4,16 @@ import { TableRetention, type Logger } from '@flowgenie/platform';
 /**
  * Indexes that let {@link messagingRetention} find what is old without reading the tables whole:
  * published outbox rows by their publish time (unpublished rows are not in it), inbox entries by
- * their handling time.
+ * their handling time. Built inside the migration's transaction, which holds the tables' writes
+ * meanwhile: a deployment whose tables are already large creates them `concurrently` by hand
+ * first (docs/DEPLOY.md), and this finds them there.
  */
 export const messagingRetentionMigration: Migration = {
   async up(db) {
-    await sql`create index outbox_published on outbox (published_at) where published_at is not null`.execute(
+    await sql`create index if not exists outbox_published on outbox (published_at) where published_at is not null`.execute(
       db,
     );
-    await sql`create index inbox_handled on inbox (handled_at)`.execute(db);
+    await sql`create index if not exists inbox_handled on inbox (handled_at)`.execute(db);
   },
   async down(db) {
     await sql`drop index inbox_handled`.execute(db);

@@ -31,6 +31,8 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
   private wakeTimer?: NodeJS.Timeout;
   /** The planned time of the last job woken, so that it is not woken twice. */
   private lastWoken = 0;
+  private arming = false;
+  private armAgain = false;
 
   constructor(
     private readonly opts: {
@@ -115,24 +117,44 @@ export class BullmqJobSchedulers<D extends object = WorkflowJobData> {
    */
   private armWake(): void {
     if (!this.worker) return;
-    void this.queue
+    // One look at a time; asked again meanwhile (a job taken, an upsert), it looks once more.
+    if (this.arming) {
+      this.armAgain = true;
+      return;
+    }
+    this.arming = true;
+    this.queue
       .getJobSchedulers(0, 0, true)
-      .then(([first]) => {
-        if (!this.worker) return;
-        clearTimeout(this.wakeTimer);
-        const next = first?.next ?? 0;
-        const until = next - Date.now();
-        const due = next > this.lastWoken && until < WAKE_LOOKAHEAD_MS;
-        this.wakeTimer = setTimeout(
-          () => (due ? this.wake(first.key, next) : this.armWake()),
-          due ? Math.max(0, until) : WAKE_LOOKAHEAD_MS,
-        );
-        this.wakeTimer.unref();
-      })
-      .catch(() => undefined); // Redis unavailable: BullMQ's own wait still applies
+      .then(
+        ([first]) => {
+          const next = first?.next ?? 0;
+          const due = next > this.lastWoken && next - Date.now() < WAKE_LOOKAHEAD_MS;
+          if (due) this.setWakeTimer(() => this.wakeWhenDue(first.key, next), next - Date.now());
+          else this.setWakeTimer(() => this.armWake(), WAKE_LOOKAHEAD_MS);
+        },
+        // Redis unavailable: BullMQ's own wait applies meanwhile; look again later.
+        () => this.setWakeTimer(() => this.armWake(), WAKE_LOOKAHEAD_MS),
+      )
+      .finally(() => {
+        this.arming = false;
+        if (this.armAgain) {
+          this.armAgain = false;
+          this.armWake();
+        }
+      });
   }
 
-  private wake(schedulerId: string, next: number): void {
+  private setWakeTimer(wake: () => void, delayMs: number): void {
+    if (!this.worker) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(wake, Math.max(0, delayMs));
+    this.wakeTimer.unref();
+  }
+
+  private wakeWhenDue(schedulerId: string, next: number): void {
+    // A timer can fire a little early (libuv counts from its cached loop time): never before.
+    const early = next - Date.now();
+    if (early > 0) return this.setWakeTimer(() => this.wakeWhenDue(schedulerId, next), early);
     this.lastWoken = next;
     void this.queue
       .getJob(`repeat:${schedulerId}:${next}`)
