@@ -1,5 +1,6 @@
-import { requireAuth, requireScopesByMethod } from '@flowgenie/platform';
+import { requireAuth, requireScopesByMethod, TableRetention } from '@flowgenie/platform';
 import { loadInternalServiceToken } from '@flowgenie/integrations';
+import type { Kysely } from 'kysely';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
@@ -18,7 +19,10 @@ import { executionBase, executionPorts } from './compose-shared';
 import type { Config } from './config';
 
 /** What tests read through the host besides its core parts. */
-export type ExecutionParts = Pick<Awaited<ReturnType<typeof executionPorts>>, 'store' | 'queue'>;
+export type ExecutionParts = Pick<Awaited<ReturnType<typeof executionPorts>>, 'store' | 'queue'> & {
+  /** Deletes finished executions past EXECUTIONS_RETENTION_DAYS (unset when it is 0). */
+  historyRetention?: TableRetention;
+};
 
 export interface ExecutionOptions {
   /** Node types known to the service (retry policies). @default the core registry with the integrations' types */
@@ -65,6 +69,17 @@ export const executionService = defineService<
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });
     const queries = new ExecutionQueries(store, ports.payloads);
+    // The history kept to EXECUTIONS_RETENTION_DAYS when set (steps go with their execution).
+    const days = infra.config.EXECUTIONS_RETENTION_DAYS;
+    const historyRetention =
+      days > 0
+        ? new TableRetention({
+            db: infra.db as unknown as Kysely<unknown>,
+            logger,
+            what: 'finished executions',
+            tables: [{ table: 'executions', timeColumn: 'finished_at', keepMs: days * 86_400_000 }],
+          })
+        : undefined;
     // `/internal/executions` checks the token auth checks on its own `/internal` (same file, same env).
     const serviceToken = () =>
       loadInternalServiceToken(infra.config, { warn: (m) => logger.warn(m) });
@@ -85,8 +100,19 @@ export const executionService = defineService<
         ['/internal/executions', internalExecutionRoutes(queries, serviceToken)],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),
-      lifecycles: [ports.closeAll],
-      expose: { store, queue },
+      lifecycles: [
+        ports.closeAll,
+        ...(historyRetention
+          ? [
+              {
+                start: () => historyRetention.start(),
+                stop: () => historyRetention.stop(),
+                inLambda: true,
+              },
+            ]
+          : []),
+      ],
+      expose: { store, queue, historyRetention },
     };
   },
 });

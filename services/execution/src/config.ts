@@ -34,6 +34,11 @@ export const ConfigSchema = z.object({
    * the routing table (an EventBridge rule of your own, the bus archive).
    */
   EXECUTION_EVENTS: z.enum(['routed', 'all']).default('routed'),
+  /**
+   * Finished executions (their steps with them) are deleted this many days after they ended;
+   * 0 (the default) keeps the history for ever. Unfinished ones never are.
+   */
+  EXECUTIONS_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(0),
   /** Steps one executor process runs at once. */
   EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   /**

@@ -37,6 +37,8 @@ export interface TestExecution {
   url: string;
   /** The API process's Express app (tests list its routes). */
   app: Awaited<ReturnType<typeof compose>>['app'];
+  /** The history's retention, when EXECUTIONS_RETENTION_DAYS is set. */
+  historyRetention?: Awaited<ReturnType<typeof compose>>['historyRetention'];
   config: Config;
   env: Record<string, string>;
   /** The service's tables (outbox, executions) for assertions. */
@@ -156,6 +158,7 @@ export async function startExecutionService(
     return {
       url: running.url,
       app: running.host.app,
+      historyRetention: running.host.historyRetention,
       config,
       env,
       db,

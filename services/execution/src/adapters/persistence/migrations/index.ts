@@ -97,6 +97,17 @@ const pollAndEventModes: Migration = {
   },
 };
 
+/** Finished executions by their end, for the history's retention (EXECUTIONS_RETENTION_DAYS). */
+const finishedExecutions: Migration = {
+  async up(db) {
+    await sql`create index if not exists executions_finished on executions (finished_at)
+      where finished_at is not null`.execute(db);
+  },
+  async down(db) {
+    await sql`drop index executions_finished`.execute(db);
+  },
+};
+
 export const migrations: Migrations = {
   '2026_11_26_000_messaging': messagingMigration,
   '2026_11_26_001_executions': executions,
@@ -106,4 +117,5 @@ export const migrations: Migrations = {
   '2026_12_01_003_step_test': stepTestMigration,
   '2026_12_21_000_outbox_hold': outboxHoldMigration,
   '2026_12_22_000_messaging_retention': messagingRetentionMigration,
+  '2026_12_22_001_finished_executions': finishedExecutions,
 };
