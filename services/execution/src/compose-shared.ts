@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { createPayloadClaimCheck } from '@flowgenie/messaging/factory';
+import { TableRetention } from '@flowgenie/platform';
 import type { HttpPolicy } from '@flowgenie/workflow';
 import type { Infra, Lifecycle } from '@flowgenie/runtime';
 import { migrations } from './adapters/persistence/migrations';
@@ -51,5 +52,37 @@ export function httpPolicyOf(config: Config): HttpPolicy {
     allowLoopback: config.HTTP_ALLOW_LOOPBACK,
     allowPrivateNetworks: config.HTTP_ALLOW_PRIVATE_NETWORKS,
     ...(config.HTTP_CA_FILE ? { ca: fs.readFileSync(config.HTTP_CA_FILE) } : {}),
+  };
+}
+
+/**
+ * The history kept to EXECUTIONS_RETENTION_DAYS: finished executions deleted that long after they
+ * ended, their steps with them (cascade), 500 executions to a statement. Run by both processes
+ * (on AWS the API is a Lambda, warm only while called; the executor's container runs on), side by
+ * side. Undefined when the setting is 0: kept for ever.
+ */
+export function historyRetentionOf({
+  config,
+  db,
+  logger,
+}: Infra<Config, ExecutionDb>): { retention: TableRetention; lifecycle: Lifecycle } | undefined {
+  const days = config.EXECUTIONS_RETENTION_DAYS;
+  if (days <= 0) return undefined;
+  const retention = new TableRetention({
+    db: db as unknown as Kysely<unknown>,
+    logger,
+    what: 'finished executions',
+    tables: [
+      {
+        table: 'executions',
+        timeColumn: 'finished_at',
+        keepMs: days * 86_400_000,
+        rowsPerStatement: 500,
+      },
+    ],
+  });
+  return {
+    retention,
+    lifecycle: { start: () => retention.start(), stop: () => retention.stop(), inLambda: true },
   };
 }

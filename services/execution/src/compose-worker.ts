@@ -18,7 +18,7 @@ import { internalConnectionAccess } from './adapters/connections/internal-servic
 import { RedisRateGate } from './adapters/connections/redis-rate-gate';
 import { processStepsOf } from './adapters/memory/in-process-steps';
 import { processStarts } from './adapters/memory/recent-starts';
-import { executionBase, executionPorts, httpPolicyOf } from './compose-shared';
+import { executionBase, executionPorts, historyRetentionOf, httpPolicyOf } from './compose-shared';
 import type { Config } from './config';
 
 export interface ExecutorOptions {
@@ -59,6 +59,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
   async wire(infra, options) {
     const { config, logger, metrics, redis } = infra;
     const { store, queue, steps, responder, payloads, closeAll } = await executionPorts(infra);
+    const history = historyRetentionOf(infra);
     const engine = {
       queue: steps,
       responder,
@@ -138,6 +139,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     return {
       lifecycles: [
         closeAll,
+        ...(history ? [history.lifecycle] : []),
         { start: () => expressions.warm(), stop: () => expressions.close() },
         {
           // The starts of this process are handed to this worker while it runs.

@@ -1,6 +1,5 @@
-import { requireAuth, requireScopesByMethod, TableRetention } from '@flowgenie/platform';
+import { requireAuth, requireScopesByMethod, type TableRetention } from '@flowgenie/platform';
 import { loadInternalServiceToken } from '@flowgenie/integrations';
-import type { Kysely } from 'kysely';
 import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
@@ -15,7 +14,7 @@ import { PromExecutionMetrics } from './adapters/metrics/prom-execution-metrics'
 import type { ExecutionDb } from './adapters/persistence/execution.table';
 import { processStarts } from './adapters/memory/recent-starts';
 import { processStepsOf } from './adapters/memory/in-process-steps';
-import { executionBase, executionPorts } from './compose-shared';
+import { executionBase, executionPorts, historyRetentionOf } from './compose-shared';
 import type { Config } from './config';
 
 /** What tests read through the host besides its core parts. */
@@ -69,17 +68,7 @@ export const executionService = defineService<
     const cancel = new CancelExecution({ ...engine, store });
     const retry = new RetryExecution({ ...engine, store });
     const queries = new ExecutionQueries(store, ports.payloads);
-    // The history kept to EXECUTIONS_RETENTION_DAYS when set (steps go with their execution).
-    const days = infra.config.EXECUTIONS_RETENTION_DAYS;
-    const historyRetention =
-      days > 0
-        ? new TableRetention({
-            db: infra.db as unknown as Kysely<unknown>,
-            logger,
-            what: 'finished executions',
-            tables: [{ table: 'executions', timeColumn: 'finished_at', keepMs: days * 86_400_000 }],
-          })
-        : undefined;
+    const history = historyRetentionOf(infra);
     // `/internal/executions` checks the token auth checks on its own `/internal` (same file, same env).
     const serviceToken = () =>
       loadInternalServiceToken(infra.config, { warn: (m) => logger.warn(m) });
@@ -100,19 +89,8 @@ export const executionService = defineService<
         ['/internal/executions', internalExecutionRoutes(queries, serviceToken)],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),
-      lifecycles: [
-        ports.closeAll,
-        ...(historyRetention
-          ? [
-              {
-                start: () => historyRetention.start(),
-                stop: () => historyRetention.stop(),
-                inLambda: true,
-              },
-            ]
-          : []),
-      ],
-      expose: { store, queue, historyRetention },
+      lifecycles: [ports.closeAll, ...(history ? [history.lifecycle] : [])],
+      expose: { store, queue, historyRetention: history?.retention },
     };
   },
 });

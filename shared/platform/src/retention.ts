@@ -7,6 +7,8 @@ export interface RetainedTable {
   /** Indexed: the rows past their retention are found through it, oldest first. */
   timeColumn: string;
   keepMs: number;
+  /** Rows deleted by one statement (fewer where a row takes others with it). @default 5,000 */
+  rowsPerStatement?: number;
 }
 
 /** Rows deleted by one statement: a short lock and a short transaction each. */
@@ -91,6 +93,7 @@ export class TableRetention {
   private async pruneTable(t: RetainedTable): Promise<number> {
     const table = sql.table(t.table);
     const time = sql.ref(t.timeColumn);
+    const limit = t.rowsPerStatement ?? ROWS_PER_STATEMENT;
     let total = 0;
     for (;;) {
       // By physical row id: one statement finds, locks and deletes a batch, whatever the key.
@@ -99,12 +102,12 @@ export class TableRetention {
           delete from ${table} where ctid = any(array(
             select ctid from ${table}
             where ${time} < now() - make_interval(secs => ${t.keepMs / 1000})
-            order by ${time} limit ${ROWS_PER_STATEMENT} for update skip locked))
+            order by ${time} limit ${limit} for update skip locked))
           returning 1)
         select count(*)::int as n from deleted`.execute(this.opts.db);
       const n = rows[0]?.n ?? 0;
       total += n;
-      if (n < ROWS_PER_STATEMENT || this.stopping) return total;
+      if (n < limit || this.stopping) return total;
     }
   }
 }
