@@ -302,7 +302,33 @@ async function allExecutions(api: Api, workflowId: string): Promise<ExecutionIte
   return items;
 }
 
-/** Waits until every acknowledged execution is recorded and finished (or nothing changes for 15 s). */
+/**
+ * Polls `count` every `pollMs` until every acknowledged execution of the cell is recorded and
+ * finished, or none finishes for 15 s. Sets the cell's backlog (unfinished at the first poll).
+ */
+async function untilDrained(
+  cell: Cell,
+  pollMs: number,
+  count: () => Promise<{ total: number; finished: number }>,
+): Promise<void> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const { total, finished } = await count();
+    cell.backlog ??= Math.max(total, cell.ackCount) - finished;
+    if (total >= cell.ackCount && finished === total) return;
+    if (finished !== last) {
+      last = finished;
+      lastChange = Date.now();
+      log(
+        `  [${cell.mode} c=${cell.concurrency}] waiting for executions: ${finished}/${Math.max(total, cell.ackCount)} finished`,
+      );
+    } else if (Date.now() - lastChange > 15_000) return;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Waits for the cell's executions as the API lists them (see {@link untilDrained}); returns them. */
 async function settle(
   api: Api,
   workflowId: string,
@@ -310,34 +336,19 @@ async function settle(
   /** Executions of this workflow that are not the cell's (its warm-up). */
   before: ReadonlySet<string> = new Set(),
 ): Promise<ExecutionItem[]> {
-  let last = -1;
-  let first = true;
-  let lastChange = Date.now();
-  for (;;) {
-    const items = (await allExecutions(api, workflowId)).filter((e) => !before.has(e.id));
-    const finished = items.filter((e) =>
-      ['succeeded', 'failed', 'canceled'].includes(e.status),
-    ).length;
-    if (first) cell.backlog ??= Math.max(items.length, cell.ackCount) - finished;
-    first = false;
-    if (items.length >= cell.ackCount && finished === items.length) return items;
-    if (finished !== last) {
-      last = finished;
-      lastChange = Date.now();
-      log(
-        `  [${cell.mode} c=${cell.concurrency}] waiting for executions: ${finished}/${Math.max(items.length, cell.ackCount)} finished`,
-      );
-    }
-    if (Date.now() - lastChange > 15_000) return items;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  let items: ExecutionItem[] = [];
+  await untilDrained(cell, 1000, async () => {
+    items = (await allExecutions(api, workflowId)).filter((e) => !before.has(e.id));
+    const finished = items.filter((e) => ['succeeded', 'failed', 'canceled'].includes(e.status));
+    return { total: items.length, finished: finished.length };
+  });
+  return items;
 }
 
 /**
- * Waits until every acknowledged execution of the cell is recorded and finished (or nothing
- * changes for 15 s), counting them in the stack's database: one small query a poll, where
- * listing them through the API (pages of 100, as `settle` does) would put the bench's own reads
- * into the CPU measured for the executions. Sets the cell's backlog (unfinished at the first poll).
+ * Waits for the cell's executions counting them in the stack's database (see
+ * {@link untilDrained}): one small query a poll, where listing them through the API (pages of
+ * 100, as `settle` does) would put the bench's own reads into the CPU measured for the executions.
  */
 async function drainedInDatabase(
   databaseUrl: string,
@@ -349,25 +360,15 @@ async function drainedInDatabase(
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    let last = -1;
-    let lastChange = Date.now();
-    for (;;) {
+    await untilDrained(cell, 200, async () => {
       const { rows } = await db.query<{ total: number; finished: number }>(
         `select count(*)::int as total,
            count(*) filter (where status in ('succeeded', 'failed', 'canceled'))::int as finished
          from execution.executions where workflow_id = $1`,
         [workflowId],
       );
-      const total = rows[0].total - before;
-      const finished = rows[0].finished - before;
-      cell.backlog ??= Math.max(total, cell.ackCount) - finished;
-      if (total >= cell.ackCount && finished === total) return;
-      if (finished !== last) {
-        last = finished;
-        lastChange = Date.now();
-      } else if (Date.now() - lastChange > 15_000) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return { total: rows[0].total - before, finished: rows[0].finished - before };
+    });
   } finally {
     await db.end().catch(() => undefined);
   }

@@ -65,11 +65,11 @@ export function historyRetentionOf({
   config,
   db,
   logger,
-}: Infra<Config, ExecutionDb>): { retention: TableRetention; lifecycle: Lifecycle } | undefined {
+}: Infra<Config, ExecutionDb>): TableRetention | undefined {
   const days = config.EXECUTIONS_RETENTION_DAYS;
   if (days <= 0) return undefined;
-  const retention = new TableRetention({
-    db: db as unknown as Kysely<unknown>,
+  return new TableRetention({
+    db,
     logger,
     what: 'finished executions',
     tables: [
@@ -81,8 +81,4 @@ export function historyRetentionOf({
       },
     ],
   });
-  return {
-    retention,
-    lifecycle: { start: () => retention.start(), stop: () => retention.stop(), inLambda: true },
-  };
 }

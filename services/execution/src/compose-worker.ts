@@ -1,5 +1,11 @@
 import { createEventConsumer, type EventBusDeps } from '@flowgenie/messaging/factory';
-import { createHost, defineService, type HostOptions, type Lifecycle } from '@flowgenie/runtime';
+import {
+  createHost,
+  defineService,
+  retentionLifecycle,
+  type HostOptions,
+  type Lifecycle,
+} from '@flowgenie/runtime';
 import { providerEndpointsFromEnv, type ConnectionAccess } from '@flowgenie/integrations';
 import { stepConnections } from '@flowgenie/integrations/actions';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
@@ -139,7 +145,7 @@ export const executorService = defineService<Config, ExecutionDb, ExecutorOption
     return {
       lifecycles: [
         closeAll,
-        ...(history ? [history.lifecycle] : []),
+        ...(history ? [retentionLifecycle(history)] : []),
         { start: () => expressions.warm(), stop: () => expressions.close() },
         {
           // The starts of this process are handed to this worker while it runs.

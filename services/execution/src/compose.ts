@@ -1,6 +1,11 @@
 import { requireAuth, requireScopesByMethod, type TableRetention } from '@flowgenie/platform';
 import { loadInternalServiceToken } from '@flowgenie/integrations';
-import { createHost, defineService, type HostOptions } from '@flowgenie/runtime';
+import {
+  createHost,
+  defineService,
+  retentionLifecycle,
+  type HostOptions,
+} from '@flowgenie/runtime';
 import { registerIntegrationNodeTypes } from '@flowgenie/integrations/node-types';
 import type { NodeTypeRegistry } from '@flowgenie/workflow';
 import { CancelExecution } from './app/cancel-execution';
@@ -89,8 +94,8 @@ export const executionService = defineService<
         ['/internal/executions', internalExecutionRoutes(queries, serviceToken)],
       ],
       eventHandlers: executionEventHandlers({ start, cancel }),
-      lifecycles: [ports.closeAll, ...(history ? [history.lifecycle] : [])],
-      expose: { store, queue, historyRetention: history?.retention },
+      lifecycles: [ports.closeAll, ...(history ? [retentionLifecycle(history)] : [])],
+      expose: { store, queue, historyRetention: history },
     };
   },
 });

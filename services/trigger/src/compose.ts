@@ -12,6 +12,7 @@ import {
 import {
   createHost,
   defineService,
+  retentionLifecycle,
   type HostOptions,
   type Infra,
   type Wiring,
@@ -202,7 +203,7 @@ async function wire(
   const fireSchedule = new FireSchedule(firingDeps);
   // Each firing's key is kept for a while, not for ever (the table grew with every execution).
   const firingRetention = new TableRetention({
-    db: db as unknown as Kysely<unknown>,
+    db,
     logger,
     what: 'firing keys',
     tables: [
@@ -263,7 +264,7 @@ async function wire(
       },
       // Gmail and Calendar polls, the Slack events sweep (not in a Lambda either).
       { start: () => integrations.start(), stop: () => integrations.stop() },
-      { start: () => firingRetention.start(), stop: () => firingRetention.stop(), inLambda: true },
+      retentionLifecycle(firingRetention),
     ],
     expose: {
       /** The schedule backend (tests inspect registered schedulers through it). */

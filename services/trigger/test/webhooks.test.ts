@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { webhookResponseChannel, type WebhookResponseMessage } from '@flowgenie/contracts';
 import { waitFor } from '@flowgenie/testing';
 import { signatureHeader } from '../src/domain/webhook-signature';
-import { graphWith, TriggerHarness, type ActivatedWorkflow } from './support';
+import { graphWith, TriggerHarness, type ActivatedWorkflow, type TriggeredEvent } from './support';
 
 const SECRET = 'a-webhook-secret-of-32-characters';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -256,19 +256,21 @@ describe('webhooks', () => {
     ]);
   });
 
+  /** A 202 from the plain hook for a call with this Idempotency-Key; its execution id. */
+  const sendWithKey = async (key: string) => {
+    const res = await fetch(plain.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify({ key }),
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { executionId: string }).executionId;
+  };
+
   it('forgets an Idempotency-Key after FIRING_KEYS_RETENTION_DAYS (30): a repeat then starts a new execution', async () => {
     // Prepare: a key used 31 days ago, and one used now
-    const send = async (key: string) => {
-      const res = await fetch(plain.hookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ key }),
-      });
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { executionId: string }).executionId;
-    };
-    const old = await send('order-888');
-    const recent = await send('order-889');
+    const old = await sendWithKey('order-888');
+    const recent = await sendWithKey('order-889');
     await sql`update trigger.firings set created_at = now() - interval '31 days'
       where idempotency_key like '%:order-888'`.execute(h.service.db);
 
@@ -277,8 +279,34 @@ describe('webhooks', () => {
 
     // Assess: only the old key is gone; it fires anew, the recent one still answers its execution
     expect(pruned).toEqual({ firings: 1 });
-    expect(await send('order-888')).not.toBe(old);
-    expect(await send('order-889')).toBe(recent);
+    expect(await sendWithKey('order-888')).not.toBe(old);
+    expect(await sendWithKey('order-889')).toBe(recent);
+  });
+
+  it('deletes its published outbox rows after OUTBOX_RETENTION_HOURS (24), not before', async () => {
+    // Prepare: two fired webhooks whose events are published; one published 25 hours ago
+    const old = await sendWithKey('outbox-old');
+    const recent = await sendWithKey('outbox-recent');
+    const rowOf = async (executionId: string) =>
+      (await h.outboxOf(plain.workflowId)).find(
+        (r) => (r.envelope as TriggeredEvent).data.executionId === executionId,
+      );
+    await waitFor(
+      async () => (await rowOf(old))?.published_at && (await rowOf(recent))?.published_at,
+      {
+        message: 'both events published and marked',
+      },
+    );
+    await sql`update trigger.outbox set published_at = now() - interval '25 hours'
+      where envelope #>> '{data,executionId}' = ${old}`.execute(h.service.db);
+
+    // Act: the host's own retention of its messaging tables
+    const pruned = await h.service.messagingRetention!.prune();
+
+    // Assess
+    expect(pruned).toEqual({ outbox: 1, inbox: 0 });
+    expect(await rowOf(old)).toBeUndefined();
+    expect(await rowOf(recent)).toBeDefined();
   });
 
   it('rejects an unusable Idempotency-Key with 400', async () => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Logger } from './logging';
 
 /** A table whose rows are deleted once `timeColumn` is older than `keepMs` (null: kept). */
@@ -36,7 +36,8 @@ export class TableRetention {
 
   constructor(
     private readonly opts: {
-      db: Kysely<unknown>;
+      /** A service's database (its schema's search path finds the tables). */
+      db: QueryExecutorProvider;
       logger: Logger;
       tables: RetainedTable[];
       /** What the tables hold, in its log lines. */
@@ -75,8 +76,7 @@ export class TableRetention {
   /** Stops the timer; a prune under way stops after its current statement. */
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
+    clearTimeout(this.timer); // the first timeout, or the interval after it
     this.timer = undefined;
     await this.running;
   }

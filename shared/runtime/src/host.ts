@@ -23,8 +23,16 @@ import {
   type Metrics,
   type Redis,
   type RunningServer,
+  type TableRetention,
 } from '@flowgenie/platform';
-import type { HostConfig, Lifecycle, ServiceDefinition, StopOptions, Wiring } from './service';
+import {
+  retentionLifecycle,
+  type HostConfig,
+  type Lifecycle,
+  type ServiceDefinition,
+  type StopOptions,
+  type Wiring,
+} from './service';
 
 /** What every host takes besides the service's own options. */
 export interface HostOptions {
@@ -52,6 +60,8 @@ export interface HostCore<C extends HostConfig, DB> {
   metrics: Metrics;
   /** The outbox relay (when the service has an outbox); the Lambda entry drives it itself. */
   relay?: OutboxRelay;
+  /** The retention of the outbox and inbox (when the service has an outbox). */
+  messagingRetention?: TableRetention;
   /** The consumer's handlers; the Lambda entry gives them the SQS records. */
   eventHandlers?: EventHandlers;
   /**
@@ -154,18 +164,16 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
   finishHttpApp(app, { logger, errors: def.errors });
 
   // Every service with an outbox has the messaging tables (its inbox too): kept to their retention.
-  const retention =
-    def.outbox &&
-    messagingRetention({
-      db: anyDb,
-      logger,
-      outboxKeepMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
-      inboxKeepMs: config.INBOX_RETENTION_DAYS * 86_400_000,
-    });
+  const retention = def.outbox
+    ? messagingRetention({
+        db,
+        logger,
+        outboxKeepMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+        inboxKeepMs: config.INBOX_RETENTION_DAYS * 86_400_000,
+      })
+    : undefined;
   const lifecycles: Lifecycle[] = [
-    ...(retention
-      ? [{ start: () => retention.start(), stop: () => retention.stop(), inLambda: true }]
-      : []),
+    ...(retention ? [retentionLifecycle(retention)] : []),
     ...(wiring.lifecycles ?? []),
   ];
   let server: RunningServer | undefined;
@@ -205,6 +213,7 @@ export async function createHost<C extends HostConfig, DB, O, X extends object>(
     redis,
     metrics,
     relay,
+    messagingRetention: retention,
     eventHandlers: wiring.eventHandlers,
     start() {
       if (stopping) return Promise.reject(new Error(`${def.name} is stopped`));

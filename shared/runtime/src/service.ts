@@ -74,6 +74,14 @@ export interface Lifecycle {
   inLambda?: boolean;
 }
 
+/**
+ * A retention (`TableRetention`) as a lifecycle: started with the process, in a Lambda too (it
+ * prunes while the function runs), stopped between two of its statements.
+ */
+export function retentionLifecycle(retention: { start(): void; stop(): Promise<void> }): Lifecycle {
+  return { start: () => retention.start(), stop: () => retention.stop(), inLambda: true };
+}
+
 /** Express handlers mounted under one path, in order: `['/workflows', requireAuth(verify), routes]`. */
 export type RouteMount = readonly [
   path: string,

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Migration, type QueryExecutorProvider } from 'kysely';
 import { TableRetention, type Logger } from '@flowgenie/platform';
 
 /**
@@ -33,7 +33,7 @@ export const messagingRetentionMigration: Migration = {
  * retention.start();
  */
 export function messagingRetention(opts: {
-  db: Kysely<unknown>;
+  db: QueryExecutorProvider;
   logger: Logger;
   outboxKeepMs: number;
   inboxKeepMs: number;
